@@ -32,6 +32,9 @@ int ketsim_error_set(ketsim_error *err, int code, const char *func,
 
 void ketsim_error_clear(ketsim_error *err);
 
+/* Put `prefix` (e.g. "--dose: ") in front of the message, truncating the end. */
+void ketsim_error_prefix(ketsim_error *err, const char *prefix);
+
 /* Exit status the CLI uses for an error code: 2 for input, 1 otherwise. */
 int ketsim_error_exit_status(int code);
 

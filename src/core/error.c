@@ -29,3 +29,17 @@ int ketsim_error_exit_status(int code)
 {
     return code == KETSIM_EINPUT ? 2 : 1;
 }
+
+void ketsim_error_prefix(ketsim_error *err, const char *prefix)
+{
+    if (!err)
+        return;
+    size_t np = strlen(prefix), nm = strlen(err->msg);
+    if (np >= sizeof err->msg)
+        np = sizeof err->msg - 1;
+    if (np + nm >= sizeof err->msg)
+        nm = sizeof err->msg - 1 - np;
+    memmove(err->msg + np, err->msg, nm);
+    memcpy(err->msg, prefix, np);
+    err->msg[np + nm] = '\0';
+}

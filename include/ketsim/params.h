@@ -1,0 +1,64 @@
+/* The parameter table: every model constant with value, unit and source.
+ *
+ * A ketsim_params object is the table for one species: the built-in rows
+ * (src/core/param_table.c) with that species' values, plus rows added by
+ * user drug files, plus run-time overrides (`--set NAME=VALUE`).  The model
+ * reads it once when it is built; nothing reads it in the hot loop. */
+#ifndef KETSIM_PARAMS_H
+#define KETSIM_PARAMS_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+
+typedef enum ketsim_species {
+    KETSIM_HUMAN = 0,
+    KETSIM_RAT = 1,
+    KETSIM_MOUSE = 2,
+    KETSIM_N_SPECIES = 3
+} ketsim_species;
+
+const char *ketsim_species_name(ketsim_species s);
+int ketsim_species_parse(const char *name, ketsim_species *out, ketsim_error *err);
+
+typedef struct ketsim_params ketsim_params;
+
+/* One row of the table as the user sees it. */
+typedef struct ketsim_param_info {
+    const char *name;
+    const char *unit;
+    double value;        /* current value (after overrides) */
+    double default_value;/* value before overrides */
+    const char *source;  /* paper, or "calibrated to target ID", or "assumed: why" */
+    const char *description;
+    int overridden;
+} ketsim_param_info;
+
+int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_error *err);
+int ketsim_params_clone(const ketsim_params *p, ketsim_params **out, ketsim_error *err);
+void ketsim_params_free(ketsim_params *p);
+
+ketsim_species ketsim_params_species(const ketsim_params *p);
+
+/* Value of a row; KETSIM_EINPUT if the name is unknown. */
+int ketsim_params_get(const ketsim_params *p, const char *name, double *value, ketsim_error *err);
+/* Value of a row that must exist (built-in names); aborts the build with an
+ * internal error message if missing.  For model assembly. */
+double ketsim_params_value(const ketsim_params *p, const char *name);
+int ketsim_params_has(const ketsim_params *p, const char *name);
+
+/* Override an existing row.  Rejects unknown names, non-finite values and
+ * values outside the row's allowed range (negative where it must be >= 0). */
+int ketsim_params_set(ketsim_params *p, const char *name, double value, ketsim_error *err);
+/* Parse "NAME=VALUE" (as given to --set) and apply it. */
+int ketsim_params_set_assignment(ketsim_params *p, const char *assignment, ketsim_error *err);
+/* Apply a parameter file: one NAME=VALUE (or NAME VALUE) per line, '#' comments. */
+int ketsim_params_load_file(ketsim_params *p, const char *path, ketsim_error *err);
+
+/* Add a new row (a user compound's parameter).  Fails if it exists. */
+int ketsim_params_add(ketsim_params *p, const char *name, const char *unit, double value,
+                      const char *source, const char *description, ketsim_error *err);
+
+size_t ketsim_params_count(const ketsim_params *p);
+int ketsim_params_info(const ketsim_params *p, size_t i, ketsim_param_info *info);
+
+#endif

@@ -1,0 +1,40 @@
+/* One subject, one regimen: integrate the model and collect outputs on a
+ * time grid.  A ketsim_sim holds the solver workspace; create one per thread
+ * and reuse it across subjects (no allocation per subject). */
+#ifndef KETSIM_SIMULATE_H
+#define KETSIM_SIMULATE_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+#include "ketsim/model.h"
+#include "ketsim/regimen.h"
+
+typedef struct ketsim_sim ketsim_sim;
+typedef struct ketsim_trajectory ketsim_trajectory;
+
+int ketsim_sim_create(const ketsim_model *m, ketsim_sim **out, ketsim_error *err);
+void ketsim_sim_free(ketsim_sim *s);
+/* Point the workspace at another model with the same state layout. */
+int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err);
+
+/* Simulate from the untreated steady state at t = 0.  times_h ascending,
+ * >= 0.  *out is allocated (or reused if non-NULL and the right size). */
+int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
+                   size_t n_times, ketsim_trajectory **out, ketsim_error *err);
+
+/* Solver work of the last run: steps, right-hand-side and Jacobian evaluations. */
+void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals);
+
+size_t ketsim_traj_n_times(const ketsim_trajectory *t);
+double ketsim_traj_time(const ketsim_trajectory *t, size_t i);
+/* Output k (see ketsim_output) at time index i. */
+double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k);
+/* Full state vector at time index i. */
+const double *ketsim_traj_state(const ketsim_trajectory *t, size_t i);
+size_t ketsim_traj_n_states(const ketsim_trajectory *t);
+void ketsim_traj_free(ketsim_trajectory *t);
+
+/* Convenience: a uniform grid 0, every, 2*every, ..., until (inclusive). */
+int ketsim_grid_uniform(double until_h, double every_h, double **times, size_t *n, ketsim_error *err);
+
+#endif

@@ -1,0 +1,48 @@
+/* Shared pieces of the command-line front end. */
+#ifndef KETSIM_CLI_H
+#define KETSIM_CLI_H
+
+#include "ketsim/ketsim.h"
+
+typedef struct cli_command {
+    const char *name;
+    const char *summary;
+    int (*run)(int argc, char **argv);
+    void (*help)(void);
+} cli_command;
+
+int cmd_simulate(int argc, char **argv);
+int cmd_params(int argc, char **argv);
+int cmd_outputs(int argc, char **argv);
+int cmd_drugs(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+int cmd_main_job(int argc, char **argv);
+void help_simulate(void);
+void help_params(void);
+void help_outputs(void);
+void help_drugs(void);
+void help_validate(void);
+void help_main_job(void);
+
+/* Print "ketsim: MESSAGE" and return the exit status for the error's code. */
+int cli_fail(const ketsim_error *err);
+/* Print "ketsim CMD: MESSAGE" for a usage error and return 2. */
+int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* The subject a simulation is about: species, parameters, drugs, model. */
+typedef struct cli_subject {
+    ketsim_species species;
+    ketsim_params *params;
+    ketsim_catalog *catalog;
+    const char *drug;     /* catalog name of the main drug */
+    double weight_kg;
+} cli_subject;
+
+/* Parse NUMBER with no trailing junk; -1 on failure. */
+int cli_parse_double(const char *s, double *out);
+/* Load the catalog and params; `drug_arg` is a built-in name or a file path. */
+int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
+                     const char *params_file, char **sets, size_t n_sets, ketsim_error *err);
+void cli_subject_free(cli_subject *s);
+
+#endif

@@ -1,0 +1,102 @@
+/* Listing commands: params, outputs, drugs. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void help_params(void)
+{
+    puts("usage: ketsim params [--species human|rat|mouse] [--drug FILE] [--set NAME=VALUE]... [--csv]\n"
+         "\n"
+         "Print the parameter table: name, value, unit, source and meaning.  Values are\n"
+         "those of the species (PK at its reference weight) after any overrides, which\n"
+         "are marked with '*'.");
+}
+
+void help_outputs(void)
+{
+    puts("usage: ketsim outputs\n\nList every output column with its unit and meaning.");
+}
+
+void help_drugs(void)
+{
+    puts("usage: ketsim drugs\n\nList the built-in drugs (use a name with --drug, or a drug file path).");
+}
+
+int cmd_params(int argc, char **argv)
+{
+    const char *species = "human", *drug = "ketamine";
+    char *sets[256];
+    size_t n_sets = 0;
+    int csv = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--csv") == 0)
+            csv = 1;
+        else if (strcmp(argv[i], "--help") == 0) {
+            help_params();
+            return 0;
+        } else if (i + 1 < argc && strcmp(argv[i], "--species") == 0)
+            species = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--drug") == 0)
+            drug = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--set") == 0 && n_sets < 256)
+            sets[n_sets++] = argv[++i];
+        else
+            return cli_usage("params", "unknown or incomplete option '%s'", argv[i]);
+    }
+    ketsim_error err = {0};
+    cli_subject s;
+    int rc = cli_subject_init(&s, species, drug, NULL, sets, n_sets, &err);
+    if (rc) {
+        cli_subject_free(&s);
+        return cli_fail(&err);
+    }
+    if (csv)
+        puts("name,value,unit,source,description");
+    for (size_t i = 0; i < ketsim_params_count(s.params); i++) {
+        ketsim_param_info pi;
+        ketsim_params_info(s.params, i, &pi);
+        if (csv)
+            printf("%s,%.10g,%s,\"%s\",\"%s\"\n", pi.name, pi.value, pi.unit, pi.source, pi.description);
+        else
+            printf("%-40s %12.6g%s %-8s %s. Source: %s\n", pi.name, pi.value, pi.overridden ? "*" : " ",
+                   pi.unit, pi.description, pi.source);
+    }
+    cli_subject_free(&s);
+    return 0;
+}
+
+int cmd_outputs(int argc, char **argv)
+{
+    if (argc > 1) {
+        if (strcmp(argv[1], "--help") == 0) {
+            help_outputs();
+            return 0;
+        }
+        return cli_usage("outputs", "unexpected argument '%s'", argv[1]);
+    }
+    for (size_t k = 0; k < ketsim_n_outputs(); k++) {
+        const ketsim_output_info *o = ketsim_output(k);
+        printf("%-30s %-12s %s\n", o->name, o->unit, o->description);
+    }
+    return 0;
+}
+
+int cmd_drugs(int argc, char **argv)
+{
+    if (argc > 1) {
+        if (strcmp(argv[1], "--help") == 0) {
+            help_drugs();
+            return 0;
+        }
+        return cli_usage("drugs", "unexpected argument '%s'", argv[1]);
+    }
+    ketsim_catalog *cat;
+    ketsim_error err = {0};
+    if (ketsim_catalog_create(&cat, &err))
+        return cli_fail(&err);
+    for (size_t i = 0; i < ketsim_catalog_n_drugs(cat); i++)
+        printf("%-14s %s\n", ketsim_catalog_drug_name(cat, i), ketsim_catalog_drug_description(cat, i));
+    ketsim_catalog_free(cat);
+    return 0;
+}

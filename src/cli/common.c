@@ -1,0 +1,80 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cli_fail(const ketsim_error *err)
+{
+    fprintf(stderr, "ketsim: %s\n", err->msg[0] ? err->msg : "unknown error");
+    if (getenv("KETSIM_DEBUG"))
+        fprintf(stderr, "  raised in %s\n", err->where);
+    return ketsim_error_exit_status(err->code);
+}
+
+int cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "ketsim %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+    return 2;
+}
+
+int cli_parse_double(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || *end || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+static int looks_like_path(const char *s)
+{
+    size_t n = strlen(s);
+    return strchr(s, '/') || (n > 5 && (strcmp(s + n - 5, ".yaml") == 0)) ||
+           (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+}
+
+int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
+                     const char *params_file, char **sets, size_t n_sets, ketsim_error *err)
+{
+    memset(s, 0, sizeof *s);
+    int rc = ketsim_species_parse(species, &s->species, err);
+    if (!rc)
+        rc = ketsim_params_create(s->species, &s->params, err);
+    if (!rc)
+        rc = ketsim_catalog_create(&s->catalog, err);
+    if (!rc && looks_like_path(drug_arg))
+        rc = ketsim_catalog_load_drug_file(s->catalog, s->params, drug_arg, &s->drug, err);
+    else if (!rc) {
+        size_t idx;
+        rc = ketsim_catalog_find_drug(s->catalog, drug_arg, &idx, err);
+        if (!rc)
+            s->drug = ketsim_catalog_drug_name(s->catalog, idx);
+    }
+    if (!rc && params_file)
+        rc = ketsim_params_load_file(s->params, params_file, err);
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        rc = ketsim_params_set_assignment(s->params, sets[i], err);
+    if (!rc)
+        s->weight_kg = ketsim_params_value(s->params, "species.ref_weight_kg");
+    return rc;
+}
+
+void cli_subject_free(cli_subject *s)
+{
+    ketsim_params_free(s->params);
+    ketsim_catalog_free(s->catalog);
+    memset(s, 0, sizeof *s);
+}

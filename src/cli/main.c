@@ -1,0 +1,69 @@
+/* ketsim: command dispatch.  Each subcommand lives in its own file. */
+#include "cli.h"
+
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+static const cli_command commands[] = {
+    {"simulate", "simulate one subject from dose to mood", cmd_simulate, help_simulate},
+    {"validate", "run every literature target and compare", cmd_validate, help_validate},
+    {"params", "print the parameter table with units and sources", cmd_params, help_params},
+    {"outputs", "list the output columns with units", cmd_outputs, help_outputs},
+    {"drugs", "list the built-in drugs", cmd_drugs, help_drugs},
+    {"run", "the main job (default when no command is given)", cmd_main_job, help_main_job},
+};
+#define N_COMMANDS (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "ketsim %s: a mechanistic simulator of ketamine's rapid antidepressant action\n\n"
+                "usage: ketsim [COMMAND [OPTIONS]]\n\ncommands:\n", KETSIM_VERSION);
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "  %-10s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n",
+            "help CMD", "help on a command");
+}
+
+static const cli_command *find(const char *name)
+{
+    for (size_t i = 0; i < N_COMMANDS; i++)
+        if (strcmp(commands[i].name, name) == 0)
+            return &commands[i];
+    return NULL;
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL aborts on errors by default; ketsim checks every return code. */
+    gsl_set_error_handler_off();
+    if (argc < 2)
+        return cmd_main_job(argc, argv);
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("ketsim %s\n", KETSIM_VERSION);
+        return 0;
+    }
+    if (strcmp(argv[1], "help") == 0) {
+        const cli_command *c = argc > 2 ? find(argv[2]) : NULL;
+        if (argc > 2 && !c) {
+            fprintf(stderr, "ketsim: no such command '%s'\n", argv[2]);
+            return 2;
+        }
+        if (c)
+            c->help();
+        else
+            usage(stdout);
+        return 0;
+    }
+    const cli_command *c = find(argv[1]);
+    if (!c) {
+        fprintf(stderr, "ketsim: unknown command '%s'\n", argv[1]);
+        usage(stderr);
+        return 2;
+    }
+    return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,255 @@
+/* Every built-in model constant: value per species, unit, allowed range and
+ * source.  This file is the single place a number enters the model.
+ *
+ * Conventions
+ *  - PK volumes and clearances are for the species' reference weight
+ *    (species.ref_weight_kg); the model scales them to the subject's weight
+ *    allometrically (exponent 0.75 for clearances and flows, 1 for volumes).
+ *  - Compound rows are named COMPOUND.FIELD; metabolic links
+ *    PARENT.to_CHILD.FIELD.  Compounds: s_ket, r_ket (S-/R-ketamine), s_nk,
+ *    r_nk (norketamine), dhnk (dehydronorketamine, both enantiomers),
+ *    s_hnk ((2S,6S)-HNK), r_hnk ((2R,6R)-HNK).
+ *  - "calibrated to target X" names a row of data/targets.csv with role
+ *    calibration; "assumed" says why the value was chosen where no source
+ *    gives it. */
+#include "param_table.h"
+
+#include <math.h>
+
+#define ALL(v) {(v), (v), (v)}
+#define SP(h, r, m) {(h), (r), (m)}
+#define POS 0.0, INFINITY
+#define FRAC 0.0, 1.0
+
+/* Sources cited more than once. */
+#define FANTA "Fanta 2015 Eur J Clin Pharmacol (S-ketamine, venous); rodents: assumed from high hepatic extraction (dog/rabbit CL 2-5 L/h/kg, Kaka 1980, Pypendop 2005), mouse tuned to t1/2 ~13 min (Maxwell 2006)"
+#define OTTO "Otto 2021 Eur J Clin Pharmacol (S-norketamine, venous); rodents assumed (t1/2 ~1 h, dog/rabbit norketamine)"
+#define SIMONS_HNK "Simons 2022 Front Pain Res (S-HNK); rat: Moaddel 2015 Pharmacol Res Perspect (CL 0.70 L/h/kg, Vd 7.35 L/kg); mouse assumed t1/2 ~0.7 h"
+#define MOLAR "molar mass (LITERATURE.md section 2)"
+#define FU_KET "Dayton 1983 Eur J Clin Pharmacol: up to 47% bound"
+#define KP_KET "Cohen 1973 Anesthesiology: rat brain:plasma 6.5 (total)"
+#define KPUU "assumed 1: lipophilic, passive entry; no transporter known"
+#define KEO_BRAIN "assumed: brain equilibrium within about a minute (Cohen 1973)"
+#define NOAMPA "no direct AMPA action (acts through glutamate release)"
+
+const param_def param_table[] = {
+    /* ---- species ---- */
+    {"species.ref_weight_kg", "kg", SP(70, 0.25, 0.025), 1e-3, 500, "convention: the weight the PK rows refer to", "reference body weight"},
+
+    /* ---- S-ketamine ---- */
+    {"s_ket.mw_g_per_mol", "g/mol", ALL(237.73), POS, MOLAR, "molar mass"},
+    {"s_ket.v1_l", "L", SP(133, 0.25, 0.025), POS, FANTA, "central volume"},
+    {"s_ket.v2_l", "L", SP(187, 0.625, 0.05), POS, FANTA, "first peripheral volume"},
+    {"s_ket.v3_l", "L", SP(98.8, 0, 0), POS, FANTA, "second peripheral volume (0: none)"},
+    {"s_ket.cl_l_per_h", "L/h", SP(95.2, 1.0, 0.25), POS, FANTA, "elimination clearance (all pathways)"},
+    {"s_ket.q2_l_per_h", "L/h", SP(23.2, 1.5, 0.2), POS, FANTA, "intercompartmental clearance to v2"},
+    {"s_ket.q3_l_per_h", "L/h", SP(157, 0, 0), POS, FANTA, "intercompartmental clearance to v3"},
+    {"s_ket.fu_plasma", "1", ALL(0.53), FRAC, FU_KET, "unbound fraction in plasma"},
+    {"s_ket.kp_brain", "1", ALL(6.5), POS, KP_KET, "total brain:plasma ratio"},
+    {"s_ket.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound brain:unbound plasma ratio"},
+    {"s_ket.keo_brain_per_h", "1/h", ALL(40), POS, KEO_BRAIN, "brain equilibration rate"},
+    {"s_ket.nmda_ki_um", "uM", ALL(0.30), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
+    {"s_ket.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"s_ket.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"s_ket.to_s_nk.fraction", "1", ALL(0.8), FRAC, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming S-norketamine"},
+    {"s_ket.to_s_nk.mtt_h", "h", ALL(0.333), POS, "Simons 2022: mean transit about 20 min", "formation delay (one transit compartment)"},
+
+    /* ---- R-ketamine: S-ketamine's disposition with Persson's clearance ratio ---- */
+    {"r_ket.mw_g_per_mol", "g/mol", ALL(237.73), POS, MOLAR, "molar mass"},
+    {"r_ket.v1_l", "L", SP(133, 0.25, 0.025), POS, FANTA, "central volume"},
+    {"r_ket.v2_l", "L", SP(187, 0.625, 0.05), POS, FANTA, "first peripheral volume"},
+    {"r_ket.v3_l", "L", SP(98.8, 0, 0), POS, FANTA, "second peripheral volume (0: none)"},
+    {"r_ket.cl_l_per_h", "L/h", SP(79.3, 0.833, 0.208), POS, "S-ketamine clearance x 0.020/0.024 (Persson 2002 Eur J Clin Pharmacol)", "elimination clearance"},
+    {"r_ket.q2_l_per_h", "L/h", SP(23.2, 1.5, 0.2), POS, FANTA, "intercompartmental clearance to v2"},
+    {"r_ket.q3_l_per_h", "L/h", SP(157, 0, 0), POS, FANTA, "intercompartmental clearance to v3"},
+    {"r_ket.fu_plasma", "1", ALL(0.53), FRAC, FU_KET, "unbound fraction in plasma"},
+    {"r_ket.kp_brain", "1", ALL(6.5), POS, KP_KET, "total brain:plasma ratio"},
+    {"r_ket.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound brain:unbound plasma ratio"},
+    {"r_ket.keo_brain_per_h", "1/h", ALL(40), POS, KEO_BRAIN, "brain equilibration rate"},
+    {"r_ket.nmda_ki_um", "uM", ALL(1.4), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
+    {"r_ket.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"r_ket.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"r_ket.to_r_nk.fraction", "1", ALL(0.8), FRAC, "assumed as S (Simons 2022)", "fraction of clearance forming R-norketamine"},
+    {"r_ket.to_r_nk.mtt_h", "h", ALL(0.333), POS, "assumed as S (Simons 2022)", "formation delay"},
+
+    /* ---- norketamine ---- */
+    {"s_nk.mw_g_per_mol", "g/mol", ALL(223.70), POS, MOLAR, "molar mass"},
+    {"s_nk.v1_l", "L", SP(98.6, 0.25, 0.025), POS, OTTO, "central volume"},
+    {"s_nk.v2_l", "L", SP(160, 0.25, 0.025), POS, OTTO, "peripheral volume"},
+    {"s_nk.v3_l", "L", ALL(0), POS, "two-compartment model", "second peripheral volume"},
+    {"s_nk.cl_l_per_h", "L/h", SP(57.7, 0.5, 0.125), POS, OTTO, "elimination clearance"},
+    {"s_nk.q2_l_per_h", "L/h", SP(42.8, 0.75, 0.1), POS, OTTO, "intercompartmental clearance"},
+    {"s_nk.q3_l_per_h", "L/h", ALL(0), POS, "two-compartment model", "unused"},
+    {"s_nk.fu_plasma", "1", ALL(0.5), FRAC, "assumed close to ketamine", "unbound fraction in plasma"},
+    {"s_nk.kp_brain", "1", ALL(4.0), POS, "assumed: higher in brain than plasma by 10 min (Cohen 1973)", "total brain:plasma ratio"},
+    {"s_nk.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound brain:unbound plasma ratio"},
+    {"s_nk.keo_brain_per_h", "1/h", ALL(10), POS, "assumed: slower than parent (more polar)", "brain equilibration rate"},
+    {"s_nk.nmda_ki_um", "uM", ALL(1.7), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
+    {"s_nk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"s_nk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"s_nk.to_s_hnk.fraction", "1", ALL(0.7), FRAC, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming (2S,6S)-HNK"},
+    {"s_nk.to_s_hnk.mtt_h", "h", ALL(0.0167), POS, "Simons 2022: about 1 min", "formation delay"},
+    {"s_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, "assumed: remainder after HNK, most of it to DHNK (Idvall 1979)", "fraction of clearance forming DHNK"},
+    {"s_nk.to_dhnk.mtt_h", "h", ALL(0.25), POS, "assumed", "formation delay"},
+    {"r_nk.mw_g_per_mol", "g/mol", ALL(223.70), POS, MOLAR, "molar mass"},
+    {"r_nk.v1_l", "L", SP(98.6, 0.25, 0.025), POS, OTTO, "central volume"},
+    {"r_nk.v2_l", "L", SP(160, 0.25, 0.025), POS, OTTO, "peripheral volume"},
+    {"r_nk.v3_l", "L", ALL(0), POS, "two-compartment model", "second peripheral volume"},
+    {"r_nk.cl_l_per_h", "L/h", SP(57.7, 0.5, 0.125), POS, "assumed as S-norketamine (Otto 2021)", "elimination clearance"},
+    {"r_nk.q2_l_per_h", "L/h", SP(42.8, 0.75, 0.1), POS, OTTO, "intercompartmental clearance"},
+    {"r_nk.q3_l_per_h", "L/h", ALL(0), POS, "two-compartment model", "unused"},
+    {"r_nk.fu_plasma", "1", ALL(0.5), FRAC, "assumed close to ketamine", "unbound fraction in plasma"},
+    {"r_nk.kp_brain", "1", ALL(4.0), POS, "assumed as S-norketamine", "total brain:plasma ratio"},
+    {"r_nk.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound brain:unbound plasma ratio"},
+    {"r_nk.keo_brain_per_h", "1/h", ALL(10), POS, "assumed as S-norketamine", "brain equilibration rate"},
+    {"r_nk.nmda_ki_um", "uM", ALL(13), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
+    {"r_nk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"r_nk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"r_nk.to_r_hnk.fraction", "1", ALL(0.7), FRAC, "assumed as S (Simons 2022)", "fraction of clearance forming (2R,6R)-HNK"},
+    {"r_nk.to_r_hnk.mtt_h", "h", ALL(0.0167), POS, "assumed as S (Simons 2022)", "formation delay"},
+    {"r_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, "assumed as S", "fraction of clearance forming DHNK"},
+    {"r_nk.to_dhnk.mtt_h", "h", ALL(0.25), POS, "assumed", "formation delay"},
+
+    /* ---- dehydronorketamine: plasma only ---- */
+    {"dhnk.mw_g_per_mol", "g/mol", ALL(221.68), POS, MOLAR, "molar mass"},
+    {"dhnk.v1_l", "L", SP(70, 0.25, 0.025), POS, "assumed 1 L/kg; calibrated loosely to Idvall 1979 (DHNK peak ~3 uM when norketamine ~5 uM)", "volume"},
+    {"dhnk.v2_l", "L", ALL(0), POS, "one-compartment model", "unused"},
+    {"dhnk.v3_l", "L", ALL(0), POS, "one-compartment model", "unused"},
+    {"dhnk.cl_l_per_h", "L/h", SP(30, 0.5, 0.125), POS, "assumed (Idvall 1979: accumulates during anaesthesia)", "elimination clearance"},
+    {"dhnk.q2_l_per_h", "L/h", ALL(0), POS, "one-compartment model", "unused"},
+    {"dhnk.q3_l_per_h", "L/h", ALL(0), POS, "one-compartment model", "unused"},
+    {"dhnk.fu_plasma", "1", ALL(0.5), FRAC, "assumed", "unbound fraction"},
+    {"dhnk.kp_brain", "1", ALL(0), POS, "Can 2016 J Pharmacol Exp Ther: not detectable in brain", "total brain:plasma ratio (0: no brain compartment)"},
+    {"dhnk.kpuu_brain", "1", ALL(0), POS, "Can 2016: not detectable in brain", "unbound ratio"},
+    {"dhnk.keo_brain_per_h", "1/h", ALL(1), POS, "unused", "brain equilibration rate"},
+    {"dhnk.nmda_ki_um", "uM", ALL(1e6), POS, "no meaningful NMDA affinity", "NMDA Ki"},
+    {"dhnk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"dhnk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+
+    /* ---- hydroxynorketamines ---- */
+    {"s_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, MOLAR, "molar mass"},
+    {"s_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, SIMONS_HNK, "central volume"},
+    {"s_hnk.v2_l", "L", SP(87.5, 1.59, 0.025), POS, SIMONS_HNK, "peripheral volume"},
+    {"s_hnk.v3_l", "L", ALL(0), POS, "two-compartment model", "unused"},
+    {"s_hnk.cl_l_per_h", "L/h", SP(56.0, 0.175, 0.1), POS, SIMONS_HNK, "elimination clearance"},
+    {"s_hnk.q2_l_per_h", "L/h", SP(102, 0.5, 0.075), POS, SIMONS_HNK, "intercompartmental clearance"},
+    {"s_hnk.q3_l_per_h", "L/h", ALL(0), POS, "two-compartment model", "unused"},
+    {"s_hnk.fu_plasma", "1", ALL(0.5), FRAC, "assumed", "unbound fraction"},
+    {"s_hnk.kp_brain", "1", ALL(0.9), POS, "Highland 2019 J Psychopharmacol: brain:plasma 0.67-1.2", "total brain:plasma ratio"},
+    {"s_hnk.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound ratio"},
+    {"s_hnk.keo_brain_per_h", "1/h", ALL(6), POS, "assumed: polar metabolite, slower entry", "brain equilibration rate"},
+    {"s_hnk.nmda_ki_um", "uM", ALL(21), POS, "Moaddel 2013 / Morris 2017 (secondary)", "NMDA Ki"},
+    {"s_hnk.ampa_emax", "1", ALL(0.15), POS, "assumed: weaker than (2R,6R)-HNK", "maximal fractional AMPA potentiation"},
+    {"s_hnk.ampa_ec50_um", "uM", ALL(3.3), POS, "assumed as (2R,6R)-HNK (Riggs 2019)", "AMPA potentiation EC50"},
+    {"r_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, MOLAR, "molar mass"},
+    {"r_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, SIMONS_HNK, "central volume"},
+    {"r_hnk.v2_l", "L", SP(87.5, 1.59, 0.025), POS, SIMONS_HNK, "peripheral volume"},
+    {"r_hnk.v3_l", "L", ALL(0), POS, "two-compartment model", "unused"},
+    {"r_hnk.cl_l_per_h", "L/h", SP(56.0, 0.175, 0.1), POS, SIMONS_HNK, "elimination clearance"},
+    {"r_hnk.q2_l_per_h", "L/h", SP(102, 0.5, 0.075), POS, SIMONS_HNK, "intercompartmental clearance"},
+    {"r_hnk.q3_l_per_h", "L/h", ALL(0), POS, "two-compartment model", "unused"},
+    {"r_hnk.fu_plasma", "1", ALL(0.5), FRAC, "assumed", "unbound fraction"},
+    {"r_hnk.kp_brain", "1", ALL(0.9), POS, "Highland 2019 J Psychopharmacol: brain:plasma 0.67-1.2", "total brain:plasma ratio"},
+    {"r_hnk.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound ratio"},
+    {"r_hnk.keo_brain_per_h", "1/h", ALL(6), POS, "assumed: polar metabolite, slower entry", "brain equilibration rate"},
+    {"r_hnk.nmda_ki_um", "uM", ALL(200), POS, "Abbott 2020 Mol Pharmacol: Ki > 100 uM, IC50 46 uM", "NMDA Ki"},
+    {"r_hnk.ampa_emax", "1", ALL(0.6), POS, "calibrated to target lab_hnk_spines (HNK alone raises spines)", "maximal fractional AMPA potentiation"},
+    {"r_hnk.ampa_ec50_um", "uM", ALL(3.3), POS, "Riggs 2019 (secondary): fEPSP EC50 3.3 uM", "AMPA potentiation EC50"},
+
+    /* ---- routes ---- */
+    {"route.in.f_nasal", "1", ALL(0.45), FRAC, "Yanagihara 2003 Biopharm Drug Dispos: intranasal F ~45% (Perez-Ruixo 2021: 54% for esketamine)", "fraction of an intranasal dose absorbed through the nose; the rest is swallowed"},
+    {"route.in.ka_per_h", "1/h", ALL(2.93), POS, "Perez-Ruixo 2021 Clin Pharmacokinet", "nasal absorption rate"},
+    {"route.in.swallow_lag_h", "h", ALL(0.53), POS, "Perez-Ruixo 2021 Clin Pharmacokinet", "lag before the swallowed part reaches the gut depot"},
+    {"route.po.f", "1", SP(0.17, 0.1, 0.1), FRAC, "Yanagihara 2003 / Clements 1982: oral 17-20%; rodents assumed", "oral bioavailability of the parent"},
+    {"route.po.ka_per_h", "1/h", SP(1.45, 3, 3), POS, "Perez-Ruixo 2021 (swallowed esketamine); rodents assumed", "gut absorption rate"},
+    {"route.po.lag_h", "h", ALL(0), POS, "assumed none", "absorption lag"},
+    {"route.po.first_pass_to_metabolite", "1", ALL(0.8), FRAC, "assumed equal to systemic fraction to norketamine (Simons 2022)", "fraction of first-pass loss appearing as the first metabolite"},
+    {"route.im.f", "1", ALL(0.93), FRAC, "Clements 1982 J Pharm Sci", "bioavailability"},
+    {"route.im.ka_per_h", "1/h", SP(6, 10, 12), POS, "assumed: tmax 5-15 min (Clements 1982)", "absorption rate"},
+    {"route.im.lag_h", "h", ALL(0), POS, "assumed none", "absorption lag"},
+    {"route.sc.f", "1", ALL(0.9), FRAC, "assumed as IM (Le Nedelec 2018: rat SC ~ IM exposure)", "bioavailability"},
+    {"route.sc.ka_per_h", "1/h", SP(3, 6, 8), POS, "assumed: slower than IM", "absorption rate"},
+    {"route.sc.lag_h", "h", ALL(0), POS, "assumed none", "absorption lag"},
+    {"route.ip.f", "1", ALL(0.5), FRAC, "assumed: partial hepatic first pass (range 0.3-0.8)", "bioavailability of the parent"},
+    {"route.ip.ka_per_h", "1/h", ALL(8), POS, "assumed: tmax 5-15 min in rodents", "absorption rate"},
+    {"route.ip.lag_h", "h", ALL(0), POS, "assumed none", "absorption lag"},
+    {"route.ip.first_pass_to_metabolite", "1", ALL(0.8), FRAC, "assumed equal to systemic fraction to norketamine", "fraction of first-pass loss appearing as the first metabolite"},
+
+    /* ---- 1. NMDA receptor block ---- */
+    {"nmda.koff_per_h", "1/h", ALL(3), POS, "assumed: trapping block outlasts the drug by tens of minutes", "block relaxation rate"},
+    {"nmda.interneuron_selectivity", "1", ALL(3), 1e-3, 1e3, "calibrated to target pk_cascade_block_order; higher potency on tonically active interneurons (eNeuro 2023 network model)", "interneuron:pyramidal effective potency ratio"},
+    /* ---- 2-3. interneurons, pyramidal neurons, glutamate ---- */
+    {"intn.k_per_h", "1/h", ALL(12), POS, "assumed: minutes", "interneuron activity relaxation"},
+    {"intn.nmda_dependence", "1", ALL(1), FRAC, "assumed: interneuron drive is NMDA-dependent", "fall of interneuron activity per unit block"},
+    {"glu.k_per_h", "1/h", ALL(12), POS, "assumed: minutes", "glutamate release relaxation"},
+    {"glu.inhibition_weight", "1", ALL(0.85), FRAC, "calibrated to target glu_surge_sub", "share of pyramidal output under interneuron (GABA) control"},
+    {"glu.pyramidal_nmda_dependence", "1", ALL(0.9), FRAC, "calibrated to target glu_fall_anaesthetic", "fall of pyramidal drive per unit pyramidal block"},
+    {"glu.feedback_k_per_h", "1/h", ALL(0.7), POS, "calibrated to target glu_gone_2h (presynaptic mGluR2/3 feedback)", "autoreceptor feedback rate"},
+    {"glu.feedback_gain", "1", ALL(1.0), POS, "calibrated to target glu_gone_2h", "feedback exponent"},
+    /* ---- 4. AMPA ---- */
+    {"ampa.surface_exponent", "1", ALL(1), POS, "assumed: surface AMPA receptors scale with synaptic protein (GluA1)", "exponent of synaptic protein"},
+    {"ampa.antagonist_occupancy", "1", ALL(0), FRAC, "intervention hook (NBQX): 0 = none", "fraction of AMPA receptors blocked"},
+    /* ---- 5. eEF2 ---- */
+    {"eef2.k_per_h", "1/h", ALL(4), POS, "Autry 2011 Nature: p-eEF2 down within 30 min", "p-eEF2 relaxation"},
+    {"eef2.nmda_dependence", "1", ALL(0.8), FRAC, "assumed: resting NMDA current drives eEF2 kinase", "fall of p-eEF2 per unit pyramidal block"},
+    /* ---- 6. BDNF ---- */
+    {"bdnf.k_per_h", "1/h", ALL(0.35), POS, "assumed: cleared over hours, back within 24 h (seed)", "BDNF clearance rate"},
+    {"bdnf.ampa_weight", "1", ALL(0.6), FRAC, "assumed: activity-dependent release dominates", "share of BDNF supply driven by AMPA activation"},
+    {"bdnf.translation_gain", "1", ALL(1.0), POS, "assumed (Autry 2011: translation rises as p-eEF2 falls)", "BDNF translation rise per unit p-eEF2 fall"},
+    {"bdnf.release_scale", "1", ALL(1), POS, "hook: Val66Met ~0.7 (Egan 2003, secondary), knockout 0", "scale of BDNF supply"},
+    {"plasma_bdnf.k_per_h", "1/h", ALL(0.3), POS, "assumed: lag of hours (Haile 2014: rise at 240 min)", "plasma BDNF equilibration"},
+    /* ---- 7. TrkB ---- */
+    {"trkb.k_per_h", "1/h", ALL(6), POS, "assumed: minutes", "TrkB activation relaxation"},
+    {"trkb.km_rel", "1", ALL(1), POS, "assumed: baseline BDNF at half-saturation", "BDNF (relative) at half-maximal TrkB activation"},
+    {"trkb.block", "1", ALL(0), FRAC, "intervention hook (ANA-12): 0 = none", "fraction of TrkB blocked"},
+    /* ---- 8. NO / GAPDH / Rheb ---- */
+    {"nos.inhibition", "1", ALL(0), FRAC, "intervention hook (NOS inhibitor): 0 = none", "fraction of nNOS inhibited"},
+    {"sno.k_per_h", "1/h", ALL(2), POS, "assumed: tens of minutes", "SNO-GAPDH relaxation"},
+    {"rheb.k_per_h", "1/h", ALL(0.7), POS, "assumed: Rheb turnover about an hour", "Rheb turnover rate"},
+    {"rheb.basal_degradation_fraction", "1", ALL(0.3), FRAC, "assumed: part of Rheb degradation is Siah1-independent", "degradation not via SNO-GAPDH/Siah1"},
+    /* ---- 9. mTORC1 ---- */
+    {"mtor.k_per_h", "1/h", ALL(3), POS, "assumed: minutes to an hour (Li 2010)", "mTORC1 activity relaxation"},
+    {"mtor.trkb_weight", "1", ALL(0.6), FRAC, "calibrated to target mtor_up_1h", "share of upstream drive from TrkB (rest from AMPA)"},
+    {"mtor.rheb_exponent", "1", ALL(0.5), POS, "calibrated to target mtor_up_1h (Harraz 2016)", "sensitivity of mTORC1 to Rheb"},
+    {"mtor.rapamycin_inhibition", "1", ALL(0), FRAC, "intervention hook (rapamycin): 0 = none", "fraction of mTORC1 inhibited"},
+    /* ---- 10. synaptic proteins ---- */
+    {"synprot.k_per_h", "1/h", ALL(0.0231), POS, "assumed: turnover of a day or two (t1/2 30 h)", "synaptic protein turnover"},
+    {"synprot.km_mtor_rel", "1", ALL(1.5), POS, "calibrated to target synprot_up_2h_72h", "mTORC1 (relative) at half-maximal synthesis"},
+    {"synprot.hill", "1", ALL(3), POS, "calibrated to target synprot_up_2h_72h", "Hill exponent of synthesis on mTORC1"},
+    /* ---- 11. spines ---- */
+    {"spine.k_per_h", "1/h", ALL(0.006), POS, "calibrated to target madrs_relapse_after_course (spines elevated up to 2 weeks, eNeuro 2016)", "spine turnover rate"},
+    {"spine.protein_exponent", "1", ALL(2), POS, "calibrated to target spine_up_24h", "spine formation sensitivity to synaptic protein"},
+    {"spine.max_rel", "1", ALL(1.3), POS, "assumed: saturation of repeated dosing", "maximal spine density (relative to healthy)"},
+    {"spine.setpoint_rel", "1", SP(0.6, 1.0, 1.0), POS, "human: TRD patient, calibrated to target madrs_24h; rodents: unstressed", "spine set point (chronic stress and depression lower it)"},
+    /* ---- fast potentiation (early and consolidated) ---- */
+    {"ltp.early_k_on_per_h", "1/h", ALL(2.0), POS, "calibrated to target madrs_2h", "induction rate of early potentiation per unit drive"},
+    {"ltp.early_k_off_per_h", "1/h", ALL(0.35), POS, "assumed: early LTP decays over hours", "decay of early potentiation"},
+    {"ltp.early_max", "1", ALL(0.6), POS, "calibrated to target madrs_2h", "maximal early potentiation"},
+    {"ltp.trkb_weight", "1", ALL(0.5), FRAC, "assumed", "share of drive from TrkB (rest from AMPA)"},
+    {"ltp.consolidation_k_per_h", "1/h", ALL(0.6), POS, "calibrated to target madrs_24h", "consolidation rate (needs mTORC1-driven synthesis)"},
+    {"ltp.late_k_off_per_h", "1/h", ALL(0.012), POS, "calibrated to target madrs_fade_7_14d", "decay of consolidated potentiation (days)"},
+    {"ltp.late_max", "1", ALL(0.6), POS, "calibrated to target madrs_24h", "maximal consolidated potentiation"},
+    /* ---- 12. tissue metabolite pools ---- */
+    {"gaba.k_per_h", "1/h", ALL(1.0), POS, "assumed: GABA pool turns over in about an hour", "tissue GABA relaxation"},
+    {"gad.k_per_h", "1/h", ALL(0.02), POS, "assumed: GAD67 expression over days", "GAD relaxation"},
+    {"gad.trkb_gain", "1", ALL(3), POS, "calibrated to target gaba_glu_72h (BDNF-TrkB up-regulates GAD67)", "GAD rise per unit TrkB above baseline"},
+    {"gln.k_per_h", "1/h", ALL(0.5), POS, "assumed: glutamate-glutamine cycle, hours", "tissue glutamine relaxation"},
+    {"tissue_glu.k_per_h", "1/h", ALL(0.5), POS, "assumed", "tissue glutamate relaxation"},
+    {"tissue_glu.protein_exponent", "1", ALL(0.5), POS, "calibrated to target glu_gln_14h: neuronal glutamate scales with synaptic terminals", "exponent of synaptic protein"},
+    {"tissue_glu.release_exponent", "1", ALL(0.3), POS, "assumed", "exponent of glutamate release"},
+
+    /* ---- read-outs ---- */
+    {"patient.madrs_baseline", "points", ALL(32), 0, 60, "Haile 2014 Int J Neuropsychopharmacol: 32.3", "untreated MADRS"},
+    {"mood.sensitivity", "1", ALL(1), POS, "individual parameter: scales potentiation's effect on mood", "mood sensitivity"},
+    {"hamd.per_madrs", "1", ALL(0.77), POS, "Leucht 2018 J Affect Disord: HAM-D17 ~ 0.77 x MADRS", "MADRS to HAM-D17 conversion"},
+    {"cadss.keo_per_h", "1/h", ALL(4), POS, "assumed: peak near end of infusion", "effect-site rate"},
+    {"cadss.max", "points", ALL(50), POS, "assumed: CADSS range 0-92", "maximal CADSS"},
+    {"cadss.x50", "1", ALL(2.0), POS, "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
+    {"cadss.hill", "1", ALL(2.5), POS, "calibrated to target cadss_gone_2h", "Hill exponent"},
+    {"sbp.keo_per_h", "1/h", ALL(3), POS, "assumed", "effect-site rate"},
+    {"sbp.max_mmhg", "mmHg", ALL(40), POS, "assumed", "maximal SBP rise"},
+    {"sbp.x50", "1", ALL(1.5), POS, "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
+    {"sbp.hill", "1", ALL(1.5), POS, "assumed", "Hill exponent"},
+};
+
+const size_t param_table_len = sizeof param_table / sizeof param_table[0];

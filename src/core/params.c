@@ -1,0 +1,302 @@
+/* The parameter object: a species' copy of the built-in table plus user rows.
+ * Lookups are linear: the table is read when a model is built, never per step. */
+#include "ketsim/params.h"
+#include "param_table.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct param_row {
+    char *name, *unit, *source, *description;
+    double value, default_value, min, max;
+    int overridden;
+} param_row;
+
+struct ketsim_params {
+    ketsim_species species;
+    param_row *rows;
+    size_t n, cap;
+};
+
+static const char *const species_names[KETSIM_N_SPECIES] = {"human", "rat", "mouse"};
+
+const char *ketsim_species_name(ketsim_species s)
+{
+    return (s >= 0 && s < KETSIM_N_SPECIES) ? species_names[s] : "?";
+}
+
+int ketsim_species_parse(const char *name, ketsim_species *out, ketsim_error *err)
+{
+    for (int i = 0; i < KETSIM_N_SPECIES; i++)
+        if (strcmp(name, species_names[i]) == 0) {
+            *out = (ketsim_species)i;
+            return KETSIM_OK;
+        }
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown species '%s' (expected human, rat or mouse)", name);
+}
+
+static char *dup_or_null(const char *s)
+{
+    return s ? strdup(s) : strdup("");
+}
+
+static int push_row(ketsim_params *p, const char *name, const char *unit, double value,
+                    double min, double max, const char *source, const char *desc,
+                    ketsim_error *err)
+{
+    if (p->n == p->cap) {
+        size_t cap = p->cap ? 2 * p->cap : 256;
+        param_row *rows = realloc(p->rows, cap * sizeof *rows);
+        if (!rows)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory growing the parameter table");
+        p->rows = rows;
+        p->cap = cap;
+    }
+    param_row *r = &p->rows[p->n];
+    r->name = dup_or_null(name);
+    r->unit = dup_or_null(unit);
+    r->source = dup_or_null(source);
+    r->description = dup_or_null(desc);
+    if (!r->name || !r->unit || !r->source || !r->description) {
+        free(r->name), free(r->unit), free(r->source), free(r->description);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory copying parameter '%s'", name);
+    }
+    r->value = r->default_value = value;
+    r->min = min;
+    r->max = max;
+    r->overridden = 0;
+    p->n++;
+    return KETSIM_OK;
+}
+
+int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_error *err)
+{
+    *out = NULL;
+    if (species < 0 || species >= KETSIM_N_SPECIES)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid species index %d", (int)species);
+    ketsim_params *p = calloc(1, sizeof *p);
+    if (!p)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    p->species = species;
+    for (size_t i = 0; i < param_table_len; i++) {
+        const param_def *d = &param_table[i];
+        int rc = push_row(p, d->name, d->unit, d->value[species], d->min, d->max,
+                          d->source, d->description, err);
+        if (rc) {
+            ketsim_params_free(p);
+            return rc;
+        }
+    }
+    *out = p;
+    return KETSIM_OK;
+}
+
+int ketsim_params_clone(const ketsim_params *src, ketsim_params **out, ketsim_error *err)
+{
+    *out = NULL;
+    ketsim_params *p = calloc(1, sizeof *p);
+    if (!p)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    p->species = src->species;
+    for (size_t i = 0; i < src->n; i++) {
+        const param_row *r = &src->rows[i];
+        int rc = push_row(p, r->name, r->unit, r->default_value, r->min, r->max,
+                          r->source, r->description, err);
+        if (rc) {
+            ketsim_params_free(p);
+            return rc;
+        }
+        p->rows[i].value = r->value;
+        p->rows[i].overridden = r->overridden;
+    }
+    *out = p;
+    return KETSIM_OK;
+}
+
+void ketsim_params_free(ketsim_params *p)
+{
+    if (!p)
+        return;
+    for (size_t i = 0; i < p->n; i++) {
+        free(p->rows[i].name);
+        free(p->rows[i].unit);
+        free(p->rows[i].source);
+        free(p->rows[i].description);
+    }
+    free(p->rows);
+    free(p);
+}
+
+ketsim_species ketsim_params_species(const ketsim_params *p)
+{
+    return p->species;
+}
+
+static param_row *find(const ketsim_params *p, const char *name)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (strcmp(p->rows[i].name, name) == 0)
+            return &p->rows[i];
+    return NULL;
+}
+
+int ketsim_params_has(const ketsim_params *p, const char *name)
+{
+    return find(p, name) != NULL;
+}
+
+int ketsim_params_get(const ketsim_params *p, const char *name, double *value, ketsim_error *err)
+{
+    const param_row *r = find(p, name);
+    if (!r)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown parameter '%s' (see `ketsim params`)", name);
+    *value = r->value;
+    return KETSIM_OK;
+}
+
+double ketsim_params_value(const ketsim_params *p, const char *name)
+{
+    const param_row *r = find(p, name);
+    /* Built-in names are compile-time constants of the model; a miss is a bug. */
+    if (!r) {
+        fprintf(stderr, "ketsim: internal error: parameter '%s' missing from the table\n", name);
+        abort();
+    }
+    return r->value;
+}
+
+int ketsim_params_set(ketsim_params *p, const char *name, double value, ketsim_error *err)
+{
+    param_row *r = find(p, name);
+    if (!r)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown parameter '%s' (see `ketsim params`)", name);
+    if (!isfinite(value))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value must be a finite number", name);
+    if (value < r->min || value > r->max)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value %g outside the allowed range [%g, %g] %s",
+                           name, value, r->min, r->max, r->unit);
+    r->value = value;
+    r->overridden = 1;
+    return KETSIM_OK;
+}
+
+/* Strict number parsing: the whole token must be a finite number. */
+static int parse_number(const char *s, double *out)
+{
+    if (!s || !*s)
+        return -1;
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end != '\0' || !isfinite(v))
+        return -1;
+    *out = v;
+    return 0;
+}
+
+int ketsim_params_set_assignment(ketsim_params *p, const char *assignment, ketsim_error *err)
+{
+    const char *eq = strchr(assignment, '=');
+    if (!eq || eq == assignment)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--set '%s': expected NAME=VALUE", assignment);
+    char name[256];
+    size_t len = (size_t)(eq - assignment);
+    if (len >= sizeof name)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--set: parameter name too long");
+    memcpy(name, assignment, len);
+    name[len] = '\0';
+    double v;
+    if (parse_number(eq + 1, &v))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--set %s: '%s' is not a finite number", name, eq + 1);
+    int rc = ketsim_params_set(p, name, v, err);
+    if (rc)
+        ketsim_error_prefix(err, "--set: ");
+    return rc;
+}
+
+static char *trim(char *s)
+{
+    while (*s == ' ' || *s == '\t')
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\n' || e[-1] == '\r'))
+        *--e = '\0';
+    return s;
+}
+
+static int apply_param_line(ketsim_params *p, const char *path, int lineno, char *line,
+                            ketsim_error *err)
+{
+    char *hash = strchr(line, '#');
+    if (hash)
+        *hash = '\0';
+    char *s = trim(line);
+    if (!*s)
+        return KETSIM_OK;
+    char *sep = strpbrk(s, "= \t,");
+    if (!sep)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: expected NAME=VALUE, got '%s'", path, lineno, s);
+    *sep = '\0';
+    char *name = trim(s), *val = trim(sep + 1);
+    if (*val == '=' || *val == ',')
+        val = trim(val + 1);
+    double v;
+    if (parse_number(val, &v))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: parameter '%s': '%s' is not a finite number",
+                           path, lineno, name, val);
+    ketsim_error e2;
+    if (ketsim_params_set(p, name, v, &e2))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: %s", path, lineno, e2.msg);
+    return KETSIM_OK;
+}
+
+int ketsim_params_load_file(ketsim_params *p, const char *path, ketsim_error *err)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: cannot open parameter file: %s", path, strerror(errno));
+    char line[1024];
+    int lineno = 0, rc = KETSIM_OK;
+    while (rc == KETSIM_OK && fgets(line, sizeof line, f)) {
+        lineno++;
+        if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n')
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: line too long", path, lineno);
+        else
+            rc = apply_param_line(p, path, lineno, line, err);
+    }
+    fclose(f);
+    return rc;
+}
+
+int ketsim_params_add(ketsim_params *p, const char *name, const char *unit, double value,
+                      const char *source, const char *description, ketsim_error *err)
+{
+    if (find(p, name))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s' already exists", name);
+    if (!isfinite(value))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value must be finite", name);
+    return push_row(p, name, unit, value, -INFINITY, INFINITY, source, description, err);
+}
+
+size_t ketsim_params_count(const ketsim_params *p)
+{
+    return p->n;
+}
+
+int ketsim_params_info(const ketsim_params *p, size_t i, ketsim_param_info *info)
+{
+    if (i >= p->n)
+        return KETSIM_EINPUT;
+    const param_row *r = &p->rows[i];
+    info->name = r->name;
+    info->unit = r->unit;
+    info->value = r->value;
+    info->default_value = r->default_value;
+    info->source = r->source;
+    info->description = r->description;
+    info->overridden = r->overridden;
+    return KETSIM_OK;
+}

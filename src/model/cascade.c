@@ -1,0 +1,274 @@
+/* The signalling cascade (DESIGN.md 3.2), from NMDA block to synapses, and
+ * the tissue pools MRS sees.  Every state is relative (1 = untreated healthy
+ * baseline) except the blocks (fractions 0-1) and the potentiation states
+ * (0 at baseline).  docs/model.md lists each equation. */
+#include "model_impl.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_roots.h>
+#include <math.h>
+
+#define P(name) ketsim_params_value(p, name)
+
+void cascade_read_params(cascade_par *cp, const ketsim_params *p)
+{
+    cp->nmda_koff = P("nmda.koff_per_h");
+    cp->sel = P("nmda.interneuron_selectivity");
+    cp->k_int = P("intn.k_per_h");
+    cp->dep_int = P("intn.nmda_dependence");
+    cp->k_glu = P("glu.k_per_h");
+    cp->w_inh = P("glu.inhibition_weight");
+    cp->dep_pyr = P("glu.pyramidal_nmda_dependence");
+    cp->k_fb = P("glu.feedback_k_per_h");
+    cp->g_fb = P("glu.feedback_gain");
+    cp->ampa_exp = P("ampa.surface_exponent");
+    cp->ampa_occ = P("ampa.antagonist_occupancy");
+    cp->k_eef2 = P("eef2.k_per_h");
+    cp->dep_eef2 = P("eef2.nmda_dependence");
+    cp->k_bdnf = P("bdnf.k_per_h");
+    cp->w_ampa_bdnf = P("bdnf.ampa_weight");
+    cp->g_trans = P("bdnf.translation_gain");
+    cp->bdnf_scale = P("bdnf.release_scale");
+    cp->k_pbdnf = P("plasma_bdnf.k_per_h");
+    cp->k_trkb = P("trkb.k_per_h");
+    cp->km_trkb = P("trkb.km_rel");
+    cp->trkb_block = P("trkb.block");
+    cp->nos_inh = P("nos.inhibition");
+    cp->k_sno = P("sno.k_per_h");
+    cp->k_rheb = P("rheb.k_per_h");
+    cp->rheb_d0 = P("rheb.basal_degradation_fraction");
+    cp->k_mtor = P("mtor.k_per_h");
+    cp->w_trkb_mtor = P("mtor.trkb_weight");
+    cp->rheb_exp = P("mtor.rheb_exponent");
+    cp->rapa = P("mtor.rapamycin_inhibition");
+    cp->k_synp = P("synprot.k_per_h");
+    cp->km_synp = P("synprot.km_mtor_rel");
+    cp->h_synp = P("synprot.hill");
+    cp->k_spine = P("spine.k_per_h");
+    cp->spine_exp = P("spine.protein_exponent");
+    cp->spine_max = P("spine.max_rel");
+    cp->spine_set = P("spine.setpoint_rel");
+    cp->e_kon = P("ltp.early_k_on_per_h");
+    cp->e_koff = P("ltp.early_k_off_per_h");
+    cp->e_max = P("ltp.early_max");
+    cp->w_trkb_ltp = P("ltp.trkb_weight");
+    cp->l_kcons = P("ltp.consolidation_k_per_h");
+    cp->l_koff = P("ltp.late_k_off_per_h");
+    cp->l_max = P("ltp.late_max");
+    cp->k_gaba = P("gaba.k_per_h");
+    cp->k_gad = P("gad.k_per_h");
+    cp->g_gad = P("gad.trkb_gain");
+    cp->k_gln = P("gln.k_per_h");
+    cp->k_tglu = P("tissue_glu.k_per_h");
+    cp->tglu_pexp = P("tissue_glu.protein_exponent");
+    cp->tglu_rexp = P("tissue_glu.release_exponent");
+    cp->madrs0 = P("patient.madrs_baseline");
+    cp->mood_sens = P("mood.sensitivity");
+    cp->hamd_per_madrs = P("hamd.per_madrs");
+    cp->cadss_keo = P("cadss.keo_per_h");
+    cp->cadss_max = P("cadss.max");
+    cp->cadss_x50 = P("cadss.x50");
+    cp->cadss_h = P("cadss.hill");
+    cp->sbp_keo = P("sbp.keo_per_h");
+    cp->sbp_max = P("sbp.max_mmhg");
+    cp->sbp_x50 = P("sbp.x50");
+    cp->sbp_h = P("sbp.hill");
+}
+
+/* Solver noise can push a relative state a hair below zero; the algebra
+ * below takes powers of them, so read them through this. */
+static double pos(double x) { return x > 0.0 ? x : 0.0; }
+
+double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c)
+{
+    return pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot) *
+           (1.0 - cp->ampa_occ);
+}
+
+/* Synaptic protein synthesis: saturating in mTORC1, 1 at baseline. */
+double cascade_synthesis(const cascade_par *cp, double mtor)
+{
+    double kh = pow(cp->km_synp, cp->h_synp), mh = pow(pos(mtor), cp->h_synp);
+    return mh * (kh + 1.0) / (kh + mh);
+}
+
+static double glutamate_drive(const cascade_par *cp, const double *c)
+{
+    /* Disinhibition: interneuron output divides pyramidal drive; direct
+     * pyramidal block lowers it.  At anaesthetic block the second wins. */
+    double inhibition = (1.0 - cp->w_inh) + cp->w_inh * pos(c[C_INTN]);
+    return (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
+}
+
+static double trkb_target(const cascade_par *cp, double bdnf)
+{
+    bdnf = pos(bdnf);
+    return (1.0 - cp->trkb_block) * bdnf * (1.0 + cp->km_trkb) / (cp->km_trkb + bdnf);
+}
+
+static double mtor_target(const cascade_par *cp, double trkb, double ampa, double rheb)
+{
+    double upstream = cp->w_trkb_mtor * trkb + (1.0 - cp->w_trkb_mtor) * ampa;
+    return (1.0 - cp->rapa) * upstream * pow(pos(rheb), cp->rheb_exp);
+}
+
+static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
+{
+    double x = cp->w_trkb_ltp * (trkb - 1.0) + (1.0 - cp->w_trkb_ltp) * (ampa - 1.0);
+    return x > 0.0 ? x : 0.0;
+}
+
+static double spine_formation(const cascade_par *cp, double synp, double spine)
+{
+    /* Formation scales with synaptic protein and saturates at spine_max;
+     * normalised so that the set point is the untreated equilibrium. */
+    return cp->spine_set * pow(pos(synp), cp->spine_exp) * (cp->spine_max - spine) /
+           (cp->spine_max - cp->spine_set);
+}
+
+void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc)
+{
+    double x = d->nmda;
+    dc[C_BLOCK_INT] = cp->nmda_koff * (cp->sel * x * (1.0 - c[C_BLOCK_INT]) - c[C_BLOCK_INT]);
+    dc[C_BLOCK_PYR] = cp->nmda_koff * (x * (1.0 - c[C_BLOCK_PYR]) - c[C_BLOCK_PYR]);
+    dc[C_INTN] = cp->k_int * (1.0 - cp->dep_int * c[C_BLOCK_INT] - c[C_INTN]);
+    double fb = pow(pos(c[C_GLU_FB]), cp->g_fb);
+    dc[C_GLU] = cp->k_glu * (glutamate_drive(cp, c) / fb - c[C_GLU]);
+    dc[C_GLU_FB] = cp->k_fb * (c[C_GLU] - c[C_GLU_FB]);
+    dc[C_PEEF2] = cp->k_eef2 * (1.0 - cp->dep_eef2 * c[C_BLOCK_PYR] - c[C_PEEF2]);
+
+    double ampa = cascade_ampa_activation(cp, d, c);
+    double translation = 1.0 + cp->g_trans * (1.0 - c[C_PEEF2]);
+    double supply = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) * translation + cp->w_ampa_bdnf * ampa);
+    dc[C_BDNF] = cp->k_bdnf * (supply - c[C_BDNF]);
+    dc[C_PBDNF] = cp->k_pbdnf * (c[C_BDNF] - c[C_PBDNF]);
+    dc[C_TRKB] = cp->k_trkb * (trkb_target(cp, c[C_BDNF]) - c[C_TRKB]);
+
+    double no = (1.0 - cp->nos_inh) * (1.0 - c[C_BLOCK_PYR]) * pos(c[C_GLU]);
+    dc[C_SNO] = cp->k_sno * (no - c[C_SNO]);
+    double degradation = cp->rheb_d0 + (1.0 - cp->rheb_d0) * c[C_SNO];
+    dc[C_RHEB] = cp->k_rheb * (1.0 - degradation * c[C_RHEB]);
+    dc[C_MTOR] = cp->k_mtor * (mtor_target(cp, c[C_TRKB], ampa, c[C_RHEB]) - c[C_MTOR]);
+
+    double synthesis = cascade_synthesis(cp, c[C_MTOR]);
+    dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
+    dc[C_SPINE] = cp->k_spine * (spine_formation(cp, c[C_SYNP], c[C_SPINE]) - c[C_SPINE]);
+
+    double drive = ltp_drive(cp, c[C_TRKB], ampa);
+    dc[C_LTP_E] = cp->e_kon * drive * (cp->e_max - c[C_LTP_E]) - cp->e_koff * c[C_LTP_E];
+    /* Consolidation needs new protein: early potentiation x mTORC1-driven synthesis. */
+    dc[C_LTP_L] = cp->l_kcons * pos(c[C_LTP_E]) * synthesis * (1.0 - c[C_LTP_L] / cp->l_max) -
+                  cp->l_koff * c[C_LTP_L];
+
+    dc[C_GAD] = cp->k_gad * (pow(pos(c[C_TRKB]), cp->g_gad) - c[C_GAD]);
+    dc[C_GABA] = cp->k_gaba * (pos(c[C_INTN]) * c[C_GAD] - c[C_GABA]);
+    dc[C_GLN] = cp->k_gln * (c[C_GLU] - c[C_GLN]);
+    dc[C_TGLU] = cp->k_tglu * (pow(pos(c[C_SYNP]), cp->tglu_pexp) * pow(pos(c[C_GLU]), cp->tglu_rexp) -
+                               c[C_TGLU]);
+    dc[C_X_CADSS] = cp->cadss_keo * (x - c[C_X_CADSS]);
+    dc[C_X_SBP] = cp->sbp_keo * (x - c[C_X_SBP]);
+}
+
+double cascade_synaptic_function(const cascade_par *cp, const double *c)
+{
+    return c[C_SPINE] * (1.0 + cp->mood_sens * (c[C_LTP_E] + c[C_LTP_L]));
+}
+
+/* ---- untreated steady state ----
+ * With no drug every state but synaptic protein has a closed form; synaptic
+ * protein closes a loop (protein -> surface AMPA -> BDNF, mTORC1 -> protein)
+ * and is found by a bracketed root search. */
+
+typedef struct ss_point {
+    double ampa, bdnf, trkb, rheb, mtor, synthesis;
+} ss_point;
+
+static void ss_chain(const cascade_par *cp, double synp, ss_point *s)
+{
+    brain_drive none = {0.0, 0.0};
+    double c[C_N] = {0};
+    c[C_GLU] = 1.0;
+    c[C_SYNP] = synp;
+    s->ampa = cascade_ampa_activation(cp, &none, c);
+    s->bdnf = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) + cp->w_ampa_bdnf * s->ampa);
+    s->trkb = trkb_target(cp, s->bdnf);
+    double sno = 1.0 - cp->nos_inh;
+    s->rheb = 1.0 / (cp->rheb_d0 + (1.0 - cp->rheb_d0) * sno);
+    s->mtor = mtor_target(cp, s->trkb, s->ampa, s->rheb);
+    s->synthesis = cascade_synthesis(cp, s->mtor);
+}
+
+static double ss_residual(double synp, void *vcp)
+{
+    ss_point s;
+    ss_chain(vcp, synp, &s);
+    return s.synthesis - synp;
+}
+
+static int ss_synaptic_protein(const cascade_par *cp, double *synp, ketsim_error *err)
+{
+    /* The residual is >= 0 at 0 and < 0 beyond the synthesis ceiling; look for
+     * the sign change nearest to 1 (the healthy state) first. */
+    double hi = 1.0, lo = 1.0;
+    cascade_par *vcp = (cascade_par *)cp;
+    if (ss_residual(1.0, vcp) == 0.0) {
+        *synp = 1.0;
+        return KETSIM_OK;
+    }
+    if (ss_residual(1.0, vcp) > 0) {
+        while (ss_residual(hi, vcp) > 0 && hi < 1e6)
+            hi *= 1.5;
+    } else {
+        lo = 0.0;
+    }
+    gsl_function F = {ss_residual, vcp};
+    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
+    if (!s)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    gsl_error_handler_t *old = gsl_set_error_handler_off();
+    int status = gsl_root_fsolver_set(s, &F, lo, hi);
+    for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
+        status = gsl_root_fsolver_iterate(s);
+        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
+        if (gsl_root_test_interval(a, b, 0.0, 1e-14) == GSL_SUCCESS)
+            break;
+    }
+    *synp = gsl_root_fsolver_root(s);
+    gsl_root_fsolver_free(s);
+    gsl_set_error_handler(old);
+    if (status != GSL_SUCCESS || !isfinite(*synp))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "no untreated steady state for these parameters");
+    return KETSIM_OK;
+}
+
+int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err)
+{
+    if (!(cp->spine_max > cp->spine_set))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "spine.max_rel (%g) must exceed spine.setpoint_rel (%g)",
+                           cp->spine_max, cp->spine_set);
+    double synp = 1.0;
+    int rc = ss_synaptic_protein(cp, &synp, err);
+    if (rc)
+        return rc;
+    ss_point s;
+    ss_chain(cp, synp, &s);
+    for (int i = 0; i < C_N; i++)
+        c[i] = 0.0;
+    c[C_INTN] = c[C_GLU] = c[C_GLU_FB] = c[C_PEEF2] = c[C_GLN] = 1.0;
+    c[C_BDNF] = c[C_PBDNF] = s.bdnf;
+    c[C_TRKB] = s.trkb;
+    c[C_SNO] = 1.0 - cp->nos_inh;
+    c[C_RHEB] = s.rheb;
+    c[C_MTOR] = s.mtor;
+    c[C_SYNP] = synp;
+    double f = cp->spine_set * pow(synp, cp->spine_exp) / (cp->spine_max - cp->spine_set);
+    c[C_SPINE] = f * cp->spine_max / (1.0 + f);
+    double drive = ltp_drive(cp, s.trkb, s.ampa);
+    c[C_LTP_E] = cp->e_kon * drive * cp->e_max / (cp->e_kon * drive + cp->e_koff);
+    double cons = cp->l_kcons * c[C_LTP_E] * s.synthesis;
+    c[C_LTP_L] = cons / (cons / cp->l_max + cp->l_koff);
+    c[C_GAD] = pow(s.trkb, cp->g_gad);
+    c[C_GABA] = c[C_GAD];
+    c[C_TGLU] = pow(synp, cp->tglu_pexp);
+    return KETSIM_OK;
+}

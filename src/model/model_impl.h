@@ -1,0 +1,108 @@
+/* Private layout of the model: compounds with their state indices, the
+ * cascade's parameters and state enumeration.  Shared by the files of
+ * src/model/ (pk.c, cascade.c, readouts.c, model.c) and src/sim/. */
+#ifndef KETSIM_MODEL_IMPL_H
+#define KETSIM_MODEL_IMPL_H
+
+#include "ketsim/model.h"
+#include "ketsim/regimen.h"
+
+/* Absorption depots.  Intranasal doses feed NASAL and (swallowed part) GUT. */
+typedef enum { DEPOT_NASAL, DEPOT_GUT, DEPOT_IM, DEPOT_SC, DEPOT_IP, N_DEPOTS } pk_depot;
+
+typedef struct model_link {
+    size_t child;      /* model compound index */
+    double fraction;   /* of the parent's clearance */
+    double mtt_h;      /* 0: formed directly in the child's central compartment */
+    long s_transit;    /* state index of the transit compartment, or -1 */
+    double mw_ratio;   /* child / parent molar mass */
+} model_link;
+
+typedef struct model_compound {
+    char name[KETSIM_NAME_MAX];
+    /* scaled to the subject's weight */
+    double mw, v1, v2, v3, cl, q2, q3, fu, kp, kpuu, keo, ki, emax, ec50;
+    long s_c, s_p2, s_p3, s_brain; /* -1 when absent */
+    long s_depot[N_DEPOTS];         /* -1 when the compound is never dosed */
+    size_t n_links;
+    model_link link[KETSIM_MAX_LINKS];
+} model_compound;
+
+typedef struct route_par {
+    double ka[N_DEPOTS], f[N_DEPOTS], first_pass_met[N_DEPOTS];
+    double lag[KETSIM_N_ROUTES];
+    double f_nasal, swallow_lag;
+} route_par;
+
+/* Cascade states, in order after the PK states. */
+enum {
+    C_BLOCK_INT, C_BLOCK_PYR, C_INTN, C_GLU, C_GLU_FB, C_PEEF2, C_BDNF, C_PBDNF,
+    C_TRKB, C_SNO, C_RHEB, C_MTOR, C_SYNP, C_SPINE, C_LTP_E, C_LTP_L, C_GAD,
+    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_N
+};
+
+typedef struct cascade_par {
+    double nmda_koff, sel;
+    double k_int, dep_int;
+    double k_glu, w_inh, dep_pyr, k_fb, g_fb;
+    double ampa_exp, ampa_occ;
+    double k_eef2, dep_eef2;
+    double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
+    double k_trkb, km_trkb, trkb_block;
+    double nos_inh, k_sno, k_rheb, rheb_d0;
+    double k_mtor, w_trkb_mtor, rheb_exp, rapa;
+    double k_synp, km_synp, h_synp;
+    double k_spine, spine_exp, spine_max, spine_set;
+    double e_kon, e_koff, e_max, w_trkb_ltp, l_kcons, l_koff, l_max;
+    double k_gaba, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
+    double madrs0, mood_sens, hamd_per_madrs;
+    double cadss_keo, cadss_max, cadss_x50, cadss_h;
+    double sbp_keo, sbp_max, sbp_x50, sbp_h;
+} cascade_par;
+
+/* Brain drive the PK hands to the cascade. */
+typedef struct brain_drive {
+    double nmda;     /* sum over compounds of free brain C / Ki (pyramidal) */
+    double ampa_pot; /* direct AMPA potentiation, sum of Emax C / (EC50 + C) */
+} brain_drive;
+
+struct ketsim_model {
+    ketsim_species species;
+    double weight_kg;
+    size_t n_compounds;
+    model_compound *cmp;
+    route_par route;
+    cascade_par cp;
+    size_t n_states;
+    long s_elim;     /* eliminated amount, umol */
+    size_t c0;       /* index of the first cascade state */
+    char (*state_name)[128];
+    const char **state_unit;
+    /* the drugs this model can receive */
+    size_t n_drugs;
+    struct model_drug {
+        char name[KETSIM_NAME_MAX];
+        size_t n;
+        size_t compound[KETSIM_MAX_COMPONENTS];
+        double fraction[KETSIM_MAX_COMPONENTS];
+    } *drugs;
+};
+
+/* pk.c */
+void pk_rhs(const ketsim_model *m, const double *y, double *ydot);
+void pk_brain_drive(const ketsim_model *m, const double *y, brain_drive *d);
+double pk_plasma_ng_per_ml(const model_compound *c, const double *y);
+int pk_read_params(ketsim_model *m, const ketsim_params *p, ketsim_error *err);
+
+/* cascade.c */
+void cascade_read_params(cascade_par *cp, const ketsim_params *p);
+void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc);
+int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err);
+double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c);
+double cascade_synthesis(const cascade_par *cp, double mtor);
+double cascade_synaptic_function(const cascade_par *cp, const double *c);
+
+/* model.c */
+long model_drug_index(const ketsim_model *m, const char *name);
+
+#endif

@@ -1,0 +1,144 @@
+/* Read-outs: the fixed list of named outputs and how each is computed from
+ * the state vector.  Adding an output is adding a row and a line. */
+#include "model_impl.h"
+
+#include <math.h>
+#include <string.h>
+
+enum {
+    O_TIME, O_KET, O_SKET, O_RKET, O_NK, O_DHNK, O_HNK, O_BKET, O_BNK, O_BHNK,
+    O_BLOCK_INT, O_BLOCK_PYR, O_INTN, O_GLU, O_AMPA, O_PEEF2, O_BDNF, O_PBDNF, O_TRKB,
+    O_SNO, O_RHEB, O_MTOR, O_SYNP, O_SPINE, O_LTP, O_SYNFN, O_GABA, O_TGLU, O_GLN,
+    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_N
+};
+
+static const ketsim_output_info outputs[O_N] = {
+    {"time_h", "h", "time since the start of the simulation"},
+    {"plasma_ketamine_ng_per_ml", "ng/mL", "total plasma ketamine (S + R)"},
+    {"plasma_s_ketamine_ng_per_ml", "ng/mL", "plasma S-ketamine"},
+    {"plasma_r_ketamine_ng_per_ml", "ng/mL", "plasma R-ketamine"},
+    {"plasma_norketamine_ng_per_ml", "ng/mL", "plasma norketamine (S + R)"},
+    {"plasma_dhnk_ng_per_ml", "ng/mL", "plasma dehydronorketamine"},
+    {"plasma_hnk_ng_per_ml", "ng/mL", "plasma hydroxynorketamine ((2S,6S) + (2R,6R))"},
+    {"brain_ketamine_free_um", "uM", "free brain ketamine (S + R)"},
+    {"brain_norketamine_free_um", "uM", "free brain norketamine (S + R)"},
+    {"brain_hnk_free_um", "uM", "free brain HNK ((2S,6S) + (2R,6R))"},
+    {"nmda_block_interneuron", "fraction", "NMDA receptors blocked on GABAergic interneurons"},
+    {"nmda_block_pyramidal", "fraction", "NMDA receptors blocked on pyramidal neurons"},
+    {"interneuron_activity_rel", "rel", "interneuron firing"},
+    {"pfc_glutamate_rel", "rel", "prefrontal extracellular glutamate (release)"},
+    {"ampa_activation_rel", "rel", "AMPA receptor activation"},
+    {"peef2_rel", "rel", "phospho-eEF2"},
+    {"bdnf_rel", "rel", "brain BDNF (released)"},
+    {"plasma_bdnf_rel", "rel", "plasma BDNF"},
+    {"trkb_activation_rel", "rel", "TrkB activation"},
+    {"sno_gapdh_rel", "rel", "S-nitrosylated GAPDH"},
+    {"rheb_rel", "rel", "Rheb"},
+    {"mtorc1_rel", "rel", "mTORC1 activity (phospho-mTOR)"},
+    {"synaptic_protein_rel", "rel", "synaptic proteins (PSD95, GluA1, synapsin I)"},
+    {"spine_density_rel", "rel", "dendritic spine density (1 = healthy)"},
+    {"potentiation", "fraction", "synaptic potentiation, early + consolidated (0 at baseline)"},
+    {"synaptic_function_rel", "rel", "synaptic-function index: spines x (1 + potentiation)"},
+    {"hippocampal_gaba_rel", "rel", "tissue GABA (MRS)"},
+    {"tissue_glutamate_rel", "rel", "tissue glutamate (MRS)"},
+    {"tissue_glutamine_rel", "rel", "tissue glutamine (MRS)"},
+    {"glu_gln_ratio_rel", "rel", "tissue glutamate / glutamine"},
+    {"gaba_glu_ratio_rel", "rel", "tissue GABA / glutamate"},
+    {"madrs", "points 0-60", "MADRS (human patient scale; continuous)"},
+    {"hamd", "points", "HAM-D17 from MADRS (Leucht 2018 linking)"},
+    {"cadss", "points", "dissociation (CADSS)"},
+    {"sbp_change_mmhg", "mmHg", "systolic blood pressure change from baseline"},
+};
+
+size_t ketsim_n_outputs(void) { return O_N; }
+
+const ketsim_output_info *ketsim_output(size_t i) { return i < O_N ? &outputs[i] : NULL; }
+
+long ketsim_output_index(const char *name)
+{
+    for (long i = 0; i < O_N; i++)
+        if (strcmp(outputs[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+/* Sum of plasma (ng/mL) or brain (uM) over compounds whose name is listed. */
+static double sum_over(const ketsim_model *m, const double *y, const char *const *names, int brain)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < m->n_compounds; i++) {
+        const model_compound *c = &m->cmp[i];
+        for (const char *const *n = names; *n; n++)
+            if (strcmp(c->name, *n) == 0) {
+                if (brain)
+                    s += c->s_brain >= 0 ? fmax(y[c->s_brain], 0.0) : 0.0;
+                else
+                    s += fmax(pk_plasma_ng_per_ml(c, y), 0.0);
+            }
+    }
+    return s;
+}
+
+static double hill(double x, double x50, double h)
+{
+    x = fmax(x, 0.0);
+    double xh = pow(x, h);
+    return xh / (pow(x50, h) + xh);
+}
+
+static double madrs_from(const cascade_par *cp, const double *c)
+{
+    /* MADRS = baseline x the synaptic deficit that remains, relative to the
+     * patient's untreated deficit (1 - set point).  A healthy set point has no
+     * deficit to scale: the floor of 0.1 keeps the ratio finite for rodents. */
+    double deficit0 = fmax(1.0 - cp->spine_set, 0.1);
+    double remaining = (1.0 - cascade_synaptic_function(cp, c)) / deficit0;
+    double madrs = cp->madrs0 * remaining;
+    return fmin(fmax(madrs, 0.0), 60.0);
+}
+
+void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
+{
+    static const char *const ket[] = {"s_ket", "r_ket", 0}, *const sk[] = {"s_ket", 0},
+                             *const rk[] = {"r_ket", 0}, *const nk[] = {"s_nk", "r_nk", 0},
+                             *const dh[] = {"dhnk", 0}, *const hnk[] = {"s_hnk", "r_hnk", 0};
+    const cascade_par *cp = &m->cp;
+    const double *c = y + m->c0;
+    brain_drive d;
+    pk_brain_drive(m, y, &d);
+    o[O_TIME] = 0.0; /* filled by the caller */
+    o[O_KET] = sum_over(m, y, ket, 0);
+    o[O_SKET] = sum_over(m, y, sk, 0);
+    o[O_RKET] = sum_over(m, y, rk, 0);
+    o[O_NK] = sum_over(m, y, nk, 0);
+    o[O_DHNK] = sum_over(m, y, dh, 0);
+    o[O_HNK] = sum_over(m, y, hnk, 0);
+    o[O_BKET] = sum_over(m, y, ket, 1);
+    o[O_BNK] = sum_over(m, y, nk, 1);
+    o[O_BHNK] = sum_over(m, y, hnk, 1);
+    o[O_BLOCK_INT] = c[C_BLOCK_INT];
+    o[O_BLOCK_PYR] = c[C_BLOCK_PYR];
+    o[O_INTN] = c[C_INTN];
+    o[O_GLU] = c[C_GLU];
+    o[O_AMPA] = cascade_ampa_activation(cp, &d, c);
+    o[O_PEEF2] = c[C_PEEF2];
+    o[O_BDNF] = c[C_BDNF];
+    o[O_PBDNF] = c[C_PBDNF];
+    o[O_TRKB] = c[C_TRKB];
+    o[O_SNO] = c[C_SNO];
+    o[O_RHEB] = c[C_RHEB];
+    o[O_MTOR] = c[C_MTOR];
+    o[O_SYNP] = c[C_SYNP];
+    o[O_SPINE] = c[C_SPINE];
+    o[O_LTP] = c[C_LTP_E] + c[C_LTP_L];
+    o[O_SYNFN] = cascade_synaptic_function(cp, c);
+    o[O_GABA] = c[C_GABA];
+    o[O_TGLU] = c[C_TGLU];
+    o[O_GLN] = c[C_GLN];
+    o[O_GLU_GLN] = c[C_TGLU] / c[C_GLN];
+    o[O_GABA_GLU] = c[C_GABA] / c[C_TGLU];
+    o[O_MADRS] = madrs_from(cp, c);
+    o[O_HAMD] = cp->hamd_per_madrs * o[O_MADRS];
+    o[O_CADSS] = cp->cadss_max * hill(c[C_X_CADSS], cp->cadss_x50, cp->cadss_h);
+    o[O_SBP] = cp->sbp_max * hill(c[C_X_SBP], cp->sbp_x50, cp->sbp_h);
+}

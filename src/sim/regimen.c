@@ -1,0 +1,172 @@
+/* Doses, regimens and the dose-spec grammar. */
+#include "ketsim/regimen.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const route_names[KETSIM_N_ROUTES] = {"iv", "in", "po", "im", "sc", "ip"};
+
+const char *ketsim_route_name(ketsim_route r)
+{
+    return (r >= 0 && r < KETSIM_N_ROUTES) ? route_names[r] : "?";
+}
+
+int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err)
+{
+    for (int i = 0; i < KETSIM_N_ROUTES; i++)
+        if (strcmp(s, route_names[i]) == 0) {
+            *out = (ketsim_route)i;
+            return KETSIM_OK;
+        }
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown route '%s' (expected iv, in, po, im, sc or ip)", s);
+}
+
+/* Split "12.5mg/kg" into a finite number and its unit suffix. */
+static int split_number(const char *s, double *value, const char **unit)
+{
+    char *end = NULL;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || !isfinite(v))
+        return -1;
+    /* strtod accepts "nan", "inf" and hex; isfinite rejects the first two. */
+    *value = v;
+    *unit = end;
+    return 0;
+}
+
+int ketsim_duration_parse(const char *s, double *hours, ketsim_error *err)
+{
+    static const struct { const char *unit; double h; } units[] = {
+        {"s", 1.0 / 3600}, {"sec", 1.0 / 3600}, {"min", 1.0 / 60}, {"m", 1.0 / 60},
+        {"h", 1}, {"hr", 1}, {"d", 24}, {"day", 24}, {"days", 24}, {"w", 168}, {"wk", 168},
+    };
+    double v;
+    const char *unit;
+    if (!s || split_number(s, &v, &unit))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is not a duration (e.g. 40min, 2h, 14d)", s ? s : "");
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(unit, units[i].unit) == 0) {
+            *hours = v * units[i].h;
+            return KETSIM_OK;
+        }
+    if (!*unit)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' has no time unit (use s, min, h or d)", s);
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': unknown time unit '%s' (use s, min, h or d)", s, unit);
+}
+
+static int parse_amount(const char *s, double *mg, int *per_kg, ketsim_error *err)
+{
+    static const struct { const char *unit; double mg; int per_kg; } units[] = {
+        {"mg", 1, 0}, {"ug", 1e-3, 0}, {"g", 1e3, 0},
+        {"mg/kg", 1, 1}, {"ug/kg", 1e-3, 1},
+    };
+    double v;
+    const char *unit;
+    if (split_number(s, &v, &unit))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is not an amount (e.g. 35mg, 0.5mg/kg)", s);
+    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
+        if (strcmp(unit, units[i].unit) == 0) {
+            *mg = v * units[i].mg;
+            *per_kg = units[i].per_kg;
+            if (*mg <= 0)
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "amount '%s' must be positive", s);
+            if (*mg > (*per_kg ? 1e4 : 1e6))
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "amount '%s' is implausibly large", s);
+            return KETSIM_OK;
+        }
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "amount '%s': unit must be mg, ug, g, mg/kg or ug/kg", s);
+}
+
+int ketsim_dose_parse(const char *spec, ketsim_dose *out, ketsim_error *err)
+{
+    char buf[256];
+    if (strlen(spec) >= sizeof buf)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose spec too long");
+    strcpy(buf, spec);
+    memset(out, 0, sizeof *out);
+    ketsim_error e;
+    char *at = strchr(buf, '@');
+    if (at) {
+        *at = '\0';
+        if (ketsim_duration_parse(at + 1, &out->time_h, &e))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': time %s", spec, e.msg);
+        if (out->time_h < 0)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': time must not be negative", spec);
+    }
+    /* Split on ':' keeping empty fields, so "iv::40min" is an error, not a bolus. */
+    char *parts[4] = {buf};
+    int n = 1;
+    for (char *c = buf; *c; c++)
+        if (*c == ':') {
+            *c = '\0';
+            if (n == 4)
+                break;
+            parts[n++] = c + 1;
+        }
+    if (n < 2 || n > 3)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': expected ROUTE:AMOUNT[:DURATION][@TIME]", spec);
+    if (ketsim_route_parse(parts[0], &out->route, &e))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': %s", spec, e.msg);
+    if (parse_amount(parts[1], &out->amount, &out->per_kg, &e))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': %s", spec, e.msg);
+    if (n == 3) {
+        if (ketsim_duration_parse(parts[2], &out->duration_h, &e))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': duration %s", spec, e.msg);
+        if (!(out->duration_h > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': duration must be positive (omit it for a bolus)", spec);
+    }
+    if (out->time_h > 24 * 3650 || out->duration_h > 24 * 3650)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': times beyond 10 years are not supported", spec);
+    return KETSIM_OK;
+}
+
+struct ketsim_regimen {
+    ketsim_dose *doses;
+    size_t n, cap;
+};
+
+int ketsim_regimen_create(ketsim_regimen **out, ketsim_error *err)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+}
+
+void ketsim_regimen_free(ketsim_regimen *r)
+{
+    if (!r)
+        return;
+    free(r->doses);
+    free(r);
+}
+
+int ketsim_regimen_add(ketsim_regimen *r, const ketsim_dose *d, ketsim_error *err)
+{
+    if (!(d->amount > 0) || !isfinite(d->amount))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose amount must be positive and finite");
+    if (!(d->duration_h >= 0) || !(d->time_h >= 0) || !isfinite(d->time_h) || !isfinite(d->duration_h))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "dose time and duration must be finite and not negative");
+    if (d->route < 0 || d->route >= KETSIM_N_ROUTES)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid route");
+    if (r->n == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 8;
+        ketsim_dose *a = realloc(r->doses, cap * sizeof *a);
+        if (!a)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        r->doses = a;
+        r->cap = cap;
+    }
+    r->doses[r->n++] = *d;
+    return KETSIM_OK;
+}
+
+size_t ketsim_regimen_count(const ketsim_regimen *r) { return r->n; }
+
+const ketsim_dose *ketsim_regimen_dose(const ketsim_regimen *r, size_t i)
+{
+    return i < r->n ? &r->doses[i] : NULL;
+}
+
+void ketsim_regimen_clear(ketsim_regimen *r) { r->n = 0; }

@@ -1,0 +1,253 @@
+#include "solver.h"
+
+#include <cvode/cvode.h>
+#include <math.h>
+#include <nvector/nvector_serial.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sundials/sundials_context.h>
+#include <sunlinsol/sunlinsol_dense.h>
+#include <sunmatrix/sunmatrix_dense.h>
+
+struct solver {
+    size_t n;
+    solver_rhs_fn f;
+    void *user;
+    double rtol;
+    SUNContext ctx;
+    void *cvode;
+    N_Vector y, atol, tmp;
+    SUNMatrix A;
+    SUNLinearSolver LS;
+    double *u;          /* current input rates, per state */
+    double *breaks;     /* scratch: sorted breakpoints */
+    size_t breaks_cap;
+    long max_steps;
+    solver_stats stats;
+};
+
+/* CVODE prints errors to stderr by default; ketsim returns them instead. */
+static void silent_errors(int code, const char *module, const char *function, char *msg,
+                          void *data)
+{
+    (void)code, (void)module, (void)function, (void)msg, (void)data;
+}
+
+static int cvode_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
+{
+    solver *s = data;
+    double *yd = N_VGetArrayPointer(ydot);
+    s->f(t, N_VGetArrayPointer(y), yd, s->user);
+    for (size_t i = 0; i < s->n; i++)
+        yd[i] += s->u[i];
+    for (size_t i = 0; i < s->n; i++)
+        if (!isfinite(yd[i]))
+            return 1; /* recoverable: CVODE retries with a smaller step */
+    return 0;
+}
+
+void solver_free(solver *s)
+{
+    if (!s)
+        return;
+    if (s->cvode)
+        CVodeFree(&s->cvode);
+    if (s->LS)
+        SUNLinSolFree(s->LS);
+    if (s->A)
+        SUNMatDestroy(s->A);
+    if (s->y)
+        N_VDestroy(s->y);
+    if (s->atol)
+        N_VDestroy(s->atol);
+    if (s->tmp)
+        N_VDestroy(s->tmp);
+    if (s->ctx)
+        SUNContext_Free(&s->ctx);
+    free(s->u);
+    free(s->breaks);
+    free(s);
+}
+
+int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, double rtol,
+                  solver **out, ketsim_error *err)
+{
+    *out = NULL;
+    solver *s = calloc(1, sizeof *s);
+    if (!s)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    s->n = n;
+    s->f = f;
+    s->user = user;
+    s->rtol = rtol;
+    s->max_steps = 500000;
+    s->u = calloc(n, sizeof *s->u);
+    int ok = s->u && SUNContext_Create(NULL, &s->ctx) == 0;
+    if (ok) {
+        s->y = N_VNew_Serial((sunindextype)n, s->ctx);
+        s->atol = N_VNew_Serial((sunindextype)n, s->ctx);
+        s->tmp = N_VNew_Serial((sunindextype)n, s->ctx);
+        s->A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, s->ctx);
+        ok = s->y && s->atol && s->tmp && s->A;
+    }
+    if (ok) {
+        s->LS = SUNLinSol_Dense(s->y, s->A, s->ctx);
+        s->cvode = CVodeCreate(CV_BDF, s->ctx);
+        ok = s->LS && s->cvode;
+    }
+    if (ok) {
+        N_VConst(0.0, s->y);
+        memcpy(N_VGetArrayPointer(s->atol), atol, n * sizeof *atol);
+        ok = CVodeInit(s->cvode, cvode_rhs, 0.0, s->y) == CV_SUCCESS &&
+             CVodeSVtolerances(s->cvode, rtol, s->atol) == CV_SUCCESS &&
+             CVodeSetUserData(s->cvode, s) == CV_SUCCESS &&
+             CVodeSetLinearSolver(s->cvode, s->LS, s->A) == CV_SUCCESS &&
+             CVodeSetMaxNumSteps(s->cvode, 50000) == CV_SUCCESS &&
+             CVodeSetMaxErrTestFails(s->cvode, 20) == CV_SUCCESS &&
+             CVodeSetMaxConvFails(s->cvode, 50) == CV_SUCCESS &&
+             CVodeSetErrHandlerFn(s->cvode, silent_errors, NULL) == CV_SUCCESS;
+    }
+    if (!ok) {
+        solver_free(s);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "could not set up the CVODE solver");
+    }
+    *out = s;
+    return KETSIM_OK;
+}
+
+void solver_set_user(solver *s, void *user, const double *atol)
+{
+    s->user = user;
+    if (atol)
+        memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
+}
+
+void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps; }
+
+void solver_get_stats(const solver *s, solver_stats *st) { *st = s->stats; }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Sorted, unique breakpoints in [0, t_end]: every input start and end, and t_end. */
+static int make_breaks(solver *s, const solver_input *in, size_t n_in, double t_end,
+                       size_t *nb, ketsim_error *err)
+{
+    size_t need = 2 * n_in + 2;
+    if (need > s->breaks_cap) {
+        double *b = realloc(s->breaks, need * sizeof *b);
+        if (!b)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        s->breaks = b;
+        s->breaks_cap = need;
+    }
+    size_t k = 0;
+    s->breaks[k++] = 0.0;
+    s->breaks[k++] = t_end;
+    for (size_t i = 0; i < n_in; i++) {
+        if (in[i].t0 < t_end)
+            s->breaks[k++] = in[i].t0;
+        if (in[i].t1 < t_end)
+            s->breaks[k++] = in[i].t1;
+    }
+    qsort(s->breaks, k, sizeof *s->breaks, cmp_double);
+    size_t u = 0;
+    for (size_t i = 0; i < k; i++)
+        if (u == 0 || s->breaks[i] != s->breaks[u - 1])
+            s->breaks[u++] = s->breaks[i];
+    *nb = u;
+    return KETSIM_OK;
+}
+
+/* At breakpoint t: add boluses due now and set the input rates that hold until
+ * the next breakpoint. */
+static void apply_inputs(solver *s, const solver_input *in, size_t n_in, double t, double *y)
+{
+    memset(s->u, 0, s->n * sizeof *s->u);
+    for (size_t i = 0; i < n_in; i++) {
+        if (in[i].t1 == in[i].t0) {
+            if (in[i].t0 == t)
+                y[in[i].state] += in[i].amount;
+        } else if (in[i].t0 <= t && t < in[i].t1) {
+            s->u[in[i].state] += in[i].amount / (in[i].t1 - in[i].t0);
+        }
+    }
+}
+
+static int fail_cvode(int flag, double t, ketsim_error *err)
+{
+    const char *why = CVodeGetReturnFlagName(flag);
+    int rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "solver failed at t = %.6g h: %s", t, why ? why : "unknown");
+    free((void *)why);
+    return rc;
+}
+
+/* Integrate one interval [a, b) without inputs changing, emitting outputs. */
+static int run_interval(solver *s, double a, double b, const double *tout, size_t n_out,
+                        size_t *next, double *yout, ketsim_error *err)
+{
+    double *y = N_VGetArrayPointer(s->y);
+    while (*next < n_out && tout[*next] <= a)  /* outputs at a: after the events at a */
+        memcpy(yout + s->n * (*next)++, y, s->n * sizeof *y);
+    int flag = CVodeReInit(s->cvode, a, s->y);
+    if (flag == CV_SUCCESS)
+        flag = CVodeSetStopTime(s->cvode, b);
+    if (flag != CV_SUCCESS)
+        return fail_cvode(flag, a, err);
+    s->stats.reinits++;
+    N_Vector tmp = s->tmp;
+    double t = a;
+    int rc = KETSIM_OK;
+    while (t < b) {
+        if (++s->stats.steps > s->max_steps) {
+            rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "solver exceeded %ld steps by t = %.6g h", s->max_steps, t);
+            break;
+        }
+        flag = CVode(s->cvode, b, s->y, &t, CV_ONE_STEP);
+        if (flag < 0) {
+            rc = fail_cvode(flag, t, err);
+            break;
+        }
+        while (*next < n_out && tout[*next] < b && tout[*next] <= t) {
+            CVodeGetDky(s->cvode, tout[*next], 0, tmp);
+            memcpy(yout + s->n * (*next)++, N_VGetArrayPointer(tmp), s->n * sizeof *y);
+        }
+    }
+    long nfe = 0, nje = 0;
+    CVodeGetNumRhsEvals(s->cvode, &nfe); /* counters restart at each re-init */
+    CVodeGetNumJacEvals(s->cvode, &nje);
+    s->stats.rhs_evals += nfe;
+    s->stats.jac_evals += nje;
+    return rc;
+}
+
+int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
+               const double *tout, size_t n_out, double *yout, ketsim_error *err)
+{
+    memset(&s->stats, 0, sizeof s->stats);
+    if (n_out == 0)
+        return KETSIM_OK;
+    for (size_t i = 0; i < n_out; i++)
+        if (!(tout[i] >= 0) || (i && tout[i] < tout[i - 1]))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "output times must be ascending and >= 0");
+    double t_end = tout[n_out - 1];
+    size_t nb = 0, next = 0;
+    int rc = make_breaks(s, in, n_in, t_end, &nb, err);
+    if (rc)
+        return rc;
+    double *y = N_VGetArrayPointer(s->y);
+    memcpy(y, y0, s->n * sizeof *y);
+    for (size_t k = 0; k + 1 < nb && rc == KETSIM_OK; k++) {
+        apply_inputs(s, in, n_in, s->breaks[k], y);
+        rc = run_interval(s, s->breaks[k], s->breaks[k + 1], tout, n_out, &next, yout, err);
+    }
+    if (rc)
+        return rc;
+    apply_inputs(s, in, n_in, t_end, y);
+    while (next < n_out)  /* outputs at t_end */
+        memcpy(yout + s->n * next++, y, s->n * sizeof *y);
+    return KETSIM_OK;
+}

@@ -1,0 +1,44 @@
+/* A thin, model-agnostic wrapper over CVODE (BDF, dense) for systems driven
+ * by piecewise-constant inputs.  The solver knows nothing of ketamine.
+ *
+ * Inputs are zero-order rates into single states over [t0, t1) or boluses
+ * (t1 == t0) added at t0.  The solver stops exactly at every input
+ * discontinuity and re-initialises there; it integrates in one-step mode and
+ * interpolates (CVodeGetDky) to the requested output times, so the output
+ * grid never changes the answer. */
+#ifndef KETSIM_SOLVER_H
+#define KETSIM_SOLVER_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+
+typedef void (*solver_rhs_fn)(double t, const double *y, double *ydot, void *user);
+
+typedef struct solver_input {
+    double t0, t1;  /* t1 == t0: bolus */
+    size_t state;
+    double amount;  /* total amount; delivered at amount / (t1 - t0) per hour */
+} solver_input;
+
+typedef struct solver_stats {
+    long steps, rhs_evals, jac_evals, reinits;
+} solver_stats;
+
+typedef struct solver solver;
+
+/* Allocates everything the solve needs (CVODE memory, vectors, the dense
+ * matrix): create once per thread, run many times. */
+int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, double rtol,
+                  solver **out, ketsim_error *err);
+void solver_free(solver *s);
+void solver_set_user(solver *s, void *user, const double *atol);
+/* Bound on internal steps per run (a guard against runaway stiffness). */
+void solver_set_max_steps(solver *s, long max_steps);
+
+/* Integrate from y0 at t = 0 over the inputs; write the state at each output
+ * time (ascending, >= 0) into yout (n_out x n, row-major). */
+int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
+               const double *tout, size_t n_out, double *yout, ketsim_error *err);
+void solver_get_stats(const solver *s, solver_stats *st);
+
+#endif
