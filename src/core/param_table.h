@@ -15,5 +15,8 @@ typedef struct param_def {
 
 extern const param_def param_table[];
 extern const size_t param_table_len;
+/* Population and trial rows (src/pop/pop_param_table.c). */
+extern const param_def pop_param_table[];
+extern const size_t pop_param_table_len;
 
 #endif

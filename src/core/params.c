@@ -81,15 +81,18 @@ int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_err
     if (!p)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     p->species = species;
-    for (size_t i = 0; i < param_table_len; i++) {
-        const param_def *d = &param_table[i];
-        int rc = push_row(p, d->name, d->unit, d->value[species], d->min, d->max,
-                          d->source, d->description, err);
-        if (rc) {
-            ketsim_params_free(p);
-            return rc;
+    const param_def *tables[2] = {param_table, pop_param_table};
+    size_t lens[2] = {param_table_len, pop_param_table_len};
+    for (int t = 0; t < 2; t++)
+        for (size_t i = 0; i < lens[t]; i++) {
+            const param_def *d = &tables[t][i];
+            int rc = push_row(p, d->name, d->unit, d->value[species], d->min, d->max,
+                              d->source, d->description, err);
+            if (rc) {
+                ketsim_params_free(p);
+                return rc;
+            }
         }
-    }
     *out = p;
     return KETSIM_OK;
 }
