@@ -41,6 +41,7 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p)
     cp->w_trkb_mtor = P("mtor.trkb_weight");
     cp->rheb_exp = P("mtor.rheb_exponent");
     cp->rapa = P("mtor.rapamycin_inhibition");
+    cp->mtor_up_exp = P("mtor.upstream_exponent");
     cp->k_synp = P("synprot.k_per_h");
     cp->km_synp = P("synprot.km_mtor_rel");
     cp->h_synp = P("synprot.hill");
@@ -52,10 +53,13 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p)
     cp->e_koff = P("ltp.early_k_off_per_h");
     cp->e_max = P("ltp.early_max");
     cp->w_trkb_ltp = P("ltp.trkb_weight");
+    cp->ltp_theta = P("ltp.induction_threshold");
+    cp->e_mood_w = P("ltp.early_mood_weight");
     cp->l_kcons = P("ltp.consolidation_k_per_h");
     cp->l_koff = P("ltp.late_k_off_per_h");
     cp->l_max = P("ltp.late_max");
     cp->k_gaba = P("gaba.k_per_h");
+    cp->gaba_act_exp = P("gaba.activity_exponent");
     cp->k_gad = P("gad.k_per_h");
     cp->g_gad = P("gad.trkb_gain");
     cp->k_gln = P("gln.k_per_h");
@@ -109,12 +113,14 @@ static double trkb_target(const cascade_par *cp, double bdnf)
 static double mtor_target(const cascade_par *cp, double trkb, double ampa, double rheb)
 {
     double upstream = cp->w_trkb_mtor * trkb + (1.0 - cp->w_trkb_mtor) * ampa;
-    return (1.0 - cp->rapa) * upstream * pow(pos(rheb), cp->rheb_exp);
+    return (1.0 - cp->rapa) * pow(pos(upstream), cp->mtor_up_exp) * pow(pos(rheb), cp->rheb_exp);
 }
 
 static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
 {
-    double x = cp->w_trkb_ltp * (trkb - 1.0) + (1.0 - cp->w_trkb_ltp) * (ampa - 1.0);
+    /* Induction needs activation above a threshold: potentiation follows the
+     * surge, not the low tail of drive while the drug clears. */
+    double x = cp->w_trkb_ltp * (trkb - 1.0) + (1.0 - cp->w_trkb_ltp) * (ampa - 1.0) - cp->ltp_theta;
     return x > 0.0 ? x : 0.0;
 }
 
@@ -161,7 +167,7 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
                   cp->l_koff * c[C_LTP_L];
 
     dc[C_GAD] = cp->k_gad * (pow(pos(c[C_TRKB]), cp->g_gad) - c[C_GAD]);
-    dc[C_GABA] = cp->k_gaba * (pos(c[C_INTN]) * c[C_GAD] - c[C_GABA]);
+    dc[C_GABA] = cp->k_gaba * (pow(pos(c[C_INTN]), cp->gaba_act_exp) * c[C_GAD] - c[C_GABA]);
     dc[C_GLN] = cp->k_gln * (c[C_GLU] - c[C_GLN]);
     dc[C_TGLU] = cp->k_tglu * (pow(pos(c[C_SYNP]), cp->tglu_pexp) * pow(pos(c[C_GLU]), cp->tglu_rexp) -
                                c[C_TGLU]);
@@ -171,7 +177,7 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
 
 double cascade_synaptic_function(const cascade_par *cp, const double *c)
 {
-    return c[C_SPINE] * (1.0 + cp->mood_sens * (c[C_LTP_E] + c[C_LTP_L]));
+    return c[C_SPINE] * (1.0 + cp->mood_sens * (cp->e_mood_w * c[C_LTP_E] + c[C_LTP_L]));
 }
 
 /* ---- untreated steady state ----

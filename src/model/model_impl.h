@@ -50,11 +50,11 @@ typedef struct cascade_par {
     double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
     double k_trkb, km_trkb, trkb_block;
     double nos_inh, k_sno, k_rheb, rheb_d0;
-    double k_mtor, w_trkb_mtor, rheb_exp, rapa;
+    double k_mtor, w_trkb_mtor, rheb_exp, rapa, mtor_up_exp;
     double k_synp, km_synp, h_synp;
     double k_spine, spine_exp, spine_max, spine_set;
-    double e_kon, e_koff, e_max, w_trkb_ltp, l_kcons, l_koff, l_max;
-    double k_gaba, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
+    double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, l_kcons, l_koff, l_max;
+    double k_gaba, gaba_act_exp, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
