@@ -183,7 +183,7 @@ const param_def param_table[] = {
     {"intn.nmda_dependence", "1", ALL(1), FRAC, "assumed: interneuron drive is NMDA-dependent", "fall of interneuron activity per unit block"},
     {"glu.k_per_h", "1/h", ALL(12), POS, "assumed: minutes", "glutamate release relaxation"},
     {"glu.inhibition_weight", "1", ALL(0.85), FRAC, "calibrated to target glu_surge_sub", "share of pyramidal output under interneuron (GABA) control"},
-    {"glu.pyramidal_nmda_dependence", "1", ALL(0.9), FRAC, "calibrated to target glu_fall_anaesthetic", "fall of pyramidal drive per unit pyramidal block"},
+    {"glu.pyramidal_nmda_dependence", "1", ALL(1.0), FRAC, "calibrated to target glu_fall_anaesthetic", "fall of pyramidal drive per unit pyramidal block"},
     {"glu.feedback_k_per_h", "1/h", ALL(2), POS, "calibrated to target glu_gone_2h (presynaptic mGluR2/3 feedback)", "autoreceptor feedback rate"},
     {"glu.feedback_gain", "1", ALL(2), POS, "calibrated to target glu_gone_2h", "feedback exponent"},
     /* ---- 4. AMPA ---- */
@@ -211,7 +211,7 @@ const param_def param_table[] = {
     {"mtor.k_per_h", "1/h", ALL(3), POS, "assumed: minutes to an hour (Li 2010)", "mTORC1 activity relaxation"},
     {"mtor.trkb_weight", "1", ALL(0.6), FRAC, "calibrated to target mtor_up_1h", "share of upstream drive from TrkB (rest from AMPA)"},
     {"mtor.rheb_exponent", "1", ALL(0.5), POS, "calibrated to target mtor_up_1h (Harraz 2016)", "sensitivity of mTORC1 to Rheb"},
-    {"mtor.upstream_exponent", "1", ALL(2), POS, "calibrated to target mtor_up_1h (Li 2010: p-mTOR up 1.5-2 fold)", "amplification of TrkB/AMPA drive onto mTORC1"},
+    {"mtor.upstream_exponent", "1", ALL(2.3), POS, "calibrated to target mtor_up_1h (Li 2010: p-mTOR up 1.5-2 fold)", "amplification of TrkB/AMPA drive onto mTORC1"},
     {"mtor.rapamycin_inhibition", "1", ALL(0), FRAC, "intervention hook (rapamycin): 0 = none", "fraction of mTORC1 inhibited"},
     /* ---- 10. synaptic proteins ---- */
     {"synprot.k_per_h", "1/h", ALL(0.0231), POS, "assumed: turnover of a day or two (t1/2 30 h)", "synaptic protein turnover"},

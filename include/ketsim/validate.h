@@ -1,0 +1,34 @@
+/* Validation against literature targets (data/targets.csv).
+ *
+ * Each target names a scenario (species, drug, doses, duration, parameter
+ * overrides), a statistic of one output (value at a time, max/min over a
+ * window, time of max/min, a difference or ratio), the literature value and
+ * an accepted range, its source and its role: "calibration" (used to fix a
+ * parameter) or "check" (held out).  See docs/validation.md. */
+#ifndef KETSIM_VALIDATE_H
+#define KETSIM_VALIDATE_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+
+typedef struct ketsim_target_result {
+    char id[64];
+    char quantity[160];
+    char literature[64];
+    char source[200];
+    char role[16];
+    double lower, upper, simulated;
+    int pass;
+} ketsim_target_result;
+
+typedef struct ketsim_validation ketsim_validation;
+
+/* Parse the targets file; errors name FILE:LINE and the column. */
+int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_error *err);
+/* Run every target's scenario and fill the results. */
+int ketsim_validation_run(ketsim_validation *v, ketsim_error *err);
+size_t ketsim_validation_count(const ketsim_validation *v);
+const ketsim_target_result *ketsim_validation_result(const ketsim_validation *v, size_t i);
+void ketsim_validation_free(ketsim_validation *v);
+
+#endif

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Install what ketsim needs on Debian 12 (run as root), then configure and
+# build into ./build (or $1).  Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+pkgs="build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev librandom123-dev libcmocka-dev python3"
+missing=$(for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    # shellcheck disable=SC2086
+    apt-get install -y -qq $missing >/dev/null
+fi
+build=${1:-build}
+shift || true
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+cmake --build "$build" -j"$(nproc)" >/dev/null

@@ -1,0 +1,384 @@
+/* Targets file parsing and evaluation. */
+#include "ketsim/validate.h"
+#include "ketsim/ketsim.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_FIELDS 16
+#define MAX_DOSES 16
+#define MAX_SETS 16
+
+enum { F_ID, F_QUANTITY, F_SPECIES, F_DRUG, F_DOSES, F_UNTIL, F_SET, F_STAT, F_LIT, F_LOWER,
+       F_UPPER, F_SOURCE, F_ROLE, N_COLS };
+static const char *const columns[N_COLS] = {"id", "quantity", "species", "drug", "doses", "until",
+                                            "set", "statistic", "literature", "lower", "upper",
+                                            "source", "role"};
+
+typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO } stat_kind;
+
+typedef struct target {
+    ketsim_target_result r;
+    char species[16], drug[64], doses[256], sets[256];
+    double until_h;
+    stat_kind kind;
+    long out_a, out_b;
+    double t0, t1;
+} target;
+
+struct ketsim_validation {
+    char path[512];
+    target *t;
+    size_t n, cap;
+};
+
+/* Split one CSV line in place; double quotes protect commas ("" is a quote). */
+static int split_csv(char *line, char **fields, int max)
+{
+    int n = 0;
+    char *p = line;
+    while (n < max) {
+        char *out = p;
+        fields[n++] = p;
+        if (*p == '"') {
+            char *r = p + 1;
+            for (;;) {
+                if (*r == '\0')
+                    return -1;
+                if (*r == '"' && r[1] == '"') {
+                    *out++ = '"';
+                    r += 2;
+                } else if (*r == '"') {
+                    r++;
+                    break;
+                } else {
+                    *out++ = *r++;
+                }
+            }
+            if (*r != ',' && *r != '\0')
+                return -1;
+            int more = *r == ',';
+            *out = '\0';
+            if (!more)
+                return n;
+            p = r + 1;
+        } else {
+            char *c = strchr(p, ',');
+            if (!c)
+                return n;
+            *c = '\0';
+            p = c + 1;
+        }
+    }
+    return -1;
+}
+
+static int parse_time(const char *s, double *h)
+{
+    ketsim_error e;
+    return ketsim_duration_parse(s, h, &e);
+}
+
+/* STAT:OUTPUT[:OUTPUT2]:TIME[:TIME2], e.g. max:cadss:0h:6h, ratio:a:b:40min. */
+static int parse_stat(target *t, char *s, char *why, size_t whylen)
+{
+    char *parts[5] = {0};
+    int n = 0;
+    for (char *tok = strtok(s, ":"); tok && n < 5; tok = strtok(NULL, ":"))
+        parts[n++] = tok;
+    static const struct { const char *name; stat_kind k; int n_out, n_times; } kinds[] = {
+        {"at", ST_AT, 1, 1}, {"max", ST_MAX, 1, 2}, {"min", ST_MIN, 1, 2}, {"tmax", ST_TMAX, 1, 2},
+        {"tmin", ST_TMIN, 1, 2}, {"diff", ST_DIFF, 1, 2}, {"ratio", ST_RATIO, 2, 1},
+    };
+    for (size_t i = 0; n > 0 && i < sizeof kinds / sizeof *kinds; i++) {
+        if (strcmp(parts[0], kinds[i].name) != 0)
+            continue;
+        if (n != 1 + kinds[i].n_out + kinds[i].n_times) {
+            snprintf(why, whylen, "'%s' takes %d output(s) and %d time(s)", kinds[i].name,
+                     kinds[i].n_out, kinds[i].n_times);
+            return -1;
+        }
+        t->kind = kinds[i].k;
+        t->out_a = ketsim_output_index(parts[1]);
+        t->out_b = kinds[i].n_out == 2 ? ketsim_output_index(parts[2]) : 0;
+        if (t->out_a < 0 || t->out_b < 0) {
+            snprintf(why, whylen, "unknown output in '%s'", parts[1]);
+            return -1;
+        }
+        int ti = 1 + kinds[i].n_out;
+        if (parse_time(parts[ti], &t->t0) || (kinds[i].n_times == 2 && parse_time(parts[ti + 1], &t->t1))) {
+            snprintf(why, whylen, "bad time (use units: 40min, 2h, 14d)");
+            return -1;
+        }
+        if (kinds[i].n_times == 1)
+            t->t1 = t->t0;
+        return 0;
+    }
+    snprintf(why, whylen, "unknown statistic (at, max, min, tmax, tmin, diff, ratio)");
+    return -1;
+}
+
+static int parse_bound(const char *s, double dflt, double *out)
+{
+    if (!*s) {
+        *out = dflt;
+        return 0;
+    }
+    char *end;
+    errno = 0;
+    *out = strtod(s, &end);
+    return (errno || *end || isnan(*out)) ? -1 : 0;
+}
+
+#define COPY(dst, src) snprintf((dst), sizeof(dst), "%s", (src))
+
+static int parse_row(ketsim_validation *v, int lineno, char **f, target *t, ketsim_error *err)
+{
+    char why[160] = "";
+    memset(t, 0, sizeof *t);
+    COPY(t->r.id, f[F_ID]);
+    COPY(t->r.quantity, f[F_QUANTITY]);
+    COPY(t->species, f[F_SPECIES]);
+    COPY(t->drug, f[F_DRUG]);
+    COPY(t->doses, f[F_DOSES]);
+    COPY(t->sets, f[F_SET]);
+    COPY(t->r.literature, f[F_LIT]);
+    COPY(t->r.source, f[F_SOURCE]);
+    COPY(t->r.role, f[F_ROLE]);
+    if (!t->r.id[0])
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: column 'id' is empty", v->path, lineno);
+    if (parse_time(f[F_UNTIL], &t->until_h) || t->until_h <= 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: column 'until': '%s' is not a positive duration", v->path, lineno, f[F_UNTIL]);
+    if (parse_stat(t, f[F_STAT], why, sizeof why))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: column 'statistic': %s", v->path, lineno, why);
+    if (t->t1 > t->until_h || t->t0 > t->t1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: column 'statistic': times must be ordered and within 'until'", v->path, lineno);
+    if (parse_bound(f[F_LOWER], -INFINITY, &t->r.lower) || parse_bound(f[F_UPPER], INFINITY, &t->r.upper))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: columns 'lower'/'upper' must be numbers or empty", v->path, lineno);
+    if (strcmp(t->r.role, "calibration") && strcmp(t->r.role, "check"))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: column 'role' must be calibration or check, got '%s'", v->path, lineno, t->r.role);
+    return KETSIM_OK;
+}
+
+static int check_header(ketsim_validation *v, char *line, ketsim_error *err)
+{
+    char *f[MAX_FIELDS];
+    int n = split_csv(line, f, MAX_FIELDS);
+    if (n != N_COLS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:1: expected %d columns (id,quantity,...), got %d", v->path, N_COLS, n);
+    for (int i = 0; i < N_COLS; i++)
+        if (strcmp(f[i], columns[i]) != 0)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:1: column %d must be '%s', got '%s'", v->path, i + 1, columns[i], f[i]);
+    return KETSIM_OK;
+}
+
+static int add_target(ketsim_validation *v, const target *t, ketsim_error *err)
+{
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? 2 * v->cap : 32;
+        target *a = realloc(v->t, cap * sizeof *a);
+        if (!a)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        v->t = a;
+        v->cap = cap;
+    }
+    v->t[v->n++] = *t;
+    return KETSIM_OK;
+}
+
+static void chomp(char *s)
+{
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == '\n' || s[n - 1] == '\r'))
+        s[--n] = '\0';
+}
+
+int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_error *err)
+{
+    *out = NULL;
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: cannot open targets file: %s", path, strerror(errno));
+    ketsim_validation *v = calloc(1, sizeof *v);
+    if (!v) {
+        fclose(fp);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    COPY(v->path, path);
+    char line[2048];
+    int lineno = 0, rc = KETSIM_OK;
+    while (rc == KETSIM_OK && fgets(line, sizeof line, fp)) {
+        lineno++;
+        chomp(line);
+        if (lineno == 1) {
+            rc = check_header(v, line, err);
+            continue;
+        }
+        if (!line[0] || line[0] == '#')
+            continue;
+        char *f[MAX_FIELDS];
+        target t;
+        int n = split_csv(line, f, MAX_FIELDS);
+        if (n != N_COLS)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: expected %d columns, got %d", path, lineno, N_COLS, n);
+        else if (!(rc = parse_row(v, lineno, f, &t, err)))
+            rc = add_target(v, &t, err);
+    }
+    fclose(fp);
+    if (!rc && lineno == 0)
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: empty targets file", path);
+    if (rc) {
+        ketsim_validation_free(v);
+        return rc;
+    }
+    *out = v;
+    return KETSIM_OK;
+}
+
+/* Statistic over the trajectory (grid includes t0 and t1 exactly). */
+static double evaluate(const target *t, const ketsim_trajectory *tr)
+{
+    double best = NAN, tbest = NAN, va = NAN, vb = NAN;
+    for (size_t i = 0; i < ketsim_traj_n_times(tr); i++) {
+        double time = ketsim_traj_time(tr, i), x = ketsim_traj_output(tr, i, (size_t)t->out_a);
+        if (fabs(time - t->t0) < 1e-9) {
+            va = x;
+            vb = ketsim_traj_output(tr, i, (size_t)t->out_b);
+        }
+        if (t->kind == ST_DIFF && fabs(time - t->t1) < 1e-9)
+            vb = x;
+        if (time < t->t0 - 1e-9 || time > t->t1 + 1e-9)
+            continue;
+        int better = isnan(best) || ((t->kind == ST_MAX || t->kind == ST_TMAX) ? x > best : x < best);
+        if (better) {
+            best = x;
+            tbest = time;
+        }
+    }
+    switch (t->kind) {
+    case ST_AT: return va;
+    case ST_MAX: case ST_MIN: return best;
+    case ST_TMAX: case ST_TMIN: return tbest;
+    case ST_DIFF: return va - vb;
+    case ST_RATIO: return va / vb;
+    }
+    return NAN;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Output grid: every 5 min, plus the statistic's own times, sorted, unique. */
+static int make_grid(const target *t, double **times, size_t *n, ketsim_error *err)
+{
+    double step = 5.0 / 60;
+    size_t k = (size_t)floor(t->until_h / step) + 1, m = 0;
+    double *g = malloc((k + 3) * sizeof *g);
+    if (!g)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < k; i++)
+        g[i] = (double)i * step;
+    g[k] = t->t0, g[k + 1] = t->t1, g[k + 2] = t->until_h;
+    qsort(g, k + 3, sizeof *g, cmp_double);
+    for (size_t i = 0; i < k + 3; i++)
+        if (g[i] <= t->until_h && (m == 0 || g[i] > g[m - 1] + 1e-9))
+            g[m++] = g[i];
+    /* a grid point within 1e-9 of t0/t1 stands for it; snap it exactly */
+    for (size_t i = 0; i < m; i++) {
+        if (fabs(g[i] - t->t0) <= 1e-9)
+            g[i] = t->t0;
+        if (fabs(g[i] - t->t1) <= 1e-9)
+            g[i] = t->t1;
+    }
+    *times = g;
+    *n = m;
+    return KETSIM_OK;
+}
+
+static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+{
+    ketsim_species sp;
+    ketsim_params *p = NULL;
+    ketsim_catalog *cat = NULL;
+    ketsim_regimen *reg = NULL;
+    ketsim_model *m = NULL;
+    ketsim_sim *sim = NULL;
+    ketsim_trajectory *tr = NULL;
+    double *times = NULL;
+    size_t nt = 0;
+    int rc = ketsim_species_parse(t->species, &sp, err);
+    if (!rc)
+        rc = ketsim_params_create(sp, &p, err);
+    if (!rc)
+        rc = ketsim_catalog_create(&cat, err);
+    if (!rc)
+        rc = ketsim_regimen_create(&reg, err);
+    char buf[256];
+    COPY(buf, t->doses);
+    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " ")) {
+        ketsim_dose d;
+        rc = ketsim_dose_parse(tok, &d, err);
+        if (!rc)
+            rc = ketsim_regimen_add(reg, &d, err);
+    }
+    COPY(buf, t->sets);
+    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
+        rc = ketsim_params_set_assignment(p, tok, err);
+    const char *drugs[1] = {t->drug};
+    if (!rc)
+        rc = ketsim_model_create(p, cat, drugs, 1, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
+    if (!rc)
+        rc = ketsim_sim_create(m, &sim, err);
+    if (!rc)
+        rc = make_grid(t, &times, &nt, err);
+    if (!rc)
+        rc = ketsim_sim_run(sim, reg, times, nt, &tr, err);
+    if (!rc) {
+        t->r.simulated = evaluate(t, tr);
+        t->r.pass = t->r.simulated >= t->r.lower && t->r.simulated <= t->r.upper;
+    }
+    if (rc) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: target %zu '%s': ", v->path, index + 1, t->r.id);
+        ketsim_error_prefix(err, where);
+    }
+    free(times);
+    ketsim_traj_free(tr);
+    ketsim_sim_free(sim);
+    ketsim_model_free(m);
+    ketsim_regimen_free(reg);
+    ketsim_catalog_free(cat);
+    ketsim_params_free(p);
+    return rc;
+}
+
+int ketsim_validation_run(ketsim_validation *v, ketsim_error *err)
+{
+    for (size_t i = 0; i < v->n; i++) {
+        int rc = run_one(v, &v->t[i], i, err);
+        if (rc)
+            return rc;
+    }
+    return KETSIM_OK;
+}
+
+size_t ketsim_validation_count(const ketsim_validation *v) { return v->n; }
+
+const ketsim_target_result *ketsim_validation_result(const ketsim_validation *v, size_t i)
+{
+    return i < v->n ? &v->t[i].r : NULL;
+}
+
+void ketsim_validation_free(ketsim_validation *v)
+{
+    if (!v)
+        return;
+    free(v->t);
+    free(v);
+}
