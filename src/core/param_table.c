@@ -153,7 +153,7 @@ const param_def param_table[] = {
     {"r_hnk.kpuu_brain", "1", ALL(1.0), POS, KPUU, "unbound ratio"},
     {"r_hnk.keo_brain_per_h", "1/h", ALL(6), POS, "assumed: polar metabolite, slower entry", "brain equilibration rate"},
     {"r_hnk.nmda_ki_um", "uM", ALL(200), POS, "Abbott 2020 Mol Pharmacol: Ki > 100 uM, IC50 46 uM", "NMDA Ki"},
-    {"r_hnk.ampa_emax", "1", ALL(0.6), POS, "calibrated to target lab_hnk_spines (HNK alone raises spines)", "maximal fractional AMPA potentiation"},
+    {"r_hnk.ampa_emax", "1", ALL(0.6), POS, "calibrated to target hnk_ampa (HNK alone raises AMPA drive and spines)", "maximal fractional AMPA potentiation"},
     {"r_hnk.ampa_ec50_um", "uM", ALL(3.3), POS, "Riggs 2019 (secondary): fEPSP EC50 3.3 uM", "AMPA potentiation EC50"},
 
     /* ---- routes ---- */
@@ -177,7 +177,7 @@ const param_def param_table[] = {
 
     /* ---- 1. NMDA receptor block ---- */
     {"nmda.koff_per_h", "1/h", ALL(3), POS, "assumed: trapping block outlasts the drug by tens of minutes", "block relaxation rate"},
-    {"nmda.interneuron_selectivity", "1", ALL(3), 1e-3, 1e3, "calibrated to target pk_cascade_block_order; higher potency on tonically active interneurons (eNeuro 2023 network model)", "interneuron:pyramidal effective potency ratio"},
+    {"nmda.interneuron_selectivity", "1", ALL(3), 1e-3, 1e3, "calibrated to target block_order; higher potency on tonically active interneurons (eNeuro 2023 network model)", "interneuron:pyramidal effective potency ratio"},
     /* ---- 2-3. interneurons, pyramidal neurons, glutamate ---- */
     {"intn.k_per_h", "1/h", ALL(12), POS, "assumed: minutes", "interneuron activity relaxation"},
     {"intn.nmda_dependence", "1", ALL(1), FRAC, "assumed: interneuron drive is NMDA-dependent", "fall of interneuron activity per unit block"},
@@ -193,7 +193,7 @@ const param_def param_table[] = {
     {"eef2.k_per_h", "1/h", ALL(4), POS, "Autry 2011 Nature: p-eEF2 down within 30 min", "p-eEF2 relaxation"},
     {"eef2.nmda_dependence", "1", ALL(0.8), FRAC, "assumed: resting NMDA current drives eEF2 kinase", "fall of p-eEF2 per unit pyramidal block"},
     /* ---- 6. BDNF ---- */
-    {"bdnf.k_per_h", "1/h", ALL(1), POS, "calibrated to target mtor_back_6h; BDNF may return to baseline within 24 h (seed)", "BDNF clearance rate"},
+    {"bdnf.k_per_h", "1/h", ALL(1), POS, "calibrated to target mtor_up_1h; BDNF may return to baseline within 24 h (seed)", "BDNF clearance rate"},
     {"bdnf.ampa_weight", "1", ALL(0.6), FRAC, "assumed: activity-dependent release dominates", "share of BDNF supply driven by AMPA activation"},
     {"bdnf.translation_gain", "1", ALL(1.0), POS, "assumed (Autry 2011: translation rises as p-eEF2 falls)", "BDNF translation rise per unit p-eEF2 fall"},
     {"bdnf.release_scale", "1", ALL(1), POS, "hook: Val66Met ~0.7 (Egan 2003, secondary), knockout 0", "scale of BDNF supply"},
@@ -215,10 +215,10 @@ const param_def param_table[] = {
     {"mtor.rapamycin_inhibition", "1", ALL(0), FRAC, "intervention hook (rapamycin): 0 = none", "fraction of mTORC1 inhibited"},
     /* ---- 10. synaptic proteins ---- */
     {"synprot.k_per_h", "1/h", ALL(0.0231), POS, "assumed: turnover of a day or two (t1/2 30 h)", "synaptic protein turnover"},
-    {"synprot.km_mtor_rel", "1", ALL(2), POS, "calibrated to target synprot_up_2h_72h", "mTORC1 (relative) at half-maximal synthesis"},
-    {"synprot.hill", "1", ALL(3), POS, "calibrated to target synprot_up_2h_72h", "Hill exponent of synthesis on mTORC1"},
+    {"synprot.km_mtor_rel", "1", ALL(2), POS, "calibrated to target synprot_up_2h", "mTORC1 (relative) at half-maximal synthesis"},
+    {"synprot.hill", "1", ALL(3), POS, "calibrated to target synprot_up_2h", "Hill exponent of synthesis on mTORC1"},
     /* ---- 11. spines ---- */
-    {"spine.k_per_h", "1/h", ALL(0.01), POS, "calibrated to target madrs_relapse_after_course (spines elevated up to 2 weeks, eNeuro 2016)", "spine turnover rate"},
+    {"spine.k_per_h", "1/h", ALL(0.01), POS, "calibrated to targets spine_up_24h and madrs_fade_14d (spines elevated up to 2 weeks, eNeuro 2016)", "spine turnover rate"},
     {"spine.protein_exponent", "1", ALL(5), POS, "calibrated to target spine_up_24h", "spine formation sensitivity to synaptic protein"},
     {"spine.max_rel", "1", ALL(1.3), POS, "assumed: saturation of repeated dosing", "maximal spine density (relative to healthy)"},
     {"spine.setpoint_rel", "1", SP(0.6, 1.0, 1.0), POS, "human: TRD patient, calibrated to target madrs_24h; rodents: unstressed", "spine set point (chronic stress and depression lower it)"},
@@ -227,10 +227,10 @@ const param_def param_table[] = {
     {"ltp.early_k_off_per_h", "1/h", ALL(0.5), POS, "assumed: early LTP decays over hours", "decay of early potentiation"},
     {"ltp.early_max", "1", ALL(0.3), POS, "calibrated to target madrs_2h", "maximal early potentiation"},
     {"ltp.trkb_weight", "1", ALL(0.5), FRAC, "assumed", "share of drive from TrkB (rest from AMPA)"},
-    {"ltp.induction_threshold", "1", ALL(0.04), POS, "calibrated to target madrs_nadir_24h: induction follows the surge", "drive needed before potentiation is induced"},
-    {"ltp.early_mood_weight", "1", ALL(0.3), FRAC, "calibrated to target madrs_nadir_24h (Autry 2011: a rapamycin-insensitive early effect exists but is smaller)", "weight of early (unconsolidated) potentiation in the synaptic-function index"},
+    {"ltp.induction_threshold", "1", ALL(0.04), POS, "calibrated to target madrs_24h: induction follows the surge", "drive needed before potentiation is induced"},
+    {"ltp.early_mood_weight", "1", ALL(0.3), FRAC, "calibrated to target madrs_24h (Autry 2011: a rapamycin-insensitive early effect exists but is smaller)", "weight of early (unconsolidated) potentiation in the synaptic-function index"},
     {"ltp.consolidation_k_per_h", "1/h", ALL(1), POS, "calibrated to target madrs_24h", "consolidation rate (needs mTORC1-driven synthesis)"},
-    {"ltp.late_k_off_per_h", "1/h", ALL(0.003), POS, "calibrated to target madrs_fade_7_14d", "decay of consolidated potentiation (days)"},
+    {"ltp.late_k_off_per_h", "1/h", ALL(0.003), POS, "calibrated to target madrs_fade_14d", "decay of consolidated potentiation (days)"},
     {"ltp.late_max", "1", ALL(0.38), POS, "calibrated to target madrs_24h", "maximal consolidated potentiation"},
     /* ---- 12. tissue metabolite pools ---- */
     {"gaba.k_per_h", "1/h", ALL(1.0), POS, "assumed: GABA pool turns over in about an hour", "tissue GABA relaxation"},
