@@ -3,7 +3,8 @@
 # build into ./build (or $1).  Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pkgs="build-essential cmake pkg-config libsundials-dev libgsl-dev libyaml-dev librandom123-dev libcmocka-dev python3"
+# Each feature lists its packages in scripts/packages.d/*.txt ('#' comments).
+pkgs=$(sed -e 's/#.*//' scripts/packages.d/*.txt | tr -s ' \n' ' ')
 missing=$(for p in $pkgs; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
 if [ -n "$missing" ]; then
     export DEBIAN_FRONTEND=noninteractive

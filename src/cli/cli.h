@@ -11,17 +11,10 @@ typedef struct cli_command {
     void (*help)(void);
 } cli_command;
 
-int cmd_simulate(int argc, char **argv);
-int cmd_params(int argc, char **argv);
-int cmd_outputs(int argc, char **argv);
-int cmd_drugs(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
+#define CMD(name, summary) int cmd_##name(int argc, char **argv); void help_##name(void);
+#include "commands.def"
+#undef CMD
 int cmd_main_job(int argc, char **argv);
-void help_simulate(void);
-void help_params(void);
-void help_outputs(void);
-void help_drugs(void);
-void help_validate(void);
 void help_main_job(void);
 
 /* Print "ketsim: MESSAGE" and return the exit status for the error's code. */

@@ -6,11 +6,9 @@
 #include <string.h>
 
 static const cli_command commands[] = {
-    {"simulate", "simulate one subject from dose to mood", cmd_simulate, help_simulate},
-    {"validate", "run every literature target and compare", cmd_validate, help_validate},
-    {"params", "print the parameter table with units and sources", cmd_params, help_params},
-    {"outputs", "list the output columns with units", cmd_outputs, help_outputs},
-    {"drugs", "list the built-in drugs", cmd_drugs, help_drugs},
+#define CMD(name, summary) {#name, summary, cmd_##name, help_##name},
+#include "commands.def"
+#undef CMD
     {"run", "the main job (default when no command is given)", cmd_main_job, help_main_job},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
