@@ -17,6 +17,7 @@ typedef enum ketsim_route {
     KETSIM_ROUTE_IM,     /* intramuscular */
     KETSIM_ROUTE_SC,     /* subcutaneous */
     KETSIM_ROUTE_IP,     /* intraperitoneal (rodents): partial first pass */
+    KETSIM_ROUTE_ICV,    /* intracerebroventricular: straight into the brain */
     KETSIM_N_ROUTES
 } ketsim_route;
 
@@ -32,7 +33,8 @@ typedef struct ketsim_dose {
     double time_h;      /* start time */
 } ketsim_dose;
 
-/* Parse ROUTE:AMOUNT[:DURATION][@TIME], e.g. iv:0.5mg/kg:40min, ip:10mg/kg@2h.
+/* Parse [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME], e.g. iv:0.5mg/kg:40min,
+ * ip:10mg/kg@2h, nbqx/ip:10mg/kg (the prefix names another drug).
  * Amounts take mg or mg/kg (also ug, g); durations and times s, min, h, d. */
 int ketsim_dose_parse(const char *spec, ketsim_dose *out, ketsim_error *err);
 

@@ -17,9 +17,10 @@ void help_simulate(void)
          "                       [--dose SPEC]... [--until DUR] [--every DUR] [--set NAME=VALUE]...\n"
          "                       [--params FILE] [--outputs a,b,...] [--out FILE.csv|FILE.json]\n"
          "\n"
-         "Simulate one subject from dose to mood.  A dose SPEC is ROUTE:AMOUNT[:DURATION][@TIME]\n"
-         "with ROUTE iv, in, po, im, sc or ip; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
-         "s, min, h or d.  Without --dose: racemic ketamine 0.5 mg/kg IV over 40 min.\n"
+         "Simulate one subject from dose to mood.  A dose SPEC is [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME]\n"
+         "with ROUTE iv, in, po, im, sc, ip or icv; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
+         "s, min, h or d; the DRUG/ prefix gives a second drug (e.g. nbqx/ip:10mg/kg).\n"
+         "Without --dose: racemic ketamine 0.5 mg/kg IV over 40 min.\n"
          "Defaults: human, 70 kg (species reference weight), --until 14d, --every 10min.\n"
          "Without --out, CSV goes to standard output.\n"
          "\n"
@@ -27,7 +28,8 @@ void help_simulate(void)
          "  ketsim simulate --until 1d --every 5min\n"
          "  ketsim simulate --species mouse --dose ip:10mg/kg --until 2d --outputs time_h,brain_ketamine_free_um\n"
          "  ketsim simulate --drug esketamine --dose in:56mg --dose in:56mg@3d --until 7d\n"
-         "  ketsim simulate --set nmda.interneuron_selectivity=5 --out run.json");
+         "  ketsim simulate --set nmda.interneuron_selectivity=5 --out run.json\n"
+         "  ketsim simulate --species rat --dose nbqx/ip:10mg/kg --dose ip:10mg/kg@10min --until 2d");
 }
 
 typedef struct sim_opts {
@@ -144,6 +146,26 @@ static int build_regimen(const sim_opts *o, ketsim_regimen **reg, ketsim_error *
     return rc;
 }
 
+/* The main drug plus every drug a dose names (DRUG/ROUTE:...), once each. */
+static int collect_drugs(const cli_subject *subj, const ketsim_regimen *reg, const char **drugs,
+                         size_t *n, ketsim_error *err)
+{
+    drugs[(*n)++] = subj->drug;
+    for (size_t i = 0; i < ketsim_regimen_count(reg); i++) {
+        const char *name = ketsim_regimen_dose(reg, i)->drug;
+        size_t idx, k;
+        if (!name[0])
+            continue;
+        if (ketsim_catalog_find_drug(subj->catalog, name, &idx, err))
+            return KETSIM_EINPUT;
+        for (k = 0; k < *n && strcmp(drugs[k], name) != 0; k++)
+            ;
+        if (k == *n)
+            drugs[(*n)++] = name;
+    }
+    return KETSIM_OK;
+}
+
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
@@ -184,8 +206,8 @@ int cmd_simulate(int argc, char **argv)
     ketsim_sim *sim = NULL;
     ketsim_trajectory *traj = NULL;
     double *times = NULL;
-    size_t n_times;
-    const char *drugs[1];
+    size_t n_times, n_drugs = 0;
+    const char *drugs[MAX_REPEAT + 1];
     int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
@@ -193,10 +215,10 @@ int cmd_simulate(int argc, char **argv)
         rc = build_regimen(&o, &reg, &err);
     if (!rc)
         rc = ketsim_grid_uniform(o.until_h, o.every_h, &times, &n_times, &err);
-    if (!rc) {
-        drugs[0] = subj.drug;
-        rc = ketsim_model_create(subj.params, subj.catalog, drugs, 1, subj.weight_kg, &m, &err);
-    }
+    if (!rc)
+        rc = collect_drugs(&subj, reg, drugs, &n_drugs, &err);
+    if (!rc)
+        rc = ketsim_model_create(subj.params, subj.catalog, drugs, n_drugs, subj.weight_kg, &m, &err);
     if (!rc)
         rc = ketsim_sim_create(m, &sim, &err);
     if (!rc)

@@ -31,10 +31,12 @@
 #define KPUU "assumed 1: lipophilic, passive entry; no transporter known"
 #define KEO_BRAIN "assumed: brain equilibrium within about a minute (Cohen 1973)"
 #define NOAMPA "no direct AMPA action (acts through glutamate release)"
+#define NOTOOL "no such action"
 
 const param_def param_table[] = {
     /* ---- species ---- */
     {"species.ref_weight_kg", "kg", SP(70, 0.25, 0.025), 1e-3, 500, "convention: the weight the PK rows refer to", "reference body weight"},
+    {"species.brain_volume_l", "L", SP(1.4, 0.002, 0.0004), 1e-6, 10, "brain mass 1.4 kg / 2 g / 0.4 g at 1 kg/L (textbook)", "volume an intracerebroventricular dose dilutes into"},
 
     /* ---- S-ketamine ---- */
     {"s_ket.mw_g_per_mol", "g/mol", ALL(237.73), POS, MOLAR, "molar mass"},
@@ -51,6 +53,10 @@ const param_def param_table[] = {
     {"s_ket.nmda_ki_um", "uM", ALL(0.30), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
     {"s_ket.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
     {"s_ket.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"s_ket.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"s_ket.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"s_ket.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"s_ket.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"s_ket.to_s_nk.fraction", "1", ALL(0.8), FRAC, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming S-norketamine"},
     {"s_ket.to_s_nk.mtt_h", "h", ALL(0.333), POS, "Simons 2022: mean transit about 20 min", "formation delay (one transit compartment)"},
 
@@ -69,6 +75,10 @@ const param_def param_table[] = {
     {"r_ket.nmda_ki_um", "uM", ALL(1.4), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
     {"r_ket.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
     {"r_ket.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"r_ket.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"r_ket.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"r_ket.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"r_ket.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"r_ket.to_r_nk.fraction", "1", ALL(0.8), FRAC, "assumed as S (Simons 2022)", "fraction of clearance forming R-norketamine"},
     {"r_ket.to_r_nk.mtt_h", "h", ALL(0.333), POS, "assumed as S (Simons 2022)", "formation delay"},
 
@@ -87,6 +97,10 @@ const param_def param_table[] = {
     {"s_nk.nmda_ki_um", "uM", ALL(1.7), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
     {"s_nk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
     {"s_nk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"s_nk.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"s_nk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"s_nk.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"s_nk.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"s_nk.to_s_hnk.fraction", "1", ALL(0.7), FRAC, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming (2S,6S)-HNK"},
     {"s_nk.to_s_hnk.mtt_h", "h", ALL(0.0167), POS, "Simons 2022: about 1 min", "formation delay"},
     {"s_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, "assumed: remainder after HNK, most of it to DHNK (Idvall 1979)", "fraction of clearance forming DHNK"},
@@ -105,6 +119,10 @@ const param_def param_table[] = {
     {"r_nk.nmda_ki_um", "uM", ALL(13), POS, "Ebert 1997 Eur J Pharmacol", "NMDA channel-site Ki"},
     {"r_nk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
     {"r_nk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"r_nk.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"r_nk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"r_nk.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"r_nk.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"r_nk.to_r_hnk.fraction", "1", ALL(0.7), FRAC, "assumed as S (Simons 2022)", "fraction of clearance forming (2R,6R)-HNK"},
     {"r_nk.to_r_hnk.mtt_h", "h", ALL(0.0167), POS, "assumed as S (Simons 2022)", "formation delay"},
     {"r_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, "assumed as S", "fraction of clearance forming DHNK"},
@@ -125,6 +143,10 @@ const param_def param_table[] = {
     {"dhnk.nmda_ki_um", "uM", ALL(1e6), POS, "no meaningful NMDA affinity", "NMDA Ki"},
     {"dhnk.ampa_emax", "1", ALL(0), POS, NOAMPA, "maximal fractional AMPA potentiation"},
     {"dhnk.ampa_ec50_um", "uM", ALL(1), POS, NOAMPA, "AMPA potentiation EC50"},
+    {"dhnk.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"dhnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"dhnk.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"dhnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
 
     /* ---- hydroxynorketamines ---- */
     {"s_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, MOLAR, "molar mass"},
@@ -141,6 +163,10 @@ const param_def param_table[] = {
     {"s_hnk.nmda_ki_um", "uM", ALL(21), POS, "Moaddel 2013 / Morris 2017 (secondary)", "NMDA Ki"},
     {"s_hnk.ampa_emax", "1", ALL(0.15), POS, "assumed: weaker than (2R,6R)-HNK", "maximal fractional AMPA potentiation"},
     {"s_hnk.ampa_ec50_um", "uM", ALL(3.3), POS, "assumed as (2R,6R)-HNK (Riggs 2019)", "AMPA potentiation EC50"},
+    {"s_hnk.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"s_hnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"s_hnk.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"s_hnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"r_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, MOLAR, "molar mass"},
     {"r_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, SIMONS_HNK, "central volume"},
     {"r_hnk.v2_l", "L", SP(87.5, 1.59, 0.025), POS, SIMONS_HNK, "peripheral volume"},
@@ -155,6 +181,48 @@ const param_def param_table[] = {
     {"r_hnk.nmda_ki_um", "uM", ALL(200), POS, "Abbott 2020 Mol Pharmacol: Ki > 100 uM, IC50 46 uM", "NMDA Ki"},
     {"r_hnk.ampa_emax", "1", ALL(0.6), POS, "calibrated to target hnk_ampa (HNK alone raises AMPA drive and spines)", "maximal fractional AMPA potentiation"},
     {"r_hnk.ampa_ec50_um", "uM", ALL(3.3), POS, "Riggs 2019 (secondary): fEPSP EC50 3.3 uM", "AMPA potentiation EC50"},
+    {"r_hnk.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"r_hnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"r_hnk.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"r_hnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
+
+    /* ---- tool compounds for blocking experiments (rodent doses i.p. or icv) ---- */
+#define TOOL(c, mw, v1, cl, fu, kpuu, keo, src) \
+    {c ".mw_g_per_mol", "g/mol", ALL(mw), POS, "molar mass", "molar mass"}, \
+    {c ".v1_l", "L", SP(70 * (v1), 0.25 * (v1), 0.025 * (v1)), POS, src, "volume (one compartment)"}, \
+    {c ".v2_l", "L", ALL(0), POS, "one-compartment model", "unused"}, \
+    {c ".v3_l", "L", ALL(0), POS, "one-compartment model", "unused"}, \
+    {c ".cl_l_per_h", "L/h", SP(70 * (cl) / 4, 0.25 * (cl), 0.025 * (cl) * 1.5), POS, src, "clearance (human scaled down 4x per kg, mouse up 1.5x: assumed)"}, \
+    {c ".q2_l_per_h", "L/h", ALL(0), POS, "one-compartment model", "unused"}, \
+    {c ".q3_l_per_h", "L/h", ALL(0), POS, "one-compartment model", "unused"}, \
+    {c ".fu_plasma", "1", ALL(fu), FRAC, src, "unbound fraction in plasma"}, \
+    {c ".kp_brain", "1", ALL(kpuu), POS, src, "total brain:plasma ratio"}, \
+    {c ".kpuu_brain", "1", ALL(kpuu), POS, src, "unbound brain:unbound plasma ratio"}, \
+    {c ".keo_brain_per_h", "1/h", ALL(keo), POS, src, "brain equilibration (and icv washout) rate"}, \
+    {c ".nmda_ki_um", "uM", ALL(1e6), POS, "no NMDA channel block", "NMDA Ki"}, \
+    {c ".ampa_emax", "1", ALL(0), POS, "no AMPA potentiation", "maximal fractional AMPA potentiation"}, \
+    {c ".ampa_ec50_um", "uM", ALL(1), POS, "unused", "AMPA potentiation EC50"}
+    TOOL("nbqx", 336.2, 0.3, 1.5, 0.5, 0.05, 2, "assumed: renal clearance, t1/2 ~10 min in rat, poor brain entry"),
+    {"nbqx.ampa_block_ki_um", "uM", ALL(0.15), POS, "NBQX AMPA IC50 ~0.15 uM (Sheardown 1990, secondary)", "AMPA antagonist Ki"},
+    {"nbqx.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"nbqx.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"nbqx.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
+    TOOL("rapamycin", 914.2, 10, 0.3, 0.08, 0.1, 0.1, "assumed: lipophilic, high tissue binding, slow brain washout (binds FKBP12)"),
+    {"rapamycin.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"rapamycin.mtor_inhibition_ic50_um", "uM", ALL(0.0005), POS, "rapamycin-FKBP12 inhibits mTORC1 at sub-nM (textbook)", "mTORC1 inhibition IC50"},
+    {"rapamycin.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"rapamycin.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
+    TOOL("ana12", 407.5, 1.0, 2.0, 0.1, 1.0, 4, "assumed: crosses the blood-brain barrier (Cazorla 2011), t1/2 ~1-2 h"),
+    {"ana12.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"ana12.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"ana12.trkb_block_ki_um", "uM", ALL(0.012), POS, "Cazorla 2011 J Clin Invest: high-affinity site Kd ~12 nM", "TrkB antagonist Ki"},
+    {"ana12.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
+    TOOL("lname", 269.7, 0.6, 0.5, 0.9, 0.3, 1, "assumed: polar prodrug of L-NOARG, slow brain entry"),
+    {"lname.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"lname.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"lname.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"lname.nos_inhibition_ic50_um", "uM", ALL(1.0), POS, "assumed: L-NOARG nNOS Ki ~0.1-1 uM", "NOS inhibition IC50"},
+#undef TOOL
 
     /* ---- routes ---- */
     {"route.in.f_nasal", "1", ALL(0.45), FRAC, "Yanagihara 2003 Biopharm Drug Dispos: intranasal F ~45% (Perez-Ruixo 2021: 54% for esketamine)", "fraction of an intranasal dose absorbed through the nose; the rest is swallowed"},

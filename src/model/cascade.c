@@ -83,10 +83,16 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p)
  * below takes powers of them, so read them through this. */
 static double pos(double x) { return x > 0.0 ? x : 0.0; }
 
+/* Two independent blockers: a fixed hook and a drug, combined as 1 - (1-a)(1-b). */
+static double both(double hook, double drug)
+{
+    return 1.0 - (1.0 - hook) * (1.0 - drug);
+}
+
 double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c)
 {
     return pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot) *
-           (1.0 - cp->ampa_occ);
+           (1.0 - both(cp->ampa_occ, d->ampa_block));
 }
 
 /* Synaptic protein synthesis: saturating in mTORC1, 1 at baseline. */
@@ -104,16 +110,18 @@ static double glutamate_drive(const cascade_par *cp, const double *c)
     return (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
 }
 
-static double trkb_target(const cascade_par *cp, double bdnf)
+static double trkb_target(const cascade_par *cp, double bdnf, double drug_block)
 {
     bdnf = pos(bdnf);
-    return (1.0 - cp->trkb_block) * bdnf * (1.0 + cp->km_trkb) / (cp->km_trkb + bdnf);
+    return (1.0 - both(cp->trkb_block, drug_block)) * bdnf * (1.0 + cp->km_trkb) / (cp->km_trkb + bdnf);
 }
 
-static double mtor_target(const cascade_par *cp, double trkb, double ampa, double rheb)
+static double mtor_target(const cascade_par *cp, double trkb, double ampa, double rheb,
+                          double drug_inh)
 {
     double upstream = cp->w_trkb_mtor * trkb + (1.0 - cp->w_trkb_mtor) * ampa;
-    return (1.0 - cp->rapa) * pow(pos(upstream), cp->mtor_up_exp) * pow(pos(rheb), cp->rheb_exp);
+    return (1.0 - both(cp->rapa, drug_inh)) * pow(pos(upstream), cp->mtor_up_exp) *
+           pow(pos(rheb), cp->rheb_exp);
 }
 
 static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
@@ -148,13 +156,13 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     double supply = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) * translation + cp->w_ampa_bdnf * ampa);
     dc[C_BDNF] = cp->k_bdnf * (supply - c[C_BDNF]);
     dc[C_PBDNF] = cp->k_pbdnf * (c[C_BDNF] - c[C_PBDNF]);
-    dc[C_TRKB] = cp->k_trkb * (trkb_target(cp, c[C_BDNF]) - c[C_TRKB]);
+    dc[C_TRKB] = cp->k_trkb * (trkb_target(cp, c[C_BDNF], d->trkb_block) - c[C_TRKB]);
 
-    double no = (1.0 - cp->nos_inh) * (1.0 - c[C_BLOCK_PYR]) * pos(c[C_GLU]);
+    double no = (1.0 - both(cp->nos_inh, d->nos_inh)) * (1.0 - c[C_BLOCK_PYR]) * pos(c[C_GLU]);
     dc[C_SNO] = cp->k_sno * (no - c[C_SNO]);
     double degradation = cp->rheb_d0 + (1.0 - cp->rheb_d0) * c[C_SNO];
     dc[C_RHEB] = cp->k_rheb * (1.0 - degradation * c[C_RHEB]);
-    dc[C_MTOR] = cp->k_mtor * (mtor_target(cp, c[C_TRKB], ampa, c[C_RHEB]) - c[C_MTOR]);
+    dc[C_MTOR] = cp->k_mtor * (mtor_target(cp, c[C_TRKB], ampa, c[C_RHEB], d->mtor_inh) - c[C_MTOR]);
 
     double synthesis = cascade_synthesis(cp, c[C_MTOR]);
     dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
@@ -191,16 +199,16 @@ typedef struct ss_point {
 
 static void ss_chain(const cascade_par *cp, double synp, ss_point *s)
 {
-    brain_drive none = {0.0, 0.0};
+    brain_drive none = {0};
     double c[C_N] = {0};
     c[C_GLU] = 1.0;
     c[C_SYNP] = synp;
     s->ampa = cascade_ampa_activation(cp, &none, c);
     s->bdnf = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) + cp->w_ampa_bdnf * s->ampa);
-    s->trkb = trkb_target(cp, s->bdnf);
+    s->trkb = trkb_target(cp, s->bdnf, 0.0);
     double sno = 1.0 - cp->nos_inh;
     s->rheb = 1.0 / (cp->rheb_d0 + (1.0 - cp->rheb_d0) * sno);
-    s->mtor = mtor_target(cp, s->trkb, s->ampa, s->rheb);
+    s->mtor = mtor_target(cp, s->trkb, s->ampa, s->rheb, 0.0);
     s->synthesis = cascade_synthesis(cp, s->mtor);
 }
 

@@ -9,6 +9,8 @@ const char *const catalog_compound_fields[] = {
     "mw_g_per_mol", "v1_l", "v2_l", "v3_l", "cl_l_per_h", "q2_l_per_h", "q3_l_per_h",
     "fu_plasma", "kp_brain", "kpuu_brain", "keo_brain_per_h", "nmda_ki_um",
     "ampa_emax", "ampa_ec50_um",
+    /* Tool compounds used in blocking experiments; 0 means no such action. */
+    "ampa_block_ki_um", "mtor_inhibition_ic50_um", "trkb_block_ki_um", "nos_inhibition_ic50_um",
 };
 const size_t catalog_n_compound_fields =
     sizeof catalog_compound_fields / sizeof catalog_compound_fields[0];
@@ -21,6 +23,10 @@ static const cat_compound builtin_compounds[] = {
     {"dhnk", "dehydronorketamine (both enantiomers)", 0, {""}},
     {"s_hnk", "(2S,6S)-hydroxynorketamine", 0, {""}},
     {"r_hnk", "(2R,6R)-hydroxynorketamine", 0, {""}},
+    {"nbqx", "NBQX (AMPA receptor antagonist)", 0, {""}},
+    {"rapamycin", "rapamycin (mTORC1 inhibitor)", 0, {""}},
+    {"ana12", "ANA-12 (TrkB antagonist)", 0, {""}},
+    {"lname", "L-NAME (nitric oxide synthase inhibitor)", 0, {""}},
 };
 
 static const cat_drug builtin_drugs[] = {
@@ -31,6 +37,10 @@ static const cat_drug builtin_drugs[] = {
     {"hnk_2r6r", "(2R,6R)-HNK", "(2R,6R)-hydroxynorketamine", 1, {"r_hnk"}, {1}},
     {"hnk_2s6s", "(2S,6S)-HNK", "(2S,6S)-hydroxynorketamine", 1, {"s_hnk"}, {1}},
     {"dhnk", "", "dehydronorketamine", 1, {"dhnk"}, {1}},
+    {"nbqx", "", "NBQX, AMPA receptor antagonist (blocking experiments)", 1, {"nbqx"}, {1}},
+    {"rapamycin", "", "rapamycin, mTORC1 inhibitor (systemic, or icv)", 1, {"rapamycin"}, {1}},
+    {"ana12", "", "ANA-12, TrkB antagonist", 1, {"ana12"}, {1}},
+    {"lname", "", "L-NAME, NOS inhibitor", 1, {"lname"}, {1}},
 };
 
 int catalog_add_compound(ketsim_catalog *cat, const cat_compound *c, ketsim_error *err)

@@ -24,25 +24,30 @@ typedef struct df_field_rule {
     const char *field;
     const char *unit;
     int zero_ok;  /* 1: value >= 0 allowed; 0: value must be > 0 */
+    int optional; /* 1: may be omitted, meaning 0 (no such action) */
     double hi;    /* inclusive upper bound */
     const char *description;
 } df_field_rule;
 
 static const df_field_rule field_rules[] = {
-    {"mw_g_per_mol", "g/mol", 0, INFINITY, "molar mass"},
-    {"v1_l", "L", 0, INFINITY, "central volume"},
-    {"v2_l", "L", 1, INFINITY, "first peripheral volume (0: none)"},
-    {"v3_l", "L", 1, INFINITY, "second peripheral volume (0: none)"},
-    {"cl_l_per_h", "L/h", 0, INFINITY, "elimination clearance"},
-    {"q2_l_per_h", "L/h", 1, INFINITY, "intercompartmental clearance to v2"},
-    {"q3_l_per_h", "L/h", 1, INFINITY, "intercompartmental clearance to v3"},
-    {"fu_plasma", "1", 1, 1.0, "unbound fraction in plasma"},
-    {"kp_brain", "1", 0, INFINITY, "total brain:plasma ratio"},
-    {"kpuu_brain", "1", 1, INFINITY, "unbound brain:unbound plasma ratio (0: no brain compartment)"},
-    {"keo_brain_per_h", "1/h", 0, INFINITY, "brain equilibration rate"},
-    {"nmda_ki_um", "uM", 0, INFINITY, "NMDA channel-site Ki"},
-    {"ampa_emax", "1", 1, INFINITY, "maximal fractional AMPA potentiation"},
-    {"ampa_ec50_um", "uM", 0, INFINITY, "AMPA potentiation EC50"},
+    {"mw_g_per_mol", "g/mol", 0, 0, INFINITY, "molar mass"},
+    {"v1_l", "L", 0, 0, INFINITY, "central volume"},
+    {"v2_l", "L", 1, 0, INFINITY, "first peripheral volume (0: none)"},
+    {"v3_l", "L", 1, 0, INFINITY, "second peripheral volume (0: none)"},
+    {"cl_l_per_h", "L/h", 0, 0, INFINITY, "elimination clearance"},
+    {"q2_l_per_h", "L/h", 1, 0, INFINITY, "intercompartmental clearance to v2"},
+    {"q3_l_per_h", "L/h", 1, 0, INFINITY, "intercompartmental clearance to v3"},
+    {"fu_plasma", "1", 1, 0, 1.0, "unbound fraction in plasma"},
+    {"kp_brain", "1", 0, 0, INFINITY, "total brain:plasma ratio"},
+    {"kpuu_brain", "1", 1, 0, INFINITY, "unbound brain:unbound plasma ratio (0: no brain compartment)"},
+    {"keo_brain_per_h", "1/h", 0, 0, INFINITY, "brain equilibration rate"},
+    {"nmda_ki_um", "uM", 0, 0, INFINITY, "NMDA channel-site Ki"},
+    {"ampa_emax", "1", 1, 0, INFINITY, "maximal fractional AMPA potentiation"},
+    {"ampa_ec50_um", "uM", 0, 0, INFINITY, "AMPA potentiation EC50"},
+    {"ampa_block_ki_um", "uM", 1, 1, INFINITY, "AMPA antagonist Ki (0: none)"},
+    {"mtor_inhibition_ic50_um", "uM", 1, 1, INFINITY, "mTORC1 inhibition IC50 (0: none)"},
+    {"trkb_block_ki_um", "uM", 1, 1, INFINITY, "TrkB antagonist Ki (0: none)"},
+    {"nos_inhibition_ic50_um", "uM", 1, 1, INFINITY, "NOS inhibition IC50 (0: none)"},
 };
 #define N_RULES (sizeof field_rules / sizeof field_rules[0])
 #define MAX_FIELDS N_RULES
@@ -153,6 +158,9 @@ static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsi
     for (size_t k = 0; k < catalog_n_compound_fields; k++) {
         const char *field = catalog_compound_fields[k];
         const df_field_rule *r = rule_for(field);
+        c->value[k] = 0.0;
+        if (r->optional && !ytree_map_get(c->node, field))
+            continue;
         if (r->zero_ok)
             rc = ytree_req_double(t, c->node, mpath, field, 0.0, r->hi, &c->value[k], err);
         else

@@ -22,6 +22,7 @@ typedef struct model_compound {
     char name[KETSIM_NAME_MAX];
     /* scaled to the subject's weight */
     double mw, v1, v2, v3, cl, q2, q3, fu, kp, kpuu, keo, ki, emax, ec50;
+    double ampa_block_ki, mtor_ic50, trkb_block_ki, nos_ic50; /* 0: none */
     long s_c, s_p2, s_p3, s_brain; /* -1 when absent */
     long s_depot[N_DEPOTS];         /* -1 when the compound is never dosed */
     size_t n_links;
@@ -32,6 +33,7 @@ typedef struct route_par {
     double ka[N_DEPOTS], f[N_DEPOTS], first_pass_met[N_DEPOTS];
     double lag[KETSIM_N_ROUTES];
     double f_nasal, swallow_lag;
+    double brain_volume_l; /* for intracerebroventricular doses */
 } route_par;
 
 /* Cascade states, in order after the PK states. */
@@ -64,6 +66,8 @@ typedef struct cascade_par {
 typedef struct brain_drive {
     double nmda;     /* sum over compounds of free brain C / Ki (pyramidal) */
     double ampa_pot; /* direct AMPA potentiation, sum of Emax C / (EC50 + C) */
+    /* occupancy or inhibition by tool compounds, fractions 0-1 */
+    double ampa_block, mtor_inh, trkb_block, nos_inh;
 } brain_drive;
 
 struct ketsim_model {

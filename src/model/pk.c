@@ -94,8 +94,15 @@ void pk_rhs(const ketsim_model *m, const double *y, double *ydot)
     }
 }
 
+/* Sum of C / K over compounds with that action (K = 0: none). */
+static double ratio(double cb, double k)
+{
+    return k > 0 ? cb / k : 0.0;
+}
+
 void pk_brain_drive(const ketsim_model *m, const double *y, brain_drive *d)
 {
+    double ampa_x = 0.0, mtor_x = 0.0, trkb_x = 0.0, nos_x = 0.0;
     d->nmda = 0.0;
     d->ampa_pot = 0.0;
     for (size_t i = 0; i < m->n_compounds; i++) {
@@ -107,7 +114,16 @@ void pk_brain_drive(const ketsim_model *m, const double *y, brain_drive *d)
         d->nmda += cb / c->ki;
         if (c->emax > 0)
             d->ampa_pot += c->emax * cb / (c->ec50 + cb);
+        ampa_x += ratio(cb, c->ampa_block_ki);
+        mtor_x += ratio(cb, c->mtor_ic50);
+        trkb_x += ratio(cb, c->trkb_block_ki);
+        nos_x += ratio(cb, c->nos_ic50);
     }
+    /* Simple occupancy x / (1 + x) for antagonists and inhibitors alike. */
+    d->ampa_block = ampa_x / (1.0 + ampa_x);
+    d->mtor_inh = mtor_x / (1.0 + mtor_x);
+    d->trkb_block = trkb_x / (1.0 + trkb_x);
+    d->nos_inh = nos_x / (1.0 + nos_x);
 }
 
 static double allometric(double value, double weight, double ref, double exponent)
@@ -118,10 +134,10 @@ static double allometric(double value, double weight, double ref, double exponen
 static int read_compound(model_compound *c, const ketsim_params *p, double w, double wref,
                          ketsim_error *err)
 {
-    double v[14];
+    double v[18];
     char name[128];
     extern const char *const catalog_compound_fields[];
-    for (int k = 0; k < 14; k++) {
+    for (int k = 0; k < 18; k++) {
         snprintf(name, sizeof name, "%s.%s", c->name, catalog_compound_fields[k]);
         if (ketsim_params_get(p, name, &v[k], err))
             return KETSIM_EINPUT;
@@ -135,6 +151,7 @@ static int read_compound(model_compound *c, const ketsim_params *p, double w, do
     c->q3 = allometric(v[6], w, wref, 0.75);
     c->fu = v[7], c->kp = v[8], c->kpuu = v[9], c->keo = v[10];
     c->ki = v[11], c->emax = v[12], c->ec50 = v[13];
+    c->ampa_block_ki = v[14], c->mtor_ic50 = v[15], c->trkb_block_ki = v[16], c->nos_ic50 = v[17];
     if (!(c->mw > 0) || !(c->v1 > 0) || !(c->ki > 0) || !(c->ec50 > 0))
         return KETSIM_FAIL(err, KETSIM_EINPUT,
                            "compound '%s': molar mass, v1_l, nmda_ki_um and ampa_ec50_um must be positive", c->name);
@@ -198,6 +215,8 @@ static int read_routes(route_par *r, const ketsim_params *p)
     r->lag[KETSIM_ROUTE_IP] = ketsim_params_value(p, "route.ip.lag_h");
     r->f_nasal = ketsim_params_value(p, "route.in.f_nasal");
     r->swallow_lag = ketsim_params_value(p, "route.in.swallow_lag_h");
+    r->lag[KETSIM_ROUTE_ICV] = 0.0;
+    r->brain_volume_l = ketsim_params_value(p, "species.brain_volume_l");
     return KETSIM_OK;
 }
 

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const route_names[KETSIM_N_ROUTES] = {"iv", "in", "po", "im", "sc", "ip"};
+static const char *const route_names[KETSIM_N_ROUTES] = {"iv", "in", "po", "im", "sc", "ip", "icv"};
 
 const char *ketsim_route_name(ketsim_route r)
 {
@@ -20,7 +20,7 @@ int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err)
             *out = (ketsim_route)i;
             return KETSIM_OK;
         }
-    return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown route '%s' (expected iv, in, po, im, sc or ip)", s);
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown route '%s' (expected iv, in, po, im, sc, ip or icv)", s);
 }
 
 /* Split "12.5mg/kg" into a finite number and its unit suffix. */
@@ -85,8 +85,18 @@ int ketsim_dose_parse(const char *spec, ketsim_dose *out, ketsim_error *err)
     char buf[256];
     if (strlen(spec) >= sizeof buf)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "dose spec too long");
-    strcpy(buf, spec);
     memset(out, 0, sizeof *out);
+    /* Optional DRUG/ prefix: a slash before the first ':' names the drug. */
+    const char *colon = strchr(spec, ':'), *slash = strchr(spec, '/');
+    if (slash && (!colon || slash < colon)) {
+        size_t n = (size_t)(slash - spec);
+        if (n == 0 || n >= sizeof out->drug)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose '%s': bad drug name before '/'", spec);
+        memcpy(out->drug, spec, n);
+        out->drug[n] = '\0';
+        spec = slash + 1;
+    }
+    strcpy(buf, spec);
     ketsim_error e;
     char *at = strchr(buf, '@');
     if (at) {

@@ -110,6 +110,12 @@ static int route_dose(ketsim_sim *s, size_t *n, const model_compound *c, const k
         return push_input(s, n, t, dur, c->s_depot[DEPOT_SC], mg, err);
     case KETSIM_ROUTE_IP:
         return push_input(s, n, t, dur, c->s_depot[DEPOT_IP], mg, err);
+    case KETSIM_ROUTE_ICV:
+        /* The brain state is a free concentration (uM): the dose dilutes into
+         * the brain volume and washes out at the compound's keo. */
+        if (c->s_brain < 0)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "compound '%s' has no brain compartment for an icv dose", c->name);
+        return push_input(s, n, t, dur, c->s_brain, mg / c->mw * 1000.0 / r->brain_volume_l, err);
     default:
         return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid route");
     }
