@@ -51,12 +51,12 @@ const param_def pop_param_table[] = {
     {"pop.corr.ltp_early_late", "1", ALL(0.5), CORR, "assumed: shared plasticity capacity", "correlation of early and consolidated potentiation gains"},
     {"pop.corr.mood_ltp", "1", ALL(0.0), CORR, "assumed: independent", "correlation of mood sensitivity with the potentiation gains"},
     /* placebo and expectancy */
-    {"pop.placebo.mean_points", "points", ALL(3.0), -20, 30, "assumed: saline response 8.8% at 24 h (Cochrane 2021 pooled)", "mean peak placebo MADRS improvement after a session"},
-    {"pop.placebo.sd_points", "points", ALL(3.0), 0, 20, "assumed", "SD of the individual placebo improvement"},
+    {"pop.placebo.mean_points", "points", ALL(9.5), -20, 30, "calibrated to target saline_response_24h (8.8%, Cochrane 2021 pooled; parallel saline arm, rater noise included)", "mean peak placebo MADRS improvement after a session"},
+    {"pop.placebo.sd_points", "points", ALL(6.5), 0, 20, "calibrated to target saline_response_24h (with pop.placebo.mean_points)", "SD of the individual placebo improvement"},
     {"pop.placebo.onset_k_per_h", "1/h", ALL(1.0), POS, "assumed: expectancy acts within hours", "rise rate of the placebo improvement after a session"},
     {"pop.placebo.decay_k_per_h", "1/h", ALL(0.006), POS, "assumed: half-life ~5 days", "decay rate of the placebo improvement"},
-    {"pop.midazolam.extra_points", "points", ALL(2.0), -20, 30, "assumed: active placebo (sedation unblinds less; Murrough 2013 Am J Psychiatry midazolam response 28% at 24 h)", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
-    {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.03), POS, "assumed: sedation-related part fades within days", "decay rate of the midazolam extra improvement"},
+    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, "calibrated to target midazolam_response_24h (Murrough 2013 Am J Psychiatry: 28% at 24 h)", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
+    {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
     /* measurement */
     {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
     /* endpoint definitions */
