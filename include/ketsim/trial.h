@@ -127,6 +127,7 @@ typedef struct trial_run_opts {
     uint64_t seed;
     int replicates;
     int threads;
+    double alpha;          /* significance level for power (0 = 0.05) */
 } trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,

@@ -109,6 +109,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
             if (strncmp(sc->set_name[i], "trial.", 6) == 0)
                 rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
         trial_defs_read(params, &res->defs);
+        res->opts.alpha = res->defs.alpha;
     }
     if (!rc && out_dir)
         rc = trial_cli_mkdir(out_dir, &err);

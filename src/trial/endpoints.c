@@ -418,9 +418,10 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
         size_t len = strlen(m0->name[i]);
         if (len < 2 || strcmp(m0->name[i] + len - 2, ".p") != 0)
             continue;
+        double alpha = o->alpha > 0 ? o->alpha : 0.05;
         size_t k = 0;
         for (size_t r = 0; r < n_reps; r++)
-            k += (size_t)(trial_metric(&reps[r], m0->name[i]) < 0.05);
+            k += (size_t)(trial_metric(&reps[r], m0->name[i]) < alpha);
         ketsim_stats_interval w = {NAN, NAN, NAN};
         ketsim_error e;
         ketsim_stats_wilson(k, n_reps, KETSIM_STATS_LEVEL_DEFAULT, &w, &e);
@@ -429,7 +430,9 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
         char test[80];
         snprintf(test, sizeof test, "%.*s", (int)(len - 2), m0->name[i]);
         json_str(fp, test);
-        fprintf(fp, ", \"alpha\": 0.05, \"power\": ");
+        fprintf(fp, ", \"alpha\": ");
+        json_num(fp, alpha);
+        fprintf(fp, ", \"power\": ");
         json_num(fp, w.estimate);
         fprintf(fp, ", \"lo\": ");
         json_num(fp, w.lo);
