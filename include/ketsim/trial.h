@@ -33,6 +33,7 @@
 #define TRIAL_NAME_MAX 64
 #define TRIAL_TEXT_MAX 256
 #define TRIAL_MAX_SUBJECTS 10000
+#define TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
 
 typedef enum trial_design { TRIAL_PARALLEL = 0, TRIAL_CROSSOVER = 1 } trial_design;
 typedef enum trial_control { TRIAL_ACTIVE = 0, TRIAL_SALINE = 1, TRIAL_MIDAZOLAM = 2 } trial_control;

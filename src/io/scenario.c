@@ -64,9 +64,9 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
     if ((rc = ytree_req_string(t, n, path, "name", &s, err)))
         return rc;
     char fp[YTREE_PATH_MAX];
-    if (strlen(s) >= sizeof a->name || strpbrk(s, ",\"\n"))
+    if (strlen(s) > 24 || strpbrk(s, ",\"\n@"))
         return fail_at(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), err,
-                       "arm names are at most 63 characters, without commas or quotes");
+                       "arm names are at most 24 characters, without commas, quotes or '@'");
     strcpy(a->name, s);
     a->control = TRIAL_ACTIVE;
     const char *c = "none";

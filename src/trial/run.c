@@ -269,6 +269,10 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
         return rc;
     if (o->replicates < 1 || o->threads < 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and threads must be at least 1");
+    if ((double)o->replicates * (double)sc->n_subjects > TRIAL_MAX_ITEMS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "%d replicates x %d subjects exceed the limit of %d simulated subjects per run",
+                           o->replicates, sc->n_subjects, TRIAL_MAX_ITEMS);
     ketsim_params *base = NULL;
     ketsim_catalog *cat = NULL;
     int *assign = NULL;
