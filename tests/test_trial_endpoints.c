@@ -87,6 +87,13 @@ static void test_crossover_endpoints(void **state)
     close_to(trial_metric(&m, "ket_vs_pbo.onset_h"), 24, 0);
     close_to(trial_metric(&m, "ket_vs_pbo.peak_h"), 24, 0);
     close_to(trial_metric(&m, "ket_vs_pbo.duration_h"), 24, 0);
+    /* period effect: sequence 0 (placebo first) period 1 - period 2 changes
+     * -18, -9; sequence 1: 15, 10; mean of the sequence means -0.5 */
+    close_to(trial_metric(&m, "ket_vs_pbo.period_effect"), -0.5, 1e-12);
+    assert_true(isfinite(trial_metric(&m, "ket_vs_pbo.carryover_p")));
+    /* time to response: ketamine responders (10, 12) at 24 h, the others
+     * censored at 24 h: S = 0.5 at 24 h */
+    close_to(trial_metric(&m, "ket.time_to_response_median_h"), 24, 1e-12);
     /* Wilson interval of 2/4 */
     close_to(trial_metric(&m, "ket.primary_response_lo"), 0.1500, 1e-3);
     close_to(trial_metric(&m, "ket.primary_response_hi"), 0.8500, 1e-3);

@@ -139,6 +139,43 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
             }
         }
     }
+    /* time to response: first visit with a response, censored at the last
+     * rating; Kaplan-Meier median over the periods the arm was given */
+    {
+        size_t n = 0;
+        int *ev = malloc(((size_t)sc->n_subjects * 2 + 1) * sizeof *ev);
+        if (!ev && !rc)
+            rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for endpoints");
+        for (int i = 0; ev && i < sc->n_subjects; i++)
+            for (int p = 0; p < trial_n_periods(sc); p++) {
+                if (trial_arm_in_period(sc, s[i].assign, p) != a || s[i].base_rated[p] < 0)
+                    continue;
+                double tev = NAN, tc = -1;
+                for (size_t k = 0; k < sc->n_visits; k++) {
+                    int r = s[i].madrs_rated[p][k];
+                    if (r < 0)
+                        break;
+                    tc = sc->visit_h[k];
+                    if (is_responder(d, s[i].base_rated[p], r)) {
+                        tev = sc->visit_h[k];
+                        break;
+                    }
+                }
+                if (tc < 0)
+                    continue;
+                buf[n] = isnan(tev) ? tc : tev;
+                ev[n++] = !isnan(tev);
+            }
+        double med = NAN;
+        ketsim_stats_km *km = NULL;
+        ketsim_error e;
+        if (ev && n > 0 && ketsim_stats_km_fit(buf, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) == KETSIM_OK)
+            med = km->median;
+        ketsim_stats_km_free(km);
+        free(ev);
+        if (!rc)
+            rc = put(m, med, err, "%s.time_to_response_median_h", an);
+    }
     /* CADSS and SBP peaks: mean over the periods the arm was given */
     double cs = 0, ss = 0;
     size_t cn = 0;
@@ -206,6 +243,35 @@ static int compare(const trial_scenario *sc, const trial_defs *d, const trial_su
             best = t.estimate;
             peak = sc->visit_h[k];
         }
+    }
+    if (!rc && sc->design == TRIAL_CROSSOVER) {
+        /* Grizzle's carry-over test: subject totals (both periods) compared
+         * between sequences; period effect: mean of (period 1 - period 2)
+         * changes, averaged over the two sequences (Hills-Armitage). */
+        size_t k = sc->primary_visit, n0 = 0, n1 = 0;
+        double pd[2] = {0, 0};
+        for (int i = 0; i < sc->n_subjects; i++) {
+            const trial_subject_result *r = &s[i];
+            if (r->base_rated[0] < 0 || r->base_rated[1] < 0 || r->madrs_rated[0][k] < 0 ||
+                r->madrs_rated[1][k] < 0)
+                continue;
+            double c0 = r->base_rated[0] - r->madrs_rated[0][k], c1 = r->base_rated[1] - r->madrs_rated[1][k];
+            if (r->assign == 0) {
+                x[n0++] = c0 + c1;
+                pd[0] += c0 - c1;
+            } else {
+                y[n1++] = c0 + c1;
+                pd[1] += c0 - c1;
+            }
+        }
+        ketsim_stats_ttest t = {.p = NAN};
+        ketsim_error e;
+        if (ketsim_stats_ttest_welch(x, n0, y, n1, KETSIM_STATS_LEVEL_DEFAULT, &t, &e) != KETSIM_OK)
+            t.p = NAN;
+        rc = put(m, t.p, err, "%s.carryover_p", cmp);
+        double period = (n0 && n1) ? 0.5 * (pd[0] / (double)n0 + pd[1] / (double)n1) : NAN;
+        if (!rc)
+            rc = put(m, period, err, "%s.period_effect", cmp);
     }
     if (!rc)
         rc = put(m, onset, err, "%s.onset_h", cmp);
@@ -416,7 +482,7 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     fprintf(fp, "\n  ],\n  \"power\": [");
     for (size_t i = 0; i < m0->n; i++) {
         size_t len = strlen(m0->name[i]);
-        if (len < 2 || strcmp(m0->name[i] + len - 2, ".p") != 0)
+        if (len < 2 || (strcmp(m0->name[i] + len - 2, ".p") != 0 && strcmp(m0->name[i] + len - 2, "_p") != 0))
             continue;
         double alpha = o->alpha > 0 ? o->alpha : 0.05;
         size_t k = 0;
