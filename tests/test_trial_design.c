@@ -198,6 +198,21 @@ static void test_threads_identical(void **state)
     assert_int_equal(trial_run(&sc, p, &o1, &a, &err), KETSIM_OK);
     assert_int_equal(trial_run(&sc, p, &o2, &b, &err), KETSIM_OK);
     assert_memory_equal(a, b, 8 * sizeof *a);
+    /* dropout: every rating from the dropout index on is missing, none before */
+    int dropped = 0;
+    for (int i = 0; i < 8; i++) {
+        int di = a[i].dropout_index;
+        dropped += di >= 0;
+        for (int p = 0; p < 2; p++)
+            for (size_t k = 0; k < sc.n_visits; k++) {
+                int g = p * (int)sc.n_visits + (int)k;
+                if (di >= 0 && g >= di)
+                    assert_int_equal(a[i].madrs_rated[p][k], -1);
+                else
+                    assert_true(a[i].madrs_rated[p][k] >= 0 && a[i].madrs_rated[p][k] <= 60);
+            }
+    }
+    assert_true(dropped > 0 && dropped < 8);
     /* crossover: each subject's period arms follow its sequence; the
      * ketamine period shows dissociation, the saline period none */
     for (int i = 0; i < 4; i++) {

@@ -105,6 +105,9 @@ static void test_errors(void **state)
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [1d]\n"
                  "primary_visit: 2d\n",
                  "s.yaml:8:", "primary_visit");
+    /* parameter overrides: unknown name, value out of range */
+    expect_error(GOOD "set:\n  no.such.param: 1\n", "s.yaml:14:", "set.no.such.param");
+    expect_error(GOOD "set:\n  pop.bdnf_met_fraction: 2\n", "s.yaml:14:", "pop.bdnf_met_fraction");
     /* overlapping infusions in a course */
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\n    infusion: 2h\n"
                  "doses: [0h, 1h]\nvisits: [1d]\n",

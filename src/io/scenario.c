@@ -1,6 +1,7 @@
 /* Trial scenario files (YAML): see docs/trial.md for the format.  Everything
  * is read and checked before any simulation starts; every message names
  * FILE:LINE and the field. */
+#include "ketsim/params.h"
 #include "ketsim/regimen.h"
 #include "ketsim/trial.h"
 #include "io/ytree.h"
@@ -262,7 +263,11 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         if (ytree_len(n) > TRIAL_MAX_SETS)
             return fail_at(t, n, "set", err, "at most 32 overrides");
         sc->n_sets = ytree_len(n);
-        for (size_t i = 0; i < sc->n_sets; i++) {
+        /* names and ranges are checked now against the human table */
+        ketsim_params *chk = NULL;
+        if ((rc = ketsim_params_create(KETSIM_HUMAN, &chk, err)))
+            return rc;
+        for (size_t i = 0; i < sc->n_sets && !rc; i++) {
             const char *k = ytree_map_key(n, i);
             char sp[YTREE_PATH_MAX];
             ytree_path_key(sp, sizeof sp, "set", k);
@@ -270,8 +275,14 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
                 return fail_at(t, ytree_map_key_node(n, i), sp, err, "parameter name too long");
             strcpy(sc->set_name[i], k);
             if ((rc = ytree_get_double(t, ytree_map_value(n, i), sp, &sc->set_value[i], err)))
-                return rc;
+                break;
+            ketsim_error e = {0};
+            if (ketsim_params_set(chk, k, sc->set_value[i], &e) != KETSIM_OK)
+                rc = fail_at(t, ytree_map_key_node(n, i), sp, err, e.msg);
         }
+        ketsim_params_free(chk);
+        if (rc)
+            return rc;
     }
     rc = trial_scenario_check(sc, err);
     if (rc) {
