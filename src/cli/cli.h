@@ -23,6 +23,8 @@ void help_outputs(void);
 void help_drugs(void);
 void help_validate(void);
 void help_main_job(void);
+int cmd_trial(int argc, char **argv);
+void help_trial(void);
 
 /* Print "ketsim: MESSAGE" and return the exit status for the error's code. */
 int cli_fail(const ketsim_error *err);

@@ -11,6 +11,7 @@ static const cli_command commands[] = {
     {"params", "print the parameter table with units and sources", cmd_params, help_params},
     {"outputs", "list the output columns with units", cmd_outputs, help_outputs},
     {"drugs", "list the built-in drugs", cmd_drugs, help_drugs},
+    {"trial", "run a virtual clinical trial from a scenario", cmd_trial, help_trial},
     {"run", "the main job (default when no command is given)", cmd_main_job, help_main_job},
 };
 #define N_COMMANDS (sizeof commands / sizeof commands[0])
