@@ -1,0 +1,86 @@
+/* Virtual patients: covariates, inter-individual variability, placebo
+ * response and rater noise.
+ *
+ * A subject is drawn from the pop.* rows of a ketsim_params table (see
+ * `ketsim params`), with every draw from the counter-based streams of
+ * ketsim_rng keyed by (seed, subject id, purpose), so subject k is the same
+ * whatever the thread count or the order of simulation.  A subject's model
+ * parameters are written onto a caller-owned copy of the base table
+ * (ketsim_params_clone once per thread, then ketsim_pop_apply per subject:
+ * no allocation per subject). */
+#ifndef KETSIM_POPULATION_H
+#define KETSIM_POPULATION_H
+
+#include <stdint.h>
+
+#include "ketsim/error.h"
+#include "ketsim/params.h"
+#include "ketsim/rng.h"
+
+/* Parameters with log-normal variability (index into ketsim_subject.eta). */
+enum {
+    KETSIM_ETA_S_KET_CL = 0,
+    KETSIM_ETA_R_KET_CL,
+    KETSIM_ETA_V1,
+    KETSIM_ETA_MOOD_SENS,
+    KETSIM_ETA_LTP_EARLY,
+    KETSIM_ETA_LTP_LATE,
+    KETSIM_ETA_LTP_CONSOL,
+    KETSIM_N_ETA
+};
+
+typedef struct ketsim_subject {
+    uint64_t id;
+    double weight_kg;
+    double age_y;
+    int female;
+    int bdnf_met;          /* carries the Met allele */
+    int cyp2b6_pm;         /* CYP2B6 poor metaboliser */
+    double madrs_baseline; /* untreated MADRS (continuous, model parameter) */
+    double spine_setpoint; /* spine.setpoint_rel */
+    double eta[KETSIM_N_ETA]; /* log-scale deviations */
+    double placebo_points; /* peak placebo MADRS improvement after a session */
+} ketsim_subject;
+
+/* Population constants read once from the pop.* rows. */
+typedef struct ketsim_pop {
+    double weight_median, weight_omega, weight_min, weight_max;
+    double female_fraction;
+    double age_mean, age_sd, age_min, age_max;
+    double met_fraction, met_release_scale;
+    double pm_fraction, pm_cl_factor;
+    double madrs_mean, madrs_sd, madrs_min, madrs_max;
+    double spine_median, spine_omega, spine_max;
+    double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
+    double placebo_mean, placebo_sd, placebo_kon, placebo_koff;
+    double midazolam_extra, midazolam_koff;
+    double rater_sd;
+    /* typical values of the varied model parameters (base table) */
+    double base_s_cl, base_r_cl, base_s_v1, base_r_v1, base_mood, base_ltp_e, base_ltp_l,
+        base_ltp_c, base_release;
+} ketsim_pop;
+
+/* Read the pop.* rows of params (and the typical model values). */
+int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *err);
+
+/* Draw subject `id` of the population for `seed`.  inclusion_min overrides
+ * pop.madrs_inclusion_min when >= 0. */
+void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double inclusion_min,
+                     ketsim_subject *s);
+
+/* Write the subject's values onto `work` (a clone of the table pop was read
+ * from): clearances, volumes, cascade gains, BDNF release, MADRS baseline,
+ * spine set point. */
+int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_params *work,
+                     ketsim_error *err);
+
+/* Placebo MADRS improvement (points, positive = better) at `since_h` hours
+ * after the start of the last study session; midazolam adds its sedation-
+ * related extra part.  0 before a session (since_h < 0). */
+double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double since_h,
+                          int midazolam);
+
+/* A rating: round(true + noise), clamped to 0..60.  One normal per call. */
+int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs);
+
+#endif

@@ -1,0 +1,178 @@
+/* Virtual clinical trials: designs, schedules, endpoints and replicates.
+ *
+ * A scenario (docs/trial.md; YAML in data/scenarios/) describes a design:
+ *   parallel   each subject receives one arm (permuted-block randomization,
+ *              allocation ratios per arm); single-arm (open-label) allowed;
+ *   crossover  exactly two arms, each subject receives both in randomized
+ *              order (balanced blocks of AB/BA), the second period starting
+ *              `washout` after the last dose of the first.  The subject is
+ *              simulated continuously through both periods, so carry-over is
+ *              whatever the model leaves behind.
+ * Within a period every arm follows the same course (dose start times) and
+ * the same visit schedule, both relative to the period's first dose.  Control
+ * arms get no drug: saline, or midazolam 0.045 mg/kg (modelled as saline plus
+ * a sedation-related extra placebo effect, pop.midazolam.*).
+ *
+ * The trial layer sees a subject as "parameters in, read-outs out": the model
+ * is built once per thread and updated per subject. */
+#ifndef KETSIM_TRIAL_H
+#define KETSIM_TRIAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ketsim/error.h"
+#include "ketsim/params.h"
+
+#define TRIAL_MAX_ARMS 8
+#define TRIAL_MAX_DOSES 64
+#define TRIAL_MAX_VISITS 32
+#define TRIAL_MAX_FOLLOWUP 64
+#define TRIAL_MAX_SETS 32
+#define TRIAL_NAME_MAX 64
+#define TRIAL_TEXT_MAX 256
+#define TRIAL_MAX_SUBJECTS 10000
+#define TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
+
+typedef enum trial_design { TRIAL_PARALLEL = 0, TRIAL_CROSSOVER = 1 } trial_design;
+typedef enum trial_control { TRIAL_ACTIVE = 0, TRIAL_SALINE = 1, TRIAL_MIDAZOLAM = 2 } trial_control;
+
+typedef struct trial_arm {
+    char name[TRIAL_NAME_MAX];
+    trial_control control;
+    double dose_mg_per_kg;  /* per infusion; 0 for a control arm */
+    double infusion_h;      /* infusion duration (0 = bolus) */
+    int ratio;              /* allocation weight (parallel) */
+} trial_arm;
+
+typedef struct trial_scenario {
+    char name[TRIAL_NAME_MAX];
+    char description[TRIAL_TEXT_MAX];
+    char source[TRIAL_TEXT_MAX];
+    char drug[TRIAL_NAME_MAX];     /* catalog drug of active arms */
+    trial_design design;
+    int n_subjects;                /* enrolled (all arms / sequences together) */
+    size_t n_arms;
+    trial_arm arms[TRIAL_MAX_ARMS];
+    size_t n_doses;                /* course: dose starts within a period */
+    double dose_h[TRIAL_MAX_DOSES];
+    double washout_h;              /* crossover: last dose of period 1 -> first of period 2 */
+    size_t n_visits;               /* ratings, h after the period's first dose (> 0) */
+    double visit_h[TRIAL_MAX_VISITS];
+    char visit_label[TRIAL_MAX_VISITS][16];
+    size_t primary_visit;          /* index into visit_h: response, remission, power */
+    double followup_until_h;       /* relapse follow-up after the last dose (0 = none) */
+    double followup_every_h;
+    double dropout;                /* probability a subject drops out (at a random visit) */
+    double inclusion_madrs_min;    /* -1 = pop.madrs_inclusion_min */
+    uint64_t seed;                 /* default seed */
+    int replicates;                /* default number of replicate trials */
+    size_t n_sets;                 /* parameter overrides (model or pop.*) */
+    char set_name[TRIAL_MAX_SETS][80];
+    double set_value[TRIAL_MAX_SETS];
+} trial_scenario;
+
+/* ---- Scenarios (src/io/scenario.c) ---------------------------------------- */
+
+/* Load and check a scenario file.  Every error is KETSIM_EINPUT with
+ * "FILE:LINE: field 'PATH': ..." in the message, before any work is done. */
+int trial_scenario_load(const char *path, trial_scenario *sc, ketsim_error *err);
+int trial_scenario_load_string(const char *name, const char *text, trial_scenario *sc,
+                               ketsim_error *err);
+/* Directory of built-in scenarios: $KETSIM_DATA_DIR/scenarios or the
+ * compiled-in data directory. */
+const char *trial_scenario_dir(void);
+/* NAME (built-in, looked up in trial_scenario_dir) or a path to a file. */
+int trial_scenario_resolve(const char *name_or_path, trial_scenario *sc, ketsim_error *err);
+/* Cross-field checks (also run by the loaders): impossible designs refused. */
+int trial_scenario_check(const trial_scenario *sc, ketsim_error *err);
+
+/* ---- Design (src/trial/design.c, schedule.c) ------------------------------ */
+
+/* Number of periods: 2 for crossover, else 1. */
+int trial_n_periods(const trial_scenario *sc);
+/* Randomization of one replicate trial: assign[i] is the arm (parallel) or
+ * the sequence (crossover: 0 = arms[0] first, 1 = arms[1] first) of subject
+ * i, in permuted blocks (parallel: blocks of sum(ratio); crossover: AB/BA
+ * pairs), keyed by (seed, replicate, RANDOMIZATION). */
+void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign);
+/* Arm given in period p to a subject with assignment a. */
+size_t trial_arm_in_period(const trial_scenario *sc, int a, int period);
+/* Start of period p (h since the first dose of period 0). */
+double trial_period_start_h(const trial_scenario *sc, int period);
+/* Number of follow-up visits and their times (h after the last dose of the
+ * last period). */
+size_t trial_n_followup(const trial_scenario *sc);
+double trial_followup_h(const trial_scenario *sc, size_t k);
+
+/* ---- Running ---------------------------------------------------------------- */
+
+typedef struct trial_subject_result {
+    int assign;            /* arm or sequence */
+    int dropout_index;     /* first missing rating (global index), -1 = completed */
+    double weight_kg, age_y;
+    int female, bdnf_met, cyp2b6_pm;
+    double placebo_points;
+    /* per period: baseline and visits */
+    double base_true[2];
+    int base_rated[2];
+    double madrs_true[2][TRIAL_MAX_VISITS];
+    int madrs_rated[2][TRIAL_MAX_VISITS]; /* -1 = missing (dropped out) */
+    double cadss_peak[2], sbp_peak[2];
+    double fu_true[TRIAL_MAX_FOLLOWUP];
+    int fu_rated[TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
+} trial_subject_result;
+
+typedef struct trial_run_opts {
+    uint64_t seed;
+    int replicates;
+    int threads;
+    double alpha;          /* significance level for power (0 = 0.05) */
+} trial_run_opts;
+
+/* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,
+ * replicate-major) is allocated; free() it.  base holds the species table
+ * with any overrides; the scenario's own `set` entries are applied here. */
+int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
+              trial_subject_result **out, ketsim_error *err);
+
+/* ---- Endpoints (src/trial/endpoints.c) --------------------------------------- */
+
+typedef struct trial_defs {
+    double response_fraction, remission_max, relapse_fraction, alpha;
+    int relapse_consecutive;
+} trial_defs;
+void trial_defs_read(const ketsim_params *p, trial_defs *d);
+
+/* Scalar endpoints of one replicate trial, by name.  The list of names is the
+ * same for every replicate of a scenario; undefined values are NAN. */
+typedef struct trial_metrics {
+    size_t n;
+    size_t cap;
+    char (*name)[80];
+    double *value;
+} trial_metrics;
+
+int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *subj,
+                    trial_metrics *m, ketsim_error *err);
+void trial_metrics_free(trial_metrics *m);
+/* Value by name, NAN if absent. */
+double trial_metric(const trial_metrics *m, const char *name);
+
+/* Per-subject long CSV of one replicate (rows: subject x period x visit). */
+void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj,
+                              int replicate);
+/* Summary over replicates: for each metric median, p5, p95 and the number of
+ * replicates where it is defined; for each p value metric, the power. */
+int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run_opts *o,
+                             const trial_metrics *reps, size_t n_reps, ketsim_error *err);
+/* Quantiles of one metric across replicates (finite values only); returns the
+ * number of finite values. */
+size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const char *name,
+                              double *median, double *p5, double *p95);
+/* Fraction of replicates with metric `pname` < alpha (NAN counts as not
+ * significant). */
+double trial_power(const trial_metrics *reps, size_t n_reps, const char *pname, double alpha);
+
+#endif

@@ -1,0 +1,338 @@
+/* ketsim trial: run a virtual clinical trial from a scenario. */
+#include "cli.h"
+#include "trial_cli.h"
+#include "io/atomic.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_SETS 256
+
+void help_trial(void)
+{
+    puts("usage: ketsim trial --list\n"
+         "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
+         "                                  [--threads N] [--set NAME=VALUE]...\n"
+         "\n"
+         "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
+         "response, rater noise) simulated through a parallel or crossover design, with\n"
+         "endpoints per replicate trial and their median and 5th-95th percentiles over\n"
+         "replicates, and the power of each test.  NAME is a built-in scenario (--list);\n"
+         "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
+         "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
+         "format) and NAME_summary.json there.  Results do not depend on --threads.\n"
+         "\n"
+         "examples:\n"
+         "  ketsim trial zarate2006 --replicates 50\n"
+         "  ketsim trial murrough2013 --seed 7 --out-dir out\n"
+         "  ketsim trial my_trial.yaml --set pop.placebo.mean_points=4");
+}
+
+int trial_cli_default_threads(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    if (n < 1)
+        n = 1;
+    return n > 16 ? 16 : (int)n;
+}
+
+int trial_cli_mkdir(const char *dir, ketsim_error *err)
+{
+    struct stat st;
+    if (stat(dir, &st) == 0) {
+        if (S_ISDIR(st.st_mode))
+            return KETSIM_OK;
+        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
+    }
+    if (mkdir(dir, 0777) != 0)
+        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
+    return KETSIM_OK;
+}
+
+void trial_cli_result_free(trial_cli_result *res)
+{
+    if (res->reps)
+        for (int r = 0; r < res->opts.replicates; r++)
+            trial_metrics_free(&res->reps[r]);
+    free(res->reps);
+    res->reps = NULL;
+}
+
+static int write_outputs(const trial_cli_result *res, const trial_subject_result *subj, const char *dir,
+                         ketsim_error *err)
+{
+    char path[4096];
+    atomic_file af;
+    snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
+    int rc = atomic_open(&af, path, err);
+    if (rc)
+        return rc;
+    trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
+    if ((rc = atomic_commit(&af, err)))
+        return rc;
+    snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
+    if ((rc = atomic_open(&af, path, err)))
+        return rc;
+    rc = trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
+    if (rc) {
+        atomic_abort(&af);
+        return rc;
+    }
+    return atomic_commit(&af, err);
+}
+
+int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
+                  const char *out_dir, trial_cli_result *res)
+{
+    memset(res, 0, sizeof *res);
+    res->sc = *sc;
+    res->opts = *o;
+    ketsim_error err = {0};
+    ketsim_params *params = NULL;
+    trial_subject_result *subj = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &params, &err);
+    for (size_t i = 0; !rc && i < n_sets; i++) {
+        rc = ketsim_params_set_assignment(params, sets[i], &err);
+        if (rc)
+            ketsim_error_prefix(&err, "--set: ");
+    }
+    if (!rc) {
+        /* the scenario's own overrides also reach the endpoint definitions */
+        for (size_t i = 0; !rc && i < sc->n_sets; i++)
+            if (strncmp(sc->set_name[i], "trial.", 6) == 0)
+                rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
+        trial_defs_read(params, &res->defs);
+        res->opts.alpha = res->defs.alpha;
+    }
+    if (!rc && out_dir)
+        rc = trial_cli_mkdir(out_dir, &err);
+    if (!rc)
+        rc = trial_run(sc, params, o, &subj, &err);
+    if (!rc) {
+        res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
+        if (!res->reps)
+            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
+    }
+    for (int r = 0; !rc && r < o->replicates; r++)
+        rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * (size_t)sc->n_subjects, &res->reps[r], &err);
+    if (!rc && out_dir)
+        rc = write_outputs(res, subj, out_dir, &err);
+    free(subj);
+    ketsim_params_free(params);
+    if (rc) {
+        trial_cli_result_free(res);
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+static void cell(char *buf, size_t size, const trial_cli_result *res, const char *name, double scale,
+                 const char *fmt)
+{
+    double med, p5, p95;
+    size_t n = trial_metric_quantiles(res->reps, (size_t)res->opts.replicates, name, &med, &p5, &p95);
+    if (n == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    char a[24], b[24], c[24];
+    snprintf(a, sizeof a, fmt, med * scale);
+    snprintf(b, sizeof b, fmt, p5 * scale);
+    snprintf(c, sizeof c, fmt, p95 * scale);
+    if (res->opts.replicates == 1)
+        snprintf(buf, size, "%s", a);
+    else
+        snprintf(buf, size, "%s [%s, %s]", a, b, c);
+}
+
+void trial_cli_print(FILE *fp, const trial_cli_result *res)
+{
+    const trial_scenario *sc = &res->sc;
+    size_t nr = (size_t)res->opts.replicates;
+    fprintf(fp, "%s: %s\n", sc->name, sc->description);
+    fprintf(fp, "%s, %d subjects, seed %llu, %d replicate trial%s; values: median [5th, 95th pct] over replicates\n",
+            sc->design == TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
+            (unsigned long long)res->opts.seed, res->opts.replicates, nr == 1 ? "" : "s");
+    fprintf(fp, "\n%-8s %-12s %-22s %-22s %-22s\n", "visit", "arm", "MADRS change", "response %", "remission %");
+    char n1[128], c1[128], c2[128], c3[128];
+    for (size_t k = 0; k < sc->n_visits; k++)
+        for (size_t a = 0; a < sc->n_arms; a++) {
+            const char *an = sc->arms[a].name, *vl = sc->visit_label[k];
+            snprintf(n1, sizeof n1, "%s@%s.change_mean", an, vl);
+            cell(c1, sizeof c1, res, n1, 1, "%.1f");
+            snprintf(n1, sizeof n1, "%s@%s.response", an, vl);
+            cell(c2, sizeof c2, res, n1, 100, "%.0f");
+            snprintf(n1, sizeof n1, "%s@%s.remission", an, vl);
+            cell(c3, sizeof c3, res, n1, 100, "%.0f");
+            fprintf(fp, "%-8s %-12s %-22s %-22s %-22s%s\n", a ? "" : vl, an, c1, c2, c3,
+                    k == sc->primary_visit && a == 0 ? "  (primary)" : "");
+        }
+    fprintf(fp, "\n%-12s %-22s %-22s\n", "arm", "CADSS peak", "SBP rise peak mmHg");
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        snprintf(n1, sizeof n1, "%s.cadss_peak_mean", sc->arms[a].name);
+        cell(c1, sizeof c1, res, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s.sbp_peak_mean", sc->arms[a].name);
+        cell(c2, sizeof c2, res, n1, 1, "%.1f");
+        fprintf(fp, "%-12s %-22s %-22s\n", sc->arms[a].name, c1, c2);
+    }
+    const trial_metrics *m0 = &res->reps[0];
+    for (size_t i = 0; i < m0->n; i++) {
+        const char *nm = m0->name[i];
+        const char *dot = strrchr(nm, '.');
+        if (!dot || strcmp(dot, ".onset_h") != 0)
+            continue;
+        char cmp[96];
+        snprintf(cmp, sizeof cmp, "%.*s", (int)(dot - nm), nm);
+        fprintf(fp, "\n%s (%s test per visit):\n%-8s %-22s %-22s %-10s\n", cmp,
+                sc->design == TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
+        for (size_t k = 0; k < sc->n_visits; k++) {
+            snprintf(n1, sizeof n1, "%s@%s.diff", cmp, sc->visit_label[k]);
+            cell(c1, sizeof c1, res, n1, 1, "%.1f");
+            snprintf(n1, sizeof n1, "%s@%s.d", cmp, sc->visit_label[k]);
+            cell(c2, sizeof c2, res, n1, 1, "%.2f");
+            snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
+            fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
+                    trial_power(res->reps, nr, n1, res->defs.alpha));
+        }
+        const char *what[3] = {"onset_h", "peak_h", "duration_h"};
+        for (int w = 0; w < 3; w++) {
+            snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
+            double med, p5, p95;
+            size_t n = trial_metric_quantiles(res->reps, nr, n1, &med, &p5, &p95);
+            if (n)
+                fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5,
+                        p95, n, nr);
+            else
+                fprintf(fp, "%-11s - (never significant)\n", what[w]);
+        }
+    }
+    for (size_t a = 0; a < sc->n_arms && trial_n_followup(sc) > 0; a++) {
+        if (sc->arms[a].control != TRIAL_ACTIVE)
+            continue;
+        const char *an = sc->arms[a].name;
+        snprintf(n1, sizeof n1, "%s.relapse_responders", an);
+        cell(c1, sizeof c1, res, n1, 1, "%.0f");
+        snprintf(n1, sizeof n1, "%s.relapse_median_d", an);
+        cell(c2, sizeof c2, res, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s.relapse_fraction", an);
+        cell(c3, sizeof c3, res, n1, 100, "%.0f");
+        fprintf(fp, "\nrelapse after the last dose (%s responders at %s): responders %s, relapsed %% %s,\n"
+                    "  Kaplan-Meier median time to relapse (d) %s\n",
+                an, sc->visit_label[sc->primary_visit], c1, c3, c2);
+    }
+}
+
+static int list_scenarios(void)
+{
+    const char *dir = trial_scenario_dir();
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "ketsim trial: cannot open scenario directory '%s'\n", dir);
+        return 1;
+    }
+    char names[64][256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && len < 250 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+            snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 5), e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
+    for (size_t i = 0; i < n; i++) {
+        trial_scenario sc;
+        ketsim_error err = {0};
+        if (trial_scenario_resolve(names[i], &sc, &err) == KETSIM_OK)
+            printf("%-24s %s\n", names[i], sc.description);
+        else
+            printf("%-24s (invalid: %s)\n", names[i], err.msg);
+    }
+    return 0;
+}
+
+static int parse_count(const char *s, long lo, long hi, long *out)
+{
+    double v;
+    if (cli_parse_double(s, &v) || v != floor(v) || v < (double)lo || v > (double)hi)
+        return -1;
+    *out = (long)v;
+    return 0;
+}
+
+int cmd_trial(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
+        {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
+        {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    long seed = -1, reps = -1, threads = trial_cli_default_threads();
+    const char *out_dir = NULL;
+    char *sets[MAX_SETS];
+    size_t n_sets = 0;
+    int list = 0, c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'l': list = 1; break;
+        case 's':
+            if (parse_count(optarg, 0, 0x7fffffffL, &seed))
+                return cli_usage("trial", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
+            break;
+        case 'r':
+            if (parse_count(optarg, 1, 100000, &reps))
+                return cli_usage("trial", "--replicates '%s': expected an integer between 1 and 100000", optarg);
+            break;
+        case 't':
+            if (parse_count(optarg, 1, 64, &threads))
+                return cli_usage("trial", "--threads '%s': expected an integer between 1 and 64", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'S':
+            if (n_sets == MAX_SETS)
+                return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
+            sets[n_sets++] = optarg;
+            break;
+        case 'h': help_trial(); return 0;
+        default:
+            return cli_usage("trial", "unknown or incomplete option '%s' (see ketsim help trial)", argv[optind - 1]);
+        }
+    }
+    if (list) {
+        if (optind < argc)
+            return cli_usage("trial", "--list takes no scenario");
+        return list_scenarios();
+    }
+    if (optind >= argc)
+        return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
+    if (optind + 1 < argc)
+        return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
+    trial_scenario sc;
+    ketsim_error err = {0};
+    if (trial_scenario_resolve(argv[optind], &sc, &err))
+        return cli_fail(&err);
+    trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
+                        .replicates = reps > 0 ? (int)reps : sc.replicates,
+                        .threads = (int)threads};
+    trial_cli_result res;
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, &res);
+    if (st)
+        return st;
+    trial_cli_print(stdout, &res);
+    if (out_dir)
+        printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
+    trial_cli_result_free(&res);
+    return 0;
+}

@@ -1,0 +1,181 @@
+/* Virtual patients: see include/ketsim/population.h. */
+#include "ketsim/population.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define P(name) ketsim_params_value(params, name)
+
+int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *err)
+{
+    memset(pop, 0, sizeof *pop);
+    pop->weight_median = P("pop.weight_median_kg");
+    pop->weight_omega = P("pop.weight_omega");
+    pop->weight_min = P("pop.weight_min_kg");
+    pop->weight_max = P("pop.weight_max_kg");
+    pop->female_fraction = P("pop.female_fraction");
+    pop->age_mean = P("pop.age_mean_y");
+    pop->age_sd = P("pop.age_sd_y");
+    pop->age_min = P("pop.age_min_y");
+    pop->age_max = P("pop.age_max_y");
+    pop->met_fraction = P("pop.bdnf_met_fraction");
+    pop->met_release_scale = P("pop.bdnf_met_release_scale");
+    pop->pm_fraction = P("pop.cyp2b6_pm_fraction");
+    pop->pm_cl_factor = P("pop.cyp2b6_pm_cl_factor");
+    pop->madrs_mean = P("pop.madrs_baseline_mean");
+    pop->madrs_sd = P("pop.madrs_baseline_sd");
+    pop->madrs_min = P("pop.madrs_inclusion_min");
+    pop->madrs_max = P("pop.madrs_baseline_max");
+    pop->spine_median = P("pop.spine_setpoint_median");
+    pop->spine_omega = P("pop.spine_setpoint_omega");
+    pop->spine_max = P("pop.spine_setpoint_max");
+    pop->placebo_mean = P("pop.placebo.mean_points");
+    pop->placebo_sd = P("pop.placebo.sd_points");
+    pop->placebo_kon = P("pop.placebo.onset_k_per_h");
+    pop->placebo_koff = P("pop.placebo.decay_k_per_h");
+    pop->midazolam_extra = P("pop.midazolam.extra_points");
+    pop->midazolam_koff = P("pop.midazolam.decay_k_per_h");
+    pop->rater_sd = P("pop.rater_noise_sd");
+    pop->base_s_cl = P("s_ket.cl_l_per_h");
+    pop->base_r_cl = P("r_ket.cl_l_per_h");
+    pop->base_s_v1 = P("s_ket.v1_l");
+    pop->base_r_v1 = P("r_ket.v1_l");
+    pop->base_mood = P("mood.sensitivity");
+    pop->base_ltp_e = P("ltp.early_max");
+    pop->base_ltp_l = P("ltp.late_max");
+    pop->base_ltp_c = P("ltp.consolidation_k_per_h");
+    pop->base_release = P("bdnf.release_scale");
+
+    if (pop->weight_min > pop->weight_max || pop->age_min > pop->age_max ||
+        pop->madrs_min > pop->madrs_max)
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "population: a lower truncation bound exceeds its upper bound "
+                           "(pop.weight_*, pop.age_*, pop.madrs_inclusion_min/pop.madrs_baseline_max)");
+
+    /* Omega: two correlated blocks, PK (S CL, R CL, V1) and pharmacodynamics
+     * (mood sensitivity, early and late LTP gain), plus consolidation alone. */
+    double sd[KETSIM_N_ETA] = {P("pop.omega.s_ket_cl"),          P("pop.omega.r_ket_cl"),
+                               P("pop.omega.v1"),                P("pop.omega.mood_sensitivity"),
+                               P("pop.omega.ltp_early_max"),     P("pop.omega.ltp_late_max"),
+                               P("pop.omega.ltp_consolidation")};
+    double corr[KETSIM_N_ETA * KETSIM_N_ETA] = {0};
+    for (size_t i = 0; i < KETSIM_N_ETA; i++)
+        corr[i * KETSIM_N_ETA + i] = 1;
+#define SETC(a, b, v) (corr[(a) * KETSIM_N_ETA + (b)] = corr[(b) * KETSIM_N_ETA + (a)] = (v))
+    SETC(KETSIM_ETA_S_KET_CL, KETSIM_ETA_R_KET_CL, P("pop.corr.s_r_cl"));
+    SETC(KETSIM_ETA_S_KET_CL, KETSIM_ETA_V1, P("pop.corr.cl_v1"));
+    SETC(KETSIM_ETA_R_KET_CL, KETSIM_ETA_V1, P("pop.corr.cl_v1"));
+    SETC(KETSIM_ETA_LTP_EARLY, KETSIM_ETA_LTP_LATE, P("pop.corr.ltp_early_late"));
+    SETC(KETSIM_ETA_MOOD_SENS, KETSIM_ETA_LTP_EARLY, P("pop.corr.mood_ltp"));
+    SETC(KETSIM_ETA_MOOD_SENS, KETSIM_ETA_LTP_LATE, P("pop.corr.mood_ltp"));
+#undef SETC
+    /* A zero SD is allowed (no variability): factor the correlation matrix and
+     * scale rows by the SDs, L_cov = diag(sd) L_corr. */
+    double lc[KETSIM_N_ETA * KETSIM_N_ETA];
+    int rc = ketsim_cholesky(KETSIM_N_ETA, corr, lc, err);
+    if (rc) {
+        ketsim_error_prefix(err, "population: pop.corr.* do not form a valid correlation matrix: ");
+        return rc;
+    }
+    for (size_t i = 0; i < KETSIM_N_ETA; i++)
+        for (size_t j = 0; j < KETSIM_N_ETA; j++)
+            pop->chol[i * KETSIM_N_ETA + j] = sd[i] * lc[i * KETSIM_N_ETA + j];
+    return KETSIM_OK;
+}
+
+/* Normal(mean, sd) truncated to [lo, hi] by rejection, then clamped after 64
+ * tries (only reachable with absurd bounds). */
+static double trunc_normal(ketsim_rng *r, double mean, double sd, double lo, double hi)
+{
+    double x = mean;
+    for (int i = 0; i < 64; i++) {
+        x = mean + sd * ketsim_rng_normal(r);
+        if (x >= lo && x <= hi)
+            return x;
+    }
+    return fmin(fmax(x, lo), hi);
+}
+
+void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double inclusion_min,
+                     ketsim_subject *s)
+{
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    ketsim_rng r;
+    ketsim_rng_init(&r, seed, id, KETSIM_RNG_COVARIATES);
+    s->weight_kg = exp(trunc_normal(&r, log(pop->weight_median), pop->weight_omega,
+                                    log(pop->weight_min), log(pop->weight_max)));
+    s->female = ketsim_rng_bernoulli(&r, pop->female_fraction);
+    s->age_y = trunc_normal(&r, pop->age_mean, pop->age_sd, pop->age_min, pop->age_max);
+    s->bdnf_met = ketsim_rng_bernoulli(&r, pop->met_fraction);
+    s->cyp2b6_pm = ketsim_rng_bernoulli(&r, pop->pm_fraction);
+    double lo = inclusion_min >= 0 ? inclusion_min : pop->madrs_min;
+    s->madrs_baseline = trunc_normal(&r, pop->madrs_mean, pop->madrs_sd, lo,
+                                     fmax(lo, pop->madrs_max));
+    s->spine_setpoint = exp(trunc_normal(&r, log(pop->spine_median), pop->spine_omega, log(0.05),
+                                         log(pop->spine_max)));
+
+    ketsim_rng_init(&r, seed, id, KETSIM_RNG_IIV);
+    ketsim_error e;
+    if (ketsim_rng_mvnormal(&r, KETSIM_N_ETA, pop->chol, s->eta, &e) != KETSIM_OK)
+        memset(s->eta, 0, sizeof s->eta);
+
+    ketsim_rng_init(&r, seed, id, KETSIM_RNG_PLACEBO);
+    s->placebo_points = pop->placebo_mean + pop->placebo_sd * ketsim_rng_normal(&r);
+}
+
+int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_params *w,
+                     ketsim_error *err)
+{
+    double cl = s->cyp2b6_pm ? pop->pm_cl_factor : 1.0;
+    const struct {
+        const char *name;
+        double value;
+    } set[] = {
+        {"s_ket.cl_l_per_h", pop->base_s_cl * cl * exp(s->eta[KETSIM_ETA_S_KET_CL])},
+        {"r_ket.cl_l_per_h", pop->base_r_cl * cl * exp(s->eta[KETSIM_ETA_R_KET_CL])},
+        {"s_ket.v1_l", pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1])},
+        {"r_ket.v1_l", pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1])},
+        {"mood.sensitivity", pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
+        {"ltp.early_max", pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY])},
+        {"ltp.late_max", pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE])},
+        {"ltp.consolidation_k_per_h", pop->base_ltp_c * exp(s->eta[KETSIM_ETA_LTP_CONSOL])},
+        {"bdnf.release_scale", pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0)},
+        {"patient.madrs_baseline", s->madrs_baseline},
+        {"spine.setpoint_rel", s->spine_setpoint},
+    };
+    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
+        int rc = ketsim_params_set(w, set[i].name, set[i].value, err);
+        if (rc) {
+            char pre[64];
+            snprintf(pre, sizeof pre, "subject %llu: ", (unsigned long long)s->id);
+            ketsim_error_prefix(err, pre);
+            return rc;
+        }
+    }
+    return KETSIM_OK;
+}
+
+double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double since_h,
+                          int midazolam)
+{
+    if (!(since_h >= 0))
+        return 0;
+    double rise = 1.0 - exp(-pop->placebo_kon * since_h);
+    double v = s->placebo_points * rise * exp(-pop->placebo_koff * since_h);
+    if (midazolam)
+        v += pop->midazolam_extra * rise * exp(-pop->midazolam_koff * since_h);
+    return v;
+}
+
+int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs)
+{
+    double x = true_madrs + pop->rater_sd * ketsim_rng_normal(r);
+    x = nearbyint(x);
+    if (!(x >= 0))
+        x = 0;
+    if (x > 60)
+        x = 60;
+    return (int)x;
+}

@@ -1,0 +1,114 @@
+/* Trial designs: checks of a scenario and randomization. */
+#include "ketsim/rng.h"
+#include "ketsim/trial.h"
+
+#include <math.h>
+#include <string.h>
+
+int trial_n_periods(const trial_scenario *sc)
+{
+    return sc->design == TRIAL_CROSSOVER ? 2 : 1;
+}
+
+int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
+{
+    if (sc->n_arms == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': no arms", sc->name);
+    if (sc->n_subjects < 1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': no subjects", sc->name);
+    if (sc->n_visits == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': no visits", sc->name);
+    if (sc->n_doses == 0 || sc->dose_h[0] != 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': the course must start with a dose at 0", sc->name);
+    if (sc->visit_h[0] <= 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "scenario '%s': a visit at or before the first dose (visits are > 0; the baseline is implicit)",
+                           sc->name);
+    if (sc->washout_h < 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': negative washout", sc->name);
+    if (sc->primary_visit >= sc->n_visits)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': primary visit out of range", sc->name);
+    if (sc->design == TRIAL_CROSSOVER) {
+        if (sc->n_arms != 2)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "scenario '%s': a crossover design needs exactly 2 arms (has %zu)", sc->name,
+                               sc->n_arms);
+        if (sc->n_subjects < 2)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "scenario '%s': a crossover needs at least 2 subjects (one per sequence)", sc->name);
+        double len = trial_period_start_h(sc, 1);
+        if (!(sc->washout_h > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': a crossover needs a positive washout", sc->name);
+        if (sc->visit_h[sc->n_visits - 1] > len + 1e-9)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "scenario '%s': the last visit (%g h) falls after the second period starts (%g h): "
+                               "lengthen the washout or drop the visit",
+                               sc->name, sc->visit_h[sc->n_visits - 1], len);
+    } else {
+        int total = 0;
+        for (size_t a = 0; a < sc->n_arms; a++)
+            total += sc->arms[a].ratio;
+        if (sc->n_subjects < total)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "scenario '%s': %d subjects leave an arm empty (allocation needs at least %d)",
+                               sc->name, sc->n_subjects, total);
+    }
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        const trial_arm *arm = &sc->arms[a];
+        if (arm->control == TRIAL_ACTIVE && !(arm->dose_mg_per_kg > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' has no dose", sc->name, arm->name);
+        if (arm->ratio < 1)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' ratio must be >= 1", sc->name,
+                               arm->name);
+        for (size_t i = 1; i < sc->n_doses; i++)
+            if (sc->dose_h[i] < sc->dose_h[i - 1] + arm->infusion_h)
+                return KETSIM_FAIL(err, KETSIM_EINPUT,
+                                   "scenario '%s': arm '%s': dose %zu starts before the previous infusion ends",
+                                   sc->name, arm->name, i);
+    }
+    if (sc->dropout < 0 || sc->dropout > 1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': dropout must be a probability", sc->name);
+    return KETSIM_OK;
+}
+
+size_t trial_arm_in_period(const trial_scenario *sc, int a, int period)
+{
+    if (sc->design == TRIAL_CROSSOVER)
+        return (size_t)((a + period) % 2);
+    return (size_t)a;
+}
+
+static void shuffle(ketsim_rng *r, int *x, size_t n)
+{
+    for (size_t i = n; i > 1; i--) {
+        size_t j = (size_t)(ketsim_rng_uniform(r) * (double)i);
+        if (j >= i)
+            j = i - 1;
+        int t = x[i - 1];
+        x[i - 1] = x[j];
+        x[j] = t;
+    }
+}
+
+void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign)
+{
+    ketsim_rng r;
+    ketsim_rng_init(&r, seed, replicate, KETSIM_RNG_RANDOMIZATION);
+    int block[TRIAL_MAX_ARMS * 10];
+    size_t bn = 0;
+    if (sc->design == TRIAL_CROSSOVER) {
+        block[bn++] = 0;
+        block[bn++] = 1;
+    } else {
+        for (size_t a = 0; a < sc->n_arms; a++)
+            for (int k = 0; k < sc->arms[a].ratio; k++)
+                block[bn++] = (int)a;
+    }
+    for (size_t i = 0; i < (size_t)sc->n_subjects; i += bn) {
+        int b[TRIAL_MAX_ARMS * 10];
+        memcpy(b, block, bn * sizeof *b);
+        shuffle(&r, b, bn);
+        for (size_t j = 0; j < bn && i + j < (size_t)sc->n_subjects; j++)
+            assign[i + j] = b[j];
+    }
+}

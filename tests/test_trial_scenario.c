@@ -1,0 +1,153 @@
+/* Scenario files: the built-in ones load; bad ones are refused with
+ * KETSIM_EINPUT and a message naming FILE:LINE and the field. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ketsim/trial.h"
+
+#define GOOD \
+    "name: t\n"                          \
+    "design: crossover\n"                \
+    "subjects: 4\n"                      \
+    "arms:\n"                            \
+    "  - name: saline\n"                 \
+    "    control: saline\n"              \
+    "  - name: ketamine\n"               \
+    "    dose_mg_per_kg: 0.5\n"          \
+    "    infusion: 40min\n"              \
+    "washout: 7d\n"                      \
+    "visits: [40min, 1d, 7d]\n"          \
+    "primary_visit: 1d\n"
+
+static void expect_error(const char *text, const char *needle1, const char *needle2)
+{
+    trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    int rc = trial_scenario_load_string("s.yaml", text, &sc, &err);
+    if (rc != KETSIM_EINPUT)
+        fail_msg("expected EINPUT, got %d (%s) for:\n%s", rc, err.msg, text);
+    if (!strstr(err.msg, needle1) || (needle2 && !strstr(err.msg, needle2)))
+        fail_msg("message '%s' lacks '%s' / '%s'", err.msg, needle1, needle2 ? needle2 : "");
+}
+
+static void test_good(void **state)
+{
+    (void)state;
+    trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    assert_int_equal(trial_scenario_load_string("s.yaml", GOOD, &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.design, TRIAL_CROSSOVER);
+    assert_int_equal(sc.n_arms, 2);
+    assert_true(fabs(sc.arms[1].infusion_h - 40.0 / 60) < 1e-12);
+    assert_true(sc.washout_h == 168);
+    assert_int_equal(sc.n_visits, 3);
+    assert_int_equal(sc.primary_visit, 1);
+    assert_string_equal(sc.visit_label[0], "40min");
+    assert_int_equal(sc.n_doses, 1);
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    /* unknown key, with line and field */
+    expect_error(GOOD "colour: blue\n", "s.yaml:13:", "colour");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\n    speed: 3\n"
+                 "visits: [1d]\n",
+                 "s.yaml:7:", "arms[0].speed");
+    /* wrong type */
+    expect_error("name: t\ndesign: parallel\nsubjects: many\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:3:", "subjects");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms: {a: 1}\nvisits: [1d]\n", "s.yaml:4:", "arms");
+    /* negative washout */
+    expect_error("name: t\ndesign: crossover\nsubjects: 4\narms:\n  - name: s\n    control: saline\n  - name: k\n"
+                 "    dose_mg_per_kg: 0.5\nwashout: -7d\nvisits: [1d]\n",
+                 "s.yaml:9:", "washout");
+    /* durations need units */
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [24]\n",
+                 "s.yaml:7:", "visits[0]");
+    /* empty arm list; visit before the dose; visits out of order */
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms: []\nvisits: [1d]\n", "s.yaml:4:", "empty");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [0h, 1d]\n",
+                 "s.yaml:7:", "visits[0]");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [2d, 1d]\n",
+                 "s.yaml:7:", "visits[1]");
+    /* an active arm without a dose; a control arm with one */
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\nvisits: [1d]\n", "s.yaml:5:", "dose");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    control: saline\n"
+                 "    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:7:", "control arm");
+    /* crossover: three arms; washout too short for the visits; missing washout */
+    expect_error("name: t\ndesign: crossover\nsubjects: 4\narms:\n  - name: a\n    control: saline\n  - name: b\n"
+                 "    dose_mg_per_kg: 1\n  - name: c\n    dose_mg_per_kg: 2\nwashout: 7d\nvisits: [1d]\n",
+                 "s.yaml:1:", "exactly 2 arms");
+    expect_error("name: t\ndesign: crossover\nsubjects: 4\narms:\n  - name: a\n    control: saline\n  - name: b\n"
+                 "    dose_mg_per_kg: 1\nwashout: 2d\nvisits: [1d, 7d]\n",
+                 "s.yaml:1:", "last visit");
+    expect_error("name: t\ndesign: crossover\nsubjects: 4\narms:\n  - name: a\n    control: saline\n  - name: b\n"
+                 "    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:1:", "washout");
+    /* parallel: fewer subjects than the allocation block (an empty arm) */
+    expect_error("name: t\ndesign: parallel\nsubjects: 1\narms:\n  - name: a\n    control: saline\n  - name: b\n"
+                 "    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:1:", "empty");
+    /* primary visit not a visit; dropout not a probability; bad design */
+    expect_error(GOOD "dropout: 1.5\n", "s.yaml:13:", "dropout");
+    expect_error("name: t\ndesign: sideways\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:2:", "design");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\nvisits: [1d]\n"
+                 "primary_visit: 2d\n",
+                 "s.yaml:8:", "primary_visit");
+    /* parameter overrides: unknown name, value out of range */
+    expect_error(GOOD "set:\n  no.such.param: 1\n", "s.yaml:14:", "set.no.such.param");
+    expect_error(GOOD "set:\n  pop.bdnf_met_fraction: 2\n", "s.yaml:14:", "pop.bdnf_met_fraction");
+    /* overlapping infusions in a course */
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\n    infusion: 2h\n"
+                 "doses: [0h, 1h]\nvisits: [1d]\n",
+                 "s.yaml:1:", "before the previous infusion ends");
+}
+
+static void test_builtin(void **state)
+{
+    (void)state;
+    const char *names[] = {"zarate2006", "murrough2013", "ketamine_vs_midazolam", "dose_ranging"};
+    for (size_t i = 0; i < 4; i++) {
+        trial_scenario sc;
+        ketsim_error err;
+        ketsim_error_clear(&err);
+        if (trial_scenario_resolve(names[i], &sc, &err) != KETSIM_OK)
+            fail_msg("%s: %s", names[i], err.msg);
+        assert_string_equal(sc.name, names[i]);
+    }
+    trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    assert_int_equal(trial_scenario_resolve("no_such_trial", &sc, &err), KETSIM_EINPUT);
+    assert_int_equal(trial_scenario_resolve("bad name!", &sc, &err), KETSIM_EINPUT);
+    assert_int_not_equal(trial_scenario_resolve("../no/such.yaml", &sc, &err), KETSIM_OK);
+    assert_int_equal(trial_scenario_resolve("zarate2006", &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.n_subjects, 18);
+    assert_int_equal(sc.n_visits, 8);
+    assert_true(fabs(sc.visit_h[3] - 230.0 / 60) < 1e-12);
+    assert_int_equal(trial_scenario_resolve("murrough2013", &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.n_doses, 6);
+    assert_true(sc.dose_h[5] == 11 * 24);
+    assert_true(sc.followup_until_h == 83 * 24);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_good),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_builtin),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
