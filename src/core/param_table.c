@@ -280,14 +280,15 @@ const param_def param_table[] = {
     {"mtor.trkb_weight", "1", ALL(0.6), FRAC, "calibrated to target mtor_up_1h", "share of upstream drive from TrkB (rest from AMPA)"},
     {"mtor.rheb_exponent", "1", ALL(0.5), POS, "calibrated to target mtor_up_1h (Harraz 2016)", "sensitivity of mTORC1 to Rheb"},
     {"mtor.upstream_exponent", "1", ALL(2.3), POS, "calibrated to target mtor_up_1h (Li 2010: p-mTOR up 1.5-2 fold)", "amplification of TrkB/AMPA drive onto mTORC1"},
+    {"mtor.adaptation_k_per_h", "1/h", ALL(0.001), POS, "assumed: homeostatic adaptation over about a month (half-life 29 d); keeps chronic BDNF or mTORC1 shifts (Val66Met, knockouts) from abolishing synapses", "rate at which the synthesis reference follows mTORC1"},
     {"mtor.rapamycin_inhibition", "1", ALL(0), FRAC, "intervention hook (rapamycin): 0 = none", "fraction of mTORC1 inhibited"},
     /* ---- 10. synaptic proteins ---- */
     {"synprot.k_per_h", "1/h", ALL(0.0231), POS, "assumed: turnover of a day or two (t1/2 30 h)", "synaptic protein turnover"},
     {"synprot.km_mtor_rel", "1", ALL(2), POS, "calibrated to target synprot_up_2h", "mTORC1 (relative) at half-maximal synthesis"},
     {"synprot.hill", "1", ALL(3), POS, "calibrated to target synprot_up_2h", "Hill exponent of synthesis on mTORC1"},
     /* ---- 11. spines ---- */
-    {"spine.k_per_h", "1/h", ALL(0.01), POS, "calibrated to targets spine_up_24h and madrs_fade_14d (spines elevated up to 2 weeks, eNeuro 2016)", "spine turnover rate"},
-    {"spine.protein_exponent", "1", ALL(5), POS, "calibrated to target spine_up_24h", "spine formation sensitivity to synaptic protein"},
+    {"spine.k_per_h", "1/h", ALL(0.004), POS, "calibrated to targets spine_up_24h and madrs_fade_14d (spines elevated up to 2 weeks, eNeuro 2016)", "spine turnover rate"},
+    {"spine.protein_exponent", "1", ALL(8), POS, "calibrated to target spine_up_24h", "spine formation sensitivity to synaptic protein"},
     {"spine.max_rel", "1", ALL(1.3), POS, "assumed: saturation of repeated dosing", "maximal spine density (relative to healthy)"},
     {"spine.setpoint_rel", "1", SP(0.6, 1.0, 1.0), POS, "human: TRD patient, calibrated to target madrs_24h; rodents: unstressed", "spine set point (chronic stress and depression lower it)"},
     /* ---- fast potentiation (early and consolidated) ---- */
@@ -304,7 +305,7 @@ const param_def param_table[] = {
     {"gaba.k_per_h", "1/h", ALL(1.0), POS, "assumed: GABA pool turns over in about an hour", "tissue GABA relaxation"},
     {"gaba.activity_exponent", "1", ALL(0.3), POS, "calibrated to target hgaba_2h: GABA synthesis partly activity-dependent", "dependence of GABA synthesis on interneuron activity"},
     {"gad.k_per_h", "1/h", ALL(0.01), POS, "assumed: GAD67 expression over days", "GAD relaxation"},
-    {"gad.trkb_gain", "1", ALL(20), POS, "calibrated to target gaba_glu_72h (BDNF-TrkB up-regulates GAD67)", "GAD rise per unit TrkB above baseline"},
+    {"gad.synthesis_exponent", "1", ALL(1), POS, "calibrated to target gaba_glu_72h (BDNF-TrkB up-regulates GAD67 through new protein)", "GAD rise per unit (relative) synthesis"},
     {"gln.k_per_h", "1/h", ALL(0.5), POS, "assumed: glutamate-glutamine cycle, hours", "tissue glutamine relaxation"},
     {"tissue_glu.k_per_h", "1/h", ALL(0.5), POS, "assumed", "tissue glutamate relaxation"},
     {"tissue_glu.protein_exponent", "1", ALL(0.3), POS, "calibrated to target glu_gln_14h: neuronal glutamate scales with synaptic terminals", "exponent of synaptic protein"},

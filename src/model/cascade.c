@@ -4,8 +4,6 @@
  * (0 at baseline).  docs/model.md lists each equation. */
 #include "model_impl.h"
 
-#include <gsl/gsl_errno.h>
-#include <gsl/gsl_roots.h>
 #include <math.h>
 
 #define P(name) ketsim_params_value(p, name)
@@ -42,6 +40,7 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p)
     cp->rheb_exp = P("mtor.rheb_exponent");
     cp->rapa = P("mtor.rapamycin_inhibition");
     cp->mtor_up_exp = P("mtor.upstream_exponent");
+    cp->k_mtor_ref = P("mtor.adaptation_k_per_h");
     cp->k_synp = P("synprot.k_per_h");
     cp->km_synp = P("synprot.km_mtor_rel");
     cp->h_synp = P("synprot.hill");
@@ -61,7 +60,7 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p)
     cp->k_gaba = P("gaba.k_per_h");
     cp->gaba_act_exp = P("gaba.activity_exponent");
     cp->k_gad = P("gad.k_per_h");
-    cp->g_gad = P("gad.trkb_gain");
+    cp->g_gad = P("gad.synthesis_exponent");
     cp->k_gln = P("gln.k_per_h");
     cp->k_tglu = P("tissue_glu.k_per_h");
     cp->tglu_pexp = P("tissue_glu.protein_exponent");
@@ -95,10 +94,16 @@ double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, cons
            (1.0 - both(cp->ampa_occ, d->ampa_block));
 }
 
-/* Synaptic protein synthesis: saturating in mTORC1, 1 at baseline. */
-double cascade_synthesis(const cascade_par *cp, double mtor)
+/* Synaptic protein synthesis: saturating in mTORC1 relative to its slow
+ * reference (homeostasis over weeks), 1 at any chronic steady state.  Acute
+ * changes (hours to days) act in full; a chronic shift of mTORC1 (Val66Met,
+ * a knockout) is adapted to, so it cannot drive synapses to nothing.  The
+ * small epsilon keeps full inhibition finite (0/0). */
+double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref)
 {
-    double kh = pow(cp->km_synp, cp->h_synp), mh = pow(pos(mtor), cp->h_synp);
+    const double eps = 1e-3;
+    double rel = (pos(mtor) + eps) / (pos(mtor_ref) + eps);
+    double kh = pow(cp->km_synp, cp->h_synp), mh = pow(rel, cp->h_synp);
     return mh * (kh + 1.0) / (kh + mh);
 }
 
@@ -164,7 +169,8 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     dc[C_RHEB] = cp->k_rheb * (1.0 - degradation * c[C_RHEB]);
     dc[C_MTOR] = cp->k_mtor * (mtor_target(cp, c[C_TRKB], ampa, c[C_RHEB], d->mtor_inh) - c[C_MTOR]);
 
-    double synthesis = cascade_synthesis(cp, c[C_MTOR]);
+    double synthesis = cascade_synthesis(cp, c[C_MTOR], c[C_MTOR_REF]);
+    dc[C_MTOR_REF] = cp->k_mtor_ref * (c[C_MTOR] - c[C_MTOR_REF]);
     dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
     dc[C_SPINE] = cp->k_spine * (spine_formation(cp, c[C_SYNP], c[C_SPINE]) - c[C_SPINE]);
 
@@ -174,7 +180,9 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     dc[C_LTP_L] = cp->l_kcons * pos(c[C_LTP_E]) * synthesis * (1.0 - c[C_LTP_L] / cp->l_max) -
                   cp->l_koff * c[C_LTP_L];
 
-    dc[C_GAD] = cp->k_gad * (pow(pos(c[C_TRKB]), cp->g_gad) - c[C_GAD]);
+    /* GAD67 expression follows BDNF-TrkB-driven protein synthesis (relative,
+     * so a chronic BDNF shift does not empty the GABA pool). */
+    dc[C_GAD] = cp->k_gad * (pow(synthesis, cp->g_gad) - c[C_GAD]);
     dc[C_GABA] = cp->k_gaba * (pow(pos(c[C_INTN]), cp->gaba_act_exp) * c[C_GAD] - c[C_GABA]);
     dc[C_GLN] = cp->k_gln * (c[C_GLU] - c[C_GLN]);
     dc[C_TGLU] = cp->k_tglu * (pow(pos(c[C_SYNP]), cp->tglu_pexp) * pow(pos(c[C_GLU]), cp->tglu_rexp) -
@@ -189,70 +197,26 @@ double cascade_synaptic_function(const cascade_par *cp, const double *c)
 }
 
 /* ---- untreated steady state ----
- * With no drug every state but synaptic protein has a closed form; synaptic
- * protein closes a loop (protein -> surface AMPA -> BDNF, mTORC1 -> protein)
- * and is found by a bracketed root search. */
+ * With no drug every state has a closed form.  Synaptic protein is 1 at any
+ * chronic steady state because synthesis reads mTORC1 relative to its own
+ * slow reference; the reference settles on the untreated mTORC1 level. */
 
 typedef struct ss_point {
-    double ampa, bdnf, trkb, rheb, mtor, synthesis;
+    double ampa, bdnf, trkb, rheb, mtor;
 } ss_point;
 
-static void ss_chain(const cascade_par *cp, double synp, ss_point *s)
+static void ss_chain(const cascade_par *cp, ss_point *s)
 {
     brain_drive none = {0};
     double c[C_N] = {0};
     c[C_GLU] = 1.0;
-    c[C_SYNP] = synp;
+    c[C_SYNP] = 1.0;
     s->ampa = cascade_ampa_activation(cp, &none, c);
     s->bdnf = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) + cp->w_ampa_bdnf * s->ampa);
     s->trkb = trkb_target(cp, s->bdnf, 0.0);
     double sno = 1.0 - cp->nos_inh;
     s->rheb = 1.0 / (cp->rheb_d0 + (1.0 - cp->rheb_d0) * sno);
     s->mtor = mtor_target(cp, s->trkb, s->ampa, s->rheb, 0.0);
-    s->synthesis = cascade_synthesis(cp, s->mtor);
-}
-
-static double ss_residual(double synp, void *vcp)
-{
-    ss_point s;
-    ss_chain(vcp, synp, &s);
-    return s.synthesis - synp;
-}
-
-static int ss_synaptic_protein(const cascade_par *cp, double *synp, ketsim_error *err)
-{
-    /* The residual is >= 0 at 0 and < 0 beyond the synthesis ceiling; look for
-     * the sign change nearest to 1 (the healthy state) first. */
-    double hi = 1.0, lo = 1.0;
-    cascade_par *vcp = (cascade_par *)cp;
-    if (ss_residual(1.0, vcp) == 0.0) {
-        *synp = 1.0;
-        return KETSIM_OK;
-    }
-    if (ss_residual(1.0, vcp) > 0) {
-        while (ss_residual(hi, vcp) > 0 && hi < 1e6)
-            hi *= 1.5;
-    } else {
-        lo = 0.0;
-    }
-    gsl_function F = {ss_residual, vcp};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    gsl_error_handler_t *old = gsl_set_error_handler_off();
-    int status = gsl_root_fsolver_set(s, &F, lo, hi);
-    for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
-        status = gsl_root_fsolver_iterate(s);
-        double a = gsl_root_fsolver_x_lower(s), b = gsl_root_fsolver_x_upper(s);
-        if (gsl_root_test_interval(a, b, 0.0, 1e-14) == GSL_SUCCESS)
-            break;
-    }
-    *synp = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
-    gsl_set_error_handler(old);
-    if (status != GSL_SUCCESS || !isfinite(*synp))
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "no untreated steady state for these parameters");
-    return KETSIM_OK;
 }
 
 int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err)
@@ -260,29 +224,21 @@ int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err)
     if (!(cp->spine_max > cp->spine_set))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "spine.max_rel (%g) must exceed spine.setpoint_rel (%g)",
                            cp->spine_max, cp->spine_set);
-    double synp = 1.0;
-    int rc = ss_synaptic_protein(cp, &synp, err);
-    if (rc)
-        return rc;
     ss_point s;
-    ss_chain(cp, synp, &s);
+    ss_chain(cp, &s);
     for (int i = 0; i < C_N; i++)
         c[i] = 0.0;
-    c[C_INTN] = c[C_GLU] = c[C_GLU_FB] = c[C_PEEF2] = c[C_GLN] = 1.0;
+    c[C_INTN] = c[C_GLU] = c[C_GLU_FB] = c[C_PEEF2] = c[C_GLN] = c[C_SYNP] = c[C_TGLU] = 1.0;
     c[C_BDNF] = c[C_PBDNF] = s.bdnf;
     c[C_TRKB] = s.trkb;
     c[C_SNO] = 1.0 - cp->nos_inh;
     c[C_RHEB] = s.rheb;
-    c[C_MTOR] = s.mtor;
-    c[C_SYNP] = synp;
-    double f = cp->spine_set * pow(synp, cp->spine_exp) / (cp->spine_max - cp->spine_set);
-    c[C_SPINE] = f * cp->spine_max / (1.0 + f);
+    c[C_MTOR] = c[C_MTOR_REF] = s.mtor;
+    c[C_SPINE] = cp->spine_set;
     double drive = ltp_drive(cp, s.trkb, s.ampa);
     c[C_LTP_E] = cp->e_kon * drive * cp->e_max / (cp->e_kon * drive + cp->e_koff);
-    double cons = cp->l_kcons * c[C_LTP_E] * s.synthesis;
+    double cons = cp->l_kcons * c[C_LTP_E]; /* synthesis is 1 at steady state */
     c[C_LTP_L] = cons / (cons / cp->l_max + cp->l_koff);
-    c[C_GAD] = pow(s.trkb, cp->g_gad);
-    c[C_GABA] = c[C_GAD];
-    c[C_TGLU] = pow(synp, cp->tglu_pexp);
+    c[C_GAD] = c[C_GABA] = 1.0;
     return KETSIM_OK;
 }

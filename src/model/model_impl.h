@@ -40,7 +40,7 @@ typedef struct route_par {
 enum {
     C_BLOCK_INT, C_BLOCK_PYR, C_INTN, C_GLU, C_GLU_FB, C_PEEF2, C_BDNF, C_PBDNF,
     C_TRKB, C_SNO, C_RHEB, C_MTOR, C_SYNP, C_SPINE, C_LTP_E, C_LTP_L, C_GAD,
-    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_N
+    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF, C_N
 };
 
 typedef struct cascade_par {
@@ -52,7 +52,7 @@ typedef struct cascade_par {
     double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
     double k_trkb, km_trkb, trkb_block;
     double nos_inh, k_sno, k_rheb, rheb_d0;
-    double k_mtor, w_trkb_mtor, rheb_exp, rapa, mtor_up_exp;
+    double k_mtor, w_trkb_mtor, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
     double k_synp, km_synp, h_synp;
     double k_spine, spine_exp, spine_max, spine_set;
     double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, l_kcons, l_koff, l_max;
@@ -103,7 +103,7 @@ void cascade_read_params(cascade_par *cp, const ketsim_params *p);
 void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc);
 int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err);
 double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c);
-double cascade_synthesis(const cascade_par *cp, double mtor);
+double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref);
 double cascade_synaptic_function(const cascade_par *cp, const double *c);
 
 /* model.c */

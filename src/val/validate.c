@@ -1,6 +1,7 @@
 /* Targets file parsing and evaluation. */
 #include "ketsim/validate.h"
 #include "ketsim/ketsim.h"
+#include "validate_trial.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,7 +19,7 @@ static const char *const columns[N_COLS] = {"id", "quantity", "species", "drug",
                                             "set", "statistic", "literature", "lower", "upper",
                                             "source", "role"};
 
-typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO } stat_kind;
+typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_TRIAL } stat_kind;
 
 typedef struct target {
     ketsim_target_result r;
@@ -27,12 +28,17 @@ typedef struct target {
     stat_kind kind;
     long out_a, out_b;
     double t0, t1;
+    /* ST_TRIAL: trial:SCENARIO:METRIC:QUANTILE:REPLICATES */
+    char scenario[64], metric[96], quantile[8];
+    int replicates;
 } target;
 
 struct ketsim_validation {
     char path[512];
     target *t;
     size_t n, cap;
+    val_trial_run **runs; /* trial runs shared by targets on the same scenario */
+    size_t n_runs;
 };
 
 /* Split one CSV line in place; double quotes protect commas ("" is a quote). */
@@ -82,6 +88,26 @@ static int parse_time(const char *s, double *h)
     return ketsim_duration_parse(s, h, &e);
 }
 
+/* trial:SCENARIO:METRIC:QUANTILE:REPLICATES, e.g.
+ * trial:zarate2006:ketamine@1d.response:median:40 (metric names as in the
+ * trial summary JSON). */
+static int parse_trial_stat(target *t, char **parts, int n, char *why, size_t whylen)
+{
+    char *end = NULL;
+    long reps = n == 5 ? strtol(parts[4], &end, 10) : 0;
+    if (n != 5 || !end || *end || reps < 1 || reps > 1000) {
+        snprintf(why, whylen, "'trial' takes SCENARIO:METRIC:median|p5|p95:REPLICATES (1-1000)");
+        return -1;
+    }
+    t->kind = ST_TRIAL;
+    snprintf(t->scenario, sizeof t->scenario, "%s", parts[1]);
+    snprintf(t->metric, sizeof t->metric, "%s", parts[2]);
+    snprintf(t->quantile, sizeof t->quantile, "%s", parts[3]);
+    t->replicates = (int)reps;
+    t->t0 = t->t1 = 0.0;
+    return 0;
+}
+
 /* STAT:OUTPUT[:OUTPUT2]:TIME[:TIME2], e.g. max:cadss:0h:6h, ratio:a:b:40min. */
 static int parse_stat(target *t, char *s, char *why, size_t whylen)
 {
@@ -89,6 +115,8 @@ static int parse_stat(target *t, char *s, char *why, size_t whylen)
     int n = 0;
     for (char *tok = strtok(s, ":"); tok && n < 5; tok = strtok(NULL, ":"))
         parts[n++] = tok;
+    if (n > 0 && strcmp(parts[0], "trial") == 0)
+        return parse_trial_stat(t, parts, n, why, whylen);
     static const struct { const char *name; stat_kind k; int n_out, n_times; } kinds[] = {
         {"at", ST_AT, 1, 1}, {"max", ST_MAX, 1, 2}, {"min", ST_MIN, 1, 2}, {"tmax", ST_TMAX, 1, 2},
         {"tmin", ST_TMIN, 1, 2}, {"diff", ST_DIFF, 1, 2}, {"ratio", ST_RATIO, 2, 1},
@@ -264,6 +292,7 @@ static double evaluate(const target *t, const ketsim_trajectory *tr)
     case ST_TMAX: case ST_TMIN: return tbest;
     case ST_DIFF: return va - vb;
     case ST_RATIO: return va / vb;
+    case ST_TRIAL: return NAN; /* evaluated by run_trial_target */
     }
     return NAN;
 }
@@ -301,8 +330,38 @@ static int make_grid(const target *t, double **times, size_t *n, ketsim_error *e
     return KETSIM_OK;
 }
 
-static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+static int run_trial_target(ketsim_validation *v, target *t, size_t index, ketsim_error *err)
 {
+    val_trial_run *run = NULL;
+    for (size_t k = 0; k < v->n_runs && !run; k++)
+        if (val_trial_run_matches(v->runs[k], t->scenario, t->replicates, t->sets))
+            run = v->runs[k];
+    int rc = KETSIM_OK;
+    if (!run) {
+        val_trial_run **a = realloc(v->runs, (v->n_runs + 1) * sizeof *a);
+        if (!a)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        v->runs = a;
+        rc = val_trial_run_create(t->scenario, t->replicates, t->sets, &run, err);
+        if (!rc)
+            v->runs[v->n_runs++] = run;
+    }
+    if (!rc)
+        rc = val_trial_run_statistic(run, t->metric, t->quantile, &t->r.simulated, err);
+    if (rc) {
+        char where[600];
+        snprintf(where, sizeof where, "%s: target %zu '%s': ", v->path, index + 1, t->r.id);
+        ketsim_error_prefix(err, where);
+        return rc;
+    }
+    t->r.pass = t->r.simulated >= t->r.lower && t->r.simulated <= t->r.upper;
+    return KETSIM_OK;
+}
+
+static int run_one(ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+{
+    if (t->kind == ST_TRIAL)
+        return run_trial_target(v, t, index, err);
     ketsim_species sp;
     ketsim_params *p = NULL;
     ketsim_catalog *cat = NULL;
@@ -379,6 +438,9 @@ void ketsim_validation_free(ketsim_validation *v)
 {
     if (!v)
         return;
+    for (size_t k = 0; k < v->n_runs; k++)
+        val_trial_run_free(v->runs[k]);
+    free(v->runs);
     free(v->t);
     free(v);
 }
