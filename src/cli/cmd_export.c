@@ -1,0 +1,162 @@
+/* ketsim export sbml: the model and a regimen as an SBML document. */
+#include "cli.h"
+#include "io/atomic.h"
+#include "ketsim/sbml.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REPEAT 256
+
+void help_export(void)
+{
+    puts("usage: ketsim export sbml [--species human|rat|mouse] [--drug NAME|FILE] [--weight KG]\n"
+         "                          [--dose SPEC]... [--set NAME=VALUE]... [--params FILE]\n"
+         "                          [--out FILE.xml]\n"
+         "\n"
+         "Write the whole model (PK, cascade, read-outs) and the dosing regimen as SBML\n"
+         "Level 3 Version 2.  States are parameters with rate rules starting at the untreated\n"
+         "steady state; infusions are piecewise inputs, boluses are events; the outputs of\n"
+         "'ketsim outputs' are assignment rules.  Dose SPEC as in 'ketsim simulate'; without\n"
+         "--dose: racemic ketamine 0.5 mg/kg IV over 40 min.  Without --out the document goes\n"
+         "to standard output.  See docs/sbml.md.\n"
+         "\n"
+         "examples:\n"
+         "  ketsim export sbml --out ketamine.xml\n"
+         "  ketsim export sbml --drug esketamine --dose in:56mg --dose in:56mg@3d --out esk.xml");
+}
+
+typedef struct export_opts {
+    const char *species, *drug, *params_file, *out;
+    const char *doses[MAX_REPEAT];
+    char *sets[MAX_REPEAT];
+    size_t n_doses, n_sets;
+    double weight_kg;
+    int weight_given;
+} export_opts;
+
+static int add_repeat(const char **list, size_t *n, const char *flag, char *arg)
+{
+    if (*n == MAX_REPEAT)
+        return cli_usage("export", "too many %s options (max %d)", flag, MAX_REPEAT);
+    list[(*n)++] = arg;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, export_opts *o)
+{
+    static const struct option longopts[] = {
+        {"species", required_argument, 0, 's'}, {"drug", required_argument, 0, 'd'},
+        {"weight", required_argument, 0, 'w'},  {"dose", required_argument, 0, 'D'},
+        {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
+        {"out", required_argument, 0, 'O'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->species = "human";
+    o->drug = "ketamine";
+    int c, rc = 0;
+    optind = 1;
+    opterr = 0;
+    while (!rc && (c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o->species = optarg; break;
+        case 'd': o->drug = optarg; break;
+        case 'p': o->params_file = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 'w':
+            if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
+                return cli_usage("export", "--weight '%s': expected a weight in kg between 0.005 and 500", optarg);
+            o->weight_given = 1;
+            break;
+        case 'D': rc = add_repeat(o->doses, &o->n_doses, "--dose", optarg); break;
+        case 'S': rc = add_repeat((const char **)o->sets, &o->n_sets, "--set", optarg); break;
+        case 'h': help_export(); return -1;
+        default:
+            return cli_usage("export", "unknown or incomplete option '%s' (see ketsim help export)", argv[optind - 1]);
+        }
+    }
+    if (!rc && optind < argc)
+        return cli_usage("export", "unexpected argument '%s'", argv[optind]);
+    return rc;
+}
+
+static int build_regimen(const export_opts *o, ketsim_regimen **reg, ketsim_error *err)
+{
+    int rc = ketsim_regimen_create(reg, err);
+    ketsim_dose d;
+    if (!rc && o->n_doses == 0) {
+        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
+        rc = ketsim_regimen_add(*reg, &d, err);
+    }
+    for (size_t i = 0; !rc && i < o->n_doses; i++) {
+        rc = ketsim_dose_parse(o->doses[i], &d, err);
+        if (rc)
+            ketsim_error_prefix(err, "--dose: ");
+        else
+            rc = ketsim_regimen_add(*reg, &d, err);
+    }
+    return rc;
+}
+
+static int write_sbml(const char *path, const ketsim_model *m, const ketsim_regimen *reg,
+                      ketsim_error *err)
+{
+    atomic_file af;
+    int rc = atomic_open(&af, path, err);
+    if (rc)
+        return rc;
+    rc = ketsim_sbml_write(m, reg, af.fp, err);
+    if (rc) {
+        atomic_abort(&af);
+        return rc;
+    }
+    return atomic_commit(&af, err);
+}
+
+static int export_sbml(int argc, char **argv)
+{
+    export_opts o;
+    int st = parse_opts(argc, argv, &o);
+    if (st)
+        return st < 0 ? 0 : st;
+    ketsim_error err = {0};
+    if (!ketsim_sbml_available()) {
+        fprintf(stderr, "ketsim export: SBML export is not available: this build has no libsbml\n");
+        return 1;
+    }
+    cli_subject subj;
+    ketsim_regimen *reg = NULL;
+    ketsim_model *m = NULL;
+    const char *drugs[1];
+    int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
+    if (!rc && o.weight_given)
+        subj.weight_kg = o.weight_kg;
+    if (!rc)
+        rc = build_regimen(&o, &reg, &err);
+    if (!rc) {
+        drugs[0] = subj.drug;
+        rc = ketsim_model_create(subj.params, subj.catalog, drugs, 1, subj.weight_kg, &m, &err);
+    }
+    if (!rc)
+        rc = write_sbml(o.out, m, reg, &err);
+    ketsim_model_free(m);
+    ketsim_regimen_free(reg);
+    cli_subject_free(&subj);
+    return rc ? cli_fail(&err) : 0;
+}
+
+int cmd_export(int argc, char **argv)
+{
+    if (argc < 2)
+        return cli_usage("export", "missing format (expected: ketsim export sbml [options])");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        help_export();
+        return 0;
+    }
+    if (strcmp(argv[1], "sbml") != 0)
+        return cli_usage("export", "unknown format '%s' (expected sbml)", argv[1]);
+    return export_sbml(argc - 1, argv + 1);
+}
