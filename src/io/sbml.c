@@ -22,6 +22,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
 #else
 
 #include "model/model_impl.h"
+#include "sim/dose_inputs.h"
 
 #include <sbml/SBMLTypes.h>
 #include <stdarg.h>
@@ -255,6 +256,10 @@ static void compound_params(exporter *x, const model_compound *c)
         {"kpuu_brain", c->kpuu, c->s_brain >= 0}, {"keo_brain_per_h", c->keo, c->s_brain >= 0},
         {"nmda_ki_um", c->ki, c->s_brain >= 0},   {"ampa_emax", c->emax, c->s_brain >= 0 && c->emax > 0},
         {"ampa_ec50_um", c->ec50, c->s_brain >= 0 && c->emax > 0},
+        {"ampa_block_ki_um", c->ampa_block_ki, c->s_brain >= 0 && c->ampa_block_ki > 0},
+        {"mtor_inhibition_ic50_um", c->mtor_ic50, c->s_brain >= 0 && c->mtor_ic50 > 0},
+        {"trkb_block_ki_um", c->trkb_block_ki, c->s_brain >= 0 && c->trkb_block_ki > 0},
+        {"nos_inhibition_ic50_um", c->nos_ic50, c->s_brain >= 0 && c->nos_ic50 > 0},
     };
     char id[ID_LEN];
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
@@ -430,6 +435,29 @@ static void absorption(exporter *x, const model_compound *c)
     free(t.s);
 }
 
+/* Occupancy x / (1 + x), x = sum of free brain C / K over compounds with
+ * that action (pk_brain_drive in pk.c). */
+static void tool_occupancy(exporter *x, const char *name, const char *field, size_t off)
+{
+    sbuf sum = {0}, f = {0};
+    char id[ID_LEN];
+    for (size_t i = 0; i < x->m->n_compounds; i++) {
+        const model_compound *c = &x->m->cmp[i];
+        double k = *(const double *)((const char *)c + off);
+        if (c->s_brain < 0 || !(k > 0))
+            continue;
+        make_id(id, "%s_%s", c->name, field);
+        sb_printf(&sum, "%smax(%s, 0) / %s", sum.n ? " + " : "", x->sid[c->s_brain], id);
+    }
+    if (sum.n)
+        sb_printf(&f, "(%s) / (1 + %s)", sum.s, sum.s);
+    if (sum.oom || f.oom)
+        fail(x, KETSIM_ENOMEM, "out of memory", NULL);
+    add_assignment(x, name, "dimensionless", f.n ? f.s : "0");
+    free(sum.s);
+    free(f.s);
+}
+
 /* Brain drive: free brain concentration over Ki, and AMPA potentiation. */
 static void brain_drive_rules(exporter *x)
 {
@@ -454,6 +482,10 @@ static void brain_drive_rules(exporter *x)
     add_assignment(x, "ampa_potentiation", "dimensionless", ampa.n ? ampa.s : "0");
     free(nmda.s);
     free(ampa.s);
+    tool_occupancy(x, "drug_ampa_block", "ampa_block_ki_um", offsetof(model_compound, ampa_block_ki));
+    tool_occupancy(x, "drug_mtor_inhibition", "mtor_inhibition_ic50_um", offsetof(model_compound, mtor_ic50));
+    tool_occupancy(x, "drug_trkb_block", "trkb_block_ki_um", offsetof(model_compound, trkb_block_ki));
+    tool_occupancy(x, "drug_nos_inhibition", "nos_inhibition_ic50_um", offsetof(model_compound, nos_ic50));
 }
 
 /* ---- the cascade, mirroring cascade.c ---- */
@@ -474,6 +506,7 @@ static const struct { const char *key; size_t off; } cascade_keys[] = {
     CP("rheb.basal_degradation_fraction", rheb_d0), CP("mtor.k_per_h", k_mtor),
     CP("mtor.trkb_weight", w_trkb_mtor), CP("mtor.rheb_exponent", rheb_exp),
     CP("mtor.rapamycin_inhibition", rapa), CP("mtor.upstream_exponent", mtor_up_exp),
+    CP("mtor.adaptation_k_per_h", k_mtor_ref),
     CP("synprot.k_per_h", k_synp), CP("synprot.km_mtor_rel", km_synp), CP("synprot.hill", h_synp),
     CP("spine.k_per_h", k_spine), CP("spine.protein_exponent", spine_exp),
     CP("spine.max_rel", spine_max), CP("spine.setpoint_rel", spine_set),
@@ -483,7 +516,7 @@ static const struct { const char *key; size_t off; } cascade_keys[] = {
     CP("ltp.consolidation_k_per_h", l_kcons), CP("ltp.late_k_off_per_h", l_koff),
     CP("ltp.late_max", l_max), CP("gaba.k_per_h", k_gaba),
     CP("gaba.activity_exponent", gaba_act_exp), CP("gad.k_per_h", k_gad),
-    CP("gad.trkb_gain", g_gad), CP("gln.k_per_h", k_gln), CP("tissue_glu.k_per_h", k_tglu),
+    CP("gad.synthesis_exponent", g_gad), CP("gln.k_per_h", k_gln), CP("tissue_glu.k_per_h", k_tglu),
     CP("tissue_glu.protein_exponent", tglu_pexp), CP("tissue_glu.release_exponent", tglu_rexp),
     CP("patient.madrs_baseline", madrs0), CP("mood.sensitivity", mood_sens),
     CP("hamd.per_madrs", hamd_per_madrs), CP("cadss.keo_per_h", cadss_keo),
@@ -507,10 +540,11 @@ static void cascade_helpers(exporter *x)
 {
     add_assignment(x, "ampa_activation_rel", "dimensionless",
                    "max(glutamate_release, 0) * max(synaptic_protein, 0)^ampa_surface_exponent"
-                   " * (1 + ampa_potentiation) * (1 - ampa_antagonist_occupancy)");
+                   " * (1 + ampa_potentiation) * (1 - ampa_antagonist_occupancy) * (1 - drug_ampa_block)");
     add_assignment(x, "protein_synthesis", "dimensionless",
-                   "max(mtorc1, 0)^synprot_hill * (synprot_km_mtor_rel^synprot_hill + 1)"
-                   " / (synprot_km_mtor_rel^synprot_hill + max(mtorc1, 0)^synprot_hill)");
+                   "((max(mtorc1, 0) + 0.001) / (max(mtorc1_reference, 0) + 0.001))^synprot_hill"
+                   " * (synprot_km_mtor_rel^synprot_hill + 1) / (synprot_km_mtor_rel^synprot_hill"
+                   " + ((max(mtorc1, 0) + 0.001) / (max(mtorc1_reference, 0) + 0.001))^synprot_hill)");
     add_assignment(x, "ltp_drive", "dimensionless",
                    "max(ltp_trkb_weight * (trkb - 1) + (1 - ltp_trkb_weight) * (ampa_activation_rel - 1)"
                    " - ltp_induction_threshold, 0)");
@@ -530,13 +564,13 @@ static const char *const cascade_rates[C_N] = {
     [C_BDNF] = "bdnf_k_per_h * (bdnf_release_scale * ((1 - bdnf_ampa_weight)"
                " * (1 + bdnf_translation_gain * (1 - peef2)) + bdnf_ampa_weight * ampa_activation_rel) - bdnf)",
     [C_PBDNF] = "plasma_bdnf_k_per_h * (bdnf - plasma_bdnf)",
-    [C_TRKB] = "trkb_k_per_h * ((1 - trkb_block) * max(bdnf, 0) * (1 + trkb_km_rel)"
+    [C_TRKB] = "trkb_k_per_h * ((1 - trkb_block) * (1 - drug_trkb_block) * max(bdnf, 0) * (1 + trkb_km_rel)"
                " / (trkb_km_rel + max(bdnf, 0)) - trkb)",
-    [C_SNO] = "sno_k_per_h * ((1 - nos_inhibition) * (1 - nmda_block_pyramidal)"
+    [C_SNO] = "sno_k_per_h * ((1 - nos_inhibition) * (1 - drug_nos_inhibition) * (1 - nmda_block_pyramidal)"
               " * max(glutamate_release, 0) - sno_gapdh)",
     [C_RHEB] = "rheb_k_per_h * (1 - (rheb_basal_degradation_fraction"
                " + (1 - rheb_basal_degradation_fraction) * sno_gapdh) * rheb)",
-    [C_MTOR] = "mtor_k_per_h * ((1 - mtor_rapamycin_inhibition) * max(mtor_trkb_weight * trkb"
+    [C_MTOR] = "mtor_k_per_h * ((1 - mtor_rapamycin_inhibition) * (1 - drug_mtor_inhibition) * max(mtor_trkb_weight * trkb"
                " + (1 - mtor_trkb_weight) * ampa_activation_rel, 0)^mtor_upstream_exponent"
                " * max(rheb, 0)^mtor_rheb_exponent - mtorc1)",
     [C_SYNP] = "synprot_k_per_h * (protein_synthesis - synaptic_protein)",
@@ -546,13 +580,14 @@ static const char *const cascade_rates[C_N] = {
                 " - ltp_early_k_off_per_h * ltp_early",
     [C_LTP_L] = "ltp_consolidation_k_per_h * max(ltp_early, 0) * protein_synthesis"
                 " * (1 - ltp_late / ltp_late_max) - ltp_late_k_off_per_h * ltp_late",
-    [C_GAD] = "gad_k_per_h * (max(trkb, 0)^gad_trkb_gain - gad)",
+    [C_GAD] = "gad_k_per_h * (protein_synthesis^gad_synthesis_exponent - gad)",
     [C_GABA] = "gaba_k_per_h * (max(interneuron_activity, 0)^gaba_activity_exponent * gad - tissue_gaba)",
     [C_GLN] = "gln_k_per_h * (glutamate_release - tissue_glutamine)",
     [C_TGLU] = "tissue_glu_k_per_h * (max(synaptic_protein, 0)^tissue_glu_protein_exponent"
                " * max(glutamate_release, 0)^tissue_glu_release_exponent - tissue_glutamate)",
     [C_X_CADSS] = "cadss_keo_per_h * (nmda_drive - cadss_effect_site)",
     [C_X_SBP] = "sbp_keo_per_h * (nmda_drive - sbp_effect_site)",
+    [C_MTOR_REF] = "mtor_adaptation_k_per_h * (mtorc1 - mtorc1_reference)",
 };
 
 /* ---- read-outs, mirroring readouts.c ---- */
@@ -647,78 +682,7 @@ static void output_rules(exporter *x)
         add_assignment(x, derived[i].name, output_unit(derived[i].name), derived[i].formula);
 }
 
-/* ---- dosing, mirroring build_inputs() in src/sim/simulate.c ---- */
-
-typedef struct input {
-    double t0, t1, amount;
-    long state;
-} input;
-
-typedef struct inputs {
-    input *v;
-    size_t n, cap;
-} inputs;
-
-static int push(inputs *in, double t0, double dur, long state, double amount, ketsim_error *err)
-{
-    if (state < 0)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "dose into a compartment that does not exist");
-    if (in->n == in->cap) {
-        size_t cap = in->cap ? 2 * in->cap : 16;
-        input *v = realloc(in->v, cap * sizeof *v);
-        if (!v)
-            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-        in->v = v, in->cap = cap;
-    }
-    in->v[in->n++] = (input){t0, t0 + dur, amount, state};
-    return KETSIM_OK;
-}
-
-static int route_dose(const ketsim_model *m, inputs *in, const model_compound *c,
-                      const ketsim_dose *d, double mg, ketsim_error *err)
-{
-    const route_par *r = &m->route;
-    double t = d->time_h + r->lag[d->route], dur = d->duration_h;
-    switch (d->route) {
-    case KETSIM_ROUTE_IV:
-        return push(in, t, dur, c->s_c, mg, err);
-    case KETSIM_ROUTE_IN: {
-        int rc = push(in, t, dur, c->s_depot[DEPOT_NASAL], mg * r->f_nasal, err);
-        if (rc || r->f_nasal >= 1.0)
-            return rc;
-        return push(in, t + r->swallow_lag, dur, c->s_depot[DEPOT_GUT], mg * (1.0 - r->f_nasal), err);
-    }
-    case KETSIM_ROUTE_PO:
-        return push(in, t, dur, c->s_depot[DEPOT_GUT], mg, err);
-    case KETSIM_ROUTE_IM:
-        return push(in, t, dur, c->s_depot[DEPOT_IM], mg, err);
-    case KETSIM_ROUTE_SC:
-        return push(in, t, dur, c->s_depot[DEPOT_SC], mg, err);
-    case KETSIM_ROUTE_IP:
-        return push(in, t, dur, c->s_depot[DEPOT_IP], mg, err);
-    default:
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid route");
-    }
-}
-
-static int dose_inputs(const ketsim_model *m, const ketsim_regimen *reg, inputs *in,
-                       ketsim_error *err)
-{
-    for (size_t i = 0; i < ketsim_regimen_count(reg); i++) {
-        const ketsim_dose *d = ketsim_regimen_dose(reg, i);
-        long di = d->drug[0] ? model_drug_index(m, d->drug) : 0;
-        if (di < 0 || (size_t)di >= m->n_drugs)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose %zu: drug '%s' is not part of this model", i + 1, d->drug);
-        const struct model_drug *md = &m->drugs[di];
-        double mg = d->per_kg ? d->amount * m->weight_kg : d->amount;
-        for (size_t k = 0; k < md->n; k++) {
-            int rc = route_dose(m, in, &m->cmp[md->compound[k]], d, mg * md->fraction[k], err);
-            if (rc)
-                return rc;
-        }
-    }
-    return KETSIM_OK;
-}
+/* ---- dosing: the simulator's own inputs (src/sim/dose_inputs.c) ---- */
 
 static void set_math(exporter *x, int (*setter)(void *, const ASTNode_t *), void *obj,
                      const char *what, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
@@ -739,7 +703,7 @@ static void set_math(exporter *x, int (*setter)(void *, const ASTNode_t *), void
 static int set_trigger(void *t, const ASTNode_t *a) { return Trigger_setMath(t, a); }
 static int set_assignment(void *e, const ASTNode_t *a) { return EventAssignment_setMath(e, a); }
 
-static void add_bolus_event(exporter *x, size_t k, const input *in, const char *amount_id,
+static void add_bolus_event(exporter *x, size_t k, const solver_input *in, const char *amount_id,
                             const char *start_id)
 {
     char id[ID_LEN];
@@ -757,11 +721,11 @@ static void add_bolus_event(exporter *x, size_t k, const input *in, const char *
     set_math(x, set_assignment, ea, id, "%s + %s", x->sid[in->state], amount_id);
 }
 
-static void dosing(exporter *x, const inputs *in)
+static void dosing(exporter *x, const dose_inputs *in)
 {
     char amount[ID_LEN], start[ID_LEN], end[ID_LEN];
     for (size_t k = 0; k < in->n; k++) {
-        const input *p = &in->v[k];
+        const solver_input *p = &in->v[k];
         make_id(amount, "input_%zu_amount_mg", k + 1);
         make_id(start, "input_%zu_start_h", k + 1);
         add_param(x, amount, p->amount, 1, NULL, x->sid[p->state]);
@@ -824,7 +788,7 @@ static void states(exporter *x, const double *y0)
     }
 }
 
-static void build(exporter *x, const ketsim_regimen *reg, const double *y0, const inputs *in)
+static void build(exporter *x, const ketsim_regimen *reg, const double *y0, const dose_inputs *in)
 {
     const ketsim_model *m = x->m;
     Model_setId(x->sm, "ketsim");
@@ -865,7 +829,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
                       ketsim_error *err)
 {
     exporter x = {.m = m, .err = err};
-    inputs in = {0};
+    dose_inputs in = {0};
     double *y0 = calloc(m->n_states, sizeof *y0);
     x.sid = calloc(m->n_states, sizeof *x.sid);
     x.rate = calloc(m->n_states, sizeof *x.rate);
@@ -874,7 +838,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
     if (!x.rc)
         x.rc = ketsim_model_steady_state(m, y0, err);
     if (!x.rc)
-        x.rc = dose_inputs(m, reg, &in, err);
+        x.rc = dose_inputs_build(m, reg, &in, err);
     if (!x.rc) {
         x.doc = SBMLDocument_createWithLevelAndVersion(3, 2);
         x.sm = x.doc ? SBMLDocument_createModel(x.doc) : NULL;

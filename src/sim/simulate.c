@@ -1,6 +1,7 @@
 /* Turn a regimen into solver inputs and a solve into a trajectory. */
 #include "ketsim/simulate.h"
 #include "model/model_impl.h"
+#include "dose_inputs.h"
 #include "solver.h"
 
 #include <math.h>
@@ -11,8 +12,7 @@ struct ketsim_sim {
     const ketsim_model *m;
     solver *sol;
     double *y0, *atol;
-    solver_input *inputs;
-    size_t inputs_cap;
+    dose_inputs inputs;
 };
 
 struct ketsim_trajectory {
@@ -56,7 +56,7 @@ void ketsim_sim_free(ketsim_sim *s)
     solver_free(s->sol);
     free(s->y0);
     free(s->atol);
-    free(s->inputs);
+    dose_inputs_free(&s->inputs);
     free(s);
 }
 
@@ -67,77 +67,6 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
     s->m = m;
     ketsim_model_atol(m, s->atol);
     solver_set_user(s->sol, (void *)m, s->atol);
-    return KETSIM_OK;
-}
-
-static int push_input(ketsim_sim *s, size_t *n, double t0, double dur, long state, double amount,
-                      ketsim_error *err)
-{
-    if (state < 0)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "dose into a compartment that does not exist");
-    if (*n == s->inputs_cap) {
-        size_t cap = s->inputs_cap ? 2 * s->inputs_cap : 32;
-        solver_input *a = realloc(s->inputs, cap * sizeof *a);
-        if (!a)
-            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-        s->inputs = a;
-        s->inputs_cap = cap;
-    }
-    s->inputs[(*n)++] = (solver_input){t0, t0 + dur, (size_t)state, amount};
-    return KETSIM_OK;
-}
-
-/* One compound's share of a dose, routed to its compartment(s). */
-static int route_dose(ketsim_sim *s, size_t *n, const model_compound *c, const ketsim_dose *d,
-                      double mg, ketsim_error *err)
-{
-    const route_par *r = &s->m->route;
-    double t = d->time_h + r->lag[d->route], dur = d->duration_h;
-    switch (d->route) {
-    case KETSIM_ROUTE_IV:
-        return push_input(s, n, t, dur, c->s_c, mg, err);
-    case KETSIM_ROUTE_IN: {
-        int rc = push_input(s, n, t, dur, c->s_depot[DEPOT_NASAL], mg * r->f_nasal, err);
-        if (rc || r->f_nasal >= 1.0)
-            return rc;
-        return push_input(s, n, t + r->swallow_lag, dur, c->s_depot[DEPOT_GUT], mg * (1.0 - r->f_nasal), err);
-    }
-    case KETSIM_ROUTE_PO:
-        return push_input(s, n, t, dur, c->s_depot[DEPOT_GUT], mg, err);
-    case KETSIM_ROUTE_IM:
-        return push_input(s, n, t, dur, c->s_depot[DEPOT_IM], mg, err);
-    case KETSIM_ROUTE_SC:
-        return push_input(s, n, t, dur, c->s_depot[DEPOT_SC], mg, err);
-    case KETSIM_ROUTE_IP:
-        return push_input(s, n, t, dur, c->s_depot[DEPOT_IP], mg, err);
-    case KETSIM_ROUTE_ICV:
-        /* The brain state is a free concentration (uM): the dose dilutes into
-         * the brain volume and washes out at the compound's keo. */
-        if (c->s_brain < 0)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "compound '%s' has no brain compartment for an icv dose", c->name);
-        return push_input(s, n, t, dur, c->s_brain, mg / c->mw * 1000.0 / r->brain_volume_l, err);
-    default:
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid route");
-    }
-}
-
-static int build_inputs(ketsim_sim *s, const ketsim_regimen *reg, size_t *n, ketsim_error *err)
-{
-    const ketsim_model *m = s->m;
-    *n = 0;
-    for (size_t i = 0; i < ketsim_regimen_count(reg); i++) {
-        const ketsim_dose *d = ketsim_regimen_dose(reg, i);
-        long di = d->drug[0] ? model_drug_index(m, d->drug) : 0;
-        if (di < 0 || (size_t)di >= m->n_drugs)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "dose %zu: drug '%s' is not part of this model", i + 1, d->drug);
-        const struct model_drug *md = &m->drugs[di];
-        double mg = d->per_kg ? d->amount * m->weight_kg : d->amount;
-        for (size_t k = 0; k < md->n; k++) {
-            int rc = route_dose(s, n, &m->cmp[md->compound[k]], d, mg * md->fraction[k], err);
-            if (rc)
-                return rc;
-        }
-    }
     return KETSIM_OK;
 }
 
@@ -166,17 +95,17 @@ static int traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_er
 int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
                    size_t n_times, ketsim_trajectory **out, ketsim_error *err)
 {
-    size_t ns = ketsim_model_n_states(s->m), n_in;
+    size_t ns = ketsim_model_n_states(s->m);
     int rc = ketsim_model_steady_state(s->m, s->y0, err);
     if (!rc)
-        rc = build_inputs(s, reg, &n_in, err);
+        rc = dose_inputs_build(s->m, reg, &s->inputs, err);
     if (!rc)
         rc = traj_reserve(out, n_times, ns, err);
     if (rc)
         return rc;
     ketsim_trajectory *t = *out;
     memcpy(t->times, times_h, n_times * sizeof *times_h);
-    rc = solver_run(s->sol, s->y0, s->inputs, n_in, times_h, n_times, t->states, err);
+    rc = solver_run(s->sol, s->y0, s->inputs.v, s->inputs.n, times_h, n_times, t->states, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < n_times; i++) {
