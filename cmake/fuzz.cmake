@@ -6,6 +6,27 @@
 # short fixed time in .ci/fuzz.
 option(KETSIM_FUZZ "Build the libFuzzer harnesses in fuzz/ (clang only)" OFF)
 
+file(GLOB KETSIM_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.c)
+list(REMOVE_ITEM KETSIM_FUZZ_SOURCES ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
+
+# Every build: replay each harness over its seed corpus (fuzz/replay_main.c),
+# so inputs that once broke a parser stay fixed without clang.
+if(NOT KETSIM_FUZZ)
+  add_library(ketsim_fuzz_replay STATIC ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c
+                                        ${CMAKE_SOURCE_DIR}/fuzz/replay_main.c)
+  foreach(src ${KETSIM_FUZZ_SOURCES})
+    get_filename_component(name ${src} NAME_WE)
+    string(REGEX REPLACE "^fuzz_" "" short ${name})
+    add_executable(replay_${short} ${src})
+    target_include_directories(replay_${short} PRIVATE ${CMAKE_SOURCE_DIR}/src ${CMAKE_SOURCE_DIR}/fuzz)
+    target_link_libraries(replay_${short} PRIVATE ketsim_fuzz_replay ketsim)
+    add_test(NAME fuzz_replay_${short}
+             COMMAND replay_${short} ${CMAKE_SOURCE_DIR}/fuzz/corpus/${short})
+    set_tests_properties(fuzz_replay_${short} PROPERTIES
+      ENVIRONMENT "KETSIM_DATA_DIR=${CMAKE_SOURCE_DIR}/data")
+  endforeach()
+endif()
+
 if(KETSIM_FUZZ)
   if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
     message(FATAL_ERROR "KETSIM_FUZZ=ON needs clang (configure with CC=clang); "
@@ -19,8 +40,6 @@ if(KETSIM_FUZZ)
   add_library(ketsim_fuzz_common STATIC ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
   target_compile_options(ketsim_fuzz_common PRIVATE ${KETSIM_FUZZ_SAN})
 
-  file(GLOB KETSIM_FUZZ_SOURCES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/fuzz/fuzz_*.c)
-  list(REMOVE_ITEM KETSIM_FUZZ_SOURCES ${CMAKE_SOURCE_DIR}/fuzz/fuzz_common.c)
   add_custom_target(fuzz_all)
   foreach(src ${KETSIM_FUZZ_SOURCES})
     get_filename_component(name ${src} NAME_WE)
