@@ -4,6 +4,7 @@
 #ifndef KETSIM_SIMULATE_H
 #define KETSIM_SIMULATE_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "ketsim/error.h"
 #include "ketsim/model.h"
@@ -21,6 +22,12 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
  * >= 0.  *out is allocated (or reused if non-NULL and the right size). */
 int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
                    size_t n_times, ketsim_trajectory **out, ketsim_error *err);
+
+/* Cancellation hook for long runs: while *cancel is non-zero, ketsim_sim_run
+ * stops before the next solver step and fails with KETSIM_ESOLVER
+ * ("interrupted at t = ... h").  The flag is the caller's, typically set by a
+ * SIGINT handler; NULL (the default) turns the check off. */
+void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel);
 
 /* Solver work of the last run: steps, right-hand-side and Jacobian evaluations. */
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals);

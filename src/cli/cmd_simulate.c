@@ -1,5 +1,6 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
+#include "interrupt.h"
 #include "io/atomic.h"
 #include "io/trajio.h"
 
@@ -184,6 +185,10 @@ static int write_result(const sim_opts *o, const cli_subject *subj, const ketsim
                           subj->weight_kg);
     else
         trajio_write_csv(af.fp, t, cols, n_cols);
+    if (cli_interrupted()) { /* Ctrl-C while writing: leave nothing behind */
+        atomic_abort(&af);
+        return KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted while writing %s", o->out ? o->out : "output");
+    }
     return atomic_commit(&af, err);
 }
 
@@ -208,6 +213,7 @@ int cmd_simulate(int argc, char **argv)
     double *times = NULL;
     size_t n_times, n_drugs = 0;
     const char *drugs[MAX_REPEAT + 1];
+    volatile sig_atomic_t *cancel = cli_interrupt_install();
     int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
@@ -221,8 +227,12 @@ int cmd_simulate(int argc, char **argv)
         rc = ketsim_model_create(subj.params, subj.catalog, drugs, n_drugs, subj.weight_kg, &m, &err);
     if (!rc)
         rc = ketsim_sim_create(m, &sim, &err);
-    if (!rc)
+    if (!rc) {
+        ketsim_sim_set_cancel(sim, cancel);
         rc = ketsim_sim_run(sim, reg, times, n_times, &traj, &err);
+    }
+    if (!rc && cli_interrupted())
+        rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
     if (!rc)
         rc = write_result(&o, &subj, traj, cols, n_cols, &err);
     ketsim_traj_free(traj);
@@ -231,5 +241,7 @@ int cmd_simulate(int argc, char **argv)
     ketsim_regimen_free(reg);
     free(times);
     cli_subject_free(&subj);
+    if (rc && cli_interrupted())
+        return cli_interrupt_exit();
     return rc ? cli_fail(&err) : 0;
 }

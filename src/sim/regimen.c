@@ -49,6 +49,9 @@ int ketsim_duration_parse(const char *s, double *hours, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is not a duration (e.g. 40min, 2h, 14d)", s ? s : "");
     for (size_t i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(unit, units[i].unit) == 0) {
+            /* A finite number can still overflow once scaled (1e308d). */
+            if (!isfinite(v * units[i].h))
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is too large a duration", s);
             *hours = v * units[i].h;
             return KETSIM_OK;
         }

@@ -116,6 +116,11 @@ int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times
     return KETSIM_OK;
 }
 
+void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel)
+{
+    solver_set_cancel(s->sol, cancel);
+}
+
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals)
 {
     solver_stats st;

@@ -23,6 +23,7 @@ struct solver {
     double *breaks;     /* scratch: sorted breakpoints */
     size_t breaks_cap;
     long max_steps;
+    volatile sig_atomic_t *cancel; /* owned by the caller; NULL: none */
     solver_stats stats;
 };
 
@@ -124,6 +125,8 @@ void solver_set_user(solver *s, void *user, const double *atol)
 
 void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps; }
 
+void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel) { s->cancel = cancel; }
+
 void solver_get_stats(const solver *s, solver_stats *st) { *st = s->stats; }
 
 static int cmp_double(const void *a, const void *b)
@@ -202,6 +205,10 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
     double t = a;
     int rc = KETSIM_OK;
     while (t < b) {
+        if (s->cancel && *s->cancel) {
+            rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted at t = %.6g h", t);
+            break;
+        }
         if (++s->stats.steps > s->max_steps) {
             rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "solver exceeded %ld steps by t = %.6g h", s->max_steps, t);
             break;

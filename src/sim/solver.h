@@ -9,6 +9,7 @@
 #ifndef KETSIM_SOLVER_H
 #define KETSIM_SOLVER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include "ketsim/error.h"
 
@@ -34,6 +35,10 @@ void solver_free(solver *s);
 void solver_set_user(solver *s, void *user, const double *atol);
 /* Bound on internal steps per run (a guard against runaway stiffness). */
 void solver_set_max_steps(solver *s, long max_steps);
+/* Cancellation: when *cancel becomes non-zero (e.g. set by a signal handler),
+ * a running solver_run stops before its next step and fails with
+ * KETSIM_ESOLVER, "interrupted at t = ...".  NULL (the default) disables it. */
+void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel);
 
 /* Integrate from y0 at t = 0 over the inputs; write the state at each output
  * time (ascending, >= 0) into yout (n_out x n, row-major). */
