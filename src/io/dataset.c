@@ -229,7 +229,7 @@ static int read_output(reader *rd, ds_record *r)
 static int add_to_subject(reader *rd, const ds_record *r)
 {
     ketsim_dataset *ds = rd->ds;
-    size_t i = ds->n_rec;
+    size_t i = ds->n_rec - 1; /* r is the last record */
     if (ds->n_subj && ds->rec[ds->subj[ds->n_subj - 1].first].id == r->id) {
         const ds_record *prev = &ds->rec[i - 1];
         if (r->time_h < prev->time_h)
