@@ -195,7 +195,7 @@ static void panel_viewport(const ketsim_plot *p, size_t panel)
 {
     /* Margins are fixed in pixels (text does not grow with the page). */
     double px = 1.0 / (double)p->height_px;
-    double top = 1.0 - 72 * px, bottom = 62 * px, gap = (p->share_x ? 40 : 80) * px;
+    double top = 1.0 - 72 * px, bottom = 62 * px, gap = (p->share_x ? 40 : 105) * px;
     double h = (top - bottom - gap * (double)(p->n_panels - 1)) / (double)p->n_panels;
     double y1 = top - (double)panel * (h + gap);
     plvpor(0.10, 0.97, y1 - h, y1);
@@ -209,9 +209,9 @@ static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axe
     plwind(r->x0, r->x1, r->y0, r->y1);
     plcol0(COL_GRID);
     plwidth(1);
-    plbox("g", 0, 0, ax->log_y ? "gl" : "g", 0, 0);
+    plbox(x_numbers ? "g" : "", 0, 0, ax->log_y ? "gl" : "g", 0, 0);
     plcol0(COL_FG);
-    plbox(show_x && x_numbers ? "bcnst" : "bcst", 0, 0, ax->log_y ? "bcnstvl" : "bcnstv", 0, 0);
+    plbox(!x_numbers ? "bc" : show_x ? "bcnst" : "bcst", 0, 0, ax->log_y ? "bcnstvl" : "bcnstv", 0, 0);
     if (ax->ylabel)
         plmtex("l", 5.0, 0.5, 0.5, ax->ylabel);
     if (show_x && ax->xlabel)
@@ -384,8 +384,10 @@ static void draw_bar(const ketsim_plot_bar *b, size_t k, const ketsim_plot_axes 
     for (size_t i = 0; i < b->n_points; i++) {
         PLFLT px = x - 0.6 * w + 1.2 * w * ((double)i + 0.5) / (double)b->n_points;
         PLFLT py = ty(ax, b->points[i]);
-        if (isfinite(py))
-            plpoin(1, &px, &py, 4);
+        if (isfinite(py)) {
+            plssym(0, 0.9);
+            plpoin(1, &px, &py, 17);
+        }
     }
     plwidth(1);
 }
@@ -442,7 +444,7 @@ static void draw_km(const ketsim_plot_km *c, size_t k, const range *r, double *b
     plwidth(2.5);
     if (m > 1)
         plline((PLINT)m, bx, by);
-    double tick = 0.025 * (r->y1 - r->y0);
+    double tick = 0.035 * (r->y1 - r->y0);
     for (size_t i = 0; i < c->n_censor; i++) {
         double s = km_at(c, c->censor_t[i]);
         pljoin(c->censor_t[i], s - tick, c->censor_t[i], s + tick);
