@@ -70,6 +70,21 @@ static void draw_title(const char *title)
     plschr(0, CHAR_SCALE);
 }
 
+/* Whether this PLplot has the driver: without it plinit would ask for a
+ * device on standard input instead of failing. */
+static int have_device(const char *dev)
+{
+    enum { MAX_DEVICES = 128 };
+    const char *menu[MAX_DEVICES], *names[MAX_DEVICES];
+    const char **pm = menu, **pn = names;
+    int n = MAX_DEVICES;
+    plgDevs(&pm, &pn, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(pn[i], dev) == 0)
+            return 1;
+    return 0;
+}
+
 int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
                      const char *title, ketsim_plot **out, ketsim_error *err)
 {
@@ -79,6 +94,8 @@ int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_pan
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: a figure's name must end in .png or .svg", path);
     if (n_panels == 0 || n_panels > 12 || width_px < 200 || height_px < 150)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: bad figure size or panel count", path);
+    if (!have_device(dev))
+        return KETSIM_FAIL(err, KETSIM_EIO, "%s: PLplot has no '%s' driver (install plplot-driver-cairo)", path, dev);
     ketsim_plot *p = calloc(1, sizeof *p);
     if (!p)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
