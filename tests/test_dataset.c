@@ -244,6 +244,33 @@ static void test_same_time_two_compartments(void **state)
     world_free(&w);
 }
 
+/* SS=2 adds the steady-state history without a reset: alone it equals SS=1;
+ * after an earlier dose it keeps that dose, which SS=1 would drop. */
+static void test_ss2_keeps_earlier_doses(void **state)
+{
+    (void)state;
+    world w;
+    world_init(&w, NULL);
+    double *pred = predict(&w,
+                           "ID,TIME,AMT,CMT,EVID,II,SS\n"
+                           "1,0,50,1,1,12,1\n"
+                           "1,3,0,1,0,0,0\n"
+                           "2,0,50,1,1,12,2\n"
+                           "2,3,0,1,0,0,0\n"
+                           "3,-1,200,1,1,0,0\n"
+                           "3,0,50,1,1,12,2\n"
+                           "3,3,0,1,0,0,0\n"
+                           "4,-1,200,1,1,0,0\n"
+                           "4,0,50,1,1,12,1\n"
+                           "4,3,0,1,0,0,0\n",
+                           70);
+    assert_close(pred[3], pred[1], 1e-9);
+    assert_close(pred[9], pred[1], 1e-9);
+    assert_true(pred[6] > 1.05 * pred[1]);
+    free(pred);
+    world_free(&w);
+}
+
 /* WT sets the subject's weight: the first value counts. */
 static void test_weight_covariate(void **state)
 {
@@ -302,6 +329,7 @@ int main(void)
         cmocka_unit_test(test_addl_with_lag),
         cmocka_unit_test(test_reset_mid_infusion),
         cmocka_unit_test(test_same_time_two_compartments),
+        cmocka_unit_test(test_ss2_keeps_earlier_doses),
         cmocka_unit_test(test_weight_covariate),
         cmocka_unit_test(test_bad_records),
     };
