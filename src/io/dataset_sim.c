@@ -37,6 +37,7 @@ typedef struct ctx {
     double *times;         /* one slot per record: enough for any segment */
     double *pred;
     double end_h;          /* last record time of the current subject */
+    long ss_guess;         /* history length the last steady-state search found */
     segment seg;
     ketsim_error *err;
 } ctx;
@@ -79,34 +80,52 @@ static int outputs_close(const ketsim_trajectory *t, size_t a, size_t b, double 
     return 1;
 }
 
+/* Simulate `n` periods of the steady-state dosing alone (outputs at the end
+ * of each period) and find the first period after which every output changes
+ * by less than `tol` from one period to the next; 0 if none. */
+static int ss_try(ctx *c, const ds_record *r, ketsim_route route, double period_h, long n, double tol,
+                  long *found)
+{
+    int infusion = r->ii_h == 0;
+    double dur = infusion ? n * period_h : ds_dose_duration_h(r);
+    segment saved = c->seg;
+    c->seg = (segment){0};
+    int rc = KETSIM_OK;
+    for (long k = 0; !rc && k <= (infusion ? 0 : n); k++)
+        rc = push_dose(c, k * period_h, infusion ? r->rate_mg_per_h * dur : r->amt_mg, dur, route);
+    for (long k = 0; k < n; k++)
+        c->times[k] = (k + 1) * period_h;
+    if (!rc)
+        rc = run_doses(c, c->seg.doses, c->seg.n_doses, 0, c->times, (size_t)n);
+    free(c->seg.doses);
+    c->seg = saved;
+    *found = 0;
+    for (long k = 1; !rc && k < n && !*found; k++)
+        if (outputs_close(c->traj, (size_t)k - 1, (size_t)k, tol))
+            *found = k + 1;
+    return rc;
+}
+
 /* Number of dosing periods before a steady-state dose after which every
- * output changes by less than the tolerance from one period to the next. */
+ * output changes by less than the tolerance from one period to the next.
+ * The history is doubled until that happens, so a fast drug costs little;
+ * the length found for the previous steady-state dose is tried first. */
 static int ss_periods(ctx *c, const ds_record *r, ketsim_route route, double period_h, long *n_out)
 {
     long nmax = (long)fmin(SS_MAX_INTERVALS, floor(SS_MAX_HISTORY_H / period_h));
     if (nmax < 2)
         nmax = 2;
-    int infusion = r->ii_h == 0;
-    double dur = infusion ? nmax * period_h : ds_dose_duration_h(r);
-    segment saved = c->seg;
-    c->seg = (segment){0};
-    int rc = KETSIM_OK;
-    for (long k = 0; !rc && k <= (infusion ? 0 : nmax); k++)
-        rc = push_dose(c, k * period_h, infusion ? r->rate_mg_per_h * dur : r->amt_mg, dur, route);
-    for (long k = 0; k < nmax; k++)
-        c->times[k] = (k + 1) * period_h;
-    if (!rc)
-        rc = run_doses(c, c->seg.doses, c->seg.n_doses, 0, c->times, (size_t)nmax);
-    free(c->seg.doses);
-    c->seg = saved;
-    if (rc)
-        return rc;
     double tol = c->o->ss_tol > 0 ? c->o->ss_tol : 1e-6;
-    for (long k = 1; k < nmax; k++)
-        if (outputs_close(c->traj, (size_t)k - 1, (size_t)k, tol)) {
-            *n_out = k + 1;
-            return KETSIM_OK;
+    long first = c->ss_guess > 16 ? c->ss_guess + 1 : 16;
+    for (long n = first < nmax ? first : nmax;; n = 2 * n > nmax ? nmax : 2 * n) {
+        int rc = ss_try(c, r, route, period_h, n, tol, n_out);
+        if (rc || *n_out) {
+            c->ss_guess = *n_out;
+            return rc;
         }
+        if (n == nmax)
+            break;
+    }
     return KETSIM_FAIL(c->err, KETSIM_EINPUT, "%s:%ld: SS=%ld: no steady state within %ld periods of %g h (relative tolerance %g)",
                        c->ds->name, r->line, r->ss, nmax, period_h, tol);
 }
