@@ -3,6 +3,8 @@
 #include "interrupt.h"
 #include "io/atomic.h"
 #include "io/trajio.h"
+#include "ketsim/plot.h"
+#include "sim_extras.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -17,6 +19,7 @@ void help_simulate(void)
     puts("usage: ketsim simulate [--species human|rat|mouse] [--drug NAME|FILE] [--weight KG]\n"
          "                       [--dose SPEC]... [--until DUR] [--every DUR] [--set NAME=VALUE]...\n"
          "                       [--params FILE] [--outputs a,b,...] [--out FILE.csv|FILE.json]\n"
+         "                       [--plot DIR [--plot-log]] [--dataset FILE.csv] [--quiet]\n"
          "\n"
          "Simulate one subject from dose to mood.  A dose SPEC is [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME]\n"
          "with ROUTE iv, in, po, im, sc, ip or icv; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
@@ -24,22 +27,30 @@ void help_simulate(void)
          "Without --dose: racemic ketamine 0.5 mg/kg IV over 40 min.\n"
          "Defaults: human, 70 kg (species reference weight), --until 14d, --every 10min.\n"
          "Without --out, CSV goes to standard output.\n"
+         "--plot DIR writes concentrations, cascade and clinical figures (PNG and SVG) into\n"
+         "DIR; --plot-log puts concentrations on a log axis.\n"
+         "--dataset FILE.csv simulates every ID of a NONMEM-style dataset (ID, TIME, AMT,\n"
+         "RATE, CMT, EVID, II, ADDL, SS, WT, OUTPUT, ...; see docs/dataset.md) and writes\n"
+         "ID,TIME,OUTPUT,PRED plus the input columns for each observation record.\n"
+         "--quiet hides the progress bar.\n"
          "\n"
          "examples:\n"
          "  ketsim simulate --until 1d --every 5min\n"
          "  ketsim simulate --species mouse --dose ip:10mg/kg --until 2d --outputs time_h,brain_ketamine_free_um\n"
          "  ketsim simulate --drug esketamine --dose in:56mg --dose in:56mg@3d --until 7d\n"
          "  ketsim simulate --set nmda.interneuron_selectivity=5 --out run.json\n"
-         "  ketsim simulate --species rat --dose nbqx/ip:10mg/kg --dose ip:10mg/kg@10min --until 2d");
+         "  ketsim simulate --species rat --dose nbqx/ip:10mg/kg --dose ip:10mg/kg@10min --until 2d\n"
+         "  ketsim simulate --until 3d --plot figs --plot-log\n"
+         "  ketsim simulate --dataset study.csv --out pred.csv");
 }
 
 typedef struct sim_opts {
-    const char *species, *drug, *params_file, *outputs, *out;
+    const char *species, *drug, *params_file, *outputs, *out, *plot_dir, *dataset;
     const char *doses[MAX_REPEAT];
     char *sets[MAX_REPEAT];
     size_t n_doses, n_sets;
     double weight_kg, until_h, every_h;
-    int weight_given;
+    int weight_given, plot_log, quiet, grid_given;
 } sim_opts;
 
 static int parse_opts(int argc, char **argv, sim_opts *o)
@@ -50,6 +61,8 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         {"until", required_argument, 0, 'u'},   {"every", required_argument, 0, 'e'},
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"outputs", required_argument, 0, 'o'}, {"out", required_argument, 0, 'O'},
+        {"plot", required_argument, 0, 'P'},    {"plot-log", no_argument, 0, 'L'},
+        {"dataset", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -68,6 +81,10 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         case 'p': o->params_file = optarg; break;
         case 'o': o->outputs = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'P': o->plot_dir = optarg; break;
+        case 'L': o->plot_log = 1; break;
+        case 'T': o->dataset = optarg; break;
+        case 'q': o->quiet = 1; break;
         case 'w':
             if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
                 return cli_usage("simulate", "--weight '%s': expected a weight in kg between 0.005 and 500", optarg);
@@ -86,10 +103,12 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         case 'u':
             if (ketsim_duration_parse(optarg, &o->until_h, &e) || o->until_h < 0 || o->until_h > 24 * 3650)
                 return cli_usage("simulate", "--until '%s': expected a duration between 0 and 10 years, e.g. 14d", optarg);
+            o->grid_given = 1;
             break;
         case 'e':
             if (ketsim_duration_parse(optarg, &o->every_h, &e) || !(o->every_h > 0))
                 return cli_usage("simulate", "--every '%s': expected a positive duration, e.g. 10min", optarg);
+            o->grid_given = 1;
             break;
         case 'h': help_simulate(); return -1;
         default:
@@ -98,6 +117,10 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
     }
     if (optind < argc)
         return cli_usage("simulate", "unexpected argument '%s'", argv[optind]);
+    if (o->plot_log && !o->plot_dir)
+        return cli_usage("simulate", "--plot-log needs --plot DIR");
+    if (o->dataset && (o->n_doses || o->grid_given || o->outputs || o->plot_dir))
+        return cli_usage("simulate", "--dataset takes doses, times and outputs from the file: drop --dose, --until, --every, --outputs and --plot");
     return 0;
 }
 
@@ -198,6 +221,8 @@ int cmd_simulate(int argc, char **argv)
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
+    if (o.dataset && o.out && !ends_with(o.out, ".csv"))
+        return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv", o.out);
     if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json"))
         return cli_usage("simulate", "--out '%s': the file name must end in .csv or .json", o.out);
     size_t cols[128], n_cols;
@@ -217,6 +242,11 @@ int cmd_simulate(int argc, char **argv)
     int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
+    if (!rc && o.dataset) {
+        rc = cli_simulate_dataset(&subj, o.dataset, o.out, o.quiet, &err);
+        cli_subject_free(&subj);
+        return rc ? cli_fail(&err) : 0;
+    }
     if (!rc)
         rc = build_regimen(&o, &reg, &err);
     if (!rc)
@@ -235,6 +265,12 @@ int cmd_simulate(int argc, char **argv)
         rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
     if (!rc)
         rc = write_result(&o, &subj, traj, cols, n_cols, &err);
+    if (!rc && o.plot_dir) {
+        char subtitle[160];
+        snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj.drug, ketsim_species_name(subj.species),
+                 subj.weight_kg);
+        rc = ketsim_plot_trajectory(traj, o.plot_dir, o.plot_log, subtitle, &err);
+    }
     ketsim_traj_free(traj);
     ketsim_sim_free(sim);
     ketsim_model_free(m);

@@ -1,0 +1,79 @@
+/* Figures: PNG or SVG files with one or more panels stacked vertically.
+ *
+ * A figure is opened on a file (format from the name: .png or .svg), each
+ * panel is drawn by one primitive (lines, mean +- band, bars with SEM and
+ * points, Kaplan-Meier steps), and closing the figure writes the file
+ * atomically.  Panels of a figure opened with share_x show x tick labels and
+ * the x label only on the bottom panel.  Series colours follow their index.
+ * Built on PLplot (cairo driver); each figure is its own PLplot stream. */
+#ifndef KETSIM_PLOT_H
+#define KETSIM_PLOT_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+
+typedef struct ketsim_plot ketsim_plot;
+
+typedef struct ketsim_plot_axes {
+    const char *title;          /* panel title, NULL for none */
+    const char *xlabel, *ylabel;/* with units, e.g. "time (h)" */
+    int log_y;                  /* logarithmic y axis (values <= 0 are not drawn) */
+    double xmin, xmax, ymin, ymax; /* NAN: from the data */
+} ketsim_plot_axes;
+
+/* Axes with every limit from the data. */
+ketsim_plot_axes ketsim_plot_axes_auto(const char *title, const char *xlabel, const char *ylabel);
+
+typedef struct ketsim_plot_series {
+    const char *label;          /* legend entry; NULL for none */
+    const double *x, *y;
+    size_t n;
+    int dashed;
+} ketsim_plot_series;
+
+typedef struct ketsim_plot_band {
+    const char *label;
+    const double *x, *mean, *lo, *hi; /* the band is [lo, hi], e.g. mean -+ SD */
+    size_t n;
+} ketsim_plot_band;
+
+typedef struct ketsim_plot_bar {
+    const char *label;          /* group name under the bar */
+    double mean, sem;
+    const double *points;       /* individual values drawn over the bar; may be NULL */
+    size_t n_points;
+} ketsim_plot_bar;
+
+typedef struct ketsim_plot_km {
+    const char *label;
+    const double *t, *surv;     /* survival surv[i] from t[i] on; t[0] = 0, surv[0] = 1 usually */
+    size_t n;
+    const double *censor_t;     /* censoring times, drawn as ticks on the curve */
+    size_t n_censor;
+} ketsim_plot_km;
+
+int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
+                     const char *title, ketsim_plot **out, ketsim_error *err);
+/* Finish the file and move it into place. */
+int ketsim_plot_close(ketsim_plot *p, ketsim_error *err);
+/* Abandon the figure: no file is left behind. */
+void ketsim_plot_abort(ketsim_plot *p);
+
+int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                      const ketsim_plot_series *s, size_t n, ketsim_error *err);
+int ketsim_plot_bands(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                      const ketsim_plot_band *b, size_t n, ketsim_error *err);
+int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                     const ketsim_plot_bar *b, size_t n, ketsim_error *err);
+int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                          const ketsim_plot_km *c, size_t n, ketsim_error *err);
+
+/* The figures of one simulated subject, written into `dir` (created if
+ * missing) as PNG and SVG: concentrations.* (plasma and free brain levels),
+ * cascade.* (the signalling cascade, panels sharing the time axis) and
+ * clinical.* (MADRS and CADSS).  `subtitle` names the run in the titles. */
+struct ketsim_trajectory;
+int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const char *dir, int log_conc,
+                           const char *subtitle, ketsim_error *err);
+
+#endif

@@ -1,0 +1,42 @@
+/* ketsim simulate --dataset FILE: predictions for every observation record. */
+#include "sim_extras.h"
+#include "io/atomic.h"
+#include "ketsim/dataset.h"
+#include "ketsim/progress.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+static void on_progress(size_t done, void *user)
+{
+    ketsim_progress_update(user, done);
+}
+
+int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, int quiet,
+                         ketsim_error *err)
+{
+    ketsim_dataset *ds = NULL;
+    double *pred = NULL;
+    int rc = ketsim_dataset_read(dataset, &ds, err);
+    if (!rc && !(pred = malloc(ketsim_dataset_n_records(ds) * sizeof *pred)))
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc) {
+        ketsim_progress *bar = ketsim_progress_create(ketsim_dataset_n_subjects(ds), "subjects", quiet);
+        ketsim_dataset_sim_opts o = {.params = subj->params, .catalog = subj->catalog, .drug = subj->drug,
+                                     .default_weight_kg = subj->weight_kg, .progress = on_progress,
+                                     .progress_user = bar};
+        rc = ketsim_dataset_simulate(ds, &o, pred, err);
+        ketsim_progress_finish(bar);
+    }
+    if (!rc) {
+        atomic_file af;
+        rc = atomic_open(&af, out, err);
+        if (!rc) {
+            ketsim_dataset_write_csv(af.fp, ds, pred);
+            rc = atomic_commit(&af, err);
+        }
+    }
+    free(pred);
+    ketsim_dataset_free(ds);
+    return rc;
+}

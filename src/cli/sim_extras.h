@@ -1,0 +1,12 @@
+/* Pieces of `ketsim simulate` that live outside cmd_simulate.c: dataset runs
+ * and figures. */
+#ifndef KETSIM_SIM_EXTRAS_H
+#define KETSIM_SIM_EXTRAS_H
+
+#include "cli.h"
+
+/* Simulate every subject of a NONMEM-style dataset and write predictions. */
+int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, int quiet,
+                         ketsim_error *err);
+
+#endif

@@ -1,0 +1,508 @@
+/* Figures with PLplot (include/ketsim/plot.h). */
+#include "ketsim/plot.h"
+
+#include <errno.h>
+#include <math.h>
+#include <plplot.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define N_SERIES_COLOURS 8
+#define COL_BG 0
+#define COL_FG 1
+#define COL_GRID 2
+#define COL_SERIES 3                         /* 3 .. 10: series lines */
+#define COL_FILL (COL_SERIES + N_SERIES_COLOURS) /* 11 .. 18: the same, translucent */
+#define MAX_LEGEND 16
+#define CHAR_SCALE 0.72   /* cairo's default text is large for a multi-panel page */
+
+struct ketsim_plot {
+    PLINT stream;
+    size_t n_panels;
+    int share_x, height_px;
+    char final_path[4096];
+    char tmp_path[4096 + 16];
+};
+
+/* A colour-blind-safe palette (Okabe-Ito), black first. */
+static const int palette[N_SERIES_COLOURS][3] = {
+    {0, 114, 178}, {213, 94, 0}, {0, 158, 115}, {204, 121, 167},
+    {230, 159, 0}, {86, 180, 233}, {0, 0, 0}, {240, 228, 66},
+};
+
+ketsim_plot_axes ketsim_plot_axes_auto(const char *title, const char *xlabel, const char *ylabel)
+{
+    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN};
+}
+
+static const char *device_for(const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && strcmp(path + n - 4, ".png") == 0)
+        return "pngcairo";
+    if (n > 4 && strcmp(path + n - 4, ".svg") == 0)
+        return "svgcairo";
+    return NULL;
+}
+
+static void set_colours(void)
+{
+    plscmap0n(COL_FILL + N_SERIES_COLOURS);
+    plscol0(COL_BG, 255, 255, 255);
+    plscol0(COL_FG, 0, 0, 0);
+    plscol0(COL_GRID, 225, 225, 225);
+    for (int k = 0; k < N_SERIES_COLOURS; k++) {
+        plscol0(COL_SERIES + k, palette[k][0], palette[k][1], palette[k][2]);
+        plscol0a(COL_FILL + k, palette[k][0], palette[k][1], palette[k][2], 0.25);
+    }
+}
+
+static void draw_title(const char *title)
+{
+    pladv(0);
+    plvpor(0, 1, 0, 1);
+    plwind(0, 1, 0, 1);
+    plcol0(COL_FG);
+    plschr(0, 1.2 * CHAR_SCALE);
+    plptex(0.5, 0.975, 1, 0, 0.5, title);
+    plschr(0, CHAR_SCALE);
+}
+
+/* Whether this PLplot has the driver: without it plinit would ask for a
+ * device on standard input instead of failing. */
+static int have_device(const char *dev)
+{
+    enum { MAX_DEVICES = 128 };
+    const char *menu[MAX_DEVICES], *names[MAX_DEVICES];
+    const char **pm = menu, **pn = names;
+    int n = MAX_DEVICES;
+    plgDevs(&pm, &pn, &n);
+    for (int i = 0; i < n; i++)
+        if (strcmp(pn[i], dev) == 0)
+            return 1;
+    return 0;
+}
+
+int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
+                     const char *title, ketsim_plot **out, ketsim_error *err)
+{
+    *out = NULL;
+    const char *dev = device_for(path);
+    if (!dev)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: a figure's name must end in .png or .svg", path);
+    if (n_panels == 0 || n_panels > 12 || width_px < 200 || height_px < 150)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: bad figure size or panel count", path);
+    if (!have_device(dev))
+        return KETSIM_FAIL(err, KETSIM_EIO, "%s: PLplot has no '%s' driver (install plplot-driver-cairo)", path, dev);
+    ketsim_plot *p = calloc(1, sizeof *p);
+    if (!p)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (strlen(path) >= sizeof p->final_path) {
+        free(p);
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "figure path too long");
+    }
+    strcpy(p->final_path, path);
+    snprintf(p->tmp_path, sizeof p->tmp_path, "%s.tmp.XXXXXX", path);
+    int fd = mkstemp(p->tmp_path);
+    if (fd < 0) {
+        int e = errno;
+        free(p);
+        return KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot create figure: %s", path, strerror(e));
+    }
+    /* mkstemp makes the file private; a figure is an ordinary output file. */
+    fchmod(fd, 0644);
+    close(fd);
+    p->n_panels = n_panels;
+    p->height_px = height_px;
+    p->share_x = share_x;
+    plmkstrm(&p->stream);
+    plsdev(dev);
+    plsfnam(p->tmp_path);
+    plspage(0, 0, width_px, height_px, 0, 0);
+    set_colours();
+    plinit();
+    plfontld(1);
+    plschr(0, CHAR_SCALE);
+    draw_title(title ? title : "");
+    *out = p;
+    return KETSIM_OK;
+}
+
+static void end_stream(ketsim_plot *p)
+{
+    plsstrm(p->stream);
+    plend1();
+}
+
+int ketsim_plot_close(ketsim_plot *p, ketsim_error *err)
+{
+    end_stream(p);
+    int rc = KETSIM_OK;
+    if (rename(p->tmp_path, p->final_path) != 0) {
+        rc = KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot write figure: %s", p->final_path, strerror(errno));
+        unlink(p->tmp_path);
+    }
+    free(p);
+    return rc;
+}
+
+void ketsim_plot_abort(ketsim_plot *p)
+{
+    if (!p)
+        return;
+    end_stream(p);
+    unlink(p->tmp_path);
+    free(p);
+}
+
+/* ---- layout and axes -------------------------------------------------- */
+
+typedef struct range {
+    double x0, x1, y0, y1;
+    int any;
+} range;
+
+static void range_add(range *r, double x, double y, int log_y)
+{
+    if (!isfinite(x) || !isfinite(y) || (log_y && !(y > 0)))
+        return;
+    if (!r->any) {
+        *r = (range){x, x, y, y, 1};
+        return;
+    }
+    r->x0 = fmin(r->x0, x), r->x1 = fmax(r->x1, x);
+    r->y0 = fmin(r->y0, y), r->y1 = fmax(r->y1, y);
+}
+
+/* Fill limits the caller left open, pad them, and move y to log10 if asked. */
+static void range_finish(range *r, const ketsim_plot_axes *ax)
+{
+    if (!r->any)
+        *r = (range){0, 1, ax->log_y ? 0.1 : 0, 1, 1};
+    if (ax->log_y) {
+        /* Four decades below the peak keep a washout readable. */
+        r->y0 = fmax(r->y0, r->y1 * 1e-4);
+        r->y0 = floor(log10(r->y0)), r->y1 = ceil(log10(r->y1) + 1e-9);
+    } else {
+        double pad = 0.05 * (r->y1 - r->y0);
+        if (pad == 0)
+            pad = r->y1 != 0 ? 0.1 * fabs(r->y1) : 1;
+        r->y0 -= pad, r->y1 += pad;
+    }
+    if (r->x1 == r->x0)
+        r->x1 = r->x0 + 1;
+    if (isfinite(ax->xmin)) r->x0 = ax->xmin;
+    if (isfinite(ax->xmax)) r->x1 = ax->xmax;
+    if (isfinite(ax->ymin)) r->y0 = ax->log_y ? log10(ax->ymin) : ax->ymin;
+    if (isfinite(ax->ymax)) r->y1 = ax->log_y ? log10(ax->ymax) : ax->ymax;
+}
+
+static int check_panel(const ketsim_plot *p, size_t panel, ketsim_error *err)
+{
+    plsstrm(p->stream);
+    if (panel >= p->n_panels)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "panel %zu of a figure with %zu panels", panel, p->n_panels);
+    return KETSIM_OK;
+}
+
+/* Viewport of a panel: panels stack from the top; shared-x panels sit close. */
+static void panel_viewport(const ketsim_plot *p, size_t panel)
+{
+    /* Margins are fixed in pixels (text does not grow with the page). */
+    double px = 1.0 / (double)p->height_px;
+    double top = 1.0 - 72 * px, bottom = 62 * px, gap = (p->share_x ? 40 : 105) * px;
+    double h = (top - bottom - gap * (double)(p->n_panels - 1)) / (double)p->n_panels;
+    double y1 = top - (double)panel * (h + gap);
+    plvpor(0.10, 0.97, y1 - h, y1);
+}
+
+static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const range *r,
+                       int x_numbers)
+{
+    int show_x = !p->share_x || panel + 1 == p->n_panels;
+    panel_viewport(p, panel);
+    plwind(r->x0, r->x1, r->y0, r->y1);
+    plcol0(COL_GRID);
+    plwidth(1);
+    plbox(x_numbers ? "g" : "", 0, 0, ax->log_y ? "gl" : "g", 0, 0);
+    plcol0(COL_FG);
+    plbox(!x_numbers ? "bc" : show_x ? "bcnst" : "bcst", 0, 0, ax->log_y ? "bcnstvl" : "bcnstv", 0, 0);
+    if (ax->ylabel)
+        plmtex("l", 5.0, 0.5, 0.5, ax->ylabel);
+    if (show_x && ax->xlabel)
+        plmtex("b", 3.0, 0.5, 0.5, ax->xlabel);
+    if (ax->title)
+        plmtex("t", 0.7, 0.5, 0.5, ax->title);
+}
+
+/* Legend in the panel's top-right corner, lines (or boxes for fills). */
+static void draw_legend(const char *const *labels, size_t n, int boxes)
+{
+    PLINT opt[MAX_LEGEND], tcol[MAX_LEGEND], lcol[MAX_LEGEND], lsty[MAX_LEGEND], bcol[MAX_LEGEND],
+        bpat[MAX_LEGEND];
+    PLFLT lw[MAX_LEGEND], bsc[MAX_LEGEND], blw[MAX_LEGEND];
+    const char *text[MAX_LEGEND];
+    PLINT m = 0;
+    for (size_t i = 0; i < n && m < MAX_LEGEND; i++) {
+        if (!labels[i])
+            continue;
+        opt[m] = boxes ? PL_LEGEND_LINE | PL_LEGEND_COLOR_BOX : PL_LEGEND_LINE;
+        tcol[m] = COL_FG;
+        lcol[m] = COL_SERIES + (PLINT)(i % N_SERIES_COLOURS);
+        bcol[m] = COL_FILL + (PLINT)(i % N_SERIES_COLOURS);
+        lsty[m] = 1, lw[m] = 2.5, bpat[m] = 0, bsc[m] = 0.8, blw[m] = 1;
+        text[m++] = labels[i];
+    }
+    if (m == 0)
+        return;
+    PLFLT w, h;
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
+             PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.01, 0.02, 0.06, COL_BG, COL_GRID, 1,
+             0, 0, m, opt, 1.0, 0.7, 2.0, 0.0, tcol, text, bcol, bpat, bsc, blw, lcol, lsty, lw, NULL, NULL,
+             NULL, NULL);
+}
+
+/* y value as drawn: log10 on a log axis, NAN where it cannot be drawn. */
+static double ty(const ketsim_plot_axes *ax, double y)
+{
+    if (!ax->log_y)
+        return y;
+    return y > 0 ? log10(y) : NAN;
+}
+
+/* Draw a polyline, breaking it at values that cannot be drawn. */
+static void polyline(const double *x, const double *y, size_t n, const ketsim_plot_axes *ax, double *bx,
+                     double *by)
+{
+    size_t m = 0;
+    for (size_t i = 0; i <= n; i++) {
+        double v = i < n ? ty(ax, y[i]) : NAN;
+        if (i < n && isfinite(v) && isfinite(x[i])) {
+            bx[m] = x[i], by[m++] = v;
+            continue;
+        }
+        if (m > 1)
+            plline((PLINT)m, bx, by);
+        m = 0;
+    }
+}
+
+/* ---- primitives ----------------------------------------------------- */
+
+int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                      const ketsim_plot_series *s, size_t n, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    range r = {0};
+    size_t longest = 1;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < s[k].n; i++)
+            range_add(&r, s[k].x[i], s[k].y[i], ax->log_y);
+        longest = s[k].n > longest ? s[k].n : longest;
+    }
+    range_finish(&r, ax);
+    double *bx = malloc(longest * sizeof *bx), *by = malloc(longest * sizeof *by);
+    if (!bx || !by) {
+        free(bx), free(by);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    draw_frame(p, panel, ax, &r, 1);
+    const char *labels[MAX_LEGEND];
+    for (size_t k = 0; k < n; k++) {
+        plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+        pllsty(s[k].dashed ? 2 : 1);
+        plwidth(2.5);
+        polyline(s[k].x, s[k].y, s[k].n, ax, bx, by);
+        if (k < MAX_LEGEND)
+            labels[k] = s[k].label;
+    }
+    pllsty(1);
+    plwidth(1);
+    draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0);
+    free(bx), free(by);
+    return KETSIM_OK;
+}
+
+/* The closed polygon lo(x) forward, hi(x) backward. */
+static void fill_band(const ketsim_plot_band *b, const ketsim_plot_axes *ax, double *px, double *py)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < b->n; i++)
+        if (isfinite(ty(ax, b->lo[i])) && isfinite(ty(ax, b->hi[i])))
+            px[m] = b->x[i], py[m++] = ty(ax, b->lo[i]);
+    size_t half = m;
+    for (size_t i = b->n; i-- > 0;)
+        if (isfinite(ty(ax, b->lo[i])) && isfinite(ty(ax, b->hi[i])))
+            px[m] = b->x[i], py[m++] = ty(ax, b->hi[i]);
+    if (half > 1)
+        plfill((PLINT)m, px, py);
+}
+
+int ketsim_plot_bands(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                      const ketsim_plot_band *b, size_t n, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    range r = {0};
+    size_t longest = 1;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < b[k].n; i++) {
+            range_add(&r, b[k].x[i], b[k].lo[i], ax->log_y);
+            range_add(&r, b[k].x[i], b[k].hi[i], ax->log_y);
+            range_add(&r, b[k].x[i], b[k].mean[i], ax->log_y);
+        }
+        longest = b[k].n > longest ? b[k].n : longest;
+    }
+    range_finish(&r, ax);
+    double *px = malloc(2 * longest * sizeof *px), *py = malloc(2 * longest * sizeof *py);
+    if (!px || !py) {
+        free(px), free(py);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    draw_frame(p, panel, ax, &r, 1);
+    const char *labels[MAX_LEGEND];
+    for (size_t k = 0; k < n; k++) {
+        plcol0(COL_FILL + (PLINT)(k % N_SERIES_COLOURS));
+        fill_band(&b[k], ax, px, py);
+        plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+        plwidth(2.5);
+        polyline(b[k].x, b[k].mean, b[k].n, ax, px, py);
+        if (k < MAX_LEGEND)
+            labels[k] = b[k].label;
+    }
+    plwidth(1);
+    draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 1);
+    free(px), free(py);
+    return KETSIM_OK;
+}
+
+static void draw_bar(const ketsim_plot_bar *b, size_t k, const ketsim_plot_axes *ax, double base)
+{
+    double x = (double)k + 1, w = 0.35;
+    double bx[4] = {x - w, x + w, x + w, x - w}, by[4] = {base, base, ty(ax, b->mean), ty(ax, b->mean)};
+    if (!isfinite(by[2]))
+        return;
+    plcol0(COL_FILL + (PLINT)(k % N_SERIES_COLOURS));
+    plfill(4, bx, by);
+    plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+    plwidth(2);
+    plline(4, bx, by);
+    plcol0(COL_FG);
+    PLFLT ex = x, lo = ty(ax, b->mean - b->sem), hi = ty(ax, b->mean + b->sem);
+    if (b->sem > 0 && isfinite(lo) && isfinite(hi))
+        plerry(1, &ex, &lo, &hi);
+    /* Individual values spread evenly across the bar: no random jitter, so
+     * the same data give the same figure. */
+    for (size_t i = 0; i < b->n_points; i++) {
+        PLFLT px = x - 0.6 * w + 1.2 * w * ((double)i + 0.5) / (double)b->n_points;
+        PLFLT py = ty(ax, b->points[i]);
+        if (isfinite(py)) {
+            plssym(0, 0.9);
+            plpoin(1, &px, &py, 17);
+        }
+    }
+    plwidth(1);
+}
+
+int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                     const ketsim_plot_bar *b, size_t n, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    range r = {0};
+    for (size_t k = 0; k < n; k++) {
+        range_add(&r, (double)k + 1, b[k].mean + b[k].sem, ax->log_y);
+        range_add(&r, (double)k + 1, b[k].mean - b[k].sem, ax->log_y);
+        range_add(&r, (double)k + 1, ax->log_y ? b[k].mean : 0, ax->log_y);
+        for (size_t i = 0; i < b[k].n_points; i++)
+            range_add(&r, (double)k + 1, b[k].points[i], ax->log_y);
+    }
+    ketsim_plot_axes a = *ax;
+    a.xmin = 0.4, a.xmax = (double)n + 0.6;
+    range_finish(&r, &a);
+    draw_frame(p, panel, &a, &r, 0);
+    double base = a.log_y ? r.y0 : 0;
+    for (size_t k = 0; k < n; k++) {
+        draw_bar(&b[k], k, &a, base);
+        if (b[k].label) {
+            plcol0(COL_FG);
+            plmtex("b", 1.5, ((double)k + 1 - r.x0) / (r.x1 - r.x0), 0.5, b[k].label);
+        }
+    }
+    return KETSIM_OK;
+}
+
+/* Survival at time t of a step curve. */
+static double km_at(const ketsim_plot_km *c, double t)
+{
+    double s = c->n ? c->surv[0] : 1;
+    for (size_t i = 0; i < c->n && c->t[i] <= t; i++)
+        s = c->surv[i];
+    return s;
+}
+
+static void draw_km(const ketsim_plot_km *c, size_t k, const range *r, double *bx, double *by)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (i) /* horizontal to the next event time, then the drop */
+            bx[m] = c->t[i], by[m++] = c->surv[i - 1];
+        bx[m] = c->t[i], by[m++] = c->surv[i];
+    }
+    if (c->n)
+        bx[m] = r->x1, by[m++] = c->surv[c->n - 1];
+    plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+    plwidth(2.5);
+    if (m > 1)
+        plline((PLINT)m, bx, by);
+    double tick = 0.035 * (r->y1 - r->y0);
+    for (size_t i = 0; i < c->n_censor; i++) {
+        double s = km_at(c, c->censor_t[i]);
+        pljoin(c->censor_t[i], s - tick, c->censor_t[i], s + tick);
+    }
+    plwidth(1);
+}
+
+int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                          const ketsim_plot_km *c, size_t n, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    if (ax->log_y)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "a survival curve needs a linear y axis");
+    range r = {0};
+    size_t longest = 1;
+    for (size_t k = 0; k < n; k++) {
+        for (size_t i = 0; i < c[k].n; i++)
+            range_add(&r, c[k].t[i], c[k].surv[i], 0);
+        for (size_t i = 0; i < c[k].n_censor; i++)
+            range_add(&r, c[k].censor_t[i], km_at(&c[k], c[k].censor_t[i]), 0);
+        longest = c[k].n > longest ? c[k].n : longest;
+    }
+    ketsim_plot_axes a = *ax;
+    if (!isfinite(a.ymin)) a.ymin = 0;
+    if (!isfinite(a.ymax)) a.ymax = 1.05;
+    range_finish(&r, &a);
+    double *bx = malloc((2 * longest + 1) * sizeof *bx), *by = malloc((2 * longest + 1) * sizeof *by);
+    if (!bx || !by) {
+        free(bx), free(by);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    draw_frame(p, panel, &a, &r, 1);
+    const char *labels[MAX_LEGEND];
+    for (size_t k = 0; k < n; k++) {
+        draw_km(&c[k], k, &r, bx, by);
+        if (k < MAX_LEGEND)
+            labels[k] = c[k].label;
+    }
+    draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0);
+    free(bx), free(by);
+    return KETSIM_OK;
+}

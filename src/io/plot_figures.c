@@ -1,0 +1,133 @@
+/* The standard figures of one simulated subject (ketsim_plot_trajectory). */
+#include "ketsim/model.h"
+#include "ketsim/plot.h"
+#include "ketsim/simulate.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define MAX_LINES 6
+
+typedef struct panel_spec {
+    const char *title, *ylabel;
+    const char *outputs[MAX_LINES];  /* output names, NULL-terminated */
+    const char *labels[MAX_LINES];
+    int log_y;                       /* 1: follows --plot-log */
+} panel_spec;
+
+typedef struct figure_spec {
+    const char *file, *title;
+    size_t n_panels;
+    panel_spec panels[5];
+} figure_spec;
+
+static const figure_spec figures[] = {
+    {"concentrations", "Drug concentrations", 2, {
+        {"Plasma (total)", "concentration (ng/mL)",
+         {"plasma_ketamine_ng_per_ml", "plasma_norketamine_ng_per_ml", "plasma_dhnk_ng_per_ml", "plasma_hnk_ng_per_ml"},
+         {"ketamine", "norketamine", "DHNK", "HNK"}, 1},
+        {"Brain (free)", "concentration (uM)",
+         {"brain_ketamine_free_um", "brain_norketamine_free_um", "brain_hnk_free_um"},
+         {"ketamine", "norketamine", "HNK"}, 1}}},
+    {"cascade", "Signalling cascade", 4, {
+        {"NMDA receptor block", "fraction blocked",
+         {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0},
+        {"Glutamate surge", "relative to baseline",
+         {"interneuron_activity_rel", "pfc_glutamate_rel", "ampa_activation_rel"},
+         {"interneuron firing", "PFC glutamate", "AMPA activation"}, 0},
+        {"Plasticity signalling", "relative to baseline",
+         {"bdnf_rel", "trkb_activation_rel", "mtorc1_rel", "peef2_rel"},
+         {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0},
+        {"Synapses", "relative to baseline",
+         {"synaptic_protein_rel", "spine_density_rel", "synaptic_function_rel"},
+         {"synaptic proteins", "spine density", "synaptic function"}, 0}}},
+    {"clinical", "Clinical read-outs", 2, {
+        {"Depression (MADRS)", "MADRS (points)", {"madrs"}, {"MADRS"}, 0},
+        {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0}}},
+};
+
+static int make_dir(const char *dir, ketsim_error *err)
+{
+    if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
+        struct stat st;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+            return KETSIM_OK;
+    }
+    return KETSIM_FAIL(err, KETSIM_EIO, "--plot %s: cannot create the directory: %s", dir,
+                       errno == EEXIST ? "a file of that name exists" : strerror(errno));
+}
+
+static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const double *x, size_t n,
+                      double *ybuf, const char *xlabel, int log_conc, ketsim_error *err)
+{
+    ketsim_plot_series s[MAX_LINES];
+    size_t m = 0;
+    for (; m < MAX_LINES && ps->outputs[m]; m++) {
+        long k = ketsim_output_index(ps->outputs[m]);
+        if (k < 0)
+            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "figure: unknown output %s", ps->outputs[m]);
+        s[m] = (ketsim_plot_series){ps->labels[m], x, ybuf + m * n, n, 0};
+    }
+    ketsim_plot_axes ax = ketsim_plot_axes_auto(ps->title, xlabel, ps->ylabel);
+    ax.log_y = ps->log_y && log_conc;
+    return ketsim_plot_lines(p, i, &ax, s, m, err);
+}
+
+static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const double *x,
+                       const char *xlabel, double *ybuf, int log_conc, const char *subtitle,
+                       ketsim_error *err)
+{
+    char title[256];
+    snprintf(title, sizeof title, "%s%s%s", f->title, subtitle ? " - " : "", subtitle ? subtitle : "");
+    ketsim_plot *p;
+    size_t n = ketsim_traj_n_times(t);
+    int rc = ketsim_plot_open(path, 1100, 260 * (int)f->n_panels + 140, f->n_panels, 1, title, &p, err);
+    for (size_t i = 0; !rc && i < f->n_panels; i++) {
+        const panel_spec *ps = &f->panels[i];
+        for (size_t m = 0; m < MAX_LINES && ps->outputs[m]; m++) {
+            long k = ketsim_output_index(ps->outputs[m]);
+            for (size_t j = 0; k >= 0 && j < n; j++)
+                ybuf[m * n + j] = ketsim_traj_output(t, j, (size_t)k);
+        }
+        rc = draw_panel(p, i, ps, x, n, ybuf, xlabel, log_conc, err);
+    }
+    if (rc) {
+        ketsim_plot_abort(p);
+        return rc;
+    }
+    return ketsim_plot_close(p, err);
+}
+
+int ketsim_plot_trajectory(const ketsim_trajectory *t, const char *dir, int log_conc,
+                           const char *subtitle, ketsim_error *err)
+{
+    int rc = make_dir(dir, err);
+    if (rc)
+        return rc;
+    size_t n = ketsim_traj_n_times(t);
+    double *x = malloc((n ? n : 1) * sizeof *x), *ybuf = malloc((n ? n : 1) * MAX_LINES * sizeof *ybuf);
+    if (!x || !ybuf) {
+        free(x), free(ybuf);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    /* Days read better than hours beyond three days. */
+    double end = n ? ketsim_traj_time(t, n - 1) : 0, scale = end > 72 ? 24 : 1;
+    const char *xlabel = scale > 1 ? "time (days)" : "time (h)";
+    for (size_t j = 0; j < n; j++)
+        x[j] = ketsim_traj_time(t, j) / scale;
+    static const char *const ext[] = {"png", "svg"};
+    for (size_t f = 0; !rc && f < sizeof figures / sizeof *figures; f++)
+        for (size_t e = 0; !rc && e < 2; e++) {
+            char path[4096];
+            if (snprintf(path, sizeof path, "%s/%s.%s", dir, figures[f].file, ext[e]) >= (int)sizeof path)
+                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--plot: directory name too long");
+            else
+                rc = draw_figure(&figures[f], t, path, x, xlabel, ybuf, log_conc, subtitle, err);
+        }
+    free(x), free(ybuf);
+    return rc;
+}

@@ -1,0 +1,111 @@
+/* Figure primitives: each draws a readable file; bad requests are refused
+ * without leaving a file behind. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ketsim/plot.h"
+
+static char dir[] = "/tmp/ketsim_plot_test_XXXXXX";
+
+static long file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (long)st.st_size : -1;
+}
+
+static void path_in_dir(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", dir, name);
+}
+
+/* One figure with every primitive, in PNG and SVG. */
+static void test_all_primitives(void **state)
+{
+    (void)state;
+    double x[50], y1[50], y2[50], lo[50], hi[50];
+    for (int i = 0; i < 50; i++) {
+        x[i] = i;
+        y1[i] = 100 * exp(-0.1 * i);
+        y2[i] = 50 * exp(-0.05 * i);
+        lo[i] = 0.8 * y1[i], hi[i] = 1.2 * y1[i];
+    }
+    double pts_a[] = {1.0, 1.4, 0.7}, pts_b[] = {2.1, 2.5, 1.9, 2.4};
+    double km_t[] = {0, 3, 7, 12}, km_s[] = {1, 0.8, 0.55, 0.3}, cens[] = {5, 10, 20};
+    const char *names[] = {"all.png", "all.svg"};
+    for (int f = 0; f < 2; f++) {
+        char path[512];
+        path_in_dir(path, sizeof path, names[f]);
+        ketsim_error err = {0};
+        ketsim_plot *p;
+        assert_int_equal(ketsim_plot_open(path, 900, 1200, 4, 0, "primitives", &p, &err), 0);
+        ketsim_plot_series s[] = {{"fast", x, y1, 50, 0}, {"slow", x, y2, 50, 1}};
+        ketsim_plot_axes ax = ketsim_plot_axes_auto("lines", "time (h)", "conc (ng/mL)");
+        ax.log_y = 1;
+        assert_int_equal(ketsim_plot_lines(p, 0, &ax, s, 2, &err), 0);
+        ketsim_plot_band b[] = {{"mean +- 20%", x, y1, lo, hi, 50}};
+        ax = ketsim_plot_axes_auto("band", "time (h)", "conc (ng/mL)");
+        assert_int_equal(ketsim_plot_bands(p, 1, &ax, b, 1, &err), 0);
+        ketsim_plot_bar bars[] = {{"saline", 1.03, 0.2, pts_a, 3}, {"ketamine", 2.2, 0.13, pts_b, 4}};
+        ax = ketsim_plot_axes_auto("bars", NULL, "immobility (min)");
+        assert_int_equal(ketsim_plot_bars(p, 2, &ax, bars, 2, &err), 0);
+        ketsim_plot_km km[] = {{"responders", km_t, km_s, 4, cens, 3}};
+        ax = ketsim_plot_axes_auto("relapse-free", "time (days)", "fraction");
+        assert_int_equal(ketsim_plot_km_curves(p, 3, &ax, km, 1, &err), 0);
+        /* a panel that does not exist is an error, and the figure still closes */
+        assert_int_equal(ketsim_plot_lines(p, 4, &ax, s, 2, &err), KETSIM_EINTERNAL);
+        assert_int_equal(ketsim_plot_close(p, &err), 0);
+        assert_true(file_size(path) > 10000);
+    }
+}
+
+static void test_bad_requests(void **state)
+{
+    (void)state;
+    char path[512];
+    ketsim_error err = {0};
+    ketsim_plot *p = NULL;
+    path_in_dir(path, sizeof path, "fig.pdf");
+    assert_int_equal(ketsim_plot_open(path, 900, 600, 1, 0, "x", &p, &err), KETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, ".png or .svg"));
+    path_in_dir(path, sizeof path, "abandoned.png");
+    assert_int_equal(ketsim_plot_open(path, 900, 600, 1, 0, "x", &p, &err), 0);
+    ketsim_plot_abort(p);
+    assert_int_equal(file_size(path), -1);
+    assert_int_equal(ketsim_plot_open("/nonexistent/dir/f.png", 900, 600, 1, 0, "x", &p, &err), KETSIM_EIO);
+}
+
+static int cleanup(void **state)
+{
+    (void)state;
+    if (getenv("KETSIM_PLOT_KEEP")) { /* to look at the figures: they stay in the printed directory */
+        printf("figures kept in %s\n", dir);
+        return 0;
+    }
+    const char *names[] = {"all.png", "all.svg"};
+    for (int i = 0; i < 2; i++) {
+        char path[512];
+        path_in_dir(path, sizeof path, names[i]);
+        unlink(path);
+    }
+    return rmdir(dir);
+}
+
+int main(void)
+{
+    if (!mkdtemp(dir))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_all_primitives),
+        cmocka_unit_test(test_bad_requests),
+    };
+    return cmocka_run_group_tests(tests, NULL, cleanup);
+}
