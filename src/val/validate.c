@@ -301,7 +301,8 @@ static int make_grid(const target *t, double **times, size_t *n, ketsim_error *e
     return KETSIM_OK;
 }
 
-static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+static int run_one(const ketsim_validation *v, target *t, size_t index, const char *const *names,
+                   const double *values, size_t n_over, ketsim_error *err)
 {
     ketsim_species sp;
     ketsim_params *p = NULL;
@@ -330,6 +331,8 @@ static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_e
     COPY(buf, t->sets);
     for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
         rc = ketsim_params_set_assignment(p, tok, err);
+    for (size_t i = 0; !rc && i < n_over; i++)
+        rc = ketsim_params_set(p, names[i], values[i], err);
     const char *drugs[1] = {t->drug};
     if (!rc)
         rc = ketsim_model_create(p, cat, drugs, 1, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
@@ -361,11 +364,24 @@ static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_e
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err)
 {
     for (size_t i = 0; i < v->n; i++) {
-        int rc = run_one(v, &v->t[i], i, err);
+        int rc = run_one(v, &v->t[i], i, NULL, NULL, 0, err);
         if (rc)
             return rc;
     }
     return KETSIM_OK;
+}
+
+int ketsim_validation_run_target(ketsim_validation *v, size_t i, const char *const *names,
+                                 const double *values, size_t n, ketsim_error *err)
+{
+    if (i >= v->n)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no target number %zu", v->path, i + 1);
+    return run_one(v, &v->t[i], i, names, values, n, err);
+}
+
+const char *ketsim_validation_species(const ketsim_validation *v, size_t i)
+{
+    return i < v->n ? v->t[i].species : NULL;
 }
 
 size_t ketsim_validation_count(const ketsim_validation *v) { return v->n; }
