@@ -19,6 +19,7 @@ typedef struct ketsim_target_result {
     char role[16];
     double lower, upper, simulated;
     int pass;
+    int trial_level; /* 1: a statistic over replicate virtual trials */
 } ketsim_target_result;
 
 typedef struct ketsim_validation ketsim_validation;
@@ -27,6 +28,13 @@ typedef struct ketsim_validation ketsim_validation;
 int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_error *err);
 /* Run every target's scenario and fill the results. */
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err);
+/* Run target i alone with parameter overrides (NAME = VALUE pairs) applied
+ * after the target's own `set` column; updates its result.  For
+ * calibration: the values are for the target's species. */
+int ketsim_validation_run_target(ketsim_validation *v, size_t i, const char *const *names,
+                                 const double *values, size_t n, ketsim_error *err);
+/* The species column of target i (as written in the file). */
+const char *ketsim_validation_species(const ketsim_validation *v, size_t i);
 size_t ketsim_validation_count(const ketsim_validation *v);
 const ketsim_target_result *ketsim_validation_result(const ketsim_validation *v, size_t i);
 void ketsim_validation_free(ketsim_validation *v);

@@ -100,6 +100,7 @@ static int parse_trial_stat(target *t, char **parts, int n, char *why, size_t wh
         return -1;
     }
     t->kind = ST_TRIAL;
+    t->r.trial_level = 1;
     snprintf(t->scenario, sizeof t->scenario, "%s", parts[1]);
     snprintf(t->metric, sizeof t->metric, "%s", parts[2]);
     snprintf(t->quantile, sizeof t->quantile, "%s", parts[3]);
@@ -358,8 +359,13 @@ static int run_trial_target(ketsim_validation *v, target *t, size_t index, ketsi
     return KETSIM_OK;
 }
 
-static int run_one(ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+static int run_one(ketsim_validation *v, target *t, size_t index, const char *const *names,
+                   const double *values, size_t n_over, ketsim_error *err)
 {
+    if (t->kind == ST_TRIAL && n_over > 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: target %zu '%s': trial-level targets cannot be "
+                           "re-run with parameter overrides (too costly to calibrate on)",
+                           v->path, index + 1, t->r.id);
     if (t->kind == ST_TRIAL)
         return run_trial_target(v, t, index, err);
     ketsim_species sp;
@@ -389,6 +395,8 @@ static int run_one(ketsim_validation *v, target *t, size_t index, ketsim_error *
     COPY(buf, t->sets);
     for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
         rc = ketsim_params_set_assignment(p, tok, err);
+    for (size_t i = 0; !rc && i < n_over; i++)
+        rc = ketsim_params_set(p, names[i], values[i], err);
     const char *drugs[1] = {t->drug};
     if (!rc)
         rc = ketsim_model_create(p, cat, drugs, 1, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
@@ -420,11 +428,24 @@ static int run_one(ketsim_validation *v, target *t, size_t index, ketsim_error *
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err)
 {
     for (size_t i = 0; i < v->n; i++) {
-        int rc = run_one(v, &v->t[i], i, err);
+        int rc = run_one(v, &v->t[i], i, NULL, NULL, 0, err);
         if (rc)
             return rc;
     }
     return KETSIM_OK;
+}
+
+int ketsim_validation_run_target(ketsim_validation *v, size_t i, const char *const *names,
+                                 const double *values, size_t n, ketsim_error *err)
+{
+    if (i >= v->n)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no target number %zu", v->path, i + 1);
+    return run_one(v, &v->t[i], i, names, values, n, err);
+}
+
+const char *ketsim_validation_species(const ketsim_validation *v, size_t i)
+{
+    return i < v->n ? v->t[i].species : NULL;
 }
 
 size_t ketsim_validation_count(const ketsim_validation *v) { return v->n; }

@@ -1,0 +1,189 @@
+/* ketsim calibrate: refit "calibrated to target X" parameters. */
+#include "cli.h"
+#include "io/atomic.h"
+#include "ketsim/calibrate.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef KETSIM_DATA_DIR
+#define KETSIM_DATA_DIR "data"
+#endif
+
+#define MAX_LIST 128
+
+void help_calibrate(void)
+{
+    puts("usage: ketsim calibrate [--targets FILE] [--params a,b,...] [--set NAME=VALUE]...\n"
+         "                        [--species human|rat|mouse] [--max-iter N] [--out params.txt]\n"
+         "\n"
+         "Refit the parameters whose source says \"calibrated to target X\" (or the listed\n"
+         "ones) so that the calibration targets they name fall inside their accepted ranges\n"
+         "(Levenberg-Marquardt on one log-factor per parameter, shared by all species).\n"
+         "Check targets are never used in the fit; all targets are reported before and\n"
+         "after.  --set gives start values (for every species); --out writes NAME=VALUE\n"
+         "lines for --species (default human).  See docs/fit.md.\n"
+         "\n"
+         "example:\n"
+         "  ketsim calibrate --params glu.feedback_k_per_h --set glu.feedback_k_per_h=0.5");
+}
+
+typedef struct cal_opts {
+    const char *targets, *params, *out, *species;
+    char *set_names[MAX_LIST];
+    double set_values[MAX_LIST];
+    char set_buf[MAX_LIST][128];
+    size_t n_set, max_iter;
+} cal_opts;
+
+static const char *default_targets(char *buf, size_t n)
+{
+    const char *env = getenv("KETSIM_DATA_DIR");
+    const char *dirs[3] = {env, "data", KETSIM_DATA_DIR};
+    for (int i = 0; i < 3; i++) {
+        if (!dirs[i])
+            continue;
+        snprintf(buf, n, "%s/targets.csv", dirs[i]);
+        FILE *f = fopen(buf, "r");
+        if (f) {
+            fclose(f);
+            return buf;
+        }
+    }
+    snprintf(buf, n, "data/targets.csv");
+    return buf;
+}
+
+static int add_set(cal_opts *o, const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    if (o->n_set == MAX_LIST)
+        return cli_usage("calibrate", "too many --set options (max %d)", MAX_LIST);
+    if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof o->set_buf[0] ||
+        cli_parse_double(eq + 1, &o->set_values[o->n_set]))
+        return cli_usage("calibrate", "--set '%s': expected NAME=NUMBER", arg);
+    snprintf(o->set_buf[o->n_set], sizeof o->set_buf[0], "%.*s", (int)(eq - arg), arg);
+    o->set_names[o->n_set] = o->set_buf[o->n_set];
+    o->n_set++;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, cal_opts *o)
+{
+    static const struct option longopts[] = {
+        {"targets", required_argument, 0, 't'}, {"params", required_argument, 0, 'p'},
+        {"set", required_argument, 0, 'S'},     {"species", required_argument, 0, 's'},
+        {"max-iter", required_argument, 0, 'm'}, {"out", required_argument, 0, 'O'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->species = "human";
+    double v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 't': o->targets = optarg; break;
+        case 'p': o->params = optarg; break;
+        case 's': o->species = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 'S':
+            if (add_set(o, optarg))
+                return 2;
+            break;
+        case 'm':
+            if (cli_parse_double(optarg, &v) || !(v >= 1 && v <= 1000) || v != floor(v))
+                return cli_usage("calibrate", "--max-iter '%s': expected an integer from 1 to 1000", optarg);
+            o->max_iter = (size_t)v;
+            break;
+        case 'h': help_calibrate(); return -1;
+        default:
+            return cli_usage("calibrate", "unknown or incomplete option '%s' (see ketsim help calibrate)",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("calibrate", "unexpected argument '%s'", argv[optind]);
+    return 0;
+}
+
+static void print_result(const ketsim_calib_result *r, const char *species)
+{
+    printf("calibration: %zu parameters, %zu calibration targets in the objective, %s after %zu iterations\n"
+           "objective (sum of squared normalised distances + pull) %.6g -> %.6g\n\n",
+           r->n_par, r->n_used, r->converged ? "converged" : "NOT converged", r->iterations, r->objective_before,
+           r->objective_after);
+    printf("%-36s %14s %14s %10s   (%s values)\n", "parameter", "before", "after", "factor", species);
+    for (size_t j = 0; j < r->n_par; j++)
+        printf("%-36s %14.6g %14.6g %10.4f\n", r->par[j].name, r->par[j].before, r->par[j].after, r->par[j].factor);
+    printf("\n%-24s %-11s %-4s %-22s %12s %12s  %s\n", "target", "role", "fit", "accepted", "before", "after",
+           "result");
+    size_t pass[2][2] = {{0, 0}, {0, 0}}, count[2] = {0, 0};
+    for (size_t i = 0; i < r->n_targets; i++) {
+        const ketsim_calib_target *t = &r->tgt[i];
+        char range[64];
+        int check = strcmp(t->role, "check") == 0;
+        snprintf(range, sizeof range, "[%g, %g]", t->lower, t->upper);
+        printf("%-24s %-11s %-4s %-22s %12.4g %12.4g  %s -> %s\n", t->id, t->role, t->used ? "yes" : "", range,
+               t->before, t->after, t->pass_before ? "pass" : "MISS", t->pass_after ? "pass" : "MISS");
+        count[check]++;
+        pass[check][0] += (size_t)t->pass_before;
+        pass[check][1] += (size_t)t->pass_after;
+    }
+    printf("\ncalibration targets: %zu/%zu pass before, %zu/%zu after\n", pass[0][0], count[0], pass[0][1], count[0]);
+    printf("check targets (held out): %zu/%zu pass before, %zu/%zu after\n", pass[1][0], count[1], pass[1][1],
+           count[1]);
+}
+
+static int write_params(const char *path, const ketsim_calib_result *r, ketsim_error *err)
+{
+    atomic_file af;
+    int rc = atomic_open(&af, path, err);
+    if (rc)
+        return rc;
+    fprintf(af.fp, "# ketsim calibrate: objective %.6g -> %.6g\n", r->objective_before, r->objective_after);
+    for (size_t j = 0; j < r->n_par; j++)
+        fprintf(af.fp, "%s=%.10g\n", r->par[j].name, r->par[j].after);
+    return atomic_commit(&af, err);
+}
+
+int cmd_calibrate(int argc, char **argv)
+{
+    cal_opts *o = malloc(sizeof *o);
+    if (!o)
+        return cli_usage("calibrate", "out of memory");
+    int st = parse_opts(argc, argv, o);
+    if (st) {
+        free(o);
+        return st < 0 ? 0 : st;
+    }
+    char path[4096], list[4096];
+    const char *only[MAX_LIST];
+    size_t n_only = 0;
+    ketsim_error err = {0};
+    ketsim_calib_options co = {.set_names = (const char *const *)o->set_names, .set_values = o->set_values,
+                               .n_set = o->n_set, .max_iter = o->max_iter};
+    int rc = ketsim_species_parse(o->species, &co.report_species, &err);
+    if (!rc && o->params) {
+        snprintf(list, sizeof list, "%s", o->params);
+        char *save = NULL;
+        for (char *tok = strtok_r(list, ",", &save); tok && n_only < MAX_LIST; tok = strtok_r(NULL, ",", &save))
+            only[n_only++] = tok;
+        co.only = only;
+        co.n_only = n_only;
+    }
+    ketsim_calib_result *r = NULL;
+    if (!rc)
+        rc = ketsim_calibrate(o->targets ? o->targets : default_targets(path, sizeof path), &co, &r, &err);
+    if (!rc)
+        print_result(r, o->species);
+    if (!rc && o->out)
+        rc = write_params(o->out, r, &err);
+    ketsim_calib_result_free(r);
+    free(o);
+    return rc ? cli_fail(&err) : 0;
+}

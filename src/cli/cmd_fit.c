@@ -1,0 +1,191 @@
+/* ketsim fit: estimate parameters from observations. */
+#include "cli.h"
+#include "io/atomic.h"
+#include "ketsim/fit.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REPEAT 256
+#define MAX_EST 32
+
+void help_fit(void)
+{
+    puts("usage: ketsim fit --data FILE.csv --estimate NAME[,NAME...] [--species human|rat|mouse]\n"
+         "                  [--drug NAME|FILE] [--weight KG] [--error additive|proportional|combined]\n"
+         "                  [--params FILE] [--set NAME=VALUE]... [--max-iter N] [--out params.txt]\n"
+         "\n"
+         "Fit model parameters to observations by maximum likelihood (weighted nonlinear\n"
+         "least squares, trust-region Levenberg-Marquardt on log-parameters).  The data file\n"
+         "has columns ID,TIME,AMT,RATE,CMT,EVID,DV,OUTPUT (see docs/fit.md); start values are\n"
+         "the parameter table after --params and --set.  Prints estimates with SE, RSE%,\n"
+         "correlations, -2LL, AIC and BIC; --out writes NAME=VALUE lines for\n"
+         "`ketsim simulate --params`.  Default error model: proportional.\n"
+         "\n"
+         "example:\n"
+         "  ketsim fit --data pk.csv --drug esketamine --estimate s_ket.cl_l_per_h,s_ket.v1_l --out fit.txt");
+}
+
+typedef struct fit_opts {
+    const char *species, *drug, *params_file, *out, *data, *estimate;
+    char *sets[MAX_REPEAT];
+    size_t n_sets, max_iter;
+    double weight_kg;
+    int weight_given;
+    ketsim_fit_errmodel em;
+} fit_opts;
+
+static int parse_opts(int argc, char **argv, fit_opts *o)
+{
+    static const struct option longopts[] = {
+        {"species", required_argument, 0, 's'}, {"drug", required_argument, 0, 'd'},
+        {"weight", required_argument, 0, 'w'},  {"data", required_argument, 0, 'D'},
+        {"estimate", required_argument, 0, 'E'}, {"error", required_argument, 0, 'r'},
+        {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
+        {"out", required_argument, 0, 'O'},     {"max-iter", required_argument, 0, 'm'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->species = "human";
+    o->drug = "ketamine";
+    o->em = KETSIM_FIT_PROPORTIONAL;
+    ketsim_error e;
+    double v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o->species = optarg; break;
+        case 'd': o->drug = optarg; break;
+        case 'p': o->params_file = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 'D': o->data = optarg; break;
+        case 'E': o->estimate = optarg; break;
+        case 'r':
+            if (ketsim_fit_errmodel_parse(optarg, &o->em, &e))
+                return cli_usage("fit", "--error '%s': expected additive, proportional or combined", optarg);
+            break;
+        case 'm':
+            if (cli_parse_double(optarg, &v) || !(v >= 1 && v <= 10000) || v != floor(v))
+                return cli_usage("fit", "--max-iter '%s': expected an integer from 1 to 10000", optarg);
+            o->max_iter = (size_t)v;
+            break;
+        case 'w':
+            if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
+                return cli_usage("fit", "--weight '%s': expected a weight in kg between 0.005 and 500", optarg);
+            o->weight_given = 1;
+            break;
+        case 'S':
+            if (o->n_sets == MAX_REPEAT)
+                return cli_usage("fit", "too many --set options (max %d)", MAX_REPEAT);
+            o->sets[o->n_sets++] = optarg;
+            break;
+        case 'h': help_fit(); return -1;
+        default:
+            return cli_usage("fit", "unknown or incomplete option '%s' (see ketsim help fit)", argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("fit", "unexpected argument '%s'", argv[optind]);
+    if (!o->data)
+        return cli_usage("fit", "--data FILE is required");
+    if (!o->estimate)
+        return cli_usage("fit", "--estimate NAME[,NAME...] is required");
+    return 0;
+}
+
+static int split_names(const char *list, char *buf, size_t cap, const char **names, size_t *n)
+{
+    *n = 0;
+    if (strlen(list) >= cap)
+        return cli_usage("fit", "--estimate list too long");
+    strcpy(buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*n == MAX_EST)
+            return cli_usage("fit", "--estimate: at most %d parameters", MAX_EST);
+        names[(*n)++] = tok;
+    }
+    if (*n == 0)
+        return cli_usage("fit", "--estimate: empty list");
+    return 0;
+}
+
+static const char *errmodel_name(ketsim_fit_errmodel em)
+{
+    return em == KETSIM_FIT_ADDITIVE ? "additive" : em == KETSIM_FIT_PROPORTIONAL ? "proportional" : "combined";
+}
+
+static void print_result(const fit_opts *o, const ketsim_fit_result *r)
+{
+    printf("fit: %zu observations, %zu subject(s), error model %s, %s after %zu iterations (%zu model evaluations)\n\n",
+           r->n_obs, r->n_subjects, errmodel_name(o->em), r->converged ? "converged" : "NOT converged",
+           r->iterations, r->n_evals);
+    printf("%-36s %14s %14s %14s %9s\n", "parameter", "initial", "estimate", "SE", "RSE%");
+    for (size_t i = 0; i < r->n_par; i++)
+        printf("%-36s %14.6g %14.6g %14.6g %9.2f\n", r->names[i], r->initial[i], r->estimate[i], r->se[i],
+               r->rse_pct[i]);
+    if (r->sigma_add > 0)
+        printf("%-36s %14s %14.6g   (ML, profiled)\n", "sigma_add (DV units)", "", r->sigma_add);
+    if (r->sigma_prop > 0)
+        printf("%-36s %14s %14.6g   (ML, profiled)\n", "sigma_prop (fraction)", "", r->sigma_prop);
+    if (r->n_par > 1) {
+        printf("\ncorrelation of estimates\n");
+        for (size_t i = 0; i < r->n_par; i++) {
+            printf("%-36s", r->names[i]);
+            for (size_t j = 0; j <= i; j++)
+                printf(" %7.3f", r->corr[i * r->n_par + j]);
+            printf("\n");
+        }
+    }
+    if (!r->se_available)
+        printf("\nwarning: J^T J is singular at the optimum; the parameters are not identifiable from these data\n");
+    printf("\n-2LL %.4f   AIC %.4f   BIC %.4f   (%zu parameters incl. %zu residual)\n", r->ofv, r->aic, r->bic,
+           r->n_par + r->n_sigma, r->n_sigma);
+}
+
+static int write_params(const char *path, const fit_opts *o, const ketsim_fit_result *r, ketsim_error *err)
+{
+    atomic_file af;
+    int rc = atomic_open(&af, path, err);
+    if (rc)
+        return rc;
+    fprintf(af.fp, "# ketsim fit --data %s (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", o->data,
+            errmodel_name(o->em), r->ofv, r->aic, r->bic);
+    for (size_t i = 0; i < r->n_par; i++)
+        fprintf(af.fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
+    return atomic_commit(&af, err);
+}
+
+int cmd_fit(int argc, char **argv)
+{
+    fit_opts o;
+    int st = parse_opts(argc, argv, &o);
+    if (st)
+        return st < 0 ? 0 : st;
+    char buf[4096];
+    const char *names[MAX_EST];
+    size_t n_names;
+    if (split_names(o.estimate, buf, sizeof buf, names, &n_names))
+        return 2;
+    ketsim_error err = {0};
+    cli_subject subj;
+    ketsim_fit_result *r = NULL;
+    int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
+    if (!rc && o.weight_given)
+        subj.weight_kg = o.weight_kg;
+    ketsim_fit_options fo = {.error_model = o.em, .max_iter = o.max_iter};
+    if (!rc)
+        rc = ketsim_fit_run(subj.params, subj.catalog, subj.drug, subj.weight_kg, o.data, names, n_names, &fo, &r, &err);
+    if (!rc)
+        print_result(&o, r);
+    if (!rc && o.out)
+        rc = write_params(o.out, &o, r, &err);
+    ketsim_fit_result_free(r);
+    cli_subject_free(&subj);
+    return rc ? cli_fail(&err) : 0;
+}

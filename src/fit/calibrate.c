@@ -1,0 +1,340 @@
+/* Calibration of "calibrated to target X" parameters (see ketsim/calibrate.h). */
+#include "ketsim/calibrate.h"
+#include "ketsim/validate.h"
+
+#include <ctype.h>
+#include <gsl/gsl_multifit_nlinear.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CAL_MARK "calibrated to target"
+#define PULL 0.05
+#define MARGIN 0.02
+#define PENALTY 1e3
+#define FD_STEP 1e-2
+
+typedef struct cal_ctx {
+    ketsim_validation *v;
+    ketsim_params *sp[KETSIM_N_SPECIES]; /* table + start overrides, per species */
+    size_t n_par, n_used, n_set;
+    const char **names;     /* start overrides, then the calibrated parameters */
+    double *vals;
+    size_t *used;           /* indices of the targets in the objective */
+    ketsim_species *tsp;    /* species of every target */
+} cal_ctx;
+
+/* Does `text` mention target `id` as a whole word? */
+static int mentions(const char *text, const char *id)
+{
+    size_t n = strlen(id);
+    for (const char *p = strstr(text, id); p; p = strstr(p + 1, id)) {
+        int before = p == text || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+        int after = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+        if (before && after)
+            return 1;
+    }
+    return 0;
+}
+
+/* Normalised distance of y outside [lower, upper] (0 well inside). */
+static double distance(double y, double lower, double upper)
+{
+    int lo_fin = isfinite(lower), hi_fin = isfinite(upper);
+    double s = lo_fin && hi_fin ? upper - lower : fmax(fabs(lo_fin ? lower : upper), 1e-6);
+    double m = MARGIN * s;
+    if (!isfinite(y))
+        return PENALTY;
+    if (lo_fin && y < lower + m)
+        return (lower + m - y) / s;
+    if (hi_fin && y > upper - m)
+        return (y - upper + m) / s;
+    return 0;
+}
+
+/* Run target i with factors exp(x) on the calibrated parameters. */
+static int run_target(cal_ctx *c, size_t i, const double *x, ketsim_error *err)
+{
+    const ketsim_params *p = c->sp[c->tsp[i]];
+    for (size_t j = 0; j < c->n_set + c->n_par; j++) {
+        c->vals[j] = ketsim_params_value(p, c->names[j]);
+        if (j >= c->n_set && x)
+            c->vals[j] *= exp(x[j - c->n_set]);
+    }
+    return ketsim_validation_run_target(c->v, i, c->names, c->vals, c->n_set + c->n_par, err);
+}
+
+static void residuals_at(cal_ctx *c, const double *x, double *r)
+{
+    ketsim_error e;
+    for (size_t k = 0; k < c->n_used; k++) {
+        size_t i = c->used[k];
+        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+        r[k] = run_target(c, i, x, &e) ? PENALTY : distance(t->simulated, t->lower, t->upper);
+    }
+    for (size_t j = 0; j < c->n_par; j++)
+        r[c->n_used + j] = PULL * x[j];
+}
+
+static int gsl_f(const gsl_vector *x, void *p, gsl_vector *f)
+{
+    residuals_at(p, gsl_vector_const_ptr(x, 0), gsl_vector_ptr(f, 0));
+    return GSL_SUCCESS;
+}
+
+static int gsl_df(const gsl_vector *xv, void *p, gsl_matrix *J)
+{
+    cal_ctx *c = p;
+    size_t n = c->n_used + c->n_par;
+    double *x = malloc(c->n_par * sizeof *x), *rp = malloc(2 * n * sizeof *rp);
+    if (!x || !rp) {
+        free(x);
+        free(rp);
+        return GSL_ENOMEM;
+    }
+    memcpy(x, gsl_vector_const_ptr(xv, 0), c->n_par * sizeof *x);
+    for (size_t j = 0; j < c->n_par; j++) {
+        double x0 = x[j];
+        x[j] = x0 + FD_STEP;
+        residuals_at(c, x, rp);
+        x[j] = x0 - FD_STEP;
+        residuals_at(c, x, rp + n);
+        x[j] = x0;
+        for (size_t i = 0; i < n; i++)
+            gsl_matrix_set(J, i, j, (rp[i] - rp[n + i]) / (2 * FD_STEP));
+    }
+    free(x);
+    free(rp);
+    return GSL_SUCCESS;
+}
+
+static double objective(cal_ctx *c, const double *x)
+{
+    size_t n = c->n_used + c->n_par;
+    double *r = malloc(n * sizeof *r), s = 0;
+    if (!r)
+        return NAN;
+    residuals_at(c, x, r);
+    for (size_t i = 0; i < n; i++)
+        s += r[i] * r[i];
+    free(r);
+    return s;
+}
+
+static int is_listed(const char *name, const ketsim_calib_options *o)
+{
+    if (!o->only)
+        return 1;
+    for (size_t i = 0; i < o->n_only; i++)
+        if (strcmp(o->only[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *source_of(const ketsim_params *p, const char *name)
+{
+    ketsim_param_info info;
+    for (size_t k = 0; k < ketsim_params_count(p); k++)
+        if (ketsim_params_info(p, k, &info) == 0 && strcmp(info.name, name) == 0)
+            return info.source;
+    return "";
+}
+
+/* The calibrated parameters (from the human table's sources). */
+static int select_params(cal_ctx *c, const ketsim_calib_options *o, ketsim_error *err)
+{
+    const ketsim_params *p = c->sp[KETSIM_HUMAN];
+    size_t np = ketsim_params_count(p);
+    c->names = calloc(o->n_set + np, sizeof *c->names);
+    c->vals = calloc(o->n_set + np, sizeof *c->vals);
+    if (!c->names || !c->vals)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    c->n_set = o->n_set;
+    for (size_t i = 0; i < o->n_set; i++)
+        c->names[i] = o->set_names[i];
+    for (size_t i = 0; i < np; i++) {
+        ketsim_param_info info;
+        ketsim_params_info(p, i, &info);
+        if (strstr(info.source, CAL_MARK) && is_listed(info.name, o))
+            c->names[c->n_set + c->n_par++] = info.name;
+    }
+    for (size_t i = 0; o->only && i < o->n_only; i++)
+        if (!strstr(source_of(p, o->only[i]), CAL_MARK))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--params: '%s' is not a parameter whose source says '%s X'",
+                               o->only[i], CAL_MARK);
+    if (c->n_par == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "no parameter to calibrate");
+    return KETSIM_OK;
+}
+
+/* Calibration targets named in the selected parameters' sources. */
+static int select_targets(cal_ctx *c, ketsim_error *err)
+{
+    size_t nt = ketsim_validation_count(c->v);
+    c->used = calloc(nt ? nt : 1, sizeof *c->used);
+    c->tsp = calloc(nt ? nt : 1, sizeof *c->tsp);
+    if (!c->used || !c->tsp)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    const ketsim_params *p = c->sp[KETSIM_HUMAN];
+    for (size_t i = 0; i < nt; i++) {
+        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+        int rc = ketsim_species_parse(ketsim_validation_species(c->v, i), &c->tsp[i], err);
+        if (rc)
+            return rc;
+        if (strcmp(t->role, "calibration") != 0)
+            continue; /* check targets never enter the objective */
+        if (t->trial_level)
+            continue; /* replicate trials are too costly per objective evaluation */
+        for (size_t j = 0; j < c->n_par; j++) {
+            if (mentions(source_of(p, c->names[c->n_set + j]), t->id)) {
+                c->used[c->n_used++] = i;
+                break;
+            }
+        }
+    }
+    if (c->n_used == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "no calibration target is named by the selected parameters");
+    return KETSIM_OK;
+}
+
+static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o, ketsim_error *err)
+{
+    int rc = ketsim_validation_load(path, &c->v, err);
+    for (int s = 0; !rc && s < KETSIM_N_SPECIES; s++) {
+        rc = ketsim_params_create((ketsim_species)s, &c->sp[s], err);
+        for (size_t i = 0; !rc && i < o->n_set; i++)
+            rc = ketsim_params_set(c->sp[s], o->set_names[i], o->set_values[i], err);
+    }
+    if (!rc)
+        rc = select_params(c, o, err);
+    if (!rc)
+        rc = select_targets(c, err);
+    return rc;
+}
+
+static void ctx_free(cal_ctx *c)
+{
+    ketsim_validation_free(c->v);
+    for (int s = 0; s < KETSIM_N_SPECIES; s++)
+        ketsim_params_free(c->sp[s]);
+    free(c->names);
+    free(c->vals);
+    free(c->used);
+    free(c->tsp);
+}
+
+/* Every target (both roles) at factors exp(x); x NULL: the start. */
+static int run_all(cal_ctx *c, const double *x, ketsim_calib_result *r, int after, ketsim_error *err)
+{
+    for (size_t i = 0; i < r->n_targets; i++) {
+        int rc = run_target(c, i, x, err);
+        if (rc)
+            return rc;
+        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+        ketsim_calib_target *g = &r->tgt[i];
+        if (after) {
+            g->after = t->simulated;
+            g->pass_after = t->pass;
+        } else {
+            snprintf(g->id, sizeof g->id, "%s", t->id);
+            snprintf(g->role, sizeof g->role, "%s", t->role);
+            g->lower = t->lower;
+            g->upper = t->upper;
+            g->before = t->simulated;
+            g->pass_before = t->pass;
+        }
+    }
+    return KETSIM_OK;
+}
+
+static int optimise(cal_ctx *c, double *x, const ketsim_calib_options *o, ketsim_calib_result *r,
+                    ketsim_error *err)
+{
+    size_t n = c->n_used + c->n_par;
+    gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
+    par.trs = gsl_multifit_nlinear_trs_lm;
+    gsl_multifit_nlinear_fdf fdf = {.f = gsl_f, .df = gsl_df, .n = n, .p = c->n_par, .params = c};
+    gsl_multifit_nlinear_workspace *w = gsl_multifit_nlinear_alloc(gsl_multifit_nlinear_trust, &par, n, c->n_par);
+    if (!w)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    gsl_vector_view xv = gsl_vector_view_array(x, c->n_par);
+    gsl_multifit_nlinear_init(&xv.vector, &fdf, w);
+    int info = 0;
+    int st = gsl_multifit_nlinear_driver(o->max_iter ? o->max_iter : 50, 1e-6, 1e-8, 1e-10, NULL, NULL, &info, w);
+    r->converged = st == GSL_SUCCESS;
+    r->iterations = gsl_multifit_nlinear_niter(w);
+    memcpy(x, gsl_multifit_nlinear_position(w)->data, c->n_par * sizeof *x);
+    gsl_multifit_nlinear_free(w);
+    return KETSIM_OK;
+}
+
+static int alloc_result(ketsim_calib_result **out, size_t np, size_t nt, ketsim_error *err)
+{
+    ketsim_calib_result *r = calloc(1, sizeof *r);
+    if (r) {
+        r->par = calloc(np, sizeof *r->par);
+        r->tgt = calloc(nt ? nt : 1, sizeof *r->tgt);
+    }
+    if (!r || !r->par || !r->tgt) {
+        ketsim_calib_result_free(r);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    r->n_par = np;
+    r->n_targets = nt;
+    *out = r;
+    return KETSIM_OK;
+}
+
+int ketsim_calibrate(const char *targets_path, const ketsim_calib_options *opt, ketsim_calib_result **out,
+                     ketsim_error *err)
+{
+    *out = NULL;
+    cal_ctx c = {0};
+    ketsim_calib_result *r = NULL;
+    double *x = NULL;
+    int rc = ctx_init(&c, targets_path, opt, err);
+    if (!rc)
+        rc = alloc_result(&r, c.n_par, ketsim_validation_count(c.v), err);
+    if (!rc && !(x = calloc(c.n_par, sizeof *x)))
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc)
+        rc = run_all(&c, NULL, r, 0, err);
+    if (!rc) {
+        r->n_used = c.n_used;
+        r->objective_before = objective(&c, x);
+        if (r->objective_before > 0) /* 0: every target already well inside */
+            rc = optimise(&c, x, opt, r, err);
+        else
+            r->converged = 1;
+    }
+    if (!rc) {
+        r->objective_after = objective(&c, x);
+        rc = run_all(&c, x, r, 1, err);
+    }
+    for (size_t k = 0; !rc && k < c.n_used; k++)
+        r->tgt[c.used[k]].used = 1;
+    for (size_t j = 0; !rc && j < c.n_par; j++) {
+        ketsim_calib_param *p = &r->par[j];
+        snprintf(p->name, sizeof p->name, "%s", c.names[c.n_set + j]);
+        p->before = ketsim_params_value(c.sp[opt->report_species], p->name);
+        p->factor = exp(x[j]);
+        p->after = p->before * p->factor;
+    }
+    ctx_free(&c);
+    free(x);
+    if (rc) {
+        ketsim_calib_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return KETSIM_OK;
+}
+
+void ketsim_calib_result_free(ketsim_calib_result *r)
+{
+    if (!r)
+        return;
+    free(r->par);
+    free(r->tgt);
+    free(r);
+}
