@@ -18,7 +18,9 @@ static const char *const columns[N_COLS] = {"id", "quantity", "species", "drug",
                                             "set", "statistic", "literature", "lower", "upper",
                                             "source", "role"};
 
-typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO } stat_kind;
+/* ST_FOLD: value at a time divided by the value in the same regimen without
+ * the main drug's doses (a vehicle group that gets the same pretreatments). */
+typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_FOLD } stat_kind;
 
 typedef struct target {
     ketsim_target_result r;
@@ -92,6 +94,7 @@ static int parse_stat(target *t, char *s, char *why, size_t whylen)
     static const struct { const char *name; stat_kind k; int n_out, n_times; } kinds[] = {
         {"at", ST_AT, 1, 1}, {"max", ST_MAX, 1, 2}, {"min", ST_MIN, 1, 2}, {"tmax", ST_TMAX, 1, 2},
         {"tmin", ST_TMIN, 1, 2}, {"diff", ST_DIFF, 1, 2}, {"ratio", ST_RATIO, 2, 1},
+        {"fold", ST_FOLD, 1, 1},
     };
     for (size_t i = 0; n > 0 && i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(parts[0], kinds[i].name) != 0)
@@ -117,7 +120,7 @@ static int parse_stat(target *t, char *s, char *why, size_t whylen)
             t->t1 = t->t0;
         return 0;
     }
-    snprintf(why, whylen, "unknown statistic (at, max, min, tmax, tmin, diff, ratio)");
+    snprintf(why, whylen, "unknown statistic (at, max, min, tmax, tmin, diff, ratio, fold)");
     return -1;
 }
 
@@ -259,7 +262,7 @@ static double evaluate(const target *t, const ketsim_trajectory *tr)
         }
     }
     switch (t->kind) {
-    case ST_AT: return va;
+    case ST_AT: case ST_FOLD: return va;
     case ST_MAX: case ST_MIN: return best;
     case ST_TMAX: case ST_TMIN: return tbest;
     case ST_DIFF: return va - vb;
@@ -301,7 +304,44 @@ static int make_grid(const target *t, double **times, size_t *n, ketsim_error *e
     return KETSIM_OK;
 }
 
-static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+/* A dose of the main drug: no DRUG/ prefix, or the drug column's name. */
+static int is_main_dose(const target *t, const ketsim_dose *d)
+{
+    return !d->drug[0] || strcmp(d->drug, t->drug) == 0;
+}
+
+/* Build the regimen from the doses column (all, or without the main drug's
+ * doses) and collect every drug it names, so the model can receive them. */
+static int build_regimen(const target *t, int with_main, ketsim_regimen *reg, char (*drugs)[64],
+                         size_t *n_drugs, ketsim_error *err)
+{
+    char buf[256];
+    int rc = KETSIM_OK;
+    COPY(buf, t->doses);
+    COPY(drugs[0], t->drug);
+    *n_drugs = 1;
+    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " ")) {
+        ketsim_dose d;
+        rc = ketsim_dose_parse(tok, &d, err);
+        if (rc)
+            break;
+        if (d.drug[0]) {
+            size_t k = 0;
+            while (k < *n_drugs && strcmp(drugs[k], d.drug) != 0)
+                k++;
+            if (k == *n_drugs && *n_drugs < MAX_DOSES)
+                COPY(drugs[(*n_drugs)++], d.drug);
+        }
+        if (with_main || !is_main_dose(t, &d))
+            rc = ketsim_regimen_add(reg, &d, err);
+    }
+    return rc;
+}
+
+/* One simulation of the target's scenario; with_main = 0 leaves out the
+ * main drug (the vehicle run of a fold statistic). */
+static int simulate_target(const target *t, int with_main, const double *times, size_t nt,
+                           ketsim_trajectory **tr, ketsim_error *err)
 {
     ketsim_species sp;
     ketsim_params *p = NULL;
@@ -309,9 +349,9 @@ static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_e
     ketsim_regimen *reg = NULL;
     ketsim_model *m = NULL;
     ketsim_sim *sim = NULL;
-    ketsim_trajectory *tr = NULL;
-    double *times = NULL;
-    size_t nt = 0;
+    char drugs[MAX_DOSES][64];
+    const char *names[MAX_DOSES];
+    size_t nd = 0;
     int rc = ketsim_species_parse(t->species, &sp, err);
     if (!rc)
         rc = ketsim_params_create(sp, &p, err);
@@ -319,28 +359,42 @@ static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_e
         rc = ketsim_catalog_create(&cat, err);
     if (!rc)
         rc = ketsim_regimen_create(&reg, err);
+    if (!rc)
+        rc = build_regimen(t, with_main, reg, drugs, &nd, err);
     char buf[256];
-    COPY(buf, t->doses);
-    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " ")) {
-        ketsim_dose d;
-        rc = ketsim_dose_parse(tok, &d, err);
-        if (!rc)
-            rc = ketsim_regimen_add(reg, &d, err);
-    }
     COPY(buf, t->sets);
     for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
         rc = ketsim_params_set_assignment(p, tok, err);
-    const char *drugs[1] = {t->drug};
+    for (size_t i = 0; i < nd; i++)
+        names[i] = drugs[i];
     if (!rc)
-        rc = ketsim_model_create(p, cat, drugs, 1, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
+        rc = ketsim_model_create(p, cat, names, nd, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
     if (!rc)
         rc = ketsim_sim_create(m, &sim, err);
     if (!rc)
-        rc = make_grid(t, &times, &nt, err);
+        rc = ketsim_sim_run(sim, reg, times, nt, tr, err);
+    ketsim_sim_free(sim);
+    ketsim_model_free(m);
+    ketsim_regimen_free(reg);
+    ketsim_catalog_free(cat);
+    ketsim_params_free(p);
+    return rc;
+}
+
+static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+{
+    ketsim_trajectory *tr = NULL, *veh = NULL;
+    double *times = NULL;
+    size_t nt = 0;
+    int rc = make_grid(t, &times, &nt, err);
     if (!rc)
-        rc = ketsim_sim_run(sim, reg, times, nt, &tr, err);
+        rc = simulate_target(t, 1, times, nt, &tr, err);
+    if (!rc && t->kind == ST_FOLD)
+        rc = simulate_target(t, 0, times, nt, &veh, err);
     if (!rc) {
         t->r.simulated = evaluate(t, tr);
+        if (t->kind == ST_FOLD)
+            t->r.simulated /= evaluate(t, veh);
         t->r.pass = t->r.simulated >= t->r.lower && t->r.simulated <= t->r.upper;
     }
     if (rc) {
@@ -350,11 +404,7 @@ static int run_one(const ketsim_validation *v, target *t, size_t index, ketsim_e
     }
     free(times);
     ketsim_traj_free(tr);
-    ketsim_sim_free(sim);
-    ketsim_model_free(m);
-    ketsim_regimen_free(reg);
-    ketsim_catalog_free(cat);
-    ketsim_params_free(p);
+    ketsim_traj_free(veh);
     return rc;
 }
 
