@@ -16,6 +16,7 @@
 #define LAB_MAX_READOUTS 16
 #define LAB_MAX_MEASURES 10
 #define LAB_MAX_TIMES 12
+#define LAB_MAX_CONTRASTS 8
 
 typedef enum lab_stress { LAB_STRESS_NONE = 0, LAB_STRESS_CUS, LAB_STRESS_DEFEAT } lab_stress;
 typedef enum lab_genotype { LAB_WT = 0, LAB_BDNF_KO, LAB_VAL66MET } lab_genotype;
@@ -77,6 +78,8 @@ typedef struct lab_protocol {
     lab_group group[LAB_MAX_GROUPS];
     int n_groups;
     int control;                /* index of the control (vehicle) group */
+    int contrast[LAB_MAX_CONTRASTS][2]; /* extra pairwise comparisons: group a vs group b */
+    int n_contrasts;
     lab_readout readout[LAB_MAX_READOUTS * LAB_MAX_MEASURES];
     int n_readouts;
     double start_h;             /* simulation time of the test drug */
@@ -124,6 +127,9 @@ typedef struct lab_cell {
 } lab_cell;
 int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out);
 double lab_result_anova_p(const lab_result *r, int readout); /* NAN with two groups */
+/* Contrast c at a read-out: difference of means (a - b) and the Welch t p,
+ * Holm-adjusted over the protocol's contrasts. */
+int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm);
 int lab_result_n_readouts(const lab_result *r);
 
 #endif

@@ -379,11 +379,13 @@ static int parse_stress(const ctx *c, const ytree_node *n, lab_protocol *p)
     return KETSIM_OK;
 }
 
+static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p);
+
 static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
 {
     const ytree *t = c->t;
     static const char *const keys[] = {"name", "description", "source", "species", "strain", "seed",
-                                       "variability", "stress", "groups", "readouts", NULL};
+                                       "variability", "stress", "groups", "contrasts", "readouts", NULL};
     int rc = ytree_check_keys(t, root, "", keys, c->err);
     if (!rc)
         rc = copy_text(t, root, "", "name", p->name, sizeof p->name, 1, c->err);
@@ -409,6 +411,9 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
         return rc;
     if ((rc = parse_groups(c, root, p)))
         return rc;
+    const ytree_node *cs = ytree_map_get(root, "contrasts");
+    if (cs && (rc = parse_contrasts(c, cs, p)))
+        return rc;
     const ytree_node *ro;
     if ((rc = ytree_require(t, root, "", "readouts", &ro, c->err)) ||
         (rc = ytree_expect_kind(t, ro, "readouts", YTREE_SEQUENCE, c->err)))
@@ -420,6 +425,49 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
         ytree_path_index(ip, sizeof ip, "readouts", i);
         if ((rc = parse_readout(c, ytree_seq_item(ro, i), ip, p)))
             return rc;
+    }
+    return KETSIM_OK;
+}
+
+static int group_index(const lab_protocol *p, const char *name)
+{
+    for (int g = 0; g < p->n_groups; g++)
+        if (!strcmp(p->group[g].name, name))
+            return g;
+    return -1;
+}
+
+/* contrasts: [[a, b], ...]: pairs of group names compared directly. */
+static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
+{
+    const ytree *t = c->t;
+    int rc = ytree_expect_kind(t, seq, "contrasts", YTREE_SEQUENCE, c->err);
+    if (rc)
+        return rc;
+    if (ytree_len(seq) > LAB_MAX_CONTRASTS)
+        return fail_at(t, seq, "contrasts", c->err, "at most 8 contrasts");
+    for (size_t i = 0; i < ytree_len(seq); i++) {
+        char ip[YTREE_PATH_MAX];
+        ytree_path_index(ip, sizeof ip, "contrasts", i);
+        const ytree_node *pair = ytree_seq_item(seq, i);
+        if ((rc = ytree_expect_kind(t, pair, ip, YTREE_SEQUENCE, c->err)))
+            return rc;
+        if (ytree_len(pair) != 2)
+            return fail_at(t, pair, ip, c->err, "a contrast is a pair of group names [a, b]");
+        for (int k = 0; k < 2; k++) {
+            char kp[YTREE_PATH_MAX];
+            const char *name;
+            ytree_path_index(kp, sizeof kp, ip, (size_t)k);
+            if ((rc = ytree_get_string(t, ytree_seq_item(pair, (size_t)k), kp, &name, c->err)))
+                return rc;
+            int g = group_index(p, name);
+            if (g < 0)
+                return fail_at(t, ytree_seq_item(pair, (size_t)k), kp, c->err, "no group of this name");
+            p->contrast[i][k] = g;
+        }
+        if (p->contrast[i][0] == p->contrast[i][1])
+            return fail_at(t, pair, ip, c->err, "a group cannot be compared with itself");
+        p->n_contrasts++;
     }
     return KETSIM_OK;
 }
@@ -494,6 +542,10 @@ int lab_protocol_find(const char *arg, char *path, size_t size, ketsim_error *er
     size_t n = strlen(arg);
     if (strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".yaml")) || (n > 4 && !strcmp(arg + n - 4, ".yml"))) {
         snprintf(path, size, "%s", arg);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: cannot open protocol file", path);
+        fclose(f);
         return KETSIM_OK;
     }
     snprintf(path, size, "%s/lab/%s.yaml", data_dir(), arg);

@@ -29,6 +29,7 @@ struct lab_result {
     int max_n;
     lab_cell *cell;   /* [r * n_groups + g] */
     double *anova_p;  /* [r] */
+    double *con_diff, *con_p; /* [r * n_contrasts + c] */
 };
 
 static void read_consts(const ketsim_params *p, lab_consts *c)
@@ -352,6 +353,36 @@ static void to_fold(lab_result *res, int r)
     }
 }
 
+/* Direct pairwise comparisons (e.g. blocker + drug vs blocker + vehicle):
+ * Welch t tests, Holm-adjusted over the protocol's contrasts. */
+static void analyse_contrasts(lab_result *res, int r, const double *const *groups, const size_t *sizes)
+{
+    const lab_protocol *p = res->p;
+    int nc = p->n_contrasts, m = 0, idx[LAB_MAX_CONTRASTS];
+    double praw[LAB_MAX_CONTRASTS], padj[LAB_MAX_CONTRASTS];
+    for (int c = 0; c < nc; c++) {
+        int a = p->contrast[c][0], b = p->contrast[c][1];
+        double ma, mb;
+        ketsim_error e = {0};
+        ketsim_stats_mean(groups[a], sizes[a], &ma, &e);
+        ketsim_stats_mean(groups[b], sizes[b], &mb, &e);
+        res->con_diff[r * nc + c] = ma - mb;
+        res->con_p[r * nc + c] = NAN;
+        ketsim_stats_ttest t;
+        /* a pair without variance (variability off, or a knockout at 0) has
+         * no test and leaves the Holm family */
+        if (p->variability && ketsim_stats_ttest_welch(groups[a], sizes[a], groups[b], sizes[b],
+                                                       KETSIM_STATS_LEVEL_DEFAULT, &t, &e) == KETSIM_OK) {
+            idx[m] = c;
+            praw[m++] = t.p;
+        }
+    }
+    ketsim_error e = {0};
+    if (m > 0 && ketsim_stats_holm(praw, (size_t)m, padj, &e) == KETSIM_OK)
+        for (int j = 0; j < m; j++)
+            res->con_p[r * nc + idx[j]] = padj[j];
+}
+
 static int analyse(lab_result *res, int r, ketsim_error *err)
 {
     const lab_protocol *p = res->p;
@@ -370,6 +401,7 @@ static int analyse(lab_result *res, int r, ketsim_error *err)
     }
     res->anova_p[r] = NAN;
     ketsim_error e = {0};
+    analyse_contrasts(res, r, groups, sizes);
     /* Without variability every animal is the same: no test is possible. */
     if (!p->variability)
         return KETSIM_OK;
@@ -408,11 +440,13 @@ int lab_run(const lab_protocol *p, const ketsim_params *base, long seed, lab_res
     res->value = calloc(nv * (size_t)res->max_n, sizeof *res->value);
     res->cell = calloc(nv, sizeof *res->cell);
     res->anova_p = calloc((size_t)p->n_readouts, sizeof *res->anova_p);
+    res->con_diff = calloc((size_t)p->n_readouts * (size_t)(p->n_contrasts + 1), sizeof *res->con_diff);
+    res->con_p = calloc((size_t)p->n_readouts * (size_t)(p->n_contrasts + 1), sizeof *res->con_p);
     lab_consts c;
     read_consts(base, &c);
     double *grid = NULL;
     size_t ng = 0;
-    int rc = (!res->value || !res->cell || !res->anova_p) ? KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory")
+    int rc = (!res->value || !res->cell || !res->anova_p || !res->con_diff || !res->con_p) ? KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory")
                                                           : make_grid(p, c.frac_h, &grid, &ng, err);
     for (int g = 0; !rc && g < p->n_groups; g++)
         rc = simulate_group(res, g, base, &c, grid, ng, err);
@@ -437,6 +471,8 @@ void lab_result_free(lab_result *r)
     free(r->value);
     free(r->cell);
     free(r->anova_p);
+    free(r->con_diff);
+    free(r->con_p);
     free(r);
 }
 
@@ -451,6 +487,15 @@ int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out)
 }
 
 double lab_result_anova_p(const lab_result *r, int readout) { return r->anova_p[readout]; }
+
+int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm)
+{
+    if (readout < 0 || readout >= r->p->n_readouts || c < 0 || c >= r->p->n_contrasts)
+        return KETSIM_EINPUT;
+    *diff = r->con_diff[readout * r->p->n_contrasts + c];
+    *p_holm = r->con_p[readout * r->p->n_contrasts + c];
+    return KETSIM_OK;
+}
 
 static const char *stars(double p)
 {
@@ -481,7 +526,8 @@ int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
                 gr->genotype == LAB_BDNF_KO ? " [BDNF knockout]" : gr->genotype == LAB_VAL66MET ? " [Val66Met]" : "");
     }
     const char *test = p->n_groups == 2 ? "Welch t test vs control" :
-                       "one-way ANOVA; post hoc pooled-variance t vs control, Holm-adjusted";
+                       "one-way ANOVA; post hoc pooled-variance t vs control, Holm-adjusted; "
+                       "contrasts: Welch t, Holm-adjusted over the contrasts";
     fprintf(f, "statistics: %s; mean +- SEM\n\n", p->variability ? test : "none (variability off)");
     fprintf(f, "%-14s %-18s %-8s %-22s %4s %10s %9s %9s %4s %9s\n", "assay", "measure", "time", "group", "n",
             "mean", "SEM", "p", "", "ANOVA p");
@@ -495,6 +541,13 @@ int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
             if (g == 0 && !isnan(res->anova_p[r]))
                 fprintf(f, " %9.3g", res->anova_p[r]);
             fputc('\n', f);
+        }
+        for (int c = 0; c < p->n_contrasts; c++) {
+            double d = res->con_diff[r * p->n_contrasts + c], pc = res->con_p[r * p->n_contrasts + c];
+            char name[80];
+            snprintf(name, sizeof name, "%s vs %s", p->group[p->contrast[c][0]].name, p->group[p->contrast[c][1]].name);
+            fprintf(f, "%-14s %-18s %-8s %-27s %10.4g %9s %9.3g %4s  (contrast)\n", lab_measure_assay(ro->measure),
+                    lab_measure_name(ro->measure), ro->label, name, d, "", pc, stars(pc));
         }
     }
     return KETSIM_OK;
@@ -572,6 +625,18 @@ void lab_write_summary_json(const lab_result *res, FILE *f)
             json_num(f, c->sem);
             fprintf(f, ", \"p_vs_control\": ");
             json_num(f, c->p);
+            fputc('}', f);
+        }
+        fprintf(f, "], \"contrasts\": [");
+        for (int c = 0; c < p->n_contrasts; c++) {
+            fprintf(f, "%s{\"a\": ", c ? ", " : "");
+            json_str(f, p->group[p->contrast[c][0]].name);
+            fprintf(f, ", \"b\": ");
+            json_str(f, p->group[p->contrast[c][1]].name);
+            fprintf(f, ", \"diff\": ");
+            json_num(f, res->con_diff[r * p->n_contrasts + c]);
+            fprintf(f, ", \"p_holm\": ");
+            json_num(f, res->con_p[r * p->n_contrasts + c]);
             fputc('}', f);
         }
         fprintf(f, "]}%s\n", r + 1 < p->n_readouts ? "," : "");
