@@ -125,6 +125,11 @@ static void test_parser_errors(void **state)
                  ":7:", "groups[0].set.nope.x");
     expect_error("name: t\nspecies: human\n" TWO_GROUPS "readouts:\n  - {assay: forced_swim, times: [24h]}\n",
                  ":11:", "rodent");
+    expect_error("name: t\nspecies: human\ngroups:\n  - {name: a, n: 3}\n"
+                 "  - {name: b, n: 3, drug: rapamycin, dose: icv:0.0002mg}\n"
+                 "readouts:\n  - {assay: plasma, times: [1h]}\n", ":5:", "groups[1].dose");
+    expect_error(HEAD TWO_GROUPS "contrasts:\n  - [vehicle, placebo]\n"
+                 "readouts:\n  - {assay: spines, times: [24h]}\n", ":12:", "contrasts[0][1]");
     expect_error(HEAD "stress: {model: cus, days: 3}\n" TWO_GROUPS "readouts:\n  - {assay: spines, times: [24h]}\n",
                  ":4:", "stress.days");
 }

@@ -104,6 +104,9 @@ static int parse_dose(const ctx *c, const ytree_node *map, const char *path, lab
     if (ketsim_dose_parse(d->spec, &dose, &e) || dose.drug[0])
         return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, dose.drug[0] ? "name the drug in 'drug', not in 'dose'" : e.msg);
+    if (dose.route == KETSIM_ROUTE_ICV && ketsim_params_species(c->params) == KETSIM_HUMAN)
+        return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
+                       c->err, "icv dosing is for rodents");
     if (!(dose.amount > 0))
         return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, "the amount must be positive");
