@@ -295,12 +295,19 @@ static int simulate_group(lab_result *res, int gi, const ketsim_params *base, co
             rc = build_series(tr, grid, ng, c, &s, err);
         ketsim_rng noise;
         ketsim_rng_init(&noise, (uint64_t)res->seed, id, KETSIM_RNG_RESIDUAL);
+        /* the animal's own pre-drug dialysate fraction: one sample, the
+         * denominator of all its later fractions */
+        double dia_base = NAN;
+        for (int r = 0; !rc && r < p->n_readouts && isnan(dia_base); r++)
+            if (p->readout[r].measure == LAB_DIALYSIS_GLU)
+                dia_base = measure(LAB_DIALYSIS_GLU, true_value(LAB_DIALYSIS_GLU, tr, &s, p->start_h, c), c,
+                                   &noise, p->variability);
         for (int r = 0; !rc && r < p->n_readouts; r++) {
             lab_measure ms = p->readout[r].measure;
             double t = p->start_h + p->readout[r].time_h;
             double v = measure(ms, true_value(ms, tr, &s, t, c), c, &noise, p->variability);
-            if (ms == LAB_DIALYSIS_GLU) /* % of this animal's own pre-drug fraction */
-                v = 100.0 * v / measure(ms, true_value(ms, tr, &s, p->start_h, c), c, &noise, p->variability);
+            if (ms == LAB_DIALYSIS_GLU)
+                v = 100.0 * v / dia_base;
             if (!isfinite(v))
                 rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "group '%s': %s %s at %s is not finite "
                                  "(the untreated level is 0, e.g. a BDNF knockout)", g->name,
