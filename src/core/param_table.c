@@ -202,17 +202,17 @@ const param_def param_table[] = {
     {c ".nmda_ki_um", "uM", ALL(1e6), POS, "no NMDA channel block", "NMDA Ki"}, \
     {c ".ampa_emax", "1", ALL(0), POS, "no AMPA potentiation", "maximal fractional AMPA potentiation"}, \
     {c ".ampa_ec50_um", "uM", ALL(1), POS, "unused", "AMPA potentiation EC50"}
-    TOOL("nbqx", 336.2, 0.3, 1.5, 0.5, 0.05, 2, "assumed: renal clearance, t1/2 ~10 min in rat, poor brain entry"),
+    TOOL("nbqx", 336.2, 0.3, 0.1, 0.5, 0.05, 0.5, "calibrated to target nbqx_blocks_fst: clearance and brain washout slowed so 10 mg/kg i.p. covers the hours of ketamine's glutamate surge, as NBQX does behaviourally in Maeng 2008 (plasma t1/2 ~10 min would not); fu and brain entry assumed"),
     {"nbqx.ampa_block_ki_um", "uM", ALL(0.15), POS, "NBQX AMPA IC50 ~0.15 uM (Sheardown 1990, secondary)", "AMPA antagonist Ki"},
     {"nbqx.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
     {"nbqx.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
     {"nbqx.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
-    TOOL("rapamycin", 914.2, 10, 0.3, 0.08, 0.1, 0.1, "assumed: lipophilic, high tissue binding, slow brain washout (binds FKBP12)"),
+    TOOL("rapamycin", 914.2, 10, 0.3, 0.08, 0.1, 0.5, "brain washout calibrated to target rapa_blocks_spines (Li 2010: icv rapamycin alone leaves basal levels near control, so washout within hours); rest assumed: lipophilic, high tissue binding"),
     {"rapamycin.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
     {"rapamycin.mtor_inhibition_ic50_um", "uM", ALL(0.0005), POS, "rapamycin-FKBP12 inhibits mTORC1 at sub-nM (textbook)", "mTORC1 inhibition IC50"},
     {"rapamycin.trkb_block_ki_um", "uM", ALL(0), POS, NOTOOL, "TrkB antagonist Ki (0: none)"},
     {"rapamycin.nos_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "NOS inhibition IC50 (0: none)"},
-    TOOL("ana12", 407.5, 1.0, 2.0, 0.1, 1.0, 4, "assumed: crosses the blood-brain barrier (Cazorla 2011), t1/2 ~1-2 h"),
+    TOOL("ana12", 407.5, 1.0, 0.1, 0.1, 1.0, 1, "calibrated to target ana12_blocks_fst: clearance and brain washout slowed so 0.5 mg/kg i.p. blocks TrkB through the hours of BDNF release (Cazorla 2011: effects last >= 4 h after one dose); crosses the blood-brain barrier"),
     {"ana12.ampa_block_ki_um", "uM", ALL(0), POS, NOTOOL, "AMPA antagonist Ki (0: none)"},
     {"ana12.mtor_inhibition_ic50_um", "uM", ALL(0), POS, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
     {"ana12.trkb_block_ki_um", "uM", ALL(0.012), POS, "Cazorla 2011 J Clin Invest: high-affinity site Kd ~12 nM", "TrkB antagonist Ki"},

@@ -19,7 +19,10 @@ static const char *const columns[N_COLS] = {"id", "quantity", "species", "drug",
                                             "set", "statistic", "literature", "lower", "upper",
                                             "source", "role"};
 
-typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_TRIAL } stat_kind;
+/* ST_FOLD: value at a time divided by the value in the same regimen without
+ * the main drug's doses (a vehicle group that gets the same pretreatments).
+ * ST_TRIAL: a statistic of an endpoint over replicate virtual trials. */
+typedef enum { ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_FOLD, ST_TRIAL } stat_kind;
 
 typedef struct target {
     ketsim_target_result r;
@@ -121,6 +124,7 @@ static int parse_stat(target *t, char *s, char *why, size_t whylen)
     static const struct { const char *name; stat_kind k; int n_out, n_times; } kinds[] = {
         {"at", ST_AT, 1, 1}, {"max", ST_MAX, 1, 2}, {"min", ST_MIN, 1, 2}, {"tmax", ST_TMAX, 1, 2},
         {"tmin", ST_TMIN, 1, 2}, {"diff", ST_DIFF, 1, 2}, {"ratio", ST_RATIO, 2, 1},
+        {"fold", ST_FOLD, 1, 1},
     };
     for (size_t i = 0; n > 0 && i < sizeof kinds / sizeof *kinds; i++) {
         if (strcmp(parts[0], kinds[i].name) != 0)
@@ -146,7 +150,7 @@ static int parse_stat(target *t, char *s, char *why, size_t whylen)
             t->t1 = t->t0;
         return 0;
     }
-    snprintf(why, whylen, "unknown statistic (at, max, min, tmax, tmin, diff, ratio)");
+    snprintf(why, whylen, "unknown statistic (at, max, min, tmax, tmin, diff, ratio, fold)");
     return -1;
 }
 
@@ -288,12 +292,12 @@ static double evaluate(const target *t, const ketsim_trajectory *tr)
         }
     }
     switch (t->kind) {
-    case ST_AT: return va;
+    case ST_AT: case ST_FOLD: return va;
     case ST_MAX: case ST_MIN: return best;
     case ST_TMAX: case ST_TMIN: return tbest;
     case ST_DIFF: return va - vb;
     case ST_RATIO: return va / vb;
-    case ST_TRIAL: return NAN; /* evaluated by run_trial_target */
+    case ST_TRIAL: return NAN; /* evaluated by trial_statistic */
     }
     return NAN;
 }
@@ -331,24 +335,144 @@ static int make_grid(const target *t, double **times, size_t *n, ketsim_error *e
     return KETSIM_OK;
 }
 
-static int run_trial_target(ketsim_validation *v, target *t, size_t index, ketsim_error *err)
+/* A dose of the main drug: no DRUG/ prefix, or the drug column's name. */
+static int is_main_dose(const target *t, const ketsim_dose *d)
+{
+    return !d->drug[0] || strcmp(d->drug, t->drug) == 0;
+}
+
+/* Build the regimen from the doses column (all, or without the main drug's
+ * doses) and collect every drug it names, so the model can receive them. */
+static int build_regimen(const target *t, int with_main, ketsim_regimen *reg, char (*drugs)[64],
+                         size_t *n_drugs, ketsim_error *err)
+{
+    char buf[256];
+    int rc = KETSIM_OK;
+    COPY(buf, t->doses);
+    COPY(drugs[0], t->drug);
+    *n_drugs = 1;
+    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " ")) {
+        ketsim_dose d;
+        rc = ketsim_dose_parse(tok, &d, err);
+        if (rc)
+            break;
+        if (d.drug[0]) {
+            size_t k = 0;
+            while (k < *n_drugs && strcmp(drugs[k], d.drug) != 0)
+                k++;
+            if (k == *n_drugs && *n_drugs < MAX_DOSES)
+                COPY(drugs[(*n_drugs)++], d.drug);
+        }
+        if (with_main || !is_main_dose(t, &d))
+            rc = ketsim_regimen_add(reg, &d, err);
+    }
+    return rc;
+}
+
+/* Parameter overrides of one evaluation (calibration), on top of `set`. */
+typedef struct overrides {
+    const char *const *names;
+    const double *values;
+    size_t n;
+} overrides;
+
+/* One simulation of the target's scenario; with_main = 0 leaves out the
+ * main drug (the vehicle run of a fold statistic). */
+static int simulate_target(const target *t, int with_main, const overrides *ov, const double *times,
+                           size_t nt, ketsim_trajectory **tr, ketsim_error *err)
+{
+    ketsim_species sp;
+    ketsim_params *p = NULL;
+    ketsim_catalog *cat = NULL;
+    ketsim_regimen *reg = NULL;
+    ketsim_model *m = NULL;
+    ketsim_sim *sim = NULL;
+    char drugs[MAX_DOSES][64];
+    const char *names[MAX_DOSES];
+    size_t nd = 0;
+    int rc = ketsim_species_parse(t->species, &sp, err);
+    if (!rc)
+        rc = ketsim_params_create(sp, &p, err);
+    if (!rc)
+        rc = ketsim_catalog_create(&cat, err);
+    if (!rc)
+        rc = ketsim_regimen_create(&reg, err);
+    if (!rc)
+        rc = build_regimen(t, with_main, reg, drugs, &nd, err);
+    char buf[256];
+    COPY(buf, t->sets);
+    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
+        rc = ketsim_params_set_assignment(p, tok, err);
+    for (size_t i = 0; !rc && i < ov->n; i++)
+        rc = ketsim_params_set(p, ov->names[i], ov->values[i], err);
+    for (size_t i = 0; i < nd; i++)
+        names[i] = drugs[i];
+    if (!rc)
+        rc = ketsim_model_create(p, cat, names, nd, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
+    if (!rc)
+        rc = ketsim_sim_create(m, &sim, err);
+    if (!rc)
+        rc = ketsim_sim_run(sim, reg, times, nt, tr, err);
+    ketsim_sim_free(sim);
+    ketsim_model_free(m);
+    ketsim_regimen_free(reg);
+    ketsim_catalog_free(cat);
+    ketsim_params_free(p);
+    return rc;
+}
+
+/* Trial-level target: reuse a run of the same scenario if one was made. */
+static int trial_statistic(ketsim_validation *v, target *t, ketsim_error *err)
 {
     val_trial_run *run = NULL;
     for (size_t k = 0; k < v->n_runs && !run; k++)
         if (val_trial_run_matches(v->runs[k], t->scenario, t->replicates, t->sets))
             run = v->runs[k];
-    int rc = KETSIM_OK;
     if (!run) {
         val_trial_run **a = realloc(v->runs, (v->n_runs + 1) * sizeof *a);
         if (!a)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         v->runs = a;
-        rc = val_trial_run_create(t->scenario, t->replicates, t->sets, &run, err);
-        if (!rc)
-            v->runs[v->n_runs++] = run;
+        int rc = val_trial_run_create(t->scenario, t->replicates, t->sets, &run, err);
+        if (rc)
+            return rc;
+        v->runs[v->n_runs++] = run;
     }
+    return val_trial_run_statistic(run, t->metric, t->quantile, &t->r.simulated, err);
+}
+
+static int subject_statistic(const target *t, const overrides *ov, double *out, ketsim_error *err)
+{
+    ketsim_trajectory *tr = NULL, *veh = NULL;
+    double *times = NULL;
+    size_t nt = 0;
+    int rc = make_grid(t, &times, &nt, err);
     if (!rc)
-        rc = val_trial_run_statistic(run, t->metric, t->quantile, &t->r.simulated, err);
+        rc = simulate_target(t, 1, ov, times, nt, &tr, err);
+    if (!rc && t->kind == ST_FOLD)
+        rc = simulate_target(t, 0, ov, times, nt, &veh, err);
+    if (!rc) {
+        *out = evaluate(t, tr);
+        if (t->kind == ST_FOLD)
+            *out /= evaluate(t, veh);
+    }
+    free(times);
+    ketsim_traj_free(tr);
+    ketsim_traj_free(veh);
+    return rc;
+}
+
+static int run_one(ketsim_validation *v, target *t, size_t index, const overrides *ov,
+                   ketsim_error *err)
+{
+    int rc;
+    if (t->kind == ST_TRIAL && ov->n > 0)
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "trial-level targets cannot be re-run with parameter "
+                         "overrides (too costly to calibrate on)");
+    else if (t->kind == ST_TRIAL)
+        rc = trial_statistic(v, t, err);
+    else
+        rc = subject_statistic(t, ov, &t->r.simulated, err);
     if (rc) {
         char where[600];
         snprintf(where, sizeof where, "%s: target %zu '%s': ", v->path, index + 1, t->r.id);
@@ -359,76 +483,11 @@ static int run_trial_target(ketsim_validation *v, target *t, size_t index, ketsi
     return KETSIM_OK;
 }
 
-static int run_one(ketsim_validation *v, target *t, size_t index, const char *const *names,
-                   const double *values, size_t n_over, ketsim_error *err)
-{
-    if (t->kind == ST_TRIAL && n_over > 0)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: target %zu '%s': trial-level targets cannot be "
-                           "re-run with parameter overrides (too costly to calibrate on)",
-                           v->path, index + 1, t->r.id);
-    if (t->kind == ST_TRIAL)
-        return run_trial_target(v, t, index, err);
-    ketsim_species sp;
-    ketsim_params *p = NULL;
-    ketsim_catalog *cat = NULL;
-    ketsim_regimen *reg = NULL;
-    ketsim_model *m = NULL;
-    ketsim_sim *sim = NULL;
-    ketsim_trajectory *tr = NULL;
-    double *times = NULL;
-    size_t nt = 0;
-    int rc = ketsim_species_parse(t->species, &sp, err);
-    if (!rc)
-        rc = ketsim_params_create(sp, &p, err);
-    if (!rc)
-        rc = ketsim_catalog_create(&cat, err);
-    if (!rc)
-        rc = ketsim_regimen_create(&reg, err);
-    char buf[256];
-    COPY(buf, t->doses);
-    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " ")) {
-        ketsim_dose d;
-        rc = ketsim_dose_parse(tok, &d, err);
-        if (!rc)
-            rc = ketsim_regimen_add(reg, &d, err);
-    }
-    COPY(buf, t->sets);
-    for (char *tok = strtok(buf, " "); !rc && tok; tok = strtok(NULL, " "))
-        rc = ketsim_params_set_assignment(p, tok, err);
-    for (size_t i = 0; !rc && i < n_over; i++)
-        rc = ketsim_params_set(p, names[i], values[i], err);
-    const char *drugs[1] = {t->drug};
-    if (!rc)
-        rc = ketsim_model_create(p, cat, drugs, 1, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
-    if (!rc)
-        rc = ketsim_sim_create(m, &sim, err);
-    if (!rc)
-        rc = make_grid(t, &times, &nt, err);
-    if (!rc)
-        rc = ketsim_sim_run(sim, reg, times, nt, &tr, err);
-    if (!rc) {
-        t->r.simulated = evaluate(t, tr);
-        t->r.pass = t->r.simulated >= t->r.lower && t->r.simulated <= t->r.upper;
-    }
-    if (rc) {
-        char where[600];
-        snprintf(where, sizeof where, "%s: target %zu '%s': ", v->path, index + 1, t->r.id);
-        ketsim_error_prefix(err, where);
-    }
-    free(times);
-    ketsim_traj_free(tr);
-    ketsim_sim_free(sim);
-    ketsim_model_free(m);
-    ketsim_regimen_free(reg);
-    ketsim_catalog_free(cat);
-    ketsim_params_free(p);
-    return rc;
-}
-
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err)
 {
+    overrides none = {NULL, NULL, 0};
     for (size_t i = 0; i < v->n; i++) {
-        int rc = run_one(v, &v->t[i], i, NULL, NULL, 0, err);
+        int rc = run_one(v, &v->t[i], i, &none, err);
         if (rc)
             return rc;
     }
@@ -440,7 +499,8 @@ int ketsim_validation_run_target(ketsim_validation *v, size_t i, const char *con
 {
     if (i >= v->n)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no target number %zu", v->path, i + 1);
-    return run_one(v, &v->t[i], i, names, values, n, err);
+    overrides ov = {names, values, n};
+    return run_one(v, &v->t[i], i, &ov, err);
 }
 
 const char *ketsim_validation_species(const ketsim_validation *v, size_t i)
