@@ -1,0 +1,78 @@
+/* Beyond the anchors: early markers of response, compound design and regimen
+ * optimisation on virtual cohorts (docs/beyond.md).
+ *
+ *   beyond_predict   which early measurement predicts an outcome (ROC/AUC with
+ *                    bootstrap intervals, Youden cut, correlations);
+ *   beyond_design    candidate compounds (drug files with knobs) against
+ *                    efficacy and burden, with the Pareto front;
+ *   beyond_optimize  dose, infusion, route, interval and number of doses that
+ *                    maximise time in response under caps.
+ * All three run virtual cohorts (include/ketsim/cohort.h) with common random
+ * numbers: every candidate sees the same virtual patients. */
+#ifndef KETSIM_BEYOND_H
+#define KETSIM_BEYOND_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "ketsim/catalog.h"
+#include "ketsim/error.h"
+#include "ketsim/params.h"
+#include "ketsim/regimen.h"
+#include "ketsim/roc.h"
+#include "ketsim/trial.h"
+
+/* ---- predict -------------------------------------------------------------- */
+
+typedef enum predict_outcome { PREDICT_RESPONSE_24H = 0, PREDICT_RESPONSE_END, PREDICT_RELAPSE_BY } predict_outcome;
+
+#define PREDICT_MAX_USER 8
+#define PREDICT_MAX_ROWS 24
+
+typedef struct predict_user_marker {
+    char output[64];  /* model output name */
+    double time_h;    /* after the first dose; < 0: peak over the first 4 h */
+} predict_user_marker;
+
+typedef struct predict_opts {
+    trial_scenario sc;         /* course, visits and dose of its first active arm */
+    predict_outcome outcome;
+    double relapse_days;       /* PREDICT_RELAPSE_BY: window after the last dose */
+    size_t n_user;
+    predict_user_marker user[PREDICT_MAX_USER];
+    int default_markers;       /* 1: the built-in candidate markers too */
+    uint64_t seed;
+    int n_subjects;
+    int threads;
+    int n_boot;
+} predict_opts;
+
+typedef struct predict_row {
+    char name[96];
+    char description[160];
+    size_t n;                 /* subjects with the outcome defined */
+    ketsim_roc_result roc;    /* curve owned by the row */
+    int roc_ok;               /* 0: marker constant (no ROC) */
+    double r_outcome, rho_outcome;   /* point-biserial (Pearson) and Spearman with the 0/1 outcome */
+    double r_change, p_change;       /* Pearson with the % MADRS change at the outcome visit */
+    double rho_change;
+} predict_row;
+
+typedef struct predict_report {
+    char outcome_label[64];
+    char change_label[96];
+    double outcome_time_h;    /* visit the outcome is rated at (after the first dose) */
+    int n_subjects;
+    size_t n_defined, n_positive;
+    size_t n_rows;
+    predict_row rows[PREDICT_MAX_ROWS]; /* ranked: oriented AUC, descending */
+} predict_report;
+
+int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_report *rep, ketsim_error *err);
+void predict_report_free(predict_report *rep);
+void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep);
+void predict_write_csv(FILE *fp, const predict_report *rep);
+void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *rep);
+
+#endif
