@@ -75,4 +75,60 @@ void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep);
 void predict_write_csv(FILE *fp, const predict_report *rep);
 void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *rep);
 
+/* ---- design --------------------------------------------------------------- */
+
+#define DESIGN_MAX_SETS 12
+#define DESIGN_MAX_CANDIDATES 400
+
+/* A candidate: a drug of the catalog, parameter overrides (knobs) and one
+ * dose at time 0. */
+typedef struct design_candidate {
+    char name[96];
+    char drug[KETSIM_NAME_MAX];
+    size_t n_sets;
+    char set_name[DESIGN_MAX_SETS][96];
+    double set_value[DESIGN_MAX_SETS];
+    ketsim_route route;
+    double amount;          /* mg, or mg/kg when per_kg */
+    int per_kg;
+    double duration_h;      /* infusion (0 = bolus) */
+    int placebo;            /* 1: no drug (the reference every effect is measured against) */
+} design_candidate;
+
+typedef struct design_result {
+    double response_24h, response_24h_lo, response_24h_hi; /* fraction, Wilson 95% */
+    double days_in_response, days_lo, days_hi;               /* mean over 14 d, t 95% interval */
+    double response_24h_excess;     /* minus placebo (same patients) */
+    double days_excess;
+    double madrs_effect_24h;        /* mean true MADRS at 24 h minus placebo's (points; < 0 = better) */
+    double cadss_peak, sbp_peak;    /* mean per-patient peak over 0-3 h */
+    int effective;                  /* days_excess > 0 and response_24h_excess > 0 */
+    int pareto;                     /* on the front among effective candidates */
+} design_result;
+
+typedef struct design_opts {
+    int n_subjects;
+    uint64_t seed;
+    int threads;
+    double horizon_days;            /* 14 */
+} design_opts;
+
+/* Evaluate candidates (cand[0..n-1]) on one virtual cohort; the placebo
+ * reference is run as well (first, if none of cand is a placebo).  params
+ * and cat hold every drug file the candidates use. */
+int beyond_design(const ketsim_params *params, const ketsim_catalog *cat, const design_candidate *cand, size_t n,
+                  const design_opts *o, design_result *res, ketsim_error *err);
+/* Mark the Pareto front: maximise days_excess and response_24h_excess,
+ * minimise cadss_peak and sbp_peak, among effective candidates. */
+void design_pareto(const design_candidate *cand, design_result *res, size_t n);
+/* Knob -> parameter override on compound `compound` (see docs/beyond.md);
+ * dose knobs (dose_mg_per_kg, dose_mg, infusion_h) change the candidate's
+ * dose instead. */
+int design_apply_knob(const ketsim_params *params, const char *compound, const char *knob, double value,
+                      design_candidate *c, ketsim_error *err);
+void design_print(FILE *fp, const design_candidate *cand, const design_result *res, size_t n, const design_opts *o);
+void design_write_csv(FILE *fp, const design_candidate *cand, const design_result *res, size_t n);
+void design_write_json(FILE *fp, const design_candidate *cand, const design_result *res, size_t n,
+                       const design_opts *o);
+
 #endif
