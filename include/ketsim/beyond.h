@@ -131,4 +131,88 @@ void design_write_csv(FILE *fp, const design_candidate *cand, const design_resul
 void design_write_json(FILE *fp, const design_candidate *cand, const design_result *res, size_t n,
                        const design_opts *o);
 
+/* ---- optimize ------------------------------------------------------------- */
+
+typedef enum opt_family { OPT_IV_KETAMINE = 0, OPT_IN_ESKETAMINE = 1 } opt_family;
+
+#define OPT_MAX_DOSES 32
+#define OPT_TOP 3
+
+/* A course: n_doses of `dose` (mg/kg IV racemic ketamine over infusion_h, or
+ * flat mg intranasal esketamine) every interval_d days from day 0; or, with
+ * n_explicit > 0, at the listed days. */
+typedef struct opt_regimen {
+    opt_family family;
+    double dose;
+    double infusion_h;
+    double interval_d;
+    int n_doses;
+    size_t n_explicit;
+    double day[OPT_MAX_DOSES];
+} opt_regimen;
+
+typedef struct opt_bounds {
+    int use_iv, use_in;
+    double dose_lo, dose_hi;         /* IV, mg/kg */
+    double infusion_lo_h, infusion_hi_h;
+    double interval_lo_d, interval_hi_d;
+    int doses_lo, doses_hi;
+    size_t n_in_doses;               /* intranasal esketamine, mg (e.g. 56, 84) */
+    double in_dose[4];
+} opt_bounds;
+
+typedef struct opt_opts {
+    opt_bounds b;
+    double cap_cadss, cap_sbp;       /* INFINITY: no cap */
+    int max_visits;
+    double horizon_d;
+    int n_subjects;                  /* optimisation cohort */
+    uint64_t seed;
+    int eval_subjects;               /* fresh cohort */
+    uint64_t eval_seed;
+    int threads;
+    int grid;                        /* 1: grid search; 0: Nelder-Mead */
+    int grid_n;                      /* grid levels per continuous variable */
+    int max_iter;                    /* Nelder-Mead iterations per structure */
+} opt_opts;
+
+/* On one cohort: the smooth objective (mean over patients of the days whose
+ * MADRS is below half of baseline, through a logistic of width 0.05 of
+ * baseline, so that it changes smoothly with dose and timing) and burden. */
+typedef struct opt_eval {
+    double objective_d;
+    double cadss_peak, sbp_peak;     /* mean per-patient peak over all sessions */
+    int feasible;
+} opt_eval;
+
+/* On the fresh cohort, with rated (noisy) MADRS at daily visits. */
+typedef struct opt_fresh {
+    double objective_d;              /* the smooth objective on the fresh cohort */
+    double days, days_lo, days_hi;   /* days in response (rated), t 95% CI */
+    double resp_end, resp_end_lo, resp_end_hi; /* response at the horizon, Wilson */
+    double diff, diff_lo, diff_hi, diff_p;     /* days minus the standard course, paired t */
+    double cadss_peak, sbp_peak;
+} opt_fresh;
+
+typedef struct opt_report {
+    size_t n_evals;
+    size_t n_best;
+    opt_regimen best[OPT_TOP];
+    opt_eval best_eval[OPT_TOP];
+    opt_fresh best_fresh[OPT_TOP];
+    opt_regimen standard;            /* 0.5 mg/kg over 40 min on days 0,2,4,7,9,11 */
+    opt_eval standard_eval;
+    opt_fresh standard_fresh;
+} opt_report;
+
+void opt_defaults(opt_opts *o);
+int beyond_optimize(const ketsim_params *params, const opt_opts *o, opt_report *rep, ketsim_error *err);
+/* The objective and burden of one regimen on the cohort (n_subjects, seed). */
+int opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const opt_opts *o, const opt_regimen *r,
+                 int n_subjects, uint64_t seed, opt_eval *ev, ketsim_error *err);
+void opt_regimen_text(char *buf, size_t size, const opt_regimen *r);
+void opt_print(FILE *fp, const opt_opts *o, const opt_report *rep);
+void opt_write_csv(FILE *fp, const opt_report *rep);
+void opt_write_json(FILE *fp, const opt_opts *o, const opt_report *rep);
+
 #endif
