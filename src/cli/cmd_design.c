@@ -177,7 +177,9 @@ static int lhs_variants(const ketsim_params *p, const char *compound, const desi
 {
     if (*n + (size_t)n_lhs > DESIGN_MAX_CANDIDATES)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "--lhs %ld exceeds the limit of %d", n_lhs, DESIGN_MAX_CANDIDATES - 3);
-    static double u[MAX_AXES][DESIGN_MAX_CANDIDATES];
+    double (*u)[DESIGN_MAX_CANDIDATES] = malloc(MAX_AXES * sizeof *u);
+    if (!u)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     for (size_t a = 0; a < n_ax; a++) {
         ketsim_rng r;
         ketsim_rng_init(&r, seed, 1000 + a, KETSIM_RNG_SAMPLING);
@@ -196,9 +198,12 @@ static int lhs_variants(const ketsim_params *p, const char *compound, const desi
         for (size_t a = 0; a < n_ax; a++)
             val[a] = axis_at(&ax[a], u[a][k]);
         int rc = make_variant(p, compound, base, ax, n_ax, lev, val, &out[(*n)++], err);
-        if (rc)
+        if (rc) {
+            free(u);
             return rc;
+        }
     }
+    free(u);
     return KETSIM_OK;
 }
 

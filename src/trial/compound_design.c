@@ -40,7 +40,9 @@ static int candidate_params(const ketsim_params *base, const design_candidate *c
     for (size_t i = 0; !rc && i < c->n_sets; i++)
         rc = ketsim_params_set(*out, c->set_name[i], c->set_value[i], err);
     if (rc) {
-        ketsim_error_prefix(err, c->name);
+        char pre[112];
+        snprintf(pre, sizeof pre, "%s: ", c->name);
+        ketsim_error_prefix(err, pre);
         ketsim_params_free(*out);
         *out = NULL;
     }
