@@ -48,6 +48,10 @@ void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
                 "the outcome), 95%% stratified bootstrap interval (%d resamples)\n\n",
             rep->n_defined, rep->n_positive, rep->n_defined ? 100.0 * (double)rep->n_positive / (double)rep->n_defined : 0,
             rep->change_label, o->n_boot);
+    if (rep->n_positive == 0 || rep->n_positive == rep->n_defined)
+        fprintf(fp, "NOTE: every subject with the outcome defined is %s: no ROC can be drawn; choose\n"
+                    "another outcome or window (e.g. a shorter relapse_by:DAYS).\n\n",
+                rep->n_positive ? "positive" : "negative");
     fprintf(fp, "%-4s %-28s %-20s %-4s %-10s %-6s %-6s %-7s %-7s %-7s %-7s\n", "rank", "marker", "AUC [95% CI]",
             "dir", "Youden cut", "sens", "spec", "r(out)", "rho(out)", "r(chg)", "rho(chg)");
     for (size_t i = 0; i < rep->n_rows; i++) {
