@@ -101,7 +101,7 @@ static void test_optimize_beats_standard(void **state)
     o.b.use_in = 0;
     o.b.doses_lo = 5;
     o.b.doses_hi = 6;
-    o.horizon_d = 14;
+    o.horizon_d = 21;
     o.n_subjects = 6;
     o.eval_subjects = 4;
     o.max_iter = 6;

@@ -57,6 +57,9 @@ grep -q "Haile 2014" "$dir/p1.txt" && ok || bad "predict table lacks the literat
 # design: a small grid
 "$KETSIM" design --grid ampa_emax=0:0.6:2 --subjects 10 --days 3 --threads 2 --out-dir "$dir/d" >"$dir/d.txt" 2>&1 \
     || bad "design run: $(cat "$dir/d.txt")"
+"$KETSIM" design --grid ampa_emax=0:0.6:2 --subjects 10 --days 3 --threads 1 --out-dir "$dir/d1" >/dev/null 2>&1 \
+    || bad "design run (1 thread)"
+cmp -s "$dir/d/design.csv" "$dir/d1/design.csv" && ok || bad "design differs between 1 and 2 threads"
 [ "$(wc -l <"$dir/d/design.csv")" -eq 5 ] && ok || bad "design.csv: want header + 4 candidates"
 json_ok "$dir/d/design.json" && ok || bad "design.json is not valid JSON"
 
