@@ -280,7 +280,7 @@ const param_def param_table[] = {
     {"mtor.trkb_weight", "1", ALL(0.6), FRAC, "calibrated to target mtor_up_1h", "share of upstream drive from TrkB (rest from AMPA)"},
     {"mtor.rheb_exponent", "1", ALL(0.5), POS, "calibrated to target mtor_up_1h (Harraz 2016)", "sensitivity of mTORC1 to Rheb"},
     {"mtor.upstream_exponent", "1", ALL(2.3), POS, "calibrated to target mtor_up_1h (Li 2010: p-mTOR up 1.5-2 fold)", "amplification of TrkB/AMPA drive onto mTORC1"},
-    {"mtor.adaptation_k_per_h", "1/h", ALL(0.001), POS, "assumed: homeostatic adaptation over about a month (half-life 29 d); keeps chronic BDNF or mTORC1 shifts (Val66Met, knockouts) from abolishing synapses", "rate at which the synthesis reference follows mTORC1"},
+    {"mtor.adaptation_k_per_h", "1/h", ALL(0.0003), POS, "assumed: homeostatic adaptation over about three months (half-life 96 d); keeps chronic BDNF or mTORC1 shifts (Val66Met, knockouts) from abolishing synapses", "rate at which the synthesis reference follows mTORC1"},
     {"mtor.rapamycin_inhibition", "1", ALL(0), FRAC, "intervention hook (rapamycin): 0 = none", "fraction of mTORC1 inhibited"},
     /* ---- 10. synaptic proteins ---- */
     {"synprot.k_per_h", "1/h", ALL(0.0231), POS, "assumed: turnover of a day or two (t1/2 30 h)", "synaptic protein turnover"},

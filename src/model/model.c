@@ -46,7 +46,7 @@ static int include_compound(ketsim_model *m, const ketsim_catalog *cat, const ch
     long self = (long)m->n_compounds++;
     mc->n_links = cc->n_links;
     for (size_t k = 0; k < cc->n_links; k++) {
-        long child;
+        long child = -1;
         int rc = include_compound(m, cat, cc->link_child[k], 0, depth + 1, &child, err);
         if (rc)
             return rc;
@@ -73,7 +73,7 @@ static int add_drugs(ketsim_model *m, const ketsim_catalog *cat, const char *con
         snprintf(md->name, sizeof md->name, "%s", drugs[i]);
         md->n = cd->n;
         for (size_t k = 0; k < cd->n; k++) {
-            long idx;
+            long idx = -1;
             rc = include_compound(m, cat, cd->compound[k], 1, 0, &idx, err);
             if (rc)
                 return rc;

@@ -1,0 +1,243 @@
+/* ketsim optimize: the regimen that maximises time in response under caps. */
+#include "beyond_cli.h"
+#include "cli.h"
+#include "trial_cli.h"
+#include "ketsim/beyond.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+void help_optimize(void)
+{
+    puts("usage: ketsim optimize [--bounds KNOB=LO:HI]... [--routes iv,in] [--in-doses 56,84]\n"
+         "                       [--cap-cadss X] [--cap-sbp Y] [--max-visits N] [--horizon-days D]\n"
+         "                       [--method nm|grid] [--grid-n N] [--iterations N] [--subjects N] [--seed N]\n"
+         "                       [--eval-subjects N] [--eval-seed N] [--threads N] [--out-dir DIR]\n"
+         "\n"
+         "Choose dose, infusion duration, route, interval and number of doses to maximise\n"
+         "the mean time in response (MADRS below half of baseline) over the horizon\n"
+         "(default 28 days) on a fixed virtual cohort (default 24 patients, common random\n"
+         "numbers), subject to caps on the mean peak CADSS and systolic blood pressure rise.\n"
+         "Routes: iv = racemic ketamine in mg/kg over an infusion; in = intranasal\n"
+         "esketamine at the flat doses of --in-doses (default 56 and 84 mg).  Bounds\n"
+         "(defaults): dose_mg_per_kg=0.25:1, infusion_min=20:100, interval_d=1:7, doses=1:8.\n"
+         "Every structure (route, number of doses, intranasal dose) is screened, the best\n"
+         "two refined by Nelder-Mead (or a grid).  The best regimens and the standard\n"
+         "course (0.5 mg/kg over 40 min three times a week for two weeks) are then\n"
+         "evaluated on a FRESH cohort (default 200 patients, another seed) with intervals.\n"
+         "With --out-dir, writes optimize.csv and optimize.json there.  See docs/beyond.md.\n"
+         "\n"
+         "examples:\n"
+         "  ketsim optimize\n"
+         "  ketsim optimize --cap-cadss 10 --cap-sbp 15 --max-visits 6\n"
+         "  ketsim optimize --routes in --bounds interval_d=2:7 --horizon-days 42");
+}
+
+static int parse_range(const char *s, double *lo, double *hi)
+{
+    char buf[128];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *c = strchr(buf, ':');
+    if (!c)
+        return -1;
+    *c = 0;
+    return cli_parse_double(buf, lo) || cli_parse_double(c + 1, hi) || !(*lo <= *hi) ? -1 : 0;
+}
+
+static int parse_bound(const char *s, opt_bounds *b)
+{
+    const char *eq = strchr(s, '=');
+    if (!eq)
+        return -1;
+    double lo, hi;
+    if (parse_range(eq + 1, &lo, &hi))
+        return -1;
+    size_t n = (size_t)(eq - s);
+    if (n == 14 && strncmp(s, "dose_mg_per_kg", n) == 0 && lo > 0 && hi <= 5)
+        b->dose_lo = lo, b->dose_hi = hi;
+    else if (n == 12 && strncmp(s, "infusion_min", n) == 0 && lo >= 0 && hi <= 600)
+        b->infusion_lo_h = lo / 60, b->infusion_hi_h = hi / 60;
+    else if (n == 10 && strncmp(s, "interval_d", n) == 0 && lo > 0 && hi <= 60)
+        b->interval_lo_d = lo, b->interval_hi_d = hi;
+    else if (n == 5 && strncmp(s, "doses", n) == 0 && lo >= 1 && hi <= OPT_MAX_DOSES && lo == floor(lo) &&
+             hi == floor(hi))
+        b->doses_lo = (int)lo, b->doses_hi = (int)hi;
+    else
+        return -1;
+    return 0;
+}
+
+static int parse_routes(const char *s, opt_bounds *b)
+{
+    b->use_iv = b->use_in = 0;
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        if (strcmp(t, "iv") == 0)
+            b->use_iv = 1;
+        else if (strcmp(t, "in") == 0)
+            b->use_in = 1;
+        else
+            return -1;
+    }
+    return b->use_iv || b->use_in ? 0 : -1;
+}
+
+static int parse_in_doses(const char *s, opt_bounds *b)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *save = NULL;
+    b->n_in_doses = 0;
+    for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+        double v;
+        if (b->n_in_doses == 4 || cli_parse_double(t, &v) || !(v > 0 && v <= 1000))
+            return -1;
+        b->in_dose[b->n_in_doses++] = v;
+    }
+    return b->n_in_doses ? 0 : -1;
+}
+
+typedef struct opt_ctx {
+    const opt_opts *o;
+    const opt_report *rep;
+} opt_ctx;
+
+static void w_csv(FILE *fp, const void *p)
+{
+    opt_write_csv(fp, ((const opt_ctx *)p)->rep);
+}
+
+static void w_json(FILE *fp, const void *p)
+{
+    const opt_ctx *c = p;
+    opt_write_json(fp, c->o, c->rep);
+}
+
+static int parse_cap(const char *s, double *v)
+{
+    return cli_parse_double(s, v) || !(*v > 0) ? -1 : 0;
+}
+
+int cmd_optimize(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"bounds", required_argument, 0, 'b'},  {"bound", required_argument, 0, 'b'},
+        {"routes", required_argument, 0, 'R'},  {"in-doses", required_argument, 0, 'I'},
+        {"cap-cadss", required_argument, 0, 'C'}, {"cap-sbp", required_argument, 0, 'P'},
+        {"max-visits", required_argument, 0, 'V'}, {"horizon-days", required_argument, 0, 'H'},
+        {"method", required_argument, 0, 'M'},  {"grid-n", required_argument, 0, 'G'},
+        {"iterations", required_argument, 0, 'i'}, {"subjects", required_argument, 0, 'n'},
+        {"seed", required_argument, 0, 's'},    {"eval-subjects", required_argument, 0, 'N'},
+        {"eval-seed", required_argument, 0, 'E'}, {"threads", required_argument, 0, 't'},
+        {"out-dir", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    opt_opts o;
+    opt_defaults(&o);
+    o.threads = trial_cli_default_threads();
+    const char *out_dir = NULL;
+    long v;
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'b':
+            if (parse_bound(optarg, &o.b))
+                return cli_usage("optimize", "--bounds '%s': expected dose_mg_per_kg=LO:HI (0..5), infusion_min=LO:HI "
+                                             "(0..600), interval_d=LO:HI (0..60) or doses=LO:HI (1..%d)",
+                                 optarg, OPT_MAX_DOSES);
+            break;
+        case 'R':
+            if (parse_routes(optarg, &o.b))
+                return cli_usage("optimize", "--routes '%s': expected iv, in or iv,in", optarg);
+            break;
+        case 'I':
+            if (parse_in_doses(optarg, &o.b))
+                return cli_usage("optimize", "--in-doses '%s': expected up to 4 doses in mg, e.g. 56,84", optarg);
+            break;
+        case 'C':
+            if (parse_cap(optarg, &o.cap_cadss))
+                return cli_usage("optimize", "--cap-cadss '%s': expected a number > 0", optarg);
+            break;
+        case 'P':
+            if (parse_cap(optarg, &o.cap_sbp))
+                return cli_usage("optimize", "--cap-sbp '%s': expected a number > 0 (mmHg)", optarg);
+            break;
+        case 'V':
+            if (beyond_cli_count(optarg, 1, OPT_MAX_DOSES, &v))
+                return cli_usage("optimize", "--max-visits '%s': expected an integer between 1 and %d", optarg,
+                                 OPT_MAX_DOSES);
+            o.max_visits = (int)v;
+            break;
+        case 'H':
+            if (beyond_cli_count(optarg, 2, 90, &v))
+                return cli_usage("optimize", "--horizon-days '%s': expected an integer between 2 and 90", optarg);
+            o.horizon_d = (double)v;
+            break;
+        case 'M':
+            if (strcmp(optarg, "nm") && strcmp(optarg, "grid"))
+                return cli_usage("optimize", "--method '%s': expected nm or grid", optarg);
+            o.grid = strcmp(optarg, "grid") == 0;
+            break;
+        case 'G':
+            if (beyond_cli_count(optarg, 2, 10, &v))
+                return cli_usage("optimize", "--grid-n '%s': expected an integer between 2 and 10", optarg);
+            o.grid_n = (int)v;
+            break;
+        case 'i':
+            if (beyond_cli_count(optarg, 1, 500, &v))
+                return cli_usage("optimize", "--iterations '%s': expected an integer between 1 and 500", optarg);
+            o.max_iter = (int)v;
+            break;
+        case 'n':
+        case 'N':
+            if (beyond_cli_count(optarg, 2, TRIAL_MAX_SUBJECTS, &v))
+                return cli_usage("optimize", "--%s '%s': expected an integer between 2 and %d",
+                                 c == 'n' ? "subjects" : "eval-subjects", optarg, TRIAL_MAX_SUBJECTS);
+            *(c == 'n' ? &o.n_subjects : &o.eval_subjects) = (int)v;
+            break;
+        case 's':
+        case 'E':
+            if (beyond_cli_count(optarg, 0, 0x7fffffffL, &v))
+                return cli_usage("optimize", "--%s '%s': expected an integer between 0 and 2147483647",
+                                 c == 's' ? "seed" : "eval-seed", optarg);
+            *(c == 's' ? &o.seed : &o.eval_seed) = (uint64_t)v;
+            break;
+        case 't':
+            if (beyond_cli_count(optarg, 1, 64, &v))
+                return cli_usage("optimize", "--threads '%s': expected an integer between 1 and 64", optarg);
+            o.threads = (int)v;
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'h': help_optimize(); return 0;
+        default:
+            return cli_usage("optimize", "unknown or incomplete option '%s' (see ketsim help optimize)",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind < argc)
+        return cli_usage("optimize", "unexpected argument '%s'", argv[optind]);
+    if (o.eval_seed == o.seed)
+        return cli_usage("optimize", "--eval-seed must differ from --seed (the fresh cohort must be new patients)");
+    ketsim_error err = {0};
+    ketsim_params *p = NULL;
+    static opt_report rep;
+    int rc = beyond_cli_params(NULL, 0, &p, &err);
+    if (!rc)
+        rc = beyond_optimize(p, &o, &rep, &err);
+    ketsim_params_free(p);
+    opt_ctx ctx = {&o, &rep};
+    if (!rc && out_dir)
+        rc = beyond_cli_write(out_dir, "optimize", w_csv, w_json, &ctx, &err);
+    if (rc)
+        return cli_fail(&err);
+    opt_print(stdout, &o, &rep);
+    if (out_dir)
+        printf("\nwrote %s/optimize.csv and %s/optimize.json\n", out_dir, out_dir);
+    return 0;
+}

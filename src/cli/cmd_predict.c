@@ -1,0 +1,179 @@
+/* ketsim predict: early markers of an outcome in a virtual cohort. */
+#include "beyond_cli.h"
+#include "cli.h"
+#include "trial_cli.h"
+#include "ketsim/beyond.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SETS 64
+
+void help_predict(void)
+{
+    puts("usage: ketsim predict [SCENARIO] [--outcome response_24h|response_end|relapse_by:DAYS]\n"
+         "                      [--marker OUTPUT[@TIME]]... [--only-user] [--seed N] [--subjects N]\n"
+         "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--set NAME=VALUE]...\n"
+         "\n"
+         "Which early measurement predicts the outcome?  A virtual cohort (default 500\n"
+         "patients) receives the course of the scenario's first active arm (default\n"
+         "zarate2006: ketamine 0.5 mg/kg over 40 min).  Candidate markers: plasma BDNF\n"
+         "change at 230-240 min, peak prefrontal glutamate surge, CADSS at 40 min, MADRS\n"
+         "change at 2 h and 4 h, BDNF Val66Met and CYP2B6 genotype, baseline MADRS, and\n"
+         "any model output (ketsim outputs) at a TIME after the first dose (without @TIME:\n"
+         "its peak over 0-4 h).  For each: ROC AUC with a stratified bootstrap 95%\n"
+         "interval, the Youden cut with sensitivity and specificity, Pearson and Spearman\n"
+         "correlations with the outcome and with the % MADRS change; ranked by AUC.\n"
+         "relapse_by:DAYS analyses responders at the scenario's primary visit.\n"
+         "With --out-dir, writes predict.csv and predict.json there.  See docs/beyond.md.\n"
+         "\n"
+         "examples:\n"
+         "  ketsim predict\n"
+         "  ketsim predict --outcome response_end --marker synaptic_function_rel@24h\n"
+         "  ketsim predict murrough2013 --outcome relapse_by:28 --subjects 300");
+}
+
+static int parse_outcome(const char *s, predict_opts *o)
+{
+    if (strcmp(s, "response_24h") == 0)
+        o->outcome = PREDICT_RESPONSE_24H;
+    else if (strcmp(s, "response_end") == 0)
+        o->outcome = PREDICT_RESPONSE_END;
+    else if (strncmp(s, "relapse_by:", 11) == 0) {
+        o->outcome = PREDICT_RELAPSE_BY;
+        if (cli_parse_double(s + 11, &o->relapse_days) || o->relapse_days < 1 || o->relapse_days > 365)
+            return -1;
+    } else
+        return -1;
+    return 0;
+}
+
+static int parse_marker(const char *s, predict_opts *o, ketsim_error *err)
+{
+    if (o->n_user == PREDICT_MAX_USER)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker: at most %d user markers", PREDICT_MAX_USER);
+    predict_user_marker *u = &o->user[o->n_user];
+    const char *at = strchr(s, '@');
+    size_t len = at ? (size_t)(at - s) : strlen(s);
+    if (len == 0 || len >= sizeof u->output)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker '%s': expected OUTPUT[@TIME]", s);
+    memcpy(u->output, s, len);
+    u->output[len] = 0;
+    u->time_h = -1;
+    if (at) {
+        int rc = ketsim_duration_parse(at + 1, &u->time_h, err);
+        if (rc) {
+            ketsim_error_prefix(err, "--marker: ");
+            return rc;
+        }
+        if (u->time_h < 0 || u->time_h > 24 * 365)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker '%s': time outside 0..365d", s);
+    }
+    o->n_user++;
+    return KETSIM_OK;
+}
+
+static void write_csv(FILE *fp, const void *ctx)
+{
+    predict_write_csv(fp, ((const predict_report *const *)ctx)[1]);
+}
+
+static void write_json(FILE *fp, const void *ctx)
+{
+    const void *const *p = ctx;
+    predict_write_json(fp, p[0], p[1]);
+}
+
+int cmd_predict(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"outcome", required_argument, 0, 'O'}, {"marker", required_argument, 0, 'm'},
+        {"seed", required_argument, 0, 's'},    {"subjects", required_argument, 0, 'n'},
+        {"bootstrap", required_argument, 0, 'b'}, {"threads", required_argument, 0, 't'},
+        {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
+        {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    static predict_opts o;
+    memset(&o, 0, sizeof o);
+    o.default_markers = 1;
+    long seed = -1, n = 500, boot = 1000, threads = trial_cli_default_threads();
+    const char *out_dir = NULL;
+    char *sets[MAX_SETS];
+    size_t n_sets = 0;
+    ketsim_error err = {0};
+    int c;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'O':
+            if (parse_outcome(optarg, &o))
+                return cli_usage("predict", "--outcome '%s': expected response_24h, response_end or "
+                                            "relapse_by:DAYS (DAYS 1..365)", optarg);
+            break;
+        case 'm':
+            if (parse_marker(optarg, &o, &err))
+                return cli_fail(&err);
+            break;
+        case 's':
+            if (beyond_cli_count(optarg, 0, 0x7fffffffL, &seed))
+                return cli_usage("predict", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
+            break;
+        case 'n':
+            if (beyond_cli_count(optarg, 10, TRIAL_MAX_SUBJECTS, &n))
+                return cli_usage("predict", "--subjects '%s': expected an integer between 10 and %d", optarg,
+                                 TRIAL_MAX_SUBJECTS);
+            break;
+        case 'b':
+            if (beyond_cli_count(optarg, 0, 100000, &boot))
+                return cli_usage("predict", "--bootstrap '%s': expected an integer between 0 and 100000", optarg);
+            break;
+        case 't':
+            if (beyond_cli_count(optarg, 1, 64, &threads))
+                return cli_usage("predict", "--threads '%s': expected an integer between 1 and 64", optarg);
+            break;
+        case 'o': out_dir = optarg; break;
+        case 'S':
+            if (n_sets == MAX_SETS)
+                return cli_usage("predict", "too many --set options (max %d)", MAX_SETS);
+            sets[n_sets++] = optarg;
+            break;
+        case 'u': o.default_markers = 0; break;
+        case 'h': help_predict(); return 0;
+        default:
+            return cli_usage("predict", "unknown or incomplete option '%s' (see ketsim help predict)",
+                             argv[optind - 1]);
+        }
+    }
+    if (optind + 1 < argc)
+        return cli_usage("predict", "unexpected argument '%s'", argv[optind + 1]);
+    if (!o.default_markers && o.n_user == 0)
+        return cli_usage("predict", "--only-user needs at least one --marker");
+    if (trial_scenario_resolve(optind < argc ? argv[optind] : "zarate2006", &o.sc, &err))
+        return cli_fail(&err);
+    o.seed = seed >= 0 ? (uint64_t)seed : o.sc.seed;
+    o.n_subjects = (int)n;
+    o.n_boot = (int)boot;
+    o.threads = (int)threads;
+    ketsim_params *params = NULL;
+    static predict_report rep;
+    int rc = beyond_cli_params(sets, n_sets, &params, &err);
+    if (!rc)
+        rc = beyond_predict(params, &o, &rep, &err);
+    ketsim_params_free(params);
+    if (rc)
+        return cli_fail(&err);
+    const void *ctx[2] = {&o, &rep};
+    if (out_dir && (rc = beyond_cli_write(out_dir, "predict", write_csv, write_json, ctx, &err))) {
+        predict_report_free(&rep);
+        return cli_fail(&err);
+    }
+    predict_print(stdout, &o, &rep);
+    if (out_dir)
+        printf("\nwrote %s/predict.csv and %s/predict.json\n", out_dir, out_dir);
+    predict_report_free(&rep);
+    return 0;
+}

@@ -1,0 +1,219 @@
+/* Virtual cohorts: a free regimen through N virtual patients (see
+ * include/ketsim/cohort.h).  Threads share work through an atomic counter;
+ * each subject's numbers depend only on (seed, subject). */
+#include "ketsim/cohort.h"
+#include "ketsim/model.h"
+#include "ketsim/population.h"
+#include "ketsim/rng.h"
+#include "ketsim/simulate.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct shared {
+    const cohort_spec *sp;
+    const double *sessions;
+    size_t n_sessions;
+    ketsim_pop pop;
+    cohort_result *res;
+    long o_madrs;
+    atomic_int next;
+    atomic_int failed;
+    pthread_mutex_t lock;
+    int err_subject;
+    ketsim_error err;
+} shared;
+
+long cohort_time_index(const double *t, size_t n, double x)
+{
+    for (size_t k = 0; k < n; k++)
+        if (fabs(t[k] - x) < 1e-9)
+            return (long)k;
+    return -1;
+}
+
+/* Placebo MADRS improvement at t: since the start of the latest session. */
+static double placebo_at(const shared *sh, const ketsim_subject *s, double t)
+{
+    double last = -1;
+    for (size_t i = 0; i < sh->n_sessions; i++)
+        if (sh->sessions[i] <= t + 1e-9 && sh->sessions[i] > last)
+            last = sh->sessions[i];
+    return last >= 0 ? ketsim_pop_placebo(&sh->pop, s, t - last, 0) : 0;
+}
+
+typedef struct worker {
+    ketsim_params *work;
+    ketsim_model *model;
+    ketsim_sim *sim;
+    ketsim_regimen *reg;
+    ketsim_trajectory *traj;
+} worker;
+
+static void worker_free(worker *w)
+{
+    ketsim_traj_free(w->traj);
+    ketsim_regimen_free(w->reg);
+    ketsim_sim_free(w->sim);
+    ketsim_model_free(w->model);
+    ketsim_params_free(w->work);
+}
+
+static int worker_init(worker *w, const cohort_spec *sp, ketsim_error *err)
+{
+    memset(w, 0, sizeof *w);
+    const char *drugs[1] = {sp->drug};
+    int rc = ketsim_params_clone(sp->params, &w->work, err);
+    if (!rc)
+        rc = ketsim_model_create(sp->params, sp->cat, drugs, 1,
+                                 ketsim_params_value(sp->params, "species.ref_weight_kg"), &w->model, err);
+    if (!rc)
+        rc = ketsim_sim_create(w->model, &w->sim, err);
+    if (!rc)
+        rc = ketsim_regimen_create(&w->reg, err);
+    for (size_t i = 0; !rc && i < sp->n_doses; i++)
+        rc = ketsim_regimen_add(w->reg, &sp->doses[i], err);
+    return rc;
+}
+
+static int run_one(worker *w, shared *sh, int i, ketsim_error *err)
+{
+    const cohort_spec *sp = sh->sp;
+    cohort_result *res = sh->res;
+    ketsim_subject s;
+    /* the id of subject i in replicate 0 of a trial */
+    ketsim_pop_draw(&sh->pop, sp->seed, (uint64_t)i, sp->inclusion_min, &s);
+    int rc = ketsim_pop_apply(&sh->pop, &s, w->work, err);
+    if (!rc)
+        rc = ketsim_model_update(w->model, w->work, s.weight_kg, err);
+    if (!rc)
+        rc = ketsim_sim_run(w->sim, w->reg, sp->times_h, sp->n_times, &w->traj, err);
+    if (rc)
+        return rc;
+    res->bdnf_met[i] = s.bdnf_met;
+    res->cyp2b6_pm[i] = s.cyp2b6_pm;
+    res->weight_kg[i] = s.weight_kg;
+    res->madrs_baseline_untreated[i] = s.madrs_baseline;
+    ketsim_rng r;
+    ketsim_rng_init(&r, sp->seed, (uint64_t)i, KETSIM_RNG_RESIDUAL);
+    for (size_t k = 0; k < sp->n_times; k++) {
+        size_t at = (size_t)i * sp->n_times + k;
+        double m = ketsim_traj_output(w->traj, k, (size_t)sh->o_madrs) - placebo_at(sh, &s, sp->times_h[k]);
+        res->madrs_true[at] = fmin(fmax(m, 0), 60);
+        res->madrs_rated[at] = ketsim_pop_rate_madrs(&sh->pop, &r, res->madrs_true[at]);
+        for (size_t j = 0; j < sp->n_outputs; j++)
+            res->out[at * sp->n_outputs + j] = ketsim_traj_output(w->traj, k, (size_t)sp->outputs[j]);
+    }
+    return KETSIM_OK;
+}
+
+static void *thread_main(void *arg)
+{
+    shared *sh = arg;
+    worker w;
+    ketsim_error err = {0};
+    int rc = worker_init(&w, sh->sp, &err), i = -1;
+    while (!rc) {
+        i = atomic_fetch_add(&sh->next, 1);
+        if (i >= sh->sp->n_subjects)
+            break;
+        rc = run_one(&w, sh, i, &err);
+    }
+    if (rc) {
+        pthread_mutex_lock(&sh->lock);
+        if (!atomic_load(&sh->failed) || i < sh->err_subject) {
+            sh->err = err;
+            sh->err_subject = i;
+        }
+        atomic_store(&sh->failed, 1);
+        atomic_store(&sh->next, sh->sp->n_subjects);
+        pthread_mutex_unlock(&sh->lock);
+    }
+    worker_free(&w);
+    return NULL;
+}
+
+void cohort_result_free(cohort_result *r)
+{
+    free(r->madrs_true);
+    free(r->madrs_rated);
+    free(r->out);
+    free(r->bdnf_met);
+    free(r->cyp2b6_pm);
+    free(r->weight_kg);
+    free(r->madrs_baseline_untreated);
+    memset(r, 0, sizeof *r);
+}
+
+static int check_spec(const cohort_spec *sp, ketsim_error *err)
+{
+    if (sp->n_subjects < 1 || sp->n_subjects > 100000)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort size %d outside 1..100000", sp->n_subjects);
+    if (sp->n_times < 1 || sp->times_h[0] != 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort time grid must start at 0");
+    for (size_t k = 1; k < sp->n_times; k++)
+        if (!(sp->times_h[k] > sp->times_h[k - 1]))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort time grid not strictly ascending at %zu", k);
+    if (sp->n_doses > COHORT_MAX_DOSES || sp->n_outputs > COHORT_MAX_OUTPUTS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "too many doses or outputs for a cohort");
+    for (size_t j = 0; j < sp->n_outputs; j++)
+        if (sp->outputs[j] < 0 || (size_t)sp->outputs[j] >= ketsim_n_outputs())
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort output index %ld out of range", sp->outputs[j]);
+    return KETSIM_OK;
+}
+
+int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_result *res, ketsim_error *err)
+{
+    memset(res, 0, sizeof *res);
+    int rc = check_spec(sp, err);
+    if (rc)
+        return rc;
+    shared sh = {.sp = sp, .res = res, .o_madrs = ketsim_output_index("madrs")};
+    double sess[COHORT_MAX_DOSES];
+    for (size_t i = 0; i < sp->n_doses; i++)
+        sess[i] = sp->doses[i].time_h;
+    sh.sessions = sp->n_doses ? sess : sham;
+    sh.n_sessions = sp->n_doses ? sp->n_doses : n_sham;
+    if ((rc = ketsim_pop_init(&sh.pop, sp->params, err)))
+        return rc;
+    size_t ns = (size_t)sp->n_subjects, nk = ns * sp->n_times;
+    res->n_subjects = sp->n_subjects;
+    res->n_times = sp->n_times;
+    res->n_outputs = sp->n_outputs;
+    res->madrs_true = malloc(nk * sizeof *res->madrs_true);
+    res->madrs_rated = malloc(nk * sizeof *res->madrs_rated);
+    res->out = malloc((nk * sp->n_outputs + 1) * sizeof *res->out);
+    res->bdnf_met = malloc(ns * sizeof(int));
+    res->cyp2b6_pm = malloc(ns * sizeof(int));
+    res->weight_kg = malloc(ns * sizeof(double));
+    res->madrs_baseline_untreated = malloc(ns * sizeof(double));
+    if (!res->madrs_true || !res->madrs_rated || !res->out || !res->bdnf_met || !res->cyp2b6_pm ||
+        !res->weight_kg || !res->madrs_baseline_untreated) {
+        cohort_result_free(res);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for a cohort of %d", sp->n_subjects);
+    }
+    atomic_init(&sh.next, 0);
+    atomic_init(&sh.failed, 0);
+    pthread_mutex_init(&sh.lock, NULL);
+    int nt = sp->threads < 1 ? 1 : sp->threads > 64 ? 64 : sp->threads;
+    if (nt > sp->n_subjects)
+        nt = sp->n_subjects;
+    pthread_t th[64];
+    int started = 0;
+    for (int k = 1; k < nt; k++)
+        if (pthread_create(&th[started], NULL, thread_main, &sh) == 0)
+            started++;
+    thread_main(&sh);
+    for (int k = 0; k < started; k++)
+        pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&sh.lock);
+    if (atomic_load(&sh.failed)) {
+        *err = sh.err;
+        cohort_result_free(res);
+        return err->code ? err->code : KETSIM_EINTERNAL;
+    }
+    return KETSIM_OK;
+}

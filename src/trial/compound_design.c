@@ -1,0 +1,246 @@
+/* Compound design on a virtual cohort (ketsim design): each candidate is a
+ * drug with parameter overrides and one dose; all candidates and a placebo
+ * reference see the same virtual patients (common random numbers). */
+#include "ketsim/beyond.h"
+#include "ketsim/cohort.h"
+#include "ketsim/model.h"
+#include "ketsim/stats.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PEAK_H 3.0
+#define PEAK_STEP_H (5.0 / 60)
+#define GRID_MAX 512
+
+typedef struct dgrid {
+    double t[GRID_MAX];
+    size_t n, k24, k_day1;  /* index of 24 h; of day 1 (daily ratings follow) */
+} dgrid;
+
+static int make_grid(double horizon_days, dgrid *g, ketsim_error *err)
+{
+    if (!(horizon_days >= 1 && horizon_days <= 120))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "design horizon %g d outside 1..120", horizon_days);
+    g->n = 0;
+    g->t[g->n++] = 0;
+    for (double t = PEAK_STEP_H; t <= PEAK_H + 1e-9; t += PEAK_STEP_H)
+        g->t[g->n++] = t;
+    g->k_day1 = g->k24 = g->n;
+    for (int d = 1; d <= (int)horizon_days; d++)
+        g->t[g->n++] = 24.0 * d;
+    return KETSIM_OK;
+}
+
+static int candidate_params(const ketsim_params *base, const design_candidate *c, ketsim_params **out,
+                            ketsim_error *err)
+{
+    int rc = ketsim_params_clone(base, out, err);
+    for (size_t i = 0; !rc && i < c->n_sets; i++)
+        rc = ketsim_params_set(*out, c->set_name[i], c->set_value[i], err);
+    if (rc) {
+        char pre[112];
+        snprintf(pre, sizeof pre, "%s: ", c->name);
+        ketsim_error_prefix(err, pre);
+        ketsim_params_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+static int run_candidate(const ketsim_params *base, const ketsim_catalog *cat, const design_candidate *c,
+                         const design_opts *o, const dgrid *g, cohort_result *cr, ketsim_error *err)
+{
+    ketsim_params *p = NULL;
+    int rc = candidate_params(base, c, &p, err);
+    if (rc)
+        return rc;
+    cohort_spec sp = {.params = p, .cat = cat, .drug = c->placebo ? "ketamine" : c->drug,
+                      .times_h = g->t, .n_times = g->n, .n_subjects = o->n_subjects, .seed = o->seed,
+                      .inclusion_min = -1, .threads = o->threads};
+    sp.outputs[sp.n_outputs++] = ketsim_output_index("cadss");
+    sp.outputs[sp.n_outputs++] = ketsim_output_index("sbp_change_mmhg");
+    if (!c->placebo) {
+        sp.n_doses = 1;
+        sp.doses[0] = (ketsim_dose){.route = c->route, .amount = c->amount, .per_kg = c->per_kg,
+                                    .duration_h = c->duration_h, .time_h = 0};
+    }
+    const double sham[1] = {0}; /* a placebo session at time 0 */
+    rc = cohort_run(&sp, sham, 1, cr, err);
+    ketsim_params_free(p);
+    return rc;
+}
+
+/* Per subject: responder at 24 h, days in response, MADRS (true) at 24 h. */
+static void per_subject(const cohort_result *cr, const dgrid *g, const trial_defs *d, int i, int *resp24,
+                        double *days, double *m24)
+{
+    const int *m = cr->madrs_rated + (size_t)i * g->n;
+    double thr = (1.0 - d->response_fraction) * m[0] + 1e-9;
+    *resp24 = m[g->k24] <= thr;
+    *days = 0;
+    for (size_t k = g->k_day1; k < g->n; k++)
+        *days += m[k] <= thr;
+    *m24 = cr->madrs_true[(size_t)i * g->n + g->k24];
+}
+
+static int summarize(const cohort_result *cr, const cohort_result *pl, const dgrid *g, const trial_defs *d,
+                     design_result *r, ketsim_error *err)
+{
+    int n = cr->n_subjects;
+    double *days = malloc((size_t)n * sizeof *days);
+    if (!days)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    size_t resp = 0, resp_pl = 0;
+    double days_pl = 0, m24 = 0, m24_pl = 0, cadss = 0, sbp = 0;
+    for (int i = 0; i < n; i++) {
+        int a, b;
+        double dd, x, y;
+        per_subject(cr, g, d, i, &a, &days[i], &x);
+        per_subject(pl, g, d, i, &b, &dd, &y);
+        resp += (size_t)a;
+        resp_pl += (size_t)b;
+        days_pl += dd;
+        m24 += x;
+        m24_pl += y;
+        double cp = 0, sp = 0;
+        for (size_t k = 0; k < g->k24; k++) {
+            cp = fmax(cp, cohort_out(cr, i, k, 0));
+            sp = fmax(sp, cohort_out(cr, i, k, 1));
+        }
+        cadss += cp;
+        sbp += sp;
+    }
+    ketsim_stats_interval w;
+    ketsim_stats_ttest t;
+    int rc = ketsim_stats_wilson(resp, (size_t)n, 0.95, &w, err);
+    if (!rc && ketsim_stats_ttest_one(days, (size_t)n, 0, 0.95, &t, err) != KETSIM_OK) {
+        /* every patient the same number of days: a zero-width interval */
+        t.estimate = t.ci_lo = t.ci_hi = days[0];
+    }
+    free(days);
+    if (rc)
+        return rc;
+    r->response_24h = w.estimate;
+    r->response_24h_lo = w.lo;
+    r->response_24h_hi = w.hi;
+    r->days_in_response = t.estimate;
+    r->days_lo = t.ci_lo;
+    r->days_hi = t.ci_hi;
+    r->response_24h_excess = (double)((long)resp - (long)resp_pl) / n;
+    r->days_excess = t.estimate - days_pl / n;
+    r->madrs_effect_24h = (m24 - m24_pl) / n;
+    r->cadss_peak = cadss / n;
+    r->sbp_peak = sbp / n;
+    r->effective = r->days_excess > 0 && r->response_24h_excess > 0;
+    return KETSIM_OK;
+}
+
+int beyond_design(const ketsim_params *params, const ketsim_catalog *cat, const design_candidate *cand, size_t n,
+                  const design_opts *o, design_result *res, ketsim_error *err)
+{
+    static const design_candidate placebo = {.name = "placebo", .placebo = 1};
+    dgrid *g = malloc(sizeof *g);
+    if (!g)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    int rc = make_grid(o->horizon_days, g, err);
+    trial_defs d;
+    trial_defs_read(params, &d);
+    cohort_result pl = {0};
+    if (!rc)
+        rc = run_candidate(params, cat, &placebo, o, g, &pl, err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        cohort_result cr = {0};
+        rc = run_candidate(params, cat, &cand[i], o, g, &cr, err);
+        if (!rc)
+            rc = summarize(&cr, &pl, g, &d, &res[i], err);
+        cohort_result_free(&cr);
+    }
+    cohort_result_free(&pl);
+    free(g);
+    if (!rc)
+        design_pareto(cand, res, n);
+    return rc;
+}
+
+static int dominates(const design_result *a, const design_result *b)
+{
+    int ge = a->days_excess >= b->days_excess && a->response_24h_excess >= b->response_24h_excess &&
+             a->cadss_peak <= b->cadss_peak && a->sbp_peak <= b->sbp_peak;
+    int gt = a->days_excess > b->days_excess || a->response_24h_excess > b->response_24h_excess ||
+             a->cadss_peak < b->cadss_peak || a->sbp_peak < b->sbp_peak;
+    return ge && gt;
+}
+
+void design_pareto(const design_candidate *cand, design_result *res, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        res[i].pareto = res[i].effective && !cand[i].placebo;
+        for (size_t j = 0; j < n && res[i].pareto; j++)
+            if (j != i && res[j].effective && !cand[j].placebo && dominates(&res[j], &res[i]))
+                res[i].pareto = 0;
+    }
+}
+
+int design_apply_knob(const ketsim_params *params, const char *compound, const char *knob, double value,
+                      design_candidate *c, ketsim_error *err)
+{
+    if (strcmp(knob, "dose_mg_per_kg") == 0 || strcmp(knob, "dose_mg") == 0) {
+        if (!(value > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "knob %s: dose must be > 0 (got %g)", knob, value);
+        c->amount = value;
+        c->per_kg = strcmp(knob, "dose_mg_per_kg") == 0;
+        return KETSIM_OK;
+    }
+    if (strcmp(knob, "infusion_h") == 0) {
+        if (!(value >= 0 && value <= 24))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "knob infusion_h: %g outside 0..24", value);
+        c->duration_h = value;
+        return KETSIM_OK;
+    }
+    if (c->n_sets == DESIGN_MAX_SETS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "too many knobs (max %d)", DESIGN_MAX_SETS);
+    char *name = c->set_name[c->n_sets];
+    double v = value;
+    if (strcmp(knob, "interneuron_selectivity") == 0) {
+        snprintf(name, 96, "nmda.interneuron_selectivity");
+    } else if (!compound || !compound[0]) {
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "knob %s: no compound to apply it to (use --compound)", knob);
+    } else if (strcmp(knob, "half_life_h") == 0) {
+        /* terminal-phase approximation: t1/2 = ln 2 x Vss / CL */
+        char buf[96];
+        double vss = 0;
+        const char *vs[3] = {"v1_l", "v2_l", "v3_l"};
+        for (int k = 0; k < 3; k++) {
+            snprintf(buf, sizeof buf, "%s.%s", compound, vs[k]);
+            vss += ketsim_params_value(params, buf);
+        }
+        if (!(value > 0) || !(vss > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "knob half_life_h: %g must be > 0", value);
+        v = log(2.0) * vss / value;
+        snprintf(name, 96, "%s.cl_l_per_h", compound);
+    } else if (strncmp(knob, "yield_", 6) == 0) {
+        snprintf(name, 96, "%s.to_%s.fraction", compound, knob + 6);
+    } else if (strcmp(knob, "nmda_ki_um") == 0 || strcmp(knob, "ampa_emax") == 0 ||
+               strcmp(knob, "ampa_ec50_um") == 0 || strcmp(knob, "cl_l_per_h") == 0) {
+        snprintf(name, 96, "%s.%s", compound, knob);
+    } else {
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "unknown knob '%s' (nmda_ki_um, interneuron_selectivity, ampa_emax, ampa_ec50_um, "
+                           "half_life_h, cl_l_per_h, yield_METABOLITE, dose_mg_per_kg, dose_mg, infusion_h)",
+                           knob);
+    }
+    /* refuse a name the table does not know now, not in the middle of a run */
+    ketsim_params *tmp = NULL;
+    int rc = ketsim_params_clone(params, &tmp, err);
+    if (!rc)
+        rc = ketsim_params_set(tmp, name, v, err);
+    ketsim_params_free(tmp);
+    if (rc) {
+        ketsim_error_prefix(err, "knob: ");
+        return rc;
+    }
+    c->set_value[c->n_sets++] = v;
+    return KETSIM_OK;
+}

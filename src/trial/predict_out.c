@@ -1,0 +1,156 @@
+/* Tables, CSV and JSON of ketsim predict, with the literature comparison. */
+#include "ketsim/beyond.h"
+
+#include <math.h>
+#include <string.h>
+
+/* Published correlations of two markers with improvement (LITERATURE.md). */
+typedef struct lit_ref {
+    const char *marker;
+    double lo, hi; /* expected range of r with the % MADRS change */
+    const char *text;
+} lit_ref;
+
+static const lit_ref LIT[2] = {
+    {"bdnf_change_230_240min", -0.9, -0.7,
+     "Haile 2014: plasma BDNF at 240 min correlates with MADRS, r about -0.7 to -0.9 (240 min to 72 h)"},
+    {"cadss_40min", -0.45, -0.1,
+     "Luckenbaugh 2014: more dissociation during the infusion, modestly more improvement "
+     "(small negative r with MADRS change)"},
+};
+
+static const char *verdict(double r, const lit_ref *l)
+{
+    if (!isfinite(r))
+        return "undefined in the model";
+    if (r >= l->lo && r <= l->hi)
+        return "within the published range";
+    if (r * l->hi < 0 || fabs(r) < 0.05)
+        return "sign differs or no correlation: the model does not reproduce it";
+    return fabs(r) < fabs(l->lo + l->hi) / 2 ? "weaker than published" : "stronger than published";
+}
+
+static const predict_row *find_row(const predict_report *rep, const char *name)
+{
+    for (size_t i = 0; i < rep->n_rows; i++)
+        if (strcmp(rep->rows[i].name, name) == 0)
+            return &rep->rows[i];
+    return NULL;
+}
+
+void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
+{
+    fprintf(fp, "predict: %s, scenario %s (first active arm, course of %zu dose%s), %d virtual patients, seed %llu\n",
+            rep->outcome_label, o->sc.name, o->sc.n_doses, o->sc.n_doses == 1 ? "" : "s", rep->n_subjects,
+            (unsigned long long)o->seed);
+    fprintf(fp, "outcome defined for %zu subjects, positive in %zu (%.0f%%); correlations with the 0/1 outcome\n"
+                "and with the %s; AUC oriented (dir + : higher marker predicts\n"
+                "the outcome), 95%% stratified bootstrap interval (%d resamples)\n\n",
+            rep->n_defined, rep->n_positive, rep->n_defined ? 100.0 * (double)rep->n_positive / (double)rep->n_defined : 0,
+            rep->change_label, o->n_boot);
+    if (rep->n_positive == 0 || rep->n_positive == rep->n_defined)
+        fprintf(fp, "NOTE: every subject with the outcome defined is %s: no ROC can be drawn; choose\n"
+                    "another outcome or window (e.g. a shorter relapse_by:DAYS).\n\n",
+                rep->n_positive ? "positive" : "negative");
+    fprintf(fp, "%-4s %-28s %-20s %-4s %-10s %-6s %-6s %-7s %-7s %-7s %-7s\n", "rank", "marker", "AUC [95% CI]",
+            "dir", "Youden cut", "sens", "spec", "r(out)", "rho(out)", "r(chg)", "rho(chg)");
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const predict_row *r = &rep->rows[i];
+        if (!r->roc_ok) {
+            fprintf(fp, "%-4zu %-28s %-20s (constant marker or a single outcome class)\n", i + 1, r->name, "-");
+            continue;
+        }
+        char auc[40];
+        if (isfinite(r->roc.auc_lo))
+            snprintf(auc, sizeof auc, "%.3f [%.3f, %.3f]", r->roc.auc, r->roc.auc_lo, r->roc.auc_hi);
+        else
+            snprintf(auc, sizeof auc, "%.3f", r->roc.auc);
+        fprintf(fp, "%-4zu %-28s %-20s %-4s %-10.4g %-6.2f %-6.2f %-7.2f %-7.2f %-7.2f %-7.2f\n", i + 1, r->name, auc,
+                r->roc.direction > 0 ? "+" : "-", r->roc.threshold, r->roc.sensitivity, r->roc.specificity,
+                r->r_outcome, r->rho_outcome, r->r_change, r->rho_change);
+    }
+    fprintf(fp, "\nliterature (r with the %s):\n", rep->change_label);
+    for (int k = 0; k < 2; k++) {
+        const predict_row *r = find_row(rep, LIT[k].marker);
+        if (!r)
+            continue;
+        fprintf(fp, "  %-24s model r = %.2f, published %.2f..%.2f: %s\n    (%s)\n", LIT[k].marker, r->r_change,
+                LIT[k].lo, LIT[k].hi, verdict(r->r_change, &LIT[k]), LIT[k].text);
+    }
+    fprintf(fp, "Model markers are noise-free (no assay error); ratings carry rater noise.  Published\n"
+                "correlations come from 20-60 patients and include assay error, so a model r is an upper bound.\n");
+}
+
+void predict_write_csv(FILE *fp, const predict_report *rep)
+{
+    fprintf(fp, "rank,marker,n,auc,auc_lo,auc_hi,direction,youden_threshold,sensitivity,specificity,youden_j,"
+                "r_outcome,rho_outcome,r_change,p_change,rho_change\n");
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const predict_row *r = &rep->rows[i];
+        if (r->roc_ok)
+            fprintf(fp, "%zu,%s,%zu,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,", i + 1, r->name, r->n, r->roc.auc,
+                    r->roc.auc_lo, r->roc.auc_hi, r->roc.direction, r->roc.threshold, r->roc.sensitivity,
+                    r->roc.specificity, r->roc.youden_j);
+        else
+            fprintf(fp, "%zu,%s,%zu,,,,,,,,,", i + 1, r->name, r->n);
+        fprintf(fp, "%.6g,%.6g,%.6g,%.6g,%.6g\n", r->r_outcome, r->rho_outcome, r->r_change, r->p_change,
+                r->rho_change);
+    }
+}
+
+static void jnum(FILE *fp, const char *key, double v, const char *sep)
+{
+    if (isfinite(v))
+        fprintf(fp, "\"%s\": %.6g%s", key, v, sep);
+    else
+        fprintf(fp, "\"%s\": null%s", key, sep);
+}
+
+void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *rep)
+{
+    fprintf(fp, "{\n  \"command\": \"predict\",\n  \"scenario\": \"%s\",\n  \"outcome\": \"%s\",\n", o->sc.name,
+            rep->outcome_label);
+    fprintf(fp, "  \"change\": \"%s\",\n  \"seed\": %llu,\n  \"subjects\": %d,\n  \"bootstrap\": %d,\n",
+            rep->change_label, (unsigned long long)o->seed, rep->n_subjects, o->n_boot);
+    fprintf(fp, "  \"n_defined\": %zu,\n  \"n_positive\": %zu,\n  \"markers\": [\n", rep->n_defined, rep->n_positive);
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const predict_row *r = &rep->rows[i];
+        fprintf(fp, "    {\"rank\": %zu, \"marker\": \"%s\", \"description\": \"%s\", \"n\": %zu, ", i + 1, r->name,
+                r->description, r->n);
+        if (r->roc_ok) {
+            jnum(fp, "auc", r->roc.auc, ", ");
+            jnum(fp, "auc_lo", r->roc.auc_lo, ", ");
+            jnum(fp, "auc_hi", r->roc.auc_hi, ", ");
+            fprintf(fp, "\"direction\": %d, ", r->roc.direction);
+            jnum(fp, "youden_threshold", r->roc.threshold, ", ");
+            jnum(fp, "sensitivity", r->roc.sensitivity, ", ");
+            jnum(fp, "specificity", r->roc.specificity, ", ");
+        }
+        jnum(fp, "r_outcome", r->r_outcome, ", ");
+        jnum(fp, "rho_outcome", r->rho_outcome, ", ");
+        jnum(fp, "r_change", r->r_change, ", ");
+        jnum(fp, "p_change", r->p_change, ", ");
+        jnum(fp, "rho_change", r->rho_change, "");
+        if (r->roc_ok) {
+            fprintf(fp, ",\n     \"roc\": [");
+            for (size_t k = 0; k < r->roc.n_curve; k++)
+                fprintf(fp, "%s[%.6g, %.6g]", k ? ", " : "", 1 - r->roc.curve[k].specificity,
+                        r->roc.curve[k].sensitivity);
+            fprintf(fp, "]");
+        }
+        fprintf(fp, "}%s\n", i + 1 < rep->n_rows ? "," : "");
+    }
+    fprintf(fp, "  ],\n  \"literature\": [\n");
+    int first = 1;
+    for (int k = 0; k < 2; k++) {
+        const predict_row *r = find_row(rep, LIT[k].marker);
+        if (!r)
+            continue;
+        fprintf(fp, "%s    {\"marker\": \"%s\", ", first ? "" : ",\n", LIT[k].marker);
+        jnum(fp, "model_r_change", r->r_change, ", ");
+        fprintf(fp, "\"published_lo\": %g, \"published_hi\": %g, \"verdict\": \"%s\", \"source\": \"%s\"}",
+                LIT[k].lo, LIT[k].hi, verdict(r->r_change, &LIT[k]), LIT[k].text);
+        first = 0;
+    }
+    fprintf(fp, "\n  ]\n}\n");
+}
