@@ -128,6 +128,11 @@ static void print_result(const ketsim_calib_result *r, const char *species)
         char range[64];
         int check = strcmp(t->role, "check") == 0;
         snprintf(range, sizeof range, "[%g, %g]", t->lower, t->upper);
+        if (strcmp(t->role, "trial") == 0) {
+            printf("%-24s %-11s %-4s %-22s %12s %12s  %s\n", t->id, t->role, "", range, "-", "-",
+                   "not re-run (see ketsim validate)");
+            continue;
+        }
         printf("%-24s %-11s %-4s %-22s %12.4g %12.4g  %s -> %s\n", t->id, t->role, t->used ? "yes" : "", range,
                t->before, t->after, t->pass_before ? "pass" : "MISS", t->pass_after ? "pass" : "MISS");
         count[check]++;

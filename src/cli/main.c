@@ -18,8 +18,8 @@ static void usage(FILE *fp)
     fprintf(fp, "ketsim %s: a mechanistic simulator of ketamine's rapid antidepressant action\n\n"
                 "usage: ketsim [COMMAND [OPTIONS]]\n\ncommands:\n", KETSIM_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
-        fprintf(fp, "  %-10s %s\n", commands[i].name, commands[i].summary);
-    fprintf(fp, "  %-10s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n",
+        fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
+    fprintf(fp, "  %-12s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n",
             "help CMD", "help on a command");
 }
 

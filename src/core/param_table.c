@@ -305,7 +305,7 @@ const param_def param_table[] = {
     {"gaba.k_per_h", "1/h", ALL(1.0), POS, "assumed: GABA pool turns over in about an hour", "tissue GABA relaxation"},
     {"gaba.activity_exponent", "1", ALL(0.3), POS, "calibrated to target hgaba_2h: GABA synthesis partly activity-dependent", "dependence of GABA synthesis on interneuron activity"},
     {"gad.k_per_h", "1/h", ALL(0.01), POS, "assumed: GAD67 expression over days", "GAD relaxation"},
-    {"gad.synthesis_exponent", "1", ALL(1), POS, "calibrated to target gaba_glu_72h (BDNF-TrkB up-regulates GAD67 through new protein)", "GAD rise per unit (relative) synthesis"},
+    {"gad.synthesis_exponent", "1", ALL(2), POS, "calibrated to target gaba_glu_72h (BDNF-TrkB up-regulates GAD67 through new protein)", "GAD rise per unit (relative) synthesis"},
     {"gln.k_per_h", "1/h", ALL(0.5), POS, "assumed: glutamate-glutamine cycle, hours", "tissue glutamine relaxation"},
     {"tissue_glu.k_per_h", "1/h", ALL(0.5), POS, "assumed", "tissue glutamate relaxation"},
     {"tissue_glu.protein_exponent", "1", ALL(0.3), POS, "calibrated to target glu_gln_14h: neuronal glutamate scales with synaptic terminals", "exponent of synaptic protein"},

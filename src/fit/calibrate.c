@@ -227,11 +227,22 @@ static void ctx_free(cal_ctx *c)
 static int run_all(cal_ctx *c, const double *x, ketsim_calib_result *r, int after, ketsim_error *err)
 {
     for (size_t i = 0; i < r->n_targets; i++) {
+        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+        ketsim_calib_target *g = &r->tgt[i];
+        if (t->trial_level) {
+            /* Replicate trials are not re-run per parameter set; `ketsim
+             * validate` reports them. */
+            snprintf(g->id, sizeof g->id, "%s", t->id);
+            snprintf(g->role, sizeof g->role, "trial");
+            g->lower = t->lower;
+            g->upper = t->upper;
+            g->before = g->after = NAN;
+            g->pass_before = g->pass_after = 1;
+            continue;
+        }
         int rc = run_target(c, i, x, err);
         if (rc)
             return rc;
-        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
-        ketsim_calib_target *g = &r->tgt[i];
         if (after) {
             g->after = t->simulated;
             g->pass_after = t->pass;

@@ -70,9 +70,20 @@ static int run_doses(ctx *c, const seg_dose *d, size_t n, double shift_h, const 
     return ketsim_sim_run(c->sim, c->reg, times, nt, &c->traj, c->err);
 }
 
+/* Steady state is a property of the drug, as in NONMEM: drug concentrations
+ * (plasma and brain) repeat from one period to the next.  The biology they
+ * drive adapts over months and is not required to have settled. */
+static int is_drug_output(const char *name)
+{
+    return (strncmp(name, "plasma_", 7) == 0 && strcmp(name, "plasma_bdnf_rel") != 0) ||
+           strncmp(name, "brain_", 6) == 0;
+}
+
 static int outputs_close(const ketsim_trajectory *t, size_t a, size_t b, double tol)
 {
     for (size_t k = 1; k < ketsim_n_outputs(); k++) {
+        if (!is_drug_output(ketsim_output(k)->name))
+            continue;
         double x = ketsim_traj_output(t, a, k), y = ketsim_traj_output(t, b, k);
         if (fabs(x - y) > tol * fmax(fabs(x), fabs(y)) + 1e-12)
             return 0;
@@ -81,7 +92,7 @@ static int outputs_close(const ketsim_trajectory *t, size_t a, size_t b, double 
 }
 
 /* Simulate `n` periods of the steady-state dosing alone (outputs at the end
- * of each period) and find the first period after which every output changes
+ * of each period) and find the first period after which every drug concentration changes
  * by less than `tol` from one period to the next; 0 if none. */
 static int ss_try(ctx *c, const ds_record *r, ketsim_route route, double period_h, long n, double tol,
                   long *found)

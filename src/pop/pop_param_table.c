@@ -82,7 +82,7 @@ const param_def pop_param_table[] = {
     {"lab.spt.baseline_pct", "%", ALL(82), 50, 100, "assumed: unstressed rodents prefer 1% sucrose ~80-85%", "sucrose preference of an untreated, unstressed animal"},
     {"lab.spt.exponent", "1", ALL(2), 0, 10, "assumed: chosen so CUS (spines ~0.75) gives ~65% (Li 2011 Biol Psychiatry)", "preference above 50% scales as synaptic_function_rel^exponent"},
     {"lab.spt.sd_pct", "%", ALL(4), 0, 50, "assumed: typical per-animal SD", "per-animal SD of sucrose preference"},
-    {"lab.stress.cus_setpoint_rel", "1", ALL(0.75), 0.05, 1, "assumed: 21 d CUS cuts mPFC spine density ~25% (Li 2011 Biol Psychiatry)", "spine.setpoint_rel after chronic unpredictable stress"},
+    {"lab.stress.cus_setpoint_rel", "1", ALL(0.7), 0.05, 1, "assumed: 21 d CUS cuts mPFC spine density 25-40% (Li 2011 Biol Psychiatry)", "spine.setpoint_rel after chronic unpredictable stress"},
     {"lab.stress.cus_bdnf_release_scale", "1", ALL(0.97), 0.5, 1, "assumed: stress lowers activity-dependent BDNF (Duman 2012); kept small because the protein loop amplifies it steeply", "bdnf.release_scale after chronic unpredictable stress"},
     {"lab.stress.defeat_setpoint_rel", "1", ALL(0.8), 0.05, 1, "assumed: chronic social defeat lowers spines somewhat less than CUS", "spine.setpoint_rel after social defeat"},
     {"lab.stress.defeat_bdnf_release_scale", "1", ALL(0.97), 0.5, 1, "assumed: as CUS", "bdnf.release_scale after social defeat"},
