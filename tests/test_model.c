@@ -118,8 +118,12 @@ static void test_positivity(void **state)
     ketsim_trajectory *tr = run_grid(&f, 14 * 24, 0.25);
     for (size_t i = 0; i < ketsim_traj_n_times(tr); i++) {
         const double *y = ketsim_traj_state(tr, i);
+        /* Near zero a state carries solver noise of the order of its
+         * absolute tolerance (1e-7 mg for human amounts); round-off in the
+         * linear algebra decides on which side it lands.  A real sign error
+         * is far larger than ten tolerances. */
         for (size_t s = 0; s < ketsim_traj_n_states(tr); s++)
-            assert_true(y[s] > -1e-7);
+            assert_true(y[s] > -1e-6);
         for (size_t k = 0; k < ketsim_n_outputs(); k++)
             assert_true(ketsim_traj_output(tr, i, k) > -1e-7);
     }

@@ -1,6 +1,7 @@
 /* Turn a regimen into solver inputs and a solve into a trajectory. */
 #include "ketsim/simulate.h"
 #include "model/model_impl.h"
+#include "sim_internal.h"
 #include "solver.h"
 
 #include <math.h>
@@ -186,6 +187,8 @@ int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times
     }
     return KETSIM_OK;
 }
+
+solver *sim_solver(ketsim_sim *s) { return s->sol; }
 
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals)
 {

@@ -1,4 +1,5 @@
 #include "solver.h"
+#include "blocklu.h"
 
 #include <cvode/cvode.h>
 #include <math.h>
@@ -18,7 +19,8 @@ struct solver {
     void *cvode;
     N_Vector y, atol, tmp;
     SUNMatrix A;
-    SUNLinearSolver LS;
+    SUNLinearSolver LS, LS_dense; /* block solver (default), plain dense LU */
+    int use_dense;
     double *u;          /* current input rates, per state */
     double *breaks;     /* scratch: sorted breakpoints */
     size_t breaks_cap;
@@ -54,6 +56,8 @@ void solver_free(solver *s)
         CVodeFree(&s->cvode);
     if (s->LS)
         SUNLinSolFree(s->LS);
+    if (s->LS_dense)
+        SUNLinSolFree(s->LS_dense);
     if (s->A)
         SUNMatDestroy(s->A);
     if (s->y)
@@ -91,9 +95,10 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
         ok = s->y && s->atol && s->tmp && s->A;
     }
     if (ok) {
-        s->LS = SUNLinSol_Dense(s->y, s->A, s->ctx);
+        s->LS = blocklu_create(n, s->ctx);
+        s->LS_dense = SUNLinSol_Dense(s->y, s->A, s->ctx);
         s->cvode = CVodeCreate(CV_BDF, s->ctx);
-        ok = s->LS && s->cvode;
+        ok = s->LS && s->LS_dense && s->cvode;
     }
     if (ok) {
         N_VConst(0.0, s->y);
@@ -120,6 +125,14 @@ void solver_set_user(solver *s, void *user, const double *atol)
     s->user = user;
     if (atol)
         memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
+}
+
+int solver_use_dense_lu(solver *s, int dense, ketsim_error *err)
+{
+    if (CVodeSetLinearSolver(s->cvode, dense ? s->LS_dense : s->LS, s->A) != CVLS_SUCCESS)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "could not switch the linear solver");
+    s->use_dense = dense;
+    return KETSIM_OK;
 }
 
 void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps; }
