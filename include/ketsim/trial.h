@@ -129,6 +129,7 @@ typedef struct trial_run_opts {
     int replicates;
     int threads;
     double alpha;          /* significance level for power (0 = 0.05) */
+    int first_replicate;   /* replicate id of the first one simulated (chunked runs) */
 } trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,

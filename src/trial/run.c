@@ -10,6 +10,7 @@
 #include "ketsim/rng.h"
 #include "ketsim/simulate.h"
 #include "ketsim/trial.h"
+#include "dist.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -30,7 +31,8 @@ typedef struct run_shared {
     const trial_run_opts *o;
     const int *assign;             /* replicates x n_subjects */
     trial_subject_result *out;
-    size_t n_items;
+    size_t n_items;                /* items [0, n_items) of this call */
+    size_t end;                    /* this process simulates [first, end) */
     atomic_size_t next;
     atomic_int failed;
     pthread_mutex_t lock;
@@ -121,7 +123,8 @@ static double observed(const run_shared *sh, const ketsim_subject *s, int assign
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
 {
     const trial_scenario *sc = sh->sc;
-    size_t rep = item / (size_t)sc->n_subjects, i = item % (size_t)sc->n_subjects;
+    size_t rep = (size_t)sh->o->first_replicate + item / (size_t)sc->n_subjects;
+    size_t i = item % (size_t)sc->n_subjects;
     uint64_t id = ((uint64_t)rep << 32) | (uint64_t)i;
     uint64_t seed = sh->o->seed;
     int assign = sh->assign[item];
@@ -241,7 +244,7 @@ static void *thread_main(void *arg)
     size_t item = 0;
     while (!rc) {
         item = atomic_fetch_add(&sh->next, 1);
-        if (item >= sh->n_items)
+        if (item >= sh->end)
             break;
         rc = run_subject(&w, sh, item, &err);
     }
@@ -253,7 +256,7 @@ static void *thread_main(void *arg)
         }
         atomic_store(&sh->failed, 1);
         /* stop the others: no more items are handed out */
-        atomic_store(&sh->next, sh->n_items);
+        atomic_store(&sh->next, sh->end);
         pthread_mutex_unlock(&sh->lock);
     }
     worker_free(&w);
@@ -267,7 +270,7 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     int rc = trial_scenario_check(sc, err);
     if (rc)
         return rc;
-    if (o->replicates < 1 || o->threads < 1)
+    if (o->replicates < 1 || o->threads < 1 || o->first_replicate < 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and threads must be at least 1");
     if ((double)o->replicates * (double)sc->n_subjects > TRIAL_MAX_ITEMS)
         return KETSIM_FAIL(err, KETSIM_EINPUT,
@@ -301,15 +304,18 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     }
     if (!rc) {
         for (int r = 0; r < o->replicates; r++)
-            trial_randomize(sc, o->seed, (uint64_t)r, assign + (size_t)r * (size_t)sc->n_subjects);
+            trial_randomize(sc, o->seed, (uint64_t)(o->first_replicate + r),
+                            assign + (size_t)r * (size_t)sc->n_subjects);
+        size_t first, end;
+        trial_dist_share(n_items, &first, &end);
         run_shared sh = {.sc = sc, .base = base, .cat = cat, .pop = &pop, .o = o, .assign = assign,
-                         .out = res, .n_items = n_items};
-        atomic_init(&sh.next, 0);
+                         .out = res, .n_items = n_items, .end = end};
+        atomic_init(&sh.next, first);
         atomic_init(&sh.failed, 0);
         pthread_mutex_init(&sh.lock, NULL);
         int nt = o->threads > 64 ? 64 : o->threads;
-        if ((size_t)nt > n_items)
-            nt = (int)n_items;
+        if ((size_t)nt > end - first)
+            nt = end > first ? (int)(end - first) : 1;
         pthread_t th[64];
         int started = 0;
         for (int k = 1; k < nt; k++) {
@@ -325,6 +331,10 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
             *err = sh.err;
             rc = sh.err.code ? sh.err.code : KETSIM_EINTERNAL;
         }
+        /* every process needs every subject for the analysis */
+        rc = trial_dist_any_failed(rc, err);
+        if (!rc)
+            rc = trial_dist_allgather(res, sizeof *res, n_items, err);
     }
     free(assign);
     ketsim_catalog_free(cat);
