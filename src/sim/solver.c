@@ -1,5 +1,6 @@
 #include "solver.h"
 #include "blocklu.h"
+#include "fastops.h"
 
 #include <cvode/cvode.h>
 #include <math.h>
@@ -93,6 +94,12 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
         s->tmp = N_VNew_Serial((sunindextype)n, s->ctx);
         s->A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, s->ctx);
         ok = s->y && s->atol && s->tmp && s->A;
+    }
+    if (ok) {
+        fastops_vector(s->y);
+        fastops_vector(s->atol);
+        fastops_vector(s->tmp);
+        fastops_matrix(s->A);
     }
     if (ok) {
         s->LS = blocklu_create(n, s->ctx);
