@@ -124,6 +124,19 @@ static void test_fast_ops_bitwise(void **state)
         zs->ops->nvinv(w, zs), zf->ops->nvinv(w, zf);
         assert_true(same_bits(zs, zf));
         assert_true(zs->ops->nvwrmsnorm(x, w) == zf->ops->nvwrmsnorm(x, w));
+        /* linear combination (interpolation, prediction): against SUNDIALS'
+         * one-vector-at-a-time fallback, also with z among the inputs */
+        realtype cs[4] = {0.3, 1.0, -1.0, 2.5 * lcg(&seed)};
+        N_Vector Xs[4] = {x, y, w, x}, Xf[4] = {x, y, w, x};
+        assert_null(zs->ops->nvlinearcombination);
+        assert_int_equal(N_VLinearCombination(4, cs, Xs, zs), 0);
+        assert_int_equal(N_VLinearCombination(4, cs, Xf, zf), 0);
+        assert_true(same_bits(zs, zf));
+        N_VScale(1.0, y, ys), N_VScale(1.0, y, yf);
+        Xs[1] = ys, Xf[1] = yf;
+        assert_int_equal(N_VLinearCombination(4, cs, Xs, ys), 0);
+        assert_int_equal(N_VLinearCombination(4, cs, Xf, yf), 0);
+        assert_true(same_bits(ys, yf));
         assert_true(zs->ops->nvmin(x) == zf->ops->nvmin(x));
     }
     /* matrix: copy and A = c A + I */

@@ -18,6 +18,8 @@ typedef struct blocklu {
     size_t *cpl_start, *cpl_col;
     double *cpl_val;
     double *rhs, *loc;     /* scratch, n each */
+    /* off-diagonal non-zeros by row: columns adj[adj_start[i] .. adj_start[i+1]) */
+    size_t *adj_start, *adj;
     /* Tarjan scratch */
     size_t *index, *low, *stack, *call, *next_col;
     unsigned char *on_stack;
@@ -47,12 +49,36 @@ static int blu_initialize(SUNLinearSolver S)
     return SUNLS_SUCCESS;
 }
 
-/* Row i depends on row j when M[i][j] != 0 (column-major storage: col[j][i]). */
-static int depends(realtype **col, size_t i, size_t j) { return i != j && col[j][i] != 0.0; }
+/* Row i depends on row j when M[i][j] != 0 (column-major storage: col[j][i]).
+ * One pass over the matrix lists each row's off-diagonal non-zeros. */
+static void find_nonzeros(blocklu *b, realtype **col)
+{
+    size_t n = b->n, nnz = 0;
+    size_t *row_of = b->cpl_col; /* scratch until the coupling lists are built */
+    size_t *col_end = b->low;    /* scratch until the block search */
+    for (size_t i = 0; i <= n; i++)
+        b->adj_start[i] = 0;
+    for (size_t j = 0; j < n; j++) {
+        const realtype *c = col[j];
+        for (size_t i = 0; i < n; i++)
+            if (c[i] != 0.0 && i != j) {
+                row_of[nnz++] = i;
+                b->adj_start[i + 1]++;
+            }
+        col_end[j] = nnz;
+    }
+    for (size_t i = 0; i < n; i++)
+        b->adj_start[i + 1] += b->adj_start[i];
+    for (size_t i = 0; i < n; i++)
+        b->next_col[i] = b->adj_start[i]; /* fill cursor */
+    for (size_t j = 0, e = 0; j < n; j++)
+        for (; e < col_end[j]; e++)
+            b->adj[b->next_col[row_of[e]]++] = j;
+}
 
 /* Tarjan's strongly connected components, iterative.  Components come out
  * with everything they depend on already emitted: the forward solve order. */
-static void find_blocks(blocklu *b, realtype **col)
+static void find_blocks(blocklu *b)
 {
     size_t n = b->n, counter = 0, sp = 0, emitted = 0;
     b->n_blocks = 0;
@@ -65,22 +91,19 @@ static void find_blocks(blocklu *b, realtype **col)
             continue;
         size_t depth = 0;
         b->call[depth] = root;
-        b->next_col[root] = 0;
+        b->next_col[root] = b->adj_start[root];
         b->index[root] = b->low[root] = counter++;
         b->stack[sp++] = root;
         b->on_stack[root] = 1;
         while (1) {
             size_t v = b->call[depth];
-            size_t w = b->next_col[v];
-            while (w < n && !depends(col, v, w))
-                w++;
-            if (w < n) {
-                b->next_col[v] = w + 1;
+            if (b->next_col[v] < b->adj_start[v + 1]) {
+                size_t w = b->adj[b->next_col[v]++];
                 if (b->index[w] == NONE) {
                     b->index[w] = b->low[w] = counter++;
                     b->stack[sp++] = w;
                     b->on_stack[w] = 1;
-                    b->next_col[w] = 0;
+                    b->next_col[w] = b->adj_start[w];
                     b->call[++depth] = w;
                 } else if (b->on_stack[w] && b->index[w] < b->low[v]) {
                     b->low[v] = b->index[w];
@@ -150,7 +173,8 @@ static int blu_setup(SUNLinearSolver S, SUNMatrix A)
 {
     blocklu *b = CONTENT(S);
     realtype **col = SUNDenseMatrix_Cols(A);
-    find_blocks(b, col);
+    find_nonzeros(b, col);
+    find_blocks(b);
     size_t n = b->n, off = 0, ncpl = 0;
     for (size_t blk = 0; blk < b->n_blocks; blk++)
         for (size_t k = b->start[blk]; k < b->start[blk + 1]; k++)
@@ -164,11 +188,13 @@ static int blu_setup(SUNLinearSolver S, SUNMatrix A)
             b->cpl_start[s + r] = ncpl;
             for (size_t c = 0; c < k; c++)
                 a[r * k + c] = col[b->order[s + c]][i];
-            for (size_t j = 0; j < n; j++)
-                if (b->block_of[j] < blk && col[j][i] != 0.0) {
+            for (size_t e = b->adj_start[i]; e < b->adj_start[i + 1]; e++) {
+                size_t j = b->adj[e];
+                if (b->block_of[j] < blk) {
                     b->cpl_col[ncpl] = j;
                     b->cpl_val[ncpl++] = col[j][i];
                 }
+            }
         }
         int bad = factor_block(a, b->piv + s, k);
         if (bad) {
@@ -242,6 +268,7 @@ static void blu_content_free(blocklu *b)
     free(b->start), free(b->order), free(b->block_of), free(b->lu), free(b->lu_off);
     free(b->piv), free(b->cpl_start), free(b->cpl_col), free(b->cpl_val), free(b->rhs), free(b->loc);
     free(b->index), free(b->low), free(b->stack), free(b->call), free(b->next_col), free(b->on_stack);
+    free(b->adj_start), free(b->adj);
     free(b);
 }
 
@@ -279,10 +306,12 @@ SUNLinearSolver blocklu_create(size_t n, SUNContext ctx)
     b->call = malloc(m * sizeof *b->call);
     b->next_col = malloc(m * sizeof *b->next_col);
     b->on_stack = malloc(m);
+    b->adj_start = malloc((m + 1) * sizeof *b->adj_start);
+    b->adj = malloc(m * m * sizeof *b->adj);
     SUNLinearSolver S = SUNLinSolNewEmpty(ctx);
     if (!S || !b->start || !b->order || !b->block_of || !b->lu || !b->lu_off || !b->piv ||
         !b->cpl_start || !b->cpl_col || !b->cpl_val || !b->rhs || !b->loc || !b->index || !b->low ||
-        !b->stack || !b->call || !b->next_col || !b->on_stack) {
+        !b->stack || !b->call || !b->next_col || !b->on_stack || !b->adj_start || !b->adj) {
         if (S)
             SUNLinSolFreeEmpty(S);
         blu_content_free(b);

@@ -121,6 +121,27 @@ static realtype v_min(N_Vector X)
     return m;
 }
 
+/* z = sum c[k] X[k], as SUNDIALS' fallback does it: z = c[0] X[0], then
+ * z += c[k] X[k] one vector at a time (the same roundings, also when z is
+ * one of the X), without the per-call dispatch. */
+static int v_linear_combination(int nvec, realtype *c, N_Vector *X, N_Vector Z)
+{
+    v_scale(c[0], X[0], Z);
+    realtype *z = DATA(Z);
+    size_t n = LEN(Z);
+    for (int k = 1; k < nvec; k++) {
+        const realtype *x = DATA(X[k]);
+        realtype a = c[k];
+        if (a == 1.0)
+            for (size_t i = 0; i < n; i++) z[i] += x[i];
+        else if (a == -1.0)
+            for (size_t i = 0; i < n; i++) z[i] -= x[i];
+        else
+            for (size_t i = 0; i < n; i++) z[i] += a * x[i];
+    }
+    return 0;
+}
+
 void fastops_vector(N_Vector v)
 {
     v->ops->nvlinearsum = lin_sum;
@@ -132,6 +153,7 @@ void fastops_vector(N_Vector v)
     v->ops->nvwsqrsumlocal = v_wsqrsum;
     v->ops->nvwrmsnorm = v_wrmsnorm;
     v->ops->nvmin = v_min;
+    v->ops->nvlinearcombination = v_linear_combination;
 }
 
 static int m_copy(SUNMatrix A, SUNMatrix B)

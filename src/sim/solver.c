@@ -236,11 +236,15 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
             memcpy(yout + s->n * (*next)++, N_VGetArrayPointer(tmp), s->n * sizeof *y);
         }
     }
-    long nfe = 0, nje = 0;
+    long nfe = 0, nje = 0, nfels = 0, nsetups = 0;
     CVodeGetNumRhsEvals(s->cvode, &nfe); /* counters restart at each re-init */
     CVodeGetNumJacEvals(s->cvode, &nje);
+    CVodeGetNumLinRhsEvals(s->cvode, &nfels);
+    CVodeGetNumLinSolvSetups(s->cvode, &nsetups);
     s->stats.rhs_evals += nfe;
     s->stats.jac_evals += nje;
+    s->stats.jac_rhs_evals += nfels;
+    s->stats.lin_setups += nsetups;
     return rc;
 }
 

@@ -22,6 +22,8 @@ typedef struct solver_input {
 
 typedef struct solver_stats {
     long steps, rhs_evals, jac_evals, reinits;
+    long jac_rhs_evals;   /* right-hand sides spent on difference-quotient Jacobians */
+    long lin_setups;      /* Newton matrix factorisations */
 } solver_stats;
 
 typedef struct solver solver;
