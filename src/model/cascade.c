@@ -7,6 +7,7 @@
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
 #include <math.h>
+#include <stddef.h>
 
 #define P(name) ketsim_params_value(p, name)
 
@@ -236,9 +237,12 @@ static int ss_synaptic_protein(const cascade_par *cp, double *synp, ketsim_error
         lo = 0.0;
     }
     gsl_function F = {ss_residual, vcp};
-    gsl_root_fsolver *s = gsl_root_fsolver_alloc(gsl_root_fsolver_brent);
-    if (!s)
-        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    /* Every subject of a trial needs this root: the solver and its state live
+     * on the stack (the type's size is public) instead of being allocated. */
+    _Alignas(max_align_t) unsigned char state[256];
+    gsl_root_fsolver solver = {.type = gsl_root_fsolver_brent, .state = state}, *s = &solver;
+    if (gsl_root_fsolver_brent->size > sizeof state)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "root finder state larger than expected");
     gsl_error_handler_t *old = gsl_set_error_handler_off();
     int status = gsl_root_fsolver_set(s, &F, lo, hi);
     for (int it = 0; status == GSL_SUCCESS && it < 200; it++) {
@@ -248,7 +252,6 @@ static int ss_synaptic_protein(const cascade_par *cp, double *synp, ketsim_error
             break;
     }
     *synp = gsl_root_fsolver_root(s);
-    gsl_root_fsolver_free(s);
     gsl_set_error_handler(old);
     if (status != GSL_SUCCESS || !isfinite(*synp))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no untreated steady state for these parameters");
