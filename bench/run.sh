@@ -69,6 +69,8 @@ done
 # one replicate of 10000 subjects: the analysis of one trial holds its subjects
 timed one_trial_10000 "$ketsim" trial "$scen" --subjects 10000 --replicates 1 --threads 2 --no-subjects \
     --out-dir "$out/one10000"
+echo "== the main job" >&2
+timed mainjob "$ketsim" run --threads 2 --out-dir "$out/main"
 note "load_at_end=$(cut -d' ' -f1 /proc/loadavg)"
 
 "$py" "$here/report.py" "$res" >"$root/docs/performance.md"

@@ -14,3 +14,8 @@ if(KETSIM_MPI)
 else()
   message(STATUS "ketsim: MPI support off")
 endif()
+# The MPI test needs to know whether the binary can split work.
+if(TEST cli_mpi_determinism)
+  set_tests_properties(cli_mpi_determinism PROPERTIES ENVIRONMENT
+    "KETSIM_DATA_DIR=${CMAKE_SOURCE_DIR}/data;KETSIM_BUILT_WITH_MPI=${KETSIM_MPI}")
+endif()

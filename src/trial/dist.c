@@ -74,7 +74,7 @@ int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err)
         size_t lo, hi;
         share_of(n, r, k, &lo, &hi);
         if ((hi - lo) * size > 0x7fffffffUL || lo * size > 0x7fffffffUL)
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "too many subjects for one MPI exchange; use more replicates chunks");
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "too many subjects for one MPI exchange");
         counts[r] = (int)((hi - lo) * size);
         displs[r] = (int)(lo * size);
     }

@@ -9,6 +9,11 @@ if ! command -v mpirun >/dev/null 2>&1; then
     echo "0 passed, 0 failed"
     exit 0
 fi
+if [ "${KETSIM_BUILT_WITH_MPI:-}" = OFF ]; then
+    echo "SKIP: ketsim was built without MPI support (-DKETSIM_MPI=OFF or no MPI library)"
+    echo "0 passed, 0 failed"
+    exit 0
+fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 pass=0
