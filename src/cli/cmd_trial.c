@@ -131,22 +131,28 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
      * the number of replicates; only replicate 0's subjects are kept, for
      * the per-subject file. */
     trial_subject_result *first = NULL;
+    size_t ns = (size_t)sc->n_subjects;
     int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
+    if (chunk > o->replicates)
+        chunk = o->replicates;
+    if (!rc) {
+        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
+        if (out_dir && subjects_csv)
+            first = malloc(ns * sizeof *first);
+        if (!subj || (out_dir && subjects_csv && !first))
+            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
+    }
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
         trial_run_opts co = *o;
         co.first_replicate = r0;
         co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
-        rc = trial_run(sc, params, &co, &subj, &err);
+        rc = trial_run_into(sc, params, &co, subj, &err);
         for (int r = 0; !rc && r < co.replicates; r++)
-            rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * (size_t)sc->n_subjects, &res->reps[r0 + r],
-                                 &err);
-        if (!rc && r0 == 0 && out_dir && subjects_csv) {
-            first = subj; /* replicate 0 leads the first chunk */
-            subj = NULL;
-        }
-        free(subj);
-        subj = NULL;
+            rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+        if (!rc && r0 == 0 && first)
+            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
     }
+    free(subj);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
         rc = write_outputs(res, first, out_dir, &err);

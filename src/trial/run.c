@@ -263,10 +263,27 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_run_opts *o,
+int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
               trial_subject_result **out, ketsim_error *err)
 {
     *out = NULL;
+    if (o->replicates < 1 || sc->n_subjects < 1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and subjects must be at least 1");
+    trial_subject_result *res = calloc((size_t)o->replicates * (size_t)sc->n_subjects, sizeof *res);
+    if (!res)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %d x %d subjects", o->replicates, sc->n_subjects);
+    int rc = trial_run_into(sc, base, o, res, err);
+    if (rc) {
+        free(res);
+        return rc;
+    }
+    *out = res;
+    return KETSIM_OK;
+}
+
+int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const trial_run_opts *o,
+                   trial_subject_result *res, ketsim_error *err)
+{
     int rc = trial_scenario_check(sc, err);
     if (rc)
         return rc;
@@ -279,7 +296,6 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     ketsim_params *base = NULL;
     ketsim_catalog *cat = NULL;
     int *assign = NULL;
-    trial_subject_result *res = NULL;
     rc = ketsim_params_clone(base0, &base, err);
     for (size_t i = 0; !rc && i < sc->n_sets; i++) {
         rc = ketsim_params_set(base, sc->set_name[i], sc->set_value[i], err);
@@ -298,8 +314,7 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     size_t n_items = (size_t)o->replicates * (size_t)sc->n_subjects;
     if (!rc) {
         assign = malloc(n_items * sizeof *assign);
-        res = calloc(n_items, sizeof *res);
-        if (!assign || !res)
+        if (!assign)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu subjects", n_items);
     }
     if (!rc) {
@@ -339,10 +354,5 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     free(assign);
     ketsim_catalog_free(cat);
     ketsim_params_free(base);
-    if (rc) {
-        free(res);
-        return rc;
-    }
-    *out = res;
-    return KETSIM_OK;
+    return rc;
 }
