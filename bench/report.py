@@ -48,7 +48,7 @@ w("|---|---:|---:|---:|---|")
 w(f"| ketsim (CVODE BDF, block-triangular LU) | {per:.2f} | 1 | - | |")
 if has("ketsim_denselu_per_subject_ms"):
     d = f("ketsim_denselu_per_subject_ms")
-    w(f"| ketsim with SUNDIALS' dense LU (before) | {d:.2f} | {d / per:.1f} | - | |")
+    w(f"| ketsim with SUNDIALS' dense LU and Jacobian (block solver off) | {d:.2f} | {d / per:.1f} | - | |")
 for key, name, target in (("scipy_lsoda", "scipy solve_ivp LSODA", 100), ("scipy_bdf", "scipy solve_ivp BDF", None),
                           ("desolve_lsoda", "R deSolve lsoda, compiled RHS", 3)):
     if not has(key + "_ms"):
@@ -106,7 +106,8 @@ w("Wall-clock efficiency needs two idle cores; on a shared machine it measures t
   "as much as ketsim.  The last column, CPU time of the 1-worker run over CPU time of the "
   "2-worker run, is the efficiency the run would reach on idle cores if the only loss were "
   "extra work (start-up, the all-gather, the work counter); it is a derived bound, not a "
-  "wall-clock measurement.")
+  "wall-clock measurement, and under heavy load CPU time itself varies by 10-20% between runs "
+  "(a ratio above 100% is such noise).")
 w("")
 w(f"Outputs identical for 1 and 2 threads: {r.get('threads_identical', '?')}; for 1 thread and 2 "
   f"MPI processes: {r.get('mpi_identical', 'not run')}.")

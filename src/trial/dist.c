@@ -30,7 +30,9 @@ static int mpi_active(void)
         return 1;
     if (!launched_by_mpi())
         return 0;
-    if (MPI_Init(NULL, NULL) != MPI_SUCCESS)
+    /* worker threads simulate; only the main thread talks to MPI */
+    int provided = 0;
+    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
         return 0;
     atexit(finish_mpi);
     return 1;
