@@ -129,6 +129,7 @@ typedef struct trial_run_opts {
     int replicates;
     int threads;
     double alpha;          /* significance level for power (0 = 0.05) */
+    int first_replicate;   /* replicate id of the first one simulated (chunked runs) */
 } trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,
@@ -136,6 +137,10 @@ typedef struct trial_run_opts {
  * with any overrides; the scenario's own `set` entries are applied here. */
 int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
               trial_subject_result **out, ketsim_error *err);
+/* The same into a caller's buffer of replicates * n_subjects records, so that
+ * chunked runs reuse one buffer. */
+int trial_run_into(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
+                   trial_subject_result *out, ketsim_error *err);
 
 /* ---- Endpoints (src/trial/endpoints.c) --------------------------------------- */
 

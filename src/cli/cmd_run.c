@@ -5,6 +5,7 @@
  * simulated values.  Files go under ./ketsim-out/. */
 #include "cli.h"
 #include "trial_cli.h"
+#include "trial/dist.h"
 #include "io/atomic.h"
 
 #include <getopt.h>
@@ -198,13 +199,18 @@ int cmd_main_job(int argc, char **argv)
     trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
     trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, &z);
+    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, 1, &z);
     if (st)
         return st;
-    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, &m);
+    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, 1, &m);
     if (st) {
         trial_cli_result_free(&z);
         return st;
+    }
+    if (trial_dist_rank() != 0) { /* under MPI, rank 0 reports */
+        trial_cli_result_free(&z);
+        trial_cli_result_free(&m);
+        return 0;
     }
     print_table(stdout, &z, &m);
     char path[4096];

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "io/atomic.h"
+#include "trial/dist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -13,6 +14,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define CHUNK_SUBJECTS 4096
+
 #define MAX_SETS 256
 
 void help_trial(void)
@@ -20,6 +23,7 @@ void help_trial(void)
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]...\n"
+         "                                  [--subjects N] [--no-subjects]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
          "response, rater noise) simulated through a parallel or crossover design, with\n"
@@ -27,7 +31,9 @@ void help_trial(void)
          "replicates, and the power of each test.  NAME is a built-in scenario (--list);\n"
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
-         "format) and NAME_summary.json there.  Results do not depend on --threads.\n"
+         "format; not with --no-subjects) and NAME_summary.json there.  --subjects N\n"
+         "replaces the scenario's size.  Results do not depend on --threads or on the\n"
+         "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -71,12 +77,14 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
     char path[4096];
     atomic_file af;
     snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
-    if ((rc = atomic_commit(&af, err)))
-        return rc;
+    int rc;
+    if (subj) {
+        if ((rc = atomic_open(&af, path, err)))
+            return rc;
+        trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
+        if ((rc = atomic_commit(&af, err)))
+            return rc;
+    }
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
@@ -89,7 +97,7 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
 }
 
 int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, trial_cli_result *res)
+                  const char *out_dir, int subjects_csv, trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
     res->sc = *sc;
@@ -111,20 +119,44 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
-    if (!rc && out_dir)
+    if (!rc && out_dir && trial_dist_rank() == 0)
         rc = trial_cli_mkdir(out_dir, &err);
-    if (!rc)
-        rc = trial_run(sc, params, o, &subj, &err);
     if (!rc) {
         res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
         if (!res->reps)
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
     }
-    for (int r = 0; !rc && r < o->replicates; r++)
-        rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * (size_t)sc->n_subjects, &res->reps[r], &err);
-    if (!rc && out_dir)
-        rc = write_outputs(res, subj, out_dir, &err);
+    /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
+     * reduced to their endpoints as they come, so memory does not grow with
+     * the number of replicates; only replicate 0's subjects are kept, for
+     * the per-subject file. */
+    trial_subject_result *first = NULL;
+    size_t ns = (size_t)sc->n_subjects;
+    int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
+    if (chunk > o->replicates)
+        chunk = o->replicates;
+    if (!rc) {
+        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
+        if (out_dir && subjects_csv)
+            first = malloc(ns * sizeof *first);
+        if (!subj || (out_dir && subjects_csv && !first))
+            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
+    }
+    for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
+        trial_run_opts co = *o;
+        co.first_replicate = r0;
+        co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
+        rc = trial_run_into(sc, params, &co, subj, &err);
+        for (int r = 0; !rc && r < co.replicates; r++)
+            rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+        if (!rc && r0 == 0 && first)
+            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
+    }
     free(subj);
+    /* under MPI every rank has every result; one writes */
+    if (!rc && out_dir && trial_dist_rank() == 0)
+        rc = write_outputs(res, first, out_dir, &err);
+    free(first);
     ketsim_params_free(params);
     if (rc) {
         trial_cli_result_free(res);
@@ -275,9 +307,11 @@ int cmd_trial(int argc, char **argv)
         {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
+        {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
-    long seed = -1, reps = -1, threads = trial_cli_default_threads();
+    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
+    int subjects_csv = 1;
     const char *out_dir = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
@@ -299,6 +333,12 @@ int cmd_trial(int argc, char **argv)
             if (parse_count(optarg, 1, 64, &threads))
                 return cli_usage("trial", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
+        case 'n':
+            if (parse_count(optarg, 1, TRIAL_MAX_SUBJECTS, &subjects))
+                return cli_usage("trial", "--subjects '%s': expected an integer between 1 and %d", optarg,
+                                 TRIAL_MAX_SUBJECTS);
+            break;
+        case 'N': subjects_csv = 0; break;
         case 'o': out_dir = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
@@ -323,16 +363,27 @@ int cmd_trial(int argc, char **argv)
     ketsim_error err = {0};
     if (trial_scenario_resolve(argv[optind], &sc, &err))
         return cli_fail(&err);
+    if (subjects > 0) {
+        sc.n_subjects = (int)subjects;
+        if (trial_scenario_check(&sc, &err)) {
+            ketsim_error_prefix(&err, "--subjects: ");
+            return cli_fail(&err);
+        }
+    }
     trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
                         .replicates = reps > 0 ? (int)reps : sc.replicates,
                         .threads = (int)threads};
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, &res);
     if (st)
         return st;
-    trial_cli_print(stdout, &res);
-    if (out_dir)
-        printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
+    if (trial_dist_rank() == 0) {
+        trial_cli_print(stdout, &res);
+        if (out_dir && subjects_csv)
+            printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
+        else if (out_dir)
+            printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+    }
     trial_cli_result_free(&res);
     return 0;
 }

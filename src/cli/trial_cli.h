@@ -22,7 +22,7 @@ typedef struct trial_cli_result {
  * DIR/NAME_summary.json when out_dir is non-NULL.  Returns an exit status
  * (0 on success, the error printed). */
 int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, trial_cli_result *res);
+                  const char *out_dir, int subjects_csv, trial_cli_result *res);
 void trial_cli_result_free(trial_cli_result *res);
 /* The readable table of a run. */
 void trial_cli_print(FILE *fp, const trial_cli_result *res);

@@ -5,6 +5,7 @@
 #include "model_impl.h"
 
 #include <math.h>
+#include <stddef.h>
 
 #define P(name) ketsim_params_value(p, name)
 

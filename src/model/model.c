@@ -39,6 +39,7 @@ static int include_compound(ketsim_model *m, const ketsim_catalog *cat, const ch
     model_compound *mc = &m->cmp[m->n_compounds];
     memset(mc, 0, sizeof *mc);
     snprintf(mc->name, sizeof mc->name, "%s", cc->name);
+    mc->out_groups = readouts_compound_groups(mc->name);
     for (int d = 0; d < N_DEPOTS; d++)
         mc->s_depot[d] = -1;
     if (dosed)

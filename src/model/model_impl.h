@@ -27,6 +27,7 @@ typedef struct model_compound {
     long s_depot[N_DEPOTS];         /* -1 when the compound is never dosed */
     size_t n_links;
     model_link link[KETSIM_MAX_LINKS];
+    unsigned out_groups;            /* read-out sums it belongs to (readouts.c) */
 } model_compound;
 
 typedef struct route_par {
@@ -105,6 +106,9 @@ int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err);
 double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c);
 double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref);
 double cascade_synaptic_function(const cascade_par *cp, const double *c);
+
+/* readouts.c */
+unsigned readouts_compound_groups(const char *name);
 
 /* model.c */
 long model_drug_index(const ketsim_model *m, const char *name);

@@ -62,19 +62,38 @@ long ketsim_output_index(const char *name)
     return -1;
 }
 
-/* Sum of plasma (ng/mL) or brain (uM) over compounds whose name is listed. */
-static double sum_over(const ketsim_model *m, const double *y, const char *const *names, int brain)
+/* Compound groups the concentration outputs sum over. */
+enum { G_KET = 1, G_SKET = 2, G_RKET = 4, G_NK = 8, G_DHNK = 16, G_HNK = 32 };
+
+static const struct {
+    const char *name;
+    unsigned groups;
+} group_of[] = {
+    {"s_ket", G_KET | G_SKET}, {"r_ket", G_KET | G_RKET}, {"s_nk", G_NK},   {"r_nk", G_NK},
+    {"dhnk", G_DHNK},          {"s_hnk", G_HNK},          {"r_hnk", G_HNK},
+};
+
+/* Looked up once when the model is built, not at every output time. */
+unsigned readouts_compound_groups(const char *name)
+{
+    for (size_t i = 0; i < sizeof group_of / sizeof group_of[0]; i++)
+        if (strcmp(group_of[i].name, name) == 0)
+            return group_of[i].groups;
+    return 0;
+}
+
+/* Sum of plasma (ng/mL) or brain (uM) over the compounds of a group. */
+static double sum_over(const ketsim_model *m, const double *y, unsigned group, int brain)
 {
     double s = 0.0;
     for (size_t i = 0; i < m->n_compounds; i++) {
         const model_compound *c = &m->cmp[i];
-        for (const char *const *n = names; *n; n++)
-            if (strcmp(c->name, *n) == 0) {
-                if (brain)
-                    s += c->s_brain >= 0 ? fmax(y[c->s_brain], 0.0) : 0.0;
-                else
-                    s += fmax(pk_plasma_ng_per_ml(c, y), 0.0);
-            }
+        if (!(c->out_groups & group))
+            continue;
+        if (brain)
+            s += c->s_brain >= 0 ? fmax(y[c->s_brain], 0.0) : 0.0;
+        else
+            s += fmax(pk_plasma_ng_per_ml(c, y), 0.0);
     }
     return s;
 }
@@ -99,23 +118,20 @@ static double madrs_from(const cascade_par *cp, const double *c)
 
 void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
 {
-    static const char *const ket[] = {"s_ket", "r_ket", 0}, *const sk[] = {"s_ket", 0},
-                             *const rk[] = {"r_ket", 0}, *const nk[] = {"s_nk", "r_nk", 0},
-                             *const dh[] = {"dhnk", 0}, *const hnk[] = {"s_hnk", "r_hnk", 0};
     const cascade_par *cp = &m->cp;
     const double *c = y + m->c0;
     brain_drive d;
     pk_brain_drive(m, y, &d);
     o[O_TIME] = 0.0; /* filled by the caller */
-    o[O_KET] = sum_over(m, y, ket, 0);
-    o[O_SKET] = sum_over(m, y, sk, 0);
-    o[O_RKET] = sum_over(m, y, rk, 0);
-    o[O_NK] = sum_over(m, y, nk, 0);
-    o[O_DHNK] = sum_over(m, y, dh, 0);
-    o[O_HNK] = sum_over(m, y, hnk, 0);
-    o[O_BKET] = sum_over(m, y, ket, 1);
-    o[O_BNK] = sum_over(m, y, nk, 1);
-    o[O_BHNK] = sum_over(m, y, hnk, 1);
+    o[O_KET] = sum_over(m, y, G_KET, 0);
+    o[O_SKET] = sum_over(m, y, G_SKET, 0);
+    o[O_RKET] = sum_over(m, y, G_RKET, 0);
+    o[O_NK] = sum_over(m, y, G_NK, 0);
+    o[O_DHNK] = sum_over(m, y, G_DHNK, 0);
+    o[O_HNK] = sum_over(m, y, G_HNK, 0);
+    o[O_BKET] = sum_over(m, y, G_KET, 1);
+    o[O_BNK] = sum_over(m, y, G_NK, 1);
+    o[O_BHNK] = sum_over(m, y, G_HNK, 1);
     o[O_BLOCK_INT] = c[C_BLOCK_INT];
     o[O_BLOCK_PYR] = c[C_BLOCK_PYR];
     o[O_INTN] = c[C_INTN];

@@ -2,6 +2,7 @@
 #include "ketsim/simulate.h"
 #include "model/model_impl.h"
 #include "dose_inputs.h"
+#include "sim_internal.h"
 #include "solver.h"
 
 #include <math.h>
@@ -120,6 +121,8 @@ void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel)
 {
     solver_set_cancel(s->sol, cancel);
 }
+
+solver *sim_solver(ketsim_sim *s) { return s->sol; }
 
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals)
 {

@@ -1,6 +1,9 @@
 #include "solver.h"
+#include "blocklu.h"
+#include "fastops.h"
 
 #include <cvode/cvode.h>
+#include <float.h>
 #include <math.h>
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
@@ -16,9 +19,11 @@ struct solver {
     double rtol;
     SUNContext ctx;
     void *cvode;
-    N_Vector y, atol, tmp;
+    N_Vector y, atol, tmp, ewt;
+    long jac_rhs;       /* right-hand sides spent in dq_jacobian */
     SUNMatrix A;
-    SUNLinearSolver LS;
+    SUNLinearSolver LS, LS_dense; /* block solver (default), plain dense LU */
+    int use_dense;
     double *u;          /* current input rates, per state */
     double *breaks;     /* scratch: sorted breakpoints */
     size_t breaks_cap;
@@ -47,6 +52,39 @@ static int cvode_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
     return 0;
 }
 
+/* The difference-quotient Jacobian CVODE would compute (cvLsDenseDQJac: same
+ * increments, same quotient), without the vector CVODE allocates for it at
+ * every call, so that a subject's solve allocates nothing.  The only input
+ * that can differ is the step size in the minimum increment: CVODE uses the
+ * step being attempted, the public API gives the step planned. */
+static int dq_jacobian(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *data, N_Vector tmp1,
+                       N_Vector tmp2, N_Vector tmp3)
+{
+    (void)tmp2, (void)tmp3;
+    solver *s = data;
+    double *yd = N_VGetArrayPointer(y), *f1 = N_VGetArrayPointer(tmp1), *f0 = N_VGetArrayPointer(fy);
+    double h = 0.0;
+    CVodeGetErrWeights(s->cvode, s->ewt);
+    CVodeGetCurrentStep(s->cvode, &h);
+    const double *ewt = N_VGetArrayPointer(s->ewt);
+    double fnorm = N_VWrmsNorm(fy, s->ewt);
+    double min_inc = fnorm != 0.0 ? 1000.0 * fabs(h) * DBL_EPSILON * (double)s->n * fnorm : 1.0;
+    double srur = sqrt(DBL_EPSILON);
+    for (size_t j = 0; j < s->n; j++) {
+        double saved = yd[j], inc = fmax(srur * fabs(saved), min_inc / ewt[j]);
+        yd[j] += inc;
+        int rc = cvode_rhs(t, y, tmp1, s);
+        s->jac_rhs++;
+        yd[j] = saved;
+        if (rc)
+            return rc;
+        double inv = 1.0 / inc, *col = SUNDenseMatrix_Column(J, (sunindextype)j);
+        for (size_t i = 0; i < s->n; i++)
+            col[i] = inv * (f1[i] - f0[i]);
+    }
+    return 0;
+}
+
 void solver_free(solver *s)
 {
     if (!s)
@@ -55,6 +93,8 @@ void solver_free(solver *s)
         CVodeFree(&s->cvode);
     if (s->LS)
         SUNLinSolFree(s->LS);
+    if (s->LS_dense)
+        SUNLinSolFree(s->LS_dense);
     if (s->A)
         SUNMatDestroy(s->A);
     if (s->y)
@@ -63,6 +103,8 @@ void solver_free(solver *s)
         N_VDestroy(s->atol);
     if (s->tmp)
         N_VDestroy(s->tmp);
+    if (s->ewt)
+        N_VDestroy(s->ewt);
     if (s->ctx)
         SUNContext_Free(&s->ctx);
     free(s->u);
@@ -88,13 +130,22 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
         s->y = N_VNew_Serial((sunindextype)n, s->ctx);
         s->atol = N_VNew_Serial((sunindextype)n, s->ctx);
         s->tmp = N_VNew_Serial((sunindextype)n, s->ctx);
+        s->ewt = N_VNew_Serial((sunindextype)n, s->ctx);
         s->A = SUNDenseMatrix((sunindextype)n, (sunindextype)n, s->ctx);
-        ok = s->y && s->atol && s->tmp && s->A;
+        ok = s->y && s->atol && s->tmp && s->ewt && s->A;
     }
     if (ok) {
-        s->LS = SUNLinSol_Dense(s->y, s->A, s->ctx);
+        fastops_vector(s->y);
+        fastops_vector(s->atol);
+        fastops_vector(s->tmp);
+        fastops_vector(s->ewt);
+        fastops_matrix(s->A);
+    }
+    if (ok) {
+        s->LS = blocklu_create(n, s->ctx);
+        s->LS_dense = SUNLinSol_Dense(s->y, s->A, s->ctx);
         s->cvode = CVodeCreate(CV_BDF, s->ctx);
-        ok = s->LS && s->cvode;
+        ok = s->LS && s->LS_dense && s->cvode;
     }
     if (ok) {
         N_VConst(0.0, s->y);
@@ -103,6 +154,7 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
              CVodeSVtolerances(s->cvode, rtol, s->atol) == CV_SUCCESS &&
              CVodeSetUserData(s->cvode, s) == CV_SUCCESS &&
              CVodeSetLinearSolver(s->cvode, s->LS, s->A) == CV_SUCCESS &&
+             CVodeSetJacFn(s->cvode, dq_jacobian) == CV_SUCCESS &&
              CVodeSetMaxNumSteps(s->cvode, 50000) == CV_SUCCESS &&
              CVodeSetMaxErrTestFails(s->cvode, 20) == CV_SUCCESS &&
              CVodeSetMaxConvFails(s->cvode, 50) == CV_SUCCESS &&
@@ -121,6 +173,15 @@ void solver_set_user(solver *s, void *user, const double *atol)
     s->user = user;
     if (atol)
         memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
+}
+
+int solver_use_dense_lu(solver *s, int dense, ketsim_error *err)
+{
+    if (CVodeSetLinearSolver(s->cvode, dense ? s->LS_dense : s->LS, s->A) != CVLS_SUCCESS ||
+        CVodeSetJacFn(s->cvode, dense ? NULL : dq_jacobian) != CVLS_SUCCESS)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "could not switch the linear solver");
+    s->use_dense = dense;
+    return KETSIM_OK;
 }
 
 void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps; }
@@ -223,11 +284,16 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
             memcpy(yout + s->n * (*next)++, N_VGetArrayPointer(tmp), s->n * sizeof *y);
         }
     }
-    long nfe = 0, nje = 0;
+    long nfe = 0, nje = 0, nfels = 0, nsetups = 0;
     CVodeGetNumRhsEvals(s->cvode, &nfe); /* counters restart at each re-init */
     CVodeGetNumJacEvals(s->cvode, &nje);
+    CVodeGetNumLinRhsEvals(s->cvode, &nfels);
+    CVodeGetNumLinSolvSetups(s->cvode, &nsetups);
     s->stats.rhs_evals += nfe;
     s->stats.jac_evals += nje;
+    s->stats.jac_rhs_evals += nfels + s->jac_rhs;
+    s->jac_rhs = 0;
+    s->stats.lin_setups += nsetups;
     return rc;
 }
 

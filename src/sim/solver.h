@@ -23,6 +23,8 @@ typedef struct solver_input {
 
 typedef struct solver_stats {
     long steps, rhs_evals, jac_evals, reinits;
+    long jac_rhs_evals;   /* right-hand sides spent on difference-quotient Jacobians */
+    long lin_setups;      /* Newton matrix factorisations */
 } solver_stats;
 
 typedef struct solver solver;
@@ -33,6 +35,10 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
                   solver **out, ketsim_error *err);
 void solver_free(solver *s);
 void solver_set_user(solver *s, void *user, const double *atol);
+/* Newton systems are solved by a block-triangular LU (blocklu.h) with an
+ * allocation-free difference-quotient Jacobian; dense = 1 switches back to
+ * SUNDIALS' own dense LU and Jacobian (the reference, for comparisons). */
+int solver_use_dense_lu(solver *s, int dense, ketsim_error *err);
 /* Bound on internal steps per run (a guard against runaway stiffness). */
 void solver_set_max_steps(solver *s, long max_steps);
 /* Cancellation: when *cancel becomes non-zero (e.g. set by a signal handler),

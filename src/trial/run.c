@@ -10,6 +10,7 @@
 #include "ketsim/rng.h"
 #include "ketsim/simulate.h"
 #include "ketsim/trial.h"
+#include "dist.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -30,7 +31,8 @@ typedef struct run_shared {
     const trial_run_opts *o;
     const int *assign;             /* replicates x n_subjects */
     trial_subject_result *out;
-    size_t n_items;
+    size_t n_items;                /* items [0, n_items) of this call */
+    size_t end;                    /* this process simulates [first, end) */
     atomic_size_t next;
     atomic_int failed;
     pthread_mutex_t lock;
@@ -121,7 +123,8 @@ static double observed(const run_shared *sh, const ketsim_subject *s, int assign
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
 {
     const trial_scenario *sc = sh->sc;
-    size_t rep = item / (size_t)sc->n_subjects, i = item % (size_t)sc->n_subjects;
+    size_t rep = (size_t)sh->o->first_replicate + item / (size_t)sc->n_subjects;
+    size_t i = item % (size_t)sc->n_subjects;
     uint64_t id = ((uint64_t)rep << 32) | (uint64_t)i;
     uint64_t seed = sh->o->seed;
     int assign = sh->assign[item];
@@ -241,7 +244,7 @@ static void *thread_main(void *arg)
     size_t item = 0;
     while (!rc) {
         item = atomic_fetch_add(&sh->next, 1);
-        if (item >= sh->n_items)
+        if (item >= sh->end)
             break;
         rc = run_subject(&w, sh, item, &err);
     }
@@ -253,21 +256,38 @@ static void *thread_main(void *arg)
         }
         atomic_store(&sh->failed, 1);
         /* stop the others: no more items are handed out */
-        atomic_store(&sh->next, sh->n_items);
+        atomic_store(&sh->next, sh->end);
         pthread_mutex_unlock(&sh->lock);
     }
     worker_free(&w);
     return NULL;
 }
 
-int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_run_opts *o,
+int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
               trial_subject_result **out, ketsim_error *err)
 {
     *out = NULL;
+    if (o->replicates < 1 || sc->n_subjects < 1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and subjects must be at least 1");
+    trial_subject_result *res = calloc((size_t)o->replicates * (size_t)sc->n_subjects, sizeof *res);
+    if (!res)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %d x %d subjects", o->replicates, sc->n_subjects);
+    int rc = trial_run_into(sc, base, o, res, err);
+    if (rc) {
+        free(res);
+        return rc;
+    }
+    *out = res;
+    return KETSIM_OK;
+}
+
+int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const trial_run_opts *o,
+                   trial_subject_result *res, ketsim_error *err)
+{
     int rc = trial_scenario_check(sc, err);
     if (rc)
         return rc;
-    if (o->replicates < 1 || o->threads < 1)
+    if (o->replicates < 1 || o->threads < 1 || o->first_replicate < 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and threads must be at least 1");
     if ((double)o->replicates * (double)sc->n_subjects > TRIAL_MAX_ITEMS)
         return KETSIM_FAIL(err, KETSIM_EINPUT,
@@ -276,7 +296,6 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     ketsim_params *base = NULL;
     ketsim_catalog *cat = NULL;
     int *assign = NULL;
-    trial_subject_result *res = NULL;
     rc = ketsim_params_clone(base0, &base, err);
     for (size_t i = 0; !rc && i < sc->n_sets; i++) {
         rc = ketsim_params_set(base, sc->set_name[i], sc->set_value[i], err);
@@ -295,21 +314,23 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
     size_t n_items = (size_t)o->replicates * (size_t)sc->n_subjects;
     if (!rc) {
         assign = malloc(n_items * sizeof *assign);
-        res = calloc(n_items, sizeof *res);
-        if (!assign || !res)
+        if (!assign)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu subjects", n_items);
     }
     if (!rc) {
         for (int r = 0; r < o->replicates; r++)
-            trial_randomize(sc, o->seed, (uint64_t)r, assign + (size_t)r * (size_t)sc->n_subjects);
+            trial_randomize(sc, o->seed, (uint64_t)(o->first_replicate + r),
+                            assign + (size_t)r * (size_t)sc->n_subjects);
+        size_t first, end;
+        trial_dist_share(n_items, &first, &end);
         run_shared sh = {.sc = sc, .base = base, .cat = cat, .pop = &pop, .o = o, .assign = assign,
-                         .out = res, .n_items = n_items};
-        atomic_init(&sh.next, 0);
+                         .out = res, .n_items = n_items, .end = end};
+        atomic_init(&sh.next, first);
         atomic_init(&sh.failed, 0);
         pthread_mutex_init(&sh.lock, NULL);
         int nt = o->threads > 64 ? 64 : o->threads;
-        if ((size_t)nt > n_items)
-            nt = (int)n_items;
+        if ((size_t)nt > end - first)
+            nt = end > first ? (int)(end - first) : 1;
         pthread_t th[64];
         int started = 0;
         for (int k = 1; k < nt; k++) {
@@ -325,14 +346,13 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base0, const trial_
             *err = sh.err;
             rc = sh.err.code ? sh.err.code : KETSIM_EINTERNAL;
         }
+        /* every process needs every subject for the analysis */
+        rc = trial_dist_any_failed(rc, err);
+        if (!rc)
+            rc = trial_dist_allgather(res, sizeof *res, n_items, err);
     }
     free(assign);
     ketsim_catalog_free(cat);
     ketsim_params_free(base);
-    if (rc) {
-        free(res);
-        return rc;
-    }
-    *out = res;
-    return KETSIM_OK;
+    return rc;
 }

@@ -1,0 +1,132 @@
+#include "dist.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef KETSIM_HAVE_MPI
+#include <mpi.h>
+
+/* MPI is process-wide by nature; it is started on first use and only when a
+ * launcher set up the job (mpirun exports these), so a plain run never
+ * pays for MPI_Init. */
+static int launched_by_mpi(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
+}
+
+static void finish_mpi(void)
+{
+    int fin = 0;
+    MPI_Finalized(&fin);
+    if (!fin)
+        MPI_Finalize();
+}
+
+static int mpi_active(void)
+{
+    int init = 0;
+    MPI_Initialized(&init);
+    if (init)
+        return 1;
+    if (!launched_by_mpi())
+        return 0;
+    /* worker threads simulate; only the main thread talks to MPI */
+    int provided = 0;
+    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return 0;
+    atexit(finish_mpi);
+    return 1;
+}
+
+int trial_dist_rank(void)
+{
+    int r = 0;
+    if (mpi_active())
+        MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int trial_dist_size(void)
+{
+    int k = 1;
+    if (mpi_active())
+        MPI_Comm_size(MPI_COMM_WORLD, &k);
+    return k;
+}
+
+/* Item range of rank r: contiguous, sizes differ by at most one. */
+static void share_of(size_t n, int r, int k, size_t *lo, size_t *hi)
+{
+    *lo = n * (size_t)r / (size_t)k;
+    *hi = n * (size_t)(r + 1) / (size_t)k;
+}
+
+int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err)
+{
+    int k = trial_dist_size();
+    if (k == 1)
+        return KETSIM_OK;
+    int *counts = malloc((size_t)k * sizeof *counts), *displs = malloc((size_t)k * sizeof *displs);
+    if (!counts || !displs) {
+        free(counts), free(displs);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    int rc = KETSIM_OK;
+    for (int r = 0; r < k; r++) {
+        size_t lo, hi;
+        share_of(n, r, k, &lo, &hi);
+        if ((hi - lo) * size > 0x7fffffffUL || lo * size > 0x7fffffffUL)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "too many subjects for one MPI exchange");
+        counts[r] = (int)((hi - lo) * size);
+        displs[r] = (int)(lo * size);
+    }
+    if (!rc && MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, buf, counts, displs, MPI_BYTE,
+                              MPI_COMM_WORLD) != MPI_SUCCESS)
+        rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "MPI_Allgatherv failed");
+    free(counts);
+    free(displs);
+    return rc;
+}
+
+int trial_dist_any_failed(int rc, ketsim_error *err)
+{
+    int k = trial_dist_size();
+    if (k == 1)
+        return rc;
+    int me = trial_dist_rank(), mine = rc ? me : k, first = k;
+    MPI_Allreduce(&mine, &first, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    if (first == k)
+        return KETSIM_OK;
+    /* the failing rank's message goes to everyone, so every rank reports the same */
+    MPI_Bcast(err, (int)sizeof *err, MPI_BYTE, first, MPI_COMM_WORLD);
+    return err->code ? err->code : KETSIM_EINTERNAL;
+}
+
+#else
+
+int trial_dist_rank(void) { return 0; }
+int trial_dist_size(void) { return 1; }
+
+int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err)
+{
+    (void)buf, (void)size, (void)n, (void)err;
+    return KETSIM_OK;
+}
+
+int trial_dist_any_failed(int rc, ketsim_error *err)
+{
+    (void)err;
+    return rc;
+}
+
+#endif
+
+void trial_dist_share(size_t n, size_t *lo, size_t *hi)
+{
+#ifdef KETSIM_HAVE_MPI
+    share_of(n, trial_dist_rank(), trial_dist_size(), lo, hi);
+#else
+    *lo = 0;
+    *hi = n;
+#endif
+}
