@@ -40,6 +40,7 @@ typedef struct ketsim_subject {
     double spine_setpoint; /* spine.setpoint_rel */
     double eta[KETSIM_N_ETA]; /* log-scale deviations */
     double placebo_points; /* peak placebo MADRS improvement after a session */
+    int nonresponder;      /* little synaptic plasticity: see pop.nonresponder_* */
 } ketsim_subject;
 
 /* Population constants read once from the pop.* rows. */
@@ -51,6 +52,7 @@ typedef struct ketsim_pop {
     double pm_fraction, pm_cl_factor;
     double madrs_mean, madrs_sd, madrs_min, madrs_max;
     double spine_median, spine_omega, spine_max;
+    double nonresp_fraction, nonresp_mood_scale, nonresp_spine_headroom, base_spine_max;
     double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
     double placebo_mean, placebo_sd, placebo_kon, placebo_koff;
     double midazolam_extra, midazolam_koff;

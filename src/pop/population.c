@@ -30,6 +30,10 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->spine_median = P("pop.spine_setpoint_median");
     pop->spine_omega = P("pop.spine_setpoint_omega");
     pop->spine_max = P("pop.spine_setpoint_max");
+    pop->nonresp_fraction = P("pop.nonresponder_fraction");
+    pop->nonresp_mood_scale = P("pop.nonresponder_mood_scale");
+    pop->nonresp_spine_headroom = P("pop.nonresponder_spine_headroom");
+    pop->base_spine_max = P("spine.max_rel");
     pop->placebo_mean = P("pop.placebo.mean_points");
     pop->placebo_sd = P("pop.placebo.sd_points");
     pop->placebo_kon = P("pop.placebo.onset_k_per_h");
@@ -115,6 +119,8 @@ void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double i
                                      fmax(lo, pop->madrs_max));
     s->spine_setpoint = exp(trunc_normal(&r, log(pop->spine_median), pop->spine_omega, log(0.05),
                                          log(pop->spine_max)));
+    /* Drawn last so that adding it left every earlier covariate unchanged. */
+    s->nonresponder = ketsim_rng_bernoulli(&r, pop->nonresp_fraction);
 
     ketsim_rng_init(&r, seed, id, KETSIM_RNG_IIV);
     ketsim_error e;
@@ -129,6 +135,10 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
                      ketsim_error *err)
 {
     double cl = s->cyp2b6_pm ? pop->pm_cl_factor : 1.0;
+    /* Non-responders: weak potentiation and little room for new spines. */
+    double mood_scale = s->nonresponder ? pop->nonresp_mood_scale : 1.0;
+    double spine_max = s->nonresponder ? s->spine_setpoint + pop->nonresp_spine_headroom
+                                       : pop->base_spine_max;
     const struct {
         const char *name;
         double value;
@@ -137,13 +147,14 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
         {"r_ket.cl_l_per_h", pop->base_r_cl * cl * exp(s->eta[KETSIM_ETA_R_KET_CL])},
         {"s_ket.v1_l", pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1])},
         {"r_ket.v1_l", pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1])},
-        {"mood.sensitivity", pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
+        {"mood.sensitivity", pop->base_mood * mood_scale * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
         {"ltp.early_max", pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY])},
         {"ltp.late_max", pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE])},
         {"ltp.consolidation_k_per_h", pop->base_ltp_c * exp(s->eta[KETSIM_ETA_LTP_CONSOL])},
         {"bdnf.release_scale", pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0)},
         {"patient.madrs_baseline", s->madrs_baseline},
         {"spine.setpoint_rel", s->spine_setpoint},
+        {"spine.max_rel", spine_max},
     };
     for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
         int rc = ketsim_params_set(w, set[i].name, set[i].value, err);
