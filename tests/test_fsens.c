@@ -109,6 +109,15 @@ static void test_madrs_day(void **state)
     compare(e, "madrs", 24.0, "ltp.late_max", "spine.k_per_h");
 }
 
+/* Parameters that move the untreated steady state: the initial
+ * sensitivities are not 0. */
+static void test_steady_state_moves(void **state)
+{
+    env *e = *state;
+    add_dose(e, "iv:0.5mg/kg:40min");
+    compare(e, "madrs", 24.0, "spine.setpoint_rel", "trkb.km_rel");
+}
+
 /* One compartment, bolus D: C = D / V exp(-CL t / V), so
  * d ln C / d ln CL = -CL t / V and d ln C / d ln V = -1 + CL t / V. */
 static void test_one_compartment_closed_form(void **state)
@@ -156,6 +165,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_plasma_pk, setup, teardown),
         cmocka_unit_test_setup_teardown(test_glutamate_cascade, setup, teardown),
         cmocka_unit_test_setup_teardown(test_madrs_day, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_steady_state_moves, setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_compartment_closed_form, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unsupported_and_zero, setup, teardown),
     };
