@@ -39,4 +39,16 @@ typedef struct ketsim_sens_local {
  * sensitivity 0 on the log scale (reported as such). */
 int ketsim_sens_local_one(ketsim_sens *s, const char *name, ketsim_sens_local *out, ketsim_error *err);
 
+/* Whether forward sensitivities (below) cover the named parameter: the
+ * signalling cascade's parameters and the compounds' PK and potency fields. */
+int ketsim_sens_forward_supports(const ketsim_sens *s, const char *name);
+
+/* Local sensitivities to n parameters from one integration with CVODES
+ * forward sensitivities (docs/fit.md): sens[i] = d ln y / d ln p_i, or
+ * d y / d ln p_i where y == 0 (*normalised = 0).  A parameter whose value is
+ * 0 gets 0.  *y0 is the output, *rhs_evals the right-hand side evaluations
+ * used (may be NULL). */
+int ketsim_sens_local_forward(ketsim_sens *s, const char *const *names, size_t n, double *y0, double *sens,
+                              int *normalised, long *rhs_evals, ketsim_error *err);
+
 #endif
