@@ -26,7 +26,15 @@ for spec in "--species rat --dose ip:10mg/kg" "--species mouse --dose ip:10mg/kg
     check "runs: $spec" "$KETSIM simulate $spec --until 7d --every 1h >/dev/null"
 done
 # Validation: every calibration target must pass (checks are reported, misses stay visible).
-"$KETSIM" validate --json >"$tmp/val.json"
+# KETSIM_QUICK_VALIDATE=1 (the sanitizer stage of CI) leaves out the
+# trial-level targets, whose replicate trials are slow under instrumentation;
+# the uninstrumented stage runs them all.
+if [ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ]; then
+    grep -v ',trial:' "${KETSIM_DATA_DIR:-data}/targets.csv" >"$tmp/targets.csv"
+    "$KETSIM" validate --json --targets "$tmp/targets.csv" >"$tmp/val.json"
+else
+    "$KETSIM" validate --json >"$tmp/val.json"
+fi
 rc=$?
 check "validate runs (exit 0 or 1)" "[ $rc -le 1 ]"
 check "calibration targets pass" "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); bad=[t[\"id\"] for t in d[\"targets\"] if t[\"role\"]==\"calibration\" and not t[\"pass\"]]; print(\"calibration misses:\", bad) if bad else None; assert not bad' '$tmp/val.json'"
