@@ -319,7 +319,7 @@ const param_def param_table[] = {
     {"cadss.max", "points", ALL(50), POS, "assumed: CADSS range 0-92", "maximal CADSS"},
     {"cadss.x50", "1", ALL(1.2), POS, "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
     {"cadss.hill", "1", ALL(2.5), POS, "calibrated to target cadss_gone_2h", "Hill exponent"},
-    {"sbp.keo_per_h", "1/h", ALL(3), POS, "assumed", "effect-site rate"},
+    {"sbp.keo_per_h", "1/h", ALL(5), POS, "calibrated to target sbp_back (back near baseline about 1.5 h after the infusion)", "effect-site rate"},
     {"sbp.max_mmhg", "mmHg", ALL(40), POS, "assumed", "maximal SBP rise"},
     {"sbp.x50", "1", ALL(0.7), POS, "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
     {"sbp.hill", "1", ALL(2.5), POS, "assumed", "Hill exponent"},
