@@ -490,48 +490,14 @@ static void brain_drive_rules(exporter *x)
 
 /* ---- the cascade, mirroring cascade.c ---- */
 
-#define CP(key, field) {key, offsetof(cascade_par, field)}
-static const struct { const char *key; size_t off; } cascade_keys[] = {
-    CP("nmda.koff_per_h", nmda_koff), CP("nmda.interneuron_selectivity", sel),
-    CP("intn.k_per_h", k_int), CP("intn.nmda_dependence", dep_int),
-    CP("glu.k_per_h", k_glu), CP("glu.inhibition_weight", w_inh),
-    CP("glu.pyramidal_nmda_dependence", dep_pyr), CP("glu.feedback_k_per_h", k_fb),
-    CP("glu.feedback_gain", g_fb), CP("ampa.surface_exponent", ampa_exp),
-    CP("ampa.antagonist_occupancy", ampa_occ), CP("eef2.k_per_h", k_eef2),
-    CP("eef2.nmda_dependence", dep_eef2), CP("bdnf.k_per_h", k_bdnf),
-    CP("bdnf.ampa_weight", w_ampa_bdnf), CP("bdnf.translation_gain", g_trans),
-    CP("bdnf.release_scale", bdnf_scale), CP("plasma_bdnf.k_per_h", k_pbdnf),
-    CP("trkb.k_per_h", k_trkb), CP("trkb.km_rel", km_trkb), CP("trkb.block", trkb_block),
-    CP("nos.inhibition", nos_inh), CP("sno.k_per_h", k_sno), CP("rheb.k_per_h", k_rheb),
-    CP("rheb.basal_degradation_fraction", rheb_d0), CP("mtor.k_per_h", k_mtor),
-    CP("mtor.trkb_weight", w_trkb_mtor), CP("mtor.rheb_exponent", rheb_exp),
-    CP("mtor.rapamycin_inhibition", rapa), CP("mtor.upstream_exponent", mtor_up_exp),
-    CP("mtor.adaptation_k_per_h", k_mtor_ref),
-    CP("synprot.k_per_h", k_synp), CP("synprot.km_mtor_rel", km_synp), CP("synprot.hill", h_synp),
-    CP("spine.k_per_h", k_spine), CP("spine.protein_exponent", spine_exp),
-    CP("spine.max_rel", spine_max), CP("spine.setpoint_rel", spine_set),
-    CP("ltp.early_k_on_per_h", e_kon), CP("ltp.early_k_off_per_h", e_koff),
-    CP("ltp.early_max", e_max), CP("ltp.trkb_weight", w_trkb_ltp),
-    CP("ltp.induction_threshold", ltp_theta), CP("ltp.early_mood_weight", e_mood_w),
-    CP("ltp.consolidation_k_per_h", l_kcons), CP("ltp.late_k_off_per_h", l_koff),
-    CP("ltp.late_max", l_max), CP("gaba.k_per_h", k_gaba),
-    CP("gaba.activity_exponent", gaba_act_exp), CP("gad.k_per_h", k_gad),
-    CP("gad.synthesis_exponent", g_gad), CP("gln.k_per_h", k_gln), CP("tissue_glu.k_per_h", k_tglu),
-    CP("tissue_glu.protein_exponent", tglu_pexp), CP("tissue_glu.release_exponent", tglu_rexp),
-    CP("patient.madrs_baseline", madrs0), CP("mood.sensitivity", mood_sens),
-    CP("hamd.per_madrs", hamd_per_madrs), CP("cadss.keo_per_h", cadss_keo),
-    CP("cadss.max", cadss_max), CP("cadss.x50", cadss_x50), CP("cadss.hill", cadss_h),
-    CP("sbp.keo_per_h", sbp_keo), CP("sbp.max_mmhg", sbp_max), CP("sbp.x50", sbp_x50),
-    CP("sbp.hill", sbp_h),
-};
 
 static void cascade_params(exporter *x)
 {
     char id[ID_LEN];
-    for (size_t i = 0; i < sizeof cascade_keys / sizeof *cascade_keys; i++) {
-        double v = *(const double *)((const char *)&x->m->cp + cascade_keys[i].off);
-        make_id(id, "%s", cascade_keys[i].key);
-        add_param(x, id, v, 1, NULL, cascade_keys[i].key);
+    for (size_t i = 0; i < cascade_n_fields; i++) {
+        double v = *(const double *)((const char *)&x->m->cp + cascade_fields[i].off);
+        make_id(id, "%s", cascade_fields[i].key);
+        add_param(x, id, v, 1, NULL, cascade_fields[i].key);
     }
 }
 

@@ -7,76 +7,85 @@
 #include <math.h>
 #include <stddef.h>
 
-#define P(name) ketsim_params_value(p, name)
+
+/* Every cascade parameter: its row in the parameter table and its field.
+ * One table serves the model, the SBML exporter and forward sensitivities. */
+#define CF(key, field) {key, offsetof(cascade_par, field)}
+const cascade_field cascade_fields[] = {
+    CF("nmda.koff_per_h", nmda_koff),
+    CF("nmda.interneuron_selectivity", sel),
+    CF("intn.k_per_h", k_int),
+    CF("intn.nmda_dependence", dep_int),
+    CF("glu.k_per_h", k_glu),
+    CF("glu.inhibition_weight", w_inh),
+    CF("glu.pyramidal_nmda_dependence", dep_pyr),
+    CF("glu.feedback_k_per_h", k_fb),
+    CF("glu.feedback_gain", g_fb),
+    CF("ampa.surface_exponent", ampa_exp),
+    CF("ampa.antagonist_occupancy", ampa_occ),
+    CF("eef2.k_per_h", k_eef2),
+    CF("eef2.nmda_dependence", dep_eef2),
+    CF("bdnf.k_per_h", k_bdnf),
+    CF("bdnf.ampa_weight", w_ampa_bdnf),
+    CF("bdnf.translation_gain", g_trans),
+    CF("bdnf.release_scale", bdnf_scale),
+    CF("plasma_bdnf.k_per_h", k_pbdnf),
+    CF("trkb.k_per_h", k_trkb),
+    CF("trkb.km_rel", km_trkb),
+    CF("trkb.block", trkb_block),
+    CF("nos.inhibition", nos_inh),
+    CF("sno.k_per_h", k_sno),
+    CF("rheb.k_per_h", k_rheb),
+    CF("rheb.basal_degradation_fraction", rheb_d0),
+    CF("mtor.k_per_h", k_mtor),
+    CF("mtor.trkb_weight", w_trkb_mtor),
+    CF("mtor.rheb_exponent", rheb_exp),
+    CF("mtor.rapamycin_inhibition", rapa),
+    CF("mtor.upstream_exponent", mtor_up_exp),
+    CF("mtor.adaptation_k_per_h", k_mtor_ref),
+    CF("synprot.k_per_h", k_synp),
+    CF("synprot.km_mtor_rel", km_synp),
+    CF("synprot.hill", h_synp),
+    CF("spine.k_per_h", k_spine),
+    CF("spine.protein_exponent", spine_exp),
+    CF("spine.max_rel", spine_max),
+    CF("spine.setpoint_rel", spine_set),
+    CF("ltp.early_k_on_per_h", e_kon),
+    CF("ltp.early_k_off_per_h", e_koff),
+    CF("ltp.early_max", e_max),
+    CF("ltp.trkb_weight", w_trkb_ltp),
+    CF("ltp.induction_threshold", ltp_theta),
+    CF("ltp.early_mood_weight", e_mood_w),
+    CF("ltp.consolidation_k_per_h", l_kcons),
+    CF("ltp.late_k_off_per_h", l_koff),
+    CF("ltp.late_max", l_max),
+    CF("gaba.k_per_h", k_gaba),
+    CF("gaba.activity_exponent", gaba_act_exp),
+    CF("gad.k_per_h", k_gad),
+    CF("gad.synthesis_exponent", g_gad),
+    CF("gln.k_per_h", k_gln),
+    CF("tissue_glu.k_per_h", k_tglu),
+    CF("tissue_glu.protein_exponent", tglu_pexp),
+    CF("tissue_glu.release_exponent", tglu_rexp),
+    CF("patient.madrs_baseline", madrs0),
+    CF("mood.sensitivity", mood_sens),
+    CF("hamd.per_madrs", hamd_per_madrs),
+    CF("cadss.keo_per_h", cadss_keo),
+    CF("cadss.max", cadss_max),
+    CF("cadss.x50", cadss_x50),
+    CF("cadss.hill", cadss_h),
+    CF("sbp.keo_per_h", sbp_keo),
+    CF("sbp.max_mmhg", sbp_max),
+    CF("sbp.x50", sbp_x50),
+    CF("sbp.hill", sbp_h),
+};
+#undef CF
+const size_t cascade_n_fields = sizeof cascade_fields / sizeof cascade_fields[0];
 
 void cascade_read_params(cascade_par *cp, const ketsim_params *p)
 {
-    cp->nmda_koff = P("nmda.koff_per_h");
-    cp->sel = P("nmda.interneuron_selectivity");
-    cp->k_int = P("intn.k_per_h");
-    cp->dep_int = P("intn.nmda_dependence");
-    cp->k_glu = P("glu.k_per_h");
-    cp->w_inh = P("glu.inhibition_weight");
-    cp->dep_pyr = P("glu.pyramidal_nmda_dependence");
-    cp->k_fb = P("glu.feedback_k_per_h");
-    cp->g_fb = P("glu.feedback_gain");
-    cp->ampa_exp = P("ampa.surface_exponent");
-    cp->ampa_occ = P("ampa.antagonist_occupancy");
-    cp->k_eef2 = P("eef2.k_per_h");
-    cp->dep_eef2 = P("eef2.nmda_dependence");
-    cp->k_bdnf = P("bdnf.k_per_h");
-    cp->w_ampa_bdnf = P("bdnf.ampa_weight");
-    cp->g_trans = P("bdnf.translation_gain");
-    cp->bdnf_scale = P("bdnf.release_scale");
-    cp->k_pbdnf = P("plasma_bdnf.k_per_h");
-    cp->k_trkb = P("trkb.k_per_h");
-    cp->km_trkb = P("trkb.km_rel");
-    cp->trkb_block = P("trkb.block");
-    cp->nos_inh = P("nos.inhibition");
-    cp->k_sno = P("sno.k_per_h");
-    cp->k_rheb = P("rheb.k_per_h");
-    cp->rheb_d0 = P("rheb.basal_degradation_fraction");
-    cp->k_mtor = P("mtor.k_per_h");
-    cp->w_trkb_mtor = P("mtor.trkb_weight");
-    cp->rheb_exp = P("mtor.rheb_exponent");
-    cp->rapa = P("mtor.rapamycin_inhibition");
-    cp->mtor_up_exp = P("mtor.upstream_exponent");
-    cp->k_mtor_ref = P("mtor.adaptation_k_per_h");
-    cp->k_synp = P("synprot.k_per_h");
-    cp->km_synp = P("synprot.km_mtor_rel");
-    cp->h_synp = P("synprot.hill");
-    cp->k_spine = P("spine.k_per_h");
-    cp->spine_exp = P("spine.protein_exponent");
-    cp->spine_max = P("spine.max_rel");
-    cp->spine_set = P("spine.setpoint_rel");
-    cp->e_kon = P("ltp.early_k_on_per_h");
-    cp->e_koff = P("ltp.early_k_off_per_h");
-    cp->e_max = P("ltp.early_max");
-    cp->w_trkb_ltp = P("ltp.trkb_weight");
-    cp->ltp_theta = P("ltp.induction_threshold");
-    cp->e_mood_w = P("ltp.early_mood_weight");
-    cp->l_kcons = P("ltp.consolidation_k_per_h");
-    cp->l_koff = P("ltp.late_k_off_per_h");
-    cp->l_max = P("ltp.late_max");
-    cp->k_gaba = P("gaba.k_per_h");
-    cp->gaba_act_exp = P("gaba.activity_exponent");
-    cp->k_gad = P("gad.k_per_h");
-    cp->g_gad = P("gad.synthesis_exponent");
-    cp->k_gln = P("gln.k_per_h");
-    cp->k_tglu = P("tissue_glu.k_per_h");
-    cp->tglu_pexp = P("tissue_glu.protein_exponent");
-    cp->tglu_rexp = P("tissue_glu.release_exponent");
-    cp->madrs0 = P("patient.madrs_baseline");
-    cp->mood_sens = P("mood.sensitivity");
-    cp->hamd_per_madrs = P("hamd.per_madrs");
-    cp->cadss_keo = P("cadss.keo_per_h");
-    cp->cadss_max = P("cadss.max");
-    cp->cadss_x50 = P("cadss.x50");
-    cp->cadss_h = P("cadss.hill");
-    cp->sbp_keo = P("sbp.keo_per_h");
-    cp->sbp_max = P("sbp.max_mmhg");
-    cp->sbp_x50 = P("sbp.x50");
-    cp->sbp_h = P("sbp.hill");
+    for (size_t i = 0; i < cascade_n_fields; i++)
+        *(double *)((char *)cp + cascade_fields[i].off) = ketsim_params_value(p, cascade_fields[i].key);
 }
 
 /* Solver noise can push a relative state a hair below zero; the algebra

@@ -63,6 +63,14 @@ typedef struct cascade_par {
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
 } cascade_par;
 
+/* Name -> field map of cascade_par (every field is a double). */
+typedef struct cascade_field {
+    const char *key;
+    size_t off;
+} cascade_field;
+extern const cascade_field cascade_fields[];
+extern const size_t cascade_n_fields;
+
 /* Brain drive the PK hands to the cascade. */
 typedef struct brain_drive {
     double nmda;     /* sum over compounds of free brain C / Ki (pyramidal) */

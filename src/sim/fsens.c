@@ -16,45 +16,9 @@
 
 /* ---- parameter names to model fields ---- */
 
-typedef struct field_key {
-    const char *key;
-    size_t off;
-} field_key;
+/* Same layout as the model's cascade_fields table. */
+typedef cascade_field field_key;
 
-#define CPK(k, f) {k, offsetof(cascade_par, f)}
-static const field_key cascade_fields[] = {
-    CPK("nmda.koff_per_h", nmda_koff), CPK("nmda.interneuron_selectivity", sel),
-    CPK("intn.k_per_h", k_int), CPK("intn.nmda_dependence", dep_int),
-    CPK("glu.k_per_h", k_glu), CPK("glu.inhibition_weight", w_inh),
-    CPK("glu.pyramidal_nmda_dependence", dep_pyr), CPK("glu.feedback_k_per_h", k_fb),
-    CPK("glu.feedback_gain", g_fb), CPK("ampa.surface_exponent", ampa_exp),
-    CPK("ampa.antagonist_occupancy", ampa_occ), CPK("eef2.k_per_h", k_eef2),
-    CPK("eef2.nmda_dependence", dep_eef2), CPK("bdnf.k_per_h", k_bdnf),
-    CPK("bdnf.ampa_weight", w_ampa_bdnf), CPK("bdnf.translation_gain", g_trans),
-    CPK("bdnf.release_scale", bdnf_scale), CPK("plasma_bdnf.k_per_h", k_pbdnf),
-    CPK("trkb.k_per_h", k_trkb), CPK("trkb.km_rel", km_trkb), CPK("trkb.block", trkb_block),
-    CPK("nos.inhibition", nos_inh), CPK("sno.k_per_h", k_sno), CPK("rheb.k_per_h", k_rheb),
-    CPK("rheb.basal_degradation_fraction", rheb_d0), CPK("mtor.k_per_h", k_mtor),
-    CPK("mtor.trkb_weight", w_trkb_mtor), CPK("mtor.rheb_exponent", rheb_exp),
-    CPK("mtor.rapamycin_inhibition", rapa), CPK("mtor.upstream_exponent", mtor_up_exp),
-    CPK("mtor.adaptation_k_per_h", k_mtor_ref), CPK("synprot.k_per_h", k_synp),
-    CPK("synprot.km_mtor_rel", km_synp), CPK("synprot.hill", h_synp),
-    CPK("spine.k_per_h", k_spine), CPK("spine.protein_exponent", spine_exp),
-    CPK("spine.max_rel", spine_max), CPK("spine.setpoint_rel", spine_set),
-    CPK("ltp.early_k_on_per_h", e_kon), CPK("ltp.early_k_off_per_h", e_koff),
-    CPK("ltp.early_max", e_max), CPK("ltp.trkb_weight", w_trkb_ltp),
-    CPK("ltp.induction_threshold", ltp_theta), CPK("ltp.early_mood_weight", e_mood_w),
-    CPK("ltp.consolidation_k_per_h", l_kcons), CPK("ltp.late_k_off_per_h", l_koff),
-    CPK("ltp.late_max", l_max), CPK("gaba.k_per_h", k_gaba),
-    CPK("gaba.activity_exponent", gaba_act_exp), CPK("gad.k_per_h", k_gad),
-    CPK("gad.synthesis_exponent", g_gad), CPK("gln.k_per_h", k_gln),
-    CPK("tissue_glu.k_per_h", k_tglu), CPK("tissue_glu.protein_exponent", tglu_pexp),
-    CPK("tissue_glu.release_exponent", tglu_rexp), CPK("patient.madrs_baseline", madrs0),
-    CPK("mood.sensitivity", mood_sens), CPK("hamd.per_madrs", hamd_per_madrs),
-    CPK("cadss.keo_per_h", cadss_keo), CPK("cadss.max", cadss_max), CPK("cadss.x50", cadss_x50),
-    CPK("cadss.hill", cadss_h), CPK("sbp.keo_per_h", sbp_keo), CPK("sbp.max_mmhg", sbp_max),
-    CPK("sbp.x50", sbp_x50), CPK("sbp.hill", sbp_h),
-};
 
 /* Compound fields that the model holds as the parameter times a constant.
  * The molar mass is left out: it also sets the metabolite links' mass ratios. */
@@ -79,7 +43,7 @@ static double *find_in(const field_key *t, size_t n, void *base, const char *key
 /* The model field behind a parameter name, or NULL. */
 static double *resolve(ketsim_model *m, const char *name)
 {
-    double *f = find_in(cascade_fields, sizeof cascade_fields / sizeof *cascade_fields, &m->cp, name);
+    double *f = find_in(cascade_fields, cascade_n_fields, &m->cp, name);
     if (f)
         return f;
     const char *dot = strchr(name, '.');
