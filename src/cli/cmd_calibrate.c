@@ -1,5 +1,6 @@
 /* ketsim calibrate: refit "calibrated to target X" parameters. */
 #include "cli.h"
+#include "ketsim/datadir.h"
 #include "io/atomic.h"
 #include "ketsim/calibrate.h"
 
@@ -8,10 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef KETSIM_DATA_DIR
-#define KETSIM_DATA_DIR "data"
-#endif
 
 #define MAX_LIST 128
 
@@ -39,23 +36,6 @@ typedef struct cal_opts {
     size_t n_set, max_iter;
 } cal_opts;
 
-static const char *default_targets(char *buf, size_t n)
-{
-    const char *env = getenv("KETSIM_DATA_DIR");
-    const char *dirs[3] = {env, "data", KETSIM_DATA_DIR};
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(buf, n, "%s/targets.csv", dirs[i]);
-        FILE *f = fopen(buf, "r");
-        if (f) {
-            fclose(f);
-            return buf;
-        }
-    }
-    snprintf(buf, n, "data/targets.csv");
-    return buf;
-}
 
 static int add_set(cal_opts *o, const char *arg)
 {
@@ -183,7 +163,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     ketsim_calib_result *r = NULL;
     if (!rc)
-        rc = ketsim_calibrate(o->targets ? o->targets : default_targets(path, sizeof path), &co, &r, &err);
+        rc = ketsim_calibrate(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), &co, &r, &err);
     if (!rc)
         print_result(r, o->species);
     if (!rc && o->out)

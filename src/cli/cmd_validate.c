@@ -1,5 +1,6 @@
 /* ketsim validate: literature vs simulated for every target. */
 #include "cli.h"
+#include "ketsim/datadir.h"
 #include "io/trajio.h"
 #include "ketsim/validate.h"
 
@@ -7,10 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef KETSIM_DATA_DIR
-#define KETSIM_DATA_DIR "data"
-#endif
 
 void help_validate(void)
 {
@@ -22,24 +19,6 @@ void help_validate(void)
          "Role 'calibration' targets fixed a parameter; 'check' targets were held out.");
 }
 
-/* The targets file: explicit, then $KETSIM_DATA_DIR, ./data, the source tree. */
-static const char *default_targets(char *buf, size_t n)
-{
-    const char *env = getenv("KETSIM_DATA_DIR");
-    const char *dirs[3] = {env, "data", KETSIM_DATA_DIR};
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(buf, n, "%s/targets.csv", dirs[i]);
-        FILE *f = fopen(buf, "r");
-        if (f) {
-            fclose(f);
-            return buf;
-        }
-    }
-    snprintf(buf, n, "data/targets.csv");
-    return buf;
-}
 
 static void print_table(const ketsim_validation *v, size_t *misses)
 {
@@ -108,7 +87,7 @@ int cmd_validate(int argc, char **argv)
             return cli_usage("validate", "unknown or incomplete option '%s'", argv[i]);
     }
     if (!path)
-        path = default_targets(buf, sizeof buf);
+        path = ketsim_data_path("targets.csv", buf, sizeof buf);
     ketsim_error err = {0};
     ketsim_validation *v = NULL;
     int rc = ketsim_validation_load(path, &v, &err);

@@ -4,16 +4,13 @@
 #include "ketsim/params.h"
 #include "ketsim/regimen.h"
 #include "ketsim/trial.h"
+#include "ketsim/datadir.h"
 #include "io/ytree.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef KETSIM_DATA_DIR
-#define KETSIM_DATA_DIR "data"
-#endif
 
 static int fail_at(const ytree *t, const ytree_node *n, const char *path, ketsim_error *err,
                    const char *what)
@@ -317,9 +314,7 @@ int trial_scenario_load_string(const char *name, const char *text, trial_scenari
 const char *trial_scenario_dir(void)
 {
     static _Thread_local char buf[4096];
-    const char *d = getenv("KETSIM_DATA_DIR");
-    snprintf(buf, sizeof buf, "%s/scenarios", d && *d ? d : KETSIM_DATA_DIR);
-    return buf;
+    return ketsim_data_path("scenarios", buf, sizeof buf);
 }
 
 int trial_scenario_resolve(const char *arg, trial_scenario *sc, ketsim_error *err)

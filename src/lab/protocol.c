@@ -3,6 +3,7 @@
  * the field. */
 #include "ketsim/catalog.h"
 #include "ketsim/lab.h"
+#include "ketsim/datadir.h"
 #include "ketsim/regimen.h"
 #include "io/ytree.h"
 
@@ -12,10 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-#ifndef KETSIM_DATA_DIR
-#define KETSIM_DATA_DIR "data"
-#endif
 
 static const struct {
     const char *name, *unit, *assay;
@@ -524,21 +521,6 @@ int lab_protocol_load(const char *path, lab_protocol *p, ketsim_error *err)
     return rc;
 }
 
-static const char *data_dir(void)
-{
-    const char *env = getenv("KETSIM_DATA_DIR");
-    struct stat st;
-    char probe[600];
-    const char *dirs[3] = {env, "data", KETSIM_DATA_DIR};
-    for (int i = 0; i < 3; i++) {
-        if (!dirs[i])
-            continue;
-        snprintf(probe, sizeof probe, "%s/lab", dirs[i]);
-        if (stat(probe, &st) == 0 && S_ISDIR(st.st_mode))
-            return dirs[i];
-    }
-    return KETSIM_DATA_DIR;
-}
 
 int lab_protocol_find(const char *arg, char *path, size_t size, ketsim_error *err)
 {
@@ -551,7 +533,7 @@ int lab_protocol_find(const char *arg, char *path, size_t size, ketsim_error *er
         fclose(f);
         return KETSIM_OK;
     }
-    snprintf(path, size, "%s/lab/%s.yaml", data_dir(), arg);
+    snprintf(path, size, "%s/lab/%s.yaml", ketsim_data_dir(), arg);
     struct stat st;
     if (stat(path, &st) != 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in experiment '%s' (see ketsim lab --list)", arg);
@@ -566,7 +548,7 @@ static int cmp_str(const void *a, const void *b)
 int lab_protocol_list(FILE *out, ketsim_error *err)
 {
     char dir[600];
-    snprintf(dir, sizeof dir, "%s/lab", data_dir());
+    snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir());
     DIR *d = opendir(dir);
     if (!d)
         return KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot open the built-in experiments", dir);
