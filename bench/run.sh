@@ -12,6 +12,12 @@ root=$(dirname "$here")
 build=${1:-$root/build}
 max_subjects=${BENCH_MAX_SUBJECTS:-100000}
 repeats=${BENCH_REPEATS:-40}
+# Set up the core build and the peers' packages (bench/packages.txt).
+"$root/scripts/setup.sh" "$build"
+missing=$(for p in $(sed -e 's/#.*//' "$here/packages.txt"); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
+if [ -n "$missing" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+fi
 py=/usr/bin/python3
 [ -x "$py" ] || py=python3
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
