@@ -121,6 +121,11 @@ void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel)
     solver_set_cancel(s->sol, cancel);
 }
 
+void ketsim_sim_set_wall_limit(ketsim_sim *s, double seconds)
+{
+    solver_set_wall_limit(s->sol, seconds);
+}
+
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals)
 {
     solver_stats st;
