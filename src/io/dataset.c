@@ -337,8 +337,7 @@ int ketsim_dataset_read(const char *path, ketsim_dataset **out, ketsim_error *er
     *out = NULL;
     FILE *fp = fopen(path, "r");
     if (!fp)
-        return KETSIM_FAIL(err, errno == EIO || errno == ENOMEM ? KETSIM_EIO : KETSIM_EINPUT,
-                           "%s: cannot open dataset: %s", path, strerror(errno));
+        return KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot open dataset: %s", path, strerror(errno));
     int rc = ketsim_dataset_read_stream(fp, path, out, err);
     fclose(fp);
     return rc;

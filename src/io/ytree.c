@@ -552,12 +552,7 @@ static int io_fail(ketsim_error *err, const char *path, const char *what,
     char reason[128];
     if (strerror_r(errnum, reason, sizeof reason) != 0)
         snprintf(reason, sizeof reason, "error %d", errnum);
-    /* a path that names no readable file is bad input, not a failing disk */
-    int code = (errnum == ENOENT || errnum == ENOTDIR || errnum == EISDIR || errnum == ENAMETOOLONG ||
-                errnum == EACCES)
-                   ? KETSIM_EINPUT
-                   : KETSIM_EIO;
-    return KETSIM_FAIL(err, code, "%s: %s: %s", path, what, reason);
+    return KETSIM_FAIL(err, KETSIM_EIO, "%s: %s: %s", path, what, reason);
 }
 
 /* Doubles the read buffer, capped one byte past the size limit so that an

@@ -84,7 +84,8 @@ head -c 2000 "$KETSIM" >"$IN/binary.params"
 expect 2 "binary.params" simulate --params "$IN/binary.params" --out "$OUT"
 
 # ---- file names that are not UTF-8 ------------------------------------------
-expect 2 '\xff.yaml: cannot open' simulate --drug "$IN/"$'\xff'".yaml" --out "$OUT"
+# a file that cannot be opened is an I/O error (1), as everywhere for YAML input
+expect 1 '\xff.yaml: cannot open' simulate --drug "$IN/"$'\xff'".yaml" --out "$OUT"
 printf 'name: [unclosed\n' >"$IN/"$'\xfe\x01'".yaml"
 expect 2 '\xfe\x01.yaml:2' simulate --drug "$IN/"$'\xfe\x01'".yaml" --out "$OUT"
 printf 'name: t\n' >"$IN/"$'bad\nname'".yaml"
