@@ -89,6 +89,8 @@ int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
 {
     memset(s, 0, sizeof *s);
     int rc = ketsim_species_parse(species, &s->species, err);
+    if (rc)
+        ketsim_error_prefix(err, "--species: ");
     if (!rc)
         rc = ketsim_params_create(s->species, &s->params, err);
     if (!rc)
@@ -100,6 +102,8 @@ int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
         rc = ketsim_catalog_find_drug(s->catalog, drug_arg, &idx, err);
         if (!rc)
             s->drug = ketsim_catalog_drug_name(s->catalog, idx);
+        else
+            ketsim_error_prefix(err, "--drug: ");
     }
     if (!rc && params_file)
         rc = ketsim_params_load_file(s->params, params_file, err);
