@@ -2,7 +2,8 @@
  * continuously from its first study day to its last rating.  Work is shared
  * between POSIX threads through an atomic counter; every subject's result
  * depends only on (seed, replicate, subject), so outputs are identical for
- * any thread count. */
+ * any thread count.  A subject whose solve fails either stops the run or,
+ * with skip_failures, is marked failed and left out of the endpoints. */
 #include "ketsim/catalog.h"
 #include "ketsim/model.h"
 #include "ketsim/population.h"
