@@ -28,6 +28,10 @@ int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times
  * ("interrupted at t = ... h").  The flag is the caller's, typically set by a
  * SIGINT handler; NULL (the default) turns the check off. */
 void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel);
+/* Wall-clock limit per solve in seconds (<= 0, the default: none); a solve
+ * that runs longer fails with KETSIM_ESOLVER naming the limit and the time
+ * reached.  Results of solves that finish in time do not depend on it. */
+void ketsim_sim_set_wall_limit(ketsim_sim *s, double seconds);
 
 /* Solver work of the last run: steps, right-hand-side and Jacobian evaluations. */
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals);

@@ -122,6 +122,11 @@ typedef struct trial_subject_result {
     double cadss_peak[2], sbp_peak[2];
     double fu_true[TRIAL_MAX_FOLLOWUP];
     int fu_rated[TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
+    /* skipped solver failure (trial_run_opts.skip_failures): every rating is
+     * missing, the subject is left out of all endpoints, and fail_reason
+     * holds "replicate R, subject I: solver failed at t = ... h: REASON" */
+    int failed;
+    char fail_reason[160];
 } trial_subject_result;
 
 typedef struct trial_run_opts {
@@ -130,6 +135,9 @@ typedef struct trial_run_opts {
     int threads;
     double alpha;          /* significance level for power (0 = 0.05) */
     int first_replicate;   /* replicate id of the first one simulated (chunked runs) */
+    int skip_failures;     /* 0: a subject's solver failure stops the run (default);
+                              1: the subject is marked failed and excluded */
+    double subject_timeout_s; /* wall-clock limit per subject solve (<= 0: none) */
 } trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,
@@ -150,7 +158,11 @@ typedef struct trial_defs {
 } trial_defs;
 void trial_defs_read(const ketsim_params *p, trial_defs *d);
 
-/* Scalar endpoints of one replicate trial, by name.  The list of names is the
+/* Subjects of one replicate whose solve failed and was skipped. */
+size_t trial_count_failed(const trial_scenario *sc, const trial_subject_result *subj);
+
+/* Scalar endpoints of one replicate trial, by name.  Failed subjects are
+ * excluded; "failed_subjects" counts them.  The list of names is the
  * same for every replicate of a scenario; undefined values are NAN. */
 typedef struct trial_metrics {
     size_t n;

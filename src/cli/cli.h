@@ -3,6 +3,7 @@
 #define KETSIM_CLI_H
 
 #include "ketsim/ketsim.h"
+#include <stdio.h>
 
 typedef struct cli_command {
     const char *name;
@@ -19,6 +20,8 @@ void help_main_job(void);
 
 /* Print "ketsim: MESSAGE" and return the exit status for the error's code. */
 int cli_fail(const ketsim_error *err);
+/* Write msg with control characters and non-UTF-8 bytes as \xNN. */
+void cli_put_clean(FILE *fp, const char *msg);
 /* Print "ketsim CMD: MESSAGE" for a usage error and return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -89,7 +89,7 @@ static int parse_opts(int argc, char **argv, sens_opts *o)
     o->levels = 4;
     o->seed = 1;
     ketsim_error e;
-    size_t seed;
+    size_t seed = 0;
     int c, bad = 0;
     optind = 1;
     opterr = 0;

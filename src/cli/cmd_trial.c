@@ -24,6 +24,7 @@ void help_trial(void)
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]...\n"
          "                                  [--subjects N] [--no-subjects]\n"
+         "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
          "response, rater noise) simulated through a parallel or crossover design, with\n"
@@ -34,6 +35,9 @@ void help_trial(void)
          "format; not with --no-subjects) and NAME_summary.json there.  --subjects N\n"
          "replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
+         "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
+         "the run with exit 1 (--on-failure stop, the default), or with --on-failure skip\n"
+         "is reported on stderr, counted, and left out of every endpoint.\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -49,9 +53,10 @@ int trial_cli_default_threads(void)
     return n > 16 ? 16 : (int)n;
 }
 
-int trial_cli_mkdir(const char *dir, ketsim_error *err)
+static int mkdir_created(const char *dir, int *created, ketsim_error *err)
 {
     struct stat st;
+    *created = 0;
     if (stat(dir, &st) == 0) {
         if (S_ISDIR(st.st_mode))
             return KETSIM_OK;
@@ -59,7 +64,32 @@ int trial_cli_mkdir(const char *dir, ketsim_error *err)
     }
     if (mkdir(dir, 0777) != 0)
         return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
+    *created = 1;
     return KETSIM_OK;
+}
+
+int trial_cli_mkdir(const char *dir, ketsim_error *err)
+{
+    int created;
+    return mkdir_created(dir, &created, err);
+}
+
+/* Skipped subjects, one line each on stderr (the first few). */
+/* Failed subjects of one chunk of replicates: the first ten in the run are
+ * named on stderr; *shown and *total carry the counts across chunks. */
+static void report_failures(const trial_scenario *sc, const trial_subject_result *subj, int replicates,
+                            size_t *shown, size_t *total)
+{
+    size_t n_items = (size_t)replicates * (size_t)sc->n_subjects;
+    for (size_t i = 0; i < n_items; i++) {
+        if (!subj[i].failed)
+            continue;
+        if (*shown < 10) {
+            fprintf(stderr, "ketsim: skipped %s\n", subj[i].fail_reason);
+            (*shown)++;
+        }
+        (*total)++;
+    }
 }
 
 void trial_cli_result_free(trial_cli_result *res)
@@ -119,8 +149,9 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
+    int created = 0;
     if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = trial_cli_mkdir(out_dir, &err);
+        rc = mkdir_created(out_dir, &created, &err);
     if (!rc) {
         res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
         if (!res->reps)
@@ -131,7 +162,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
      * the number of replicates; only replicate 0's subjects are kept, for
      * the per-subject file. */
     trial_subject_result *first = NULL;
-    size_t ns = (size_t)sc->n_subjects;
+    size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
     int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
     if (chunk > o->replicates)
         chunk = o->replicates;
@@ -147,18 +178,24 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         co.first_replicate = r0;
         co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
         rc = trial_run_into(sc, params, &co, subj, &err);
+        if (!rc && o->skip_failures && trial_dist_rank() == 0)
+            report_failures(sc, subj, co.replicates, &shown, &total_failed);
         for (int r = 0; !rc && r < co.replicates; r++)
             rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
         if (!rc && r0 == 0 && first)
             memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
     }
     free(subj);
+    if (total_failed > shown)
+        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
         rc = write_outputs(res, first, out_dir, &err);
     free(first);
     ketsim_params_free(params);
     if (rc) {
+        if (created)
+            rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -214,6 +251,12 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
         cell(c2, sizeof c2, res, n1, 1, "%.1f");
         fprintf(fp, "%-12s %-22s %-22s\n", sc->arms[a].name, c1, c2);
     }
+    double failed = 0;
+    for (size_t r = 0; r < nr; r++)
+        failed += trial_metric(&res->reps[r], "failed_subjects");
+    if (failed > 0 || res->opts.skip_failures)
+        fprintf(fp, "\nfailed subjects (solver, skipped and excluded from endpoints): %.0f of %.0f\n", failed,
+                (double)sc->n_subjects * (double)nr);
     const trial_metrics *m0 = &res->reps[0];
     for (size_t i = 0; i < m0->n; i++) {
         const char *nm = m0->name[i];
@@ -308,10 +351,12 @@ int cmd_trial(int argc, char **argv)
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
+        {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
-    int subjects_csv = 1;
+    int subjects_csv = 1, skip = 0;
+    double timeout_s = 10;
     const char *out_dir = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
@@ -340,6 +385,15 @@ int cmd_trial(int argc, char **argv)
             break;
         case 'N': subjects_csv = 0; break;
         case 'o': out_dir = optarg; break;
+        case 'F':
+            if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
+                return cli_usage("trial", "--on-failure '%s': expected stop or skip", optarg);
+            skip = optarg[1] == 'k';
+            break;
+        case 'T':
+            if (cli_parse_double(optarg, &timeout_s) || !(timeout_s > 0 && timeout_s <= 86400))
+                return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
+            break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -372,7 +426,9 @@ int cmd_trial(int argc, char **argv)
     }
     trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
                         .replicates = reps > 0 ? (int)reps : sc.replicates,
-                        .threads = (int)threads};
+                        .threads = (int)threads,
+                        .skip_failures = skip,
+                        .subject_timeout_s = timeout_s};
     trial_cli_result res;
     int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, &res);
     if (st)

@@ -7,9 +7,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Length of the valid UTF-8 sequence at s (0 if invalid). */
+static size_t utf8_len(const unsigned char *s)
+{
+    size_t n = 0;
+    if (s[0] >= 0xc2 && s[0] <= 0xdf)
+        n = 2;
+    else if (s[0] >= 0xe0 && s[0] <= 0xef)
+        n = 3;
+    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+        n = 4;
+    for (size_t k = 1; k < n; k++)
+        if ((s[k] & 0xc0) != 0x80)
+            return 0;
+    return n;
+}
+
+/* Messages echo file names and values as given; a newline, a control
+ * character or a byte that is not UTF-8 among them would break the one
+ * printable line per error, so those bytes are written as \xNN. */
+void cli_put_clean(FILE *fp, const char *msg)
+{
+    const unsigned char *s = (const unsigned char *)msg;
+    while (*s) {
+        size_t n = *s < 0x80 ? 1 : utf8_len(s);
+        if (n == 0 || *s < 0x20 || *s == 0x7f) {
+            fprintf(fp, "\\x%02x", *s);
+            n = 1;
+        } else {
+            fwrite(s, 1, n, fp);
+        }
+        s += n;
+    }
+}
+
 int cli_fail(const ketsim_error *err)
 {
-    fprintf(stderr, "ketsim: %s\n", err->msg[0] ? err->msg : "unknown error");
+    fputs("ketsim: ", stderr);
+    cli_put_clean(stderr, err->msg[0] ? err->msg : "unknown error");
+    fputc('\n', stderr);
     if (getenv("KETSIM_DEBUG"))
         fprintf(stderr, "  raised in %s\n", err->where);
     return ketsim_error_exit_status(err->code);
@@ -18,11 +54,13 @@ int cli_fail(const ketsim_error *err)
 int cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "ketsim %s: ", cmd);
+    char msg[2048];
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n");
+    fprintf(stderr, "ketsim %s: ", cmd);
+    cli_put_clean(stderr, msg);
+    fputc('\n', stderr);
     return 2;
 }
 
@@ -51,6 +89,8 @@ int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
 {
     memset(s, 0, sizeof *s);
     int rc = ketsim_species_parse(species, &s->species, err);
+    if (rc)
+        ketsim_error_prefix(err, "--species: ");
     if (!rc)
         rc = ketsim_params_create(s->species, &s->params, err);
     if (!rc)
@@ -62,6 +102,8 @@ int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
         rc = ketsim_catalog_find_drug(s->catalog, drug_arg, &idx, err);
         if (!rc)
             s->drug = ketsim_catalog_drug_name(s->catalog, idx);
+        else
+            ketsim_error_prefix(err, "--drug: ");
     }
     if (!rc && params_file)
         rc = ketsim_params_load_file(s->params, params_file, err);

@@ -231,7 +231,7 @@ static char *trim(char *s)
 }
 
 static int apply_param_line(ketsim_params *p, const char *path, int lineno, char *line,
-                            ketsim_error *err)
+                            int *assignments, ketsim_error *err)
 {
     char *hash = strchr(line, '#');
     if (hash)
@@ -253,6 +253,7 @@ static int apply_param_line(ketsim_params *p, const char *path, int lineno, char
     ketsim_error e2;
     if (ketsim_params_set(p, name, v, &e2))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: %s", path, lineno, e2.msg);
+    (*assignments)++;
     return KETSIM_OK;
 }
 
@@ -262,15 +263,18 @@ int ketsim_params_load_file(ketsim_params *p, const char *path, ketsim_error *er
     if (!f)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: cannot open parameter file: %s", path, strerror(errno));
     char line[1024];
-    int lineno = 0, rc = KETSIM_OK;
+    int lineno = 0, rc = KETSIM_OK, assignments = 0;
     while (rc == KETSIM_OK && fgets(line, sizeof line, f)) {
         lineno++;
         if (strlen(line) == sizeof line - 1 && line[sizeof line - 2] != '\n')
             rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: line too long", path, lineno);
         else
-            rc = apply_param_line(p, path, lineno, line, err);
+            rc = apply_param_line(p, path, lineno, line, &assignments, err);
     }
     fclose(f);
+    /* an empty file is almost always the wrong file (or a failed export) */
+    if (rc == KETSIM_OK && assignments == 0)
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no NAME = VALUE lines (empty parameter file)", path);
     return rc;
 }
 

@@ -308,6 +308,10 @@ int ketsim_dataset_read_stream(FILE *fp, const char *name, ketsim_dataset **out,
     char *header_line = NULL;
     while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
         rd.line++;
+        if (memchr(line, '\0', (size_t)len)) { /* a NUL would silently cut the line */
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%ld: NUL byte in input (not a text file?)", name, rd.line);
+            break;
+        }
         line[strcspn(line, "\r\n")] = '\0';
         if (is_comment(line))
             continue;

@@ -124,6 +124,11 @@ void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel)
 
 solver *sim_solver(ketsim_sim *s) { return s->sol; }
 
+void ketsim_sim_set_wall_limit(ketsim_sim *s, double seconds)
+{
+    solver_set_wall_limit(s->sol, seconds);
+}
+
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals)
 {
     solver_stats st;

@@ -8,6 +8,7 @@
 #include <nvector/nvector_serial.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
@@ -29,6 +30,8 @@ struct solver {
     size_t breaks_cap;
     long max_steps;
     volatile sig_atomic_t *cancel; /* owned by the caller; NULL: none */
+    double wall_limit_s;           /* per solver_run; <= 0: none */
+    double wall_start_s;           /* monotonic clock at the start of solver_run */
     solver_stats stats;
 };
 
@@ -188,6 +191,15 @@ void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps;
 
 void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel) { s->cancel = cancel; }
 
+void solver_set_wall_limit(solver *s, double seconds) { s->wall_limit_s = seconds; }
+
+static double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
 void solver_get_stats(const solver *s, solver_stats *st) { *st = s->stats; }
 
 static int cmp_double(const void *a, const void *b)
@@ -274,6 +286,12 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
             rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "solver exceeded %ld steps by t = %.6g h", s->max_steps, t);
             break;
         }
+        /* the step budget bounds work, not time: slow steps are bounded here */
+        if (s->wall_limit_s > 0 && monotonic_s() - s->wall_start_s > s->wall_limit_s) {
+            rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "solver exceeded the wall-time limit of %g s by t = %.6g h",
+                             s->wall_limit_s, t);
+            break;
+        }
         flag = CVode(s->cvode, b, s->y, &t, CV_ONE_STEP);
         if (flag < 0) {
             rc = fail_cvode(flag, t, err);
@@ -301,6 +319,7 @@ int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
                const double *tout, size_t n_out, double *yout, ketsim_error *err)
 {
     memset(&s->stats, 0, sizeof s->stats);
+    s->wall_start_s = s->wall_limit_s > 0 ? monotonic_s() : 0;
     if (n_out == 0)
         return KETSIM_OK;
     for (size_t i = 0; i < n_out; i++)

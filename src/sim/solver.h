@@ -45,6 +45,10 @@ void solver_set_max_steps(solver *s, long max_steps);
  * a running solver_run stops before its next step and fails with
  * KETSIM_ESOLVER, "interrupted at t = ...".  NULL (the default) disables it. */
 void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel);
+/* Wall-clock bound on one solver_run, in seconds (<= 0, the default: none);
+ * exceeding it fails with KETSIM_ESOLVER, "solver exceeded the wall-time
+ * limit ...".  Unlike the step budget it bounds slow right-hand sides too. */
+void solver_set_wall_limit(solver *s, double seconds);
 
 /* Integrate from y0 at t = 0 over the inputs; write the state at each output
  * time (ascending, >= 0) into yout (n_out x n, row-major). */

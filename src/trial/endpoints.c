@@ -181,7 +181,7 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
     size_t cn = 0;
     for (int i = 0; i < sc->n_subjects; i++)
         for (int p = 0; p < trial_n_periods(sc); p++)
-            if (trial_arm_in_period(sc, s[i].assign, p) == a) {
+            if (!s[i].failed && trial_arm_in_period(sc, s[i].assign, p) == a) {
                 cs += s[i].cadss_peak[p];
                 ss += s[i].sbp_peak[p];
                 cn++;
@@ -336,6 +336,14 @@ static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_su
     return rc;
 }
 
+size_t trial_count_failed(const trial_scenario *sc, const trial_subject_result *subj)
+{
+    size_t n = 0;
+    for (int i = 0; i < sc->n_subjects; i++)
+        n += (size_t)(subj[i].failed != 0);
+    return n;
+}
+
 int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
                     trial_metrics *m, ketsim_error *err)
 {
@@ -355,6 +363,8 @@ int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_s
     for (size_t a = 0; !rc && trial_n_followup(sc) > 0 && a < sc->n_arms; a++)
         if (sc->arms[a].control == TRIAL_ACTIVE)
             rc = relapse(sc, d, s, a, x, ox, m, err);
+    if (!rc)
+        rc = put(m, (double)trial_count_failed(sc, s), err, "failed_subjects");
     free(x);
     free(y);
     free(ox);
@@ -438,6 +448,13 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     fprintf(fp, ",\n  \"design\": \"%s\",\n  \"subjects\": %d,\n  \"seed\": %llu,\n  \"replicates\": %d,\n",
             sc->design == TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
             (unsigned long long)o->seed, o->replicates);
+    double failed = 0;
+    for (size_t r = 0; r < n_reps; r++) {
+        double f = trial_metric(&reps[r], "failed_subjects");
+        failed += isfinite(f) ? f : 0;
+    }
+    fprintf(fp, "  \"on_failure\": \"%s\",\n  \"failed_subjects\": %.0f,\n",
+            o->skip_failures ? "skip" : "stop", failed);
     fprintf(fp, "  \"arms\": [");
     for (size_t a = 0; a < sc->n_arms; a++) {
         fprintf(fp, "%s\n    {\"name\": ", a ? "," : "");
@@ -519,6 +536,8 @@ void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_su
               fp);
     for (int i = 0; i < sc->n_subjects; i++) {
         const trial_subject_result *r = &s[i];
+        if (r->failed)
+            continue; /* skipped after a solver failure: nothing was rated */
         for (int p = 0; p < trial_n_periods(sc); p++) {
             const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, p)];
             double st = trial_period_start_h(sc, p);

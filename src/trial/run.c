@@ -2,7 +2,8 @@
  * continuously from its first study day to its last rating.  Work is shared
  * between POSIX threads through an atomic counter; every subject's result
  * depends only on (seed, replicate, subject), so outputs are identical for
- * any thread count. */
+ * any thread count.  A subject whose solve fails either stops the run or,
+ * with skip_failures, is marked failed and left out of the endpoints. */
 #include "ketsim/catalog.h"
 #include "ketsim/model.h"
 #include "ketsim/population.h"
@@ -69,6 +70,8 @@ static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
     if (!rc)
         rc = ketsim_sim_create(w->model, &w->sim, err);
     if (!rc)
+        ketsim_sim_set_wall_limit(w->sim, sh->o->subject_timeout_s);
+    if (!rc)
         rc = ketsim_regimen_create(&w->reg, err);
     return rc;
 }
@@ -118,6 +121,27 @@ static double observed(const run_shared *sh, const ketsim_subject *s, int assign
     double ls = last_session(sh->sc, assign, t, &mdz);
     double pl = ls >= 0 ? ketsim_pop_placebo(sh->pop, s, t - ls, mdz) : 0;
     return fmin(fmax(model_madrs - pl, 0), 60);
+}
+
+/* A skipped subject: nothing rated, nothing measured. */
+static void mark_failed(trial_subject_result *res, const char *why)
+{
+    res->failed = 1;
+    snprintf(res->fail_reason, sizeof res->fail_reason, "%.159s", why);
+    res->dropout_index = 0;
+    for (int p = 0; p < 2; p++) {
+        res->base_true[p] = NAN;
+        res->base_rated[p] = -1;
+        res->cadss_peak[p] = res->sbp_peak[p] = NAN;
+        for (size_t k = 0; k < TRIAL_MAX_VISITS; k++) {
+            res->madrs_true[p][k] = NAN;
+            res->madrs_rated[p][k] = -1;
+        }
+    }
+    for (size_t k = 0; k < TRIAL_MAX_FOLLOWUP; k++) {
+        res->fu_true[k] = NAN;
+        res->fu_rated[k] = -1;
+    }
 }
 
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
@@ -182,6 +206,10 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
         char pre[96];
         snprintf(pre, sizeof pre, "replicate %zu, subject %zu: ", rep, i);
         ketsim_error_prefix(err, pre);
+        if (rc == KETSIM_ESOLVER && sh->o->skip_failures) {
+            mark_failed(res, err->msg);
+            return KETSIM_OK;
+        }
         return rc;
     }
     static _Thread_local long o_madrs = -2, o_cadss, o_sbp;
