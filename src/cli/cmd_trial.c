@@ -1,6 +1,7 @@
 /* ketsim trial: run a virtual clinical trial from a scenario. */
 #include "cli.h"
 #include "trial_cli.h"
+#include "ketsim/plot_results.h"
 #include "io/atomic.h"
 
 #include <dirent.h>
@@ -19,7 +20,7 @@ void help_trial(void)
 {
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
-         "                                  [--threads N] [--set NAME=VALUE]...\n"
+         "                                  [--plot DIR] [--threads N] [--set NAME=VALUE]...\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
          "response, rater noise) simulated through a parallel or crossover design, with\n"
@@ -27,7 +28,11 @@ void help_trial(void)
          "replicates, and the power of each test.  NAME is a built-in scenario (--list);\n"
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
-         "format) and NAME_summary.json there.  Results do not depend on --threads.\n"
+         "format) and NAME_summary.json there.  With --plot, NAME_madrs.png/.svg (MADRS per\n"
+         "arm: median over replicates of the arm mean with a 5th-95th percentile band;\n"
+         "with one replicate the mean and the patients' 5th-95th percentiles) and, with\n"
+         "follow-up, NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
+         "Results do not depend on --threads.\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -89,7 +94,7 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
 }
 
 int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, trial_cli_result *res)
+                  const char *out_dir, const char *plot_dir, trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
     res->sc = *sc;
@@ -124,6 +129,8 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * (size_t)sc->n_subjects, &res->reps[r], &err);
     if (!rc && out_dir)
         rc = write_outputs(res, subj, out_dir, &err);
+    if (!rc && plot_dir)
+        rc = ketsim_plot_trial(sc, &res->defs, subj, o->replicates, plot_dir, &err);
     free(subj);
     ketsim_params_free(params);
     if (rc) {
@@ -274,11 +281,12 @@ int cmd_trial(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
+        {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads();
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
@@ -300,6 +308,7 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -327,12 +336,15 @@ int cmd_trial(int argc, char **argv)
                         .replicates = reps > 0 ? (int)reps : sc.replicates,
                         .threads = (int)threads};
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, plot_dir, &res);
     if (st)
         return st;
     trial_cli_print(stdout, &res);
     if (out_dir)
         printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
+    if (plot_dir)
+        printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+               trial_n_followup(&sc) ? " and the relapse curves" : "");
     trial_cli_result_free(&res);
     return 0;
 }
