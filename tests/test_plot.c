@@ -47,7 +47,7 @@ static void test_all_primitives(void **state)
         ketsim_error err = {0};
         ketsim_plot *p;
         assert_int_equal(ketsim_plot_open(path, 900, 1200, 4, 0, "primitives", &p, &err), 0);
-        ketsim_plot_series s[] = {{"fast", x, y1, 50, 0}, {"slow", x, y2, 50, 1}};
+        ketsim_plot_series s[] = {{"fast", x, y1, 50, 0, NULL, 0}, {"slow", x, y2, 50, 1, NULL, 0}};
         ketsim_plot_axes ax = ketsim_plot_axes_auto("lines", "time (h)", "conc (ng/mL)");
         ax.log_y = 1;
         assert_int_equal(ketsim_plot_lines(p, 0, &ax, s, 2, &err), 0);

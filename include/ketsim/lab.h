@@ -127,6 +127,8 @@ typedef struct lab_cell {
 } lab_cell;
 int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out);
 double lab_result_anova_p(const lab_result *r, int readout); /* NAN with two groups */
+/* The animals' values of a read-out in a group (valid while r lives). */
+int lab_result_values(const lab_result *r, int readout, int group, const double **values, int *n);
 /* Contrast c at a read-out: difference of means (a - b) and the Welch t p,
  * Holm-adjusted over the protocol's contrasts. */
 int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm);

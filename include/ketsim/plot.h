@@ -19,6 +19,7 @@ typedef struct ketsim_plot_axes {
     const char *xlabel, *ylabel;/* with units, e.g. "time (h)" */
     int log_y;                  /* logarithmic y axis (values <= 0 are not drawn) */
     double xmin, xmax, ymin, ymax; /* NAN: from the data */
+    int legend_bottom;          /* 1: legend in the bottom-right corner (lines only) */
 } ketsim_plot_axes;
 
 /* Axes with every limit from the data. */
@@ -29,6 +30,8 @@ typedef struct ketsim_plot_series {
     const double *x, *y;
     size_t n;
     int dashed;
+    const char *marker;         /* NULL: none; else a UTF-8 glyph drawn at every point, e.g. "\u25cf" (dot) */
+    int no_line;                /* 1: markers only (a scatter) */
 } ketsim_plot_series;
 
 typedef struct ketsim_plot_band {
@@ -67,6 +70,17 @@ int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                      const ketsim_plot_bar *b, size_t n, ketsim_error *err);
 int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                           const ketsim_plot_km *c, size_t n, ketsim_error *err);
+
+/* Text lines (separated by newlines) in the top-left corner inside a panel
+ * already drawn, e.g. what the bars of a bar chart stand for. */
+int ketsim_plot_note(ketsim_plot *p, size_t panel, const char *text, ketsim_error *err);
+
+/* Create the directory `dir` if missing (an error names the flag `flag`). */
+int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err);
+/* Draw one figure twice, as DIR/BASE.png and DIR/BASE.svg. */
+typedef int (*ketsim_plot_drawer)(const char *path, const void *ctx, ketsim_error *err);
+int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer draw, const void *ctx,
+                        ketsim_error *err);
 
 /* The figures of one simulated subject, written into `dir` (created if
  * missing) as PNG and SVG: concentrations.* (plasma and free brain levels),

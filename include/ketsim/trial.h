@@ -177,6 +177,13 @@ void trial_metrics_free(trial_metrics *m);
 /* Value by name, NAN if absent. */
 double trial_metric(const trial_metrics *m, const char *name);
 
+/* Relapse follow-up of arm a (active) in one replicate: for each responder at
+ * the primary visit of the last period, the time in days after the last dose
+ * of the relapse (ev 1) or of the last follow-up rating (ev 0, censored).
+ * tt and ev hold n_subjects entries; returns how many were filled. */
+size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
+                           size_t a, double *tt, int *ev);
+
 /* Per-subject long CSV of one replicate (rows: subject x period x visit). */
 void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj,
                               int replicate);

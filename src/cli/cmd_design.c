@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
+#include "ketsim/plot_results.h"
 #include "ketsim/rng.h"
 
 #include <getopt.h>
@@ -17,7 +18,7 @@ void help_design(void)
 {
     puts("usage: ketsim design [--grid KNOB=LO:HI:N[:log]]... | [--lhs N --range KNOB=LO:HI[:log]...]\n"
          "                     [--base DRUGFILE] [--compound NAME] [--dose ROUTE:AMOUNT[:DURATION]]\n"
-         "                     [--subjects N] [--seed N] [--days D] [--threads N] [--out-dir DIR]\n"
+         "                     [--subjects N] [--seed N] [--days D] [--threads N] [--out-dir DIR] [--plot DIR]\n"
          "\n"
          "Compare candidate compounds on one virtual cohort (default 100 patients, the\n"
          "same patients for every candidate and for a placebo reference): efficacy\n"
@@ -31,7 +32,8 @@ void help_design(void)
          "ampa_emax, ampa_ec50_um, half_life_h (sets cl_l_per_h from the volumes),\n"
          "cl_l_per_h, yield_METABOLITE (e.g. yield_r_hnk), dose_mg_per_kg, dose_mg,\n"
          "infusion_h, and route (--grid route=iv,in,im).  With --out-dir, writes design.csv\n"
-         "and design.json there.  See docs/beyond.md.\n"
+         "and design.json there; with --plot, efficacy against burden with the Pareto\n"
+         "front as design_tradeoff.png/.svg.  See docs/beyond.md.\n"
          "\n"
          "examples:\n"
          "  ketsim design\n"
@@ -299,13 +301,13 @@ int cmd_design(int argc, char **argv)
         {"compound", required_argument, 0, 'c'}, {"dose", required_argument, 0, 'd'},
         {"subjects", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
         {"days", required_argument, 0, 'D'},    {"threads", required_argument, 0, 't'},
-        {"out-dir", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     static design_args a;
     memset(&a, 0, sizeof a);
     long n = 100, seed = 2024, days = 14, threads = trial_cli_default_threads();
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     ketsim_error err = {0};
     int c;
     optind = 1;
@@ -350,6 +352,7 @@ int cmd_design(int argc, char **argv)
                 return cli_usage("design", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'P': plot_dir = optarg; break;
         case 'h': help_design(); return 0;
         default:
             return cli_usage("design", "unknown or incomplete option '%s' (see ketsim help design)", argv[optind - 1]);
@@ -379,6 +382,8 @@ int cmd_design(int argc, char **argv)
     design_ctx ctx = {cand, res, nc, o};
     if (!rc && out_dir)
         rc = beyond_cli_write(out_dir, "design", w_csv, w_json, &ctx, &err);
+    if (!rc && plot_dir)
+        rc = ketsim_plot_design(cand, res, nc, plot_dir, &err);
     ketsim_catalog_free(cat);
     ketsim_params_free(p);
     if (rc)
@@ -386,5 +391,7 @@ int cmd_design(int argc, char **argv)
     design_print(stdout, cand, res, nc, &o);
     if (out_dir)
         printf("\nwrote %s/design.csv and %s/design.json\n", out_dir, out_dir);
+    if (plot_dir)
+        printf("wrote %s/design_tradeoff.png and .svg\n", plot_dir);
     return 0;
 }

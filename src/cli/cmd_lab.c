@@ -1,6 +1,7 @@
 /* ketsim lab: run a virtual animal (or human biomarker) experiment. */
 #include "cli.h"
 #include "ketsim/lab.h"
+#include "ketsim/plot_results.h"
 #include "io/atomic.h"
 
 #include <errno.h>
@@ -15,7 +16,8 @@
 void help_lab(void)
 {
     puts("usage: ketsim lab --list\n"
-         "       ketsim lab NAME|FILE.yaml [--seed N] [--out-dir DIR] [--set NAME=VALUE]...\n"
+         "       ketsim lab NAME|FILE.yaml [--seed N] [--out-dir DIR] [--plot DIR]\n"
+         "                             [--set NAME=VALUE]...\n"
          "\n"
          "Run a virtual laboratory experiment: groups of animals with their stress\n"
          "paradigm, genotype, pretreatments and test drug, read out by Western blot,\n"
@@ -24,7 +26,9 @@ void help_lab(void)
          "t test (two groups) or one-way ANOVA with Holm-adjusted tests vs the control\n"
          "group.  NAME is a built-in experiment (--list); the file format is in\n"
          "docs/lab.md.  With --out-dir, writes NAME_animals.csv (one row per animal and\n"
-         "read-out) and NAME_summary.json.  --seed defaults to the protocol's seed.\n"
+         "read-out) and NAME_summary.json.  With --plot, NAME_readouts.png/.svg: a panel per\n"
+         "read-out with a bar per group (mean, SEM whiskers) and a dot per animal\n"
+         "(NAME_readouts_2, ... past four read-outs).  --seed defaults to the protocol's seed.\n"
          "\n"
          "examples:\n"
          "  ketsim lab --list\n"
@@ -62,7 +66,8 @@ static int write_files(const lab_result *res, const lab_protocol *p, const char 
     return atomic_commit(&af, err);
 }
 
-static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir)
+static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir,
+                        const char *plot_dir)
 {
     ketsim_error err = {0};
     char path[1024];
@@ -83,10 +88,14 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = lab_run(p, params, seed >= 0 ? seed : p->seed, &res, &err);
     if (!rc && out_dir)
         rc = write_files(res, p, out_dir, &err);
+    if (!rc && plot_dir)
+        rc = ketsim_plot_lab(p, res, plot_dir, &err);
     if (!rc) {
         lab_print_table(res, stdout, &err);
         if (out_dir)
             printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
+        if (plot_dir)
+            printf("%swrote %s/%s_readouts.png/.svg\n", out_dir ? "" : "\n", plot_dir, p->name);
     }
     lab_result_free(res);
     ketsim_params_free(params);
@@ -99,10 +108,11 @@ int cmd_lab(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'}, {"seed", required_argument, 0, 's'},
         {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
+        {"plot", required_argument, 0, 'P'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     long seed = -1;
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[LAB_CLI_MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
@@ -120,6 +130,7 @@ int cmd_lab(int argc, char **argv)
             break;
         }
         case 'o': out_dir = optarg; break;
+        case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == LAB_CLI_MAX_SETS)
                 return cli_usage("lab", "too many --set options (max %d)", LAB_CLI_MAX_SETS);
@@ -140,5 +151,5 @@ int cmd_lab(int argc, char **argv)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");
     if (optind + 1 < argc)
         return cli_usage("lab", "unexpected argument '%s'", argv[optind + 1]);
-    return run_protocol(argv[optind], seed, sets, n_sets, out_dir);
+    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir);
 }

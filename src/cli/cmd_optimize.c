@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
+#include "ketsim/plot_results.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -15,6 +16,7 @@ void help_optimize(void)
          "                       [--cap-cadss X] [--cap-sbp Y] [--max-visits N] [--horizon-days D]\n"
          "                       [--method nm|grid] [--grid-n N] [--iterations N] [--subjects N] [--seed N]\n"
          "                       [--eval-subjects N] [--eval-seed N] [--threads N] [--out-dir DIR]\n"
+         "                       [--plot DIR]\n"
          "\n"
          "Choose dose, infusion duration, route, interval and number of doses to maximise\n"
          "the mean time in response (MADRS below half of baseline) over the horizon\n"
@@ -27,7 +29,9 @@ void help_optimize(void)
          "two refined by Nelder-Mead (or a grid).  The best regimens and the standard\n"
          "course (0.5 mg/kg over 40 min three times a week for two weeks) are then\n"
          "evaluated on a FRESH cohort (default 200 patients, another seed) with intervals.\n"
-         "With --out-dir, writes optimize.csv and optimize.json there.  See docs/beyond.md.\n"
+         "With --out-dir, writes optimize.csv and optimize.json there; with --plot, days in\n"
+         "response of the best regimens and the standard course as optimize_days.png/.svg.\n"
+         "See docs/beyond.md.\n"
          "\n"
          "examples:\n"
          "  ketsim optimize\n"
@@ -133,13 +137,13 @@ int cmd_optimize(int argc, char **argv)
         {"iterations", required_argument, 0, 'i'}, {"subjects", required_argument, 0, 'n'},
         {"seed", required_argument, 0, 's'},    {"eval-subjects", required_argument, 0, 'N'},
         {"eval-seed", required_argument, 0, 'E'}, {"threads", required_argument, 0, 't'},
-        {"out-dir", required_argument, 0, 'o'}, {"help", no_argument, 0, 'h'},
+        {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
     opt_opts o;
     opt_defaults(&o);
     o.threads = trial_cli_default_threads();
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     long v;
     int c;
     optind = 1;
@@ -214,6 +218,7 @@ int cmd_optimize(int argc, char **argv)
             o.threads = (int)v;
             break;
         case 'o': out_dir = optarg; break;
+        case 'F': plot_dir = optarg; break;
         case 'h': help_optimize(); return 0;
         default:
             return cli_usage("optimize", "unknown or incomplete option '%s' (see ketsim help optimize)",
@@ -234,10 +239,14 @@ int cmd_optimize(int argc, char **argv)
     opt_ctx ctx = {&o, &rep};
     if (!rc && out_dir)
         rc = beyond_cli_write(out_dir, "optimize", w_csv, w_json, &ctx, &err);
+    if (!rc && plot_dir)
+        rc = ketsim_plot_optimize(&rep, plot_dir, &err);
     if (rc)
         return cli_fail(&err);
     opt_print(stdout, &o, &rep);
     if (out_dir)
         printf("\nwrote %s/optimize.csv and %s/optimize.json\n", out_dir, out_dir);
+    if (plot_dir)
+        printf("wrote %s/optimize_days.png and .svg\n", plot_dir);
     return 0;
 }

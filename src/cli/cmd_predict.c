@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
+#include "ketsim/plot_results.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -15,7 +16,7 @@ void help_predict(void)
 {
     puts("usage: ketsim predict [SCENARIO] [--outcome response_24h|response_end|relapse_by:DAYS]\n"
          "                      [--marker OUTPUT[@TIME]]... [--only-user] [--seed N] [--subjects N]\n"
-         "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--set NAME=VALUE]...\n"
+         "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--plot DIR] [--set NAME=VALUE]...\n"
          "\n"
          "Which early measurement predicts the outcome?  A virtual cohort (default 500\n"
          "patients) receives the course of the scenario's first active arm (default\n"
@@ -27,7 +28,8 @@ void help_predict(void)
          "interval, the Youden cut with sensitivity and specificity, Pearson and Spearman\n"
          "correlations with the outcome and with the % MADRS change; ranked by AUC.\n"
          "relapse_by:DAYS analyses responders at the scenario's primary visit.\n"
-         "With --out-dir, writes predict.csv and predict.json there.  See docs/beyond.md.\n"
+         "With --out-dir, writes predict.csv and predict.json there; with --plot, the ROC\n"
+         "curves of the six best markers as predict_roc.png/.svg.  See docs/beyond.md.\n"
          "\n"
          "examples:\n"
          "  ketsim predict\n"
@@ -92,7 +94,7 @@ int cmd_predict(int argc, char **argv)
         {"outcome", required_argument, 0, 'O'}, {"marker", required_argument, 0, 'm'},
         {"seed", required_argument, 0, 's'},    {"subjects", required_argument, 0, 'n'},
         {"bootstrap", required_argument, 0, 'b'}, {"threads", required_argument, 0, 't'},
-        {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
+        {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"set", required_argument, 0, 'S'},
         {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
@@ -100,7 +102,7 @@ int cmd_predict(int argc, char **argv)
     memset(&o, 0, sizeof o);
     o.default_markers = 1;
     long seed = -1, n = 500, boot = 1000, threads = trial_cli_default_threads();
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     ketsim_error err = {0};
@@ -136,6 +138,7 @@ int cmd_predict(int argc, char **argv)
                 return cli_usage("predict", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("predict", "too many --set options (max %d)", MAX_SETS);
@@ -171,9 +174,15 @@ int cmd_predict(int argc, char **argv)
         predict_report_free(&rep);
         return cli_fail(&err);
     }
+    if (plot_dir && (rc = ketsim_plot_predict(&rep, 6, plot_dir, &err))) {
+        predict_report_free(&rep);
+        return cli_fail(&err);
+    }
     predict_print(stdout, &o, &rep);
     if (out_dir)
         printf("\nwrote %s/predict.csv and %s/predict.json\n", out_dir, out_dir);
+    if (plot_dir)
+        printf("wrote %s/predict_roc.png and .svg\n", plot_dir);
     predict_report_free(&rep);
     return 0;
 }

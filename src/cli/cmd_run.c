@@ -199,10 +199,10 @@ int cmd_main_job(int argc, char **argv)
     trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
     trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, 1, &z);
+    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, 1, out_dir, &z);
     if (st)
         return st;
-    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, 1, &m);
+    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, 1, out_dir, &m);
     if (st) {
         trial_cli_result_free(&z);
         return st;
@@ -222,7 +222,9 @@ int cmd_main_job(int argc, char **argv)
         rc = atomic_commit(&af, &err);
     }
     if (!rc)
-        printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s\n", out_dir, path);
+        printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s,\n"
+               "figures: %s/{zarate2006,murrough2013}_madrs.{png,svg}, %s/murrough2013_relapse.{png,svg}\n",
+               out_dir, path, out_dir, out_dir);
     trial_cli_result_free(&z);
     trial_cli_result_free(&m);
     return rc ? cli_fail(&err) : 0;

@@ -1,6 +1,7 @@
 /* ketsim trial: run a virtual clinical trial from a scenario. */
 #include "cli.h"
 #include "trial_cli.h"
+#include "ketsim/plot_results.h"
 #include "io/atomic.h"
 #include "trial/dist.h"
 
@@ -22,7 +23,7 @@ void help_trial(void)
 {
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
-         "                                  [--threads N] [--set NAME=VALUE]...\n"
+         "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
@@ -38,6 +39,9 @@ void help_trial(void)
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
          "the run with exit 1 (--on-failure stop, the default), or with --on-failure skip\n"
          "is reported on stderr, counted, and left out of every endpoint.\n"
+         "With --plot, NAME_madrs.png/.svg (MADRS per arm in replicate 0: the arm mean\n"
+         "with the patients' 5th-95th percentile band) and, with follow-up,\n"
+         "NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -127,7 +131,7 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
 }
 
 int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, trial_cli_result *res)
+                  const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
     res->sc = *sc;
@@ -168,9 +172,10 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         chunk = o->replicates;
     if (!rc) {
         subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        if (out_dir && subjects_csv)
+        int keep_first = (out_dir && subjects_csv) || plot_dir;
+        if (keep_first)
             first = malloc(ns * sizeof *first);
-        if (!subj || (out_dir && subjects_csv && !first))
+        if (!subj || (keep_first && !first))
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
@@ -190,7 +195,9 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, first, out_dir, &err);
+        rc = write_outputs(res, subjects_csv ? first : NULL, out_dir, &err);
+    if (!rc && plot_dir && trial_dist_rank() == 0)
+        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
     free(first);
     ketsim_params_free(params);
     if (rc) {
@@ -349,6 +356,7 @@ int cmd_trial(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
+        {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
@@ -357,7 +365,7 @@ int cmd_trial(int argc, char **argv)
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
     int subjects_csv = 1, skip = 0;
     double timeout_s = 10;
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
@@ -394,6 +402,7 @@ int cmd_trial(int argc, char **argv)
             if (cli_parse_double(optarg, &timeout_s) || !(timeout_s > 0 && timeout_s <= 86400))
                 return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
             break;
+        case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -430,7 +439,7 @@ int cmd_trial(int argc, char **argv)
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, plot_dir, &res);
     if (st)
         return st;
     if (trial_dist_rank() == 0) {
@@ -439,6 +448,9 @@ int cmd_trial(int argc, char **argv)
             printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
             printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+        if (plot_dir)
+            printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+                   trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);
     return 0;

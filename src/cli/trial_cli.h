@@ -19,10 +19,12 @@ typedef struct trial_cli_result {
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
  * endpoints per replicate, and write DIR/NAME_subjects.csv (replicate 0) and
- * DIR/NAME_summary.json when out_dir is non-NULL.  Returns an exit status
- * (0 on success, the error printed). */
+ * DIR/NAME_summary.json when out_dir is non-NULL, and the figures
+ * (ketsim_plot_trial) into plot_dir when that is non-NULL.  Returns an exit
+ * status (0 on success, the error printed). */
 int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, trial_cli_result *res);
+                  const char *out_dir, int subjects_csv, const char *plot_dir,
+                  trial_cli_result *res);
 void trial_cli_result_free(trial_cli_result *res);
 /* The readable table of a run. */
 void trial_cli_print(FILE *fp, const trial_cli_result *res);

@@ -34,7 +34,7 @@ static const int palette[N_SERIES_COLOURS][3] = {
 
 ketsim_plot_axes ketsim_plot_axes_auto(const char *title, const char *xlabel, const char *ylabel)
 {
-    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN};
+    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN, 0};
 }
 
 static const char *device_for(const char *path)
@@ -238,12 +238,24 @@ static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axe
 }
 
 /* Legend in the panel's top-right corner, lines (or boxes for fills). */
+static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
+                               int bottom);
+
 static void draw_legend(const char *const *labels, size_t n, int boxes)
+{
+    draw_legend_marked(labels, n, boxes, NULL, 0);
+}
+
+/* As draw_legend; a non-NULL markers[i] shows that glyph instead of a line. */
+static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
+                               int bottom)
 {
     PLINT opt[MAX_LEGEND], tcol[MAX_LEGEND], lcol[MAX_LEGEND], lsty[MAX_LEGEND], bcol[MAX_LEGEND],
         bpat[MAX_LEGEND];
     PLFLT lw[MAX_LEGEND], bsc[MAX_LEGEND], blw[MAX_LEGEND];
-    const char *text[MAX_LEGEND];
+    const char *text[MAX_LEGEND], *sym[MAX_LEGEND];
+    PLINT scol[MAX_LEGEND], snum[MAX_LEGEND];
+    PLFLT ssc[MAX_LEGEND];
     PLINT m = 0;
     for (size_t i = 0; i < n && m < MAX_LEGEND; i++) {
         if (!labels[i])
@@ -253,15 +265,20 @@ static void draw_legend(const char *const *labels, size_t n, int boxes)
         lcol[m] = COL_SERIES + (PLINT)(i % N_SERIES_COLOURS);
         bcol[m] = COL_FILL + (PLINT)(i % N_SERIES_COLOURS);
         lsty[m] = 1, lw[m] = 2.5, bpat[m] = 0, bsc[m] = 0.8, blw[m] = 1;
+        scol[m] = lcol[m], snum[m] = 1, ssc[m] = 1.2, sym[m] = "";
+        if (markers && markers[i]) {
+            opt[m] = PL_LEGEND_SYMBOL;
+            sym[m] = markers[i];
+        }
         text[m++] = labels[i];
     }
     if (m == 0)
         return;
     PLFLT w, h;
     pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             PL_POSITION_TOP | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.01, 0.02, 0.06, COL_BG, COL_GRID, 1,
-             0, 0, m, opt, 1.0, 0.7, 2.0, 0.0, tcol, text, bcol, bpat, bsc, blw, lcol, lsty, lw, NULL, NULL,
-             NULL, NULL);
+             (bottom ? PL_POSITION_BOTTOM : PL_POSITION_TOP) | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.01, 0.02, 0.06, COL_BG, COL_GRID, 1,
+             0, 0, m, opt, 1.0, 0.7, 2.0, 0.0, tcol, text, bcol, bpat, bsc, blw, lcol, lsty, lw, scol, ssc,
+             snum, sym);
 }
 
 /* y value as drawn: log10 on a log axis, NAN where it cannot be drawn. */
@@ -289,6 +306,16 @@ static void polyline(const double *x, const double *y, size_t n, const ketsim_pl
     }
 }
 
+static void draw_markers(const ketsim_plot_series *s, const ketsim_plot_axes *ax)
+{
+    /* A text glyph: the same string draws the legend's symbol. */
+    for (size_t i = 0; i < s->n; i++) {
+        PLFLT px = s->x[i], py = ty(ax, s->y[i]);
+        if (isfinite(px) && isfinite(py))
+            plstring(1, &px, &py, s->marker);
+    }
+}
+
 /* ---- primitives ----------------------------------------------------- */
 
 int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
@@ -312,17 +339,21 @@ int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
     }
     draw_frame(p, panel, ax, &r, 1);
     const char *labels[MAX_LEGEND];
+    const char *markers[MAX_LEGEND];
     for (size_t k = 0; k < n; k++) {
         plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
         pllsty(s[k].dashed ? 2 : 1);
         plwidth(2.5);
-        polyline(s[k].x, s[k].y, s[k].n, ax, bx, by);
+        if (!s[k].no_line)
+            polyline(s[k].x, s[k].y, s[k].n, ax, bx, by);
+        if (s[k].marker)
+            draw_markers(&s[k], ax);
         if (k < MAX_LEGEND)
-            labels[k] = s[k].label;
+            labels[k] = s[k].label, markers[k] = s[k].marker;
     }
     pllsty(1);
     plwidth(1);
-    draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0);
+    draw_legend_marked(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0, markers, ax->legend_bottom);
     free(bx), free(by);
     return KETSIM_OK;
 }
@@ -434,6 +465,27 @@ int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
             plcol0(COL_FG);
             plmtex("b", 1.5, ((double)k + 1 - r.x0) / (r.x1 - r.x0), 0.5, b[k].label);
         }
+    }
+    return KETSIM_OK;
+}
+
+int ketsim_plot_note(ketsim_plot *p, size_t panel, const char *text, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    panel_viewport(p, panel);
+    plcol0(COL_FG);
+    char line[512];
+    double disp = -1.5;
+    for (const char *a = text; *a;) {
+        size_t len = strcspn(a, "\n");
+        size_t m = len < sizeof line - 1 ? len : sizeof line - 1;
+        memcpy(line, a, m);
+        line[m] = 0;
+        plmtex("t", disp, 0.015, 0, line);
+        disp -= 1.6;
+        a += len + (a[len] == '\n');
     }
     return KETSIM_OK;
 }

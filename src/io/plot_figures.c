@@ -50,15 +50,30 @@ static const figure_spec figures[] = {
         {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0}}},
 };
 
-static int make_dir(const char *dir, ketsim_error *err)
+int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err)
 {
     if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
         struct stat st;
         if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
             return KETSIM_OK;
     }
-    return KETSIM_FAIL(err, KETSIM_EIO, "--plot %s: cannot create the directory: %s", dir,
+    return KETSIM_FAIL(err, KETSIM_EIO, "%s %s: cannot create the directory: %s", flag, dir,
                        errno == EEXIST ? "a file of that name exists" : strerror(errno));
+}
+
+int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer draw, const void *ctx,
+                        ketsim_error *err)
+{
+    static const char *const ext[] = {"png", "svg"};
+    int rc = KETSIM_OK;
+    for (size_t e = 0; !rc && e < 2; e++) {
+        char path[4096];
+        if (snprintf(path, sizeof path, "%s/%s.%s", dir, base, ext[e]) >= (int)sizeof path)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: directory name too long for a figure", dir);
+        else
+            rc = draw(path, ctx, err);
+    }
+    return rc;
 }
 
 static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const double *x, size_t n,
@@ -70,7 +85,7 @@ static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const doub
         long k = ketsim_output_index(ps->outputs[m]);
         if (k < 0)
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "figure: unknown output %s", ps->outputs[m]);
-        s[m] = (ketsim_plot_series){ps->labels[m], x, ybuf + m * n, n, 0};
+        s[m] = (ketsim_plot_series){ps->labels[m], x, ybuf + m * n, n, 0, NULL, 0};
     }
     ketsim_plot_axes ax = ketsim_plot_axes_auto(ps->title, xlabel, ps->ylabel);
     ax.log_y = ps->log_y && log_conc;
@@ -105,7 +120,7 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
 int ketsim_plot_trajectory(const ketsim_trajectory *t, const char *dir, int log_conc,
                            const char *subtitle, ketsim_error *err)
 {
-    int rc = make_dir(dir, err);
+    int rc = ketsim_plot_mkdir(dir, "--plot", err);
     if (rc)
         return rc;
     size_t n = ketsim_traj_n_times(t);

@@ -495,6 +495,15 @@ int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out)
 
 double lab_result_anova_p(const lab_result *r, int readout) { return r->anova_p[readout]; }
 
+int lab_result_values(const lab_result *r, int readout, int group, const double **values, int *n)
+{
+    if (readout < 0 || readout >= r->p->n_readouts || group < 0 || group >= r->p->n_groups)
+        return KETSIM_EINPUT;
+    *values = cell_values(r, readout, group);
+    *n = r->p->group[group].n;
+    return KETSIM_OK;
+}
+
 int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm)
 {
     if (readout < 0 || readout >= r->p->n_readouts || c < 0 || c >= r->p->n_contrasts)

@@ -282,12 +282,12 @@ static int compare(const trial_scenario *sc, const trial_defs *d, const trial_su
     return rc;
 }
 
-static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
-                   size_t a, double *tt, int *ev, trial_metrics *m, ketsim_error *err)
+size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
+                           size_t a, double *tt, int *ev)
 {
     size_t nfu = trial_n_followup(sc);
     int last = trial_n_periods(sc) - 1;
-    size_t n = 0, relapsed = 0;
+    size_t n = 0;
     for (int i = 0; i < sc->n_subjects; i++) {
         if (trial_arm_in_period(sc, s[i].assign, last) != a)
             continue;
@@ -309,9 +309,17 @@ static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_su
         }
         tt[n] = (isnan(t_event) ? t_cens : t_event) / 24.0;
         ev[n] = !isnan(t_event);
-        relapsed += (size_t)ev[n];
         n++;
     }
+    return n;
+}
+
+static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
+                   size_t a, double *tt, int *ev, trial_metrics *m, ketsim_error *err)
+{
+    size_t n = trial_relapse_times(sc, d, s, a, tt, ev), relapsed = 0;
+    for (size_t i = 0; i < n; i++)
+        relapsed += (size_t)ev[i];
     const char *an = sc->arms[a].name;
     int rc = put(m, (double)n, err, "%s.relapse_responders", an);
     double med = NAN, lo = NAN, hi = NAN;

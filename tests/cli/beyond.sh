@@ -70,5 +70,21 @@ json_ok "$dir/o/optimize.json" && ok || bad "optimize.json is not valid JSON"
 grep -q '^standard,' "$dir/o/optimize.csv" && ok || bad "optimize.csv lacks the standard course"
 grep -q "fresh cohort" "$dir/o.txt" && ok || bad "optimize table lacks the fresh-cohort comparison"
 
+# figures: each command's --plot writes a PNG and an SVG
+fig_ok() {
+    [ -s "$1.png" ] && [ "$(head -c 8 "$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] \
+        && [ -s "$1.svg" ] && grep -q '<svg' "$1.svg"
+}
+"$KETSIM" predict --subjects 40 --bootstrap 20 --plot "$dir/fig" >/dev/null 2>&1 || bad "predict --plot run"
+fig_ok "$dir/fig/predict_roc" && ok || bad "predict_roc.png/.svg missing or not PNG/SVG"
+"$KETSIM" design --grid ampa_emax=0:0.6:2 --subjects 10 --days 3 --plot "$dir/fig" >/dev/null 2>&1 \
+    || bad "design --plot run"
+fig_ok "$dir/fig/design_tradeoff" && ok || bad "design_tradeoff.png/.svg missing or not PNG/SVG"
+"$KETSIM" optimize --routes in --bounds doses=1:2 --horizon-days 7 --subjects 4 --eval-subjects 4 --iterations 2 \
+    --plot "$dir/fig" >/dev/null 2>&1 || bad "optimize --plot run"
+fig_ok "$dir/fig/optimize_days" && ok || bad "optimize_days.png/.svg missing or not PNG/SVG"
+"$KETSIM" predict --subjects 40 --bootstrap 20 --plot /dev/null/x >/dev/null 2>&1
+[ $? -ne 0 ] && ok || bad "predict --plot into an impossible directory succeeded"
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,0 +1,37 @@
+/* Figures of the cohort commands (predict, design, optimize, trial, lab),
+ * each written as DIR/NAME.png and DIR/NAME.svg (DIR created if missing). */
+#ifndef KETSIM_PLOT_RESULTS_H
+#define KETSIM_PLOT_RESULTS_H
+
+#include "ketsim/beyond.h"
+#include "ketsim/error.h"
+#include "ketsim/lab.h"
+#include "ketsim/trial.h"
+
+/* predict_roc: ROC curves of the `top` best-ranked markers, AUC in the legend. */
+int ketsim_plot_predict(const predict_report *rep, size_t top, const char *dir, ketsim_error *err);
+/* design_tradeoff: days in response gained over placebo against mean peak
+ * CADSS, one point per candidate, the Pareto front joined and marked. */
+int ketsim_plot_design(const design_candidate *cand, const design_result *res, size_t n, const char *dir,
+                       ketsim_error *err);
+/* optimize_days: days in response on the fresh cohort (mean, 95% interval)
+ * of the best regimens and the standard course. */
+int ketsim_plot_optimize(const opt_report *rep, const char *dir, ketsim_error *err);
+
+/* NAME_madrs: rated MADRS per arm at baseline and every visit (crossovers:
+ * each period's ratings under the arm given in it).  With two or more
+ * replicates the line is the median over replicate trials of the arm mean
+ * and the band its 5th-95th percentiles; with one replicate the line is the
+ * arm mean and the band the 5th-95th percentiles of the patients.
+ * NAME_relapse (scenarios with follow-up): Kaplan-Meier curves of time to
+ * relapse among responders of each active arm in replicate 0, censoring
+ * ticked.  subj: replicates x sc->n_subjects, replicate-major. */
+int ketsim_plot_trial(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *subj,
+                      int replicates, const char *dir, ketsim_error *err);
+
+/* NAME_readouts (NAME_readouts_2, ... past four read-outs): one panel per
+ * read-out, a bar per group (mean with SEM whiskers) and every animal's
+ * value as a dot over its bar. */
+int ketsim_plot_lab(const lab_protocol *p, const lab_result *r, const char *dir, ketsim_error *err);
+
+#endif

@@ -1,0 +1,228 @@
+/* Figures of ketsim predict, design and optimize (include/ketsim/plot_results.h). */
+#include "ketsim/plot.h"
+#include "ketsim/plot_results.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ROC_MAX 6
+
+/* ---- predict: ROC curves -------------------------------------------------- */
+
+typedef struct roc_ctx {
+    const predict_report *rep;
+    size_t top;
+} roc_ctx;
+
+static int draw_roc(const char *path, const void *vctx, ketsim_error *err)
+{
+    const roc_ctx *c = vctx;
+    ketsim_plot_series s[ROC_MAX + 1];
+    char labels[ROC_MAX][160];
+    double *buf[ROC_MAX] = {0};
+    size_t m = 0;
+    int rc = KETSIM_OK;
+    for (size_t i = 0; i < c->rep->n_rows && m < c->top && !rc; i++) {
+        const predict_row *r = &c->rep->rows[i];
+        if (!r->roc_ok || r->roc.n_curve == 0)
+            continue;
+        size_t n = r->roc.n_curve;
+        buf[m] = malloc(2 * n * sizeof *buf[m]);
+        if (!buf[m]) {
+            rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+            break;
+        }
+        for (size_t j = 0; j < n; j++) {
+            buf[m][j] = 1 - r->roc.curve[j].specificity;  /* false-positive rate */
+            buf[m][n + j] = r->roc.curve[j].sensitivity;
+        }
+        snprintf(labels[m], sizeof labels[m], "%s (AUC %.2f)", r->name, r->roc.auc);
+        s[m] = (ketsim_plot_series){labels[m], buf[m], buf[m] + n, n, 0, NULL, 0};
+        m++;
+    }
+    static const double diag[2] = {0, 1};
+    s[m] = (ketsim_plot_series){"chance", diag, diag, 2, 1, NULL, 0};
+    ketsim_plot *p = NULL;
+    char title[192];
+    snprintf(title, sizeof title, "Early markers of %s (%zu of %zu patients positive)", c->rep->outcome_label,
+             c->rep->n_positive, c->rep->n_defined);
+    if (!rc)
+        rc = ketsim_plot_open(path, 900, 800, 1, 0, title, &p, err);
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("ROC curves of the best-ranked markers",
+                                                "1 - specificity (false-positive rate)", "sensitivity");
+    ax.xmin = ax.ymin = 0, ax.xmax = ax.ymax = 1;
+    ax.legend_bottom = 1;
+    if (!rc)
+        rc = ketsim_plot_lines(p, 0, &ax, s, m + 1, err);
+    for (size_t k = 0; k < m; k++)
+        free(buf[k]);
+    if (rc) {
+        if (p)
+            ketsim_plot_abort(p);
+        return rc;
+    }
+    return ketsim_plot_close(p, err);
+}
+
+int ketsim_plot_predict(const predict_report *rep, size_t top, const char *dir, ketsim_error *err)
+{
+    int rc = ketsim_plot_mkdir(dir, "--plot", err);
+    roc_ctx c = {rep, top < ROC_MAX ? top : ROC_MAX};
+    return rc ? rc : ketsim_plot_png_svg(dir, "predict_roc", draw_roc, &c, err);
+}
+
+/* ---- design: efficacy against burden -------------------------------------- */
+
+typedef struct design_ctx {
+    const design_candidate *cand;
+    const design_result *res;
+    size_t n;
+} design_ctx;
+
+static int cmp_by_x(const void *a, const void *b)
+{
+    const double *u = a, *v = b;
+    return (u[0] > v[0]) - (u[0] < v[0]);
+}
+
+static int draw_design(const char *path, const void *vctx, ketsim_error *err)
+{
+    const design_ctx *c = vctx;
+    size_t n = c->n;
+    double *xy = malloc((4 * n + 2) * sizeof *xy);
+    if (!xy)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    /* xy: others (x then y), front pairs sorted by burden, placebo point. */
+    double *ox = xy, *oy = xy + n, *front = xy + 2 * n, px[1], py[1];
+    size_t n_other = 0, n_front = 0, n_placebo = 0;
+    for (size_t i = 0; i < n; i++) {
+        const design_result *r = &c->res[i];
+        if (c->cand[i].placebo) {
+            px[0] = r->cadss_peak, py[0] = r->days_excess;
+            n_placebo = 1;
+        } else if (r->pareto) {
+            front[2 * n_front] = r->cadss_peak, front[2 * n_front + 1] = r->days_excess;
+            n_front++;
+        } else {
+            ox[n_other] = r->cadss_peak, oy[n_other++] = r->days_excess;
+        }
+    }
+    qsort(front, n_front, 2 * sizeof *front, cmp_by_x);
+    double *fx = malloc((n_front ? n_front : 1) * 2 * sizeof *fx);
+    if (!fx) {
+        free(xy);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < n_front; k++)
+        fx[k] = front[2 * k], fx[n_front + k] = front[2 * k + 1];
+    ketsim_plot_series s[3];
+    size_t m = 0;
+    if (n_other)
+        s[m++] = (ketsim_plot_series){"other candidates", ox, oy, n_other, 0, "\u25cb", 1};
+    if (n_front)
+        s[m++] = (ketsim_plot_series){"Pareto front (all four objectives)", fx, fx + n_front, n_front, 0,
+                                      "\u25cf", 1};
+    if (n_placebo)
+        s[m++] = (ketsim_plot_series){"placebo", px, py, 1, 0, "\u25c6", 1};
+    ketsim_plot *p = NULL;
+    int rc = ketsim_plot_open(path, 1000, 760, 1, 0, "Compound design: efficacy against burden", &p, err);
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("Each point a candidate on the same virtual patients",
+                                                "burden: mean peak CADSS over 0-3 h (points)",
+                                                "days in response over placebo (days)");
+    ax.legend_bottom = 1;
+    /* Head room above the points for the note naming the front. */
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        lo = fmin(lo, c->res[i].days_excess), hi = fmax(hi, c->res[i].days_excess);
+    size_t lines = n_front < 8 ? n_front : 8;
+    double span = hi > lo ? hi - lo : 1;
+    ax.ymin = lo - 0.08 * span, ax.ymax = hi + span * (0.1 + 0.075 * (double)lines);
+    double x0 = INFINITY, x1 = -INFINITY;
+    for (size_t i = 0; i < n; i++)
+        x0 = fmin(x0, c->res[i].cadss_peak), x1 = fmax(x1, c->res[i].cadss_peak);
+    double xs = x1 > x0 ? x1 - x0 : 1;
+    ax.xmin = x0 - 0.04 * xs, ax.xmax = x1 + 0.04 * xs;  /* points off the frame */
+    if (!rc)
+        rc = ketsim_plot_lines(p, 0, &ax, s, m, err);
+    /* Name the front's members: few enough to read. */
+    char note[1024] = "";
+    size_t len = 0;
+    for (size_t i = 0, k = 0; !rc && i < n && k < 8; i++)
+        if (c->res[i].pareto && !c->cand[i].placebo && len < sizeof note) {
+            len += (size_t)snprintf(note + len, sizeof note - len, "%sfront: %s (CADSS %.1f, %+.1f d)",
+                                    k ? "\n" : "", c->cand[i].name, c->res[i].cadss_peak, c->res[i].days_excess);
+            k++;
+        }
+    if (!rc && note[0])
+        rc = ketsim_plot_note(p, 0, note, err);
+    free(xy), free(fx);
+    if (rc) {
+        if (p)
+            ketsim_plot_abort(p);
+        return rc;
+    }
+    return ketsim_plot_close(p, err);
+}
+
+int ketsim_plot_design(const design_candidate *cand, const design_result *res, size_t n, const char *dir,
+                       ketsim_error *err)
+{
+    int rc = ketsim_plot_mkdir(dir, "--plot", err);
+    design_ctx c = {cand, res, n};
+    return rc ? rc : ketsim_plot_png_svg(dir, "design_tradeoff", draw_design, &c, err);
+}
+
+/* ---- optimize: days in response --------------------------------------------- */
+
+static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
+{
+    const opt_report *rep = vctx;
+    ketsim_plot_bar b[OPT_TOP + 1];
+    char labels[OPT_TOP + 1][24], note[(OPT_TOP + 1) * 200] = "";
+    size_t n = 0, len = 0;
+    for (size_t i = 0; i <= rep->n_best && i <= OPT_TOP; i++) {
+        int is_std = i == rep->n_best;
+        const opt_fresh *f = is_std ? &rep->standard_fresh : &rep->best_fresh[i];
+        const opt_regimen *r = is_std ? &rep->standard : &rep->best[i];
+        if (is_std)
+            snprintf(labels[n], sizeof labels[n], "standard");
+        else
+            snprintf(labels[n], sizeof labels[n], "best %zu", i + 1);
+        /* The t interval is symmetric: its half-width is the whisker. */
+        b[n] = (ketsim_plot_bar){labels[n], f->days, 0.5 * (f->days_hi - f->days_lo), NULL, 0};
+        char txt[160];
+        opt_regimen_text(txt, sizeof txt, r);
+        if (len < sizeof note)
+            len += (size_t)snprintf(note + len, sizeof note - len, "%s%s: %s, %.1f d", n ? "\n" : "", labels[n],
+                                    txt, f->days);
+        n++;
+    }
+    ketsim_plot *p = NULL;
+    int rc = ketsim_plot_open(path, 1000, 720, 1, 0, "Regimen optimisation: days in response (fresh cohort)",
+                              &p, err);
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("Mean with 95% t interval; rated MADRS below half of baseline",
+                                                NULL, "days in response (days)");
+    /* Head room above the bars for the note naming the regimens. */
+    double top = 0;
+    for (size_t k = 0; k < n; k++)
+        top = fmax(top, b[k].mean + b[k].sem);
+    ax.ymin = 0, ax.ymax = 1.25 * top + 0.6 * (double)n;
+    if (!rc)
+        rc = ketsim_plot_bars(p, 0, &ax, b, n, err);
+    if (!rc)
+        rc = ketsim_plot_note(p, 0, note, err);
+    if (rc) {
+        if (p)
+            ketsim_plot_abort(p);
+        return rc;
+    }
+    return ketsim_plot_close(p, err);
+}
+
+int ketsim_plot_optimize(const opt_report *rep, const char *dir, ketsim_error *err)
+{
+    int rc = ketsim_plot_mkdir(dir, "--plot", err);
+    return rc ? rc : ketsim_plot_png_svg(dir, "optimize_days", draw_optimize, rep, err);
+}
