@@ -185,6 +185,11 @@ size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const 
                            size_t a, double *tt, int *ev);
 
 /* Per-subject long CSV of one replicate (rows: subject x period x visit). */
+/* Replicate 0 as a NONMEM-style dataset: ID (1-based), TIME (h), AMT (mg),
+ * RATE (mg/h), CMT 1, EVID (1 dose, 0 rating), MDV, DV (rated MADRS),
+ * OUTPUT madrs, ARM, PERIOD, WT, SEX, AGE, GENO (BDNF Met carrier).  Control
+ * arms have no dose records; failed subjects are left out. */
+void trial_write_subjects_nonmem(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj);
 void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj,
                               int replicate);
 /* Summary over replicates: for each metric median, p5, p95 and the number of

@@ -24,7 +24,7 @@ void help_trial(void)
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
-         "                                  [--subjects N] [--no-subjects]\n"
+         "                                  [--subjects N] [--no-subjects] [--format csv|nonmem]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -33,7 +33,8 @@ void help_trial(void)
          "replicates, and the power of each test.  NAME is a built-in scenario (--list);\n"
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
-         "format; not with --no-subjects) and NAME_summary.json there.  --subjects N\n"
+         "format; not with --no-subjects; with --format nonmem NAME_subjects_nonmem.csv, a\n"
+         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there.  --subjects N\n"
          "replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
@@ -105,17 +106,21 @@ void trial_cli_result_free(trial_cli_result *res)
     res->reps = NULL;
 }
 
-static int write_outputs(const trial_cli_result *res, const trial_subject_result *subj, const char *dir,
-                         ketsim_error *err)
+/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
+static int write_outputs(const trial_cli_result *res, const trial_subject_result *subj, int format,
+                         const char *dir, ketsim_error *err)
 {
     char path[4096];
     atomic_file af;
-    snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
+    snprintf(path, sizeof path, "%s/%s_subjects%s.csv", dir, res->sc.name, format == 2 ? "_nonmem" : "");
     int rc;
     if (subj) {
         if ((rc = atomic_open(&af, path, err)))
             return rc;
-        trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
+        if (format == 2)
+            trial_write_subjects_nonmem(af.fp, &res->sc, subj);
+        else
+            trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
         if ((rc = atomic_commit(&af, err)))
             return rc;
     }
@@ -195,7 +200,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects_csv ? first : NULL, out_dir, &err);
+        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out_dir, &err);
     if (!rc && plot_dir && trial_dist_rank() == 0)
         rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
     free(first);
@@ -359,11 +364,12 @@ int cmd_trial(int argc, char **argv)
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
+        {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
-    int subjects_csv = 1, skip = 0;
+    int subjects_csv = 1, skip = 0, no_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
@@ -391,7 +397,12 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--subjects '%s': expected an integer between 1 and %d", optarg,
                                  TRIAL_MAX_SUBJECTS);
             break;
-        case 'N': subjects_csv = 0; break;
+        case 'N': no_subjects = 1; break;
+        case 'f':
+            if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "nonmem") != 0)
+                return cli_usage("trial", "--format '%s': expected csv or nonmem", optarg);
+            format = optarg[0] == 'n' ? 2 : 1;
+            break;
         case 'o': out_dir = optarg; break;
         case 'F':
             if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
@@ -422,6 +433,7 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
+    subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
     trial_scenario sc;
     ketsim_error err = {0};
     if (trial_scenario_resolve(argv[optind], &sc, &err))
@@ -445,7 +457,8 @@ int cmd_trial(int argc, char **argv)
     if (trial_dist_rank() == 0) {
         trial_cli_print(stdout, &res);
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects.csv and %s/%s_summary.json\n", out_dir, sc.name, out_dir, sc.name);
+            printf("\nwrote %s/%s_subjects%s.csv and %s/%s_summary.json\n", out_dir, sc.name,
+                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name);
         else if (out_dir)
             printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
         if (plot_dir)

@@ -1,0 +1,57 @@
+/* Trial results as a NONMEM-style dataset: per subject, time-ordered dose
+ * records (EVID 1) and MADRS observations (EVID 0), with covariates, in the
+ * columns `ketsim simulate --dataset` reads (docs/dataset.md). */
+#include "ketsim/trial.h"
+
+/* One observation row; a missing rating is MDV 1 with DV '.'. */
+static void obs(FILE *fp, int id, double t, int rated, const char *arm, int period,
+                const trial_subject_result *r)
+{
+    fprintf(fp, "%d,%.6g,0,0,1,0,%d,", id, t, rated < 0);
+    if (rated >= 0)
+        fprintf(fp, "%d", rated);
+    else
+        fputc('.', fp);
+    fprintf(fp, ",madrs,%s,%d,%.6g,%d,%.4g,%d\n", arm, period, r->weight_kg, r->female, r->age_y,
+            r->bdnf_met);
+}
+
+static void period_records(FILE *fp, const trial_scenario *sc, int id, const trial_subject_result *r,
+                           int p)
+{
+    const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, p)];
+    double st = trial_period_start_h(sc, p);
+    size_t k = 0;
+    /* the baseline rating comes before the first dose at the same time */
+    obs(fp, id, st, r->base_rated[p], arm->name, p + 1, r);
+    for (size_t d = 0; d < sc->n_doses; d++) {
+        double td = st + sc->dose_h[d];
+        for (; k < sc->n_visits && st + sc->visit_h[k] < td; k++)
+            obs(fp, id, st + sc->visit_h[k], r->madrs_rated[p][k], arm->name, p + 1, r);
+        if (arm->dose_mg_per_kg > 0) {
+            double amt = arm->dose_mg_per_kg * r->weight_kg;
+            double rate = arm->infusion_h > 0 ? amt / arm->infusion_h : 0.0;
+            fprintf(fp, "%d,%.6g,%.6g,%.6g,1,1,1,.,,%s,%d,%.6g,%d,%.4g,%d\n", id, td, amt, rate, arm->name,
+                    p + 1, r->weight_kg, r->female, r->age_y, r->bdnf_met);
+        }
+    }
+    for (; k < sc->n_visits; k++)
+        obs(fp, id, st + sc->visit_h[k], r->madrs_rated[p][k], arm->name, p + 1, r);
+}
+
+void trial_write_subjects_nonmem(FILE *fp, const trial_scenario *sc, const trial_subject_result *s)
+{
+    fputs("ID,TIME,AMT,RATE,CMT,EVID,MDV,DV,OUTPUT,ARM,PERIOD,WT,SEX,AGE,GENO\n", fp);
+    for (int i = 0; i < sc->n_subjects; i++) {
+        const trial_subject_result *r = &s[i];
+        if (r->failed)
+            continue;
+        for (int p = 0; p < trial_n_periods(sc); p++)
+            period_records(fp, sc, i + 1, r, p);
+        int last = trial_n_periods(sc) - 1;
+        const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, last)];
+        double ld = trial_period_start_h(sc, last) + sc->dose_h[sc->n_doses - 1];
+        for (size_t k = 0; k < trial_n_followup(sc); k++)
+            obs(fp, i + 1, ld + trial_followup_h(sc, k), r->fu_rated[k], arm->name, last + 1, r);
+    }
+}
