@@ -41,4 +41,8 @@ int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
                      const char *params_file, char **sets, size_t n_sets, ketsim_error *err);
 void cli_subject_free(cli_subject *s);
 
+/* The regimen of --dose SPEC options; with none, the default dose
+ * (0.5 mg/kg IV over 40 min).  Errors are prefixed with "--dose: ". */
+int cli_build_regimen(const char *const *doses, size_t n, ketsim_regimen **reg, ketsim_error *err);
+
 #endif

@@ -83,24 +83,6 @@ static int parse_opts(int argc, char **argv, export_opts *o)
     return rc;
 }
 
-static int build_regimen(const export_opts *o, ketsim_regimen **reg, ketsim_error *err)
-{
-    int rc = ketsim_regimen_create(reg, err);
-    ketsim_dose d;
-    if (!rc && o->n_doses == 0) {
-        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
-        rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    for (size_t i = 0; !rc && i < o->n_doses; i++) {
-        rc = ketsim_dose_parse(o->doses[i], &d, err);
-        if (rc)
-            ketsim_error_prefix(err, "--dose: ");
-        else
-            rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    return rc;
-}
-
 static int write_sbml(const char *path, const ketsim_model *m, const ketsim_regimen *reg,
                       ketsim_error *err)
 {
@@ -135,7 +117,7 @@ static int export_sbml(int argc, char **argv)
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
     if (!rc)
-        rc = build_regimen(&o, &reg, &err);
+        rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
     if (!rc) {
         drugs[0] = subj.drug;
         rc = ketsim_model_create(subj.params, subj.catalog, drugs, 1, subj.weight_kg, &m, &err);

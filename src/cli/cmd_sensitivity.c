@@ -212,24 +212,6 @@ static int set_ranges(const sens_opts *o, const ketsim_params *p, par_list *l)
     return 0;
 }
 
-static int build_regimen(const sens_opts *o, ketsim_regimen **reg, ketsim_error *err)
-{
-    int rc = ketsim_regimen_create(reg, err);
-    ketsim_dose d;
-    if (!rc && o->n_doses == 0) {
-        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
-        rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    for (size_t i = 0; !rc && i < o->n_doses; i++) {
-        rc = ketsim_dose_parse(o->doses[i], &d, err);
-        if (rc)
-            ketsim_error_prefix(err, "--dose: ");
-        else
-            rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    return rc;
-}
-
 /* ---- ranked rows, printed and written alike ---- */
 typedef struct row {
     const char *name;
@@ -440,7 +422,7 @@ int cmd_sensitivity(int argc, char **argv)
         return 2;
     }
     if (!rc)
-        rc = build_regimen(&o, &reg, &err);
+        rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
     if (!rc)
         rc = ketsim_sens_create(subj.params, subj.catalog, subj.drug, subj.weight_kg, reg,
                                 (size_t)ketsim_output_index(o.output), o.time_h, &s, &err);

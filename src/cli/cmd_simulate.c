@@ -151,25 +151,6 @@ static int select_outputs(const char *list, size_t *cols, size_t *n)
     return 0;
 }
 
-static int build_regimen(const sim_opts *o, ketsim_regimen **reg, ketsim_error *err)
-{
-    int rc = ketsim_regimen_create(reg, err);
-    ketsim_dose d;
-    if (!rc && o->n_doses == 0) {
-        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
-        rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    for (size_t i = 0; !rc && i < o->n_doses; i++) {
-        rc = ketsim_dose_parse(o->doses[i], &d, err);
-        if (rc) {
-            ketsim_error_prefix(err, "--dose: ");
-        } else {
-            rc = ketsim_regimen_add(*reg, &d, err);
-        }
-    }
-    return rc;
-}
-
 /* The main drug plus every drug a dose names (DRUG/ROUTE:...), once each. */
 static int collect_drugs(const cli_subject *subj, const ketsim_regimen *reg, const char **drugs,
                          size_t *n, ketsim_error *err)
@@ -248,7 +229,7 @@ int cmd_simulate(int argc, char **argv)
         return rc ? cli_fail(&err) : 0;
     }
     if (!rc)
-        rc = build_regimen(&o, &reg, &err);
+        rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
     if (!rc)
         rc = ketsim_grid_uniform(o.until_h, o.every_h, &times, &n_times, &err);
     if (!rc)

@@ -120,3 +120,21 @@ void cli_subject_free(cli_subject *s)
     ketsim_catalog_free(s->catalog);
     memset(s, 0, sizeof *s);
 }
+
+int cli_build_regimen(const char *const *doses, size_t n, ketsim_regimen **reg, ketsim_error *err)
+{
+    int rc = ketsim_regimen_create(reg, err);
+    ketsim_dose d;
+    if (!rc && n == 0) {
+        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
+        rc = ketsim_regimen_add(*reg, &d, err);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = ketsim_dose_parse(doses[i], &d, err);
+        if (rc)
+            ketsim_error_prefix(err, "--dose: ");
+        else
+            rc = ketsim_regimen_add(*reg, &d, err);
+    }
+    return rc;
+}
