@@ -12,29 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int fail_at(const ytree *t, const ytree_node *n, const char *path, ketsim_error *err,
-                   const char *what)
-{
-    return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: field '%s': %s", ytree_filename(t),
-                       n ? ytree_line(n) : 0, path, what);
-}
-
-static int get_duration(const ytree *t, const ytree_node *n, const char *path, double *h,
-                        ketsim_error *err)
-{
-    const char *s;
-    int rc = ytree_get_string(t, n, path, &s, err);
-    if (rc)
-        return rc;
-    ketsim_error e = {0};
-    if (ketsim_duration_parse(s, h, &e) != KETSIM_OK || !isfinite(*h)) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "expected a duration with a unit (e.g. 40min, 2h, 7d), got '%.60s'", s);
-        return fail_at(t, n, path, err, msg);
-    }
-    return KETSIM_OK;
-}
-
 static int copy_str(const ytree *t, const ytree_node *map, const char *key, char *dst, size_t size,
                     int required, ketsim_error *err)
 {
@@ -45,7 +22,7 @@ static int copy_str(const ytree *t, const ytree_node *map, const char *key, char
         return rc;
     if (s) {
         if (strlen(s) >= size)
-            return fail_at(t, ytree_map_get(map, key), key, err, "text too long");
+            return ytree_fail(t, ytree_map_get(map, key), key, err, "text too long");
         strcpy(dst, s);
     }
     return KETSIM_OK;
@@ -63,7 +40,7 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
         return rc;
     char fp[YTREE_PATH_MAX];
     if (strlen(s) > 24 || strpbrk(s, ",\"\n@"))
-        return fail_at(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), err,
+        return ytree_fail(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), err,
                        "arm names are at most 24 characters, without commas, quotes or '@'");
     strcpy(a->name, s);
     a->control = TRIAL_ACTIVE;
@@ -75,23 +52,23 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
     else if (strcmp(c, "midazolam") == 0)
         a->control = TRIAL_MIDAZOLAM;
     else if (strcmp(c, "none") != 0)
-        return fail_at(t, ytree_map_get(n, "control"), ytree_path_key(fp, sizeof fp, path, "control"),
+        return ytree_fail(t, ytree_map_get(n, "control"), ytree_path_key(fp, sizeof fp, path, "control"),
                        err, "expected saline, midazolam or none");
     a->dose_mg_per_kg = 0;
     if ((rc = ytree_opt_double(t, n, path, "dose_mg_per_kg", 0, 10, &a->dose_mg_per_kg, err)))
         return rc;
     if (a->control == TRIAL_ACTIVE && !(a->dose_mg_per_kg > 0))
-        return fail_at(t, n, path, err, "an active arm (control: none) needs dose_mg_per_kg > 0");
+        return ytree_fail(t, n, path, err, "an active arm (control: none) needs dose_mg_per_kg > 0");
     if (a->control != TRIAL_ACTIVE && ytree_map_get(n, "dose_mg_per_kg"))
-        return fail_at(t, ytree_map_get(n, "dose_mg_per_kg"),
+        return ytree_fail(t, ytree_map_get(n, "dose_mg_per_kg"),
                        ytree_path_key(fp, sizeof fp, path, "dose_mg_per_kg"), err,
                        "a control arm gets no ketamine: remove dose_mg_per_kg");
     a->infusion_h = 40.0 / 60;
     const ytree_node *inf = ytree_map_get(n, "infusion");
-    if (inf && (rc = get_duration(t, inf, ytree_path_key(fp, sizeof fp, path, "infusion"), &a->infusion_h, err)))
+    if (inf && (rc = ytree_get_duration(t, inf, ytree_path_key(fp, sizeof fp, path, "infusion"), &a->infusion_h, err)))
         return rc;
     if (inf && (a->infusion_h < 0 || a->infusion_h > 24))
-        return fail_at(t, inf, fp, err, "infusion must last between 0 and 24 h");
+        return ytree_fail(t, inf, fp, err, "infusion must last between 0 and 24 h");
     a->ratio = 1;
     return ytree_opt_int(t, n, path, "ratio", 1, 10, &a->ratio, err);
 }
@@ -103,23 +80,23 @@ static int parse_durations(const ytree *t, const ytree_node *seq, const char *pa
     if (rc)
         return rc;
     if (ytree_len(seq) == 0)
-        return fail_at(t, seq, path, err, "empty list");
+        return ytree_fail(t, seq, path, err, "empty list");
     if (ytree_len(seq) > max) {
         char msg[64];
         snprintf(msg, sizeof msg, "at most %zu entries", max);
-        return fail_at(t, seq, path, err, msg);
+        return ytree_fail(t, seq, path, err, msg);
     }
     *n = ytree_len(seq);
     for (size_t i = 0; i < *n; i++) {
         char ip[YTREE_PATH_MAX];
         ytree_path_index(ip, sizeof ip, path, i);
         const ytree_node *it = ytree_seq_item(seq, i);
-        if ((rc = get_duration(t, it, ip, &out[i], err)))
+        if ((rc = ytree_get_duration(t, it, ip, &out[i], err)))
             return rc;
         if (out[i] < 0)
-            return fail_at(t, it, ip, err, "times must not be negative");
+            return ytree_fail(t, it, ip, err, "times must not be negative");
         if (i > 0 && out[i] <= out[i - 1])
-            return fail_at(t, it, ip, err, "times must be strictly increasing");
+            return ytree_fail(t, it, ip, err, "times must be strictly increasing");
         if (labels)
             snprintf(labels[i], 16, "%.15s", ytree_scalar(it));
     }
@@ -155,7 +132,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
     else if (strcmp(design, "crossover") == 0)
         sc->design = TRIAL_CROSSOVER;
     else
-        return fail_at(t, ytree_map_get(root, "design"), "design", err, "expected parallel or crossover");
+        return ytree_fail(t, ytree_map_get(root, "design"), "design", err, "expected parallel or crossover");
     if ((rc = ytree_req_int(t, root, "", "subjects", 1, TRIAL_MAX_SUBJECTS, &sc->n_subjects, err)))
         return rc;
 
@@ -164,9 +141,9 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         (rc = ytree_expect_kind(t, arms, "arms", YTREE_SEQUENCE, err)))
         return rc;
     if (ytree_len(arms) == 0)
-        return fail_at(t, arms, "arms", err, "empty list: a trial needs at least one arm");
+        return ytree_fail(t, arms, "arms", err, "empty list: a trial needs at least one arm");
     if (ytree_len(arms) > TRIAL_MAX_ARMS)
-        return fail_at(t, arms, "arms", err, "at most 8 arms");
+        return ytree_fail(t, arms, "arms", err, "at most 8 arms");
     sc->n_arms = ytree_len(arms);
     for (size_t i = 0; i < sc->n_arms; i++) {
         char ap[YTREE_PATH_MAX];
@@ -175,7 +152,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (strcmp(sc->arms[j].name, sc->arms[i].name) == 0)
-                return fail_at(t, ytree_seq_item(arms, i), ap, err, "duplicate arm name");
+                return ytree_fail(t, ytree_seq_item(arms, i), ap, err, "duplicate arm name");
     }
 
     const ytree_node *n = ytree_map_get(root, "doses");
@@ -183,7 +160,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         if ((rc = parse_durations(t, n, "doses", sc->dose_h, NULL, TRIAL_MAX_DOSES, &sc->n_doses, err)))
             return rc;
         if (sc->dose_h[0] != 0)
-            return fail_at(t, n, "doses", err, "the first dose of a period is at 0 (times are relative to it)");
+            return ytree_fail(t, n, "doses", err, "the first dose of a period is at 0 (times are relative to it)");
     } else {
         sc->n_doses = 1;
         sc->dose_h[0] = 0;
@@ -194,15 +171,15 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         const char *ws = ytree_scalar(wn);
         /* A leading '-' is a negative washout: say so rather than "bad unit". */
         if (ws && ws[0] == '-')
-            return fail_at(t, wn, "washout", err, "a washout cannot be negative");
-        if ((rc = get_duration(t, n, "washout", &sc->washout_h, err)))
+            return ytree_fail(t, wn, "washout", err, "a washout cannot be negative");
+        if ((rc = ytree_get_duration(t, n, "washout", &sc->washout_h, err)))
             return rc;
         if (sc->washout_h < 0)
-            return fail_at(t, n, "washout", err, "a washout cannot be negative");
+            return ytree_fail(t, n, "washout", err, "a washout cannot be negative");
         if (sc->design != TRIAL_CROSSOVER)
-            return fail_at(t, n, "washout", err, "washout applies to crossover designs only");
+            return ytree_fail(t, n, "washout", err, "washout applies to crossover designs only");
     } else if (sc->design == TRIAL_CROSSOVER) {
-        return fail_at(t, root, "washout", err, "missing: a crossover design needs a washout");
+        return ytree_fail(t, root, "washout", err, "missing: a crossover design needs a washout");
     }
 
     const ytree_node *visits = NULL;
@@ -212,19 +189,19 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
                               &sc->n_visits, err)))
         return rc;
     if (sc->visit_h[0] <= 0)
-        return fail_at(t, ytree_seq_item(visits, 0), "visits[0]", err,
+        return ytree_fail(t, ytree_seq_item(visits, 0), "visits[0]", err,
                        "visits are after the first dose (> 0); the baseline rating is taken before it");
     sc->primary_visit = sc->n_visits - 1;
     n = ytree_map_get(root, "primary_visit");
     if (n) {
         double pv;
-        if ((rc = get_duration(t, n, "primary_visit", &pv, err)))
+        if ((rc = ytree_get_duration(t, n, "primary_visit", &pv, err)))
             return rc;
         size_t k = 0;
         while (k < sc->n_visits && fabs(sc->visit_h[k] - pv) > 1e-9)
             k++;
         if (k == sc->n_visits)
-            return fail_at(t, n, "primary_visit", err, "must be one of the visits");
+            return ytree_fail(t, n, "primary_visit", err, "must be one of the visits");
         sc->primary_visit = k;
     }
     n = ytree_map_get(root, "followup");
@@ -235,15 +212,15 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         const ytree_node *u = NULL, *e = NULL;
         if ((rc = ytree_require(t, n, "followup", "until", &u, err)) ||
             (rc = ytree_require(t, n, "followup", "every", &e, err)) ||
-            (rc = get_duration(t, u, "followup.until", &sc->followup_until_h, err)) ||
-            (rc = get_duration(t, e, "followup.every", &sc->followup_every_h, err)))
+            (rc = ytree_get_duration(t, u, "followup.until", &sc->followup_until_h, err)) ||
+            (rc = ytree_get_duration(t, e, "followup.every", &sc->followup_every_h, err)))
             return rc;
         if (!(sc->followup_every_h > 0))
-            return fail_at(t, e, "followup.every", err, "must be positive");
+            return ytree_fail(t, e, "followup.every", err, "must be positive");
         if (!(sc->followup_until_h >= sc->followup_every_h))
-            return fail_at(t, u, "followup.until", err, "must be at least followup.every");
+            return ytree_fail(t, u, "followup.until", err, "must be at least followup.every");
         if (sc->followup_until_h / sc->followup_every_h > TRIAL_MAX_FOLLOWUP + 1e-9)
-            return fail_at(t, n, "followup", err, "too many follow-up visits (at most 64)");
+            return ytree_fail(t, n, "followup", err, "too many follow-up visits (at most 64)");
     }
     if ((rc = ytree_opt_double(t, root, "", "dropout", 0, 1, &sc->dropout, err)) ||
         (rc = ytree_opt_double(t, root, "", "inclusion_madrs_min", 0, 60, &sc->inclusion_madrs_min, err)) ||
@@ -258,7 +235,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         if ((rc = ytree_expect_kind(t, n, "set", YTREE_MAPPING, err)))
             return rc;
         if (ytree_len(n) > TRIAL_MAX_SETS)
-            return fail_at(t, n, "set", err, "at most 32 overrides");
+            return ytree_fail(t, n, "set", err, "at most 32 overrides");
         sc->n_sets = ytree_len(n);
         /* names and ranges are checked now against the human table */
         ketsim_params *chk = NULL;
@@ -269,13 +246,13 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
             char sp[YTREE_PATH_MAX];
             ytree_path_key(sp, sizeof sp, "set", k);
             if (strlen(k) >= sizeof sc->set_name[0])
-                return fail_at(t, ytree_map_key_node(n, i), sp, err, "parameter name too long");
+                return ytree_fail(t, ytree_map_key_node(n, i), sp, err, "parameter name too long");
             strcpy(sc->set_name[i], k);
             if ((rc = ytree_get_double(t, ytree_map_value(n, i), sp, &sc->set_value[i], err)))
                 break;
             ketsim_error e = {0};
             if (ketsim_params_set(chk, k, sc->set_value[i], &e) != KETSIM_OK)
-                rc = fail_at(t, ytree_map_key_node(n, i), sp, err, e.msg);
+                rc = ytree_fail(t, ytree_map_key_node(n, i), sp, err, e.msg);
         }
         ketsim_params_free(chk);
         if (rc)

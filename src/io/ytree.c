@@ -1,6 +1,7 @@
 /* ytree: YAML loading into a position-annotated tree, and strict getters.
  * See ytree.h for the design and the accepted subset of YAML. */
 #include "io/ytree.h"
+#include "ketsim/regimen.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -1222,4 +1223,27 @@ int ytree_opt_string(const ytree *t, const ytree_node *map,
                      ketsim_error *err)
 {
     return member_string(t, map, mappath, key, false, out, err);
+}
+
+int ytree_fail(const ytree *t, const ytree_node *n, const char *path, ketsim_error *err,
+               const char *what)
+{
+    return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: field '%s': %s", ytree_filename(t),
+                       n ? ytree_line(n) : 0, path, what);
+}
+
+int ytree_get_duration(const ytree *t, const ytree_node *n, const char *path, double *hours,
+                       ketsim_error *err)
+{
+    const char *s;
+    int rc = ytree_get_string(t, n, path, &s, err);
+    if (rc)
+        return rc;
+    ketsim_error e = {0};
+    if (ketsim_duration_parse(s, hours, &e) != KETSIM_OK || !isfinite(*hours)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "expected a duration with a unit (e.g. 40min, 2h, 7d), got '%.60s'", s);
+        return ytree_fail(t, n, path, err, msg);
+    }
+    return KETSIM_OK;
 }

@@ -127,6 +127,13 @@ int ytree_get_string(const ytree *t, const ytree_node *n, const char *path,
 
 /* Range checks (inclusive bounds; use -HUGE_VAL/HUGE_VAL for none).  n gives
  * the line for the message. */
+/* A field error "FILE:LINE: field 'path': what" (KETSIM_EINPUT); n may be NULL. */
+int ytree_fail(const ytree *t, const ytree_node *n, const char *path, ketsim_error *err,
+               const char *what);
+/* A scalar duration with a unit (40min, 2h, 7d; a sign is allowed), in hours. */
+int ytree_get_duration(const ytree *t, const ytree_node *n, const char *path, double *hours,
+                       ketsim_error *err);
+
 int ytree_check_range(const ytree *t, const ytree_node *n, const char *path,
                       double v, double lo, double hi, ketsim_error *err);
 int ytree_check_range_long(const ytree *t, const ytree_node *n,

@@ -33,29 +33,6 @@ const char *lab_measure_name(lab_measure m) { return measures[m].name; }
 const char *lab_measure_unit(lab_measure m) { return measures[m].unit; }
 const char *lab_measure_assay(lab_measure m) { return measures[m].assay; }
 
-static int fail_at(const ytree *t, const ytree_node *n, const char *path, ketsim_error *err,
-                   const char *what)
-{
-    return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: field '%s': %s", ytree_filename(t),
-                       n ? ytree_line(n) : 0, path, what);
-}
-
-static int get_time(const ytree *t, const ytree_node *n, const char *path, double *h,
-                    ketsim_error *err)
-{
-    const char *s;
-    int rc = ytree_get_string(t, n, path, &s, err);
-    if (rc)
-        return rc;
-    ketsim_error e = {0};
-    if (ketsim_duration_parse(s, h, &e) != KETSIM_OK || !isfinite(*h)) {
-        char msg[160];
-        snprintf(msg, sizeof msg, "expected a time with a unit (e.g. -10min, 2h, 21d), got '%.60s'", s);
-        return fail_at(t, n, path, err, msg);
-    }
-    return KETSIM_OK;
-}
-
 static int copy_text(const ytree *t, const ytree_node *map, const char *mappath, const char *key,
                      char *dst, size_t size, int required, ketsim_error *err)
 {
@@ -66,7 +43,7 @@ static int copy_text(const ytree *t, const ytree_node *map, const char *mappath,
         return rc;
     char fp[YTREE_PATH_MAX];
     if (strlen(s) >= size)
-        return fail_at(t, ytree_map_get(map, key), ytree_path_key(fp, sizeof fp, mappath, key), err,
+        return ytree_fail(t, ytree_map_get(map, key), ytree_path_key(fp, sizeof fp, mappath, key), err,
                        "text too long");
     strcpy(dst, s);
     return KETSIM_OK;
@@ -92,20 +69,20 @@ static int parse_dose(const ctx *c, const ytree_node *map, const char *path, lab
     size_t idx;
     ketsim_error e = {0};
     if (ketsim_catalog_find_drug(c->cat, d->drug, &idx, &e))
-        return fail_at(t, ytree_map_get(map, "drug"), ytree_path_key(fp, sizeof fp, path, "drug"),
+        return ytree_fail(t, ytree_map_get(map, "drug"), ytree_path_key(fp, sizeof fp, path, "drug"),
                        c->err, e.msg);
     ketsim_dose dose;
     if (strchr(d->spec, '@') || strchr(d->spec, '/') == d->spec)
-        return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
+        return ytree_fail(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, "write ROUTE:AMOUNT[:DURATION]; the time goes in 'time'");
     if (ketsim_dose_parse(d->spec, &dose, &e) || dose.drug[0])
-        return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
+        return ytree_fail(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, dose.drug[0] ? "name the drug in 'drug', not in 'dose'" : e.msg);
     if (dose.route == KETSIM_ROUTE_ICV && ketsim_params_species(c->params) == KETSIM_HUMAN)
-        return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
+        return ytree_fail(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, "icv dosing is for rodents");
     if (!(dose.amount > 0))
-        return fail_at(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
+        return ytree_fail(t, ytree_map_get(map, "dose"), ytree_path_key(fp, sizeof fp, path, "dose"),
                        c->err, "the amount must be positive");
     return KETSIM_OK;
 }
@@ -117,7 +94,7 @@ static int parse_pre(const ctx *c, const ytree_node *seq, const char *path, lab_
     if (rc)
         return rc;
     if (ytree_len(seq) > LAB_MAX_PRE)
-        return fail_at(t, seq, path, c->err, "at most 4 pretreatments");
+        return ytree_fail(t, seq, path, c->err, "at most 4 pretreatments");
     static const char *const keys[] = {"drug", "dose", "time", NULL};
     for (size_t i = 0; i < ytree_len(seq); i++) {
         char ip[YTREE_PATH_MAX], fp[YTREE_PATH_MAX];
@@ -127,10 +104,10 @@ static int parse_pre(const ctx *c, const ytree_node *seq, const char *path, lab_
         const ytree_node *tn;
         if ((rc = ytree_check_keys(t, it, ip, keys, c->err)) || (rc = parse_dose(c, it, ip, d)) ||
             (rc = ytree_require(t, it, ip, "time", &tn, c->err)) ||
-            (rc = get_time(t, tn, ytree_path_key(fp, sizeof fp, ip, "time"), &d->time_h, c->err)))
+            (rc = ytree_get_duration(t, tn, ytree_path_key(fp, sizeof fp, ip, "time"), &d->time_h, c->err)))
             return rc;
         if (d->time_h > 0 || d->time_h < -14 * 24)
-            return fail_at(t, tn, fp, c->err,
+            return ytree_fail(t, tn, fp, c->err,
                            "a pretreatment is given before the test drug: time between -14d and 0");
         g->n_pre++;
     }
@@ -144,7 +121,7 @@ static int parse_sets(const ctx *c, const ytree_node *map, const char *path, lab
     if (rc)
         return rc;
     if (ytree_len(map) > LAB_MAX_SETS)
-        return fail_at(t, map, path, c->err, "at most 8 parameter settings per group");
+        return ytree_fail(t, map, path, c->err, "at most 8 parameter settings per group");
     for (size_t i = 0; i < ytree_len(map); i++) {
         const char *k = ytree_map_key(map, i);
         char fp[YTREE_PATH_MAX];
@@ -153,7 +130,7 @@ static int parse_sets(const ctx *c, const ytree_node *map, const char *path, lab
         if ((rc = ytree_get_double(t, ytree_map_value(map, i), fp, &v, c->err)))
             return rc;
         if (strlen(k) >= sizeof g->set_name[0] || !ketsim_params_has(c->params, k))
-            return fail_at(t, ytree_map_key_node(map, i), fp, c->err, "unknown parameter (see ketsim params)");
+            return ytree_fail(t, ytree_map_key_node(map, i), fp, c->err, "unknown parameter (see ketsim params)");
         /* the range check of the table, on a scratch copy */
         ketsim_params *tmp = NULL;
         ketsim_error e = {0};
@@ -162,7 +139,7 @@ static int parse_sets(const ctx *c, const ytree_node *map, const char *path, lab
         int bad = ketsim_params_set(tmp, k, v, &e);
         ketsim_params_free(tmp);
         if (bad)
-            return fail_at(t, ytree_map_value(map, i), fp, c->err, e.msg);
+            return ytree_fail(t, ytree_map_value(map, i), fp, c->err, e.msg);
         strcpy(g->set_name[g->n_sets], k);
         g->set_value[g->n_sets++] = v;
     }
@@ -179,7 +156,7 @@ static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_
     if (!rc)
         rc = copy_text(t, n, path, "name", g->name, sizeof g->name, 1, c->err);
     if (!rc && strpbrk(g->name, ",\"\n"))
-        rc = fail_at(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), c->err,
+        rc = ytree_fail(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), c->err,
                      "group names have no commas or quotes");
     if (!rc)
         rc = ytree_req_int(t, n, path, "n", 2, 200, &g->n, c->err);
@@ -195,7 +172,7 @@ static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_
     g->unstressed = !stressed;
     const ytree_node *drug = ytree_map_get(n, "drug"), *dose = ytree_map_get(n, "dose");
     if ((drug != NULL) != (dose != NULL))
-        return fail_at(t, n, path, c->err, "give both 'drug' and 'dose', or neither (vehicle)");
+        return ytree_fail(t, n, path, c->err, "give both 'drug' and 'dose', or neither (vehicle)");
     if (drug) {
         g->has_drug = 1;
         if ((rc = parse_dose(c, n, path, &g->test)))
@@ -214,7 +191,7 @@ static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_
     else if (!strcmp(gt, "val66met"))
         g->genotype = LAB_VAL66MET;
     else
-        return fail_at(t, ytree_map_get(n, "genotype"), ytree_path_key(fp, sizeof fp, path, "genotype"),
+        return ytree_fail(t, ytree_map_get(n, "genotype"), ytree_path_key(fp, sizeof fp, path, "genotype"),
                        c->err, "expected wt, bdnf_ko or val66met");
     const ytree_node *set = ytree_map_get(n, "set");
     if (set && (rc = parse_sets(c, set, ytree_path_key(fp, sizeof fp, path, "set"), g)))
@@ -232,7 +209,7 @@ static int parse_groups(const ctx *c, const ytree_node *root, lab_protocol *p)
     if (rc)
         return rc;
     if (ytree_len(seq) < 2 || ytree_len(seq) > LAB_MAX_GROUPS)
-        return fail_at(t, seq, "groups", c->err, "an experiment has 2 to 8 groups");
+        return ytree_fail(t, seq, "groups", c->err, "an experiment has 2 to 8 groups");
     int n_ctl = 0;
     p->control = 0;
     for (size_t i = 0; i < ytree_len(seq); i++) {
@@ -243,10 +220,10 @@ static int parse_groups(const ctx *c, const ytree_node *root, lab_protocol *p)
             return rc;
         for (size_t j = 0; j < i; j++)
             if (!strcmp(p->group[j].name, p->group[i].name))
-                return fail_at(t, ytree_seq_item(seq, i), ip, c->err, "duplicate group name");
+                return ytree_fail(t, ytree_seq_item(seq, i), ip, c->err, "duplicate group name");
         if (is_ctl) {
             if (n_ctl++)
-                return fail_at(t, ytree_seq_item(seq, i), ip, c->err, "only one group can be the control");
+                return ytree_fail(t, ytree_seq_item(seq, i), ip, c->err, "only one group can be the control");
             p->control = (int)i;
         }
         p->n_groups++;
@@ -291,7 +268,7 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
     if (rc)
         return rc;
     if (!assay_known(assay))
-        return fail_at(t, ytree_map_get(n, "assay"), ytree_path_key(fp, sizeof fp, path, "assay"), c->err,
+        return ytree_fail(t, ytree_map_get(n, "assay"), ytree_path_key(fp, sizeof fp, path, "assay"), c->err,
                        "expected western, spines, microdialysis, mrs, plasma, forced_swim or sucrose_preference");
     int list[LAB_MAX_MEASURES], n_list = 0;
     ms = ytree_map_get(n, "measures");
@@ -300,7 +277,7 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
         if ((rc = ytree_expect_kind(t, ms, fp, YTREE_SEQUENCE, c->err)))
             return rc;
         if (ytree_len(ms) == 0 || ytree_len(ms) > LAB_MAX_MEASURES)
-            return fail_at(t, ms, fp, c->err, "list 1 to 10 measures");
+            return ytree_fail(t, ms, fp, c->err, "list 1 to 10 measures");
         for (size_t i = 0; i < ytree_len(ms); i++) {
             const char *s;
             char ip[YTREE_PATH_MAX];
@@ -309,7 +286,7 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
                 return rc;
             int m = find_measure(assay, s);
             if (m < 0)
-                return fail_at(t, ytree_seq_item(ms, i), ip, c->err, "not a measure of this assay (see docs/lab.md)");
+                return ytree_fail(t, ytree_seq_item(ms, i), ip, c->err, "not a measure of this assay (see docs/lab.md)");
             list[n_list++] = m;
         }
     } else {
@@ -321,26 +298,26 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
     if ((rc = ytree_expect_kind(t, ts, fp, YTREE_SEQUENCE, c->err)))
         return rc;
     if (ytree_len(ts) == 0 || ytree_len(ts) > LAB_MAX_TIMES)
-        return fail_at(t, ts, fp, c->err, "list 1 to 12 times");
+        return ytree_fail(t, ts, fp, c->err, "list 1 to 12 times");
     for (int k = 0; k < n_list; k++)
         if (needs_rodent(list[k]) && p->species == KETSIM_HUMAN)
-            return fail_at(t, ytree_map_get(n, "assay"), path, c->err,
+            return ytree_fail(t, ytree_map_get(n, "assay"), path, c->err,
                            "this assay needs a rodent (species rat or mouse)");
     for (size_t i = 0; i < ytree_len(ts); i++) {
         char ip[YTREE_PATH_MAX];
         ytree_path_index(ip, sizeof ip, fp, i);
         const ytree_node *it = ytree_seq_item(ts, i);
         double h;
-        if ((rc = get_time(t, it, ip, &h, c->err)))
+        if ((rc = ytree_get_duration(t, it, ip, &h, c->err)))
             return rc;
         if (h < 0 || h > 28 * 24)
-            return fail_at(t, it, ip, c->err, "read-outs are between 0 and 28d after the test drug");
+            return ytree_fail(t, it, ip, c->err, "read-outs are between 0 and 28d after the test drug");
         for (int k = 0; k < n_list; k++) {
             for (int j = 0; j < p->n_readouts; j++)
                 if ((int)p->readout[j].measure == list[k] && fabs(p->readout[j].time_h - h) < 1e-9)
-                    return fail_at(t, it, ip, c->err, "this measure is already read out at this time");
+                    return ytree_fail(t, it, ip, c->err, "this measure is already read out at this time");
             if (p->n_readouts == LAB_MAX_READOUTS * LAB_MAX_MEASURES)
-                return fail_at(t, it, ip, c->err, "too many read-outs");
+                return ytree_fail(t, it, ip, c->err, "too many read-outs");
             lab_readout *r = &p->readout[p->n_readouts++];
             r->measure = (lab_measure)list[k];
             r->time_h = h;
@@ -367,15 +344,15 @@ static int parse_stress(const ctx *c, const ytree_node *n, lab_protocol *p)
     else if (!strcmp(model, "social_defeat"))
         p->stress = LAB_STRESS_DEFEAT;
     else
-        return fail_at(t, ytree_map_get(n, "model"), "stress.model", c->err, "expected none, cus or social_defeat");
+        return ytree_fail(t, ytree_map_get(n, "model"), "stress.model", c->err, "expected none, cus or social_defeat");
     p->stress_days = p->stress == LAB_STRESS_CUS ? 21 : p->stress == LAB_STRESS_DEFEAT ? 10 : 0;
     if ((rc = ytree_opt_double(t, n, "stress", "days", 0, 120, &p->stress_days, c->err)))
         return rc;
     if (p->stress != LAB_STRESS_NONE && p->stress_days < 7)
-        return fail_at(t, ytree_map_get(n, "days"), "stress.days", c->err,
+        return ytree_fail(t, ytree_map_get(n, "days"), "stress.days", c->err,
                        "the stress models are defined for 7 days or more (the model takes the stressed steady state)");
     if (p->stress != LAB_STRESS_NONE && p->species == KETSIM_HUMAN)
-        return fail_at(t, n, "stress", c->err, "stress paradigms are for rodents");
+        return ytree_fail(t, n, "stress", c->err, "stress paradigms are for rodents");
     return KETSIM_OK;
 }
 
@@ -405,7 +382,7 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
     if (rc)
         return rc;
     if (strpbrk(p->name, "/\\ ,\"") || !p->name[0])
-        return fail_at(t, ytree_map_get(root, "name"), "name", c->err, "use letters, digits, '_' or '-'");
+        return ytree_fail(t, ytree_map_get(root, "name"), "name", c->err, "use letters, digits, '_' or '-'");
     const ytree_node *st = ytree_map_get(root, "stress");
     if (st && (rc = parse_stress(c, st, p)))
         return rc;
@@ -419,7 +396,7 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
         (rc = ytree_expect_kind(t, ro, "readouts", YTREE_SEQUENCE, c->err)))
         return rc;
     if (ytree_len(ro) == 0 || ytree_len(ro) > LAB_MAX_READOUTS)
-        return fail_at(t, ro, "readouts", c->err, "list 1 to 16 read-outs");
+        return ytree_fail(t, ro, "readouts", c->err, "list 1 to 16 read-outs");
     for (size_t i = 0; i < ytree_len(ro); i++) {
         char ip[YTREE_PATH_MAX];
         ytree_path_index(ip, sizeof ip, "readouts", i);
@@ -445,7 +422,7 @@ static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
     if (rc)
         return rc;
     if (ytree_len(seq) > LAB_MAX_CONTRASTS)
-        return fail_at(t, seq, "contrasts", c->err, "at most 8 contrasts");
+        return ytree_fail(t, seq, "contrasts", c->err, "at most 8 contrasts");
     for (size_t i = 0; i < ytree_len(seq); i++) {
         char ip[YTREE_PATH_MAX];
         ytree_path_index(ip, sizeof ip, "contrasts", i);
@@ -453,7 +430,7 @@ static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
         if ((rc = ytree_expect_kind(t, pair, ip, YTREE_SEQUENCE, c->err)))
             return rc;
         if (ytree_len(pair) != 2)
-            return fail_at(t, pair, ip, c->err, "a contrast is a pair of group names [a, b]");
+            return ytree_fail(t, pair, ip, c->err, "a contrast is a pair of group names [a, b]");
         for (int k = 0; k < 2; k++) {
             char kp[YTREE_PATH_MAX];
             const char *name;
@@ -462,11 +439,11 @@ static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
                 return rc;
             int g = group_index(p, name);
             if (g < 0)
-                return fail_at(t, ytree_seq_item(pair, (size_t)k), kp, c->err, "no group of this name");
+                return ytree_fail(t, ytree_seq_item(pair, (size_t)k), kp, c->err, "no group of this name");
             p->contrast[i][k] = g;
         }
         if (p->contrast[i][0] == p->contrast[i][1])
-            return fail_at(t, pair, ip, c->err, "a group cannot be compared with itself");
+            return ytree_fail(t, pair, ip, c->err, "a group cannot be compared with itself");
         p->n_contrasts++;
     }
     return KETSIM_OK;
@@ -482,7 +459,7 @@ static int parse_species(const ytree *t, const ytree_node *root, lab_protocol *p
         return rc;
     ketsim_error e = {0};
     if (ketsim_species_parse(s, &p->species, &e))
-        return fail_at(t, ytree_map_get(root, "species"), "species", err, "expected human, rat or mouse");
+        return ytree_fail(t, ytree_map_get(root, "species"), "species", err, "expected human, rat or mouse");
     return KETSIM_OK;
 }
 
