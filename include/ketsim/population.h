@@ -16,6 +16,7 @@
 #include "ketsim/error.h"
 #include "ketsim/params.h"
 #include "ketsim/rng.h"
+#include "ketsim/simulate.h"
 
 /* Parameters with log-normal variability (index into ketsim_subject.eta). */
 enum {
@@ -84,5 +85,20 @@ double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double
 
 /* A rating: round(true + noise), clamped to 0..60.  One normal per call. */
 int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs);
+
+/* One thread's workspace for simulating virtual subjects one after another:
+ * a working copy of the parameters, a model, a solver, a regimen and a
+ * trajectory, created once and reused, so a subject allocates nothing. */
+typedef struct ketsim_pop_worker {
+    ketsim_params *work;
+    ketsim_model *model;
+    ketsim_sim *sim;
+    ketsim_regimen *reg;    /* empty; the caller fills it */
+    ketsim_trajectory *traj;
+} ketsim_pop_worker;
+
+int ketsim_pop_worker_init(ketsim_pop_worker *w, const ketsim_params *base, const ketsim_catalog *cat,
+                           const char *drug, ketsim_error *err);
+void ketsim_pop_worker_free(ketsim_pop_worker *w);
 
 #endif

@@ -190,3 +190,29 @@ int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madr
         x = 60;
     return (int)x;
 }
+
+int ketsim_pop_worker_init(ketsim_pop_worker *w, const ketsim_params *base, const ketsim_catalog *cat,
+                           const char *drug, ketsim_error *err)
+{
+    memset(w, 0, sizeof *w);
+    const char *drugs[1] = {drug};
+    int rc = ketsim_params_clone(base, &w->work, err);
+    if (!rc)
+        rc = ketsim_model_create(base, cat, drugs, 1, ketsim_params_value(base, "species.ref_weight_kg"),
+                                 &w->model, err);
+    if (!rc)
+        rc = ketsim_sim_create(w->model, &w->sim, err);
+    if (!rc)
+        rc = ketsim_regimen_create(&w->reg, err);
+    return rc;
+}
+
+void ketsim_pop_worker_free(ketsim_pop_worker *w)
+{
+    ketsim_traj_free(w->traj);
+    ketsim_regimen_free(w->reg);
+    ketsim_sim_free(w->sim);
+    ketsim_model_free(w->model);
+    ketsim_params_free(w->work);
+    memset(w, 0, sizeof *w);
+}

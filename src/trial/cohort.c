@@ -45,35 +45,11 @@ static double placebo_at(const shared *sh, const ketsim_subject *s, double t)
     return last >= 0 ? ketsim_pop_placebo(&sh->pop, s, t - last, 0) : 0;
 }
 
-typedef struct worker {
-    ketsim_params *work;
-    ketsim_model *model;
-    ketsim_sim *sim;
-    ketsim_regimen *reg;
-    ketsim_trajectory *traj;
-} worker;
-
-static void worker_free(worker *w)
-{
-    ketsim_traj_free(w->traj);
-    ketsim_regimen_free(w->reg);
-    ketsim_sim_free(w->sim);
-    ketsim_model_free(w->model);
-    ketsim_params_free(w->work);
-}
+typedef ketsim_pop_worker worker;
 
 static int worker_init(worker *w, const cohort_spec *sp, ketsim_error *err)
 {
-    memset(w, 0, sizeof *w);
-    const char *drugs[1] = {sp->drug};
-    int rc = ketsim_params_clone(sp->params, &w->work, err);
-    if (!rc)
-        rc = ketsim_model_create(sp->params, sp->cat, drugs, 1,
-                                 ketsim_params_value(sp->params, "species.ref_weight_kg"), &w->model, err);
-    if (!rc)
-        rc = ketsim_sim_create(w->model, &w->sim, err);
-    if (!rc)
-        rc = ketsim_regimen_create(&w->reg, err);
+    int rc = ketsim_pop_worker_init(w, sp->params, sp->cat, sp->drug, err);
     for (size_t i = 0; !rc && i < sp->n_doses; i++)
         rc = ketsim_regimen_add(w->reg, &sp->doses[i], err);
     return rc;
@@ -132,7 +108,7 @@ static void *thread_main(void *arg)
         atomic_store(&sh->next, sh->sp->n_subjects);
         pthread_mutex_unlock(&sh->lock);
     }
-    worker_free(&w);
+    ketsim_pop_worker_free(&w);
     return NULL;
 }
 

@@ -41,38 +41,13 @@ typedef struct run_shared {
     ketsim_error err;
 } run_shared;
 
-typedef struct worker {
-    ketsim_params *work;
-    ketsim_model *model;
-    ketsim_sim *sim;
-    ketsim_regimen *reg;
-    ketsim_trajectory *traj;
-} worker;
-
-static void worker_free(worker *w)
-{
-    ketsim_traj_free(w->traj);
-    ketsim_regimen_free(w->reg);
-    ketsim_sim_free(w->sim);
-    ketsim_model_free(w->model);
-    ketsim_params_free(w->work);
-    memset(w, 0, sizeof *w);
-}
+typedef ketsim_pop_worker worker;
 
 static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
 {
-    memset(w, 0, sizeof *w);
-    const char *drugs[1] = {sh->sc->drug};
-    int rc = ketsim_params_clone(sh->base, &w->work, err);
-    if (!rc)
-        rc = ketsim_model_create(sh->base, sh->cat, drugs, 1,
-                                 ketsim_params_value(sh->base, "species.ref_weight_kg"), &w->model, err);
-    if (!rc)
-        rc = ketsim_sim_create(w->model, &w->sim, err);
+    int rc = ketsim_pop_worker_init(w, sh->base, sh->cat, sh->sc->drug, err);
     if (!rc)
         ketsim_sim_set_wall_limit(w->sim, sh->o->subject_timeout_s);
-    if (!rc)
-        rc = ketsim_regimen_create(&w->reg, err);
     return rc;
 }
 
@@ -287,7 +262,7 @@ static void *thread_main(void *arg)
         atomic_store(&sh->next, sh->end);
         pthread_mutex_unlock(&sh->lock);
     }
-    worker_free(&w);
+    ketsim_pop_worker_free(&w);
     return NULL;
 }
 
