@@ -106,7 +106,7 @@ static void test_madrs_day(void **state)
 {
     env *e = *state;
     add_dose(e, "iv:0.5mg/kg:40min");
-    compare(e, "madrs", 24.0, "ltp.late_max", "spine.k_per_h");
+    compare(e, "madrs", 24.0, "ltp.late_max", "spine.elimination_k_per_h");
 }
 
 /* Parameters that move the untreated steady state: the initial

@@ -53,7 +53,7 @@ typedef struct ketsim_pop {
     double pm_fraction, pm_cl_factor;
     double madrs_mean, madrs_sd, madrs_min, madrs_max;
     double spine_median, spine_omega, spine_max;
-    double nonresp_fraction, nonresp_mood_scale, nonresp_spine_headroom, base_spine_max;
+    double nonresp_fraction, nonresp_consol_scale, nonresp_spine_headroom, base_spine_max;
     double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
     double placebo_mean, placebo_sd, placebo_kon, placebo_koff;
     double midazolam_extra, midazolam_koff;
@@ -82,6 +82,13 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
  * related extra part.  0 before a session (since_h < 0). */
 double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double since_h,
                           int midazolam);
+
+/* The MADRS a patient shows: the model's MADRS less the placebo part, which
+ * acts on the symptoms present (placebo points are those of an untreated
+ * patient, scaled by model / untreated baseline), clamped to 0..60.  A
+ * patient the drug has already helped gains fewer placebo points, so drug
+ * and expectancy do not add up past the floor of the scale. */
+double ketsim_pop_observed_madrs(const ketsim_subject *s, double model_madrs, double placebo_points);
 
 /* A rating: round(true + noise), clamped to 0..60.  One normal per call. */
 int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs);

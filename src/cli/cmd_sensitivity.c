@@ -33,7 +33,7 @@ void help_sensitivity(void)
          "\n"
          "examples:\n"
          "  ketsim sensitivity --output madrs --time 24h\n"
-         "  ketsim sensitivity --output madrs --time 24h --method sobol --params spine.k_per_h,ltp.late_max\n");
+         "  ketsim sensitivity --output madrs --time 24h --method sobol --params spine.elimination_k_per_h,ltp.late_max\n");
 }
 
 typedef struct sens_opts {

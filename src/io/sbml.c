@@ -540,10 +540,13 @@ static const char *const cascade_rates[C_N] = {
                " + (1 - mtor_trkb_weight) * ampa_activation_rel, 0)^mtor_upstream_exponent"
                " * max(rheb, 0)^mtor_rheb_exponent - mtorc1)",
     [C_SYNP] = "synprot_k_per_h * (protein_synthesis - synaptic_protein)",
-    [C_SPINE] = "spine_k_per_h * (spine_setpoint_rel * max(synaptic_protein, 0)^spine_protein_exponent"
-                " * (spine_max_rel - spine_density) / (spine_max_rel - spine_setpoint_rel) - spine_density)",
+    [C_SPINE] = "spine_formation_k_per_h * max(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
+                " * spine_setpoint_rel * (spine_max_rel - spine_density) / (spine_max_rel - spine_setpoint_rel)"
+                " + spine_elimination_k_per_h * (min(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
+                " * spine_density - (spine_density - spine_setpoint_rel))",
     [C_LTP_E] = "ltp_early_k_on_per_h * ltp_drive * (ltp_early_max - ltp_early)"
-                " - ltp_early_k_off_per_h * ltp_early",
+                " - ltp_early_k_off_per_h * (1 + ltp_early_synthesis_dependence * max(1 - protein_synthesis, 0))"
+                " * ltp_early",
     [C_LTP_L] = "ltp_consolidation_k_per_h * max(ltp_early, 0) * protein_synthesis"
                 " * (1 - ltp_late / ltp_late_max) - ltp_late_k_off_per_h * ltp_late",
     [C_GAD] = "gad_k_per_h * (protein_synthesis^gad_synthesis_exponent - gad)",
@@ -611,8 +614,8 @@ static const struct { const char *name, *formula; } derived[] = {
     {"tissue_glutamine_rel", "tissue_glutamine"},
     {"glu_gln_ratio_rel", "tissue_glutamate / tissue_glutamine"},
     {"gaba_glu_ratio_rel", "tissue_gaba / tissue_glutamate"},
-    {"madrs", "min(max(patient_madrs_baseline * (1 - synaptic_function_rel)"
-              " / max(1 - spine_setpoint_rel, 0.1), 0), 60)"},
+    {"madrs", "min(patient_madrs_baseline * exp(-(synaptic_function_rel - spine_setpoint_rel)"
+              " / max(1 - spine_setpoint_rel, 0.1)), 60)"},
     {"hamd", "hamd_per_madrs * madrs"},
     {"cadss", "cadss_max * max(cadss_effect_site, 0)^cadss_hill"
               " / (cadss_x50^cadss_hill + max(cadss_effect_site, 0)^cadss_hill)"},

@@ -46,8 +46,9 @@ const cascade_field cascade_fields[] = {
     CF("synprot.k_per_h", k_synp),
     CF("synprot.km_mtor_rel", km_synp),
     CF("synprot.hill", h_synp),
-    CF("spine.k_per_h", k_spine),
-    CF("spine.protein_exponent", spine_exp),
+    CF("spine.formation_k_per_h", k_spine_form),
+    CF("spine.elimination_k_per_h", k_spine_elim),
+    CF("spine.synthesis_exponent", spine_exp),
     CF("spine.max_rel", spine_max),
     CF("spine.setpoint_rel", spine_set),
     CF("ltp.early_k_on_per_h", e_kon),
@@ -56,6 +57,7 @@ const cascade_field cascade_fields[] = {
     CF("ltp.trkb_weight", w_trkb_ltp),
     CF("ltp.induction_threshold", ltp_theta),
     CF("ltp.early_mood_weight", e_mood_w),
+    CF("ltp.early_synthesis_dependence", e_syn_dep),
     CF("ltp.consolidation_k_per_h", l_kcons),
     CF("ltp.late_k_off_per_h", l_koff),
     CF("ltp.late_max", l_max),
@@ -147,12 +149,18 @@ static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
     return x > 0.0 ? x : 0.0;
 }
 
-static double spine_formation(const cascade_par *cp, double synp, double spine)
+/* Net spine change.  Extra mTORC1-driven synthesis forms spines quickly
+ * (limited by the room left below spine_max); spines above the set point are
+ * pruned back slowly, so a burst of formation outlasts the synthesis by days.
+ * A synthesis deficit (rapamycin, NBQX) speeds pruning, in proportion to the
+ * spines present, which keeps the density positive. */
+static double spine_rate(const cascade_par *cp, double synthesis, double spine)
 {
-    /* Formation scales with synaptic protein and saturates at spine_max;
-     * normalised so that the set point is the untreated equilibrium. */
-    return cp->spine_set * pow(pos(synp), cp->spine_exp) * (cp->spine_max - spine) /
-           (cp->spine_max - cp->spine_set);
+    double excess = pow(pos(synthesis), cp->spine_exp) - 1.0;
+    double change = excess > 0.0 ? cp->k_spine_form * excess * cp->spine_set * (cp->spine_max - spine) /
+                                       (cp->spine_max - cp->spine_set)
+                                 : cp->k_spine_elim * excess * spine;
+    return change - cp->k_spine_elim * (spine - cp->spine_set);
 }
 
 void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc)
@@ -182,10 +190,13 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     double synthesis = cascade_synthesis(cp, c[C_MTOR], c[C_MTOR_REF]);
     dc[C_MTOR_REF] = cp->k_mtor_ref * (c[C_MTOR] - c[C_MTOR_REF]);
     dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
-    dc[C_SPINE] = cp->k_spine * (spine_formation(cp, c[C_SYNP], c[C_SPINE]) - c[C_SPINE]);
+    dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE]);
 
     double drive = ltp_drive(cp, c[C_TRKB], ampa);
-    dc[C_LTP_E] = cp->e_kon * drive * (cp->e_max - c[C_LTP_E]) - cp->e_koff * c[C_LTP_E];
+    /* Early potentiation outlasts the drive only while protein synthesis
+     * keeps up: a synthesis deficit (rapamycin) speeds its decay. */
+    double e_loss = cp->e_koff * (1.0 + cp->e_syn_dep * pos(1.0 - synthesis));
+    dc[C_LTP_E] = cp->e_kon * drive * (cp->e_max - c[C_LTP_E]) - e_loss * c[C_LTP_E];
     /* Consolidation needs new protein: early potentiation x mTORC1-driven synthesis. */
     dc[C_LTP_L] = cp->l_kcons * pos(c[C_LTP_E]) * synthesis * (1.0 - c[C_LTP_L] / cp->l_max) -
                   cp->l_koff * c[C_LTP_L];

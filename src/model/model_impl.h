@@ -55,8 +55,8 @@ typedef struct cascade_par {
     double nos_inh, k_sno, k_rheb, rheb_d0;
     double k_mtor, w_trkb_mtor, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
     double k_synp, km_synp, h_synp;
-    double k_spine, spine_exp, spine_max, spine_set;
-    double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, l_kcons, l_koff, l_max;
+    double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set;
+    double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, e_syn_dep, l_kcons, l_koff, l_max;
     double k_gaba, gaba_act_exp, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;

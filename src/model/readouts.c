@@ -107,13 +107,15 @@ static double hill(double x, double x50, double h)
 
 static double madrs_from(const cascade_par *cp, const double *c)
 {
-    /* MADRS = baseline x the synaptic deficit that remains, relative to the
-     * patient's untreated deficit (1 - set point).  A healthy set point has no
-     * deficit to scale: the floor of 0.1 keeps the ratio finite for rodents. */
+    /* Symptoms fall in proportion to what is left of them: each step of
+     * synaptic recovery, measured in units of the patient's untreated deficit
+     * (1 - set point), removes the same fraction of the MADRS.  So the scale
+     * approaches 0 without piling patients on it, and the untreated patient
+     * sits at the baseline.  A healthy set point has no deficit to scale: the
+     * floor of 0.1 keeps the ratio finite for rodents. */
     double deficit0 = fmax(1.0 - cp->spine_set, 0.1);
-    double remaining = (1.0 - cascade_synaptic_function(cp, c)) / deficit0;
-    double madrs = cp->madrs0 * remaining;
-    return fmin(fmax(madrs, 0.0), 60.0);
+    double recovered = (cascade_synaptic_function(cp, c) - cp->spine_set) / deficit0;
+    return fmin(cp->madrs0 * exp(-recovered), 60.0);
 }
 
 void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)

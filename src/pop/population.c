@@ -31,7 +31,7 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->spine_omega = P("pop.spine_setpoint_omega");
     pop->spine_max = P("pop.spine_setpoint_max");
     pop->nonresp_fraction = P("pop.nonresponder_fraction");
-    pop->nonresp_mood_scale = P("pop.nonresponder_mood_scale");
+    pop->nonresp_consol_scale = P("pop.nonresponder_consolidation_scale");
     pop->nonresp_spine_headroom = P("pop.nonresponder_spine_headroom");
     pop->base_spine_max = P("spine.max_rel");
     pop->placebo_mean = P("pop.placebo.mean_points");
@@ -135,8 +135,9 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
                      ketsim_error *err)
 {
     double cl = s->cyp2b6_pm ? pop->pm_cl_factor : 1.0;
-    /* Non-responders: weak potentiation and little room for new spines. */
-    double mood_scale = s->nonresponder ? pop->nonresp_mood_scale : 1.0;
+    /* Non-responders: the acute (early) potentiation, but little
+     * consolidation and little room for new spines. */
+    double consol_scale = s->nonresponder ? pop->nonresp_consol_scale : 1.0;
     double spine_max = s->nonresponder ? s->spine_setpoint + pop->nonresp_spine_headroom
                                        : pop->base_spine_max;
     const struct {
@@ -147,10 +148,10 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
         {"r_ket.cl_l_per_h", pop->base_r_cl * cl * exp(s->eta[KETSIM_ETA_R_KET_CL])},
         {"s_ket.v1_l", pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1])},
         {"r_ket.v1_l", pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1])},
-        {"mood.sensitivity", pop->base_mood * mood_scale * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
+        {"mood.sensitivity", pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
         {"ltp.early_max", pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY])},
         {"ltp.late_max", pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE])},
-        {"ltp.consolidation_k_per_h", pop->base_ltp_c * exp(s->eta[KETSIM_ETA_LTP_CONSOL])},
+        {"ltp.consolidation_k_per_h", pop->base_ltp_c * consol_scale * exp(s->eta[KETSIM_ETA_LTP_CONSOL])},
         {"bdnf.release_scale", pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0)},
         {"patient.madrs_baseline", s->madrs_baseline},
         {"spine.setpoint_rel", s->spine_setpoint},
@@ -178,6 +179,13 @@ double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double
     if (midazolam)
         v += pop->midazolam_extra * rise * exp(-pop->midazolam_koff * since_h);
     return v;
+}
+
+double ketsim_pop_observed_madrs(const ketsim_subject *s, double model_madrs, double placebo_points)
+{
+    double scale = s->madrs_baseline > 0 ? model_madrs / s->madrs_baseline : 0.0;
+    double m = model_madrs - placebo_points * scale;
+    return fmin(fmax(m, 0.0), 60.0);
 }
 
 int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs)

@@ -77,8 +77,8 @@ static int run_one(worker *w, shared *sh, int i, ketsim_error *err)
     ketsim_rng_init(&r, sp->seed, (uint64_t)i, KETSIM_RNG_RESIDUAL);
     for (size_t k = 0; k < sp->n_times; k++) {
         size_t at = (size_t)i * sp->n_times + k;
-        double m = ketsim_traj_output(w->traj, k, (size_t)sh->o_madrs) - placebo_at(sh, &s, sp->times_h[k]);
-        res->madrs_true[at] = fmin(fmax(m, 0), 60);
+        double m = ketsim_traj_output(w->traj, k, (size_t)sh->o_madrs);
+        res->madrs_true[at] = ketsim_pop_observed_madrs(&s, m, placebo_at(sh, &s, sp->times_h[k]));
         res->madrs_rated[at] = ketsim_pop_rate_madrs(&sh->pop, &r, res->madrs_true[at]);
         for (size_t j = 0; j < sp->n_outputs; j++)
             res->out[at * sp->n_outputs + j] = ketsim_traj_output(w->traj, k, (size_t)sp->outputs[j]);

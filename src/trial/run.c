@@ -95,7 +95,7 @@ static double observed(const run_shared *sh, const ketsim_subject *s, int assign
     int mdz;
     double ls = last_session(sh->sc, assign, t, &mdz);
     double pl = ls >= 0 ? ketsim_pop_placebo(sh->pop, s, t - ls, mdz) : 0;
-    return fmin(fmax(model_madrs - pl, 0), 60);
+    return ketsim_pop_observed_madrs(s, model_madrs, pl);
 }
 
 /* A skipped subject: nothing rated, nothing measured. */

@@ -32,7 +32,7 @@ run "modeller fit" "$dir/m/fit.txt" "$KETSIM" fit --data "$ex/pk_data.csv" --dru
 run "modeller simulate" "" "$KETSIM" simulate --drug esketamine --params "$dir/m/fit.txt" --dose iv:20mg:40min \
     --until 12h
 run "modeller sensitivity" "$dir/m/sensitivity.csv" "$KETSIM" sensitivity --output madrs --time 24h \
-    --params spine.k_per_h,ltp.late_max --out "$dir/m/sensitivity.csv"
+    --params spine.elimination_k_per_h,ltp.late_max --out "$dir/m/sensitivity.csv"
 run "modeller export" "$dir/m/ketsim.xml" "$KETSIM" export sbml --out "$dir/m/ketsim.xml"
 run "developer simulate" "$dir/d/clinical.png" "$KETSIM" simulate --drug "$ex/hnk_like.yaml" \
     --dose iv:0.5mg/kg:40min --until 3d --plot "$dir/d"

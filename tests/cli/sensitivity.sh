@@ -55,7 +55,7 @@ expect2 "unknown output" --output nothing --time 1h
 expect2 "missing time" --output madrs
 expect2 "sobol without params" --output madrs --time 1h --method sobol
 expect2 "unknown param" --output madrs --time 1h --params no.such
-expect2 "bad range" --output madrs --time 1h --method morris --params spine.k_per_h --range spine.k_per_h=2:1
+expect2 "bad range" --output madrs --time 1h --method morris --params spine.elimination_k_per_h --range spine.elimination_k_per_h=2:1
 expect2 "range outside allowed values" --output madrs --time 1h --method morris --params glu.inhibition_weight \
     --range glu.inhibition_weight=0.5:3 --samples 4
 grep -q 'glu.inhibition_weight' "$tmp/err" && ok || bad "rejected sample not named: $(cat "$tmp/err")"

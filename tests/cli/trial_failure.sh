@@ -3,7 +3,7 @@
 # with exit 1 and one line naming replicate, subject, time and reason;
 # --on-failure skip reports each failed subject, counts it in the summary and
 # leaves it out of every endpoint.  Every run is wrapped in a timeout (124
-# means a hang).  synprot.hill=1e3 makes every subject fail; synprot.hill=24
+# means a hang).  synprot.hill=1e3 makes every subject fail; synprot.hill=83
 # makes only some of them fail (which ones follows from their parameters).
 set -u
 KETSIM=${1:?usage: trial_failure.sh path/to/ketsim}
@@ -47,7 +47,7 @@ else
 fi
 
 # 4. skip, some subjects fail: the endpoints use exactly the others
-run --set synprot.hill=24 --on-failure skip --out-dir "$tmp/o"
+run --set synprot.hill=83 --on-failure skip --out-dir "$tmp/o"
 cp "$tmp/o/zarate2006_summary.json" "$tmp/partial_t2.json" 2>/dev/null
 k=$(grep -c '^ketsim: skipped replicate 0, subject ' "$tmp/stderr")
 failed_ids=$(sed -n 's/^ketsim: skipped replicate 0, subject \([0-9]*\):.*/\1/p' "$tmp/stderr" | sort -n | tr '\n' ' ')
@@ -65,7 +65,7 @@ fi
 
 # 5. the same partial failure is independent of the thread count
 rm -rf "$tmp/o"
-timeout 300 "$KETSIM" trial zarate2006 --replicates 1 --threads 1 --set synprot.hill=24 --on-failure skip \
+timeout 300 "$KETSIM" trial zarate2006 --replicates 1 --threads 1 --set synprot.hill=83 --on-failure skip \
     --out-dir "$tmp/o" >/dev/null 2>&1
 cmp -s "$tmp/o/zarate2006_summary.json" "$tmp/partial_t2.json" && ok || bad "skip some: threads 1 and 2 differ"
 
