@@ -5,10 +5,12 @@
  *
  * Each parameter is scaled by one factor shared by all species (so the
  * table's species differences stay), fitted on the log scale by GSL's
- * Levenberg-Marquardt.  A target contributes (distance outside its range,
- * less a 2% margin) / (range width, or |bound| when one-sided); a weak pull
- * 0.05 * ln(factor) per parameter keeps what the targets do not determine
- * at its table value. */
+ * Levenberg-Marquardt.  A target whose literature value is a number
+ * contributes (simulated - literature) / (range width); any other target
+ * contributes (distance outside its range, less a 2% margin) / (range width,
+ * or |bound| when one-sided).  A weak pull 0.05 * ln(value / prior) per
+ * parameter keeps what the targets do not determine at its prior (the
+ * prior file, or the start). */
 #ifndef KETSIM_CALIBRATE_H
 #define KETSIM_CALIBRATE_H
 
@@ -24,6 +26,7 @@ typedef struct ketsim_calib_options {
     size_t n_set;
     ketsim_species report_species; /* species of the values reported */
     size_t max_iter;           /* 0: 50 */
+    const char *prior_file;    /* NAME = VALUE (human values) the pull is centred on; NULL: the start */
 } ketsim_calib_options;
 
 typedef struct ketsim_calib_param {

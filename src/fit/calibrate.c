@@ -22,6 +22,8 @@ typedef struct cal_ctx {
     double *vals;
     size_t *used;           /* indices of the targets in the objective */
     ketsim_species *tsp;    /* species of every target */
+    double *point;          /* per target: the literature value when it is a number, else NAN */
+    double *prior;          /* per calibrated parameter: ln(prior / start) */
 } cal_ctx;
 
 /* Does `text` mention target `id` as a whole word? */
@@ -52,6 +54,29 @@ static double distance(double y, double lower, double upper)
     return 0;
 }
 
+/* A literature value that is one number ("18.9", "7.7") is a point target;
+ * words ("increased", "no rise") leave only the accepted range. */
+static double literature_point(const char *text)
+{
+    char *end;
+    double v = strtod(text, &end);
+    while (end != text && isspace((unsigned char)*end))
+        end++;
+    return end != text && *end == '\0' && isfinite(v) ? v : NAN;
+}
+
+/* Residual of one target: its normalised distance from the literature value
+ * when that is a number, else from the accepted range (0 well inside). */
+static double target_residual(double y, double point, double lower, double upper)
+{
+    if (!isfinite(y))
+        return PENALTY;
+    if (isnan(point))
+        return distance(y, lower, upper);
+    double s = isfinite(lower) && isfinite(upper) ? upper - lower : fmax(fabs(point), 1e-6);
+    return (y - point) / s;
+}
+
 /* Run target i with factors exp(x) on the calibrated parameters. */
 static int run_target(cal_ctx *c, size_t i, const double *x, ketsim_error *err)
 {
@@ -70,10 +95,10 @@ static void residuals_at(cal_ctx *c, const double *x, double *r)
     for (size_t k = 0; k < c->n_used; k++) {
         size_t i = c->used[k];
         const ketsim_target_result *t = ketsim_validation_result(c->v, i);
-        r[k] = run_target(c, i, x, &e) ? PENALTY : distance(t->simulated, t->lower, t->upper);
+        r[k] = run_target(c, i, x, &e) ? PENALTY : target_residual(t->simulated, c->point[i], t->lower, t->upper);
     }
     for (size_t j = 0; j < c->n_par; j++)
-        r[c->n_used + j] = PULL * x[j];
+        r[c->n_used + j] = PULL * (x[j] - c->prior[j]);
 }
 
 static int gsl_f(const gsl_vector *x, void *p, gsl_vector *f)
@@ -82,17 +107,30 @@ static int gsl_f(const gsl_vector *x, void *p, gsl_vector *f)
     return GSL_SUCCESS;
 }
 
+static int failed(const double *r, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (r[i] >= PENALTY)
+            return 1;
+    return 0;
+}
+
+/* Central differences; one-sided where a step leaves the parameter's
+ * allowed range (a fraction at 1, say), so the failure's penalty never
+ * enters the Jacobian. */
 static int gsl_df(const gsl_vector *xv, void *p, gsl_matrix *J)
 {
     cal_ctx *c = p;
     size_t n = c->n_used + c->n_par;
-    double *x = malloc(c->n_par * sizeof *x), *rp = malloc(2 * n * sizeof *rp);
+    double *x = malloc(c->n_par * sizeof *x), *rp = malloc(3 * n * sizeof *rp);
     if (!x || !rp) {
         free(x);
         free(rp);
         return GSL_ENOMEM;
     }
+    double *r0 = rp + 2 * n;
     memcpy(x, gsl_vector_const_ptr(xv, 0), c->n_par * sizeof *x);
+    residuals_at(c, x, r0);
     for (size_t j = 0; j < c->n_par; j++) {
         double x0 = x[j];
         x[j] = x0 + FD_STEP;
@@ -100,8 +138,11 @@ static int gsl_df(const gsl_vector *xv, void *p, gsl_matrix *J)
         x[j] = x0 - FD_STEP;
         residuals_at(c, x, rp + n);
         x[j] = x0;
+        int up_bad = failed(rp, n), down_bad = failed(rp + n, n);
+        const double *hi = up_bad ? r0 : rp, *lo = down_bad ? r0 : rp + n;
+        double h = (up_bad || down_bad) ? FD_STEP : 2 * FD_STEP;
         for (size_t i = 0; i < n; i++)
-            gsl_matrix_set(J, i, j, (rp[i] - rp[n + i]) / (2 * FD_STEP));
+            gsl_matrix_set(J, i, j, up_bad && down_bad ? 0.0 : (hi[i] - lo[i]) / h);
     }
     free(x);
     free(rp);
@@ -173,7 +214,8 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
     size_t nt = ketsim_validation_count(c->v);
     c->used = calloc(nt ? nt : 1, sizeof *c->used);
     c->tsp = calloc(nt ? nt : 1, sizeof *c->tsp);
-    if (!c->used || !c->tsp)
+    c->point = calloc(nt ? nt : 1, sizeof *c->point);
+    if (!c->used || !c->tsp || !c->point)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     const ketsim_params *p = c->sp[KETSIM_HUMAN];
     for (size_t i = 0; i < nt; i++) {
@@ -181,6 +223,7 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
         int rc = ketsim_species_parse(ketsim_validation_species(c->v, i), &c->tsp[i], err);
         if (rc)
             return rc;
+        c->point[i] = literature_point(t->literature);
         if (strcmp(t->role, "calibration") != 0)
             continue; /* check targets never enter the objective */
         if (t->trial_level)
@@ -197,6 +240,33 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
     return KETSIM_OK;
 }
 
+/* The pull's centre: ln(prior / start) per calibrated parameter.  With a
+ * prior file (NAME = VALUE, human values; the ratios to the other species
+ * carry over), the prior is the file's value, or the table's where the file
+ * is silent; without one it is the start itself. */
+static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
+{
+    if (!(c->prior = calloc(c->n_par ? c->n_par : 1, sizeof *c->prior)))
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!path)
+        return KETSIM_OK;
+    ketsim_params *pri = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &pri, err);
+    if (!rc)
+        rc = ketsim_params_load_file(pri, path, err);
+    for (size_t j = 0; !rc && j < c->n_par; j++) {
+        const char *name = c->names[c->n_set + j];
+        double start = ketsim_params_value(c->sp[KETSIM_HUMAN], name), prior = ketsim_params_value(pri, name);
+        if (!(prior > 0 && start > 0))
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: '%s': prior %g and start %g must be positive", path, name,
+                             prior, start);
+        else
+            c->prior[j] = log(prior / start);
+    }
+    ketsim_params_free(pri);
+    return rc;
+}
+
 static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o, ketsim_error *err)
 {
     int rc = ketsim_validation_load(path, &c->v, err);
@@ -209,6 +279,8 @@ static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o,
         rc = select_params(c, o, err);
     if (!rc)
         rc = select_targets(c, err);
+    if (!rc)
+        rc = load_prior(c, o->prior_file, err);
     return rc;
 }
 
@@ -221,6 +293,8 @@ static void ctx_free(cal_ctx *c)
     free(c->vals);
     free(c->used);
     free(c->tsp);
+    free(c->point);
+    free(c->prior);
 }
 
 /* Every target (both roles) at factors exp(x); x NULL: the start. */
