@@ -2,11 +2,13 @@
  * (single infusion, crossover against saline) and murrough2013 (six
  * infusions, relapse follow-up) virtual trials with enough replicate trials
  * for stable percentiles, and prints the seed's Table 1 next to the
- * simulated values.  Files go under ./ketsim-out/. */
+ * simulated values, then Table 2 (biomarkers) as far as the model covers it.
+ * Files go under ./ketsim-out/. */
 #include "cli.h"
 #include "trial_cli.h"
 #include "trial/dist.h"
 #include "io/atomic.h"
+#include "main_table2.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -213,13 +215,19 @@ int cmd_main_job(int argc, char **argv)
         return 0;
     }
     print_table(stdout, &z, &m);
+    int rc = main_table2_print(stdout, &err);
     char path[4096];
     snprintf(path, sizeof path, "%s/table1.txt", out_dir);
     atomic_file af;
-    int rc = atomic_open(&af, path, &err);
+    if (!rc)
+        rc = atomic_open(&af, path, &err);
     if (!rc) {
         print_table(af.fp, &z, &m);
-        rc = atomic_commit(&af, &err);
+        rc = main_table2_print(af.fp, &err);
+        if (rc)
+            atomic_abort(&af);
+        else
+            rc = atomic_commit(&af, &err);
     }
     if (!rc)
         printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s,\n"

@@ -58,7 +58,7 @@ const param_def pop_param_table[] = {
     {"pop.placebo.sd_points", "points", ALL(6.5), 0, 20, "calibrated to target trial_saline_response_1d (with pop.placebo.mean_points)", "SD of the individual placebo improvement"},
     {"pop.placebo.onset_k_per_h", "1/h", ALL(1.0), POS, "assumed: expectancy acts within hours", "rise rate of the placebo improvement after a session"},
     {"pop.placebo.decay_k_per_h", "1/h", ALL(0.001), POS, "assumed: placebo response in depression trials holds for weeks (t1/2 29 d)", "decay rate of the placebo improvement"},
-    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, "calibrated to target midazolam_response_24h (Murrough 2013 Am J Psychiatry: 28% at 24 h)", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
+    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, "set by hand so that midazolam response at 24 h is near 28% (Murrough 2013 Am J Psychiatry); no target row", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
     {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
     /* measurement */
     {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
@@ -80,7 +80,7 @@ const param_def pop_param_table[] = {
     {"lab.mrs.cv", "1", ALL(0.05), 0, 2, "assumed: MRS metabolite CV ~5%", "log-scale measurement SD of an MRS (or metabolomics) measure"},
     {"lab.plasma_bdnf.cv", "1", ALL(0.10), 0, 2, "assumed: ELISA CV ~10%", "log-scale measurement SD of plasma BDNF"},
     {"lab.fst.immobility_s", "s", ALL(150), 0, 240, "assumed: rodents are immobile ~60% of the last 4 min of a 6-min test (Porsolt)", "immobility of an untreated, unstressed animal (last 4 of 6 min)"},
-    {"lab.fst.gain", "1", ALL(0.5), 0, 10, "calibrated to target fst_ketamine_24h (Li 2010, Autry 2011: immobility falls ~30% at 24 h)", "fractional fall of immobility per unit rise of synaptic_function_rel"},
+    {"lab.fst.gain", "1", ALL(0.5), 0, 10, "set by hand so that immobility falls about 30% at 24 h after 10 mg/kg (Li 2010, Autry 2011); no target row", "fractional fall of immobility per unit rise of synaptic_function_rel"},
     {"lab.fst.sd_s", "s", ALL(20), 0, 120, "assumed: typical per-animal SD in Porsolt tests", "per-animal SD of immobility"},
     {"lab.spt.baseline_pct", "%", ALL(82), 50, 100, "assumed: unstressed rodents prefer 1% sucrose ~80-85%", "sucrose preference of an untreated, unstressed animal"},
     {"lab.spt.exponent", "1", ALL(2), 0, 10, "assumed: chosen so CUS (spines ~0.75) gives ~65% (Li 2011 Biol Psychiatry)", "preference above 50% scales as synaptic_function_rel^exponent"},
