@@ -536,9 +536,9 @@ static const char *const cascade_rates[C_N] = {
               " * max(glutamate_release, 0) - sno_gapdh)",
     [C_RHEB] = "rheb_k_per_h * (1 - (rheb_basal_degradation_fraction"
                " + (1 - rheb_basal_degradation_fraction) * sno_gapdh) * rheb)",
-    [C_MTOR] = "mtor_k_per_h * ((1 - mtor_rapamycin_inhibition) * (1 - drug_mtor_inhibition) * max(mtor_trkb_weight * trkb"
-               " + (1 - mtor_trkb_weight) * ampa_activation_rel, 0)^mtor_upstream_exponent"
-               " * max(rheb, 0)^mtor_rheb_exponent - mtorc1)",
+    [C_MTOR] = "mtor_k_per_h * ((1 - mtor_rapamycin_inhibition) * (1 - drug_mtor_inhibition) * (mtor_basal_fraction"
+               " + (1 - mtor_basal_fraction) * max(mtor_trkb_weight * trkb + (1 - mtor_trkb_weight) * ampa_activation_rel, 0)"
+               "^mtor_upstream_exponent * max(rheb, 0)^mtor_rheb_exponent) - mtorc1)",
     [C_SYNP] = "synprot_k_per_h * (protein_synthesis - synaptic_protein)",
     [C_SPINE] = "spine_formation_k_per_h * max(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
                 " * spine_setpoint_rel * (spine_max_rel - spine_density) / (spine_max_rel - spine_setpoint_rel)"

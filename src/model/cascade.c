@@ -39,6 +39,7 @@ const cascade_field cascade_fields[] = {
     CF("rheb.basal_degradation_fraction", rheb_d0),
     CF("mtor.k_per_h", k_mtor),
     CF("mtor.trkb_weight", w_trkb_mtor),
+    CF("mtor.basal_fraction", mtor_basal),
     CF("mtor.rheb_exponent", rheb_exp),
     CF("mtor.rapamycin_inhibition", rapa),
     CF("mtor.upstream_exponent", mtor_up_exp),
@@ -136,9 +137,12 @@ static double trkb_target(const cascade_par *cp, double bdnf, double drug_block)
 static double mtor_target(const cascade_par *cp, double trkb, double ampa, double rheb,
                           double drug_inh)
 {
+    /* A basal share of mTORC1 runs on inputs ketamine does not touch
+     * (insulin/IGF-1, amino acids); the rest needs TrkB (or a little AMPA)
+     * drive and free Rheb, so without BDNF ketamine cannot raise it. */
     double upstream = cp->w_trkb_mtor * trkb + (1.0 - cp->w_trkb_mtor) * ampa;
-    return (1.0 - both(cp->rapa, drug_inh)) * pow(pos(upstream), cp->mtor_up_exp) *
-           pow(pos(rheb), cp->rheb_exp);
+    double driven = pow(pos(upstream), cp->mtor_up_exp) * pow(pos(rheb), cp->rheb_exp);
+    return (1.0 - both(cp->rapa, drug_inh)) * (cp->mtor_basal + (1.0 - cp->mtor_basal) * driven);
 }
 
 static double ltp_drive(const cascade_par *cp, double trkb, double ampa)

@@ -53,7 +53,7 @@ typedef struct cascade_par {
     double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
     double k_trkb, km_trkb, trkb_block;
     double nos_inh, k_sno, k_rheb, rheb_d0;
-    double k_mtor, w_trkb_mtor, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
+    double k_mtor, w_trkb_mtor, mtor_basal, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
     double k_synp, km_synp, h_synp;
     double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set;
     double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, e_syn_dep, l_kcons, l_koff, l_max;

@@ -6,21 +6,10 @@
 # it comes back to the same values.  About three CPU-minutes; left out of
 # the sanitizer stage of CI (KETSIM_QUICK_VALIDATE=1).
 set -u
-ketsim="$1"
-root="$(cd "$(dirname "$0")/../.." && pwd)"
+source "$(dirname "$0")/lib/common.bash"
+skip_if_quick
 targets="$root/data/targets.csv"
 prior="$root/data/calibration_prior.txt"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0; failed=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
-
-if [ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ]; then
-    echo "skipped (KETSIM_QUICK_VALIDATE=1)"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
 
 "$ketsim" params | awk 'NF >= 2 { print $1, $2 }' >"$tmp/table"
 
@@ -46,5 +35,4 @@ pushed="cadss.x50,ltp.early_max,glu.inhibition_weight,spine.formation_k_per_h,lt
     ok || bad "calibrate from a pushed start: $(cat "$tmp/err")"
 diffs=$(compare "$tmp/pushed.txt" 2e-3) && ok || bad "pushed start did not come back: $diffs"
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -4,18 +4,8 @@
 # files it promises, and a bad option refused with exit 2.  Left out of the
 # sanitizer stage of CI (KETSIM_QUICK_VALIDATE=1): 140 replicate trials.
 set -u
-ketsim="$1"
-tmp="$(mktemp -d)"
-trap 'rm -rf "$tmp"' EXIT
-pass=0; failed=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
-
-if [ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ]; then
-    echo "skipped (KETSIM_QUICK_VALIDATE=1)"
-    echo "0 passed, 0 failed"
-    exit 0
-fi
+source "$(dirname "$0")/lib/common.bash"
+skip_if_quick
 
 "$ketsim" run --out-dir "$tmp/o" --threads 2 >"$tmp/out" 2>"$tmp/err" && ok || bad "run: $(cat "$tmp/err")"
 grep -q '^Table 1: clinical efficacy' "$tmp/out" && ok || bad "no Table 1"
@@ -35,5 +25,4 @@ cmp -s "$tmp/tables" "$tmp/o/table1.txt" && ok || bad "table1.txt differs from s
 "$ketsim" run --bogus >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q -- '--bogus' "$tmp/err" && ok || bad "bad option: $(cat "$tmp/err")"
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,0 +1,22 @@
+# Shared by CLI test scripts: `source "$(dirname "$0")/lib/common.bash"`.
+# Sets $ketsim (first argument), $root (the source tree), $tmp (removed on
+# exit), and the counters behind ok / bad / finish.
+ketsim="${1:?usage: SCRIPT path/to/ketsim}"
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+pass=0; failed=0
+ok() { pass=$((pass + 1)); }
+bad() { echo "FAIL: $*" >&2; failed=$((failed + 1)); }
+# Long tests step aside in the sanitizer stage of CI.
+skip_if_quick() {
+    if [ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ]; then
+        echo "skipped (KETSIM_QUICK_VALIDATE=1)"
+        echo "0 passed, 0 failed"
+        exit 0
+    fi
+}
+finish() {
+    echo "$pass passed, $failed failed"
+    [ "$failed" -eq 0 ]
+}
