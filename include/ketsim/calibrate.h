@@ -26,7 +26,8 @@ typedef struct ketsim_calib_options {
     size_t n_set;
     ketsim_species report_species; /* species of the values reported */
     size_t max_iter;           /* 0: 50 */
-    const char *prior_file;    /* NAME = VALUE (human values) the pull is centred on; NULL: the start */
+    const char *prior_file;    /* NAME = VALUE (human values): the pull's centre and, for every
+                                * parameter set_names does not name, the start; NULL: the start */
 } ketsim_calib_options;
 
 typedef struct ketsim_calib_param {

@@ -240,10 +240,20 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
     return KETSIM_OK;
 }
 
-/* The pull's centre: ln(prior / start) per calibrated parameter.  With a
- * prior file (NAME = VALUE, human values; the ratios to the other species
- * carry over), the prior is the file's value, or the table's where the file
- * is silent; without one it is the start itself. */
+static int named_by_set(const cal_ctx *c, const char *name)
+{
+    for (size_t i = 0; i < c->n_set; i++)
+        if (strcmp(c->names[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+/* The prior: the pull's centre, ln(prior / start) per calibrated parameter.
+ * With a prior file (NAME = VALUE, human values) a parameter starts at its
+ * prior too, unless --set gives its start; every species is scaled by the
+ * same factor, so the table's species ratios stay.  A parameter the file
+ * does not name has the table value as prior.  Without a file the prior is
+ * the start. */
 static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
 {
     if (!(c->prior = calloc(c->n_par ? c->n_par : 1, sizeof *c->prior)))
@@ -257,11 +267,15 @@ static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
     for (size_t j = 0; !rc && j < c->n_par; j++) {
         const char *name = c->names[c->n_set + j];
         double start = ketsim_params_value(c->sp[KETSIM_HUMAN], name), prior = ketsim_params_value(pri, name);
-        if (!(prior > 0 && start > 0))
+        if (!(prior > 0 && start > 0)) {
             rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: '%s': prior %g and start %g must be positive", path, name,
                              prior, start);
-        else
+        } else if (named_by_set(c, name)) {
             c->prior[j] = log(prior / start);
+        } else {
+            for (int sp = 0; !rc && sp < KETSIM_N_SPECIES; sp++)
+                rc = ketsim_params_set(c->sp[sp], name, ketsim_params_value(c->sp[sp], name) * prior / start, err);
+        }
     }
     ketsim_params_free(pri);
     return rc;
