@@ -129,8 +129,8 @@ static int gsl_df(const gsl_vector *xv, void *p, gsl_matrix *J)
         return GSL_ENOMEM;
     }
     double *r0 = rp + 2 * n;
+    int have_r0 = 0; /* the centre, run only if some step fails */
     memcpy(x, gsl_vector_const_ptr(xv, 0), c->n_par * sizeof *x);
-    residuals_at(c, x, r0);
     for (size_t j = 0; j < c->n_par; j++) {
         double x0 = x[j];
         x[j] = x0 + FD_STEP;
@@ -139,6 +139,10 @@ static int gsl_df(const gsl_vector *xv, void *p, gsl_matrix *J)
         residuals_at(c, x, rp + n);
         x[j] = x0;
         int up_bad = failed(rp, n), down_bad = failed(rp + n, n);
+        if ((up_bad || down_bad) && !have_r0) {
+            residuals_at(c, x, r0);
+            have_r0 = 1;
+        }
         const double *hi = up_bad ? r0 : rp, *lo = down_bad ? r0 : rp + n;
         double h = (up_bad || down_bad) ? FD_STEP : 2 * FD_STEP;
         for (size_t i = 0; i < n; i++)

@@ -30,5 +30,21 @@ grep -q '^check targets (held out): ' "$tmp/out" && ok || bad "no check-target s
 "$ketsim" calibrate --targets "$targets" --set cadss.x50 >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && ok || bad "bad --set accepted"
 
+# bad --prior files: one line naming the file (and line), exit 2, no --out file
+printf 'cadss.x50 = 1.2\nbogus.name = 3\n' >"$tmp/prior_unknown.txt"
+printf 'cadss.x50 = abc\n' >"$tmp/prior_nan.txt"
+for case in "$tmp/none_prior.txt: cannot open" "$tmp/prior_unknown.txt:2: unknown parameter 'bogus.name'" \
+    "$tmp/prior_nan.txt:1: parameter 'cadss.x50'"; do
+    file=${case%%:*}
+    "$ketsim" calibrate --targets "$targets" --params cadss.x50 --prior "$file" --out "$tmp/prior_out.txt" \
+        >/dev/null 2>"$tmp/err"
+    rc=$?
+    if [ $rc -eq 2 ] && [ "$(wc -l <"$tmp/err")" -eq 1 ] && grep -qF "$case" "$tmp/err" && [ ! -e "$tmp/prior_out.txt" ]; then
+        ok
+    else
+        bad "--prior $file: rc=$rc, stderr: $(cat "$tmp/err")"
+    fi
+done
+
 echo "$pass passed, $failed failed"
 [ "$failed" -eq 0 ]
