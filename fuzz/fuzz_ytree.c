@@ -1,6 +1,6 @@
 /* Fuzz the YAML loader and walk every node of what it accepts. */
 #include "fuzz_common.h"
-#include "io/ytree.h"
+#include "util/ytree.h"
 
 static void walk(const ytree *t, const ytree_node *n, int depth)
 {

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "io/ytree.h"
+#include "util/ytree.h"
 
 static ytree *load_ok(const char *text)
 {

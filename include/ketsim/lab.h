@@ -134,4 +134,7 @@ int lab_result_values(const lab_result *r, int readout, int group, const double 
 int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm);
 int lab_result_n_readouts(const lab_result *r);
 
+/* The laboratory's parameter rows (lab.*). */
+const ketsim_param_table *ketsim_lab_param_table(void);
+
 #endif

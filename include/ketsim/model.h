@@ -64,4 +64,7 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *out);
 double ketsim_model_body_umol(const ketsim_model *m, const double *y);
 double ketsim_model_eliminated_umol(const ketsim_model *m, const double *y);
 
+/* The model's parameter rows (compounds, routes, species, cascade, read-outs). */
+const ketsim_param_table *ketsim_model_param_table(void);
+
 #endif

@@ -1,9 +1,12 @@
-/* The parameter table: every model constant with value, unit and source.
+/* The parameter table engine: rows with value, unit, allowed range and
+ * source, for one species.
  *
- * A ketsim_params object is the table for one species: the built-in rows
- * (src/core/param_table.c) with that species' values, plus rows added by
- * user drug files, plus run-time overrides (`--set NAME=VALUE`).  The model
- * reads it once when it is built; nothing reads it in the hot loop. */
+ * The engine knows no rows of its own.  Each layer that owns constants
+ * registers its table (the model's in src/model/param_table.c, the
+ * population's, the laboratory's, the trial endpoints'), and
+ * ketsim_params_create (src/api/) builds the object with all built-in tables.
+ * User drug files add rows; `--set NAME=VALUE` overrides them.  The model
+ * reads the table once when it is built; nothing reads it in the hot loop. */
 #ifndef KETSIM_PARAMS_H
 #define KETSIM_PARAMS_H
 
@@ -33,7 +36,34 @@ typedef struct ketsim_param_info {
     int overridden;
 } ketsim_param_info;
 
+/* One built-in row: a value per species (human, rat, mouse), the range an
+ * override must stay in, and where the value comes from. */
+typedef struct ketsim_param_def {
+    const char *name;
+    const char *unit;
+    double value[KETSIM_N_SPECIES];
+    double min, max;
+    const char *source;
+    const char *description;
+} ketsim_param_def;
+
+/* A table of rows owned by one layer (static storage: it is not copied). */
+typedef struct ketsim_param_table {
+    const ketsim_param_def *rows;
+    size_t n;
+} ketsim_param_table;
+
+/* Every built-in table (model, population, laboratory, trial): src/api/. */
 int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_error *err);
+/* An object with no rows; tables are added with ketsim_params_register. */
+int ketsim_params_create_empty(ketsim_species species, ketsim_params **out, ketsim_error *err);
+/* Append a table's rows at their values for the object's species.  A name
+ * that already exists is an error. */
+int ketsim_params_register(ketsim_params *p, const ketsim_param_table *t, ketsim_error *err);
+/* The same registered tables for another species, at their defaults (no
+ * overrides, no user rows). */
+int ketsim_params_for_species(const ketsim_params *p, ketsim_species species, ketsim_params **out,
+                              ketsim_error *err);
 int ketsim_params_clone(const ketsim_params *p, ketsim_params **out, ketsim_error *err);
 void ketsim_params_free(ketsim_params *p);
 

@@ -108,4 +108,7 @@ int ketsim_pop_worker_init(ketsim_pop_worker *w, const ketsim_params *base, cons
                            const char *drug, ketsim_error *err);
 void ketsim_pop_worker_free(ketsim_pop_worker *w);
 
+/* The population's parameter rows (pop.*). */
+const ketsim_param_table *ketsim_pop_param_table(void);
+
 #endif

@@ -204,4 +204,7 @@ size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const ch
  * significant). */
 double trial_power(const trial_metrics *reps, size_t n_reps, const char *pname, double alpha);
 
+/* The trial endpoint conventions (trial.*). */
+const ketsim_param_table *ketsim_trial_param_table(void);
+
 #endif

@@ -2,7 +2,7 @@
 #include "beyond_cli.h"
 #include "cli.h"
 #include "trial_cli.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 
 #include <math.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* ketsim calibrate: refit "calibrated to target X" parameters. */
 #include "cli.h"
 #include "ketsim/datadir.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 #include "ketsim/calibrate.h"
 
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* ketsim export sbml: the model and a regimen as an SBML document. */
 #include "cli.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 #include "ketsim/sbml.h"
 
 #include <getopt.h>

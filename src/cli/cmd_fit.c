@@ -1,6 +1,6 @@
 /* ketsim fit: estimate parameters from observations. */
 #include "cli.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 #include "ketsim/fit.h"
 
 #include <getopt.h>

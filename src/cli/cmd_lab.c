@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "ketsim/lab.h"
 #include "ketsim/plot_results.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 
 #include <errno.h>
 #include <getopt.h>

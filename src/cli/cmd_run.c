@@ -6,8 +6,8 @@
  * Files go under ./ketsim-out/. */
 #include "cli.h"
 #include "trial_cli.h"
-#include "trial/dist.h"
-#include "io/atomic.h"
+#include "util/dist.h"
+#include "util/atomic.h"
 #include "main_table2.h"
 
 #include <getopt.h>

@@ -1,6 +1,6 @@
 /* ketsim sensitivity: how an output at a time depends on parameters. */
 #include "cli.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 #include "ketsim/gsa.h"
 #include "ketsim/sensitivity.h"
 

@@ -1,8 +1,8 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
 #include "interrupt.h"
-#include "io/atomic.h"
-#include "io/trajio.h"
+#include "util/atomic.h"
+#include "formats/trajio.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
 

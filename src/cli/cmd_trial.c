@@ -2,8 +2,8 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/plot_results.h"
-#include "io/atomic.h"
-#include "trial/dist.h"
+#include "util/atomic.h"
+#include "util/dist.h"
 
 #include <dirent.h>
 #include <errno.h>

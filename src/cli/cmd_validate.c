@@ -1,7 +1,7 @@
 /* ketsim validate: literature vs simulated for every target. */
 #include "cli.h"
 #include "ketsim/datadir.h"
-#include "io/trajio.h"
+#include "formats/trajio.h"
 #include "ketsim/validate.h"
 
 #include <math.h>

@@ -1,6 +1,6 @@
 /* ketsim simulate --dataset FILE: predictions for every observation record. */
 #include "sim_extras.h"
-#include "io/atomic.h"
+#include "util/atomic.h"
 #include "ketsim/dataset.h"
 #include "ketsim/progress.h"
 

@@ -1,7 +1,7 @@
-/* The parameter object: a species' copy of the built-in table plus user rows.
- * Lookups are linear: the table is read when a model is built, never per step. */
+/* The parameter object: a species' copy of the registered tables plus user
+ * rows.  Lookups are linear: the table is read when a model is built, never
+ * per step. */
 #include "ketsim/params.h"
-#include "param_table.h"
 
 #include <errno.h>
 #include <math.h>
@@ -15,10 +15,15 @@ typedef struct param_row {
     int overridden;
 } param_row;
 
+#define MAX_TABLES 16
+
 struct ketsim_params {
     ketsim_species species;
     param_row *rows;
     size_t n, cap;
+    /* the registered tables, so that another species can be built alike */
+    ketsim_param_table tables[MAX_TABLES];
+    size_t n_tables;
 };
 
 static const char *const species_names[KETSIM_N_SPECIES] = {"human", "rat", "mouse"};
@@ -72,7 +77,7 @@ static int push_row(ketsim_params *p, const char *name, const char *unit, double
     return KETSIM_OK;
 }
 
-int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_error *err)
+int ketsim_params_create_empty(ketsim_species species, ketsim_params **out, ketsim_error *err)
 {
     *out = NULL;
     if (species < 0 || species >= KETSIM_N_SPECIES)
@@ -81,20 +86,40 @@ int ketsim_params_create(ketsim_species species, ketsim_params **out, ketsim_err
     if (!p)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     p->species = species;
-    const param_def *tables[2] = {param_table, pop_param_table};
-    size_t lens[2] = {param_table_len, pop_param_table_len};
-    for (int t = 0; t < 2; t++)
-        for (size_t i = 0; i < lens[t]; i++) {
-            const param_def *d = &tables[t][i];
-            int rc = push_row(p, d->name, d->unit, d->value[species], d->min, d->max,
-                              d->source, d->description, err);
-            if (rc) {
-                ketsim_params_free(p);
-                return rc;
-            }
-        }
     *out = p;
     return KETSIM_OK;
+}
+
+static param_row *find(const ketsim_params *p, const char *name);
+
+int ketsim_params_register(ketsim_params *p, const ketsim_param_table *t, ketsim_error *err)
+{
+    if (p->n_tables == MAX_TABLES)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "more than %d parameter tables", MAX_TABLES);
+    for (size_t i = 0; i < t->n; i++) {
+        const ketsim_param_def *d = &t->rows[i];
+        if (find(p, d->name))
+            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "parameter '%s' registered twice", d->name);
+        int rc = push_row(p, d->name, d->unit, d->value[p->species], d->min, d->max, d->source,
+                          d->description, err);
+        if (rc)
+            return rc;
+    }
+    p->tables[p->n_tables++] = *t;
+    return KETSIM_OK;
+}
+
+int ketsim_params_for_species(const ketsim_params *src, ketsim_species species, ketsim_params **out,
+                              ketsim_error *err)
+{
+    int rc = ketsim_params_create_empty(species, out, err);
+    for (size_t i = 0; !rc && i < src->n_tables; i++)
+        rc = ketsim_params_register(*out, &src->tables[i], err);
+    if (rc) {
+        ketsim_params_free(*out);
+        *out = NULL;
+    }
+    return rc;
 }
 
 int ketsim_params_clone(const ketsim_params *src, ketsim_params **out, ketsim_error *err)
@@ -104,6 +129,8 @@ int ketsim_params_clone(const ketsim_params *src, ketsim_params **out, ketsim_er
     if (!p)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     p->species = src->species;
+    memcpy(p->tables, src->tables, sizeof p->tables);
+    p->n_tables = src->n_tables;
     for (size_t i = 0; i < src->n; i++) {
         const param_row *r = &src->rows[i];
         int rc = push_row(p, r->name, r->unit, r->default_value, r->min, r->max,

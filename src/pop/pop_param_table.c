@@ -1,11 +1,9 @@
-/* Population and trial parameters: the second part of the one parameter
- * table (rows are merged into every ketsim_params object).  Inter-individual
- * variability, covariate effects, placebo response and rater noise.  They are
- * read by src/pop/population.c and src/trial/ (never by the model), so
- * `--set pop.NAME=VALUE` changes a virtual population without touching the
- * single-subject model.  Rodent values are kept equal to the human ones: the
- * trial layer is only used with human subjects for now. */
-#include "core/param_table.h"
+/* Population parameters: covariates, inter-individual variability, placebo
+ * and expectancy, rater noise.  Read by src/pop/population.c (never by the
+ * model), so `--set pop.NAME=VALUE` changes a virtual population without
+ * touching the single-subject model.  Rodent values are kept equal to the
+ * human ones: virtual patients are human. */
+#include "ketsim/population.h"
 
 #include <math.h>
 
@@ -14,7 +12,7 @@
 #define FRAC 0.0, 1.0
 #define CORR -0.99, 0.99
 
-const param_def pop_param_table[] = {
+static const ketsim_param_def rows[] = {
     /* covariates */
     {"pop.weight_median_kg", "kg", ALL(80), 20, 250, "assumed: adult TRD trial populations (Zarate 2006, Murrough 2013 report BMI ~28-30)", "median body weight"},
     {"pop.weight_omega", "1", ALL(0.18), 0, 1, "assumed: CV ~18% of adult body weight", "log-scale SD of body weight"},
@@ -62,39 +60,10 @@ const param_def pop_param_table[] = {
     {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
     /* measurement */
     {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
-    /* virtual laboratory (src/lab/): assays, behaviour, stress, animal variability */
-    {"lab.iiv.pk_omega", "1", ALL(0.2), 0, 2, "assumed: rodent PK CV ~20% between animals", "log-scale SD of every clearance between animals (one factor per animal)"},
-    {"lab.iiv.response_omega", "1", ALL(0.15), 0, 2, "assumed: behavioural responsiveness varies ~15% between animals", "log-scale SD of mood.sensitivity between animals"},
-    {"lab.western.cv", "1", ALL(0.15), 0, 2, "assumed: Western blot densitometry CV 10-20%", "log-scale measurement SD of a Western blot band"},
-    {"lab.western.p70s6k_gain", "1", ALL(1.3), 0, 10, "assumed: p70S6K phosphorylation amplifies mTORC1 activity (Li 2010 shows larger fold changes than p-mTOR)", "exponent of lagged mTORC1 for p-p70S6K"},
-    {"lab.western.p70s6k_lag_h", "h", ALL(0.25), 0, 24, "assumed: kinase step minutes downstream of mTORC1", "first-order lag of p-p70S6K behind mTORC1"},
-    {"lab.western.4ebp1_gain", "1", ALL(0.8), 0, 10, "assumed: 4E-BP1 is partly rapamycin-resistant (Thoreen 2009), so it follows mTORC1 less steeply", "exponent of lagged mTORC1 for p-4E-BP1"},
-    {"lab.western.4ebp1_lag_h", "h", ALL(0.25), 0, 24, "assumed: kinase step minutes downstream of mTORC1", "first-order lag of p-4E-BP1 behind mTORC1"},
-    {"lab.western.psd95_gain", "1", ALL(1.0), 0, 10, "assumed: PSD95 tracks the synaptic protein pool", "exponent of synaptic_protein_rel for PSD95"},
-    {"lab.western.glua1_gain", "1", ALL(1.0), 0, 10, "assumed: GluA1 tracks the synaptic protein pool", "exponent of synaptic_protein_rel for GluA1"},
-    {"lab.western.synapsin_gain", "1", ALL(0.8), 0, 10, "assumed: presynaptic synapsin I rises less than postsynaptic proteins (Li 2010)", "exponent of synaptic_protein_rel for synapsin I"},
-    {"lab.spine.per_10um", "spines/10um", ALL(10), 0, 100, "assumed: ~1 spine per um on mPFC layer V apical tufts (order of Li 2010 Science controls)", "untreated, unstressed spine density"},
-    {"lab.spine.cv", "1", ALL(0.08), 0, 2, "assumed: per-animal spine count CV ~8%", "log-scale measurement SD of spine density"},
-    {"lab.dialysis.cv", "1", ALL(0.10), 0, 2, "assumed: microdialysis fraction CV ~10%", "log-scale measurement SD of a dialysate fraction"},
-    {"lab.dialysis.fraction_h", "h", ALL(1.0 / 3), 0.01, 2, "Moghaddam 1997 J Neurosci: 20-min fractions", "length of one dialysate fraction"},
-    {"lab.mrs.cv", "1", ALL(0.05), 0, 2, "assumed: MRS metabolite CV ~5%", "log-scale measurement SD of an MRS (or metabolomics) measure"},
-    {"lab.plasma_bdnf.cv", "1", ALL(0.10), 0, 2, "assumed: ELISA CV ~10%", "log-scale measurement SD of plasma BDNF"},
-    {"lab.fst.immobility_s", "s", ALL(150), 0, 240, "assumed: rodents are immobile ~60% of the last 4 min of a 6-min test (Porsolt)", "immobility of an untreated, unstressed animal (last 4 of 6 min)"},
-    {"lab.fst.gain", "1", ALL(0.5), 0, 10, "set by hand so that immobility falls about 30% at 24 h after 10 mg/kg (Li 2010, Autry 2011); no target row", "fractional fall of immobility per unit rise of synaptic_function_rel"},
-    {"lab.fst.sd_s", "s", ALL(20), 0, 120, "assumed: typical per-animal SD in Porsolt tests", "per-animal SD of immobility"},
-    {"lab.spt.baseline_pct", "%", ALL(82), 50, 100, "assumed: unstressed rodents prefer 1% sucrose ~80-85%", "sucrose preference of an untreated, unstressed animal"},
-    {"lab.spt.exponent", "1", ALL(2), 0, 10, "assumed: chosen so CUS (spines ~0.75) gives ~65% (Li 2011 Biol Psychiatry)", "preference above 50% scales as synaptic_function_rel^exponent"},
-    {"lab.spt.sd_pct", "%", ALL(4), 0, 50, "assumed: typical per-animal SD", "per-animal SD of sucrose preference"},
-    {"lab.stress.cus_setpoint_rel", "1", ALL(0.7), 0.05, 1, "assumed: 21 d CUS cuts mPFC spine density 25-40% (Li 2011 Biol Psychiatry)", "spine.setpoint_rel after chronic unpredictable stress"},
-    {"lab.stress.cus_bdnf_release_scale", "1", ALL(0.97), 0.5, 1, "assumed: stress lowers activity-dependent BDNF (Duman 2012); kept small because the protein loop amplifies it steeply", "bdnf.release_scale after chronic unpredictable stress"},
-    {"lab.stress.defeat_setpoint_rel", "1", ALL(0.8), 0.05, 1, "assumed: chronic social defeat lowers spines somewhat less than CUS", "spine.setpoint_rel after social defeat"},
-    {"lab.stress.defeat_bdnf_release_scale", "1", ALL(0.97), 0.5, 1, "assumed: as CUS", "bdnf.release_scale after social defeat"},
-    /* endpoint definitions */
-    {"trial.response_fraction", "1", ALL(0.5), FRAC, "convention: response = MADRS fall of at least 50% from baseline", "fraction of baseline MADRS that must be lost for response"},
-    {"trial.remission_max", "points", ALL(10), 0, 60, "convention: MADRS <= 10 (Zarate 2006, Murrough 2013)", "highest MADRS counted as remission"},
-    {"trial.relapse_fraction", "1", ALL(0.5), FRAC, "Murrough 2013 Biol Psychiatry: relapse = MADRS above 50% of baseline", "relapse: MADRS above this fraction of the course baseline"},
-    {"trial.relapse_consecutive", "visits", ALL(2), 1, 10, "Murrough 2013 Biol Psychiatry: two consecutive visits", "visits in a row above the relapse threshold"},
-    {"trial.alpha", "1", ALL(0.05), 0.0001, 0.5, "convention", "significance level for onset, duration and power"},
 };
 
-const size_t pop_param_table_len = sizeof pop_param_table / sizeof pop_param_table[0];
+const ketsim_param_table *ketsim_pop_param_table(void)
+{
+    static const ketsim_param_table t = {rows, sizeof rows / sizeof rows[0]};
+    return &t;
+}

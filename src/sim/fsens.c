@@ -1,6 +1,6 @@
 /* Forward sensitivities with CVODES: see fsens.h. */
 #include "fsens.h"
-#include "dose_inputs.h"
+#include "model/dosing.h"
 
 #include <cvodes/cvodes.h>
 #include <math.h>

@@ -1,7 +1,7 @@
 /* Turn a regimen into solver inputs and a solve into a trajectory. */
 #include "ketsim/simulate.h"
 #include "model/model_impl.h"
-#include "dose_inputs.h"
+#include "model/dosing.h"
 #include "sim_internal.h"
 #include "solver.h"
 

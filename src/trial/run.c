@@ -11,7 +11,7 @@
 #include "ketsim/rng.h"
 #include "ketsim/simulate.h"
 #include "ketsim/trial.h"
-#include "dist.h"
+#include "util/dist.h"
 
 #include <math.h>
 #include <pthread.h>

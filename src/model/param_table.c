@@ -12,7 +12,7 @@
  *  - "calibrated to target X" names a row of data/targets.csv with role
  *    calibration; "assumed" says why the value was chosen where no source
  *    gives it. */
-#include "param_table.h"
+#include "ketsim/model.h"
 
 #include <math.h>
 
@@ -33,7 +33,7 @@
 #define NOAMPA "no direct AMPA action (acts through glutamate release)"
 #define NOTOOL "no such action"
 
-const param_def param_table[] = {
+static const ketsim_param_def rows[] = {
     /* ---- species ---- */
     {"species.ref_weight_kg", "kg", SP(70, 0.25, 0.025), 1e-3, 500, "convention: the weight the PK rows refer to", "reference body weight"},
     {"species.brain_volume_l", "L", SP(1.4, 0.002, 0.0004), 1e-6, 10, "brain mass 1.4 kg / 2 g / 0.4 g at 1 kg/L (textbook)", "volume an intracerebroventricular dose dilutes into"},
@@ -328,4 +328,8 @@ const param_def param_table[] = {
     {"sbp.hill", "1", ALL(2.5), POS, "assumed", "Hill exponent"},
 };
 
-const size_t param_table_len = sizeof param_table / sizeof param_table[0];
+const ketsim_param_table *ketsim_model_param_table(void)
+{
+    static const ketsim_param_table t = {rows, sizeof rows / sizeof rows[0]};
+    return &t;
+}

@@ -5,7 +5,7 @@
  * FILE:LINE and the field), and only when everything is valid are the
  * parameter rows, compounds and the drug added.  So a bad file changes
  * neither the catalog nor the parameter table. */
-#include "catalog_impl.h"
+#include "model/catalog_impl.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/ytree.h"
+#include "util/ytree.h"
 
 #define DF_MAX_COMPOUNDS 16 /* new compounds in one file */
 #define DF_FRACTION_TOL 1e-6

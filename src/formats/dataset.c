@@ -1,5 +1,5 @@
 /* Reading and writing NONMEM-style datasets (docs/dataset.md). */
-#include "dataset_impl.h"
+#include "sim/dataset_impl.h"
 #include "ketsim/model.h"
 
 #include <ctype.h>

@@ -6,7 +6,7 @@
 
 #include "ketsim/regimen.h"
 #include "model/model_impl.h"
-#include "solver.h"
+#include "sim/solver.h"
 
 typedef struct dose_inputs {
     solver_input *v;

@@ -22,7 +22,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
 #else
 
 #include "model/model_impl.h"
-#include "sim/dose_inputs.h"
+#include "model/dosing.h"
 
 #include <sbml/SBMLTypes.h>
 #include <stdarg.h>

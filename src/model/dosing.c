@@ -1,4 +1,4 @@
-#include "dose_inputs.h"
+#include "model/dosing.h"
 
 #include <stdlib.h>
 

@@ -1,4 +1,4 @@
-#include "dist.h"
+#include "util/dist.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* ytree: YAML loading into a position-annotated tree, and strict getters.
  * See ytree.h for the design and the accepted subset of YAML. */
-#include "io/ytree.h"
+#include "util/ytree.h"
 #include "ketsim/regimen.h"
 
 #include <errno.h>

@@ -5,7 +5,7 @@
 #include "ketsim/regimen.h"
 #include "ketsim/trial.h"
 #include "ketsim/datadir.h"
-#include "io/ytree.h"
+#include "util/ytree.h"
 
 #include <math.h>
 #include <stdio.h>

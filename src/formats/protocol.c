@@ -5,7 +5,7 @@
 #include "ketsim/lab.h"
 #include "ketsim/datadir.h"
 #include "ketsim/regimen.h"
-#include "io/ytree.h"
+#include "util/ytree.h"
 
 #include <dirent.h>
 #include <math.h>
