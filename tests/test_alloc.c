@@ -69,7 +69,7 @@ typedef struct worker {
 static void one_subject(worker *w, uint64_t id, const double *grid, size_t n)
 {
     ketsim_error err = {0};
-    ketsim_subject s;
+    ketsim_patient s;
     ketsim_pop_draw(&w->pop, 42, id, 22, &s);
     assert_int_equal(ketsim_pop_apply(&w->pop, &s, w->work, &err), 0);
     assert_int_equal(ketsim_model_update(w->model, w->work, s.weight_kg, &err), 0);

@@ -44,7 +44,7 @@ static void test_normal_run(void **state)
     double k = 1.0, y0 = 1.0, tout[2] = {1.0, 2.0}, yout[2];
     solver *s = make(decay, &k);
     ketsim_error err;
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 2, yout, &err), KETSIM_OK);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 2, yout, &err), KETSIM_OK);
     assert_true(fabs(yout[0] - exp(-1.0)) < 1e-6);
     assert_true(fabs(yout[1] - exp(-2.0)) < 1e-6);
     solver_free(s);
@@ -57,14 +57,14 @@ static void test_step_budget(void **state)
     solver *s = make(decay, &k);
     solver_set_max_steps(s, 5);
     ketsim_error err = {0};
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 1, yout, &err), KETSIM_ESOLVER);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 1, yout, &err), KETSIM_ESOLVER);
     assert_non_null(strstr(err.msg, "solver exceeded 5 steps by t = "));
     solver_stats st;
     solver_get_stats(s, &st);
     assert_true(st.steps <= 6);
     /* The budget is per run: a generous one lets the same workspace finish. */
     solver_set_max_steps(s, 100000);
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 1, yout, &err), KETSIM_OK);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 1, yout, &err), KETSIM_OK);
     solver_free(s);
 }
 
@@ -74,7 +74,7 @@ static void test_nonfinite_rhs(void **state)
     double y0 = 1.0, tout[1] = {10.0}, yout[1];
     solver *s = make(blows_up, NULL);
     ketsim_error err = {0};
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 1, yout, &err), KETSIM_ESOLVER);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 1, yout, &err), KETSIM_ESOLVER);
     /* CVODE treats a non-finite derivative as recoverable and shrinks the
      * step, creeping towards t = 0.5 until either it gives up or the step
      * budget (500000 by default) runs out; both are errors naming the time. */
@@ -94,10 +94,10 @@ static void test_cancel(void **state)
     solver *s = make(decay, &k);
     solver_set_cancel(s, &cancel);
     ketsim_error err = {0};
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 1, yout, &err), KETSIM_ESOLVER);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 1, yout, &err), KETSIM_ESOLVER);
     assert_non_null(strstr(err.msg, "interrupted at t = 0 h"));
     cancel = 0;
-    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, 1, yout, &err), KETSIM_OK);
+    assert_int_equal(solver_run(s, &y0, NULL, 0, tout, NULL, 1, yout, &err), KETSIM_OK);
     assert_true(fabs(yout[0] - exp(-5.0)) < 1e-6);
     solver_free(s);
 }

@@ -27,8 +27,10 @@ static trial_scenario crossover(int n)
     sc.arms[0].control = TRIAL_SALINE;
     sc.arms[0].ratio = 1;
     strcpy(sc.arms[1].name, "ketamine");
-    sc.arms[1].dose_mg_per_kg = 0.5;
-    sc.arms[1].infusion_h = 40.0 / 60;
+    sc.arms[1].n_specs = 1;
+    sc.arms[1].dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
+    sc.arms[1].session_h = 40.0 / 60;
+    sc.arms[0].session_h = 40.0 / 60;
     sc.arms[1].ratio = 1;
     sc.n_doses = 1;
     sc.washout_h = 168;
@@ -145,7 +147,7 @@ static void test_population(void **state)
     int met = 0, pm = 0;
     double lo = 1e9;
     for (uint64_t i = 0; i < 4000; i++) {
-        ketsim_subject s, t;
+        ketsim_patient s, t;
         ketsim_pop_draw(&pop, 5, i, -1, &s);
         ketsim_pop_draw(&pop, 5, i, -1, &t);
         assert_memory_equal(&s, &t, sizeof s);
@@ -161,7 +163,7 @@ static void test_population(void **state)
     /* apply writes the subject's values */
     ketsim_params *w = NULL;
     assert_int_equal(ketsim_params_clone(p, &w, &err), KETSIM_OK);
-    ketsim_subject s;
+    ketsim_patient s;
     ketsim_pop_draw(&pop, 5, 1, 30, &s);
     assert_true(s.madrs_baseline >= 30);
     s.bdnf_met = 1;

@@ -27,7 +27,8 @@ static trial_scenario base(trial_design design, int n)
     sc.arms[0].control = TRIAL_SALINE;
     sc.arms[0].ratio = 1;
     strcpy(sc.arms[1].name, "ket");
-    sc.arms[1].dose_mg_per_kg = 0.5;
+    sc.arms[1].n_specs = 1;
+    sc.arms[1].dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1};
     sc.arms[1].ratio = 1;
     sc.n_doses = 1;
     sc.washout_h = design == TRIAL_CROSSOVER ? 168 : 0;

@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "ketsim/params.h"
 #include "ketsim/trial.h"
 
 #define GOOD \
@@ -31,6 +32,12 @@ static void expect_error(const char *text, const char *needle1, const char *need
     ketsim_error err;
     ketsim_error_clear(&err);
     int rc = trial_scenario_load_string("s.yaml", text, &sc, &err);
+    if (rc == KETSIM_OK) { /* the `set` names are checked against the table, as `trial` does */
+        ketsim_params *p = NULL;
+        assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &p, &err), KETSIM_OK);
+        rc = trial_scenario_apply_sets(&sc, p, &err);
+        ketsim_params_free(p);
+    }
     if (rc != KETSIM_EINPUT)
         fail_msg("expected EINPUT, got %d (%s) for:\n%s", rc, err.msg, text);
     if (!strstr(err.msg, needle1) || (needle2 && !strstr(err.msg, needle2)))
@@ -46,7 +53,8 @@ static void test_good(void **state)
     assert_int_equal(trial_scenario_load_string("s.yaml", GOOD, &sc, &err), KETSIM_OK);
     assert_int_equal(sc.design, TRIAL_CROSSOVER);
     assert_int_equal(sc.n_arms, 2);
-    assert_true(fabs(sc.arms[1].infusion_h - 40.0 / 60) < 1e-12);
+    assert_true(fabs(sc.arms[1].session_h - 40.0 / 60) < 1e-12);
+    assert_true(fabs(sc.arms[1].dose[0].duration_h - 40.0 / 60) < 1e-12);
     assert_true(sc.washout_h == 168);
     assert_int_equal(sc.n_visits, 3);
     assert_int_equal(sc.primary_visit, 1);
@@ -108,10 +116,54 @@ static void test_errors(void **state)
     /* parameter overrides: unknown name, value out of range */
     expect_error(GOOD "set:\n  no.such.param: 1\n", "s.yaml:14:", "set.no.such.param");
     expect_error(GOOD "set:\n  pop.bdnf_met_fraction: 2\n", "s.yaml:14:", "pop.bdnf_met_fraction");
+    /* arms in the dose grammar: bad spec, a time in the spec, dose with a control,
+     * both forms at once, per-session doses that do not match the sessions */
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose: \"in:56\"\nvisits: [1d]\n",
+                 "s.yaml:6:", "arms[0].dose");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose: \"in:56mg@1h\"\nvisits: [1d]\n",
+                 "s.yaml:6:", "'doses'");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    control: placebo\n"
+                 "    dose: \"in:56mg\"\nvisits: [1d]\n",
+                 "s.yaml:7:", "control arm");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose: \"in:56mg\"\n"
+                 "    dose_mg_per_kg: 1\nvisits: [1d]\n",
+                 "s.yaml:7:", "either");
+    expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose: [\"in:56mg\", \"in:84mg\"]\n"
+                 "    doses: [0d, 3d, 7d]\nvisits: [1d]\n",
+                 "s.yaml:1:", "2 doses for 3 sessions");
     /* overlapping infusions in a course */
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 1\n    infusion: 2h\n"
                  "doses: [0h, 1h]\nvisits: [1d]\n",
                  "s.yaml:1:", "before the previous infusion ends");
+}
+
+/* Each arm its own drug, route and schedule; old and new forms side by side. */
+static void test_any_regimen(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "name: t\ndesign: parallel\nsubjects: 6\narms:\n"
+        "  - {name: placebo_spray, control: placebo, doses: [0d, 3d, 7d, 10d]}\n"
+        "  - {name: esk, dose: [\"esketamine/in:56mg\", \"esketamine/in:84mg\", \"esketamine/in:84mg\", "
+        "\"esketamine/in:84mg\"], doses: [0d, 3d, 7d, 10d]}\n"
+        "  - {name: ket_iv, dose: \"ketamine/iv:0.5mg/kg:40min\", doses: [0d, 2d, 4d]}\n"
+        "visits: [1d, 14d]\n";
+    trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    assert_int_equal(trial_scenario_load_string("s.yaml", text, &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.arms[0].control, TRIAL_SALINE);
+    assert_int_equal(trial_arm_n_sessions(&sc, &sc.arms[0]), 4);
+    assert_null(trial_arm_dose(&sc.arms[0], 0));
+    const ketsim_dose *d = trial_arm_dose(&sc.arms[1], 1);
+    assert_non_null(d);
+    assert_string_equal(d->drug, "esketamine");
+    assert_int_equal(d->route, KETSIM_ROUTE_IN);
+    assert_true(d->amount == 84 && !d->per_kg);
+    assert_true(trial_arm_session_h(&sc, &sc.arms[1], 2) == 7 * 24);
+    d = trial_arm_dose(&sc.arms[2], 2);
+    assert_true(d->route == KETSIM_ROUTE_IV && d->per_kg && fabs(d->duration_h - 40.0 / 60) < 1e-12);
+    assert_true(trial_last_session_h(&sc) == 10 * 24);
 }
 
 static void test_builtin(void **state)
@@ -147,6 +199,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_any_regimen),
         cmocka_unit_test(test_builtin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

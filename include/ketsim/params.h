@@ -76,6 +76,17 @@ int ketsim_params_get(const ketsim_params *p, const char *name, double *value, k
 double ketsim_params_value(const ketsim_params *p, const char *name);
 int ketsim_params_has(const ketsim_params *p, const char *name);
 
+/* Row index of a name (stable for the object's life and its clones), for
+ * setting values in loops without looking names up; KETSIM_EINPUT if absent. */
+int ketsim_params_find(const ketsim_params *p, const char *name, size_t *row, ketsim_error *err);
+/* Value of row i (no check: i < ketsim_params_count). */
+double ketsim_params_value_at(const ketsim_params *p, size_t row);
+/* Override row i, with the checks of ketsim_params_set. */
+int ketsim_params_set_at(ketsim_params *p, size_t row, double value, ketsim_error *err);
+/* Copy every value (and override mark) of src into p, which must have the
+ * same rows (a clone of src or of the object src was cloned from). */
+int ketsim_params_copy_values(ketsim_params *p, const ketsim_params *src, ketsim_error *err);
+
 /* Override an existing row.  Rejects unknown names, non-finite values and
  * values outside the row's allowed range (negative where it must be >= 0). */
 int ketsim_params_set(ketsim_params *p, const char *name, double value, ketsim_error *err);

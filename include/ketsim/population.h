@@ -17,8 +17,9 @@
 #include "ketsim/params.h"
 #include "ketsim/rng.h"
 #include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 
-/* Parameters with log-normal variability (index into ketsim_subject.eta). */
+/* Parameters with log-normal variability (index into ketsim_patient.eta). */
 enum {
     KETSIM_ETA_S_KET_CL = 0,
     KETSIM_ETA_R_KET_CL,
@@ -30,7 +31,7 @@ enum {
     KETSIM_N_ETA
 };
 
-typedef struct ketsim_subject {
+typedef struct ketsim_patient {
     uint64_t id;
     double weight_kg;
     double age_y;
@@ -42,7 +43,7 @@ typedef struct ketsim_subject {
     double eta[KETSIM_N_ETA]; /* log-scale deviations */
     double placebo_points; /* peak placebo MADRS improvement after a session */
     int nonresponder;      /* little synaptic plasticity: see pop.nonresponder_* */
-} ketsim_subject;
+} ketsim_patient;
 
 /* Population constants read once from the pop.* rows. */
 typedef struct ketsim_pop {
@@ -61,6 +62,8 @@ typedef struct ketsim_pop {
     /* typical values of the varied model parameters (base table) */
     double base_s_cl, base_r_cl, base_s_v1, base_r_v1, base_mood, base_ltp_e, base_ltp_l,
         base_ltp_c, base_release;
+    /* rows of the varied parameters, in the order ketsim_pop_values fills them */
+    size_t row[12];
 } ketsim_pop;
 
 /* Read the pop.* rows of params (and the typical model values). */
@@ -69,18 +72,36 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
 /* Draw subject `id` of the population for `seed`.  inclusion_min overrides
  * pop.madrs_inclusion_min when >= 0. */
 void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double inclusion_min,
-                     ketsim_subject *s);
+                     ketsim_patient *s);
 
-/* Write the subject's values onto `work` (a clone of the table pop was read
- * from): clearances, volumes, cascade gains, BDNF release, MADRS baseline,
- * spine set point. */
-int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_params *work,
+/* The patient's individual values over the table pop was read from
+ * (clearances, volumes, cascade gains, BDNF release, MADRS baseline, spine
+ * set point), for ketsim_subject_input.values.  Returns the count (at most
+ * KETSIM_POP_MAX_VALUES). */
+#define KETSIM_POP_MAX_VALUES 16
+size_t ketsim_pop_values(const ketsim_pop *pop, const ketsim_patient *s, ketsim_param_value *out);
+
+/* Write the patient's values onto `work` (a clone of the table pop was read
+ * from). */
+int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_patient *s, ketsim_params *work,
                      ketsim_error *err);
+
+/* A study session (infusion or spray, active or control): what placebo and
+ * expectancy respond to. */
+typedef struct ketsim_session {
+    double time_h;
+    int midazolam;   /* an active-placebo (midazolam) session */
+} ketsim_session;
+
+/* Placebo MADRS improvement at time t, from the latest session at or before
+ * t (sessions in time order); 0 before the first. */
+double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
+                             const ketsim_session *sessions, size_t n, double t_h);
 
 /* Placebo MADRS improvement (points, positive = better) at `since_h` hours
  * after the start of the last study session; midazolam adds its sedation-
  * related extra part.  0 before a session (since_h < 0). */
-double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double since_h,
+double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_patient *s, double since_h,
                           int midazolam);
 
 /* The MADRS a patient shows: the model's MADRS less the placebo part, which
@@ -88,25 +109,10 @@ double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double
  * patient, scaled by model / untreated baseline), clamped to 0..60.  A
  * patient the drug has already helped gains fewer placebo points, so drug
  * and expectancy do not add up past the floor of the scale. */
-double ketsim_pop_observed_madrs(const ketsim_subject *s, double model_madrs, double placebo_points);
+double ketsim_pop_observed_madrs(const ketsim_patient *s, double model_madrs, double placebo_points);
 
 /* A rating: round(true + noise), clamped to 0..60.  One normal per call. */
 int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madrs);
-
-/* One thread's workspace for simulating virtual subjects one after another:
- * a working copy of the parameters, a model, a solver, a regimen and a
- * trajectory, created once and reused, so a subject allocates nothing. */
-typedef struct ketsim_pop_worker {
-    ketsim_params *work;
-    ketsim_model *model;
-    ketsim_sim *sim;
-    ketsim_regimen *reg;    /* empty; the caller fills it */
-    ketsim_trajectory *traj;
-} ketsim_pop_worker;
-
-int ketsim_pop_worker_init(ketsim_pop_worker *w, const ketsim_params *base, const ketsim_catalog *cat,
-                           const char *drug, ketsim_error *err);
-void ketsim_pop_worker_free(ketsim_pop_worker *w);
 
 /* The population's parameter rows (pop.*). */
 const ketsim_param_table *ketsim_pop_param_table(void);

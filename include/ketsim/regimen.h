@@ -9,6 +9,7 @@
 
 #include <stddef.h>
 #include "ketsim/error.h"
+#include "ketsim/units.h"
 
 typedef enum ketsim_route {
     KETSIM_ROUTE_IV = 0, /* intravenous: bolus or infusion into plasma */
@@ -22,6 +23,11 @@ typedef enum ketsim_route {
 } ketsim_route;
 
 const char *ketsim_route_name(ketsim_route r);
+/* NONMEM-style compartment numbers of the routes (docs/dataset.md):
+ * 1 iv, 2 po, 3 in, 4 im, 5 sc, 6 ip, 7 icv. */
+int ketsim_route_cmt(ketsim_route r);
+/* The route of a compartment number; -1 if none. */
+int ketsim_route_from_cmt(long cmt, ketsim_route *out);
 int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err);
 
 typedef struct ketsim_dose {
@@ -38,9 +44,6 @@ typedef struct ketsim_dose {
  * Amounts take mg or mg/kg (also ug, g); durations and times s, min, h, d. */
 int ketsim_dose_parse(const char *spec, ketsim_dose *out, ketsim_error *err);
 
-/* Parse a duration like "40min", "2.5h", "14d", "30s" into hours.  A bare
- * number is rejected: units are required. */
-int ketsim_duration_parse(const char *s, double *hours, ketsim_error *err);
 
 typedef struct ketsim_regimen ketsim_regimen;
 
@@ -49,6 +52,13 @@ void ketsim_regimen_free(ketsim_regimen *r);
 int ketsim_regimen_add(ketsim_regimen *r, const ketsim_dose *d, ketsim_error *err);
 size_t ketsim_regimen_count(const ketsim_regimen *r);
 const ketsim_dose *ketsim_regimen_dose(const ketsim_regimen *r, size_t i);
+/* Empty the regimen (doses and resets), keeping its storage. */
 void ketsim_regimen_clear(ketsim_regimen *r);
+
+/* A reset (NONMEM EVID 3): at time_h the subject returns to the untreated
+ * steady state; doses before it stop acting.  Resets are kept in time order. */
+int ketsim_regimen_add_reset(ketsim_regimen *r, double time_h, ketsim_error *err);
+size_t ketsim_regimen_n_resets(const ketsim_regimen *r);
+double ketsim_regimen_reset_time(const ketsim_regimen *r, size_t i);
 
 #endif

@@ -23,6 +23,12 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
 int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
                    size_t n_times, ketsim_trajectory **out, ketsim_error *err);
 
+/* As ketsim_sim_run; before_doses (NULL, or one flag per time) asks for the
+ * value just before the doses given at that very time (see subject.h). */
+int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
+                          const unsigned char *before_doses, size_t n_times,
+                          ketsim_trajectory **out, ketsim_error *err);
+
 /* Cancellation hook for long runs: while *cancel is non-zero, ketsim_sim_run
  * stops before the next solver step and fails with KETSIM_ESOLVER
  * ("interrupted at t = ... h").  The flag is the caller's, typically set by a

@@ -8,10 +8,13 @@
  *              `washout` after the last dose of the first.  The subject is
  *              simulated continuously through both periods, so carry-over is
  *              whatever the model leaves behind.
- * Within a period every arm follows the same course (dose start times) and
- * the same visit schedule, both relative to the period's first dose.  Control
- * arms get no drug: saline, or midazolam 0.045 mg/kg (modelled as saline plus
- * a sedation-related extra placebo effect, pop.midazolam.*).
+ * Each arm has its own dose (any drug, route and amount in the --dose
+ * grammar, or one per session) and its own session times within a period;
+ * an arm without its own times follows the scenario's course.  Visits are
+ * common to all arms, relative to the period's start.  Control arms get no
+ * drug: saline or placebo (an inert infusion or spray), or midazolam
+ * (modelled as saline plus a sedation-related extra placebo effect,
+ * pop.midazolam.*).
  *
  * The trial layer sees a subject as "parameters in, read-outs out": the model
  * is built once per thread and updated per subject. */
@@ -24,6 +27,7 @@
 
 #include "ketsim/error.h"
 #include "ketsim/params.h"
+#include "ketsim/regimen.h"
 
 #define TRIAL_MAX_ARMS 8
 #define TRIAL_MAX_DOSES 64
@@ -36,13 +40,25 @@
 #define TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
 
 typedef enum trial_design { TRIAL_PARALLEL = 0, TRIAL_CROSSOVER = 1 } trial_design;
-typedef enum trial_control { TRIAL_ACTIVE = 0, TRIAL_SALINE = 1, TRIAL_MIDAZOLAM = 2 } trial_control;
+typedef enum trial_control {
+    TRIAL_ACTIVE = 0,
+    TRIAL_SALINE = 1,     /* also "placebo": an inert infusion, tablet or spray */
+    TRIAL_MIDAZOLAM = 2
+} trial_control;
 
 typedef struct trial_arm {
     char name[TRIAL_NAME_MAX];
     trial_control control;
-    double dose_mg_per_kg;  /* per infusion; 0 for a control arm */
-    double infusion_h;      /* infusion duration (0 = bolus) */
+    /* What an active arm gives: one dose for every session, or one per
+     * session (n_specs == the arm's sessions).  time_h is 0; drug "" is the
+     * scenario's drug.  Control arms have none. */
+    size_t n_specs;
+    ketsim_dose dose[TRIAL_MAX_DOSES];
+    char dose_text[TRIAL_TEXT_MAX];  /* the dose as written (or built from the legacy fields) */
+    /* The arm's session starts in a period, h (0: the scenario's course). */
+    size_t n_doses;
+    double dose_h[TRIAL_MAX_DOSES];
+    double session_h;       /* length of a session (infusion; a control arm's sham) */
     int ratio;              /* allocation weight (parallel) */
 } trial_arm;
 
@@ -50,12 +66,12 @@ typedef struct trial_scenario {
     char name[TRIAL_NAME_MAX];
     char description[TRIAL_TEXT_MAX];
     char source[TRIAL_TEXT_MAX];
-    char drug[TRIAL_NAME_MAX];     /* catalog drug of active arms */
+    char drug[TRIAL_NAME_MAX];     /* catalog drug of doses that name none */
     trial_design design;
     int n_subjects;                /* enrolled (all arms / sequences together) */
     size_t n_arms;
     trial_arm arms[TRIAL_MAX_ARMS];
-    size_t n_doses;                /* course: dose starts within a period */
+    size_t n_doses;                /* default course: session starts within a period */
     double dose_h[TRIAL_MAX_DOSES];
     double washout_h;              /* crossover: last dose of period 1 -> first of period 2 */
     size_t n_visits;               /* ratings, h after the period's first dose (> 0) */
@@ -71,6 +87,8 @@ typedef struct trial_scenario {
     size_t n_sets;                 /* parameter overrides (model or pop.*) */
     char set_name[TRIAL_MAX_SETS][80];
     double set_value[TRIAL_MAX_SETS];
+    int set_line[TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
+    char file[TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
 } trial_scenario;
 
 /* ---- Scenarios (src/io/scenario.c) ---------------------------------------- */
@@ -87,6 +105,9 @@ const char *trial_scenario_dir(void);
 int trial_scenario_resolve(const char *name_or_path, trial_scenario *sc, ketsim_error *err);
 /* Cross-field checks (also run by the loaders): impossible designs refused. */
 int trial_scenario_check(const trial_scenario *sc, ketsim_error *err);
+/* The scenario's `set` entries applied to p (names and ranges checked);
+ * errors name the scenario file and line. */
+int trial_scenario_apply_sets(const trial_scenario *sc, ketsim_params *p, ketsim_error *err);
 
 /* ---- Design (src/trial/design.c, schedule.c) ------------------------------ */
 
@@ -101,8 +122,15 @@ void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate
 size_t trial_arm_in_period(const trial_scenario *sc, int a, int period);
 /* Start of period p (h since the first dose of period 0). */
 double trial_period_start_h(const trial_scenario *sc, int period);
-/* Number of follow-up visits and their times (h after the last dose of the
- * last period). */
+/* Sessions of an arm in a period (its own course, or the scenario's), the
+ * start of session k, and the dose given then (NULL for a control arm). */
+size_t trial_arm_n_sessions(const trial_scenario *sc, const trial_arm *a);
+double trial_arm_session_h(const trial_scenario *sc, const trial_arm *a, size_t k);
+const ketsim_dose *trial_arm_dose(const trial_arm *a, size_t k);
+/* Latest session start of any arm within a period (h after its start). */
+double trial_last_session_h(const trial_scenario *sc);
+/* Number of follow-up visits and their times (h after the last session of
+ * the last period, trial_last_session_h). */
 size_t trial_n_followup(const trial_scenario *sc);
 double trial_followup_h(const trial_scenario *sc, size_t k);
 

@@ -57,12 +57,14 @@ static int course(const trial_scenario *sc, cohort_spec *sp, ketsim_error *err)
             arm = &sc->arms[a];
     if (!arm)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s' has no active arm", sc->name);
-    if (sc->n_doses > COHORT_MAX_DOSES)
+    size_t n = trial_arm_n_sessions(sc, arm);
+    if (n > COHORT_MAX_DOSES)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': too many doses", sc->name);
-    sp->n_doses = sc->n_doses;
-    for (size_t d = 0; d < sc->n_doses; d++)
-        sp->doses[d] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = arm->dose_mg_per_kg, .per_kg = 1,
-                                     .duration_h = arm->infusion_h, .time_h = sc->dose_h[d]};
+    sp->n_doses = n;
+    for (size_t d = 0; d < n; d++) {
+        sp->doses[d] = *trial_arm_dose(arm, d);
+        sp->doses[d].time_h = trial_arm_session_h(sc, arm, d);
+    }
     return KETSIM_OK;
 }
 
@@ -211,7 +213,7 @@ static int setup(const predict_opts *o, grid *g, cohort_spec *sp, ketsim_error *
     int rc = course(sc, sp, err);
     if (rc)
         return rc;
-    double last = sc->dose_h[sc->n_doses - 1];
+    double last = sp->doses[sp->n_doses - 1].time_h;
     grid_add(g, 0);
     for (double t = EARLY_STEP_H; t <= EARLY_H + 1e-9; t += EARLY_STEP_H)
         grid_add(g, t);

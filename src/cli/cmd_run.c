@@ -83,9 +83,9 @@ static void print_table(FILE *fp, const trial_cli_result *z, const trial_cli_res
         fprintf(fp, "zarate2006 has no active arm\n");
         return;
     }
-    snprintf(buf, sizeof buf, "%g mg/kg over %g min IV", ka->dose_mg_per_kg, ka->infusion_h * 60);
+    snprintf(buf, sizeof buf, "%g mg/kg over %g min IV", ka->dose[0].amount, ka->session_h * 60);
     row(fp, "dose", "0.5 mg/kg over 40 min IV", buf,
-        fabs(ka->dose_mg_per_kg - 0.5) < 1e-9 && fabs(ka->infusion_h * 60 - 40) < 1e-6 ? "same" : "DIFFERS");
+        fabs(ka->dose[0].amount - 0.5) < 1e-9 && fabs(ka->session_h * 60 - 40) < 1e-6 ? "same" : "DIFFERS");
 
     char cmp[160];
     snprintf(cmp, sizeof cmp, "%s_vs_%s", ka->name, z->sc.arms[0].control != TRIAL_ACTIVE ? z->sc.arms[0].name
@@ -96,8 +96,8 @@ static void print_table(FILE *fp, const trial_cli_result *z, const trial_cli_res
     q3 q = quant(z, name, 1);
     fmt_q(buf, sizeof buf, q, " h", zr);
     row(fp, "onset (first visit p<0.05, h)", "within 2-4 h after infusion", buf,
-        !(q.n > zr / 2 && q.med <= 4.0 + ka->infusion_h + 1e-9) ? "MISS"
-        : q.med < 2.0 + ka->infusion_h - 1e-9                   ? "ok (before 2 h)"
+        !(q.n > zr / 2 && q.med <= 4.0 + ka->session_h + 1e-9) ? "MISS"
+        : q.med < 2.0 + ka->session_h - 1e-9                   ? "ok (before 2 h)"
                                                                  : "ok");
     snprintf(name, sizeof name, "%s.peak_h", cmp);
     q = quant(z, name, 1);

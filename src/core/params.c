@@ -198,18 +198,55 @@ double ketsim_params_value(const ketsim_params *p, const char *name)
     return r->value;
 }
 
+static int set_row(param_row *r, double value, ketsim_error *err)
+{
+    if (!isfinite(value))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value must be a finite number", r->name);
+    if (value < r->min || value > r->max)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value %g outside the allowed range [%g, %g] %s",
+                           r->name, value, r->min, r->max, r->unit);
+    r->value = value;
+    r->overridden = 1;
+    return KETSIM_OK;
+}
+
 int ketsim_params_set(ketsim_params *p, const char *name, double value, ketsim_error *err)
 {
     param_row *r = find(p, name);
     if (!r)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown parameter '%s' (see `ketsim params`)", name);
-    if (!isfinite(value))
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value must be a finite number", name);
-    if (value < r->min || value > r->max)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value %g outside the allowed range [%g, %g] %s",
-                           name, value, r->min, r->max, r->unit);
-    r->value = value;
-    r->overridden = 1;
+    return set_row(r, value, err);
+}
+
+int ketsim_params_find(const ketsim_params *p, const char *name, size_t *row, ketsim_error *err)
+{
+    const param_row *r = find(p, name);
+    if (!r)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown parameter '%s' (see `ketsim params`)", name);
+    *row = (size_t)(r - p->rows);
+    return KETSIM_OK;
+}
+
+double ketsim_params_value_at(const ketsim_params *p, size_t row)
+{
+    return p->rows[row].value;
+}
+
+int ketsim_params_set_at(ketsim_params *p, size_t row, double value, ketsim_error *err)
+{
+    if (row >= p->n)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "parameter row %zu out of range", row);
+    return set_row(&p->rows[row], value, err);
+}
+
+int ketsim_params_copy_values(ketsim_params *p, const ketsim_params *src, ketsim_error *err)
+{
+    if (p->n != src->n || p->species != src->species)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "parameter tables differ in rows or species");
+    for (size_t i = 0; i < p->n; i++) {
+        p->rows[i].value = src->rows[i].value;
+        p->rows[i].overridden = src->rows[i].overridden;
+    }
     return KETSIM_OK;
 }
 

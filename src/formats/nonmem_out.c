@@ -24,15 +24,17 @@ static void period_records(FILE *fp, const trial_scenario *sc, int id, const tri
     size_t k = 0;
     /* the baseline rating comes before the first dose at the same time */
     obs(fp, id, st, r->base_rated[p], arm->name, p + 1, r);
-    for (size_t d = 0; d < sc->n_doses; d++) {
-        double td = st + sc->dose_h[d];
+    for (size_t d = 0; d < trial_arm_n_sessions(sc, arm); d++) {
+        double td = st + trial_arm_session_h(sc, arm, d);
         for (; k < sc->n_visits && st + sc->visit_h[k] < td; k++)
             obs(fp, id, st + sc->visit_h[k], r->madrs_rated[p][k], arm->name, p + 1, r);
-        if (arm->dose_mg_per_kg > 0) {
-            double amt = arm->dose_mg_per_kg * r->weight_kg;
-            double rate = arm->infusion_h > 0 ? amt / arm->infusion_h : 0.0;
-            fprintf(fp, "%d,%.6g,%.6g,%.6g,1,1,1,.,,%s,%d,%.6g,%d,%.4g,%d\n", id, td, amt, rate, arm->name,
-                    p + 1, r->weight_kg, r->female, r->age_y, r->bdnf_met);
+        const ketsim_dose *dose = trial_arm_dose(arm, d);
+        if (dose) {
+            double amt = dose->per_kg ? dose->amount * r->weight_kg : dose->amount;
+            double rate = dose->duration_h > 0 ? amt / dose->duration_h : 0.0;
+            fprintf(fp, "%d,%.6g,%.6g,%.6g,%d,1,1,.,,%s,%d,%.6g,%d,%.4g,%d\n", id, td, amt, rate,
+                    ketsim_route_cmt(dose->route), arm->name, p + 1, r->weight_kg, r->female, r->age_y,
+                    r->bdnf_met);
         }
     }
     for (; k < sc->n_visits; k++)
@@ -50,7 +52,7 @@ void trial_write_subjects_nonmem(FILE *fp, const trial_scenario *sc, const trial
             period_records(fp, sc, i + 1, r, p);
         int last = trial_n_periods(sc) - 1;
         const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, last)];
-        double ld = trial_period_start_h(sc, last) + sc->dose_h[sc->n_doses - 1];
+        double ld = trial_period_start_h(sc, last) + trial_last_session_h(sc);
         for (size_t k = 0; k < trial_n_followup(sc); k++)
             obs(fp, i + 1, ld + trial_followup_h(sc, k), r->fu_rated[k], arm->name, last + 1, r);
     }

@@ -672,7 +672,7 @@ static void set_math(exporter *x, int (*setter)(void *, const ASTNode_t *), void
 static int set_trigger(void *t, const ASTNode_t *a) { return Trigger_setMath(t, a); }
 static int set_assignment(void *e, const ASTNode_t *a) { return EventAssignment_setMath(e, a); }
 
-static void add_bolus_event(exporter *x, size_t k, const solver_input *in, const char *amount_id,
+static void add_bolus_event(exporter *x, size_t k, const ketsim_input *in, const char *amount_id,
                             const char *start_id)
 {
     char id[ID_LEN];
@@ -694,7 +694,7 @@ static void dosing(exporter *x, const dose_inputs *in)
 {
     char amount[ID_LEN], start[ID_LEN], end[ID_LEN];
     for (size_t k = 0; k < in->n; k++) {
-        const solver_input *p = &in->v[k];
+        const ketsim_input *p = &in->v[k];
         make_id(amount, "input_%zu_amount_mg", k + 1);
         make_id(start, "input_%zu_start_h", k + 1);
         add_param(x, amount, p->amount, 1, NULL, x->sid[p->state]);

@@ -1,7 +1,6 @@
 /* Trial scenario files (YAML): see docs/trial.md for the format.  Everything
  * is read and checked before any simulation starts; every message names
  * FILE:LINE and the field. */
-#include "ketsim/params.h"
 #include "ketsim/regimen.h"
 #include "ketsim/trial.h"
 #include "ketsim/datadir.h"
@@ -28,10 +27,100 @@ static int copy_str(const ytree *t, const ytree_node *map, const char *key, char
     return KETSIM_OK;
 }
 
+static int parse_durations(const ytree *t, const ytree_node *seq, const char *path, double *out,
+                           char (*labels)[16], size_t max, size_t *n, ketsim_error *err);
+
+/* One dose in the --dose grammar, without a time (the schedule gives it). */
+static int parse_dose_text(const ytree *t, const ytree_node *n, const char *path, ketsim_dose *d,
+                           ketsim_error *err)
+{
+    const char *s = NULL;
+    int rc = ytree_get_string(t, n, path, &s, err);
+    if (rc)
+        return rc;
+    ketsim_error e = {0};
+    if (ketsim_dose_parse(s, d, &e))
+        return ytree_fail(t, n, path, err, e.msg);
+    if (strchr(s, '@'))
+        return ytree_fail(t, n, path, err, "give the session times in 'doses', not '@TIME' in the dose");
+    return KETSIM_OK;
+}
+
+/* `dose`: one dose for every session, or a list with one per session. */
+static int parse_arm_dose(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+                          ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    if (ytree_kind_of(n) == YTREE_SEQUENCE) {
+        if (ytree_len(n) == 0 || ytree_len(n) > TRIAL_MAX_DOSES)
+            return ytree_fail(t, n, path, err, "a list of 1 to 64 doses, one per session");
+        a->n_specs = ytree_len(n);
+        for (size_t i = 0; !rc && i < a->n_specs; i++) {
+            char ip[YTREE_PATH_MAX];
+            ytree_path_index(ip, sizeof ip, path, i);
+            rc = parse_dose_text(t, ytree_seq_item(n, i), ip, &a->dose[i], err);
+        }
+    } else {
+        a->n_specs = 1;
+        rc = parse_dose_text(t, n, path, &a->dose[0], err);
+    }
+    if (!rc) {
+        size_t len = 0;
+        a->dose_text[0] = '\0';
+        for (size_t i = 0; i < a->n_specs && len < sizeof a->dose_text; i++) {
+            const ytree_node *it = ytree_kind_of(n) == YTREE_SEQUENCE ? ytree_seq_item(n, i) : n;
+            len += (size_t)snprintf(a->dose_text + len, sizeof a->dose_text - len, "%s%s", i ? " " : "",
+                                    ytree_scalar(it));
+        }
+    }
+    return rc;
+}
+
+/* The older form: dose_mg_per_kg of the scenario's drug as an IV infusion. */
+static int parse_legacy_dose(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+                             ketsim_error *err)
+{
+    double mg_per_kg = 0;
+    int rc = ytree_opt_double(t, n, path, "dose_mg_per_kg", 0, 10, &mg_per_kg, err);
+    if (rc)
+        return rc;
+    if (!(mg_per_kg > 0))
+        return ytree_fail(t, n, path, err, "an active arm (control: none) needs a dose (or dose_mg_per_kg > 0)");
+    a->n_specs = 1;
+    a->dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = mg_per_kg, .per_kg = 1,
+                               .duration_h = a->session_h};
+    if (a->session_h > 0)
+        snprintf(a->dose_text, sizeof a->dose_text, "iv:%gmg/kg:%gmin", mg_per_kg, a->session_h * 60);
+    else
+        snprintf(a->dose_text, sizeof a->dose_text, "iv:%gmg/kg", mg_per_kg);
+    return KETSIM_OK;
+}
+
+static int parse_control(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+                         ketsim_error *err)
+{
+    char fp[YTREE_PATH_MAX];
+    const char *c = "none";
+    int rc = ytree_opt_string(t, n, path, "control", &c, err);
+    if (rc)
+        return rc;
+    if (strcmp(c, "saline") == 0 || strcmp(c, "placebo") == 0)
+        a->control = TRIAL_SALINE;
+    else if (strcmp(c, "midazolam") == 0)
+        a->control = TRIAL_MIDAZOLAM;
+    else if (strcmp(c, "none") == 0)
+        a->control = TRIAL_ACTIVE;
+    else
+        return ytree_fail(t, ytree_map_get(n, "control"), ytree_path_key(fp, sizeof fp, path, "control"),
+                          err, "expected saline, placebo, midazolam or none");
+    return KETSIM_OK;
+}
+
 static int parse_arm(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
                      ketsim_error *err)
 {
-    static const char *const keys[] = {"name", "control", "dose_mg_per_kg", "infusion", "ratio", NULL};
+    static const char *const keys[] = {"name", "control", "dose", "doses", "dose_mg_per_kg", "infusion",
+                                       "ratio", NULL};
     int rc = ytree_check_keys(t, n, path, keys, err);
     if (rc)
         return rc;
@@ -41,34 +130,38 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
     char fp[YTREE_PATH_MAX];
     if (strlen(s) > 24 || strpbrk(s, ",\"\n@"))
         return ytree_fail(t, ytree_map_get(n, "name"), ytree_path_key(fp, sizeof fp, path, "name"), err,
-                       "arm names are at most 24 characters, without commas, quotes or '@'");
+                          "arm names are at most 24 characters, without commas, quotes or '@'");
     strcpy(a->name, s);
-    a->control = TRIAL_ACTIVE;
-    const char *c = "none";
-    if ((rc = ytree_opt_string(t, n, path, "control", &c, err)))
+    if ((rc = parse_control(t, n, path, a, err)))
         return rc;
-    if (strcmp(c, "saline") == 0)
-        a->control = TRIAL_SALINE;
-    else if (strcmp(c, "midazolam") == 0)
-        a->control = TRIAL_MIDAZOLAM;
-    else if (strcmp(c, "none") != 0)
-        return ytree_fail(t, ytree_map_get(n, "control"), ytree_path_key(fp, sizeof fp, path, "control"),
-                       err, "expected saline, midazolam or none");
-    a->dose_mg_per_kg = 0;
-    if ((rc = ytree_opt_double(t, n, path, "dose_mg_per_kg", 0, 10, &a->dose_mg_per_kg, err)))
+    const ytree_node *dose = ytree_map_get(n, "dose"), *legacy = ytree_map_get(n, "dose_mg_per_kg");
+    const ytree_node *inf = ytree_map_get(n, "infusion"), *sched = ytree_map_get(n, "doses");
+    if (a->control != TRIAL_ACTIVE && (dose || legacy))
+        return ytree_fail(t, dose ? dose : legacy, ytree_path_key(fp, sizeof fp, path, dose ? "dose" : "dose_mg_per_kg"),
+                          err, "a control arm gets no drug: remove the dose");
+    if (dose && (legacy || inf))
+        return ytree_fail(t, legacy ? legacy : inf, ytree_path_key(fp, sizeof fp, path, legacy ? "dose_mg_per_kg" : "infusion"),
+                          err, "give either 'dose' (its duration included) or dose_mg_per_kg with infusion, not both");
+    a->session_h = 40.0 / 60;
+    if (inf && (rc = ytree_get_duration(t, inf, ytree_path_key(fp, sizeof fp, path, "infusion"), &a->session_h, err)))
         return rc;
-    if (a->control == TRIAL_ACTIVE && !(a->dose_mg_per_kg > 0))
-        return ytree_fail(t, n, path, err, "an active arm (control: none) needs dose_mg_per_kg > 0");
-    if (a->control != TRIAL_ACTIVE && ytree_map_get(n, "dose_mg_per_kg"))
-        return ytree_fail(t, ytree_map_get(n, "dose_mg_per_kg"),
-                       ytree_path_key(fp, sizeof fp, path, "dose_mg_per_kg"), err,
-                       "a control arm gets no ketamine: remove dose_mg_per_kg");
-    a->infusion_h = 40.0 / 60;
-    const ytree_node *inf = ytree_map_get(n, "infusion");
-    if (inf && (rc = ytree_get_duration(t, inf, ytree_path_key(fp, sizeof fp, path, "infusion"), &a->infusion_h, err)))
-        return rc;
-    if (inf && (a->infusion_h < 0 || a->infusion_h > 24))
+    if (inf && (a->session_h < 0 || a->session_h > 24))
         return ytree_fail(t, inf, fp, err, "infusion must last between 0 and 24 h");
+    if (sched) {
+        if ((rc = parse_durations(t, sched, ytree_path_key(fp, sizeof fp, path, "doses"), a->dose_h, NULL,
+                                  TRIAL_MAX_DOSES, &a->n_doses, err)))
+            return rc;
+        if (a->dose_h[0] != 0)
+            return ytree_fail(t, sched, fp, err, "the first session of a period is at 0 (times are relative to it)");
+    }
+    if (a->control == TRIAL_ACTIVE) {
+        rc = dose ? parse_arm_dose(t, dose, ytree_path_key(fp, sizeof fp, path, "dose"), a, err)
+                  : parse_legacy_dose(t, n, path, a, err);
+        if (rc)
+            return rc;
+        if (dose)
+            a->session_h = a->dose[0].duration_h;
+    }
     a->ratio = 1;
     return ytree_opt_int(t, n, path, "ratio", 1, 10, &a->ratio, err);
 }
@@ -237,10 +330,9 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         if (ytree_len(n) > TRIAL_MAX_SETS)
             return ytree_fail(t, n, "set", err, "at most 32 overrides");
         sc->n_sets = ytree_len(n);
-        /* names and ranges are checked now against the human table */
-        ketsim_params *chk = NULL;
-        if ((rc = ketsim_params_create(KETSIM_HUMAN, &chk, err)))
-            return rc;
+        /* names and ranges are checked against the table by
+         * trial_scenario_check_sets, which names this file and line */
+        snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
         for (size_t i = 0; i < sc->n_sets && !rc; i++) {
             const char *k = ytree_map_key(n, i);
             char sp[YTREE_PATH_MAX];
@@ -248,15 +340,10 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
             if (strlen(k) >= sizeof sc->set_name[0])
                 return ytree_fail(t, ytree_map_key_node(n, i), sp, err, "parameter name too long");
             strcpy(sc->set_name[i], k);
+            sc->set_line[i] = ytree_line(ytree_map_key_node(n, i));
             if ((rc = ytree_get_double(t, ytree_map_value(n, i), sp, &sc->set_value[i], err)))
-                break;
-            ketsim_error e = {0};
-            if (ketsim_params_set(chk, k, sc->set_value[i], &e) != KETSIM_OK)
-                rc = ytree_fail(t, ytree_map_key_node(n, i), sp, err, e.msg);
+                return rc;
         }
-        ketsim_params_free(chk);
-        if (rc)
-            return rc;
     }
     rc = trial_scenario_check(sc, err);
     if (rc) {

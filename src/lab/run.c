@@ -1,6 +1,9 @@
 /* Running a lab protocol: one simulation per animal, assays on its
  * trajectory, measurement noise, then statistics per read-out. */
-#include "ketsim/ketsim.h"
+#include "ketsim/catalog.h"
+#include "ketsim/model.h"
+#include "ketsim/regimen.h"
+#include "ketsim/simulate.h"
 #include "ketsim/lab.h"
 #include "ketsim/rng.h"
 #include "ketsim/stats.h"

@@ -9,13 +9,13 @@ static int push(dose_inputs *in, double t0, double dur, long state, double amoun
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "dose into a compartment that does not exist");
     if (in->n == in->cap) {
         size_t cap = in->cap ? 2 * in->cap : 32;
-        solver_input *a = realloc(in->v, cap * sizeof *a);
+        ketsim_input *a = realloc(in->v, cap * sizeof *a);
         if (!a)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         in->v = a;
         in->cap = cap;
     }
-    in->v[in->n++] = (solver_input){t0, t0 + dur, (size_t)state, amount};
+    in->v[in->n++] = (ketsim_input){t0, t0 + dur, (size_t)state, amount};
     return KETSIM_OK;
 }
 

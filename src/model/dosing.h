@@ -6,10 +6,10 @@
 
 #include "ketsim/regimen.h"
 #include "model/model_impl.h"
-#include "sim/solver.h"
+#include "util/inputs.h"
 
 typedef struct dose_inputs {
-    solver_input *v;
+    ketsim_input *v;
     size_t n, cap;
 } dose_inputs;
 

@@ -1,7 +1,7 @@
 /* Doses, regimens and the dose-spec grammar. */
 #include "ketsim/regimen.h"
+#include "ketsim/units.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +11,24 @@ static const char *const route_names[KETSIM_N_ROUTES] = {"iv", "in", "po", "im",
 const char *ketsim_route_name(ketsim_route r)
 {
     return (r >= 0 && r < KETSIM_N_ROUTES) ? route_names[r] : "?";
+}
+
+/* Compartment numbers, in route order (iv in po im sc ip icv). */
+static const int route_cmt[KETSIM_N_ROUTES] = {1, 3, 2, 4, 5, 6, 7};
+
+int ketsim_route_cmt(ketsim_route r)
+{
+    return (r >= 0 && r < KETSIM_N_ROUTES) ? route_cmt[r] : 0;
+}
+
+int ketsim_route_from_cmt(long cmt, ketsim_route *out)
+{
+    for (int i = 0; i < KETSIM_N_ROUTES; i++)
+        if (route_cmt[i] == cmt) {
+            *out = (ketsim_route)i;
+            return 0;
+        }
+    return -1;
 }
 
 int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err)
@@ -23,43 +41,6 @@ int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err)
     return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown route '%s' (expected iv, in, po, im, sc, ip or icv)", s);
 }
 
-/* Split "12.5mg/kg" into a finite number and its unit suffix. */
-static int split_number(const char *s, double *value, const char **unit)
-{
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (end == s || errno || !isfinite(v))
-        return -1;
-    /* strtod accepts "nan", "inf" and hex; isfinite rejects the first two. */
-    *value = v;
-    *unit = end;
-    return 0;
-}
-
-int ketsim_duration_parse(const char *s, double *hours, ketsim_error *err)
-{
-    static const struct { const char *unit; double h; } units[] = {
-        {"s", 1.0 / 3600}, {"sec", 1.0 / 3600}, {"min", 1.0 / 60}, {"m", 1.0 / 60},
-        {"h", 1}, {"hr", 1}, {"d", 24}, {"day", 24}, {"days", 24}, {"w", 168}, {"wk", 168},
-    };
-    double v;
-    const char *unit;
-    if (!s || split_number(s, &v, &unit))
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is not a duration (e.g. 40min, 2h, 14d)", s ? s : "");
-    for (size_t i = 0; i < sizeof units / sizeof *units; i++)
-        if (strcmp(unit, units[i].unit) == 0) {
-            /* A finite number can still overflow once scaled (1e308d). */
-            if (!isfinite(v * units[i].h))
-                return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is too large a duration", s);
-            *hours = v * units[i].h;
-            return KETSIM_OK;
-        }
-    if (!*unit)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' has no time unit (use s, min, h or d)", s);
-    return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': unknown time unit '%s' (use s, min, h or d)", s, unit);
-}
-
 static int parse_amount(const char *s, double *mg, int *per_kg, ketsim_error *err)
 {
     static const struct { const char *unit; double mg; int per_kg; } units[] = {
@@ -68,7 +49,7 @@ static int parse_amount(const char *s, double *mg, int *per_kg, ketsim_error *er
     };
     double v;
     const char *unit;
-    if (split_number(s, &v, &unit))
+    if (ketsim_number_prefix(s, &v, &unit))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is not an amount (e.g. 35mg, 0.5mg/kg)", s);
     for (size_t i = 0; i < sizeof units / sizeof *units; i++)
         if (strcmp(unit, units[i].unit) == 0) {
@@ -139,6 +120,8 @@ int ketsim_dose_parse(const char *spec, ketsim_dose *out, ketsim_error *err)
 struct ketsim_regimen {
     ketsim_dose *doses;
     size_t n, cap;
+    double *resets;
+    size_t n_resets, cap_resets;
 };
 
 int ketsim_regimen_create(ketsim_regimen **out, ketsim_error *err)
@@ -152,6 +135,7 @@ void ketsim_regimen_free(ketsim_regimen *r)
     if (!r)
         return;
     free(r->doses);
+    free(r->resets);
     free(r);
 }
 
@@ -182,4 +166,25 @@ const ketsim_dose *ketsim_regimen_dose(const ketsim_regimen *r, size_t i)
     return i < r->n ? &r->doses[i] : NULL;
 }
 
-void ketsim_regimen_clear(ketsim_regimen *r) { r->n = 0; }
+void ketsim_regimen_clear(ketsim_regimen *r) { r->n = r->n_resets = 0; }
+
+int ketsim_regimen_add_reset(ketsim_regimen *r, double time_h, ketsim_error *err)
+{
+    if (!(time_h >= 0) || !isfinite(time_h))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "reset time must be finite and not negative");
+    if (r->n_resets && time_h < r->resets[r->n_resets - 1])
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "resets must be added in time order");
+    if (r->n_resets == r->cap_resets) {
+        size_t cap = r->cap_resets ? 2 * r->cap_resets : 4;
+        double *a = realloc(r->resets, cap * sizeof *a);
+        if (!a)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        r->resets = a;
+        r->cap_resets = cap;
+    }
+    r->resets[r->n_resets++] = time_h;
+    return KETSIM_OK;
+}
+
+size_t ketsim_regimen_n_resets(const ketsim_regimen *r) { return r->n_resets; }
+double ketsim_regimen_reset_time(const ketsim_regimen *r, size_t i) { return r->resets[i]; }

@@ -7,6 +7,8 @@
 
 #define P(name) ketsim_params_value(params, name)
 
+static int find_rows(ketsim_pop *pop, const ketsim_params *params, ketsim_error *err);
+
 int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *err)
 {
     memset(pop, 0, sizeof *pop);
@@ -85,7 +87,7 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     for (size_t i = 0; i < KETSIM_N_ETA; i++)
         for (size_t j = 0; j < KETSIM_N_ETA; j++)
             pop->chol[i * KETSIM_N_ETA + j] = sd[i] * lc[i * KETSIM_N_ETA + j];
-    return KETSIM_OK;
+    return find_rows(pop, params, err);
 }
 
 /* Normal(mean, sd) truncated to [lo, hi] by rejection, then clamped after 64
@@ -102,7 +104,7 @@ static double trunc_normal(ketsim_rng *r, double mean, double sd, double lo, dou
 }
 
 void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double inclusion_min,
-                     ketsim_subject *s)
+                     ketsim_patient *s)
 {
     memset(s, 0, sizeof *s);
     s->id = id;
@@ -131,8 +133,23 @@ void ketsim_pop_draw(const ketsim_pop *pop, uint64_t seed, uint64_t id, double i
     s->placebo_points = pop->placebo_mean + pop->placebo_sd * ketsim_rng_normal(&r);
 }
 
-int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_params *w,
-                     ketsim_error *err)
+static const char *const varied[12] = {
+    "s_ket.cl_l_per_h", "r_ket.cl_l_per_h", "s_ket.v1_l", "r_ket.v1_l", "mood.sensitivity",
+    "ltp.early_max", "ltp.late_max", "ltp.consolidation_k_per_h", "bdnf.release_scale",
+    "patient.madrs_baseline", "spine.setpoint_rel", "spine.max_rel",
+};
+
+static int find_rows(ketsim_pop *pop, const ketsim_params *params, ketsim_error *err)
+{
+    for (size_t i = 0; i < sizeof varied / sizeof varied[0]; i++) {
+        int rc = ketsim_params_find(params, varied[i], &pop->row[i], err);
+        if (rc)
+            return rc;
+    }
+    return KETSIM_OK;
+}
+
+size_t ketsim_pop_values(const ketsim_pop *pop, const ketsim_patient *s, ketsim_param_value *out)
 {
     double cl = s->cyp2b6_pm ? pop->pm_cl_factor : 1.0;
     /* Non-responders: the acute (early) potentiation, but little
@@ -140,25 +157,32 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
     double consol_scale = s->nonresponder ? pop->nonresp_consol_scale : 1.0;
     double spine_max = s->nonresponder ? s->spine_setpoint + pop->nonresp_spine_headroom
                                        : pop->base_spine_max;
-    const struct {
-        const char *name;
-        double value;
-    } set[] = {
-        {"s_ket.cl_l_per_h", pop->base_s_cl * cl * exp(s->eta[KETSIM_ETA_S_KET_CL])},
-        {"r_ket.cl_l_per_h", pop->base_r_cl * cl * exp(s->eta[KETSIM_ETA_R_KET_CL])},
-        {"s_ket.v1_l", pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1])},
-        {"r_ket.v1_l", pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1])},
-        {"mood.sensitivity", pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS])},
-        {"ltp.early_max", pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY])},
-        {"ltp.late_max", pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE])},
-        {"ltp.consolidation_k_per_h", pop->base_ltp_c * consol_scale * exp(s->eta[KETSIM_ETA_LTP_CONSOL])},
-        {"bdnf.release_scale", pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0)},
-        {"patient.madrs_baseline", s->madrs_baseline},
-        {"spine.setpoint_rel", s->spine_setpoint},
-        {"spine.max_rel", spine_max},
+    const double v[12] = {
+        pop->base_s_cl * cl * exp(s->eta[KETSIM_ETA_S_KET_CL]),
+        pop->base_r_cl * cl * exp(s->eta[KETSIM_ETA_R_KET_CL]),
+        pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1]),
+        pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1]),
+        pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS]),
+        pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY]),
+        pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE]),
+        pop->base_ltp_c * consol_scale * exp(s->eta[KETSIM_ETA_LTP_CONSOL]),
+        pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0),
+        s->madrs_baseline,
+        s->spine_setpoint,
+        spine_max,
     };
-    for (size_t i = 0; i < sizeof set / sizeof set[0]; i++) {
-        int rc = ketsim_params_set(w, set[i].name, set[i].value, err);
+    for (size_t i = 0; i < 12; i++)
+        out[i] = (ketsim_param_value){pop->row[i], v[i]};
+    return 12;
+}
+
+int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_patient *s, ketsim_params *w,
+                     ketsim_error *err)
+{
+    ketsim_param_value v[KETSIM_POP_MAX_VALUES];
+    size_t n = ketsim_pop_values(pop, s, v);
+    for (size_t i = 0; i < n; i++) {
+        int rc = ketsim_params_set_at(w, v[i].row, v[i].value, err);
         if (rc) {
             char pre[64];
             snprintf(pre, sizeof pre, "subject %llu: ", (unsigned long long)s->id);
@@ -169,7 +193,16 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_subject *s, ketsim_para
     return KETSIM_OK;
 }
 
-double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double since_h,
+double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
+                             const ketsim_session *sessions, size_t n, double t_h)
+{
+    const ketsim_session *last = NULL;
+    for (size_t i = 0; i < n && sessions[i].time_h <= t_h + 1e-9; i++)
+        last = &sessions[i];
+    return last ? ketsim_pop_placebo(pop, s, t_h - last->time_h, last->midazolam) : 0;
+}
+
+double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_patient *s, double since_h,
                           int midazolam)
 {
     if (!(since_h >= 0))
@@ -181,7 +214,7 @@ double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_subject *s, double
     return v;
 }
 
-double ketsim_pop_observed_madrs(const ketsim_subject *s, double model_madrs, double placebo_points)
+double ketsim_pop_observed_madrs(const ketsim_patient *s, double model_madrs, double placebo_points)
 {
     double scale = s->madrs_baseline > 0 ? model_madrs / s->madrs_baseline : 0.0;
     double m = model_madrs - placebo_points * scale;
@@ -197,30 +230,4 @@ int ketsim_pop_rate_madrs(const ketsim_pop *pop, ketsim_rng *r, double true_madr
     if (x > 60)
         x = 60;
     return (int)x;
-}
-
-int ketsim_pop_worker_init(ketsim_pop_worker *w, const ketsim_params *base, const ketsim_catalog *cat,
-                           const char *drug, ketsim_error *err)
-{
-    memset(w, 0, sizeof *w);
-    const char *drugs[1] = {drug};
-    int rc = ketsim_params_clone(base, &w->work, err);
-    if (!rc)
-        rc = ketsim_model_create(base, cat, drugs, 1, ketsim_params_value(base, "species.ref_weight_kg"),
-                                 &w->model, err);
-    if (!rc)
-        rc = ketsim_sim_create(w->model, &w->sim, err);
-    if (!rc)
-        rc = ketsim_regimen_create(&w->reg, err);
-    return rc;
-}
-
-void ketsim_pop_worker_free(ketsim_pop_worker *w)
-{
-    ketsim_traj_free(w->traj);
-    ketsim_regimen_free(w->reg);
-    ketsim_sim_free(w->sim);
-    ketsim_model_free(w->model);
-    ketsim_params_free(w->work);
-    memset(w, 0, sizeof *w);
 }

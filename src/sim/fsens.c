@@ -267,7 +267,7 @@ static int cmp_double(const void *a, const void *b)
 /* Sorted, unique breakpoints in [0, t_end]: every input start and end. */
 static int make_breaks(fsens *f, double t_end, size_t *nb, ketsim_error *err)
 {
-    const solver_input *in = f->inputs.v;
+    const ketsim_input *in = f->inputs.v;
     size_t need = 2 * f->inputs.n + 2, k = 0, u = 0;
     if (need > f->breaks_cap) {
         double *b = realloc(f->breaks, need * sizeof *b);
@@ -297,7 +297,7 @@ static int make_breaks(fsens *f, double t_end, size_t *nb, ketsim_error *err)
  * hold until the next breakpoint. */
 static void apply_inputs(fsens *f, double t)
 {
-    const solver_input *in = f->inputs.v;
+    const ketsim_input *in = f->inputs.v;
     double *y = N_VGetArrayPointer(f->y);
     memset(f->u, 0, f->n * sizeof *f->u);
     for (size_t i = 0; i < f->inputs.n; i++) {

@@ -1,5 +1,5 @@
-/* Access to a simulation's solver for tests and benchmarks inside the
- * project (not part of the public API). */
+/* Inside the sim layer: a simulation's solver (for tests and benchmarks
+ * too) and trajectory storage (for the subject runner).  Not public. */
 #ifndef KETSIM_SIM_INTERNAL_H
 #define KETSIM_SIM_INTERNAL_H
 
@@ -7,5 +7,11 @@
 #include "solver.h"
 
 solver *sim_solver(ketsim_sim *s);
+
+/* Make *out hold nt times of ns states (reused when the size matches). */
+int sim_traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_error *err);
+/* Row j of src into row i of dst (same model), stamped with time_h. */
+void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory *src, size_t j,
+                       double time_h);
 
 #endif

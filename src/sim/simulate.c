@@ -71,7 +71,7 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
     return KETSIM_OK;
 }
 
-static int traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_error *err)
+int sim_traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_error *err)
 {
     ketsim_trajectory *t = *out;
     size_t no = ketsim_n_outputs();
@@ -96,17 +96,24 @@ static int traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_er
 int ketsim_sim_run(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
                    size_t n_times, ketsim_trajectory **out, ketsim_error *err)
 {
+    return ketsim_sim_run_marked(s, reg, times_h, NULL, n_times, out, err);
+}
+
+int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h,
+                          const unsigned char *before_doses, size_t n_times,
+                          ketsim_trajectory **out, ketsim_error *err)
+{
     size_t ns = ketsim_model_n_states(s->m);
     int rc = ketsim_model_steady_state(s->m, s->y0, err);
     if (!rc)
         rc = dose_inputs_build(s->m, reg, &s->inputs, err);
     if (!rc)
-        rc = traj_reserve(out, n_times, ns, err);
+        rc = sim_traj_reserve(out, n_times, ns, err);
     if (rc)
         return rc;
     ketsim_trajectory *t = *out;
     memcpy(t->times, times_h, n_times * sizeof *times_h);
-    rc = solver_run(s->sol, s->y0, s->inputs.v, s->inputs.n, times_h, n_times, t->states, err);
+    rc = solver_run(s->sol, s->y0, s->inputs.v, s->inputs.n, times_h, before_doses, n_times, t->states, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < n_times; i++) {
@@ -153,6 +160,15 @@ double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k)
 const double *ketsim_traj_state(const ketsim_trajectory *t, size_t i)
 {
     return t->states + i * t->n_states;
+}
+
+void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory *src, size_t j,
+                       double time_h)
+{
+    memcpy(dst->states + i * dst->n_states, src->states + j * src->n_states, dst->n_states * sizeof *dst->states);
+    memcpy(dst->outputs + i * dst->n_out, src->outputs + j * src->n_out, dst->n_out * sizeof *dst->outputs);
+    dst->times[i] = time_h;
+    dst->outputs[i * dst->n_out] = time_h;
 }
 
 void ketsim_traj_free(ketsim_trajectory *t)

@@ -315,8 +315,18 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
     return rc;
 }
 
+/* Outputs at breakpoint t marked "before": the state before t's inputs. */
+static void emit_before(solver *s, double t, const double *tout, const unsigned char *before,
+                        size_t n_out, size_t *next, double *yout)
+{
+    const double *y = N_VGetArrayPointer(s->y);
+    while (before && *next < n_out && tout[*next] == t && before[*next])
+        memcpy(yout + s->n * (*next)++, y, s->n * sizeof *y);
+}
+
 int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
-               const double *tout, size_t n_out, double *yout, ketsim_error *err)
+               const double *tout, const unsigned char *before, size_t n_out, double *yout,
+               ketsim_error *err)
 {
     memset(&s->stats, 0, sizeof s->stats);
     s->wall_start_s = s->wall_limit_s > 0 ? monotonic_s() : 0;
@@ -333,11 +343,13 @@ int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
     double *y = N_VGetArrayPointer(s->y);
     memcpy(y, y0, s->n * sizeof *y);
     for (size_t k = 0; k + 1 < nb && rc == KETSIM_OK; k++) {
+        emit_before(s, s->breaks[k], tout, before, n_out, &next, yout);
         apply_inputs(s, in, n_in, s->breaks[k], y);
         rc = run_interval(s, s->breaks[k], s->breaks[k + 1], tout, n_out, &next, yout, err);
     }
     if (rc)
         return rc;
+    emit_before(s, t_end, tout, before, n_out, &next, yout);
     apply_inputs(s, in, n_in, t_end, y);
     while (next < n_out)  /* outputs at t_end */
         memcpy(yout + s->n * next++, y, s->n * sizeof *y);

@@ -12,14 +12,11 @@
 #include <signal.h>
 #include <stddef.h>
 #include "ketsim/error.h"
+#include "util/inputs.h"
 
 typedef void (*solver_rhs_fn)(double t, const double *y, double *ydot, void *user);
 
-typedef struct solver_input {
-    double t0, t1;  /* t1 == t0: bolus */
-    size_t state;
-    double amount;  /* total amount; delivered at amount / (t1 - t0) per hour */
-} solver_input;
+typedef ketsim_input solver_input;
 
 typedef struct solver_stats {
     long steps, rhs_evals, jac_evals, reinits;
@@ -51,9 +48,13 @@ void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel);
 void solver_set_wall_limit(solver *s, double seconds);
 
 /* Integrate from y0 at t = 0 over the inputs; write the state at each output
- * time (ascending, >= 0) into yout (n_out x n, row-major). */
+ * time (ascending, >= 0) into yout (n_out x n, row-major).  An output at an
+ * input's start time is the state after that time's boluses, unless
+ * before[i] (before may be NULL) asks for the state just before them; at one
+ * time, outputs marked before must come first. */
 int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
-               const double *tout, size_t n_out, double *yout, ketsim_error *err);
+               const double *tout, const unsigned char *before, size_t n_out, double *yout,
+               ketsim_error *err);
 void solver_get_stats(const solver *s, solver_stats *st);
 
 #endif

@@ -5,7 +5,7 @@
 #include "ketsim/model.h"
 #include "ketsim/population.h"
 #include "ketsim/rng.h"
-#include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -15,7 +15,7 @@
 
 typedef struct shared {
     const cohort_spec *sp;
-    const double *sessions;
+    const ketsim_session *sessions;  /* in time order */
     size_t n_sessions;
     ketsim_pop pop;
     cohort_result *res;
@@ -35,38 +35,42 @@ long cohort_time_index(const double *t, size_t n, double x)
     return -1;
 }
 
-/* Placebo MADRS improvement at t: since the start of the latest session. */
-static double placebo_at(const shared *sh, const ketsim_subject *s, double t)
-{
-    double last = -1;
-    for (size_t i = 0; i < sh->n_sessions; i++)
-        if (sh->sessions[i] <= t + 1e-9 && sh->sessions[i] > last)
-            last = sh->sessions[i];
-    return last >= 0 ? ketsim_pop_placebo(&sh->pop, s, t - last, 0) : 0;
-}
-
-typedef ketsim_pop_worker worker;
+typedef struct worker {
+    ketsim_subject_worker *sw;
+    ketsim_regimen *reg;
+} worker;
 
 static int worker_init(worker *w, const cohort_spec *sp, ketsim_error *err)
 {
-    int rc = ketsim_pop_worker_init(w, sp->params, sp->cat, sp->drug, err);
+    const char *drugs[1] = {sp->drug};
+    memset(w, 0, sizeof *w);
+    int rc = ketsim_subject_worker_create(sp->params, sp->cat, drugs, 1, &w->sw, err);
+    if (!rc)
+        rc = ketsim_regimen_create(&w->reg, err);
     for (size_t i = 0; !rc && i < sp->n_doses; i++)
         rc = ketsim_regimen_add(w->reg, &sp->doses[i], err);
     return rc;
+}
+
+static void worker_free(worker *w)
+{
+    ketsim_regimen_free(w->reg);
+    ketsim_subject_worker_free(w->sw);
 }
 
 static int run_one(worker *w, shared *sh, int i, ketsim_error *err)
 {
     const cohort_spec *sp = sh->sp;
     cohort_result *res = sh->res;
-    ketsim_subject s;
+    ketsim_patient s;
     /* the id of subject i in replicate 0 of a trial */
     ketsim_pop_draw(&sh->pop, sp->seed, (uint64_t)i, sp->inclusion_min, &s);
-    int rc = ketsim_pop_apply(&sh->pop, &s, w->work, err);
-    if (!rc)
-        rc = ketsim_model_update(w->model, w->work, s.weight_kg, err);
-    if (!rc)
-        rc = ketsim_sim_run(w->sim, w->reg, sp->times_h, sp->n_times, &w->traj, err);
+    ketsim_param_value values[KETSIM_POP_MAX_VALUES];
+    ketsim_subject_input in = {.weight_kg = s.weight_kg, .values = values,
+                               .n_values = ketsim_pop_values(&sh->pop, &s, values), .regimen = w->reg,
+                               .times_h = sp->times_h, .n_times = sp->n_times};
+    const ketsim_trajectory *tr;
+    int rc = ketsim_subject_run(w->sw, &in, &tr, err);
     if (rc)
         return rc;
     res->bdnf_met[i] = s.bdnf_met;
@@ -77,11 +81,12 @@ static int run_one(worker *w, shared *sh, int i, ketsim_error *err)
     ketsim_rng_init(&r, sp->seed, (uint64_t)i, KETSIM_RNG_RESIDUAL);
     for (size_t k = 0; k < sp->n_times; k++) {
         size_t at = (size_t)i * sp->n_times + k;
-        double m = ketsim_traj_output(w->traj, k, (size_t)sh->o_madrs);
-        res->madrs_true[at] = ketsim_pop_observed_madrs(&s, m, placebo_at(sh, &s, sp->times_h[k]));
+        double m = ketsim_traj_output(tr, k, (size_t)sh->o_madrs);
+        double pl = ketsim_pop_placebo_at(&sh->pop, &s, sh->sessions, sh->n_sessions, sp->times_h[k]);
+        res->madrs_true[at] = ketsim_pop_observed_madrs(&s, m, pl);
         res->madrs_rated[at] = ketsim_pop_rate_madrs(&sh->pop, &r, res->madrs_true[at]);
         for (size_t j = 0; j < sp->n_outputs; j++)
-            res->out[at * sp->n_outputs + j] = ketsim_traj_output(w->traj, k, (size_t)sp->outputs[j]);
+            res->out[at * sp->n_outputs + j] = ketsim_traj_output(tr, k, (size_t)sp->outputs[j]);
     }
     return KETSIM_OK;
 }
@@ -108,7 +113,7 @@ static void *thread_main(void *arg)
         atomic_store(&sh->next, sh->sp->n_subjects);
         pthread_mutex_unlock(&sh->lock);
     }
-    ketsim_pop_worker_free(&w);
+    worker_free(&w);
     return NULL;
 }
 
@@ -141,20 +146,14 @@ static int check_spec(const cohort_spec *sp, ketsim_error *err)
     return KETSIM_OK;
 }
 
-int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_result *res, ketsim_error *err)
+static int cmp_session(const void *a, const void *b)
 {
-    memset(res, 0, sizeof *res);
-    int rc = check_spec(sp, err);
-    if (rc)
-        return rc;
-    shared sh = {.sp = sp, .res = res, .o_madrs = ketsim_output_index("madrs")};
-    double sess[COHORT_MAX_DOSES];
-    for (size_t i = 0; i < sp->n_doses; i++)
-        sess[i] = sp->doses[i].time_h;
-    sh.sessions = sp->n_doses ? sess : sham;
-    sh.n_sessions = sp->n_doses ? sp->n_doses : n_sham;
-    if ((rc = ketsim_pop_init(&sh.pop, sp->params, err)))
-        return rc;
+    double x = ((const ketsim_session *)a)->time_h, y = ((const ketsim_session *)b)->time_h;
+    return (x > y) - (x < y);
+}
+
+static int alloc_result(const cohort_spec *sp, cohort_result *res, ketsim_error *err)
+{
     size_t ns = (size_t)sp->n_subjects, nk = ns * sp->n_times;
     res->n_subjects = sp->n_subjects;
     res->n_times = sp->n_times;
@@ -171,25 +170,58 @@ int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_
         cohort_result_free(res);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for a cohort of %d", sp->n_subjects);
     }
-    atomic_init(&sh.next, 0);
-    atomic_init(&sh.failed, 0);
-    pthread_mutex_init(&sh.lock, NULL);
+    return KETSIM_OK;
+}
+
+static int run_threads(shared *sh, ketsim_error *err)
+{
+    const cohort_spec *sp = sh->sp;
+    atomic_init(&sh->next, 0);
+    atomic_init(&sh->failed, 0);
+    pthread_mutex_init(&sh->lock, NULL);
     int nt = sp->threads < 1 ? 1 : sp->threads > 64 ? 64 : sp->threads;
     if (nt > sp->n_subjects)
         nt = sp->n_subjects;
     pthread_t th[64];
     int started = 0;
     for (int k = 1; k < nt; k++)
-        if (pthread_create(&th[started], NULL, thread_main, &sh) == 0)
+        if (pthread_create(&th[started], NULL, thread_main, sh) == 0)
             started++;
-    thread_main(&sh);
+    thread_main(sh);
     for (int k = 0; k < started; k++)
         pthread_join(th[k], NULL);
-    pthread_mutex_destroy(&sh.lock);
-    if (atomic_load(&sh.failed)) {
-        *err = sh.err;
-        cohort_result_free(res);
+    pthread_mutex_destroy(&sh->lock);
+    if (atomic_load(&sh->failed)) {
+        *err = sh->err;
         return err->code ? err->code : KETSIM_EINTERNAL;
     }
     return KETSIM_OK;
+}
+
+int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_result *res, ketsim_error *err)
+{
+    memset(res, 0, sizeof *res);
+    int rc = check_spec(sp, err);
+    if (rc)
+        return rc;
+    shared sh = {.sp = sp, .res = res, .o_madrs = ketsim_output_index("madrs")};
+    if ((rc = ketsim_pop_init(&sh.pop, sp->params, err)))
+        return rc;
+    /* placebo follows the sessions: the dose times, or the sham course's */
+    size_t n_sess = sp->n_doses ? sp->n_doses : n_sham;
+    ketsim_session *sess = malloc((n_sess ? n_sess : 1) * sizeof *sess);
+    if (!sess)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n_sess; i++)
+        sess[i] = (ketsim_session){sp->n_doses ? sp->doses[i].time_h : sham[i], 0};
+    qsort(sess, n_sess, sizeof sess[0], cmp_session);
+    sh.sessions = sess;
+    sh.n_sessions = n_sess;
+    rc = alloc_result(sp, res, err);
+    if (!rc)
+        rc = run_threads(&sh, err);
+    if (rc)
+        cohort_result_free(res);
+    free(sess);
+    return rc;
 }

@@ -10,6 +10,30 @@ int trial_n_periods(const trial_scenario *sc)
     return sc->design == TRIAL_CROSSOVER ? 2 : 1;
 }
 
+static int check_arm(const trial_scenario *sc, const trial_arm *arm, ketsim_error *err)
+{
+    size_t n = trial_arm_n_sessions(sc, arm);
+    if (arm->control == TRIAL_ACTIVE && arm->n_specs == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' has no dose", sc->name, arm->name);
+    if (arm->n_specs > 1 && arm->n_specs != n)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' lists %zu doses for %zu sessions",
+                           sc->name, arm->name, arm->n_specs, n);
+    if (arm->ratio < 1)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' ratio must be >= 1", sc->name, arm->name);
+    if (n == 0 || trial_arm_session_h(sc, arm, 0) != 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s': the course must start with a session at 0",
+                           sc->name, arm->name);
+    for (size_t i = 1; i < n; i++) {
+        const ketsim_dose *d = trial_arm_dose(arm, i - 1);
+        double len = d ? d->duration_h : arm->session_h;
+        if (trial_arm_session_h(sc, arm, i) < trial_arm_session_h(sc, arm, i - 1) + len)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "scenario '%s': arm '%s': dose %zu starts before the previous infusion ends",
+                               sc->name, arm->name, i);
+    }
+    return KETSIM_OK;
+}
+
 int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
 {
     if (sc->n_arms == 0)
@@ -54,20 +78,26 @@ int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
                                sc->name, sc->n_subjects, total);
     }
     for (size_t a = 0; a < sc->n_arms; a++) {
-        const trial_arm *arm = &sc->arms[a];
-        if (arm->control == TRIAL_ACTIVE && !(arm->dose_mg_per_kg > 0))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' has no dose", sc->name, arm->name);
-        if (arm->ratio < 1)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' ratio must be >= 1", sc->name,
-                               arm->name);
-        for (size_t i = 1; i < sc->n_doses; i++)
-            if (sc->dose_h[i] < sc->dose_h[i - 1] + arm->infusion_h)
-                return KETSIM_FAIL(err, KETSIM_EINPUT,
-                                   "scenario '%s': arm '%s': dose %zu starts before the previous infusion ends",
-                                   sc->name, arm->name, i);
+        int rc = check_arm(sc, &sc->arms[a], err);
+        if (rc)
+            return rc;
     }
     if (sc->dropout < 0 || sc->dropout > 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': dropout must be a probability", sc->name);
+    return KETSIM_OK;
+}
+
+int trial_scenario_apply_sets(const trial_scenario *sc, ketsim_params *p, ketsim_error *err)
+{
+    for (size_t i = 0; i < sc->n_sets; i++) {
+        ketsim_error e = {0};
+        if (ketsim_params_set(p, sc->set_name[i], sc->set_value[i], &e) != KETSIM_OK) {
+            if (sc->file[0])
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: field 'set.%s': %s", sc->file, sc->set_line[i],
+                                   sc->set_name[i], e.msg);
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario 'set': %s", e.msg);
+        }
+    }
     return KETSIM_OK;
 }
 

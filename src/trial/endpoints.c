@@ -467,11 +467,15 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     for (size_t a = 0; a < sc->n_arms; a++) {
         fprintf(fp, "%s\n    {\"name\": ", a ? "," : "");
         json_str(fp, sc->arms[a].name);
-        fprintf(fp, ", \"control\": \"%s\", \"dose_mg_per_kg\": ", control_name(sc->arms[a].control));
-        json_num(fp, sc->arms[a].dose_mg_per_kg);
-        fprintf(fp, ", \"infusion_h\": ");
-        json_num(fp, sc->arms[a].infusion_h);
-        fprintf(fp, "}");
+        const trial_arm *arm = &sc->arms[a];
+        fprintf(fp, ", \"control\": \"%s\", \"dose\": ", control_name(arm->control));
+        json_str(fp, arm->control == TRIAL_ACTIVE ? arm->dose_text : "");
+        fprintf(fp, ", \"doses_h\": [");
+        for (size_t i = 0; i < trial_arm_n_sessions(sc, arm); i++) {
+            fprintf(fp, "%s", i ? ", " : "");
+            json_num(fp, trial_arm_session_h(sc, arm, i));
+        }
+        fprintf(fp, "]}");
     }
     fprintf(fp, "\n  ],\n  \"doses_h\": [");
     for (size_t i = 0; i < sc->n_doses; i++) {
@@ -564,7 +568,7 @@ void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_su
         }
         int last = trial_n_periods(sc) - 1;
         const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, last)];
-        double ld = trial_period_start_h(sc, last) + sc->dose_h[sc->n_doses - 1];
+        double ld = trial_period_start_h(sc, last) + trial_last_session_h(sc);
         for (size_t k = 0; k < trial_n_followup(sc); k++) {
             double t = ld + trial_followup_h(sc, k);
             fprintf(fp, "%d,%d,%d,followup,%s,fu%zu,%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,%.6g,", replicate, i, r->assign,

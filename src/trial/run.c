@@ -9,7 +9,7 @@
 #include "ketsim/population.h"
 #include "ketsim/regimen.h"
 #include "ketsim/rng.h"
-#include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 #include "ketsim/trial.h"
 #include "util/dist.h"
 
@@ -23,11 +23,15 @@
 #define PEAK_WINDOW_H 3.0
 #define PEAK_STEP_H (5.0 / 60)
 #define MAX_TIMES 1024
+#define MAX_DRUGS (TRIAL_MAX_ARMS + 1)
+#define MAX_SESSIONS (2 * TRIAL_MAX_DOSES)
 
 typedef struct run_shared {
     const trial_scenario *sc;
     const ketsim_params *base;
     const ketsim_catalog *cat;
+    const char *drugs[MAX_DRUGS];  /* the scenario's drug and every arm's */
+    size_t n_drugs;
     const ketsim_pop *pop;
     const trial_run_opts *o;
     const int *assign;             /* replicates x n_subjects */
@@ -41,14 +45,32 @@ typedef struct run_shared {
     ketsim_error err;
 } run_shared;
 
-typedef ketsim_pop_worker worker;
+typedef struct worker {
+    ketsim_subject_worker *sw;
+    ketsim_regimen *reg;
+    long o_madrs, o_cadss, o_sbp;
+} worker;
 
 static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
 {
-    int rc = ketsim_pop_worker_init(w, sh->base, sh->cat, sh->sc->drug, err);
+    memset(w, 0, sizeof *w);
+    w->o_madrs = ketsim_output_index("madrs");
+    w->o_cadss = ketsim_output_index("cadss");
+    w->o_sbp = ketsim_output_index("sbp_change_mmhg");
+    if (w->o_madrs < 0 || w->o_cadss < 0 || w->o_sbp < 0)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "model outputs madrs, cadss or sbp_change_mmhg missing");
+    int rc = ketsim_subject_worker_create(sh->base, sh->cat, sh->drugs, sh->n_drugs, &w->sw, err);
     if (!rc)
-        ketsim_sim_set_wall_limit(w->sim, sh->o->subject_timeout_s);
+        rc = ketsim_regimen_create(&w->reg, err);
+    if (!rc)
+        ketsim_subject_worker_set_wall_limit(w->sw, sh->o->subject_timeout_s);
     return rc;
+}
+
+static void worker_free(worker *w)
+{
+    ketsim_regimen_free(w->reg);
+    ketsim_subject_worker_free(w->sw);
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -71,31 +93,54 @@ static size_t find_time(const double *g, size_t n, double t)
     return lo;
 }
 
-/* Start of the latest session (dose time, in any arm) at or before t, and
- * whether it was a midazolam session; -1 before the first. */
-static double last_session(const trial_scenario *sc, int assign, double t, int *midazolam)
+/* The subject's regimen (active arms' doses) and sessions (every arm's,
+ * for placebo), in time order over the periods. */
+static int build_course(const trial_scenario *sc, int assign, ketsim_regimen *reg, ketsim_session *sess,
+                        size_t *n_sess, ketsim_error *err)
 {
-    double best = -1;
-    *midazolam = 0;
+    ketsim_regimen_clear(reg);
+    *n_sess = 0;
     for (int p = 0; p < trial_n_periods(sc); p++) {
-        double s = trial_period_start_h(sc, p);
+        double st = trial_period_start_h(sc, p);
         const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, assign, p)];
-        for (size_t d = 0; d < sc->n_doses; d++)
-            if (s + sc->dose_h[d] <= t + 1e-9) {
-                best = s + sc->dose_h[d];
-                *midazolam = arm->control == TRIAL_MIDAZOLAM;
+        for (size_t k = 0; k < trial_arm_n_sessions(sc, arm); k++) {
+            double t = st + trial_arm_session_h(sc, arm, k);
+            const ketsim_dose *d = trial_arm_dose(arm, k);
+            if (d) {
+                ketsim_dose dose = *d;
+                dose.time_h = t;
+                int rc = ketsim_regimen_add(reg, &dose, err);
+                if (rc)
+                    return rc;
             }
+            sess[(*n_sess)++] = (ketsim_session){t, arm->control == TRIAL_MIDAZOLAM};
+        }
     }
-    return best;
+    return KETSIM_OK;
 }
 
-static double observed(const run_shared *sh, const ketsim_subject *s, int assign, double t,
-                       double model_madrs)
+/* Ratings and peaks are read on one grid: period starts, visits, 5-min steps
+ * over the first hours, follow-up visits; sorted, unique. */
+static size_t build_grid(const trial_scenario *sc, double *grid)
 {
-    int mdz;
-    double ls = last_session(sh->sc, assign, t, &mdz);
-    double pl = ls >= 0 ? ketsim_pop_placebo(sh->pop, s, t - ls, mdz) : 0;
-    return ketsim_pop_observed_madrs(s, model_madrs, pl);
+    size_t ng = 0;
+    for (int p = 0; p < trial_n_periods(sc); p++) {
+        double st = trial_period_start_h(sc, p);
+        grid[ng++] = st;
+        for (size_t k = 0; k < sc->n_visits; k++)
+            grid[ng++] = st + sc->visit_h[k];
+        for (double t = PEAK_STEP_H; t <= PEAK_WINDOW_H + 1e-9; t += PEAK_STEP_H)
+            grid[ng++] = st + t;
+    }
+    double last = trial_period_start_h(sc, trial_n_periods(sc) - 1) + trial_last_session_h(sc);
+    for (size_t k = 0; k < trial_n_followup(sc); k++)
+        grid[ng++] = last + trial_followup_h(sc, k);
+    qsort(grid, ng, sizeof grid[0], cmp_double);
+    size_t nu = 0;
+    for (size_t k = 0; k < ng; k++)
+        if (nu == 0 || grid[k] > grid[nu - 1] + 1e-9)
+            grid[nu++] = grid[k];
+    return nu;
 }
 
 /* A skipped subject: nothing rated, nothing measured. */
@@ -119,65 +164,90 @@ static void mark_failed(trial_subject_result *res, const char *why)
     }
 }
 
+/* One rating: the model's MADRS with the placebo response at t. */
+static double observed(const run_shared *sh, const ketsim_patient *s, const ketsim_session *sess,
+                       size_t n_sess, const ketsim_trajectory *tr, size_t k, double t, long o_madrs)
+{
+    double pl = ketsim_pop_placebo_at(sh->pop, s, sess, n_sess, t);
+    return ketsim_pop_observed_madrs(s, ketsim_traj_output(tr, k, (size_t)o_madrs), pl);
+}
+
+static void record_patient(trial_subject_result *res, const ketsim_patient *s)
+{
+    res->weight_kg = s->weight_kg;
+    res->age_y = s->age_y;
+    res->female = s->female;
+    res->bdnf_met = s->bdnf_met;
+    res->cyp2b6_pm = s->cyp2b6_pm;
+    res->placebo_points = s->placebo_points;
+}
+
+/* Ratings, in the order they are taken: per period the baseline and the
+ * visits, then the follow-up; from the dropout index on, all missing. */
+static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s, const ketsim_session *sess,
+                 size_t n_sess, const ketsim_trajectory *tr, const double *grid, size_t nu, uint64_t id,
+                 trial_subject_result *res)
+{
+    const trial_scenario *sc = sh->sc;
+    int np = trial_n_periods(sc);
+    size_t nfu = trial_n_followup(sc);
+    ketsim_rng r;
+    ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_RESIDUAL);
+    int gidx = 0;
+#define MISSING(x) (res->dropout_index >= 0 && gidx >= res->dropout_index ? -1 : (x))
+    for (int p = 0; p < np; p++) {
+        double st = trial_period_start_h(sc, p);
+        size_t k0 = find_time(grid, nu, st);
+        res->base_true[p] = observed(sh, s, sess, n_sess, tr, k0, st, w->o_madrs);
+        res->base_rated[p] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->base_true[p]));
+        for (size_t k = 0; k < sc->n_visits; k++, gidx++) {
+            double t = st + sc->visit_h[k];
+            res->madrs_true[p][k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
+            res->madrs_rated[p][k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->madrs_true[p][k]));
+        }
+        double cp = 0, sp = 0;
+        for (size_t kk = k0; kk < nu && grid[kk] <= st + PEAK_WINDOW_H + 1e-9; kk++) {
+            cp = fmax(cp, ketsim_traj_output(tr, kk, (size_t)w->o_cadss));
+            sp = fmax(sp, ketsim_traj_output(tr, kk, (size_t)w->o_sbp));
+        }
+        res->cadss_peak[p] = cp;
+        res->sbp_peak[p] = sp;
+    }
+    double last = trial_period_start_h(sc, np - 1) + trial_last_session_h(sc);
+    for (size_t k = 0; k < nfu; k++, gidx++) {
+        double t = last + trial_followup_h(sc, k);
+        res->fu_true[k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
+        res->fu_rated[k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->fu_true[k]));
+    }
+#undef MISSING
+}
+
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
 {
     const trial_scenario *sc = sh->sc;
     size_t rep = (size_t)sh->o->first_replicate + item / (size_t)sc->n_subjects;
     size_t i = item % (size_t)sc->n_subjects;
     uint64_t id = ((uint64_t)rep << 32) | (uint64_t)i;
-    uint64_t seed = sh->o->seed;
     int assign = sh->assign[item];
     trial_subject_result *res = &sh->out[item];
     memset(res, 0, sizeof *res);
     res->assign = assign;
 
-    ketsim_subject s;
-    ketsim_pop_draw(sh->pop, seed, id, sc->inclusion_madrs_min, &s);
-    res->weight_kg = s.weight_kg;
-    res->age_y = s.age_y;
-    res->female = s.female;
-    res->bdnf_met = s.bdnf_met;
-    res->cyp2b6_pm = s.cyp2b6_pm;
-    res->placebo_points = s.placebo_points;
-    int rc = ketsim_pop_apply(sh->pop, &s, w->work, err);
-    if (!rc)
-        rc = ketsim_model_update(w->model, w->work, s.weight_kg, err);
+    ketsim_patient s;
+    ketsim_pop_draw(sh->pop, sh->o->seed, id, sc->inclusion_madrs_min, &s);
+    record_patient(res, &s);
+    ketsim_session sess[MAX_SESSIONS];
+    size_t n_sess;
+    double grid[MAX_TIMES];
+    int rc = build_course(sc, assign, w->reg, sess, &n_sess, err);
     if (rc)
         return rc;
-
-    /* regimen and time grid */
-    int np = trial_n_periods(sc);
-    ketsim_regimen_clear(w->reg);
-    double grid[MAX_TIMES];
-    size_t ng = 0;
-    for (int p = 0; p < np; p++) {
-        double st = trial_period_start_h(sc, p);
-        const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, assign, p)];
-        if (arm->control == TRIAL_ACTIVE) {
-            for (size_t d = 0; d < sc->n_doses; d++) {
-                ketsim_dose dose = {.route = KETSIM_ROUTE_IV, .amount = arm->dose_mg_per_kg, .per_kg = 1,
-                                    .duration_h = arm->infusion_h, .time_h = st + sc->dose_h[d]};
-                if ((rc = ketsim_regimen_add(w->reg, &dose, err)))
-                    return rc;
-            }
-        }
-        grid[ng++] = st;
-        for (size_t k = 0; k < sc->n_visits; k++)
-            grid[ng++] = st + sc->visit_h[k];
-        for (double t = PEAK_STEP_H; t <= PEAK_WINDOW_H + 1e-9; t += PEAK_STEP_H)
-            grid[ng++] = st + t;
-    }
-    double last_dose = trial_period_start_h(sc, np - 1) + sc->dose_h[sc->n_doses - 1];
-    size_t nfu = trial_n_followup(sc);
-    for (size_t k = 0; k < nfu; k++)
-        grid[ng++] = last_dose + trial_followup_h(sc, k);
-    qsort(grid, ng, sizeof grid[0], cmp_double);
-    size_t nu = 0;
-    for (size_t k = 0; k < ng; k++)
-        if (nu == 0 || grid[k] > grid[nu - 1] + 1e-9)
-            grid[nu++] = grid[k];
-
-    if ((rc = ketsim_sim_run(w->sim, w->reg, grid, nu, &w->traj, err))) {
+    ketsim_param_value values[KETSIM_POP_MAX_VALUES];
+    ketsim_subject_input in = {.weight_kg = s.weight_kg, .values = values,
+                               .n_values = ketsim_pop_values(sh->pop, &s, values), .regimen = w->reg,
+                               .times_h = grid, .n_times = build_grid(sc, grid)};
+    const ketsim_trajectory *tr;
+    if ((rc = ketsim_subject_run(w->sw, &in, &tr, err))) {
         char pre[96];
         snprintf(pre, sizeof pre, "replicate %zu, subject %zu: ", rep, i);
         ketsim_error_prefix(err, pre);
@@ -187,54 +257,15 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
         }
         return rc;
     }
-    static _Thread_local long o_madrs = -2, o_cadss, o_sbp;
-    if (o_madrs == -2) {
-        o_madrs = ketsim_output_index("madrs");
-        o_cadss = ketsim_output_index("cadss");
-        o_sbp = ketsim_output_index("sbp_change_mmhg");
-    }
-    if (o_madrs < 0 || o_cadss < 0 || o_sbp < 0)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "model outputs madrs, cadss or sbp_change_mmhg missing");
 
     /* dropout: a random rating index from which everything is missing */
-    int n_ratings = np * (int)sc->n_visits + (int)nfu;
+    int n_ratings = trial_n_periods(sc) * (int)sc->n_visits + (int)trial_n_followup(sc);
     ketsim_rng r;
-    ketsim_rng_init(&r, seed, id, KETSIM_RNG_DROPOUT);
+    ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_DROPOUT);
     int drops = ketsim_rng_bernoulli(&r, sc->dropout);
     double u = ketsim_rng_uniform(&r);
     res->dropout_index = drops ? (int)(u * n_ratings) : -1;
-
-    ketsim_rng_init(&r, seed, id, KETSIM_RNG_RESIDUAL);
-    int gidx = 0;
-    for (int p = 0; p < np; p++) {
-        double st = trial_period_start_h(sc, p);
-        size_t k0 = find_time(grid, nu, st);
-        res->base_true[p] = observed(sh, &s, assign, st, ketsim_traj_output(w->traj, k0, (size_t)o_madrs));
-        res->base_rated[p] = ketsim_pop_rate_madrs(sh->pop, &r, res->base_true[p]);
-        if (res->dropout_index >= 0 && gidx >= res->dropout_index)
-            res->base_rated[p] = -1;
-        for (size_t k = 0; k < sc->n_visits; k++, gidx++) {
-            double t = st + sc->visit_h[k];
-            size_t kk = find_time(grid, nu, t);
-            res->madrs_true[p][k] = observed(sh, &s, assign, t, ketsim_traj_output(w->traj, kk, (size_t)o_madrs));
-            int rated = ketsim_pop_rate_madrs(sh->pop, &r, res->madrs_true[p][k]);
-            res->madrs_rated[p][k] = (res->dropout_index >= 0 && gidx >= res->dropout_index) ? -1 : rated;
-        }
-        double cp = 0, sp = 0;
-        for (size_t kk = k0; kk < nu && grid[kk] <= st + PEAK_WINDOW_H + 1e-9; kk++) {
-            cp = fmax(cp, ketsim_traj_output(w->traj, kk, (size_t)o_cadss));
-            sp = fmax(sp, ketsim_traj_output(w->traj, kk, (size_t)o_sbp));
-        }
-        res->cadss_peak[p] = cp;
-        res->sbp_peak[p] = sp;
-    }
-    for (size_t k = 0; k < nfu; k++, gidx++) {
-        double t = last_dose + trial_followup_h(sc, k);
-        size_t kk = find_time(grid, nu, t);
-        res->fu_true[k] = observed(sh, &s, assign, t, ketsim_traj_output(w->traj, kk, (size_t)o_madrs));
-        int rated = ketsim_pop_rate_madrs(sh->pop, &r, res->fu_true[k]);
-        res->fu_rated[k] = (res->dropout_index >= 0 && gidx >= res->dropout_index) ? -1 : rated;
-    }
+    rate(sh, w, &s, sess, n_sess, tr, grid, in.n_times, id, res);
     return KETSIM_OK;
 }
 
@@ -262,8 +293,38 @@ static void *thread_main(void *arg)
         atomic_store(&sh->next, sh->end);
         pthread_mutex_unlock(&sh->lock);
     }
-    ketsim_pop_worker_free(&w);
+    worker_free(&w);
     return NULL;
+}
+
+/* The drugs a worker must be able to give: the scenario's, then every
+ * drug an arm's dose names (once each, in order). */
+static int collect_drugs(const trial_scenario *sc, const ketsim_catalog *cat, const char **drugs, size_t *n,
+                         ketsim_error *err)
+{
+    size_t idx;
+    *n = 0;
+    drugs[(*n)++] = sc->drug;
+    if (ketsim_catalog_find_drug(cat, sc->drug, &idx, err))
+        return KETSIM_EINPUT;
+    for (size_t a = 0; a < sc->n_arms; a++)
+        for (size_t k = 0; k < sc->arms[a].n_specs; k++) {
+            const char *d = sc->arms[a].dose[k].drug;
+            size_t j = 0;
+            if (!d[0])
+                continue;
+            if (ketsim_catalog_find_drug(cat, d, &idx, err)) {
+                char pre[128];
+                snprintf(pre, sizeof pre, "scenario '%s', arm '%s': ", sc->name, sc->arms[a].name);
+                ketsim_error_prefix(err, pre);
+                return KETSIM_EINPUT;
+            }
+            while (j < *n && strcmp(drugs[j], d) != 0)
+                j++;
+            if (j == *n && *n < MAX_DRUGS)
+                drugs[(*n)++] = d;
+        }
+    return KETSIM_OK;
 }
 
 int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
@@ -300,20 +361,16 @@ int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const t
     ketsim_catalog *cat = NULL;
     int *assign = NULL;
     rc = ketsim_params_clone(base0, &base, err);
-    for (size_t i = 0; !rc && i < sc->n_sets; i++) {
-        rc = ketsim_params_set(base, sc->set_name[i], sc->set_value[i], err);
-        if (rc)
-            ketsim_error_prefix(err, "scenario 'set': ");
-    }
+    if (!rc)
+        rc = trial_scenario_apply_sets(sc, base, err);
     ketsim_pop pop;
     if (!rc)
         rc = ketsim_pop_init(&pop, base, err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, err);
-    if (!rc) {
-        size_t idx;
-        rc = ketsim_catalog_find_drug(cat, sc->drug, &idx, err);
-    }
+    run_shared sh = {.sc = sc, .base = base, .cat = cat, .pop = &pop, .o = o};
+    if (!rc)
+        rc = collect_drugs(sc, cat, sh.drugs, &sh.n_drugs, err);
     size_t n_items = (size_t)o->replicates * (size_t)sc->n_subjects;
     if (!rc) {
         assign = malloc(n_items * sizeof *assign);
@@ -326,8 +383,10 @@ int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const t
                             assign + (size_t)r * (size_t)sc->n_subjects);
         size_t first, end;
         trial_dist_share(n_items, &first, &end);
-        run_shared sh = {.sc = sc, .base = base, .cat = cat, .pop = &pop, .o = o, .assign = assign,
-                         .out = res, .n_items = n_items, .end = end};
+        sh.assign = assign;
+        sh.out = res;
+        sh.n_items = n_items;
+        sh.end = end;
         atomic_init(&sh.next, first);
         atomic_init(&sh.failed, 0);
         pthread_mutex_init(&sh.lock, NULL);

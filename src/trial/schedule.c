@@ -4,11 +4,39 @@
 
 #include <math.h>
 
+size_t trial_arm_n_sessions(const trial_scenario *sc, const trial_arm *a)
+{
+    return a->n_doses ? a->n_doses : sc->n_doses;
+}
+
+double trial_arm_session_h(const trial_scenario *sc, const trial_arm *a, size_t k)
+{
+    return a->n_doses ? a->dose_h[k] : sc->dose_h[k];
+}
+
+const ketsim_dose *trial_arm_dose(const trial_arm *a, size_t k)
+{
+    if (a->control != TRIAL_ACTIVE || a->n_specs == 0)
+        return NULL;
+    return &a->dose[a->n_specs == 1 ? 0 : k];
+}
+
+double trial_last_session_h(const trial_scenario *sc)
+{
+    double last = 0;
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        size_t n = trial_arm_n_sessions(sc, &sc->arms[a]);
+        if (n && trial_arm_session_h(sc, &sc->arms[a], n - 1) > last)
+            last = trial_arm_session_h(sc, &sc->arms[a], n - 1);
+    }
+    return last;
+}
+
 double trial_period_start_h(const trial_scenario *sc, int period)
 {
     if (period <= 0)
         return 0;
-    return sc->dose_h[sc->n_doses - 1] + sc->washout_h;
+    return trial_last_session_h(sc) + sc->washout_h;
 }
 
 size_t trial_n_followup(const trial_scenario *sc)

@@ -1,7 +1,7 @@
 /* ytree: YAML loading into a position-annotated tree, and strict getters.
  * See ytree.h for the design and the accepted subset of YAML. */
 #include "util/ytree.h"
-#include "ketsim/regimen.h"
+#include "ketsim/units.h"
 
 #include <errno.h>
 #include <limits.h>

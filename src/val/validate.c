@@ -1,6 +1,9 @@
 /* Targets file parsing and evaluation. */
 #include "ketsim/validate.h"
-#include "ketsim/ketsim.h"
+#include "ketsim/catalog.h"
+#include "ketsim/model.h"
+#include "ketsim/regimen.h"
+#include "ketsim/simulate.h"
 #include "validate_trial.h"
 
 #include <errno.h>
