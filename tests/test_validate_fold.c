@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "ketsim/params.h"
 #include "ketsim/validate.h"
 
 #define HEADER "id,quantity,species,drug,doses,until,set,statistic,literature,lower,upper,source,role\n"
@@ -28,7 +29,11 @@ static ketsim_validation *run(const char *rows)
     ketsim_validation *v = NULL;
     ketsim_error err;
     ketsim_error_clear(&err);
-    int rc = ketsim_validation_load(path, &v, &err);
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
+    if (!rc)
+        rc = ketsim_validation_load(path, base, &v, &err);
+    ketsim_params_free(base);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
     unlink(path);

@@ -19,6 +19,7 @@
 #include "ketsim/params.h"
 
 typedef struct ketsim_calib_options {
+    const ketsim_params *base;  /* the registered tables (ketsim_params_create), any species */
     const char *const *only;   /* restrict to these parameters (NULL: all calibrated ones) */
     size_t n_only;
     const char *const *set_names; /* start values for every species (like a target's set) */

@@ -50,6 +50,8 @@ double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k);
 const double *ketsim_traj_state(const ketsim_trajectory *t, size_t i);
 size_t ketsim_traj_n_states(const ketsim_trajectory *t);
 void ketsim_traj_free(ketsim_trajectory *t);
+/* A copy of src into *dst (reused when it has the same size). */
+int ketsim_traj_copy(const ketsim_trajectory *src, ketsim_trajectory **dst, ketsim_error *err);
 
 /* Convenience: a uniform grid 0, every, 2*every, ..., until (inclusive). */
 int ketsim_grid_uniform(double until_h, double every_h, double **times, size_t *n, ketsim_error *err);

@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include "ketsim/error.h"
+#include "ketsim/params.h"
 
 typedef struct ketsim_target_result {
     char id[64];
@@ -24,8 +25,11 @@ typedef struct ketsim_target_result {
 
 typedef struct ketsim_validation ketsim_validation;
 
-/* Parse the targets file; errors name FILE:LINE and the column. */
-int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_error *err);
+/* Parse the targets file; errors name FILE:LINE and the column.  base
+ * (any species) gives the registered parameter tables each target's species
+ * table is built from. */
+int ketsim_validation_load(const char *path, const ketsim_params *base, ketsim_validation **out,
+                           ketsim_error *err);
 /* Run every target's scenario and fill the results. */
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err);
 /* Run target i alone with parameter overrides (NAME = VALUE pairs) applied

@@ -169,6 +169,10 @@ int cmd_calibrate(int argc, char **argv)
         co.n_only = n_only;
     }
     ketsim_calib_result *r = NULL;
+    ketsim_params *base = NULL;
+    if (!rc)
+        rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
+    co.base = base;
     if (!rc)
         rc = ketsim_calibrate(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), &co, &r, &err);
     if (!rc)
@@ -176,6 +180,7 @@ int cmd_calibrate(int argc, char **argv)
     if (!rc && o->out)
         rc = write_params(o->out, r, &err);
     ketsim_calib_result_free(r);
+    ketsim_params_free(base);
     free(o);
     return rc ? cli_fail(&err) : 0;
 }

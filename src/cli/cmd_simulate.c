@@ -213,9 +213,8 @@ int cmd_simulate(int argc, char **argv)
     ketsim_error err = {0};
     cli_subject subj;
     ketsim_regimen *reg = NULL;
-    ketsim_model *m = NULL;
-    ketsim_sim *sim = NULL;
-    ketsim_trajectory *traj = NULL;
+    ketsim_subject_worker *w = NULL;
+    const ketsim_trajectory *traj = NULL;
     double *times = NULL;
     size_t n_times, n_drugs = 0;
     const char *drugs[MAX_REPEAT + 1];
@@ -235,12 +234,12 @@ int cmd_simulate(int argc, char **argv)
     if (!rc)
         rc = collect_drugs(&subj, reg, drugs, &n_drugs, &err);
     if (!rc)
-        rc = ketsim_model_create(subj.params, subj.catalog, drugs, n_drugs, subj.weight_kg, &m, &err);
-    if (!rc)
-        rc = ketsim_sim_create(m, &sim, &err);
+        rc = ketsim_subject_worker_create(subj.params, subj.catalog, drugs, n_drugs, &w, &err);
     if (!rc) {
-        ketsim_sim_set_cancel(sim, cancel);
-        rc = ketsim_sim_run(sim, reg, times, n_times, &traj, &err);
+        ketsim_subject_worker_set_cancel(w, cancel);
+        ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times,
+                                   .n_times = n_times};
+        rc = ketsim_subject_run(w, &in, &traj, &err);
     }
     if (!rc && cli_interrupted())
         rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
@@ -252,9 +251,7 @@ int cmd_simulate(int argc, char **argv)
                  subj.weight_kg);
         rc = ketsim_plot_trajectory(traj, o.plot_dir, o.plot_log, subtitle, &err);
     }
-    ketsim_traj_free(traj);
-    ketsim_sim_free(sim);
-    ketsim_model_free(m);
+    ketsim_subject_worker_free(w);
     ketsim_regimen_free(reg);
     free(times);
     cli_subject_free(&subj);

@@ -90,7 +90,11 @@ int cmd_validate(int argc, char **argv)
         path = ketsim_data_path("targets.csv", buf, sizeof buf);
     ketsim_error err = {0};
     ketsim_validation *v = NULL;
-    int rc = ketsim_validation_load(path, &v, &err);
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
+    if (!rc)
+        rc = ketsim_validation_load(path, base, &v, &err);
+    ketsim_params_free(base);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
     if (rc) {

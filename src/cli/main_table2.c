@@ -32,7 +32,11 @@ int main_table2_print(FILE *fp, ketsim_error *err)
 {
     char path[4096];
     ketsim_validation *v = NULL;
-    int rc = ketsim_validation_load(ketsim_data_path("targets.csv", path, sizeof path), &v, err);
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, err);
+    if (!rc)
+        rc = ketsim_validation_load(ketsim_data_path("targets.csv", path, sizeof path), base, &v, err);
+    ketsim_params_free(base);
     if (rc)
         return rc;
     fprintf(fp, "\nTable 2: biomarkers (human 0.5 mg/kg over 40 min; mouse 10 mg/kg i.p.), relative to untreated = 1\n\n");

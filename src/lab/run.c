@@ -4,6 +4,7 @@
 #include "ketsim/model.h"
 #include "ketsim/regimen.h"
 #include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 #include "ketsim/lab.h"
 #include "ketsim/rng.h"
 #include "ketsim/stats.h"
@@ -129,27 +130,42 @@ static int make_grid(const lab_protocol *p, double frac_h, double **out, size_t 
     return KETSIM_OK;
 }
 
-/* Per-animal variability: one factor on every clearance, one on mood sensitivity. */
-static int animal_params(const ketsim_params *grp, ketsim_params *w, const lab_consts *c, int vary,
-                         uint64_t seed, uint64_t id, ketsim_error *err)
+/* Per-animal variability: one factor on every clearance, one on mood
+ * sensitivity.  rows lists the clearance rows, then mood.sensitivity. */
+typedef struct animal_rows {
+    size_t n;
+    size_t row[64];
+} animal_rows;
+
+static int find_animal_rows(const ketsim_params *grp, animal_rows *ar, ketsim_error *err)
+{
+    ar->n = 0;
+    for (size_t i = 0; i < ketsim_params_count(grp); i++) {
+        ketsim_param_info info;
+        ketsim_params_info(grp, i, &info);
+        size_t len = strlen(info.name);
+        if (len > 12 && !strcmp(info.name + len - 12, ".cl_l_per_h")) {
+            if (ar->n + 1 >= sizeof ar->row / sizeof ar->row[0])
+                return KETSIM_FAIL(err, KETSIM_EINTERNAL, "too many clearance rows for animal variability");
+            ar->row[ar->n++] = i;
+        }
+    }
+    return ketsim_params_find(grp, "mood.sensitivity", &ar->row[ar->n++], err);
+}
+
+static size_t animal_values(const ketsim_params *grp, const animal_rows *ar, const lab_consts *c, int vary,
+                            uint64_t seed, uint64_t id, ketsim_param_value *v)
 {
     if (!vary)
-        return KETSIM_OK;
+        return 0;
     ketsim_rng r;
     ketsim_rng_init(&r, seed, id, KETSIM_RNG_IIV);
     double f_cl = exp(c->pk_omega * ketsim_rng_normal(&r));
     double f_mood = exp(c->resp_omega * ketsim_rng_normal(&r));
-    int rc = KETSIM_OK;
-    for (size_t i = 0; !rc && i < ketsim_params_count(grp); i++) {
-        ketsim_param_info info;
-        ketsim_params_info(grp, i, &info);
-        size_t len = strlen(info.name);
-        if (len > 12 && !strcmp(info.name + len - 12, ".cl_l_per_h"))
-            rc = ketsim_params_set(w, info.name, info.value * f_cl, err);
-    }
-    if (!rc)
-        rc = ketsim_params_set(w, "mood.sensitivity", ketsim_params_value(grp, "mood.sensitivity") * f_mood, err);
-    return rc;
+    for (size_t i = 0; i < ar->n; i++)
+        v[i] = (ketsim_param_value){ar->row[i],
+                                    ketsim_params_value_at(grp, ar->row[i]) * (i + 1 < ar->n ? f_cl : f_mood)};
+    return ar->n;
 }
 
 typedef struct series {
@@ -251,18 +267,47 @@ static int build_series(const ketsim_trajectory *tr, const double *grid, size_t 
     return KETSIM_OK;
 }
 
+/* One animal's read-outs, measured with noise, into res->value. */
+static int measure_animal(lab_result *res, int gi, int i, uint64_t id, const ketsim_trajectory *tr,
+                          const series *s, const lab_consts *c, ketsim_error *err)
+{
+    const lab_protocol *p = res->p;
+    const lab_group *g = &p->group[gi];
+    ketsim_rng noise;
+    ketsim_rng_init(&noise, (uint64_t)res->seed, id, KETSIM_RNG_RESIDUAL);
+    /* the animal's own pre-drug dialysate fraction: one sample, the
+     * denominator of all its later fractions */
+    double dia_base = NAN;
+    for (int r = 0; r < p->n_readouts && isnan(dia_base); r++)
+        if (p->readout[r].measure == LAB_DIALYSIS_GLU)
+            dia_base = measure(LAB_DIALYSIS_GLU, true_value(LAB_DIALYSIS_GLU, tr, s, p->start_h, c), c, &noise,
+                               p->variability);
+    for (int r = 0; r < p->n_readouts; r++) {
+        lab_measure ms = p->readout[r].measure;
+        double t = p->start_h + p->readout[r].time_h;
+        double v = measure(ms, true_value(ms, tr, s, t, c), c, &noise, p->variability);
+        if (ms == LAB_DIALYSIS_GLU)
+            v = 100.0 * v / dia_base;
+        if (!isfinite(v))
+            return KETSIM_FAIL(err, KETSIM_ESOLVER, "group '%s': %s %s at %s is not finite "
+                               "(the untreated level is 0, e.g. a BDNF knockout)", g->name,
+                               lab_measure_assay(ms), lab_measure_name(ms), p->readout[r].label);
+        res->value[((size_t)r * (size_t)p->n_groups + (size_t)gi) * (size_t)res->max_n + (size_t)i] = v;
+    }
+    return KETSIM_OK;
+}
+
 static int simulate_group(lab_result *res, int gi, const ketsim_params *base, const lab_consts *c,
                           const double *grid, size_t ng, ketsim_error *err)
 {
     const lab_protocol *p = res->p;
     const lab_group *g = &p->group[gi];
-    ketsim_params *gp = NULL, *w = NULL;
+    ketsim_params *gp = NULL;
     ketsim_catalog *cat = NULL;
     ketsim_regimen *reg = NULL;
-    ketsim_model *m = NULL;
-    ketsim_sim *sim = NULL;
-    ketsim_trajectory *tr = NULL;
+    ketsim_subject_worker *w = NULL;
     series s = {0};
+    animal_rows ar;
     const char *drugs[LAB_MAX_PRE + 1];
     size_t nd = 0;
     for (int i = 0; i < g->n_pre; i++)
@@ -275,48 +320,26 @@ static int simulate_group(lab_result *res, int gi, const ketsim_params *base, co
     if (!rc)
         rc = group_params(p, g, gp, err);
     if (!rc)
-        rc = ketsim_params_clone(gp, &w, err);
+        rc = find_animal_rows(gp, &ar, err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, err);
     if (!rc)
         rc = ketsim_regimen_create(&reg, err);
     if (!rc)
         rc = group_regimen(p, g, reg, err);
-    double weight = ketsim_params_value(base, "species.ref_weight_kg");
     if (!rc)
-        rc = ketsim_model_create(gp, cat, drugs, nd, weight, &m, err);
-    if (!rc)
-        rc = ketsim_sim_create(m, &sim, err);
+        rc = ketsim_subject_worker_create(gp, cat, drugs, nd, &w, err);
     for (int i = 0; !rc && i < g->n; i++) {
         uint64_t id = (uint64_t)gi * 1000u + (uint64_t)i;
-        rc = animal_params(gp, w, c, p->variability, (uint64_t)res->seed, id, err);
-        if (!rc)
-            rc = ketsim_model_update(m, w, weight, err);
-        if (!rc)
-            rc = ketsim_sim_run(sim, reg, grid, ng, &tr, err);
+        ketsim_param_value v[64];
+        ketsim_subject_input in = {.values = v, .regimen = reg, .times_h = grid, .n_times = ng};
+        in.n_values = animal_values(gp, &ar, c, p->variability, (uint64_t)res->seed, id, v);
+        const ketsim_trajectory *tr = NULL;
+        rc = ketsim_subject_run(w, &in, &tr, err);
         if (!rc)
             rc = build_series(tr, grid, ng, c, &s, err);
-        ketsim_rng noise;
-        ketsim_rng_init(&noise, (uint64_t)res->seed, id, KETSIM_RNG_RESIDUAL);
-        /* the animal's own pre-drug dialysate fraction: one sample, the
-         * denominator of all its later fractions */
-        double dia_base = NAN;
-        for (int r = 0; !rc && r < p->n_readouts && isnan(dia_base); r++)
-            if (p->readout[r].measure == LAB_DIALYSIS_GLU)
-                dia_base = measure(LAB_DIALYSIS_GLU, true_value(LAB_DIALYSIS_GLU, tr, &s, p->start_h, c), c,
-                                   &noise, p->variability);
-        for (int r = 0; !rc && r < p->n_readouts; r++) {
-            lab_measure ms = p->readout[r].measure;
-            double t = p->start_h + p->readout[r].time_h;
-            double v = measure(ms, true_value(ms, tr, &s, t, c), c, &noise, p->variability);
-            if (ms == LAB_DIALYSIS_GLU)
-                v = 100.0 * v / dia_base;
-            if (!isfinite(v))
-                rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "group '%s': %s %s at %s is not finite "
-                                 "(the untreated level is 0, e.g. a BDNF knockout)", g->name,
-                                 lab_measure_assay(ms), lab_measure_name(ms), p->readout[r].label);
-            res->value[((size_t)r * (size_t)p->n_groups + (size_t)gi) * (size_t)res->max_n + (size_t)i] = v;
-        }
+        if (!rc)
+            rc = measure_animal(res, gi, i, id, tr, &s, c, err);
         free(s.mtor);
         s.mtor = NULL;
     }
@@ -326,12 +349,9 @@ static int simulate_group(lab_result *res, int gi, const ketsim_params *base, co
         if (!strstr(err->msg, "group '"))
             ketsim_error_prefix(err, where);
     }
-    ketsim_traj_free(tr);
-    ketsim_sim_free(sim);
-    ketsim_model_free(m);
+    ketsim_subject_worker_free(w);
     ketsim_regimen_free(reg);
     ketsim_catalog_free(cat);
-    ketsim_params_free(w);
     ketsim_params_free(gp);
     return rc;
 }

@@ -171,6 +171,18 @@ void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory
     dst->outputs[i * dst->n_out] = time_h;
 }
 
+int ketsim_traj_copy(const ketsim_trajectory *src, ketsim_trajectory **dst, ketsim_error *err)
+{
+    int rc = sim_traj_reserve(dst, src->n_times, src->n_states, err);
+    if (rc)
+        return rc;
+    ketsim_trajectory *t = *dst;
+    memcpy(t->times, src->times, src->n_times * sizeof *t->times);
+    memcpy(t->states, src->states, src->n_times * src->n_states * sizeof *t->states);
+    memcpy(t->outputs, src->outputs, src->n_times * src->n_out * sizeof *t->outputs);
+    return KETSIM_OK;
+}
+
 void ketsim_traj_free(ketsim_trajectory *t)
 {
     if (!t)

@@ -265,7 +265,7 @@ static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
     if (!path)
         return KETSIM_OK;
     ketsim_params *pri = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &pri, err);
+    int rc = ketsim_params_for_species(c->sp[KETSIM_HUMAN], KETSIM_HUMAN, &pri, err);
     if (!rc)
         rc = ketsim_params_load_file(pri, path, err);
     for (size_t j = 0; !rc && j < c->n_par; j++) {
@@ -287,9 +287,11 @@ static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
 
 static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o, ketsim_error *err)
 {
-    int rc = ketsim_validation_load(path, &c->v, err);
+    if (!o->base)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "calibrate: no base parameter table");
+    int rc = ketsim_validation_load(path, o->base, &c->v, err);
     for (int s = 0; !rc && s < KETSIM_N_SPECIES; s++) {
-        rc = ketsim_params_create((ketsim_species)s, &c->sp[s], err);
+        rc = ketsim_params_for_species(o->base, (ketsim_species)s, &c->sp[s], err);
         for (size_t i = 0; !rc && i < o->n_set; i++)
             rc = ketsim_params_set(c->sp[s], o->set_names[i], o->set_values[i], err);
     }

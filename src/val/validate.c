@@ -4,6 +4,7 @@
 #include "ketsim/model.h"
 #include "ketsim/regimen.h"
 #include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 #include "validate_trial.h"
 
 #include <errno.h>
@@ -41,6 +42,7 @@ typedef struct target {
 
 struct ketsim_validation {
     char path[512];
+    ketsim_params *base[KETSIM_N_SPECIES]; /* the built-in tables, per species */
     target *t;
     size_t n, cap;
     val_trial_run **runs; /* trial runs shared by targets on the same scenario */
@@ -232,7 +234,8 @@ static void chomp(char *s)
         s[--n] = '\0';
 }
 
-int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_error *err)
+int ketsim_validation_load(const char *path, const ketsim_params *base, ketsim_validation **out,
+                           ketsim_error *err)
 {
     *out = NULL;
     FILE *fp = fopen(path, "r");
@@ -244,8 +247,11 @@ int ketsim_validation_load(const char *path, ketsim_validation **out, ketsim_err
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     COPY(v->path, path);
+    int rc = KETSIM_OK;
+    for (int sp = 0; !rc && sp < KETSIM_N_SPECIES; sp++)
+        rc = ketsim_params_for_species(base, (ketsim_species)sp, &v->base[sp], err);
     char line[2048];
-    int lineno = 0, rc = KETSIM_OK;
+    int lineno = 0;
     while (rc == KETSIM_OK && fgets(line, sizeof line, fp)) {
         lineno++;
         chomp(line);
@@ -381,21 +387,20 @@ typedef struct overrides {
 
 /* One simulation of the target's scenario; with_main = 0 leaves out the
  * main drug (the vehicle run of a fold statistic). */
-static int simulate_target(const target *t, int with_main, const overrides *ov, const double *times,
-                           size_t nt, ketsim_trajectory **tr, ketsim_error *err)
+static int simulate_target(const ketsim_validation *v, const target *t, int with_main, const overrides *ov,
+                           const double *times, size_t nt, ketsim_trajectory **tr, ketsim_error *err)
 {
     ketsim_species sp;
     ketsim_params *p = NULL;
     ketsim_catalog *cat = NULL;
     ketsim_regimen *reg = NULL;
-    ketsim_model *m = NULL;
-    ketsim_sim *sim = NULL;
+    ketsim_subject_worker *w = NULL;
     char drugs[MAX_DOSES][64];
     const char *names[MAX_DOSES];
     size_t nd = 0;
     int rc = ketsim_species_parse(t->species, &sp, err);
     if (!rc)
-        rc = ketsim_params_create(sp, &p, err);
+        rc = ketsim_params_clone(v->base[sp], &p, err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, err);
     if (!rc)
@@ -411,13 +416,14 @@ static int simulate_target(const target *t, int with_main, const overrides *ov, 
     for (size_t i = 0; i < nd; i++)
         names[i] = drugs[i];
     if (!rc)
-        rc = ketsim_model_create(p, cat, names, nd, ketsim_params_value(p, "species.ref_weight_kg"), &m, err);
+        rc = ketsim_subject_worker_create(p, cat, names, nd, &w, err);
+    const ketsim_trajectory *out = NULL;
+    ketsim_subject_input in = {.regimen = reg, .times_h = times, .n_times = nt};
     if (!rc)
-        rc = ketsim_sim_create(m, &sim, err);
+        rc = ketsim_subject_run(w, &in, &out, err);
     if (!rc)
-        rc = ketsim_sim_run(sim, reg, times, nt, tr, err);
-    ketsim_sim_free(sim);
-    ketsim_model_free(m);
+        rc = ketsim_traj_copy(out, tr, err);
+    ketsim_subject_worker_free(w);
     ketsim_regimen_free(reg);
     ketsim_catalog_free(cat);
     ketsim_params_free(p);
@@ -436,7 +442,7 @@ static int trial_statistic(ketsim_validation *v, target *t, ketsim_error *err)
         if (!a)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         v->runs = a;
-        int rc = val_trial_run_create(t->scenario, t->replicates, t->sets, &run, err);
+        int rc = val_trial_run_create(v->base[KETSIM_HUMAN], t->scenario, t->replicates, t->sets, &run, err);
         if (rc)
             return rc;
         v->runs[v->n_runs++] = run;
@@ -444,16 +450,17 @@ static int trial_statistic(ketsim_validation *v, target *t, ketsim_error *err)
     return val_trial_run_statistic(run, t->metric, t->quantile, &t->r.simulated, err);
 }
 
-static int subject_statistic(const target *t, const overrides *ov, double *out, ketsim_error *err)
+static int subject_statistic(const ketsim_validation *v, const target *t, const overrides *ov, double *out,
+                             ketsim_error *err)
 {
     ketsim_trajectory *tr = NULL, *veh = NULL;
     double *times = NULL;
     size_t nt = 0;
     int rc = make_grid(t, &times, &nt, err);
     if (!rc)
-        rc = simulate_target(t, 1, ov, times, nt, &tr, err);
+        rc = simulate_target(v, t, 1, ov, times, nt, &tr, err);
     if (!rc && t->kind == ST_FOLD)
-        rc = simulate_target(t, 0, ov, times, nt, &veh, err);
+        rc = simulate_target(v, t, 0, ov, times, nt, &veh, err);
     if (!rc) {
         *out = evaluate(t, tr);
         if (t->kind == ST_FOLD)
@@ -475,7 +482,7 @@ static int run_one(ketsim_validation *v, target *t, size_t index, const override
     else if (t->kind == ST_TRIAL)
         rc = trial_statistic(v, t, err);
     else
-        rc = subject_statistic(t, ov, &t->r.simulated, err);
+        rc = subject_statistic(v, t, ov, &t->r.simulated, err);
     if (rc) {
         char where[600];
         snprintf(where, sizeof where, "%s: target %zu '%s': ", v->path, index + 1, t->r.id);
@@ -524,6 +531,8 @@ void ketsim_validation_free(ketsim_validation *v)
         return;
     for (size_t k = 0; k < v->n_runs; k++)
         val_trial_run_free(v->runs[k]);
+    for (int s = 0; s < KETSIM_N_SPECIES; s++)
+        ketsim_params_free(v->base[s]);
     free(v->runs);
     free(v->t);
     free(v);

@@ -59,7 +59,7 @@ void val_trial_run_free(val_trial_run *r)
     free(r);
 }
 
-int val_trial_run_create(const char *scenario, int replicates, const char *sets,
+int val_trial_run_create(const ketsim_params *base, const char *scenario, int replicates, const char *sets,
                          val_trial_run **out, ketsim_error *err)
 {
     trial_scenario sc;
@@ -73,7 +73,7 @@ int val_trial_run_create(const char *scenario, int replicates, const char *sets,
     r->replicates = replicates;
     int rc = trial_scenario_resolve(scenario, &sc, err);
     if (!rc)
-        rc = ketsim_params_create(KETSIM_HUMAN, &p, err);
+        rc = ketsim_params_clone(base, &p, err);
     if (!rc)
         rc = apply_sets(p, sets, err);
     trial_defs defs;
