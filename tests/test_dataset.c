@@ -52,9 +52,9 @@ static double *predict(world *w, const char *text, double weight_kg)
     if (rc)
         fail_msg("%s", err.msg);
     double *pred = malloc(ketsim_dataset_n_records(ds) * sizeof *pred);
-    ketsim_dataset_sim_opts o = {.params = w->p, .catalog = w->cat, .drug = "ketamine",
-                                 .default_weight_kg = weight_kg};
-    rc = ketsim_dataset_simulate(ds, &o, pred, &err);
+    ketsim_events_sim_opts o = {.params = w->p, .catalog = w->cat, .drug = "ketamine",
+                                .default_weight_kg = weight_kg};
+    rc = ketsim_events_simulate(ketsim_dataset_events(ds), &o, pred, &err);
     if (rc)
         fail_msg("%s", err.msg);
     ketsim_dataset_free(ds);
@@ -218,8 +218,9 @@ static void test_reset_mid_infusion(void **state)
     world_free(&w);
 }
 
-/* Two doses at the same time in two compartments, with an observation
- * listed before them: outputs at a dose time include that dose. */
+/* Ties as NONMEM orders them: an observation listed before the doses at
+ * its time is the value just before them (a trough), one listed after sees
+ * both doses (two compartments at once). */
 static void test_same_time_two_compartments(void **state)
 {
     (void)state;
@@ -230,16 +231,49 @@ static void test_same_time_two_compartments(void **state)
                            "1,0,0,1,0\n"
                            "1,0,20,1,1\n"
                            "1,0,30,2,1\n"
+                           "1,0,0,1,0\n"
                            "1,1,0,1,0\n"
                            "1,6,0,1,0\n",
                            70);
     const char *specs[] = {"iv:20mg", "po:30mg"};
     double t[] = {0, 1, 6}, ref[3];
     direct(&w, specs, 2, t, 3, "plasma_ketamine_ng_per_ml", ref);
-    assert_true(pred[0] > 0); /* the IV bolus at t = 0 is in the t = 0 output */
-    assert_close(pred[0], ref[0], 1e-9);
-    assert_close(pred[3], ref[1], 1e-9);
-    assert_close(pred[4], ref[2], 1e-9);
+    assert_true(pred[0] == 0);  /* before the doses: the untreated subject */
+    assert_true(pred[3] > 0);   /* after them: the IV bolus is in */
+    assert_close(pred[3], ref[0], 1e-9);
+    assert_close(pred[4], ref[1], 1e-9);
+    assert_close(pred[5], ref[2], 1e-9);
+    free(pred);
+    world_free(&w);
+}
+
+/* A trough coded before a repeated dose: the value before that dose, equal
+ * to a direct simulation just before it; an ADDL dose at an observation's
+ * time comes after the observation too. */
+static void test_trough_before_dose(void **state)
+{
+    (void)state;
+    world w;
+    world_init(&w, NULL);
+    double *pred = predict(&w,
+                           "ID,TIME,AMT,CMT,EVID,II,ADDL\n"
+                           "1,0,50,1,1,0,0\n"
+                           "1,12,0,1,0,0,0\n"
+                           "1,12,50,1,1,0,0\n"
+                           "1,12.5,0,1,0,0,0\n"
+                           "2,0,50,1,1,12,1\n"
+                           "2,12,0,1,0,0,0\n"
+                           "2,12.5,0,1,0,0,0\n",
+                           70);
+    const char *one[] = {"iv:50mg"}, *two[] = {"iv:50mg", "iv:50mg@12h"};
+    double t_pre[] = {12}, t_post[] = {12.5}, pre[1], post[1];
+    direct(&w, one, 1, t_pre, 1, "plasma_ketamine_ng_per_ml", pre);
+    direct(&w, two, 2, t_post, 1, "plasma_ketamine_ng_per_ml", post);
+    assert_close(pred[1], pre[0], 1e-9);
+    assert_close(pred[3], post[0], 1e-9);
+    assert_true(post[0] > 2 * pre[0]);
+    assert_close(pred[5], pre[0], 1e-9);
+    assert_close(pred[6], post[0], 1e-9);
     free(pred);
     world_free(&w);
 }
@@ -329,6 +363,7 @@ int main(void)
         cmocka_unit_test(test_addl_with_lag),
         cmocka_unit_test(test_reset_mid_infusion),
         cmocka_unit_test(test_same_time_two_compartments),
+        cmocka_unit_test(test_trough_before_dose),
         cmocka_unit_test(test_ss2_keeps_earlier_doses),
         cmocka_unit_test(test_weight_covariate),
         cmocka_unit_test(test_bad_records),

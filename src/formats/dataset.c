@@ -1,6 +1,9 @@
-/* Reading and writing NONMEM-style datasets (docs/dataset.md). */
-#include "sim/dataset_impl.h"
+/* Reading and writing NONMEM-style datasets (docs/dataset.md).  The reader
+ * turns cells into event records (include/ketsim/events.h), which check
+ * their own meaning; this file knows columns, missing values and text. */
+#include "ketsim/dataset.h"
 #include "ketsim/model.h"
+#include "ketsim/units.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,37 +12,42 @@
 #include <string.h>
 #include <strings.h>
 
-/* Columns the reader interprets; every other column is carried through. */
+/* Columns the reader interprets; every other column is a covariate (read as
+ * a number where it is one) and is carried through to the output. */
 enum col { C_ID, C_TIME, C_AMT, C_RATE, C_DUR, C_CMT, C_EVID, C_II, C_ADDL, C_SS, C_MDV, C_DV,
-           C_WT, C_OUTPUT, N_KNOWN };
-static const char *const known_names[N_KNOWN] = {"ID", "TIME", "AMT", "RATE", "DUR", "CMT", "EVID",
-                                                 "II", "ADDL", "SS", "MDV", "DV", "WT", "OUTPUT"};
+           C_WT, C_OUTPUT, C_LLOQ, C_BLQ, C_CENS, C_COMMENT, N_KNOWN };
+static const char *const known_names[N_KNOWN] = {"ID", "TIME", "AMT", "RATE", "DUR", "CMT", "EVID", "II", "ADDL",
+                                                 "SS", "MDV", "DV", "WT", "OUTPUT", "LLOQ", "BLQ", "CENS", "C"};
+
+/* PREDPP data items that set absorption lags, bioavailability, durations or
+ * rates per record.  ketsim takes those from the parameter table, so a
+ * dataset that carries them would be silently misread: refuse it. */
+static const char *const refused_prefixes[] = {"ALAG", "F", "D", "R", "S"};
+
+typedef struct row {
+    char **cells;           /* one per header column; cells[n_cols] owns the text */
+} row;
+
+struct ketsim_dataset {
+    char *name;
+    size_t n_cols;
+    char **header;          /* column names as written */
+    char *header_text;      /* the header line the names point into */
+    long col[N_KNOWN];      /* column index of each known name, -1 if absent */
+    long cov_col[KETSIM_EVENTS_MAX_COV];
+    size_t n_cov;
+    row *rows;              /* one per record of ev, in order */
+    size_t n_rows, cap_rows;
+    ketsim_events *ev;
+};
 
 typedef struct reader {
     ketsim_dataset *ds;
-    long col[N_KNOWN];      /* column index of each known name, -1 if absent */
     long line;
     ketsim_error *err;
 } reader;
 
-int ketsim_dataset_cmt_route(long cmt, ketsim_route *route)
-{
-    static const ketsim_route map[] = {KETSIM_ROUTE_IV, KETSIM_ROUTE_PO, KETSIM_ROUTE_IN,
-                                       KETSIM_ROUTE_IM, KETSIM_ROUTE_SC, KETSIM_ROUTE_IP};
-    if (cmt < 1 || cmt > 6)
-        return -1;
-    *route = map[cmt - 1];
-    return 0;
-}
-
-double ds_dose_duration_h(const ds_record *r)
-{
-    if (r->rate_mg_per_h > 0)
-        return r->amt_mg / r->rate_mg_per_h;
-    if (r->rate_mg_per_h == -2)
-        return r->dur_h;
-    return 0;
-}
+#define BAD(...) KETSIM_FAIL(rd->err, KETSIM_EINPUT, __VA_ARGS__)
 
 static char *trim(char *s)
 {
@@ -69,6 +77,64 @@ static long split_cells(char *line, char **cells, size_t max)
     }
 }
 
+/* "ALAG1", "F2", "D1", "R1", "S1": a prefix followed by digits only. */
+static int is_refused(const char *name)
+{
+    for (size_t k = 0; k < sizeof refused_prefixes / sizeof *refused_prefixes; k++) {
+        size_t n = strlen(refused_prefixes[k]);
+        if (strncasecmp(name, refused_prefixes[k], n) != 0 || !name[n])
+            continue;
+        const char *p = name + n;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (!*p)
+            return 1;
+    }
+    return 0;
+}
+
+static int known_index(const char *name)
+{
+    for (int k = 0; k < N_KNOWN; k++)
+        if (strcasecmp(name, known_names[k]) == 0)
+            return k;
+    return -1;
+}
+
+static int classify_columns(reader *rd, char **cells, long n)
+{
+    ketsim_dataset *ds = rd->ds;
+    const char *cov[KETSIM_EVENTS_MAX_COV];
+    for (int k = 0; k < N_KNOWN; k++)
+        ds->col[k] = -1;
+    for (long j = 0; j < n; j++) {
+        if (!cells[j][0])
+            return BAD("%s:%ld: column %ld has an empty name", ds->name, rd->line, j + 1);
+        for (long i = 0; i < j; i++)
+            if (strcasecmp(cells[i], cells[j]) == 0)
+                return BAD("%s:%ld: column '%s' appears twice", ds->name, rd->line, cells[j]);
+        int k = known_index(cells[j]);
+        if (k >= 0) {
+            ds->col[k] = j;
+        } else if (is_refused(cells[j])) {
+            return BAD("%s:%ld: column %s: per-record lag, bioavailability, rate, duration or scale items are "
+                       "not read (set route.ROUTE.* parameters instead, e.g. --set route.po.lag_h=0.5)",
+                       ds->name, rd->line, cells[j]);
+        } else if (ds->n_cov < KETSIM_EVENTS_MAX_COV) {
+            ds->cov_col[ds->n_cov] = j;
+            cov[ds->n_cov++] = cells[j];
+        }
+    }
+    static const int required[] = {C_ID, C_TIME, C_AMT};
+    for (size_t k = 0; k < sizeof required / sizeof *required; k++)
+        if (ds->col[required[k]] < 0)
+            return BAD("%s:%ld: required column %s is missing (the header needs ID, TIME and AMT)", ds->name,
+                       rd->line, known_names[required[k]]);
+    if (ds->col[C_BLQ] >= 0 && ds->col[C_CENS] >= 0)
+        return BAD("%s:%ld: columns BLQ and CENS say the same: keep one", ds->name, rd->line);
+    return ketsim_events_set_covariates(ds->ev, cov, ds->n_cov, rd->err);
+}
+
 static int parse_header(reader *rd, char *line)
 {
     ketsim_dataset *ds = rd->ds;
@@ -80,208 +146,150 @@ static int parse_header(reader *rd, char *line)
     long n = split_cells(line, cells, max);
     ds->header = cells;
     ds->n_cols = (size_t)n;
-    for (int k = 0; k < N_KNOWN; k++)
-        rd->col[k] = -1;
-    for (long j = 0; j < n; j++) {
-        if (!cells[j][0])
-            return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: column %ld has an empty name", ds->name, rd->line, j + 1);
-        for (long i = 0; i < j; i++)
-            if (strcasecmp(cells[i], cells[j]) == 0)
-                return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: column '%s' appears twice", ds->name, rd->line, cells[j]);
-        for (int k = 0; k < N_KNOWN; k++)
-            if (strcasecmp(cells[j], known_names[k]) == 0)
-                rd->col[k] = j;
-    }
-    static const int required[] = {C_ID, C_TIME, C_AMT};
-    for (size_t k = 0; k < sizeof required / sizeof *required; k++)
-        if (rd->col[required[k]] < 0)
-            return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: required column %s is missing (the header needs ID, TIME and AMT)",
-                               ds->name, rd->line, known_names[required[k]]);
-    ds->col_id = rd->col[C_ID];
-    ds->col_time = rd->col[C_TIME];
-    ds->col_output = rd->col[C_OUTPUT];
-    return KETSIM_OK;
+    return classify_columns(rd, cells, n);
 }
 
-/* A cell's number.  "." and "" are NONMEM's missing value: *missing = 1, value 0. */
-static int cell_number(reader *rd, ds_record *r, int k, int integer, double *v, int *missing)
+static int is_missing(const char *s)
 {
-    *v = 0;
+    return !*s || strcmp(s, ".") == 0;
+}
+
+/* The cell of column k as a number; "." and "" are NONMEM's missing value:
+ * *missing = 1 and the value is dflt. */
+static int cell_number(reader *rd, char **cells, int k, int integer, double dflt, double *v, int *missing)
+{
+    *v = dflt;
     if (missing)
         *missing = 1;
-    if (rd->col[k] < 0)
+    if (rd->ds->col[k] < 0)
         return KETSIM_OK;
-    const char *s = r->cells[rd->col[k]];
-    if (!*s || strcmp(s, ".") == 0) {
+    const char *s = cells[rd->ds->col[k]];
+    if (is_missing(s)) {
         if (k == C_ID || k == C_TIME)
-            return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: column %s: a value is required", rd->ds->name, rd->line, known_names[k]);
+            return BAD("%s:%ld: column %s: a value is required", rd->ds->name, rd->line, known_names[k]);
         return KETSIM_OK;
     }
-    char *end;
-    errno = 0;
-    double x = strtod(s, &end);
-    if (*end || errno || !isfinite(x) || (integer && x != floor(x)))
-        return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: column %s: '%s' is not %s", rd->ds->name, rd->line,
-                           known_names[k], s, integer ? "an integer" : "a number");
+    double x;
+    if (ketsim_number_parse(s, &x) || (integer && x != floor(x)))
+        return BAD("%s:%ld: column %s: '%s' is not %s", rd->ds->name, rd->line, known_names[k], s,
+                   integer ? "an integer" : "a number");
+    if (integer && fabs(x) > 1e6)
+        return BAD("%s:%ld: column %s: %g is out of range", rd->ds->name, rd->line, known_names[k], x);
     *v = x;
     if (missing)
         *missing = 0;
     return KETSIM_OK;
 }
 
-static int read_numbers(reader *rd, ds_record *r)
+static int read_output(reader *rd, char **cells, ketsim_event *e)
 {
-    double cmt, evid, addl, ss, mdv, dv;
-    int rc = 0, evid_missing, wt_missing;
-    rc = rc ? rc : cell_number(rd, r, C_ID, 0, &r->id, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_TIME, 0, &r->time_h, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_AMT, 0, &r->amt_mg, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_RATE, 0, &r->rate_mg_per_h, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_DUR, 0, &r->dur_h, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_CMT, 1, &cmt, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_EVID, 1, &evid, &evid_missing);
-    rc = rc ? rc : cell_number(rd, r, C_II, 0, &r->ii_h, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_ADDL, 1, &addl, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_SS, 1, &ss, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_MDV, 1, &mdv, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_DV, 0, &dv, NULL);
-    rc = rc ? rc : cell_number(rd, r, C_WT, 0, &r->wt_kg, &wt_missing);
-    if (rc)
-        return rc;
-    /* Without EVID, a record with an amount is a dose (NONMEM's default). */
-    if (evid_missing)
-        evid = r->amt_mg > 0 ? DS_DOSE : DS_OBS;
-    if (fabs(cmt) > 1e6 || fabs(evid) > 1e6 || fabs(addl) > 1e6 || fabs(ss) > 1e6)
-        return KETSIM_FAIL(rd->err, KETSIM_EINPUT, "%s:%ld: CMT, EVID, ADDL or SS out of range", rd->ds->name, rd->line);
-    r->cmt = (long)cmt, r->evid = (long)evid, r->addl = (long)addl, r->ss = (long)ss;
-    r->has_wt = !wt_missing;
-    return KETSIM_OK;
-}
-
-#define BAD(...) KETSIM_FAIL(rd->err, KETSIM_EINPUT, __VA_ARGS__)
-
-static int check_dose(reader *rd, const ds_record *r)
-{
-    const char *f = rd->ds->name;
-    long ln = rd->line;
-    ketsim_route route;
-    if (rd->col[C_CMT] < 0)
-        return BAD("%s:%ld: a dose record needs a CMT column (1 iv, 2 po, 3 in, 4 im, 5 sc, 6 ip)", f, ln);
-    if (ketsim_dataset_cmt_route(r->cmt, &route))
-        return BAD("%s:%ld: column CMT: unknown compartment %ld (1 iv, 2 po, 3 in, 4 im, 5 sc, 6 ip)", f, ln, r->cmt);
-    if (r->rate_mg_per_h == -1)
-        return BAD("%s:%ld: column RATE: -1 (modelled rate) is not supported; use -2 with a DUR column", f, ln);
-    if (r->rate_mg_per_h < 0 && r->rate_mg_per_h != -2)
-        return BAD("%s:%ld: column RATE: %g is not a rate (>0 mg/h, 0 bolus, -2 duration from DUR)", f, ln, r->rate_mg_per_h);
-    if (r->rate_mg_per_h == -2 && !(r->dur_h > 0))
-        return BAD("%s:%ld: column DUR: RATE=-2 needs a positive DUR in hours", f, ln);
-    int const_infusion = r->ss > 0 && r->rate_mg_per_h > 0 && r->ii_h == 0;
-    if (!(r->amt_mg > 0) && !const_infusion)
-        return BAD("%s:%ld: column AMT: a dose needs a positive amount in mg", f, ln);
-    if (r->addl > 0 && !(r->ii_h > 0))
-        return BAD("%s:%ld: column II: ADDL=%ld needs a positive dosing interval II", f, ln, r->addl);
-    if (r->ss > 0 && !(r->ii_h > 0) && !const_infusion)
-        return BAD("%s:%ld: column II: SS=%ld needs II > 0, or RATE > 0 with II = 0 for a constant infusion", f, ln, r->ss);
-    if (const_infusion && r->addl > 0)
-        return BAD("%s:%ld: column ADDL: a constant steady-state infusion (II = 0) cannot repeat", f, ln);
-    return KETSIM_OK;
-}
-
-static int check_record(reader *rd, const ds_record *r)
-{
-    const char *f = rd->ds->name;
-    long ln = rd->line;
-    if (r->evid < 0 || r->evid > 4)
-        return BAD("%s:%ld: column EVID: %ld is not 0 (observation), 1 (dose), 2 (other), 3 (reset) or 4 (reset and dose)", f, ln, r->evid);
-    if (r->amt_mg < 0)
-        return BAD("%s:%ld: column AMT: negative amount %g", f, ln, r->amt_mg);
-    if (r->ss < 0 || r->ss > 2)
-        return BAD("%s:%ld: column SS: %ld is not 0, 1 or 2", f, ln, r->ss);
-    if (r->ii_h < 0)
-        return BAD("%s:%ld: column II: negative interval %g", f, ln, r->ii_h);
-    if (r->addl < 0)
-        return BAD("%s:%ld: column ADDL: negative count %ld", f, ln, r->addl);
-    if (r->has_wt && !(r->wt_kg >= 0.005 && r->wt_kg <= 500))
-        return BAD("%s:%ld: column WT: %g is not a weight in kg between 0.005 and 500", f, ln, r->wt_kg);
-    if (r->addl > 100000)
-        return BAD("%s:%ld: column ADDL: %ld additional doses is too many (max 100000)", f, ln, r->addl);
-    if (r->evid == DS_DOSE || r->evid == DS_RESET_DOSE)
-        return check_dose(rd, r);
-    return KETSIM_OK;
-}
-
-static int read_output(reader *rd, ds_record *r)
-{
-    r->output = (size_t)ketsim_output_index("plasma_ketamine_ng_per_ml");
-    if (rd->col[C_OUTPUT] < 0)
+    e->output = (size_t)ketsim_output_index("plasma_ketamine_ng_per_ml");
+    if (rd->ds->col[C_OUTPUT] < 0)
         return KETSIM_OK;
-    const char *s = r->cells[rd->col[C_OUTPUT]];
-    if (!*s || strcmp(s, ".") == 0)
+    const char *s = cells[rd->ds->col[C_OUTPUT]];
+    if (is_missing(s))
         return KETSIM_OK;
     long k = ketsim_output_index(s);
     if (k <= 0) /* index 0 is time_h, not a measurement */
         return BAD("%s:%ld: column OUTPUT: unknown output '%s' (see ketsim outputs)", rd->ds->name, rd->line, s);
-    r->output = (size_t)k;
+    e->output = (size_t)k;
     return KETSIM_OK;
 }
 
-/* Place the record in its subject: IDs are contiguous, time never decreases. */
-static int add_to_subject(reader *rd, const ds_record *r)
+/* NONMEM's defaults: without EVID, a record with an amount is a dose; without
+ * MDV, only an observation with a DV is fitted. */
+static int read_event(reader *rd, char **cells, ketsim_event *e)
+{
+    double cmt, evid, addl, ss, mdv, blq, cens;
+    int rc = 0, evid_missing, mdv_missing, dv_missing, wt_missing;
+    memset(e, 0, sizeof *e);
+    e->line = rd->line;
+    rc = rc ? rc : cell_number(rd, cells, C_ID, 0, 0, &e->id, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_TIME, 0, 0, &e->time_h, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_AMT, 0, 0, &e->amt_mg, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_RATE, 0, 0, &e->rate_mg_per_h, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_DUR, 0, 0, &e->dur_h, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_CMT, 1, 0, &cmt, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_EVID, 1, 0, &evid, &evid_missing);
+    rc = rc ? rc : cell_number(rd, cells, C_II, 0, 0, &e->ii_h, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_ADDL, 1, 0, &addl, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_SS, 1, 0, &ss, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_MDV, 1, 0, &mdv, &mdv_missing);
+    rc = rc ? rc : cell_number(rd, cells, C_DV, 0, 0, &e->dv, &dv_missing);
+    rc = rc ? rc : cell_number(rd, cells, C_WT, 0, NAN, &e->wt_kg, &wt_missing);
+    rc = rc ? rc : cell_number(rd, cells, C_LLOQ, 0, NAN, &e->lloq, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_BLQ, 1, 0, &blq, NULL);
+    rc = rc ? rc : cell_number(rd, cells, C_CENS, 1, 0, &cens, NULL);
+    if (rc)
+        return rc;
+    if (evid_missing)
+        evid = e->amt_mg > 0 ? KETSIM_EVID_DOSE : KETSIM_EVID_OBS;
+    if (mdv_missing)
+        mdv = evid != KETSIM_EVID_OBS || dv_missing;
+    e->cmt = (long)cmt, e->evid = (int)evid, e->addl = (long)addl, e->ss = (int)ss, e->mdv = (int)mdv;
+    e->blq = (int)(blq != 0 || cens != 0);
+    /* an LLOQ without a flag: the DV tells */
+    if (rd->ds->col[C_BLQ] < 0 && rd->ds->col[C_CENS] < 0 && !isnan(e->lloq) && !dv_missing &&
+        e->evid == KETSIM_EVID_OBS)
+        e->blq = e->dv < e->lloq;
+    for (size_t k = 0; k < rd->ds->n_cov; k++) {
+        const char *s = cells[rd->ds->cov_col[k]];
+        if (is_missing(s) || ketsim_number_parse(s, &e->cov[k]))
+            e->cov[k] = NAN;
+    }
+    return read_output(rd, cells, e);
+}
+
+static int push_row(reader *rd, char **cells)
 {
     ketsim_dataset *ds = rd->ds;
-    size_t i = ds->n_rec - 1; /* r is the last record */
-    if (ds->n_subj && ds->rec[ds->subj[ds->n_subj - 1].first].id == r->id) {
-        const ds_record *prev = &ds->rec[i - 1];
-        if (r->time_h < prev->time_h)
-            return BAD("%s:%ld: column TIME: %g is before the previous record's %g for ID %g", ds->name, rd->line,
-                       r->time_h, prev->time_h, r->id);
-        ds->subj[ds->n_subj - 1].n++;
-        return KETSIM_OK;
-    }
-    for (size_t s = 0; s < ds->n_subj; s++)
-        if (ds->rec[ds->subj[s].first].id == r->id)
-            return BAD("%s:%ld: column ID: %g appears again after other IDs (keep each ID's records together)",
-                       ds->name, rd->line, r->id);
-    if (ds->n_subj == ds->cap_subj) {
-        size_t cap = ds->cap_subj ? 2 * ds->cap_subj : 16;
-        ds_subject *a = realloc(ds->subj, cap * sizeof *a);
+    if (ds->n_rows == ds->cap_rows) {
+        size_t cap = ds->cap_rows ? 2 * ds->cap_rows : 64;
+        row *a = realloc(ds->rows, cap * sizeof *a);
         if (!a)
             return KETSIM_FAIL(rd->err, KETSIM_ENOMEM, "out of memory");
-        ds->subj = a, ds->cap_subj = cap;
+        ds->rows = a, ds->cap_rows = cap;
     }
-    ds->subj[ds->n_subj++] = (ds_subject){i, 1};
+    ds->rows[ds->n_rows++] = (row){cells};
     return KETSIM_OK;
+}
+
+/* A NONMEM comment record: the C column holds anything but "." or empty. */
+static int is_comment_record(const ketsim_dataset *ds, char **cells)
+{
+    return ds->col[C_COMMENT] >= 0 && !is_missing(cells[ds->col[C_COMMENT]]);
 }
 
 static int parse_row(reader *rd, char *line)
 {
     ketsim_dataset *ds = rd->ds;
-    if (ds->n_rec == ds->cap_rec) {
-        size_t cap = ds->cap_rec ? 2 * ds->cap_rec : 64;
-        ds_record *a = realloc(ds->rec, cap * sizeof *a);
-        if (!a)
-            return KETSIM_FAIL(rd->err, KETSIM_ENOMEM, "out of memory");
-        ds->rec = a, ds->cap_rec = cap;
-    }
-    ds_record *r = &ds->rec[ds->n_rec];
-    memset(r, 0, sizeof *r);
-    r->line = rd->line;
-    r->cells = malloc((ds->n_cols + 1) * sizeof *r->cells);
-    if (!r->cells)
+    char **cells = malloc((ds->n_cols + 1) * sizeof *cells);
+    if (!cells) {
+        free(line);
         return KETSIM_FAIL(rd->err, KETSIM_ENOMEM, "out of memory");
-    r->cells[ds->n_cols] = line; /* the owner of the cell text, freed last */
-    ds->n_rec++;
-    long n = split_cells(line, r->cells, ds->n_cols);
+    }
+    cells[ds->n_cols] = line; /* the owner of the cell text, freed last */
+    long n = split_cells(line, cells, ds->n_cols);
+    int rc = KETSIM_OK;
     if (n != (long)ds->n_cols)
-        return BAD("%s:%ld: expected %zu comma-separated fields like the header, found %s", ds->name, rd->line,
-                   ds->n_cols, n < 0 ? "more" : "fewer");
-    int rc = read_numbers(rd, r);
+        rc = BAD("%s:%ld: expected %zu comma-separated fields like the header, found %s", ds->name, rd->line,
+                 ds->n_cols, n < 0 ? "more" : "fewer");
+    if (!rc && is_comment_record(ds, cells)) {
+        free(line);
+        free(cells);
+        return KETSIM_OK;
+    }
+    ketsim_event e;
     if (!rc)
-        rc = check_record(rd, r);
+        rc = read_event(rd, cells, &e);
     if (!rc)
-        rc = read_output(rd, r);
+        rc = ketsim_events_add(ds->ev, &e, rd->err);
     if (!rc)
-        rc = add_to_subject(rd, r);
+        rc = push_row(rd, cells);
+    if (rc) {
+        free(line);
+        free(cells);
+    }
     return rc;
 }
 
@@ -290,6 +298,37 @@ static int is_comment(const char *s)
     while (isspace((unsigned char)*s))
         s++;
     return *s == '\0' || *s == '#';
+}
+
+static int read_lines(reader *rd, FILE *fp)
+{
+    char *line = NULL, *header_line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    int rc = KETSIM_OK;
+    while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
+        rd->line++;
+        if (memchr(line, '\0', (size_t)len)) { /* a NUL would silently cut the line */
+            rc = BAD("%s:%ld: NUL byte in input (not a text file?)", rd->ds->name, rd->line);
+            break;
+        }
+        line[strcspn(line, "\r\n")] = '\0';
+        if (is_comment(line))
+            continue;
+        if (!header_line) {
+            header_line = line;
+            rc = parse_header(rd, header_line);
+        } else {
+            rc = parse_row(rd, line);
+        }
+        line = NULL, cap = 0; /* the record (or header) now owns the text */
+    }
+    free(line);
+    if (!rc && !header_line)
+        rc = BAD("%s: no header line", rd->ds->name);
+    if (!rc && rd->ds->n_rows == 0)
+        rc = BAD("%s: no records after the header", rd->ds->name);
+    return rc;
 }
 
 int ketsim_dataset_read_stream(FILE *fp, const char *name, ketsim_dataset **out, ketsim_error *err)
@@ -301,33 +340,9 @@ int ketsim_dataset_read_stream(FILE *fp, const char *name, ketsim_dataset **out,
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     reader rd = {.ds = ds, .err = err};
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    int rc = KETSIM_OK;
-    char *header_line = NULL;
-    while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
-        rd.line++;
-        if (memchr(line, '\0', (size_t)len)) { /* a NUL would silently cut the line */
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%ld: NUL byte in input (not a text file?)", name, rd.line);
-            break;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
-        if (is_comment(line))
-            continue;
-        if (!header_line) {
-            header_line = line;
-            rc = parse_header(&rd, header_line);
-        } else {
-            rc = parse_row(&rd, line);
-        }
-        line = NULL, cap = 0; /* the record (or header) now owns the text */
-    }
-    free(line);
-    if (!rc && !header_line)
-        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no header line", name);
-    if (!rc && ds->n_rec == 0)
-        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no records after the header", name);
+    int rc = ketsim_events_create(name, &ds->ev, err);
+    if (!rc)
+        rc = read_lines(&rd, fp);
     if (rc) {
         ketsim_dataset_free(ds);
         return rc;
@@ -351,44 +366,44 @@ void ketsim_dataset_free(ketsim_dataset *ds)
 {
     if (!ds)
         return;
-    for (size_t i = 0; i < ds->n_rec; i++) {
-        if (ds->rec[i].cells)
-            free(ds->rec[i].cells[ds->n_cols]);
-        free(ds->rec[i].cells);
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        free(ds->rows[i].cells[ds->n_cols]);
+        free(ds->rows[i].cells);
     }
+    ketsim_events_free(ds->ev);
     free(ds->header_text);
     free(ds->header);
-    free(ds->rec);
-    free(ds->subj);
+    free(ds->rows);
     free(ds->name);
     free(ds);
 }
 
-size_t ketsim_dataset_n_records(const ketsim_dataset *ds) { return ds->n_rec; }
-size_t ketsim_dataset_n_subjects(const ketsim_dataset *ds) { return ds->n_subj; }
-double ketsim_dataset_time(const ketsim_dataset *ds, size_t i) { return ds->rec[i].time_h; }
+const ketsim_events *ketsim_dataset_events(const ketsim_dataset *ds) { return ds->ev; }
+size_t ketsim_dataset_n_records(const ketsim_dataset *ds) { return ds->n_rows; }
+size_t ketsim_dataset_n_subjects(const ketsim_dataset *ds) { return ketsim_events_n_subjects(ds->ev); }
 
-int ketsim_dataset_is_prediction(const ketsim_dataset *ds, size_t i)
+static int is_carried(const ketsim_dataset *ds, size_t j)
 {
-    return ds->rec[i].evid == DS_OBS || ds->rec[i].evid == DS_OTHER;
+    return (long)j != ds->col[C_ID] && (long)j != ds->col[C_TIME] && (long)j != ds->col[C_OUTPUT];
 }
 
 void ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *pred)
 {
     fputs("ID,TIME,OUTPUT,PRED", fp);
     for (size_t j = 0; j < ds->n_cols; j++)
-        if ((long)j != ds->col_id && (long)j != ds->col_time && (long)j != ds->col_output)
+        if (is_carried(ds, j))
             fprintf(fp, ",%s", ds->header[j]);
     fputc('\n', fp);
-    for (size_t i = 0; i < ds->n_rec; i++) {
-        const ds_record *r = &ds->rec[i];
-        if (!ketsim_dataset_is_prediction(ds, i))
+    for (size_t i = 0; i < ds->n_rows; i++) {
+        const ketsim_event *r = ketsim_events_record(ds->ev, i);
+        char **cells = ds->rows[i].cells;
+        if (!ketsim_event_is_prediction(r))
             continue;
-        fprintf(fp, "%s,%s,%s,%.10g", r->cells[ds->col_id], r->cells[ds->col_time],
-                ketsim_output(r->output)->name, pred[i]);
+        fprintf(fp, "%s,%s,%s,%.10g", cells[ds->col[C_ID]], cells[ds->col[C_TIME]], ketsim_output(r->output)->name,
+                pred[i]);
         for (size_t j = 0; j < ds->n_cols; j++)
-            if ((long)j != ds->col_id && (long)j != ds->col_time && (long)j != ds->col_output)
-                fprintf(fp, ",%s", r->cells[j]);
+            if (is_carried(ds, j))
+                fprintf(fp, ",%s", cells[j]);
         fputc('\n', fp);
     }
 }

@@ -1,0 +1,104 @@
+/* NONMEM-style event records and their simulation.
+ *
+ * An event table holds the dose and observation records of one or more
+ * subjects, as a NONMEM dataset has them (docs/dataset.md): EVID 0-4, MDV,
+ * AMT/RATE/DUR, CMT (the route), II/ADDL, SS 1/2, DV, the output an
+ * observation measures, LLOQ/BLQ, weight and other covariates.  Readers
+ * (src/formats/dataset.c) fill it; `simulate --dataset`, `fit` and the
+ * population estimators all read it through this one interface, so every
+ * command agrees on what a record means.
+ *
+ * Records are checked as they are added (ketsim_events_add): a bad record is
+ * refused with "NAME:LINE: column COLUMN: what", before anything is run. */
+#ifndef KETSIM_EVENTS_H
+#define KETSIM_EVENTS_H
+
+#include <stddef.h>
+#include "ketsim/error.h"
+#include "ketsim/params.h"
+#include "ketsim/regimen.h"
+#include "ketsim/subject.h"
+
+typedef enum ketsim_evid {
+    KETSIM_EVID_OBS = 0,        /* observation */
+    KETSIM_EVID_DOSE = 1,
+    KETSIM_EVID_OTHER = 2,      /* a prediction time, never fitted */
+    KETSIM_EVID_RESET = 3,
+    KETSIM_EVID_RESET_DOSE = 4
+} ketsim_evid;
+
+#define KETSIM_EVENTS_MAX_COV 32
+
+typedef struct ketsim_event {
+    long line;              /* source line, for messages (0: built in memory) */
+    double id, time_h;
+    int evid;
+    int mdv;                /* 1: no DV to fit (the record is still predicted) */
+    long cmt;               /* dose compartment = route (ketsim_route_from_cmt); 0: none */
+    double amt_mg, rate_mg_per_h, dur_h, ii_h;
+    long addl;
+    int ss;                 /* 0, 1 (reset to steady state), 2 (added steady state) */
+    double dv;
+    size_t output;          /* model output an observation measures */
+    double lloq;            /* lower limit of quantification; NAN: none */
+    int blq;                /* 1: below LLOQ (DV holds the LLOQ or is ignored) */
+    double wt_kg;           /* NAN: not given on this record */
+    double cov[KETSIM_EVENTS_MAX_COV]; /* other covariates, NAN where missing */
+} ketsim_event;
+
+typedef struct ketsim_events ketsim_events;
+
+/* `name` (a file name) starts every message. */
+int ketsim_events_create(const char *name, ketsim_events **out, ketsim_error *err);
+void ketsim_events_free(ketsim_events *ev);
+/* Name the covariate columns (besides WT) before adding records; at most
+ * KETSIM_EVENTS_MAX_COV. */
+int ketsim_events_set_covariates(ketsim_events *ev, const char *const *names, size_t n, ketsim_error *err);
+size_t ketsim_events_n_covariates(const ketsim_events *ev);
+const char *ketsim_events_covariate_name(const ketsim_events *ev, size_t k);
+/* Check a record and append it.  A subject's records must be together and
+ * in time order; an ID seen before another subject is an error. */
+int ketsim_events_add(ketsim_events *ev, const ketsim_event *r, ketsim_error *err);
+
+const char *ketsim_events_name(const ketsim_events *ev);
+size_t ketsim_events_n_records(const ketsim_events *ev);
+const ketsim_event *ketsim_events_record(const ketsim_events *ev, size_t i);
+size_t ketsim_events_n_subjects(const ketsim_events *ev);
+/* Records [*first, *first + *n) of subject s. */
+void ketsim_events_subject(const ketsim_events *ev, size_t s, size_t *first, size_t *n);
+/* The subject's weight: its first WT, or default_kg without one. */
+double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double default_kg);
+/* Whether record i is predicted (EVID 0 or 2). */
+int ketsim_event_is_prediction(const ketsim_event *r);
+/* Whether record i enters a likelihood: EVID 0 with MDV 0. */
+int ketsim_event_is_fitted(const ketsim_event *r);
+/* Length of a dose's infusion in hours (0 for a bolus). */
+double ketsim_event_duration_h(const ketsim_event *r);
+
+/* Simulate subject s on a worker (built for the drug every dose gives):
+ * values are the subject's individual parameters; pred receives one value
+ * per record of the subject (its records in order), NAN where none is made.
+ * ss_tol: relative change between dosing intervals that counts as steady
+ * state (<= 0: 1e-6). */
+int ketsim_events_simulate_subject(ketsim_subject_worker *w, const ketsim_events *ev, size_t s,
+                                   double weight_kg, const ketsim_param_value *values, size_t n_values,
+                                   double ss_tol, double *pred, ketsim_error *err);
+
+/* Called after each subject with the number done. */
+typedef void (*ketsim_events_progress_fn)(size_t done, void *user);
+
+typedef struct ketsim_events_sim_opts {
+    const ketsim_params *params;
+    const ketsim_catalog *catalog;
+    const char *drug;             /* catalog name of the drug every dose gives */
+    double default_weight_kg;     /* for subjects without WT */
+    double ss_tol;                /* 0: 1e-6 */
+    ketsim_events_progress_fn progress;
+    void *progress_user;
+} ketsim_events_sim_opts;
+
+/* Every subject; pred has one slot per record (NAN where none is made). */
+int ketsim_events_simulate(const ketsim_events *ev, const ketsim_events_sim_opts *opts, double *pred,
+                           ketsim_error *err);
+
+#endif
