@@ -75,6 +75,17 @@ int ketsim_event_is_fitted(const ketsim_event *r);
 /* Length of a dose's infusion in hours (0 for a bolus). */
 double ketsim_event_duration_h(const ketsim_event *r);
 
+/* A reusable runner over one event table and one worker (a thread's): it
+ * keeps its buffers from subject to subject. */
+typedef struct ketsim_events_runner ketsim_events_runner;
+int ketsim_events_runner_create(const ketsim_events *ev, ketsim_subject_worker *w, double ss_tol,
+                                ketsim_events_runner **out, ketsim_error *err);
+void ketsim_events_runner_free(ketsim_events_runner *r);
+/* As ketsim_events_simulate_subject, on the runner's worker. */
+int ketsim_events_runner_run(ketsim_events_runner *r, size_t s, double weight_kg,
+                             const ketsim_param_value *values, size_t n_values, double *pred,
+                             ketsim_error *err);
+
 /* Simulate subject s on a worker (built for the drug every dose gives):
  * values are the subject's individual parameters; pred receives one value
  * per record of the subject (its records in order), NAN where none is made.

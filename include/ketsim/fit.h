@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "ketsim/catalog.h"
 #include "ketsim/error.h"
+#include "ketsim/events.h"
 #include "ketsim/params.h"
 
 typedef enum ketsim_fit_errmodel {
@@ -44,10 +45,12 @@ typedef struct ketsim_fit_result {
 } ketsim_fit_result;
 
 /* Fit `names` (existing rows of `start`, whose values are the start values)
- * to the observations in the data file.  `drug` is a catalog name; every
- * subject has weight `weight_kg`. */
+ * to the observations of an event table (EVID 0, MDV 0; a BLQ observation is
+ * refused).  `drug` is a catalog name; a subject without WT weighs
+ * `weight_kg`.  Doses follow every NONMEM convention the event table
+ * supports (ADDL, SS, resets, RATE/DUR). */
 int ketsim_fit_run(const ketsim_params *start, const ketsim_catalog *cat, const char *drug,
-                   double weight_kg, const char *data_path, const char *const *names, size_t n_names,
+                   double weight_kg, const ketsim_events *ev, const char *const *names, size_t n_names,
                    const ketsim_fit_options *opt, ketsim_fit_result **out, ketsim_error *err);
 void ketsim_fit_result_free(ketsim_fit_result *r);
 

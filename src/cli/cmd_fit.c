@@ -1,6 +1,7 @@
 /* ketsim fit: estimate parameters from observations. */
 #include "cli.h"
 #include "util/atomic.h"
+#include "ketsim/dataset.h"
 #include "ketsim/fit.h"
 
 #include <getopt.h>
@@ -179,13 +180,18 @@ int cmd_fit(int argc, char **argv)
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
     ketsim_fit_options fo = {.error_model = o.em, .max_iter = o.max_iter};
+    ketsim_dataset *ds = NULL;
     if (!rc)
-        rc = ketsim_fit_run(subj.params, subj.catalog, subj.drug, subj.weight_kg, o.data, names, n_names, &fo, &r, &err);
+        rc = ketsim_dataset_read(o.data, &ds, &err);
+    if (!rc)
+        rc = ketsim_fit_run(subj.params, subj.catalog, subj.drug, subj.weight_kg, ketsim_dataset_events(ds), names,
+                            n_names, &fo, &r, &err);
     if (!rc)
         print_result(&o, r);
     if (!rc && o.out)
         rc = write_params(o.out, &o, r, &err);
     ketsim_fit_result_free(r);
+    ketsim_dataset_free(ds);
     cli_subject_free(&subj);
     return rc ? cli_fail(&err) : 0;
 }

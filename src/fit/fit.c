@@ -8,10 +8,10 @@
  * with G the geometric mean of h.  So minimising S over (log theta, log c)
  * is exact maximum likelihood and fits GSL's least-squares driver. */
 #include "ketsim/fit.h"
-#include "fitdata.h"
+#include "ketsim/events.h"
 #include "ketsim/model.h"
 #include "ketsim/rng.h"
-#include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 
 #include <gsl/gsl_blas.h>
 #include <gsl/gsl_multifit_nlinear.h>
@@ -24,16 +24,18 @@
 #define PENALTY 1e6        /* residual value returned where the model cannot be evaluated */
 
 typedef struct fit_ctx {
-    const fit_data *data;
-    ketsim_params *work;
-    ketsim_model *model;
-    ketsim_sim *sim;
-    ketsim_trajectory *traj;
+    const ketsim_events *ev;
+    ketsim_subject_worker *w;
+    ketsim_events_runner *runner;
     double weight_kg, h_floor;
     const char *const *names;
+    ketsim_param_value *values; /* the estimated rows at the current point */
     size_t n_par, n_x;     /* model parameters; + 1 for log c (combined) */
     ketsim_fit_errmodel em;
-    double *pred, *h;
+    size_t *obs;           /* record index of each fitted observation */
+    size_t n_obs;
+    double *rec_pred;      /* per record of the table */
+    double *pred, *h;      /* per fitted observation */
     size_t n_evals;
 } fit_ctx;
 
@@ -48,30 +50,28 @@ int ketsim_fit_errmodel_parse(const char *s, ketsim_fit_errmodel *out, ketsim_er
     return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown error model '%s' (additive, proportional or combined)", s);
 }
 
-/* Model predictions for every observation at log-parameters x. */
+/* Model predictions for every fitted observation at log-parameters x. */
 static int predict(fit_ctx *c, const double *x, ketsim_error *err)
 {
     c->n_evals++;
-    for (size_t j = 0; j < c->n_par; j++) {
-        int rc = ketsim_params_set(c->work, c->names[j], exp(x[j]), err);
-        if (rc)
-            return rc;
+    for (size_t j = 0; j < c->n_par; j++)
+        c->values[j].value = exp(x[j]);
+    int rc = KETSIM_OK;
+    for (size_t s = 0; !rc && s < ketsim_events_n_subjects(c->ev); s++) {
+        size_t first, n;
+        ketsim_events_subject(c->ev, s, &first, &n);
+        rc = ketsim_events_runner_run(c->runner, s, ketsim_events_subject_weight(c->ev, s, c->weight_kg),
+                                      c->values, c->n_par, c->rec_pred + first, err);
     }
-    int rc = ketsim_model_update(c->model, c->work, c->weight_kg, err);
-    size_t k = 0;
-    for (size_t i = 0; !rc && i < c->data->n_subj; i++) {
-        const fit_subject *s = &c->data->subj[i];
-        rc = ketsim_sim_run(c->sim, s->reg, s->times, s->n_times, &c->traj, err);
-        for (size_t j = 0; !rc && j < s->n_obs; j++)
-            c->pred[k++] = ketsim_traj_output(c->traj, s->obs[j].time_idx, s->obs[j].output);
-    }
+    for (size_t i = 0; !rc && i < c->n_obs; i++)
+        c->pred[i] = c->rec_pred[c->obs[i]];
     return rc;
 }
 
 /* Error-model scale h_i for each observation; returns the geometric mean. */
 static double scales(const fit_ctx *c, const double *x)
 {
-    size_t n = c->data->n_obs;
+    size_t n = c->n_obs;
     double cc = c->em == KETSIM_FIT_COMBINED ? exp(x[c->n_par]) : 0, sum_log = 0;
     for (size_t i = 0; i < n; i++) {
         double f = fabs(c->pred[i]);
@@ -88,7 +88,7 @@ static double scales(const fit_ctx *c, const double *x)
 
 static void residuals_at(fit_ctx *c, const double *x, double *r)
 {
-    size_t n = c->data->n_obs, k = 0;
+    size_t n = c->n_obs;
     ketsim_error e;
     if (predict(c, x, &e)) {
         /* Outside a parameter's allowed range or a failed solve: a large
@@ -98,9 +98,8 @@ static void residuals_at(fit_ctx *c, const double *x, double *r)
         return;
     }
     double g = scales(c, x);
-    for (size_t i = 0; i < c->data->n_subj; i++)
-        for (size_t j = 0; j < c->data->subj[i].n_obs; j++, k++)
-            r[k] = (c->data->subj[i].obs[j].dv - c->pred[k]) * g / c->h[k];
+    for (size_t i = 0; i < n; i++)
+        r[i] = (ketsim_events_record(c->ev, c->obs[i])->dv - c->pred[i]) * g / c->h[i];
 }
 
 static int gsl_f(const gsl_vector *x, void *p, gsl_vector *f)
@@ -113,7 +112,7 @@ static int gsl_f(const gsl_vector *x, void *p, gsl_vector *f)
  * default forward step (sqrt(eps)) useless. */
 static void jacobian_at(fit_ctx *c, const double *x0, gsl_matrix *J)
 {
-    size_t n = c->data->n_obs;
+    size_t n = c->n_obs;
     double *x = malloc(c->n_x * sizeof *x), *rp = malloc(2 * n * sizeof *rp);
     if (!x || !rp) {
         gsl_matrix_set_all(J, 0);
@@ -144,36 +143,63 @@ static int gsl_df(const gsl_vector *x, void *p, gsl_matrix *J)
 
 static void ctx_free(fit_ctx *c)
 {
-    ketsim_traj_free(c->traj);
-    ketsim_sim_free(c->sim);
-    ketsim_model_free(c->model);
-    ketsim_params_free(c->work);
+    ketsim_events_runner_free(c->runner);
+    ketsim_subject_worker_free(c->w);
+    free(c->values);
+    free(c->obs);
+    free(c->rec_pred);
     free(c->pred);
     free(c->h);
+}
+
+/* The observations a least-squares fit can use: EVID 0 with MDV 0.  A BLQ
+ * record has no value to fit; refuse it rather than drop it unseen. */
+static int select_obs(fit_ctx *c, ketsim_error *err)
+{
+    size_t nr = ketsim_events_n_records(c->ev);
+    if (!(c->obs = malloc((nr ? nr : 1) * sizeof *c->obs)))
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < nr; i++) {
+        const ketsim_event *r = ketsim_events_record(c->ev, i);
+        if (r->blq && !r->mdv)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "%s:%ld: a BLQ observation cannot enter a least-squares fit (set MDV=1 to leave "
+                               "it out, or use a population method with the M3 likelihood)",
+                               ketsim_events_name(c->ev), r->line);
+        if (ketsim_event_is_fitted(r))
+            c->obs[c->n_obs++] = i;
+    }
+    if (c->n_obs == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no observation to fit (EVID 0 with MDV 0 and a DV)",
+                           ketsim_events_name(c->ev));
+    return KETSIM_OK;
 }
 
 static int ctx_init(fit_ctx *c, const ketsim_params *start, const ketsim_catalog *cat, const char *drug,
                     ketsim_error *err)
 {
     const char *drugs[1] = {drug};
-    size_t n = c->data->n_obs;
-    int rc = ketsim_params_clone(start, &c->work, err);
+    int rc = select_obs(c, err);
+    size_t n = c->n_obs, nr = ketsim_events_n_records(c->ev);
     if (!rc)
-        rc = ketsim_model_create(c->work, cat, drugs, 1, c->weight_kg, &c->model, err);
+        rc = ketsim_subject_worker_create(start, cat, drugs, 1, &c->w, err);
     if (!rc)
-        rc = ketsim_sim_create(c->model, &c->sim, err);
+        rc = ketsim_events_runner_create(c->ev, c->w, 0, &c->runner, err);
     if (!rc) {
+        c->values = calloc(c->n_par, sizeof *c->values);
+        c->rec_pred = calloc(nr ? nr : 1, sizeof *c->rec_pred);
         c->pred = calloc(n, sizeof *c->pred);
         c->h = calloc(n, sizeof *c->h);
-        if (!c->pred || !c->h)
+        if (!c->values || !c->rec_pred || !c->pred || !c->h)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
+    for (size_t j = 0; !rc && j < c->n_par; j++)
+        rc = ketsim_params_find(start, c->names[j], &c->values[j].row, err);
     double dv_max = 0;
-    for (size_t i = 0; i < c->data->n_subj; i++)
-        for (size_t j = 0; j < c->data->subj[i].n_obs; j++) {
-            double a = fabs(c->data->subj[i].obs[j].dv);
-            dv_max = a > dv_max ? a : dv_max;
-        }
+    for (size_t i = 0; !rc && i < n; i++) {
+        double a = fabs(ketsim_events_record(c->ev, c->obs[i])->dv);
+        dv_max = a > dv_max ? a : dv_max;
+    }
     c->h_floor = 1e-9 * dv_max + 1e-300; /* proportional scale where f = 0 */
     return rc;
 }
@@ -229,7 +255,7 @@ static int spd_inverse(size_t p, const double *a, double *inv)
  * delta method: se(theta) = theta * se(log theta). */
 static void uncertainty(fit_ctx *c, const double *x, double s2, ketsim_fit_result *r)
 {
-    size_t n = c->data->n_obs, q = c->n_x, p = c->n_par;
+    size_t n = c->n_obs, q = c->n_x, p = c->n_par;
     gsl_matrix *J = gsl_matrix_alloc(n, q), *JTJ = gsl_matrix_alloc(q, q);
     double *cov = malloc(q * q * sizeof *cov);
     if (J && JTJ && cov) {
@@ -256,7 +282,7 @@ static void uncertainty(fit_ctx *c, const double *x, double s2, ketsim_fit_resul
 
 static void summarise(fit_ctx *c, const double *x, ketsim_fit_result *r)
 {
-    size_t n = c->data->n_obs;
+    size_t n = c->n_obs;
     double *res = malloc(n * sizeof *res);
     if (!res)
         return;
@@ -303,7 +329,7 @@ static int check_names(const ketsim_params *start, const char *const *names, siz
 
 static int optimise(fit_ctx *c, double *x0, const ketsim_fit_options *opt, ketsim_fit_result *r, ketsim_error *err)
 {
-    size_t n = c->data->n_obs;
+    size_t n = c->n_obs;
     if (n <= c->n_x)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%zu observations cannot determine %zu unknowns", n, c->n_x);
     gsl_multifit_nlinear_parameters par = gsl_multifit_nlinear_default_parameters();
@@ -325,17 +351,14 @@ static int optimise(fit_ctx *c, double *x0, const ketsim_fit_options *opt, ketsi
 }
 
 int ketsim_fit_run(const ketsim_params *start, const ketsim_catalog *cat, const char *drug, double weight_kg,
-                   const char *data_path, const char *const *names, size_t n_names,
+                   const ketsim_events *ev, const char *const *names, size_t n_names,
                    const ketsim_fit_options *opt, ketsim_fit_result **out, ketsim_error *err)
 {
     *out = NULL;
     int rc = check_names(start, names, n_names, err);
-    fit_data *data = NULL;
-    if (!rc)
-        rc = fitdata_load(data_path, &data, err);
     if (rc)
         return rc;
-    fit_ctx c = {.data = data, .weight_kg = weight_kg, .names = names, .n_par = n_names,
+    fit_ctx c = {.ev = ev, .weight_kg = weight_kg, .names = names, .n_par = n_names,
                  .em = opt ? opt->error_model : KETSIM_FIT_ADDITIVE};
     c.n_x = n_names + (c.em == KETSIM_FIT_COMBINED);
     ketsim_fit_result *r = NULL;
@@ -352,8 +375,8 @@ int ketsim_fit_run(const ketsim_params *start, const ketsim_catalog *cat, const 
         /* Start with sigma_add / sigma_prop = 10% of the mean |prediction|. */
         rc = predict(&c, x, err);
         double m = 0;
-        for (size_t i = 0; !rc && i < data->n_obs; i++)
-            m += fabs(c.pred[i]) / (double)data->n_obs;
+        for (size_t i = 0; !rc && i < c.n_obs; i++)
+            m += fabs(c.pred[i]) / (double)c.n_obs;
         x[n_names] = 2 * log(m > 0 ? 0.1 * m : 1e-3);
     }
     if (!rc)
@@ -362,13 +385,12 @@ int ketsim_fit_run(const ketsim_params *start, const ketsim_catalog *cat, const 
         rc = optimise(&c, x, opt, r, err);
     if (!rc) {
         summarise(&c, x, r);
-        r->n_obs = data->n_obs;
-        r->n_subjects = data->n_subj;
+        r->n_obs = c.n_obs;
+        r->n_subjects = ketsim_events_n_subjects(ev);
         r->n_evals = c.n_evals;
     }
     ctx_free(&c);
     free(x);
-    fitdata_free(data);
     if (rc) {
         ketsim_fit_result_free(r);
         return rc;

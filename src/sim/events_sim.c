@@ -35,7 +35,7 @@ typedef struct segment {
     double after_dose_h;     /* time of an observation that follows a dose record there */
 } segment;
 
-typedef struct ctx {
+struct ketsim_events_runner {
     const ketsim_events *ev;
     ketsim_subject_worker *w;
     ketsim_regimen *reg;
@@ -48,7 +48,9 @@ typedef struct ctx {
     long ss_guess;           /* history length the last steady-state search found */
     segment seg;
     ketsim_error *err;
-} ctx;
+};
+
+typedef ketsim_events_runner ctx;
 
 static int push_dose(ctx *c, double t, double mg, double dur, ketsim_route route)
 {
@@ -301,20 +303,52 @@ static int simulate_subject(ctx *c, size_t s, double weight_kg, const ketsim_par
     return rc;
 }
 
+int ketsim_events_runner_create(const ketsim_events *ev, ketsim_subject_worker *w, double ss_tol,
+                                ketsim_events_runner **out, ketsim_error *err)
+{
+    *out = NULL;
+    ctx *c = malloc(sizeof *c);
+    if (!c)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    int rc = ctx_init(c, ev, w, ss_tol, err);
+    if (rc) {
+        ctx_free(c);
+        free(c);
+        return rc;
+    }
+    *out = c;
+    return KETSIM_OK;
+}
+
+void ketsim_events_runner_free(ketsim_events_runner *r)
+{
+    if (!r)
+        return;
+    ctx_free(r);
+    free(r);
+}
+
+int ketsim_events_runner_run(ketsim_events_runner *c, size_t s, double weight_kg, const ketsim_param_value *values,
+                             size_t n_values, double *pred, ketsim_error *err)
+{
+    if (s >= c->ev->n_subj)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no subject %zu", c->ev->name, s);
+    /* pred is the subject's slice: record i goes to pred[i - first] */
+    c->err = err;
+    c->pred = pred;
+    c->pred_off = c->ev->subj[s].first;
+    return simulate_subject(c, s, weight_kg, values, n_values);
+}
+
 int ketsim_events_simulate_subject(ketsim_subject_worker *w, const ketsim_events *ev, size_t s,
                                    double weight_kg, const ketsim_param_value *values, size_t n_values,
                                    double ss_tol, double *pred, ketsim_error *err)
 {
-    if (s >= ev->n_subj)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no subject %zu", ev->name, s);
-    ctx c;
-    int rc = ctx_init(&c, ev, w, ss_tol, err);
-    /* pred is the subject's slice: record i goes to pred[i - first] */
-    c.pred = pred;
-    c.pred_off = ev->subj[s].first;
+    ketsim_events_runner *r = NULL;
+    int rc = ketsim_events_runner_create(ev, w, ss_tol, &r, err);
     if (!rc)
-        rc = simulate_subject(&c, s, weight_kg, values, n_values);
-    ctx_free(&c);
+        rc = ketsim_events_runner_run(r, s, weight_kg, values, n_values, pred, err);
+    ketsim_events_runner_free(r);
     return rc;
 }
 
@@ -324,20 +358,18 @@ int ketsim_events_simulate(const ketsim_events *ev, const ketsim_events_sim_opts
     for (size_t i = 0; i < ev->n_rec; i++)
         pred[i] = NAN;
     ketsim_subject_worker *w = NULL;
+    ketsim_events_runner *r = NULL;
     const char *drugs[1] = {o->drug};
-    ctx c;
-    int rc = ctx_init(&c, ev, NULL, o->ss_tol, err);
+    int rc = ketsim_subject_worker_create(o->params, o->catalog, drugs, 1, &w, err);
     if (!rc)
-        rc = ketsim_subject_worker_create(o->params, o->catalog, drugs, 1, &w, err);
-    c.w = w;
-    c.pred = pred;
+        rc = ketsim_events_runner_create(ev, w, o->ss_tol, &r, err);
     for (size_t s = 0; !rc && s < ev->n_subj; s++) {
         double wt = ketsim_events_subject_weight(ev, s, o->default_weight_kg);
-        rc = simulate_subject(&c, s, wt, NULL, 0);
+        rc = ketsim_events_runner_run(r, s, wt, NULL, 0, pred + ev->subj[s].first, err);
         if (!rc && o->progress)
             o->progress(s + 1, o->progress_user);
     }
-    ctx_free(&c);
+    ketsim_events_runner_free(r);
     ketsim_subject_worker_free(w);
     return rc;
 }

@@ -314,7 +314,7 @@ static int collect_drugs(const trial_scenario *sc, const ketsim_catalog *cat, co
             if (!d[0])
                 continue;
             if (ketsim_catalog_find_drug(cat, d, &idx, err)) {
-                char pre[128];
+                char pre[2 * TRIAL_NAME_MAX + 32];
                 snprintf(pre, sizeof pre, "scenario '%s', arm '%s': ", sc->name, sc->arms[a].name);
                 ketsim_error_prefix(err, pre);
                 return KETSIM_EINPUT;
