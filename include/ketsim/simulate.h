@@ -39,6 +39,12 @@ void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel);
  * reached.  Results of solves that finish in time do not depend on it. */
 void ketsim_sim_set_wall_limit(ketsim_sim *s, double seconds);
 
+/* Solver tolerances for the runs that follow: relative tolerance rtol
+ * (default 1e-6) and each state's absolute tolerance (ketsim_model_atol)
+ * times atol_scale (default 1).  A value that is not a positive finite
+ * number restores its default.  For convergence studies. */
+void ketsim_sim_set_tolerances(ketsim_sim *s, double rtol, double atol_scale);
+
 /* Solver work of the last run: steps, right-hand-side and Jacobian evaluations. */
 void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *jac_evals);
 

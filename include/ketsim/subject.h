@@ -64,6 +64,8 @@ int ketsim_subject_worker_set_base(ketsim_subject_worker *w, const ketsim_params
 void ketsim_subject_worker_set_cancel(ketsim_subject_worker *w, volatile sig_atomic_t *cancel);
 /* Wall-clock bound per run in seconds (<= 0: none). */
 void ketsim_subject_worker_set_wall_limit(ketsim_subject_worker *w, double seconds);
+/* Solver tolerances for the runs that follow (ketsim_sim_set_tolerances). */
+void ketsim_subject_worker_set_tolerances(ketsim_subject_worker *w, double rtol, double atol_scale);
 
 /* Simulate one subject.  *out is owned by the worker and valid until its
  * next run.  Resets in the regimen (ketsim_regimen_add_reset) return the

@@ -16,6 +16,8 @@ struct ketsim_sim {
     dose_inputs inputs;
 };
 
+#define SIM_DEFAULT_RTOL 1e-6
+
 struct ketsim_trajectory {
     size_t n_times, n_states, n_out;
     double *times, *states, *outputs;
@@ -41,7 +43,7 @@ int ketsim_sim_create(const ketsim_model *m, ketsim_sim **out, ketsim_error *err
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     ketsim_model_atol(m, s->atol);
-    int rc = solver_create(n, model_rhs_adapter, (void *)m, s->atol, 1e-6, &s->sol, err);
+    int rc = solver_create(n, model_rhs_adapter, (void *)m, s->atol, SIM_DEFAULT_RTOL, &s->sol, err);
     if (rc) {
         ketsim_sim_free(s);
         return rc;
@@ -69,6 +71,19 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
     ketsim_model_atol(m, s->atol);
     solver_set_user(s->sol, (void *)m, s->atol);
     return KETSIM_OK;
+}
+
+void ketsim_sim_set_tolerances(ketsim_sim *s, double rtol, double atol_scale)
+{
+    if (!(rtol > 0) || !isfinite(rtol))
+        rtol = SIM_DEFAULT_RTOL;
+    if (!(atol_scale > 0) || !isfinite(atol_scale))
+        atol_scale = 1.0;
+    ketsim_model_atol(s->m, s->atol);
+    for (size_t i = 0; i < ketsim_model_n_states(s->m); i++)
+        s->atol[i] *= atol_scale;
+    /* positive finite values: CVODE accepts them */
+    (void)solver_set_tolerances(s->sol, rtol, s->atol, NULL);
 }
 
 int sim_traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_error *err)

@@ -178,6 +178,15 @@ void solver_set_user(solver *s, void *user, const double *atol)
         memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
 }
 
+int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err)
+{
+    memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
+    if (CVodeSVtolerances(s->cvode, rtol, s->atol) != CV_SUCCESS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid solver tolerances (rtol %g)", rtol);
+    s->rtol = rtol;
+    return KETSIM_OK;
+}
+
 int solver_use_dense_lu(solver *s, int dense, ketsim_error *err)
 {
     if (CVodeSetLinearSolver(s->cvode, dense ? s->LS_dense : s->LS, s->A) != CVLS_SUCCESS ||

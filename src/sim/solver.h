@@ -32,6 +32,9 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
                   solver **out, ketsim_error *err);
 void solver_free(solver *s);
 void solver_set_user(solver *s, void *user, const double *atol);
+/* Relative tolerance and per-state absolute tolerances for the runs that
+ * follow (CVODE keeps its own copy, so this is what changes them). */
+int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err);
 /* Newton systems are solved by a block-triangular LU (blocklu.h) with an
  * allocation-free difference-quotient Jacobian; dense = 1 switches back to
  * SUNDIALS' own dense LU and Jacobian (the reference, for comparisons). */

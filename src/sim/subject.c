@@ -81,6 +81,11 @@ void ketsim_subject_worker_set_wall_limit(ketsim_subject_worker *w, double secon
     ketsim_sim_set_wall_limit(w->sim, seconds);
 }
 
+void ketsim_subject_worker_set_tolerances(ketsim_subject_worker *w, double rtol, double atol_scale)
+{
+    ketsim_sim_set_tolerances(w->sim, rtol, atol_scale);
+}
+
 const ketsim_model *ketsim_subject_worker_model(const ketsim_subject_worker *w) { return w->model; }
 const ketsim_params *ketsim_subject_worker_params(const ketsim_subject_worker *w) { return w->work; }
 
