@@ -1,17 +1,18 @@
 /* One scenario, one read-out: evaluations for local and global sensitivity. */
 #include "ketsim/sensitivity.h"
 #include "ketsim/model.h"
-#include "ketsim/simulate.h"
+#include "ketsim/subject.h"
 #include "sim/fsens.h"
 
 #include <math.h>
 #include <stdlib.h>
 
+/* Evaluations run through a subject worker; the forward sensitivities need
+ * a model of their own, whose fields CVODES perturbs. */
 struct ketsim_sens {
-    ketsim_params *base, *work;
+    ketsim_params *base;
+    ketsim_subject_worker *w;
     ketsim_model *model;
-    ketsim_sim *sim;
-    ketsim_trajectory *traj;
     const ketsim_regimen *reg;
     size_t output;
     double time_h, weight_kg;
@@ -33,11 +34,9 @@ int ketsim_sens_create(const ketsim_params *params, const ketsim_catalog *cat, c
     const char *drugs[1] = {drug};
     int rc = ketsim_params_clone(params, &s->base, err);
     if (!rc)
-        rc = ketsim_params_clone(params, &s->work, err);
+        rc = ketsim_subject_worker_create(params, cat, drugs, 1, &s->w, err);
     if (!rc)
-        rc = ketsim_model_create(s->work, cat, drugs, 1, weight_kg, &s->model, err);
-    if (!rc)
-        rc = ketsim_sim_create(s->model, &s->sim, err);
+        rc = ketsim_model_create(params, cat, drugs, 1, weight_kg, &s->model, err);
     if (rc) {
         ketsim_sens_free(s);
         return rc;
@@ -50,34 +49,30 @@ void ketsim_sens_free(ketsim_sens *s)
 {
     if (!s)
         return;
-    ketsim_traj_free(s->traj);
-    ketsim_sim_free(s->sim);
+    ketsim_subject_worker_free(s->w);
     ketsim_model_free(s->model);
-    ketsim_params_free(s->work);
     ketsim_params_free(s->base);
     free(s);
-}
-
-/* Restore the base values of the named rows after an evaluation. */
-static void restore(ketsim_sens *s, const char *const *names, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        ketsim_params_set(s->work, names[i], ketsim_params_value(s->base, names[i]), NULL);
 }
 
 int ketsim_sens_eval(ketsim_sens *s, const char *const *names, const double *values, size_t n, double *y,
                      ketsim_error *err)
 {
+    ketsim_param_value v[64];
+    if (n > sizeof v / sizeof v[0])
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "more than %zu parameters in one evaluation", sizeof v / sizeof v[0]);
     int rc = KETSIM_OK;
-    for (size_t i = 0; !rc && i < n; i++)
-        rc = ketsim_params_set(s->work, names[i], values[i], err);
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = ketsim_params_find(s->base, names[i], &v[i].row, err);
+        v[i].value = values[i];
+    }
+    ketsim_subject_input in = {.weight_kg = s->weight_kg, .values = v, .n_values = n, .regimen = s->reg,
+                               .times_h = &s->time_h, .n_times = 1};
+    const ketsim_trajectory *tr = NULL;
     if (!rc)
-        rc = ketsim_model_update(s->model, s->work, s->weight_kg, err);
+        rc = ketsim_subject_run(s->w, &in, &tr, err);
     if (!rc)
-        rc = ketsim_sim_run(s->sim, s->reg, &s->time_h, 1, &s->traj, err);
-    if (!rc)
-        *y = ketsim_traj_output(s->traj, 0, s->output);
-    restore(s, names, n);
+        *y = ketsim_traj_output(tr, 0, s->output);
     return rc;
 }
 

@@ -174,8 +174,11 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
 void solver_set_user(solver *s, void *user, const double *atol)
 {
     s->user = user;
-    if (atol)
+    if (atol) {
+        /* CVODE keeps its own copy of the tolerance vector: hand it over again */
         memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
+        CVodeSVtolerances(s->cvode, s->rtol, s->atol);
+    }
 }
 
 int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err)

@@ -46,10 +46,10 @@ expect_bad() { # name content want
     else bad "$1: exit $rc, message '$(cat "$tmp/err")' (want $3)"; fi
 }
 H='ID,TIME,AMT,RATE,CMT,EVID,DV,OUTPUT\n1,0,10,0,1,1,.,.\n'
-expect_bad missing-column 'ID,TIME,AMT,RATE,CMT,EVID,DV\n1,0,10,0,1,1,.\n' 'bad.csv:1: missing column OUTPUT'
-expect_bad unknown-output "${H}1,1,.,.,.,0,5,plasma_nothing\n" 'bad.csv:3: column OUTPUT (8)'
-expect_bad non-numeric "${H}1,1,.,.,.,0,five,madrs\n" 'bad.csv:3: column DV (7)'
-expect_bad time-order "${H}1,2,.,.,.,0,5,madrs\n1,1,.,.,.,0,5,madrs\n" 'bad.csv:4: column TIME (2)'
+expect_bad no-observation 'ID,TIME,AMT,RATE,CMT,EVID,DV\n1,0,10,0,1,1,.\n' 'bad.csv: no observation to fit'
+expect_bad unknown-output "${H}1,1,.,.,.,0,5,plasma_nothing\n" "bad.csv:3: column OUTPUT: unknown output 'plasma_nothing'"
+expect_bad non-numeric "${H}1,1,.,.,.,0,five,madrs\n" "bad.csv:3: column DV: 'five' is not a number"
+expect_bad time-order "${H}1,2,.,.,.,0,5,madrs\n1,1,.,.,.,0,5,madrs\n" 'bad.csv:4: column TIME: 1 is before'
 "$ketsim" fit --data "$tmp/pk.csv" --estimate nothing.here >/dev/null 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q nothing.here "$tmp/err" && ok || bad "unknown --estimate name: $(cat "$tmp/err")"
 "$ketsim" fit --data "$tmp/pk.csv" --estimate s_ket.v1_l --error weird >/dev/null 2>"$tmp/err"
