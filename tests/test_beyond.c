@@ -25,9 +25,9 @@ static void ok(int rc, const ketsim_error *err)
         fail_msg("error %d: %s", rc, err->msg);
 }
 
-static design_candidate cand(const char *name, const char *drug, double mg_per_kg)
+static ketsim_design_candidate cand(const char *name, const char *drug, double mg_per_kg)
 {
-    design_candidate c = {.route = KETSIM_ROUTE_IV, .amount = mg_per_kg, .per_kg = 1, .duration_h = 40.0 / 60};
+    ketsim_design_candidate c = {.route = KETSIM_ROUTE_IV, .amount = mg_per_kg, .per_kg = 1, .duration_h = 40.0 / 60};
     snprintf(c.name, sizeof c.name, "%s", name);
     snprintf(c.drug, sizeof c.drug, "%s", drug);
     return c;
@@ -50,19 +50,19 @@ static void test_design_inert_has_no_effect(void **state)
     snprintf(path, sizeof path, "%s/drugs/hnk_like.yaml", dir);
     ok(ketsim_catalog_load_drug_file(cat, p, path, &like, &err), &err);
 
-    design_candidate c[4];
+    ketsim_design_candidate c[4];
     c[0] = cand("inert", inert, 1);
     c[1] = cand("hnk", "hnk_2r6r", 2);
     /* the HNK-like compound with its NMDA block, AMPA route and metabolite
      * switched off through the knobs */
     c[2] = cand("hnk_like stripped", like, 1);
-    ok(design_apply_knob(p, "hnkx", "nmda_ki_um", 1e6, &c[2], &err), &err);
-    ok(design_apply_knob(p, "hnkx", "ampa_emax", 0, &c[2], &err), &err);
-    ok(design_apply_knob(p, "hnkx", "yield_r_hnk", 0, &c[2], &err), &err);
+    ok(ketsim_design_apply_knob(p, "hnkx", "nmda_ki_um", 1e6, &c[2], &err), &err);
+    ok(ketsim_design_apply_knob(p, "hnkx", "ampa_emax", 0, &c[2], &err), &err);
+    ok(ketsim_design_apply_knob(p, "hnkx", "yield_r_hnk", 0, &c[2], &err), &err);
     c[3] = cand("ketamine", "ketamine", 0.5);
-    design_opts o = {.n_subjects = 16, .seed = 5, .threads = 2, .horizon_days = 7};
-    design_result r[4];
-    ok(beyond_design(p, cat, c, 4, &o, r, &err), &err);
+    ketsim_design_opts o = {.n_subjects = 16, .seed = 5, .threads = 2, .horizon_days = 7};
+    ketsim_design_result r[4];
+    ok(ketsim_beyond_design(p, cat, c, 4, &o, r, &err), &err);
 
     for (int k = 0; k < 3; k += 2) {
         assert_false(r[k].effective);
@@ -83,8 +83,8 @@ static void test_design_inert_has_no_effect(void **state)
     assert_true(r[1].pareto || r[3].pareto);
 
     /* an unknown knob is refused with its name */
-    design_candidate bad = c[0];
-    assert_int_equal(design_apply_knob(p, "inertx", "nmda_kd", 1, &bad, &err), KETSIM_EINPUT);
+    ketsim_design_candidate bad = c[0];
+    assert_int_equal(ketsim_design_apply_knob(p, "inertx", "nmda_kd", 1, &bad, &err), KETSIM_EINPUT);
     assert_non_null(strstr(err.msg, "nmda_kd"));
     ketsim_catalog_free(cat);
     ketsim_params_free(p);
@@ -96,8 +96,8 @@ static void test_optimize_beats_standard(void **state)
     ketsim_error err = {0};
     ketsim_params *p = NULL;
     ok(ketsim_params_create(KETSIM_HUMAN, &p, &err), &err);
-    opt_opts o;
-    opt_defaults(&o);
+    ketsim_opt_opts o;
+    ketsim_opt_defaults(&o);
     o.b.use_in = 0;
     o.b.doses_lo = 5;
     o.b.doses_hi = 6;
@@ -106,8 +106,8 @@ static void test_optimize_beats_standard(void **state)
     o.eval_subjects = 4;
     o.max_iter = 6;
     o.threads = 2;
-    opt_report rep;
-    ok(beyond_optimize(p, &o, &rep, &err), &err);
+    ketsim_opt_report rep;
+    ok(ketsim_beyond_optimize(p, &o, &rep, &err), &err);
     assert_true(rep.n_best >= 1);
     assert_true(rep.best_eval[0].objective_d >= rep.standard_eval.objective_d);
     /* the reported regimen respects the bounds */
@@ -115,10 +115,10 @@ static void test_optimize_beats_standard(void **state)
     assert_true(rep.best[0].n_doses >= 5 && rep.best[0].n_doses <= 6);
     assert_true((rep.best[0].n_doses - 1) * rep.best[0].interval_d <= o.horizon_d - 1 + 1e-9);
     /* evaluating the best again on the same cohort gives the same objective */
-    opt_eval e;
+    ketsim_opt_eval e;
     ketsim_catalog *cat = NULL;
     ok(ketsim_catalog_create(&cat, &err), &err);
-    ok(opt_evaluate(p, cat, &o, &rep.best[0], o.n_subjects, o.seed, &e, &err), &err);
+    ok(ketsim_opt_evaluate(p, cat, &o, &rep.best[0], o.n_subjects, o.seed, &e, &err), &err);
     assert_true(e.objective_d == rep.best_eval[0].objective_d);
 
     /* caps nobody can meet: a clear error */
@@ -126,7 +126,7 @@ static void test_optimize_beats_standard(void **state)
     o.b.doses_lo = o.b.doses_hi = 1;
     o.b.dose_lo = o.b.dose_hi = 0.5;
     o.b.infusion_lo_h = o.b.infusion_hi_h = 40.0 / 60;
-    assert_int_equal(beyond_optimize(p, &o, &rep, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_beyond_optimize(p, &o, &rep, &err), KETSIM_EINPUT);
     assert_non_null(strstr(err.msg, "caps"));
     ketsim_catalog_free(cat);
     ketsim_params_free(p);

@@ -22,10 +22,10 @@ static void test_lag_ramp(void **state)
     double t[41], x[41], y[41], tau = 0.7;
     for (int i = 0; i < 41; i++)
         t[i] = x[i] = 0.25 * i;
-    lab_lag_filter(t, x, 41, tau, y);
+    ketsim_lab_lag_filter(t, x, 41, tau, y);
     for (int i = 0; i < 41; i++)
         assert_true(fabs(y[i] - (t[i] - tau * (1 - exp(-t[i] / tau)))) < 1e-12);
-    lab_lag_filter(t, x, 41, 0, y);
+    ketsim_lab_lag_filter(t, x, 41, 0, y);
     for (int i = 0; i < 41; i++)
         assert_true(y[i] == x[i]);
 }
@@ -35,24 +35,24 @@ static void test_window_mean(void **state)
     (void)state;
     double t[] = {0, 1, 2, 3, 4}, x[] = {1, 3, 5, 7, 9}; /* x = 1 + 2t */
     /* mean of a linear signal = its value at the middle of the window */
-    assert_true(fabs(lab_window_mean(t, x, 5, 0.5, 2.5) - (1 + 2 * 1.5)) < 1e-12);
-    assert_true(fabs(lab_window_mean(t, x, 5, 1, 4) - 6) < 1e-12);
+    assert_true(fabs(ketsim_lab_window_mean(t, x, 5, 0.5, 2.5) - (1 + 2 * 1.5)) < 1e-12);
+    assert_true(fabs(ketsim_lab_window_mean(t, x, 5, 1, 4) - 6) < 1e-12);
     double y[] = {0, 0, 3, 0, 0}; /* a triangle of area 3 over [1,3] */
-    assert_true(fabs(lab_window_mean(t, y, 5, 1, 3) - 1.5) < 1e-12);
-    assert_true(isnan(lab_window_mean(t, y, 5, 2, 2)));
+    assert_true(fabs(ketsim_lab_window_mean(t, y, 5, 1, 3) - 1.5) < 1e-12);
+    assert_true(isnan(ketsim_lab_window_mean(t, y, 5, 2, 2)));
 }
 
 static void test_behaviour(void **state)
 {
     (void)state;
-    assert_true(lab_fst_immobility(1, 150, 0.5) == 150);
-    assert_true(fabs(lab_fst_immobility(1.4, 150, 0.5) - 120) < 1e-12);
-    assert_true(lab_fst_immobility(10, 150, 0.5) == 0);
-    assert_true(lab_fst_immobility(-5, 150, 0.5) == 240);
-    assert_true(lab_spt_preference(1, 82, 2) == 82);
-    assert_true(fabs(lab_spt_preference(0.5, 82, 2) - (50 + 32 * 0.25)) < 1e-12);
-    assert_true(lab_spt_preference(0, 82, 2) == 50);
-    assert_true(lab_spt_preference(5, 82, 2) == 100);
+    assert_true(ketsim_lab_fst_immobility(1, 150, 0.5) == 150);
+    assert_true(fabs(ketsim_lab_fst_immobility(1.4, 150, 0.5) - 120) < 1e-12);
+    assert_true(ketsim_lab_fst_immobility(10, 150, 0.5) == 0);
+    assert_true(ketsim_lab_fst_immobility(-5, 150, 0.5) == 240);
+    assert_true(ketsim_lab_spt_preference(1, 82, 2) == 82);
+    assert_true(fabs(ketsim_lab_spt_preference(0.5, 82, 2) - (50 + 32 * 0.25)) < 1e-12);
+    assert_true(ketsim_lab_spt_preference(0, 82, 2) == 50);
+    assert_true(ketsim_lab_spt_preference(5, 82, 2) == 100);
 }
 
 static char *write_tmp(const char *text)
@@ -78,11 +78,11 @@ static char *write_tmp(const char *text)
 
 static void expect_error(const char *text, const char *needle1, const char *needle2)
 {
-    lab_protocol *p = malloc(sizeof *p);
+    ketsim_lab_protocol *p = malloc(sizeof *p);
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = lab_protocol_load(path, p, &err);
+    int rc = ketsim_lab_protocol_load(path, p, &err);
     unlink(path);
     free(p);
     if (rc != KETSIM_EINPUT)
@@ -134,12 +134,12 @@ static void test_parser_errors(void **state)
                  ":4:", "stress.days");
 }
 
-static int load(const char *text, lab_protocol *p)
+static int load(const char *text, ketsim_lab_protocol *p)
 {
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = lab_protocol_load(path, p, &err);
+    int rc = ketsim_lab_protocol_load(path, p, &err);
     unlink(path);
     if (rc)
         fail_msg("%s", err.msg);
@@ -147,12 +147,12 @@ static int load(const char *text, lab_protocol *p)
 }
 
 /* Read the per-animal CSV back: values of one read-out per group. */
-static size_t read_values(const lab_result *r, const char *group, const char *measure, double *out)
+static size_t read_values(const ketsim_lab_result *r, const char *group, const char *measure, double *out)
 {
     char *buf = NULL;
     size_t len = 0, n = 0;
     FILE *f = open_memstream(&buf, &len);
-    lab_write_animals_csv(r, f);
+    ketsim_lab_write_animals_csv(r, f);
     fclose(f);
     char *save = NULL;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
@@ -170,15 +170,15 @@ static size_t read_values(const lab_result *r, const char *group, const char *me
 static void test_statistics(void **state)
 {
     (void)state;
-    lab_protocol *p = malloc(sizeof *p);
+    ketsim_lab_protocol *p = malloc(sizeof *p);
     ketsim_params *params = NULL;
     ketsim_error err;
     ketsim_error_clear(&err);
     load(HEAD TWO_GROUPS "readouts:\n  - {assay: spines, times: [24h]}\n"
          "  - {assay: western, measures: [p_mtor], times: [2h]}\n", p);
     assert_int_equal(ketsim_params_create(KETSIM_RAT, &params, &err), 0);
-    lab_result *r = NULL;
-    assert_int_equal(lab_run(p, params, 5, &r, &err), 0);
+    ketsim_lab_result *r = NULL;
+    assert_int_equal(ketsim_lab_run(p, params, 5, &r, &err), 0);
     double veh[8], ket[8];
     assert_int_equal(read_values(r, "vehicle", "spine_density", veh), 5);
     assert_int_equal(read_values(r, "ketamine", "spine_density", ket), 5);
@@ -187,24 +187,24 @@ static void test_statistics(void **state)
     assert_int_equal(ketsim_stats_ttest_welch(ket, 5, veh, 5, 0.95, &t, &err), 0);
     ketsim_stats_mean(ket, 5, &mean, &err);
     ketsim_stats_sem(ket, 5, &sem, &err);
-    lab_cell c;
-    assert_int_equal(lab_result_cell(r, 0, 1, &c), 0);
+    ketsim_lab_cell c;
+    assert_int_equal(ketsim_lab_result_cell(r, 0, 1, &c), 0);
     /* the CSV keeps 10 significant digits */
     assert_true(fabs(c.mean - mean) < 1e-8 * mean && fabs(c.sem - sem) < 1e-6 * sem);
     assert_true(fabs(c.p - t.p) < 1e-6 * t.p);
     assert_true(c.mean > 10); /* ketamine raises spines at 24 h */
     /* Western: fold of the vehicle group's mean, so the control mean is 1 */
-    assert_int_equal(lab_result_cell(r, 1, 0, &c), 0);
+    assert_int_equal(ketsim_lab_result_cell(r, 1, 0, &c), 0);
     assert_true(fabs(c.mean - 1) < 1e-12 && isnan(c.p));
     /* same seed, same numbers */
-    lab_result *r2 = NULL;
-    assert_int_equal(lab_run(p, params, 5, &r2, &err), 0);
-    lab_cell c2;
-    lab_result_cell(r2, 1, 1, &c2);
-    lab_result_cell(r, 1, 1, &c);
+    ketsim_lab_result *r2 = NULL;
+    assert_int_equal(ketsim_lab_run(p, params, 5, &r2, &err), 0);
+    ketsim_lab_cell c2;
+    ketsim_lab_result_cell(r2, 1, 1, &c2);
+    ketsim_lab_result_cell(r, 1, 1, &c);
     assert_true(c.mean == c2.mean && c.p == c2.p);
-    lab_result_free(r2);
-    lab_result_free(r);
+    ketsim_lab_result_free(r2);
+    ketsim_lab_result_free(r);
     ketsim_params_free(params);
     free(p);
 }
@@ -212,15 +212,15 @@ static void test_statistics(void **state)
 static void test_anova_holm(void **state)
 {
     (void)state;
-    lab_protocol *p = malloc(sizeof *p);
+    ketsim_lab_protocol *p = malloc(sizeof *p);
     ketsim_params *params = NULL;
     ketsim_error err;
     ketsim_error_clear(&err);
     load(HEAD TWO_GROUPS "  - name: high\n    n: 5\n    drug: ketamine\n    dose: ip:20mg/kg\n"
          "readouts:\n  - {assay: forced_swim, times: [24h]}\n", p);
     assert_int_equal(ketsim_params_create(KETSIM_RAT, &params, &err), 0);
-    lab_result *r = NULL;
-    assert_int_equal(lab_run(p, params, 9, &r, &err), 0);
+    ketsim_lab_result *r = NULL;
+    assert_int_equal(ketsim_lab_run(p, params, 9, &r, &err), 0);
     double g[3][8];
     const double *gp[3] = {g[0], g[1], g[2]};
     size_t sz[3];
@@ -231,11 +231,11 @@ static void test_anova_holm(void **state)
     ketsim_stats_vs_control_result vc[2];
     assert_int_equal(ketsim_stats_anova1(gp, sz, 3, &a, &err), 0);
     assert_int_equal(ketsim_stats_vs_control(gp, sz, 3, 0, KETSIM_STATS_VS_CONTROL_POOLED, 0.95, vc, &err), 0);
-    assert_true(fabs(lab_result_anova_p(r, 0) - a.p) < 1e-6 * a.p);
-    lab_cell c;
-    lab_result_cell(r, 0, 2, &c);
+    assert_true(fabs(ketsim_lab_result_anova_p(r, 0) - a.p) < 1e-6 * a.p);
+    ketsim_lab_cell c;
+    ketsim_lab_result_cell(r, 0, 2, &c);
     assert_true(fabs(c.p - vc[1].p_holm) < 1e-6 * vc[1].p_holm);
-    lab_result_free(r);
+    ketsim_lab_result_free(r);
     ketsim_params_free(params);
     free(p);
 }
@@ -246,7 +246,7 @@ static void test_anova_holm(void **state)
 static void test_link_removed(void **state)
 {
     (void)state;
-    lab_protocol *p = malloc(sizeof *p);
+    ketsim_lab_protocol *p = malloc(sizeof *p);
     ketsim_params *params = NULL;
     ketsim_error err;
     ketsim_error_clear(&err);
@@ -256,17 +256,17 @@ static void test_link_removed(void **state)
          "  - {name: ket_free, n: 2, drug: ketamine, dose: ip:10mg/kg}\n"
          "readouts:\n  - {assay: spines, times: [24h]}\n", p);
     assert_int_equal(ketsim_params_create(KETSIM_RAT, &params, &err), 0);
-    lab_result *r = NULL;
-    if (lab_run(p, params, 1, &r, &err))
+    ketsim_lab_result *r = NULL;
+    if (ketsim_lab_run(p, params, 1, &r, &err))
         fail_msg("%s", err.msg);
-    lab_cell v, k, f;
-    lab_result_cell(r, 0, 0, &v);
-    lab_result_cell(r, 0, 1, &k);
-    lab_result_cell(r, 0, 2, &f);
+    ketsim_lab_cell v, k, f;
+    ketsim_lab_result_cell(r, 0, 0, &v);
+    ketsim_lab_result_cell(r, 0, 1, &k);
+    ketsim_lab_result_cell(r, 0, 2, &f);
     if (!(fabs(k.mean - v.mean) < 1e-6))
         fail_msg("blocked: vehicle %g ketamine %g", v.mean, k.mean);
     assert_true(f.mean > 1.05 * 10);
-    lab_result_free(r);
+    ketsim_lab_result_free(r);
     ketsim_params_free(params);
     free(p);
 }

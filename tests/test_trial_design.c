@@ -14,17 +14,17 @@
 #include "ketsim/population.h"
 #include "ketsim/trial.h"
 
-static trial_scenario crossover(int n)
+static ketsim_trial_scenario crossover(int n)
 {
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     memset(&sc, 0, sizeof sc);
     strcpy(sc.name, "x");
     strcpy(sc.drug, "ketamine");
-    sc.design = TRIAL_CROSSOVER;
+    sc.design = KETSIM_TRIAL_CROSSOVER;
     sc.n_subjects = n;
     sc.n_arms = 2;
     strcpy(sc.arms[0].name, "saline");
-    sc.arms[0].control = TRIAL_SALINE;
+    sc.arms[0].control = KETSIM_TRIAL_SALINE;
     sc.arms[0].ratio = 1;
     strcpy(sc.arms[1].name, "ketamine");
     sc.arms[1].n_specs = 1;
@@ -49,11 +49,11 @@ static trial_scenario crossover(int n)
 static void test_crossover_balance(void **state)
 {
     (void)state;
-    trial_scenario sc = crossover(18);
+    ketsim_trial_scenario sc = crossover(18);
     int a[18], b[18], c[18];
-    trial_randomize(&sc, 7, 0, a);
-    trial_randomize(&sc, 7, 0, b);
-    trial_randomize(&sc, 8, 0, c);
+    ketsim_trial_randomize(&sc, 7, 0, a);
+    ketsim_trial_randomize(&sc, 7, 0, b);
+    ketsim_trial_randomize(&sc, 8, 0, c);
     assert_memory_equal(a, b, sizeof a);
     int n1 = 0, differs = 0;
     for (int i = 0; i < 18; i++) {
@@ -69,7 +69,7 @@ static void test_crossover_balance(void **state)
     /* other replicates randomize differently (at least one of 20) */
     int any = 0;
     for (uint64_t r = 1; r <= 20 && !any; r++) {
-        trial_randomize(&sc, 7, r, b);
+        ketsim_trial_randomize(&sc, 7, r, b);
         any = memcmp(a, b, sizeof a) != 0;
     }
     assert_true(any);
@@ -78,13 +78,13 @@ static void test_crossover_balance(void **state)
 static void test_parallel_ratio(void **state)
 {
     (void)state;
-    trial_scenario sc = crossover(72);
-    sc.design = TRIAL_PARALLEL;
+    ketsim_trial_scenario sc = crossover(72);
+    sc.design = KETSIM_TRIAL_PARALLEL;
     sc.washout_h = 0;
     sc.arms[1].ratio = 2;
-    assert_int_equal(trial_scenario_check(&sc, NULL), KETSIM_OK);
+    assert_int_equal(ketsim_trial_scenario_check(&sc, NULL), KETSIM_OK);
     int a[72], count[2] = {0, 0};
-    trial_randomize(&sc, 11, 3, a);
+    ketsim_trial_randomize(&sc, 11, 3, a);
     for (int i = 0; i < 72; i++)
         count[a[i]]++;
     assert_int_equal(count[0], 24);
@@ -93,46 +93,46 @@ static void test_parallel_ratio(void **state)
     sc.n_subjects = 2;
     ketsim_error err;
     ketsim_error_clear(&err);
-    assert_int_equal(trial_scenario_check(&sc, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_check(&sc, &err), KETSIM_EINPUT);
     assert_non_null(strstr(err.msg, "empty"));
 }
 
 static void test_crossover_bookkeeping(void **state)
 {
     (void)state;
-    trial_scenario sc = crossover(4);
-    assert_int_equal(trial_n_periods(&sc), 2);
-    assert_int_equal(trial_arm_in_period(&sc, 0, 0), 0);
-    assert_int_equal(trial_arm_in_period(&sc, 0, 1), 1);
-    assert_int_equal(trial_arm_in_period(&sc, 1, 0), 1);
-    assert_int_equal(trial_arm_in_period(&sc, 1, 1), 0);
-    assert_true(trial_period_start_h(&sc, 0) == 0);
-    assert_true(trial_period_start_h(&sc, 1) == 168);
+    ketsim_trial_scenario sc = crossover(4);
+    assert_int_equal(ketsim_trial_n_periods(&sc), 2);
+    assert_int_equal(ketsim_trial_arm_in_period(&sc, 0, 0), 0);
+    assert_int_equal(ketsim_trial_arm_in_period(&sc, 0, 1), 1);
+    assert_int_equal(ketsim_trial_arm_in_period(&sc, 1, 0), 1);
+    assert_int_equal(ketsim_trial_arm_in_period(&sc, 1, 1), 0);
+    assert_true(ketsim_trial_period_start_h(&sc, 0) == 0);
+    assert_true(ketsim_trial_period_start_h(&sc, 1) == 168);
     /* a course: period 2 starts a washout after the last dose */
     sc.n_doses = 3;
     sc.dose_h[1] = 48;
     sc.dose_h[2] = 96;
-    assert_true(trial_period_start_h(&sc, 1) == 96 + 168);
+    assert_true(ketsim_trial_period_start_h(&sc, 1) == 96 + 168);
     /* impossible designs */
     ketsim_error err;
     ketsim_error_clear(&err);
-    trial_scenario bad = crossover(4);
+    ketsim_trial_scenario bad = crossover(4);
     bad.washout_h = -1;
-    assert_int_equal(trial_scenario_check(&bad, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_check(&bad, &err), KETSIM_EINPUT);
     bad = crossover(4);
     bad.washout_h = 24; /* the 7d visit would fall into period 2 */
-    assert_int_equal(trial_scenario_check(&bad, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_check(&bad, &err), KETSIM_EINPUT);
     bad = crossover(4);
     bad.n_arms = 3;
-    assert_int_equal(trial_scenario_check(&bad, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_check(&bad, &err), KETSIM_EINPUT);
     bad = crossover(4);
     bad.visit_h[0] = 0;
-    assert_int_equal(trial_scenario_check(&bad, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_check(&bad, &err), KETSIM_EINPUT);
     /* follow-up schedule */
     sc.followup_until_h = 83 * 24;
     sc.followup_every_h = 84;
-    assert_int_equal(trial_n_followup(&sc), 23);
-    assert_true(trial_followup_h(&sc, 0) == 84);
+    assert_int_equal(ketsim_trial_n_followup(&sc), 23);
+    assert_true(ketsim_trial_followup_h(&sc, 0) == 84);
 }
 
 static void test_population(void **state)
@@ -192,13 +192,13 @@ static void test_threads_identical(void **state)
     ketsim_error err;
     ketsim_error_clear(&err);
     assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &p, &err), KETSIM_OK);
-    trial_scenario sc = crossover(4);
+    ketsim_trial_scenario sc = crossover(4);
     sc.dropout = 0.5;
-    trial_run_opts o1 = {.seed = 3, .replicates = 2, .threads = 1};
-    trial_run_opts o2 = {.seed = 3, .replicates = 2, .threads = 3};
-    trial_subject_result *a = NULL, *b = NULL;
-    assert_int_equal(trial_run(&sc, p, &o1, &a, &err), KETSIM_OK);
-    assert_int_equal(trial_run(&sc, p, &o2, &b, &err), KETSIM_OK);
+    ketsim_trial_run_opts o1 = {.seed = 3, .replicates = 2, .threads = 1};
+    ketsim_trial_run_opts o2 = {.seed = 3, .replicates = 2, .threads = 3};
+    ketsim_trial_subject_result *a = NULL, *b = NULL;
+    assert_int_equal(ketsim_trial_run(&sc, p, &o1, &a, &err), KETSIM_OK);
+    assert_int_equal(ketsim_trial_run(&sc, p, &o2, &b, &err), KETSIM_OK);
     assert_memory_equal(a, b, 8 * sizeof *a);
     /* dropout: every rating from the dropout index on is missing, none before */
     int dropped = 0;

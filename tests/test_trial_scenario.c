@@ -28,14 +28,14 @@
 
 static void expect_error(const char *text, const char *needle1, const char *needle2)
 {
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_error err;
     ketsim_error_clear(&err);
-    int rc = trial_scenario_load_string("s.yaml", text, &sc, &err);
+    int rc = ketsim_trial_scenario_load_string("s.yaml", text, &sc, &err);
     if (rc == KETSIM_OK) { /* the `set` names are checked against the table, as `trial` does */
         ketsim_params *p = NULL;
         assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &p, &err), KETSIM_OK);
-        rc = trial_scenario_apply_sets(&sc, p, &err);
+        rc = ketsim_trial_scenario_apply_sets(&sc, p, &err);
         ketsim_params_free(p);
     }
     if (rc != KETSIM_EINPUT)
@@ -47,11 +47,11 @@ static void expect_error(const char *text, const char *needle1, const char *need
 static void test_good(void **state)
 {
     (void)state;
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_error err;
     ketsim_error_clear(&err);
-    assert_int_equal(trial_scenario_load_string("s.yaml", GOOD, &sc, &err), KETSIM_OK);
-    assert_int_equal(sc.design, TRIAL_CROSSOVER);
+    assert_int_equal(ketsim_trial_scenario_load_string("s.yaml", GOOD, &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.design, KETSIM_TRIAL_CROSSOVER);
     assert_int_equal(sc.n_arms, 2);
     assert_true(fabs(sc.arms[1].session_h - 40.0 / 60) < 1e-12);
     assert_true(fabs(sc.arms[1].dose[0].duration_h - 40.0 / 60) < 1e-12);
@@ -148,22 +148,22 @@ static void test_any_regimen(void **state)
         "\"esketamine/in:84mg\"], doses: [0d, 3d, 7d, 10d]}\n"
         "  - {name: ket_iv, dose: \"ketamine/iv:0.5mg/kg:40min\", doses: [0d, 2d, 4d]}\n"
         "visits: [1d, 14d]\n";
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_error err;
     ketsim_error_clear(&err);
-    assert_int_equal(trial_scenario_load_string("s.yaml", text, &sc, &err), KETSIM_OK);
-    assert_int_equal(sc.arms[0].control, TRIAL_SALINE);
-    assert_int_equal(trial_arm_n_sessions(&sc, &sc.arms[0]), 4);
-    assert_null(trial_arm_dose(&sc.arms[0], 0));
-    const ketsim_dose *d = trial_arm_dose(&sc.arms[1], 1);
+    assert_int_equal(ketsim_trial_scenario_load_string("s.yaml", text, &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.arms[0].control, KETSIM_TRIAL_SALINE);
+    assert_int_equal(ketsim_trial_arm_n_sessions(&sc, &sc.arms[0]), 4);
+    assert_null(ketsim_trial_arm_dose(&sc.arms[0], 0));
+    const ketsim_dose *d = ketsim_trial_arm_dose(&sc.arms[1], 1);
     assert_non_null(d);
     assert_string_equal(d->drug, "esketamine");
     assert_int_equal(d->route, KETSIM_ROUTE_IN);
     assert_true(d->amount == 84 && !d->per_kg);
-    assert_true(trial_arm_session_h(&sc, &sc.arms[1], 2) == 7 * 24);
-    d = trial_arm_dose(&sc.arms[2], 2);
+    assert_true(ketsim_trial_arm_session_h(&sc, &sc.arms[1], 2) == 7 * 24);
+    d = ketsim_trial_arm_dose(&sc.arms[2], 2);
     assert_true(d->route == KETSIM_ROUTE_IV && d->per_kg && fabs(d->duration_h - 40.0 / 60) < 1e-12);
-    assert_true(trial_last_session_h(&sc) == 10 * 24);
+    assert_true(ketsim_trial_last_session_h(&sc) == 10 * 24);
 }
 
 static void test_builtin(void **state)
@@ -171,24 +171,24 @@ static void test_builtin(void **state)
     (void)state;
     const char *names[] = {"zarate2006", "murrough2013", "ketamine_vs_midazolam", "dose_ranging"};
     for (size_t i = 0; i < 4; i++) {
-        trial_scenario sc;
+        ketsim_trial_scenario sc;
         ketsim_error err;
         ketsim_error_clear(&err);
-        if (trial_scenario_resolve(names[i], &sc, &err) != KETSIM_OK)
+        if (ketsim_trial_scenario_resolve(names[i], &sc, &err) != KETSIM_OK)
             fail_msg("%s: %s", names[i], err.msg);
         assert_string_equal(sc.name, names[i]);
     }
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_error err;
     ketsim_error_clear(&err);
-    assert_int_equal(trial_scenario_resolve("no_such_trial", &sc, &err), KETSIM_EINPUT);
-    assert_int_equal(trial_scenario_resolve("bad name!", &sc, &err), KETSIM_EINPUT);
-    assert_int_not_equal(trial_scenario_resolve("../no/such.yaml", &sc, &err), KETSIM_OK);
-    assert_int_equal(trial_scenario_resolve("zarate2006", &sc, &err), KETSIM_OK);
+    assert_int_equal(ketsim_trial_scenario_resolve("no_such_trial", &sc, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_trial_scenario_resolve("bad name!", &sc, &err), KETSIM_EINPUT);
+    assert_int_not_equal(ketsim_trial_scenario_resolve("../no/such.yaml", &sc, &err), KETSIM_OK);
+    assert_int_equal(ketsim_trial_scenario_resolve("zarate2006", &sc, &err), KETSIM_OK);
     assert_int_equal(sc.n_subjects, 18);
     assert_int_equal(sc.n_visits, 8);
     assert_true(fabs(sc.visit_h[3] - 230.0 / 60) < 1e-12);
-    assert_int_equal(trial_scenario_resolve("murrough2013", &sc, &err), KETSIM_OK);
+    assert_int_equal(ketsim_trial_scenario_resolve("murrough2013", &sc, &err), KETSIM_OK);
     assert_int_equal(sc.n_doses, 6);
     assert_true(sc.dose_h[5] == 11 * 24);
     assert_true(sc.followup_until_h == 83 * 24);

@@ -9,14 +9,14 @@
 #include "ketsim/trial.h"
 
 /* predict_roc: ROC curves of the `top` best-ranked markers, AUC in the legend. */
-int ketsim_plot_predict(const predict_report *rep, size_t top, const char *dir, ketsim_error *err);
+int ketsim_plot_predict(const ketsim_predict_report *rep, size_t top, const char *dir, ketsim_error *err);
 /* design_tradeoff: days in response gained over placebo against mean peak
  * CADSS, one point per candidate, the Pareto front joined and marked. */
-int ketsim_plot_design(const design_candidate *cand, const design_result *res, size_t n, const char *dir,
+int ketsim_plot_design(const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n, const char *dir,
                        ketsim_error *err);
 /* optimize_days: days in response on the fresh cohort (mean, 95% interval)
  * of the best regimens and the standard course. */
-int ketsim_plot_optimize(const opt_report *rep, const char *dir, ketsim_error *err);
+int ketsim_plot_optimize(const ketsim_opt_report *rep, const char *dir, ketsim_error *err);
 
 /* NAME_madrs: rated MADRS per arm at baseline and every visit (crossovers:
  * each period's ratings under the arm given in it).  With two or more
@@ -26,12 +26,12 @@ int ketsim_plot_optimize(const opt_report *rep, const char *dir, ketsim_error *e
  * NAME_relapse (scenarios with follow-up): Kaplan-Meier curves of time to
  * relapse among responders of each active arm in replicate 0, censoring
  * ticked.  subj: replicates x sc->n_subjects, replicate-major. */
-int ketsim_plot_trial(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *subj,
+int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
                       int replicates, const char *dir, ketsim_error *err);
 
 /* NAME_readouts (NAME_readouts_2, ... past four read-outs): one panel per
  * read-out, a bar per group (mean with SEM whiskers) and every animal's
  * value as a dot over its bar. */
-int ketsim_plot_lab(const lab_protocol *p, const lab_result *r, const char *dir, ketsim_error *err);
+int ketsim_plot_lab(const ketsim_lab_protocol *p, const ketsim_lab_result *r, const char *dir, ketsim_error *err);
 
 #endif

@@ -29,54 +29,54 @@
 #include "ketsim/params.h"
 #include "ketsim/regimen.h"
 
-#define TRIAL_MAX_ARMS 8
-#define TRIAL_MAX_DOSES 64
-#define TRIAL_MAX_VISITS 32
-#define TRIAL_MAX_FOLLOWUP 64
-#define TRIAL_MAX_SETS 32
-#define TRIAL_NAME_MAX 64
-#define TRIAL_TEXT_MAX 256
-#define TRIAL_MAX_SUBJECTS 10000
-#define TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
+#define KETSIM_TRIAL_MAX_ARMS 8
+#define KETSIM_TRIAL_MAX_DOSES 64
+#define KETSIM_TRIAL_MAX_VISITS 32
+#define KETSIM_TRIAL_MAX_FOLLOWUP 64
+#define KETSIM_TRIAL_MAX_SETS 32
+#define KETSIM_TRIAL_NAME_MAX 64
+#define KETSIM_TRIAL_TEXT_MAX 256
+#define KETSIM_TRIAL_MAX_SUBJECTS 10000
+#define KETSIM_TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
 
-typedef enum trial_design { TRIAL_PARALLEL = 0, TRIAL_CROSSOVER = 1 } trial_design;
-typedef enum trial_control {
-    TRIAL_ACTIVE = 0,
-    TRIAL_SALINE = 1,     /* also "placebo": an inert infusion, tablet or spray */
-    TRIAL_MIDAZOLAM = 2
-} trial_control;
+typedef enum ketsim_trial_design { KETSIM_TRIAL_PARALLEL = 0, KETSIM_TRIAL_CROSSOVER = 1 } ketsim_trial_design;
+typedef enum ketsim_trial_control {
+    KETSIM_TRIAL_ACTIVE = 0,
+    KETSIM_TRIAL_SALINE = 1,     /* also "placebo": an inert infusion, tablet or spray */
+    KETSIM_TRIAL_MIDAZOLAM = 2
+} ketsim_trial_control;
 
-typedef struct trial_arm {
-    char name[TRIAL_NAME_MAX];
-    trial_control control;
+typedef struct ketsim_trial_arm {
+    char name[KETSIM_TRIAL_NAME_MAX];
+    ketsim_trial_control control;
     /* What an active arm gives: one dose for every session, or one per
      * session (n_specs == the arm's sessions).  time_h is 0; drug "" is the
      * scenario's drug.  Control arms have none. */
     size_t n_specs;
-    ketsim_dose dose[TRIAL_MAX_DOSES];
-    char dose_text[TRIAL_TEXT_MAX];  /* the dose as written (or built from the legacy fields) */
+    ketsim_dose dose[KETSIM_TRIAL_MAX_DOSES];
+    char dose_text[KETSIM_TRIAL_TEXT_MAX];  /* the dose as written (or built from the legacy fields) */
     /* The arm's session starts in a period, h (0: the scenario's course). */
     size_t n_doses;
-    double dose_h[TRIAL_MAX_DOSES];
+    double dose_h[KETSIM_TRIAL_MAX_DOSES];
     double session_h;       /* length of a session (infusion; a control arm's sham) */
     int ratio;              /* allocation weight (parallel) */
-} trial_arm;
+} ketsim_trial_arm;
 
-typedef struct trial_scenario {
-    char name[TRIAL_NAME_MAX];
-    char description[TRIAL_TEXT_MAX];
-    char source[TRIAL_TEXT_MAX];
-    char drug[TRIAL_NAME_MAX];     /* catalog drug of doses that name none */
-    trial_design design;
+typedef struct ketsim_trial_scenario {
+    char name[KETSIM_TRIAL_NAME_MAX];
+    char description[KETSIM_TRIAL_TEXT_MAX];
+    char source[KETSIM_TRIAL_TEXT_MAX];
+    char drug[KETSIM_TRIAL_NAME_MAX];     /* catalog drug of doses that name none */
+    ketsim_trial_design design;
     int n_subjects;                /* enrolled (all arms / sequences together) */
     size_t n_arms;
-    trial_arm arms[TRIAL_MAX_ARMS];
+    ketsim_trial_arm arms[KETSIM_TRIAL_MAX_ARMS];
     size_t n_doses;                /* default course: session starts within a period */
-    double dose_h[TRIAL_MAX_DOSES];
+    double dose_h[KETSIM_TRIAL_MAX_DOSES];
     double washout_h;              /* crossover: last dose of period 1 -> first of period 2 */
     size_t n_visits;               /* ratings, h after the period's first dose (> 0) */
-    double visit_h[TRIAL_MAX_VISITS];
-    char visit_label[TRIAL_MAX_VISITS][16];
+    double visit_h[KETSIM_TRIAL_MAX_VISITS];
+    char visit_label[KETSIM_TRIAL_MAX_VISITS][16];
     size_t primary_visit;          /* index into visit_h: response, remission, power */
     double followup_until_h;       /* relapse follow-up after the last dose (0 = none) */
     double followup_every_h;
@@ -85,58 +85,58 @@ typedef struct trial_scenario {
     uint64_t seed;                 /* default seed */
     int replicates;                /* default number of replicate trials */
     size_t n_sets;                 /* parameter overrides (model or pop.*) */
-    char set_name[TRIAL_MAX_SETS][80];
-    double set_value[TRIAL_MAX_SETS];
-    int set_line[TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
-    char file[TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
-} trial_scenario;
+    char set_name[KETSIM_TRIAL_MAX_SETS][80];
+    double set_value[KETSIM_TRIAL_MAX_SETS];
+    int set_line[KETSIM_TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
+    char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
+} ketsim_trial_scenario;
 
 /* ---- Scenarios (src/io/scenario.c) ---------------------------------------- */
 
 /* Load and check a scenario file.  Every error is KETSIM_EINPUT with
  * "FILE:LINE: field 'PATH': ..." in the message, before any work is done. */
-int trial_scenario_load(const char *path, trial_scenario *sc, ketsim_error *err);
-int trial_scenario_load_string(const char *name, const char *text, trial_scenario *sc,
+int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, ketsim_error *err);
+int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim_trial_scenario *sc,
                                ketsim_error *err);
 /* Directory of built-in scenarios: $KETSIM_DATA_DIR/scenarios or the
  * compiled-in data directory. */
-const char *trial_scenario_dir(void);
-/* NAME (built-in, looked up in trial_scenario_dir) or a path to a file. */
-int trial_scenario_resolve(const char *name_or_path, trial_scenario *sc, ketsim_error *err);
+const char *ketsim_trial_scenario_dir(void);
+/* NAME (built-in, looked up in ketsim_trial_scenario_dir) or a path to a file. */
+int ketsim_trial_scenario_resolve(const char *name_or_path, ketsim_trial_scenario *sc, ketsim_error *err);
 /* Cross-field checks (also run by the loaders): impossible designs refused. */
-int trial_scenario_check(const trial_scenario *sc, ketsim_error *err);
+int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *err);
 /* The scenario's `set` entries applied to p (names and ranges checked);
  * errors name the scenario file and line. */
-int trial_scenario_apply_sets(const trial_scenario *sc, ketsim_params *p, ketsim_error *err);
+int ketsim_trial_scenario_apply_sets(const ketsim_trial_scenario *sc, ketsim_params *p, ketsim_error *err);
 
 /* ---- Design (src/trial/design.c, schedule.c) ------------------------------ */
 
 /* Number of periods: 2 for crossover, else 1. */
-int trial_n_periods(const trial_scenario *sc);
+int ketsim_trial_n_periods(const ketsim_trial_scenario *sc);
 /* Randomization of one replicate trial: assign[i] is the arm (parallel) or
  * the sequence (crossover: 0 = arms[0] first, 1 = arms[1] first) of subject
  * i, in permuted blocks (parallel: blocks of sum(ratio); crossover: AB/BA
  * pairs), keyed by (seed, replicate, RANDOMIZATION). */
-void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign);
+void ketsim_trial_randomize(const ketsim_trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign);
 /* Arm given in period p to a subject with assignment a. */
-size_t trial_arm_in_period(const trial_scenario *sc, int a, int period);
+size_t ketsim_trial_arm_in_period(const ketsim_trial_scenario *sc, int a, int period);
 /* Start of period p (h since the first dose of period 0). */
-double trial_period_start_h(const trial_scenario *sc, int period);
+double ketsim_trial_period_start_h(const ketsim_trial_scenario *sc, int period);
 /* Sessions of an arm in a period (its own course, or the scenario's), the
  * start of session k, and the dose given then (NULL for a control arm). */
-size_t trial_arm_n_sessions(const trial_scenario *sc, const trial_arm *a);
-double trial_arm_session_h(const trial_scenario *sc, const trial_arm *a, size_t k);
-const ketsim_dose *trial_arm_dose(const trial_arm *a, size_t k);
+size_t ketsim_trial_arm_n_sessions(const ketsim_trial_scenario *sc, const ketsim_trial_arm *a);
+double ketsim_trial_arm_session_h(const ketsim_trial_scenario *sc, const ketsim_trial_arm *a, size_t k);
+const ketsim_dose *ketsim_trial_arm_dose(const ketsim_trial_arm *a, size_t k);
 /* Latest session start of any arm within a period (h after its start). */
-double trial_last_session_h(const trial_scenario *sc);
+double ketsim_trial_last_session_h(const ketsim_trial_scenario *sc);
 /* Number of follow-up visits and their times (h after the last session of
- * the last period, trial_last_session_h). */
-size_t trial_n_followup(const trial_scenario *sc);
-double trial_followup_h(const trial_scenario *sc, size_t k);
+ * the last period, ketsim_trial_last_session_h). */
+size_t ketsim_trial_n_followup(const ketsim_trial_scenario *sc);
+double ketsim_trial_followup_h(const ketsim_trial_scenario *sc, size_t k);
 
 /* ---- Running ---------------------------------------------------------------- */
 
-typedef struct trial_subject_result {
+typedef struct ketsim_trial_subject_result {
     int assign;            /* arm or sequence */
     int dropout_index;     /* first missing rating (global index), -1 = completed */
     double weight_kg, age_y;
@@ -145,19 +145,19 @@ typedef struct trial_subject_result {
     /* per period: baseline and visits */
     double base_true[2];
     int base_rated[2];
-    double madrs_true[2][TRIAL_MAX_VISITS];
-    int madrs_rated[2][TRIAL_MAX_VISITS]; /* -1 = missing (dropped out) */
+    double madrs_true[2][KETSIM_TRIAL_MAX_VISITS];
+    int madrs_rated[2][KETSIM_TRIAL_MAX_VISITS]; /* -1 = missing (dropped out) */
     double cadss_peak[2], sbp_peak[2];
-    double fu_true[TRIAL_MAX_FOLLOWUP];
-    int fu_rated[TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
-    /* skipped solver failure (trial_run_opts.skip_failures): every rating is
+    double fu_true[KETSIM_TRIAL_MAX_FOLLOWUP];
+    int fu_rated[KETSIM_TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
+    /* skipped solver failure (ketsim_trial_run_opts.skip_failures): every rating is
      * missing, the subject is left out of all endpoints, and fail_reason
      * holds "replicate R, subject I: solver failed at t = ... h: REASON" */
     int failed;
     char fail_reason[160];
-} trial_subject_result;
+} ketsim_trial_subject_result;
 
-typedef struct trial_run_opts {
+typedef struct ketsim_trial_run_opts {
     uint64_t seed;
     int replicates;
     int threads;
@@ -166,50 +166,50 @@ typedef struct trial_run_opts {
     int skip_failures;     /* 0: a subject's solver failure stops the run (default);
                               1: the subject is marked failed and excluded */
     double subject_timeout_s; /* wall-clock limit per subject solve (<= 0: none) */
-} trial_run_opts;
+} ketsim_trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,
  * replicate-major) is allocated; free() it.  base holds the species table
  * with any overrides; the scenario's own `set` entries are applied here. */
-int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
-              trial_subject_result **out, ketsim_error *err);
+int ketsim_trial_run(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
+              ketsim_trial_subject_result **out, ketsim_error *err);
 /* The same into a caller's buffer of replicates * n_subjects records, so that
  * chunked runs reuse one buffer. */
-int trial_run_into(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
-                   trial_subject_result *out, ketsim_error *err);
+int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
+                   ketsim_trial_subject_result *out, ketsim_error *err);
 
 /* ---- Endpoints (src/trial/endpoints.c) --------------------------------------- */
 
-typedef struct trial_defs {
+typedef struct ketsim_trial_defs {
     double response_fraction, remission_max, relapse_fraction, alpha;
     int relapse_consecutive;
-} trial_defs;
-void trial_defs_read(const ketsim_params *p, trial_defs *d);
+} ketsim_trial_defs;
+void ketsim_trial_defs_read(const ketsim_params *p, ketsim_trial_defs *d);
 
 /* Subjects of one replicate whose solve failed and was skipped. */
-size_t trial_count_failed(const trial_scenario *sc, const trial_subject_result *subj);
+size_t ketsim_trial_count_failed(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj);
 
 /* Scalar endpoints of one replicate trial, by name.  Failed subjects are
  * excluded; "failed_subjects" counts them.  The list of names is the
  * same for every replicate of a scenario; undefined values are NAN. */
-typedef struct trial_metrics {
+typedef struct ketsim_trial_metrics {
     size_t n;
     size_t cap;
     char (*name)[80];
     double *value;
-} trial_metrics;
+} ketsim_trial_metrics;
 
-int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *subj,
-                    trial_metrics *m, ketsim_error *err);
-void trial_metrics_free(trial_metrics *m);
+int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
+                    ketsim_trial_metrics *m, ketsim_error *err);
+void ketsim_trial_metrics_free(ketsim_trial_metrics *m);
 /* Value by name, NAN if absent. */
-double trial_metric(const trial_metrics *m, const char *name);
+double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name);
 
 /* Relapse follow-up of arm a (active) in one replicate: for each responder at
  * the primary visit of the last period, the time in days after the last dose
  * of the relapse (ev 1) or of the last follow-up rating (ev 0, censored).
  * tt and ev hold n_subjects entries; returns how many were filled. */
-size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
+size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                            size_t a, double *tt, int *ev);
 
 /* Per-subject long CSV of one replicate (rows: subject x period x visit). */
@@ -217,20 +217,20 @@ size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const 
  * RATE (mg/h), CMT 1, EVID (1 dose, 0 rating), MDV, DV (rated MADRS),
  * OUTPUT madrs, ARM, PERIOD, WT, SEX, AGE, GENO (BDNF Met carrier).  Control
  * arms have no dose records; failed subjects are left out. */
-void trial_write_subjects_nonmem(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj);
-void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_subject_result *subj,
+void ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj);
+void ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj,
                               int replicate);
 /* Summary over replicates: for each metric median, p5, p95 and the number of
  * replicates where it is defined; for each p value metric, the power. */
-int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run_opts *o,
-                             const trial_metrics *reps, size_t n_reps, ketsim_error *err);
+int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
 /* Quantiles of one metric across replicates (finite values only); returns the
  * number of finite values. */
-size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const char *name,
+size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
                               double *median, double *p5, double *p95);
 /* Fraction of replicates with metric `pname` < alpha (NAN counts as not
  * significant). */
-double trial_power(const trial_metrics *reps, size_t n_reps, const char *pname, double alpha);
+double ketsim_trial_power(const ketsim_trial_metrics *reps, size_t n_reps, const char *pname, double alpha);
 
 /* The trial endpoint conventions (trial.*). */
 const ketsim_param_table *ketsim_trial_param_table(void);

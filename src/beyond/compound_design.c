@@ -33,7 +33,7 @@ static int make_grid(double horizon_days, dgrid *g, ketsim_error *err)
     return KETSIM_OK;
 }
 
-static int candidate_params(const ketsim_params *base, const design_candidate *c, ketsim_params **out,
+static int candidate_params(const ketsim_params *base, const ketsim_design_candidate *c, ketsim_params **out,
                             ketsim_error *err)
 {
     int rc = ketsim_params_clone(base, out, err);
@@ -49,14 +49,14 @@ static int candidate_params(const ketsim_params *base, const design_candidate *c
     return rc;
 }
 
-static int run_candidate(const ketsim_params *base, const ketsim_catalog *cat, const design_candidate *c,
-                         const design_opts *o, const dgrid *g, cohort_result *cr, ketsim_error *err)
+static int run_candidate(const ketsim_params *base, const ketsim_catalog *cat, const ketsim_design_candidate *c,
+                         const ketsim_design_opts *o, const dgrid *g, ketsim_cohort_result *cr, ketsim_error *err)
 {
     ketsim_params *p = NULL;
     int rc = candidate_params(base, c, &p, err);
     if (rc)
         return rc;
-    cohort_spec sp = {.params = p, .cat = cat, .drug = c->placebo ? "ketamine" : c->drug,
+    ketsim_cohort_spec sp = {.params = p, .cat = cat, .drug = c->placebo ? "ketamine" : c->drug,
                       .times_h = g->t, .n_times = g->n, .n_subjects = o->n_subjects, .seed = o->seed,
                       .inclusion_min = -1, .threads = o->threads};
     sp.outputs[sp.n_outputs++] = ketsim_output_index("cadss");
@@ -67,13 +67,13 @@ static int run_candidate(const ketsim_params *base, const ketsim_catalog *cat, c
                                     .duration_h = c->duration_h, .time_h = 0};
     }
     const double sham[1] = {0}; /* a placebo session at time 0 */
-    rc = cohort_run(&sp, sham, 1, cr, err);
+    rc = ketsim_cohort_run(&sp, sham, 1, cr, err);
     ketsim_params_free(p);
     return rc;
 }
 
 /* Per subject: responder at 24 h, days in response, MADRS (true) at 24 h. */
-static void per_subject(const cohort_result *cr, const dgrid *g, const trial_defs *d, int i, int *resp24,
+static void per_subject(const ketsim_cohort_result *cr, const dgrid *g, const ketsim_trial_defs *d, int i, int *resp24,
                         double *days, double *m24)
 {
     const int *m = cr->madrs_rated + (size_t)i * g->n;
@@ -85,8 +85,8 @@ static void per_subject(const cohort_result *cr, const dgrid *g, const trial_def
     *m24 = cr->madrs_true[(size_t)i * g->n + g->k24];
 }
 
-static int summarize(const cohort_result *cr, const cohort_result *pl, const dgrid *g, const trial_defs *d,
-                     design_result *r, ketsim_error *err)
+static int summarize(const ketsim_cohort_result *cr, const ketsim_cohort_result *pl, const dgrid *g, const ketsim_trial_defs *d,
+                     ketsim_design_result *r, ketsim_error *err)
 {
     int n = cr->n_subjects;
     double *days = malloc((size_t)n * sizeof *days);
@@ -106,8 +106,8 @@ static int summarize(const cohort_result *cr, const cohort_result *pl, const dgr
         m24_pl += y;
         double cp = 0, sp = 0;
         for (size_t k = 0; k < g->k24; k++) {
-            cp = fmax(cp, cohort_out(cr, i, k, 0));
-            sp = fmax(sp, cohort_out(cr, i, k, 1));
+            cp = fmax(cp, ketsim_cohort_out(cr, i, k, 0));
+            sp = fmax(sp, ketsim_cohort_out(cr, i, k, 1));
         }
         cadss += cp;
         sbp += sp;
@@ -137,34 +137,34 @@ static int summarize(const cohort_result *cr, const cohort_result *pl, const dgr
     return KETSIM_OK;
 }
 
-int beyond_design(const ketsim_params *params, const ketsim_catalog *cat, const design_candidate *cand, size_t n,
-                  const design_opts *o, design_result *res, ketsim_error *err)
+int ketsim_beyond_design(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_design_candidate *cand, size_t n,
+                  const ketsim_design_opts *o, ketsim_design_result *res, ketsim_error *err)
 {
-    static const design_candidate placebo = {.name = "placebo", .placebo = 1};
+    static const ketsim_design_candidate placebo = {.name = "placebo", .placebo = 1};
     dgrid *g = malloc(sizeof *g);
     if (!g)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     int rc = make_grid(o->horizon_days, g, err);
-    trial_defs d;
-    trial_defs_read(params, &d);
-    cohort_result pl = {0};
+    ketsim_trial_defs d;
+    ketsim_trial_defs_read(params, &d);
+    ketsim_cohort_result pl = {0};
     if (!rc)
         rc = run_candidate(params, cat, &placebo, o, g, &pl, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        cohort_result cr = {0};
+        ketsim_cohort_result cr = {0};
         rc = run_candidate(params, cat, &cand[i], o, g, &cr, err);
         if (!rc)
             rc = summarize(&cr, &pl, g, &d, &res[i], err);
-        cohort_result_free(&cr);
+        ketsim_cohort_result_free(&cr);
     }
-    cohort_result_free(&pl);
+    ketsim_cohort_result_free(&pl);
     free(g);
     if (!rc)
-        design_pareto(cand, res, n);
+        ketsim_design_pareto(cand, res, n);
     return rc;
 }
 
-static int dominates(const design_result *a, const design_result *b)
+static int dominates(const ketsim_design_result *a, const ketsim_design_result *b)
 {
     int ge = a->days_excess >= b->days_excess && a->response_24h_excess >= b->response_24h_excess &&
              a->cadss_peak <= b->cadss_peak && a->sbp_peak <= b->sbp_peak;
@@ -173,7 +173,7 @@ static int dominates(const design_result *a, const design_result *b)
     return ge && gt;
 }
 
-void design_pareto(const design_candidate *cand, design_result *res, size_t n)
+void ketsim_design_pareto(const ketsim_design_candidate *cand, ketsim_design_result *res, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         res[i].pareto = res[i].effective && !cand[i].placebo;
@@ -183,8 +183,8 @@ void design_pareto(const design_candidate *cand, design_result *res, size_t n)
     }
 }
 
-int design_apply_knob(const ketsim_params *params, const char *compound, const char *knob, double value,
-                      design_candidate *c, ketsim_error *err)
+int ketsim_design_apply_knob(const ketsim_params *params, const char *compound, const char *knob, double value,
+                      ketsim_design_candidate *c, ketsim_error *err)
 {
     if (strcmp(knob, "dose_mg_per_kg") == 0 || strcmp(knob, "dose_mg") == 0) {
         if (!(value > 0))
@@ -199,8 +199,8 @@ int design_apply_knob(const ketsim_params *params, const char *compound, const c
         c->duration_h = value;
         return KETSIM_OK;
     }
-    if (c->n_sets == DESIGN_MAX_SETS)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "too many knobs (max %d)", DESIGN_MAX_SETS);
+    if (c->n_sets == KETSIM_DESIGN_MAX_SETS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "too many knobs (max %d)", KETSIM_DESIGN_MAX_SETS);
     char *name = c->set_name[c->n_sets];
     double v = value;
     if (strcmp(knob, "interneuron_selectivity") == 0) {

@@ -49,21 +49,21 @@ static size_t nearest(const grid *g, double t)
 }
 
 /* The course of the scenario's first active arm, as free doses. */
-static int course(const trial_scenario *sc, cohort_spec *sp, ketsim_error *err)
+static int course(const ketsim_trial_scenario *sc, ketsim_cohort_spec *sp, ketsim_error *err)
 {
-    const trial_arm *arm = NULL;
+    const ketsim_trial_arm *arm = NULL;
     for (size_t a = 0; a < sc->n_arms && !arm; a++)
-        if (sc->arms[a].control == TRIAL_ACTIVE)
+        if (sc->arms[a].control == KETSIM_TRIAL_ACTIVE)
             arm = &sc->arms[a];
     if (!arm)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s' has no active arm", sc->name);
-    size_t n = trial_arm_n_sessions(sc, arm);
-    if (n > COHORT_MAX_DOSES)
+    size_t n = ketsim_trial_arm_n_sessions(sc, arm);
+    if (n > KETSIM_COHORT_MAX_DOSES)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': too many doses", sc->name);
     sp->n_doses = n;
     for (size_t d = 0; d < n; d++) {
-        sp->doses[d] = *trial_arm_dose(arm, d);
-        sp->doses[d].time_h = trial_arm_session_h(sc, arm, d);
+        sp->doses[d] = *ketsim_trial_arm_dose(arm, d);
+        sp->doses[d].time_h = ketsim_trial_arm_session_h(sc, arm, d);
     }
     return KETSIM_OK;
 }
@@ -73,26 +73,26 @@ typedef struct outcome_data {
     double *change; /* % MADRS change from baseline at the outcome visit */
 } outcome_data;
 
-static int responds(int rated, int base, const trial_defs *d)
+static int responds(int rated, int base, const ketsim_trial_defs *d)
 {
     return rated <= (1.0 - d->response_fraction) * base + 1e-9;
 }
 
-static void outcomes(const predict_opts *o, const trial_defs *d, const grid *g, const cohort_result *c,
-                     double last_dose_h, predict_report *rep, outcome_data *od)
+static void outcomes(const ketsim_predict_opts *o, const ketsim_trial_defs *d, const grid *g, const ketsim_cohort_result *c,
+                     double last_dose_h, ketsim_predict_report *rep, outcome_data *od)
 {
-    const trial_scenario *sc = &o->sc;
-    double t_resp = o->outcome == PREDICT_RESPONSE_24H ? 24.0 : sc->visit_h[sc->n_visits - 1];
-    if (o->outcome == PREDICT_RELAPSE_BY)
+    const ketsim_trial_scenario *sc = &o->sc;
+    double t_resp = o->outcome == KETSIM_PREDICT_RESPONSE_24H ? 24.0 : sc->visit_h[sc->n_visits - 1];
+    if (o->outcome == KETSIM_PREDICT_RELAPSE_BY)
         t_resp = sc->visit_h[sc->primary_visit];
-    double t_change = o->outcome == PREDICT_RELAPSE_BY ? last_dose_h + 24.0 * o->relapse_days : t_resp;
-    rep->outcome_time_h = o->outcome == PREDICT_RELAPSE_BY ? t_change : t_resp;
+    double t_change = o->outcome == KETSIM_PREDICT_RELAPSE_BY ? last_dose_h + 24.0 * o->relapse_days : t_resp;
+    rep->outcome_time_h = o->outcome == KETSIM_PREDICT_RELAPSE_BY ? t_change : t_resp;
     size_t kr = nearest(g, t_resp), kc = nearest(g, t_change);
     for (int i = 0; i < c->n_subjects; i++) {
         const int *m = c->madrs_rated + (size_t)i * g->n;
         int base = m[0];
         od->change[i] = base > 0 ? 100.0 * (m[kc] - base) / base : 0;
-        if (o->outcome != PREDICT_RELAPSE_BY) {
+        if (o->outcome != KETSIM_PREDICT_RELAPSE_BY) {
             od->y[i] = responds(m[kr], base, d);
             continue;
         }
@@ -127,19 +127,19 @@ static const char *const builtin_desc[M_N_BUILTIN] = {
     "genotype: CYP2B6 poor metaboliser (1) or not (0)",
     "rated baseline MADRS (points)"};
 
-static double builtin_value(int which, int i, const grid *g, const cohort_result *c)
+static double builtin_value(int which, int i, const grid *g, const ketsim_cohort_result *c)
 {
     const int *m = c->madrs_rated + (size_t)i * g->n;
     switch (which) {
     case M_BDNF:
-        return 0.5 * (cohort_out(c, i, nearest(g, 230.0 / 60), 0) + cohort_out(c, i, nearest(g, 4.0), 0)) - 1;
+        return 0.5 * (ketsim_cohort_out(c, i, nearest(g, 230.0 / 60), 0) + ketsim_cohort_out(c, i, nearest(g, 4.0), 0)) - 1;
     case M_GLU: {
         double pk = 0;
         for (size_t k = 0; k < g->n && g->t[k] <= EARLY_H + 1e-9; k++)
-            pk = fmax(pk, cohort_out(c, i, k, 1));
+            pk = fmax(pk, ketsim_cohort_out(c, i, k, 1));
         return pk - 1;
     }
-    case M_CADSS40: return cohort_out(c, i, nearest(g, 40.0 / 60), 2);
+    case M_CADSS40: return ketsim_cohort_out(c, i, nearest(g, 40.0 / 60), 2);
     case M_MADRS2: return m[nearest(g, 2.0)] - m[0];
     case M_MADRS4: return m[nearest(g, 4.0)] - m[0];
     case M_MET: return c->bdnf_met[i];
@@ -148,20 +148,20 @@ static double builtin_value(int which, int i, const grid *g, const cohort_result
     }
 }
 
-static double user_value(const predict_user_marker *u, size_t j, int i, const grid *g, const cohort_result *c)
+static double user_value(const ketsim_predict_user_marker *u, size_t j, int i, const grid *g, const ketsim_cohort_result *c)
 {
     if (u->time_h >= 0)
-        return cohort_out(c, i, nearest(g, u->time_h), j);
+        return ketsim_cohort_out(c, i, nearest(g, u->time_h), j);
     double pk = -INFINITY;
     for (size_t k = 0; k < g->n && g->t[k] <= EARLY_H + 1e-9; k++)
-        pk = fmax(pk, cohort_out(c, i, k, j));
+        pk = fmax(pk, ketsim_cohort_out(c, i, k, j));
     return pk;
 }
 
 /* stream: the bootstrap stream of this marker (fixed per marker, so adding
  * or dropping other markers leaves its interval unchanged) */
-static int evaluate(const predict_opts *o, const double *x, const outcome_data *od, int n, uint64_t stream,
-                    predict_row *row, ketsim_error *err)
+static int evaluate(const ketsim_predict_opts *o, const double *x, const outcome_data *od, int n, uint64_t stream,
+                    ketsim_predict_row *row, ketsim_error *err)
 {
     double *xs = malloc((size_t)n * sizeof *xs), *ch = malloc((size_t)n * sizeof *ch),
            *yd = malloc((size_t)n * sizeof *yd);
@@ -200,16 +200,16 @@ static int evaluate(const predict_opts *o, const double *x, const outcome_data *
 
 static int cmp_rows(const void *a, const void *b)
 {
-    const predict_row *p = a, *q = b;
+    const ketsim_predict_row *p = a, *q = b;
     double x = p->roc_ok ? p->roc.auc : -1, y = q->roc_ok ? q->roc.auc : -1;
     if (x != y)
         return (x < y) - (x > y);
     return strcmp(p->name, q->name);
 }
 
-static int setup(const predict_opts *o, grid *g, cohort_spec *sp, ketsim_error *err)
+static int setup(const ketsim_predict_opts *o, grid *g, ketsim_cohort_spec *sp, ketsim_error *err)
 {
-    const trial_scenario *sc = &o->sc;
+    const ketsim_trial_scenario *sc = &o->sc;
     int rc = course(sc, sp, err);
     if (rc)
         return rc;
@@ -221,7 +221,7 @@ static int setup(const predict_opts *o, grid *g, cohort_spec *sp, ketsim_error *
     grid_add(g, 24);
     for (size_t k = 0; k < sc->n_visits; k++)
         grid_add(g, sc->visit_h[k]);
-    if (o->outcome == PREDICT_RELAPSE_BY)
+    if (o->outcome == KETSIM_PREDICT_RELAPSE_BY)
         for (int day = 1; day <= (int)floor(o->relapse_days + 1e-9); day++)
             grid_add(g, last + 24.0 * day);
     for (size_t u = 0; u < o->n_user; u++)
@@ -242,20 +242,20 @@ static int setup(const predict_opts *o, grid *g, cohort_spec *sp, ketsim_error *
     return KETSIM_OK;
 }
 
-int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_report *rep, ketsim_error *err)
+int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts *o, ketsim_predict_report *rep, ketsim_error *err)
 {
     memset(rep, 0, sizeof *rep);
-    if (o->outcome == PREDICT_RELAPSE_BY && !(o->relapse_days >= 1 && o->relapse_days <= 365))
+    if (o->outcome == KETSIM_PREDICT_RELAPSE_BY && !(o->relapse_days >= 1 && o->relapse_days <= 365))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "relapse_by: DAYS must be between 1 and 365");
-    if (o->n_user > PREDICT_MAX_USER || o->n_boot < 0 || o->n_subjects < 10)
+    if (o->n_user > KETSIM_PREDICT_MAX_USER || o->n_boot < 0 || o->n_subjects < 10)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "predict: at most %d user markers, --subjects >= 10",
-                           PREDICT_MAX_USER);
+                           KETSIM_PREDICT_MAX_USER);
     grid *gp = malloc(sizeof *gp);
     ketsim_catalog *cat = NULL;
     if (!gp)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     memset(gp, 0, sizeof *gp);
-    cohort_spec sp = {.params = params, .drug = o->sc.drug, .n_subjects = o->n_subjects, .seed = o->seed,
+    ketsim_cohort_spec sp = {.params = params, .drug = o->sc.drug, .n_subjects = o->n_subjects, .seed = o->seed,
                       .inclusion_min = o->sc.inclusion_madrs_min, .threads = o->threads};
     int rc = setup(o, gp, &sp, err);
     if (!rc)
@@ -263,17 +263,17 @@ int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_r
     sp.cat = cat;
     sp.times_h = gp->t;
     sp.n_times = gp->n;
-    cohort_result c = {0};
+    ketsim_cohort_result c = {0};
     if (!rc)
-        rc = cohort_run(&sp, NULL, 0, &c, err);
+        rc = ketsim_cohort_run(&sp, NULL, 0, &c, err);
     int n = o->n_subjects;
     outcome_data od = {malloc((size_t)n * sizeof(int)), malloc((size_t)n * sizeof(double))};
     double *x = malloc((size_t)n * sizeof *x);
     if (!rc && (!od.y || !od.change || !x))
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     if (!rc) {
-        trial_defs d;
-        trial_defs_read(params, &d);
+        ketsim_trial_defs d;
+        ketsim_trial_defs_read(params, &d);
         outcomes(o, &d, gp, &c, o->sc.dose_h[o->sc.n_doses - 1], rep, &od);
         rep->n_subjects = n;
         for (int i = 0; i < n; i++) {
@@ -282,7 +282,7 @@ int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_r
         }
         int first = o->default_markers ? 0 : M_N_BUILTIN;
         for (int w = first; !rc && w < M_N_BUILTIN; w++) {
-            predict_row *row = &rep->rows[rep->n_rows++];
+            ketsim_predict_row *row = &rep->rows[rep->n_rows++];
             snprintf(row->name, sizeof row->name, "%s", builtin_name[w]);
             snprintf(row->description, sizeof row->description, "%s", builtin_desc[w]);
             for (int i = 0; i < n; i++)
@@ -290,7 +290,7 @@ int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_r
             rc = evaluate(o, x, &od, n, (uint64_t)w, row, err);
         }
         for (size_t u = 0; !rc && u < o->n_user; u++) {
-            predict_row *row = &rep->rows[rep->n_rows++];
+            ketsim_predict_row *row = &rep->rows[rep->n_rows++];
             if (o->user[u].time_h >= 0) {
                 snprintf(row->name, sizeof row->name, "%s@%gh", o->user[u].output, o->user[u].time_h);
                 snprintf(row->description, sizeof row->description, "model output %s at %g h after the first dose",
@@ -308,7 +308,7 @@ int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_r
     if (!rc) {
         const char *lab[3] = {"response at 24 h", "response at the last visit", "relapse"};
         snprintf(rep->outcome_label, sizeof rep->outcome_label, "%s", lab[o->outcome]);
-        if (o->outcome == PREDICT_RELAPSE_BY)
+        if (o->outcome == KETSIM_PREDICT_RELAPSE_BY)
             snprintf(rep->outcome_label, sizeof rep->outcome_label, "relapse within %g d of the last dose",
                      o->relapse_days);
         snprintf(rep->change_label, sizeof rep->change_label, "%% MADRS change from baseline at %g h",
@@ -316,14 +316,14 @@ int beyond_predict(const ketsim_params *params, const predict_opts *o, predict_r
         qsort(rep->rows, rep->n_rows, sizeof rep->rows[0], cmp_rows);
     }
     free(od.y), free(od.change), free(x), free(gp);
-    cohort_result_free(&c);
+    ketsim_cohort_result_free(&c);
     ketsim_catalog_free(cat);
     if (rc)
-        predict_report_free(rep);
+        ketsim_predict_report_free(rep);
     return rc;
 }
 
-void predict_report_free(predict_report *rep)
+void ketsim_predict_report_free(ketsim_predict_report *rep)
 {
     for (size_t i = 0; i < rep->n_rows; i++)
         if (rep->rows[i].roc_ok)

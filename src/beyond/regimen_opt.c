@@ -27,10 +27,10 @@
 #define MAX_STRUCT 96
 #define N_REFINE 2
 
-void opt_defaults(opt_opts *o)
+void ketsim_opt_defaults(ketsim_opt_opts *o)
 {
     memset(o, 0, sizeof *o);
-    o->b = (opt_bounds){.use_iv = 1, .use_in = 1, .dose_lo = 0.25, .dose_hi = 1.0, .infusion_lo_h = 20.0 / 60,
+    o->b = (ketsim_opt_bounds){.use_iv = 1, .use_in = 1, .dose_lo = 0.25, .dose_hi = 1.0, .infusion_lo_h = 20.0 / 60,
                         .infusion_hi_h = 100.0 / 60, .interval_lo_d = 1, .interval_hi_d = 7, .doses_lo = 1,
                         .doses_hi = 8, .n_in_doses = 2, .in_dose = {56, 84}};
     o->cap_cadss = o->cap_sbp = INFINITY;
@@ -45,7 +45,7 @@ void opt_defaults(opt_opts *o)
     o->max_iter = 10;
 }
 
-static size_t dose_days(const opt_regimen *r, double *day)
+static size_t dose_days(const ketsim_opt_regimen *r, double *day)
 {
     if (r->n_explicit) {
         memcpy(day, r->day, r->n_explicit * sizeof *day);
@@ -56,10 +56,10 @@ static size_t dose_days(const opt_regimen *r, double *day)
     return (size_t)r->n_doses;
 }
 
-void opt_regimen_text(char *buf, size_t size, const opt_regimen *r)
+void ketsim_opt_regimen_text(char *buf, size_t size, const ketsim_opt_regimen *r)
 {
     int len;
-    if (r->family == OPT_IV_KETAMINE)
+    if (r->family == KETSIM_OPT_IV_KETAMINE)
         len = snprintf(buf, size, "ketamine IV %.2f mg/kg over %.0f min", r->dose, r->infusion_h * 60);
     else
         len = snprintf(buf, size, "esketamine IN %.0f mg", r->dose);
@@ -84,7 +84,7 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static void make_grid(const opt_opts *o, const double *day, size_t nd, ogrid *g)
+static void make_grid(const ketsim_opt_opts *o, const double *day, size_t nd, ogrid *g)
 {
     g->n = 0;
     for (double t = 0; t <= o->horizon_d * 24 + 1e-9; t += STEP_H)
@@ -106,30 +106,30 @@ static int on_step(double t)
     return fabs(q - round(q)) < 1e-9;
 }
 
-static int run(const ketsim_params *params, const ketsim_catalog *cat, const opt_opts *o, const opt_regimen *r,
-               int n, uint64_t seed, ogrid *g, cohort_result *cr, ketsim_error *err)
+static int run(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
+               int n, uint64_t seed, ogrid *g, ketsim_cohort_result *cr, ketsim_error *err)
 {
-    double day[OPT_MAX_DOSES];
+    double day[KETSIM_OPT_MAX_DOSES];
     size_t nd = dose_days(r, day);
-    if (nd < 1 || nd > OPT_MAX_DOSES)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "a regimen needs 1 to %d doses", OPT_MAX_DOSES);
+    if (nd < 1 || nd > KETSIM_OPT_MAX_DOSES)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "a regimen needs 1 to %d doses", KETSIM_OPT_MAX_DOSES);
     make_grid(o, day, nd, g);
-    cohort_spec sp = {.params = params, .cat = cat,
-                      .drug = r->family == OPT_IV_KETAMINE ? "ketamine" : "esketamine", .times_h = g->t,
+    ketsim_cohort_spec sp = {.params = params, .cat = cat,
+                      .drug = r->family == KETSIM_OPT_IV_KETAMINE ? "ketamine" : "esketamine", .times_h = g->t,
                       .n_times = g->n, .n_subjects = n, .seed = seed, .inclusion_min = -1, .threads = o->threads};
     sp.outputs[sp.n_outputs++] = ketsim_output_index("cadss");
     sp.outputs[sp.n_outputs++] = ketsim_output_index("sbp_change_mmhg");
     sp.n_doses = nd;
     for (size_t d = 0; d < nd; d++) {
-        int iv = r->family == OPT_IV_KETAMINE;
+        int iv = r->family == KETSIM_OPT_IV_KETAMINE;
         sp.doses[d] = (ketsim_dose){.route = iv ? KETSIM_ROUTE_IV : KETSIM_ROUTE_IN, .amount = r->dose,
                                     .per_kg = iv, .duration_h = iv ? r->infusion_h : 0, .time_h = day[d] * 24};
     }
-    return cohort_run(&sp, NULL, 0, cr, err);
+    return ketsim_cohort_run(&sp, NULL, 0, cr, err);
 }
 
 /* Smooth days in response of subject i. */
-static double smooth_days(const cohort_result *cr, const ogrid *g, int i)
+static double smooth_days(const ketsim_cohort_result *cr, const ogrid *g, int i)
 {
     const double *m = cr->madrs_true + (size_t)i * g->n;
     double base = m[0] > 1 ? m[0] : 1, s = 0;
@@ -139,27 +139,27 @@ static double smooth_days(const cohort_result *cr, const ogrid *g, int i)
     return s * STEP_H / 24;
 }
 
-static void burden(const cohort_result *cr, const ogrid *g, double *cadss, double *sbp)
+static void burden(const ketsim_cohort_result *cr, const ogrid *g, double *cadss, double *sbp)
 {
     *cadss = *sbp = 0;
     for (int i = 0; i < cr->n_subjects; i++) {
         double c = 0, p = 0;
         for (size_t k = 0; k < g->n; k++) {
-            c = fmax(c, cohort_out(cr, i, k, 0));
-            p = fmax(p, cohort_out(cr, i, k, 1));
+            c = fmax(c, ketsim_cohort_out(cr, i, k, 0));
+            p = fmax(p, ketsim_cohort_out(cr, i, k, 1));
         }
         *cadss += c / cr->n_subjects;
         *sbp += p / cr->n_subjects;
     }
 }
 
-int opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const opt_opts *o, const opt_regimen *r,
-                 int n_subjects, uint64_t seed, opt_eval *ev, ketsim_error *err)
+int ketsim_opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
+                 int n_subjects, uint64_t seed, ketsim_opt_eval *ev, ketsim_error *err)
 {
     ogrid *g = malloc(sizeof *g);
     if (!g)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    cohort_result cr = {0};
+    ketsim_cohort_result cr = {0};
     int rc = run(params, cat, o, r, n_subjects, seed, g, &cr, err);
     if (!rc) {
         ev->objective_d = 0;
@@ -168,7 +168,7 @@ int opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const o
         burden(&cr, g, &ev->cadss_peak, &ev->sbp_peak);
         ev->feasible = ev->cadss_peak <= o->cap_cadss && ev->sbp_peak <= o->cap_sbp;
     }
-    cohort_result_free(&cr);
+    ketsim_cohort_result_free(&cr);
     free(g);
     return rc;
 }
@@ -178,8 +178,8 @@ int opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const o
 typedef struct search {
     const ketsim_params *params;
     const ketsim_catalog *cat;
-    const opt_opts *o;
-    opt_regimen cur;           /* structure being refined */
+    const ketsim_opt_opts *o;
+    ketsim_opt_regimen cur;           /* structure being refined */
     int nv;                    /* continuous variables in use */
     int var[3];                /* 0 dose, 1 infusion, 2 interval */
     double lo[3], hi[3];
@@ -188,11 +188,11 @@ typedef struct search {
     ketsim_error err;
     /* best feasible points seen (sorted by objective) */
     size_t n_best;
-    opt_regimen best[OPT_TOP];
-    opt_eval best_eval[OPT_TOP];
+    ketsim_opt_regimen best[KETSIM_OPT_TOP];
+    ketsim_opt_eval best_eval[KETSIM_OPT_TOP];
 } search;
 
-static double penalised(const search *s, const opt_eval *e)
+static double penalised(const search *s, const ketsim_opt_eval *e)
 {
     double p = 0;
     if (isfinite(s->o->cap_cadss))
@@ -203,15 +203,15 @@ static double penalised(const search *s, const opt_eval *e)
 }
 
 /* Same discrete structure: route family, number of doses, intranasal dose level. */
-static int same_structure(const opt_regimen *a, const opt_regimen *b)
+static int same_structure(const ketsim_opt_regimen *a, const ketsim_opt_regimen *b)
 {
     return a->family == b->family && a->n_doses == b->n_doses &&
-           (a->family == OPT_IV_KETAMINE || fabs(a->dose - b->dose) < 1e-9);
+           (a->family == KETSIM_OPT_IV_KETAMINE || fabs(a->dose - b->dose) < 1e-9);
 }
 
 /* Keep the best feasible point of each structure, and of those the top
- * OPT_TOP, sorted by objective (so the report lists distinct regimens). */
-static void keep_best(search *s, const opt_regimen *r, const opt_eval *e)
+ * KETSIM_OPT_TOP, sorted by objective (so the report lists distinct regimens). */
+static void keep_best(search *s, const ketsim_opt_regimen *r, const ketsim_opt_eval *e)
 {
     if (!e->feasible)
         return;
@@ -221,18 +221,18 @@ static void keep_best(search *s, const opt_regimen *r, const opt_eval *e)
     if (i < s->n_best) {
         if (e->objective_d <= s->best_eval[i].objective_d)
             return;
-    } else if (s->n_best < OPT_TOP) {
+    } else if (s->n_best < KETSIM_OPT_TOP) {
         i = s->n_best++;
     } else {
-        i = OPT_TOP - 1;
+        i = KETSIM_OPT_TOP - 1;
         if (e->objective_d <= s->best_eval[i].objective_d)
             return;
     }
     s->best[i] = *r;
     s->best_eval[i] = *e;
     for (; i > 0 && s->best_eval[i].objective_d > s->best_eval[i - 1].objective_d; i--) {
-        opt_regimen tr = s->best[i];
-        opt_eval te = s->best_eval[i];
+        ketsim_opt_regimen tr = s->best[i];
+        ketsim_opt_eval te = s->best_eval[i];
         s->best[i] = s->best[i - 1];
         s->best_eval[i] = s->best_eval[i - 1];
         s->best[i - 1] = tr;
@@ -240,12 +240,12 @@ static void keep_best(search *s, const opt_regimen *r, const opt_eval *e)
     }
 }
 
-static double eval_point(search *s, const opt_regimen *r)
+static double eval_point(search *s, const ketsim_opt_regimen *r)
 {
     if (s->rc)
         return 0;
-    opt_eval e;
-    s->rc = opt_evaluate(s->params, s->cat, s->o, r, s->o->n_subjects, s->o->seed, &e, &s->err);
+    ketsim_opt_eval e;
+    s->rc = ketsim_opt_evaluate(s->params, s->cat, s->o, r, s->o->n_subjects, s->o->seed, &e, &s->err);
     s->n_evals++;
     if (s->rc)
         return 0;
@@ -253,12 +253,12 @@ static double eval_point(search *s, const opt_regimen *r)
     return penalised(s, &e);
 }
 
-static double *field(opt_regimen *r, int v)
+static double *field(ketsim_opt_regimen *r, int v)
 {
     return v == 0 ? &r->dose : v == 1 ? &r->infusion_h : &r->interval_d;
 }
 
-static void set_vars(search *s, opt_regimen *r, const double *x01)
+static void set_vars(search *s, ketsim_opt_regimen *r, const double *x01)
 {
     for (int i = 0; i < s->nv; i++)
         *field(r, s->var[i]) = s->lo[i] + (s->hi[i] - s->lo[i]) * x01[i];
@@ -270,17 +270,17 @@ static double nm_f(const gsl_vector *u, void *p)
     double x[3];
     for (int i = 0; i < s->nv; i++)
         x[i] = 1.0 / (1.0 + exp(-gsl_vector_get(u, (size_t)i)));
-    opt_regimen r = s->cur;
+    ketsim_opt_regimen r = s->cur;
     set_vars(s, &r, x);
     return -eval_point(s, &r);
 }
 
 /* Continuous variables of a structure and their bounds. */
-static void structure_vars(search *s, const opt_regimen *r)
+static void structure_vars(search *s, const ketsim_opt_regimen *r)
 {
-    const opt_bounds *b = &s->o->b;
+    const ketsim_opt_bounds *b = &s->o->b;
     s->nv = 0;
-    if (r->family == OPT_IV_KETAMINE) {
+    if (r->family == KETSIM_OPT_IV_KETAMINE) {
         s->var[s->nv] = 0, s->lo[s->nv] = b->dose_lo, s->hi[s->nv++] = b->dose_hi;
         s->var[s->nv] = 1, s->lo[s->nv] = b->infusion_lo_h, s->hi[s->nv++] = b->infusion_hi_h;
     }
@@ -299,7 +299,7 @@ static void structure_vars(search *s, const opt_regimen *r)
         }
 }
 
-static void refine_nm(search *s, const opt_regimen *start)
+static void refine_nm(search *s, const ketsim_opt_regimen *start)
 {
     s->cur = *start;
     structure_vars(s, start);
@@ -330,7 +330,7 @@ static void refine_nm(search *s, const opt_regimen *start)
     gsl_vector_free(step);
 }
 
-static void refine_grid(search *s, const opt_regimen *start)
+static void refine_grid(search *s, const ketsim_opt_regimen *start)
 {
     s->cur = *start;
     structure_vars(s, start);
@@ -341,16 +341,16 @@ static void refine_grid(search *s, const opt_regimen *start)
         double x[3];
         for (int i = 0, r = idx; i < s->nv; i++, r /= n)
             x[i] = (double)(r % n) / (n - 1);
-        opt_regimen reg = s->cur;
+        ketsim_opt_regimen reg = s->cur;
         set_vars(s, &reg, x);
         eval_point(s, &reg);
     }
 }
 
 /* Every structure at the middle of its continuous bounds. */
-static size_t structures(const opt_opts *o, opt_regimen *st)
+static size_t structures(const ketsim_opt_opts *o, ketsim_opt_regimen *st)
 {
-    const opt_bounds *b = &o->b;
+    const ketsim_opt_bounds *b = &o->b;
     size_t n = 0;
     int hi = b->doses_hi < o->max_visits ? b->doses_hi : o->max_visits;
     for (int k = b->doses_lo; k <= hi; k++) {
@@ -359,25 +359,25 @@ static size_t structures(const opt_opts *o, opt_regimen *st)
             continue; /* cannot fit k doses in the horizon */
         double iv = 0.5 * (b->interval_lo_d + ihi);
         if (b->use_iv && n < MAX_STRUCT)
-            st[n++] = (opt_regimen){.family = OPT_IV_KETAMINE, .dose = 0.5 * (b->dose_lo + b->dose_hi),
+            st[n++] = (ketsim_opt_regimen){.family = KETSIM_OPT_IV_KETAMINE, .dose = 0.5 * (b->dose_lo + b->dose_hi),
                                     .infusion_h = 0.5 * (b->infusion_lo_h + b->infusion_hi_h),
                                     .interval_d = iv, .n_doses = k};
         for (size_t d = 0; b->use_in && d < b->n_in_doses && n < MAX_STRUCT; d++)
-            st[n++] = (opt_regimen){.family = OPT_IN_ESKETAMINE, .dose = b->in_dose[d], .interval_d = iv, .n_doses = k};
+            st[n++] = (ketsim_opt_regimen){.family = KETSIM_OPT_IN_ESKETAMINE, .dose = b->in_dose[d], .interval_d = iv, .n_doses = k};
     }
     return n;
 }
 
-static int check_opts(const opt_opts *o, ketsim_error *err)
+static int check_opts(const ketsim_opt_opts *o, ketsim_error *err)
 {
-    const opt_bounds *b = &o->b;
+    const ketsim_opt_bounds *b = &o->b;
     if (!b->use_iv && !b->use_in)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no route to optimise (--routes)");
     if (!(b->dose_lo > 0 && b->dose_lo <= b->dose_hi) || !(b->infusion_lo_h >= 0 && b->infusion_lo_h <= b->infusion_hi_h) ||
         !(b->interval_lo_d > 0 && b->interval_lo_d <= b->interval_hi_d) || b->doses_lo < 1 ||
-        b->doses_lo > b->doses_hi || b->doses_hi > OPT_MAX_DOSES)
+        b->doses_lo > b->doses_hi || b->doses_hi > KETSIM_OPT_MAX_DOSES)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "bounds: need 0 < lo <= hi for dose and interval, 0 <= lo <= hi for "
-                                               "infusion, 1 <= doses lo <= hi <= %d", OPT_MAX_DOSES);
+                                               "infusion, 1 <= doses lo <= hi <= %d", KETSIM_OPT_MAX_DOSES);
     if (!(o->horizon_d >= 2 && o->horizon_d <= 90) || o->max_visits < 1 || o->n_subjects < 2 || o->eval_subjects < 2)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "horizon 2..90 d, max visits >= 1, cohorts of at least 2");
     if (o->max_visits < b->doses_lo)
@@ -393,13 +393,13 @@ typedef struct fresh_data {
     double obj;
 } fresh_data;
 
-static int fresh_eval(const ketsim_params *params, const ketsim_catalog *cat, const opt_opts *o, const opt_regimen *r,
-                      trial_defs *d, opt_fresh *f, double *days, ketsim_error *err)
+static int fresh_eval(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
+                      ketsim_trial_defs *d, ketsim_opt_fresh *f, double *days, ketsim_error *err)
 {
     ogrid *g = malloc(sizeof *g);
     if (!g)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    cohort_result cr = {0};
+    ketsim_cohort_result cr = {0};
     int n = o->eval_subjects;
     int rc = run(params, cat, o, r, n, o->eval_seed, g, &cr, err);
     size_t resp = 0;
@@ -430,12 +430,12 @@ static int fresh_eval(const ketsim_params *params, const ketsim_catalog *cat, co
         else if (!rc)
             f->days = f->days_lo = f->days_hi = days[0];
     }
-    cohort_result_free(&cr);
+    ketsim_cohort_result_free(&cr);
     free(g);
     return rc;
 }
 
-static void paired(const double *a, const double *b, int n, opt_fresh *f)
+static void paired(const double *a, const double *b, int n, ketsim_opt_fresh *f)
 {
     ketsim_stats_ttest t;
     ketsim_error e = {0};
@@ -450,7 +450,7 @@ static void paired(const double *a, const double *b, int n, opt_fresh *f)
     }
 }
 
-int beyond_optimize(const ketsim_params *params, const opt_opts *o, opt_report *rep, ketsim_error *err)
+int ketsim_beyond_optimize(const ketsim_params *params, const ketsim_opt_opts *o, ketsim_opt_report *rep, ketsim_error *err)
 {
     memset(rep, 0, sizeof *rep);
     int rc = check_opts(o, err);
@@ -459,16 +459,16 @@ int beyond_optimize(const ketsim_params *params, const opt_opts *o, opt_report *
     ketsim_catalog *cat = NULL;
     if ((rc = ketsim_catalog_create(&cat, err)))
         return rc;
-    rep->standard = (opt_regimen){.family = OPT_IV_KETAMINE, .dose = 0.5, .infusion_h = 40.0 / 60, .n_explicit = 6,
+    rep->standard = (ketsim_opt_regimen){.family = KETSIM_OPT_IV_KETAMINE, .dose = 0.5, .infusion_h = 40.0 / 60, .n_explicit = 6,
                                   .n_doses = 6, .day = {0, 2, 4, 7, 9, 11}};
     search *s = calloc(1, sizeof *s);
-    opt_regimen *st = malloc(MAX_STRUCT * sizeof *st);
+    ketsim_opt_regimen *st = malloc(MAX_STRUCT * sizeof *st);
     double *dstd = malloc((size_t)o->eval_subjects * sizeof *dstd), *dx = malloc((size_t)o->eval_subjects * sizeof *dx);
     if (!s || !st || !dstd || !dx)
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     if (!rc) {
         *s = (search){.params = params, .cat = cat, .o = o};
-        rc = opt_evaluate(params, cat, o, &rep->standard, o->n_subjects, o->seed, &rep->standard_eval, err);
+        rc = ketsim_opt_evaluate(params, cat, o, &rep->standard, o->n_subjects, o->seed, &rep->standard_eval, err);
     }
     size_t ns = rc ? 0 : structures(o, st);
     if (!rc && ns == 0)
@@ -497,8 +497,8 @@ int beyond_optimize(const ketsim_params *params, const opt_opts *o, opt_report *
     if (!rc && s->n_best == 0)
         rc = KETSIM_FAIL(err, KETSIM_EINPUT, "no regimen within the bounds meets the caps (CADSS %g, SBP %g mmHg)",
                          o->cap_cadss, o->cap_sbp);
-    trial_defs d;
-    trial_defs_read(params, &d);
+    ketsim_trial_defs d;
+    ketsim_trial_defs_read(params, &d);
     if (!rc)
         rc = fresh_eval(params, cat, o, &rep->standard, &d, &rep->standard_fresh, dstd, err);
     if (!rc)

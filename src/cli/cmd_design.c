@@ -100,25 +100,25 @@ static double axis_at(const axis *a, double u)
 }
 
 typedef struct design_ctx {
-    design_candidate *cand;
-    design_result *res;
+    ketsim_design_candidate *cand;
+    ketsim_design_result *res;
     size_t n;
-    design_opts o;
+    ketsim_design_opts o;
 } design_ctx;
 
 static void w_csv(FILE *fp, const void *p)
 {
     const design_ctx *c = p;
-    design_write_csv(fp, c->cand, c->res, c->n);
+    ketsim_design_write_csv(fp, c->cand, c->res, c->n);
 }
 
 static void w_json(FILE *fp, const void *p)
 {
     const design_ctx *c = p;
-    design_write_json(fp, c->cand, c->res, c->n, &c->o);
+    ketsim_design_write_json(fp, c->cand, c->res, c->n, &c->o);
 }
 
-static void name_variant(design_candidate *c, const char *base, const axis *ax, size_t n_ax, const size_t *lev,
+static void name_variant(ketsim_design_candidate *c, const char *base, const axis *ax, size_t n_ax, const size_t *lev,
                          const double *val)
 {
     int len = snprintf(c->name, sizeof c->name, "%s", base);
@@ -131,8 +131,8 @@ static void name_variant(design_candidate *c, const char *base, const axis *ax, 
 }
 
 /* One variant of the base candidate with the given knob values. */
-static int make_variant(const ketsim_params *p, const char *compound, const design_candidate *base, const axis *ax,
-                        size_t n_ax, const size_t *lev, const double *val, design_candidate *out, ketsim_error *err)
+static int make_variant(const ketsim_params *p, const char *compound, const ketsim_design_candidate *base, const axis *ax,
+                        size_t n_ax, const size_t *lev, const double *val, ketsim_design_candidate *out, ketsim_error *err)
 {
     *out = *base;
     for (size_t a = 0; a < n_ax; a++) {
@@ -140,7 +140,7 @@ static int make_variant(const ketsim_params *p, const char *compound, const desi
             out->route = ax[a].routes[lev[a]];
             continue;
         }
-        int rc = design_apply_knob(p, compound, ax[a].knob, val[a], out, err);
+        int rc = ketsim_design_apply_knob(p, compound, ax[a].knob, val[a], out, err);
         if (rc)
             return rc;
     }
@@ -148,15 +148,15 @@ static int make_variant(const ketsim_params *p, const char *compound, const desi
     return KETSIM_OK;
 }
 
-static int grid_variants(const ketsim_params *p, const char *compound, const design_candidate *base,
-                         const axis *ax, size_t n_ax, design_candidate *out, size_t *n, ketsim_error *err)
+static int grid_variants(const ketsim_params *p, const char *compound, const ketsim_design_candidate *base,
+                         const axis *ax, size_t n_ax, ketsim_design_candidate *out, size_t *n, ketsim_error *err)
 {
     size_t total = 1;
     for (size_t a = 0; a < n_ax; a++)
         total *= ax[a].n;
-    if (*n + total > DESIGN_MAX_CANDIDATES)
+    if (*n + total > KETSIM_DESIGN_MAX_CANDIDATES)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "--grid: %zu candidates exceed the limit of %d", total,
-                           DESIGN_MAX_CANDIDATES - 3);
+                           KETSIM_DESIGN_MAX_CANDIDATES - 3);
     for (size_t idx = 0; idx < total; idx++) {
         size_t lev[MAX_AXES], r = idx;
         double val[MAX_AXES];
@@ -174,12 +174,12 @@ static int grid_variants(const ketsim_params *p, const char *compound, const des
 
 /* Latin hypercube: each knob's range cut into N strata, one point per
  * stratum, strata paired at random (stream (seed, knob, SAMPLING)). */
-static int lhs_variants(const ketsim_params *p, const char *compound, const design_candidate *base, const axis *ax,
-                        size_t n_ax, long n_lhs, uint64_t seed, design_candidate *out, size_t *n, ketsim_error *err)
+static int lhs_variants(const ketsim_params *p, const char *compound, const ketsim_design_candidate *base, const axis *ax,
+                        size_t n_ax, long n_lhs, uint64_t seed, ketsim_design_candidate *out, size_t *n, ketsim_error *err)
 {
-    if (*n + (size_t)n_lhs > DESIGN_MAX_CANDIDATES)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "--lhs %ld exceeds the limit of %d", n_lhs, DESIGN_MAX_CANDIDATES - 3);
-    double (*u)[DESIGN_MAX_CANDIDATES] = malloc(MAX_AXES * sizeof *u);
+    if (*n + (size_t)n_lhs > KETSIM_DESIGN_MAX_CANDIDATES)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--lhs %ld exceeds the limit of %d", n_lhs, KETSIM_DESIGN_MAX_CANDIDATES - 3);
+    double (*u)[KETSIM_DESIGN_MAX_CANDIDATES] = malloc(MAX_AXES * sizeof *u);
     if (!u)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     for (size_t a = 0; a < n_ax; a++) {
@@ -209,10 +209,10 @@ static int lhs_variants(const ketsim_params *p, const char *compound, const desi
     return KETSIM_OK;
 }
 
-static design_candidate example(const char *name, const char *drug, ketsim_route route, double amount, int per_kg,
+static ketsim_design_candidate example(const char *name, const char *drug, ketsim_route route, double amount, int per_kg,
                                 double dur)
 {
-    design_candidate c = {.route = route, .amount = amount, .per_kg = per_kg, .duration_h = dur};
+    ketsim_design_candidate c = {.route = route, .amount = amount, .per_kg = per_kg, .duration_h = dur};
     snprintf(c.name, sizeof c.name, "%s", name);
     snprintf(c.drug, sizeof c.drug, "%s", drug);
     return c;
@@ -221,7 +221,7 @@ static design_candidate example(const char *name, const char *drug, ketsim_route
 static void data_drug_path(char *buf, size_t size, const char *file)
 {
     /* the scenario directory is DATA/scenarios; drug examples live in DATA/drugs */
-    const char *sd = trial_scenario_dir();
+    const char *sd = ketsim_trial_scenario_dir();
     size_t len = strlen(sd);
     if (len >= 10 && strcmp(sd + len - 10, "/scenarios") == 0)
         len -= 10;
@@ -243,7 +243,7 @@ typedef struct design_args {
 } design_args;
 
 static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catalog *cat, uint64_t seed,
-                            design_candidate *cand, size_t *n, ketsim_error *err)
+                            ketsim_design_candidate *cand, size_t *n, ketsim_error *err)
 {
     char path[4096];
     const char *drug = NULL;
@@ -274,7 +274,7 @@ static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catal
     const char *compound = a->compound;
     if (!compound && ketsim_catalog_n_compounds(cat) > before)
         compound = ketsim_catalog_compound_name(cat, before);
-    design_candidate base = example(drug, drug, KETSIM_ROUTE_IV, 1, 1, 40.0 / 60);
+    ketsim_design_candidate base = example(drug, drug, KETSIM_ROUTE_IV, 1, 1, 40.0 / 60);
     if (a->dose) {
         ketsim_dose d;
         if ((rc = ketsim_dose_parse(a->dose, &d, err))) {
@@ -327,17 +327,17 @@ int cmd_design(int argc, char **argv)
             a.lhs_range |= c == 'r';
             break;
         case 'L':
-            if (beyond_cli_count(optarg, 2, DESIGN_MAX_CANDIDATES - 3, &a.n_lhs))
+            if (beyond_cli_count(optarg, 2, KETSIM_DESIGN_MAX_CANDIDATES - 3, &a.n_lhs))
                 return cli_usage("design", "--lhs '%s': expected an integer between 2 and %d", optarg,
-                                 DESIGN_MAX_CANDIDATES - 3);
+                                 KETSIM_DESIGN_MAX_CANDIDATES - 3);
             break;
         case 'B': a.base = optarg; break;
         case 'c': a.compound = optarg; break;
         case 'd': a.dose = optarg; break;
         case 'n':
-            if (beyond_cli_count(optarg, 10, TRIAL_MAX_SUBJECTS, &n))
+            if (beyond_cli_count(optarg, 10, KETSIM_TRIAL_MAX_SUBJECTS, &n))
                 return cli_usage("design", "--subjects '%s': expected an integer between 10 and %d", optarg,
-                                 TRIAL_MAX_SUBJECTS);
+                                 KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 's':
             if (beyond_cli_count(optarg, 0, 0x7fffffffL, &seed))
@@ -368,17 +368,17 @@ int cmd_design(int argc, char **argv)
         return cli_usage("design", "--base, --compound and --dose need --grid or --lhs");
     ketsim_params *p = NULL;
     ketsim_catalog *cat = NULL;
-    static design_candidate cand[DESIGN_MAX_CANDIDATES];
-    static design_result res[DESIGN_MAX_CANDIDATES];
+    static ketsim_design_candidate cand[KETSIM_DESIGN_MAX_CANDIDATES];
+    static ketsim_design_result res[KETSIM_DESIGN_MAX_CANDIDATES];
     size_t nc = 0;
-    design_opts o = {.n_subjects = (int)n, .seed = (uint64_t)seed, .threads = (int)threads, .horizon_days = (double)days};
+    ketsim_design_opts o = {.n_subjects = (int)n, .seed = (uint64_t)seed, .threads = (int)threads, .horizon_days = (double)days};
     int rc = beyond_cli_params(NULL, 0, &p, &err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, &err);
     if (!rc)
         rc = build_candidates(&a, p, cat, (uint64_t)seed, cand, &nc, &err);
     if (!rc)
-        rc = beyond_design(p, cat, cand, nc, &o, res, &err);
+        rc = ketsim_beyond_design(p, cat, cand, nc, &o, res, &err);
     design_ctx ctx = {cand, res, nc, o};
     if (!rc && out_dir)
         rc = beyond_cli_write(out_dir, "design", w_csv, w_json, &ctx, &err);
@@ -388,7 +388,7 @@ int cmd_design(int argc, char **argv)
     ketsim_params_free(p);
     if (rc)
         return cli_fail(&err);
-    design_print(stdout, cand, res, nc, &o);
+    ketsim_design_print(stdout, cand, res, nc, &o);
     if (out_dir)
         printf("\nwrote %s/design.csv and %s/design.json\n", out_dir, out_dir);
     if (plot_dir)

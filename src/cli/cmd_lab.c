@@ -48,7 +48,7 @@ static int make_dir(const char *dir, ketsim_error *err)
     return KETSIM_OK;
 }
 
-static int write_files(const lab_result *res, const lab_protocol *p, const char *dir, ketsim_error *err)
+static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *p, const char *dir, ketsim_error *err)
 {
     char path[4096];
     atomic_file af;
@@ -56,13 +56,13 @@ static int write_files(const lab_result *res, const lab_protocol *p, const char 
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    lab_write_animals_csv(res, af.fp);
+    ketsim_lab_write_animals_csv(res, af.fp);
     if ((rc = atomic_commit(&af, err)))
         return rc;
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, p->name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
-    lab_write_summary_json(res, af.fp);
+    ketsim_lab_write_summary_json(res, af.fp);
     return atomic_commit(&af, err);
 }
 
@@ -71,12 +71,12 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
 {
     ketsim_error err = {0};
     char path[1024];
-    lab_protocol *p = calloc(1, sizeof *p);
+    ketsim_lab_protocol *p = calloc(1, sizeof *p);
     ketsim_params *params = NULL;
-    lab_result *res = NULL;
-    int rc = p ? lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
+    ketsim_lab_result *res = NULL;
+    int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
     if (!rc)
-        rc = lab_protocol_load(path, p, &err);
+        rc = ketsim_lab_protocol_load(path, p, &err);
     if (!rc)
         rc = ketsim_params_create(p->species, &params, &err);
     for (size_t i = 0; !rc && i < n_sets; i++)
@@ -85,19 +85,19 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     if (!rc && out_dir)
         rc = make_dir(out_dir, &err);
     if (!rc)
-        rc = lab_run(p, params, seed >= 0 ? seed : p->seed, &res, &err);
+        rc = ketsim_lab_run(p, params, seed >= 0 ? seed : p->seed, &res, &err);
     if (!rc && out_dir)
         rc = write_files(res, p, out_dir, &err);
     if (!rc && plot_dir)
         rc = ketsim_plot_lab(p, res, plot_dir, &err);
     if (!rc) {
-        lab_print_table(res, stdout, &err);
+        ketsim_lab_print_table(res, stdout, &err);
         if (out_dir)
             printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
         if (plot_dir)
             printf("%swrote %s/%s_readouts.png/.svg\n", out_dir ? "" : "\n", plot_dir, p->name);
     }
-    lab_result_free(res);
+    ketsim_lab_result_free(res);
     ketsim_params_free(params);
     free(p);
     return rc ? cli_fail(&err) : 0;
@@ -145,7 +145,7 @@ int cmd_lab(int argc, char **argv)
         if (optind < argc)
             return cli_usage("lab", "--list takes no experiment");
         ketsim_error err = {0};
-        return lab_protocol_list(stdout, &err) ? cli_fail(&err) : 0;
+        return ketsim_lab_protocol_list(stdout, &err) ? cli_fail(&err) : 0;
     }
     if (optind >= argc)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");

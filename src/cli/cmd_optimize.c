@@ -50,7 +50,7 @@ static int parse_range(const char *s, double *lo, double *hi)
     return cli_parse_double(buf, lo) || cli_parse_double(c + 1, hi) || !(*lo <= *hi) ? -1 : 0;
 }
 
-static int parse_bound(const char *s, opt_bounds *b)
+static int parse_bound(const char *s, ketsim_opt_bounds *b)
 {
     const char *eq = strchr(s, '=');
     if (!eq)
@@ -65,7 +65,7 @@ static int parse_bound(const char *s, opt_bounds *b)
         b->infusion_lo_h = lo / 60, b->infusion_hi_h = hi / 60;
     else if (n == 10 && strncmp(s, "interval_d", n) == 0 && lo > 0 && hi <= 60)
         b->interval_lo_d = lo, b->interval_hi_d = hi;
-    else if (n == 5 && strncmp(s, "doses", n) == 0 && lo >= 1 && hi <= OPT_MAX_DOSES && lo == floor(lo) &&
+    else if (n == 5 && strncmp(s, "doses", n) == 0 && lo >= 1 && hi <= KETSIM_OPT_MAX_DOSES && lo == floor(lo) &&
              hi == floor(hi))
         b->doses_lo = (int)lo, b->doses_hi = (int)hi;
     else
@@ -73,7 +73,7 @@ static int parse_bound(const char *s, opt_bounds *b)
     return 0;
 }
 
-static int parse_routes(const char *s, opt_bounds *b)
+static int parse_routes(const char *s, ketsim_opt_bounds *b)
 {
     b->use_iv = b->use_in = 0;
     char buf[64];
@@ -90,7 +90,7 @@ static int parse_routes(const char *s, opt_bounds *b)
     return b->use_iv || b->use_in ? 0 : -1;
 }
 
-static int parse_in_doses(const char *s, opt_bounds *b)
+static int parse_in_doses(const char *s, ketsim_opt_bounds *b)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%s", s);
@@ -106,19 +106,19 @@ static int parse_in_doses(const char *s, opt_bounds *b)
 }
 
 typedef struct opt_ctx {
-    const opt_opts *o;
-    const opt_report *rep;
+    const ketsim_opt_opts *o;
+    const ketsim_opt_report *rep;
 } opt_ctx;
 
 static void w_csv(FILE *fp, const void *p)
 {
-    opt_write_csv(fp, ((const opt_ctx *)p)->rep);
+    ketsim_opt_write_csv(fp, ((const opt_ctx *)p)->rep);
 }
 
 static void w_json(FILE *fp, const void *p)
 {
     const opt_ctx *c = p;
-    opt_write_json(fp, c->o, c->rep);
+    ketsim_opt_write_json(fp, c->o, c->rep);
 }
 
 static int parse_cap(const char *s, double *v)
@@ -140,8 +140,8 @@ int cmd_optimize(int argc, char **argv)
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    opt_opts o;
-    opt_defaults(&o);
+    ketsim_opt_opts o;
+    ketsim_opt_defaults(&o);
     o.threads = trial_cli_default_threads();
     const char *out_dir = NULL, *plot_dir = NULL;
     long v;
@@ -154,7 +154,7 @@ int cmd_optimize(int argc, char **argv)
             if (parse_bound(optarg, &o.b))
                 return cli_usage("optimize", "--bounds '%s': expected dose_mg_per_kg=LO:HI (0..5), infusion_min=LO:HI "
                                              "(0..600), interval_d=LO:HI (0..60) or doses=LO:HI (1..%d)",
-                                 optarg, OPT_MAX_DOSES);
+                                 optarg, KETSIM_OPT_MAX_DOSES);
             break;
         case 'R':
             if (parse_routes(optarg, &o.b))
@@ -173,9 +173,9 @@ int cmd_optimize(int argc, char **argv)
                 return cli_usage("optimize", "--cap-sbp '%s': expected a number > 0 (mmHg)", optarg);
             break;
         case 'V':
-            if (beyond_cli_count(optarg, 1, OPT_MAX_DOSES, &v))
+            if (beyond_cli_count(optarg, 1, KETSIM_OPT_MAX_DOSES, &v))
                 return cli_usage("optimize", "--max-visits '%s': expected an integer between 1 and %d", optarg,
-                                 OPT_MAX_DOSES);
+                                 KETSIM_OPT_MAX_DOSES);
             o.max_visits = (int)v;
             break;
         case 'H':
@@ -200,9 +200,9 @@ int cmd_optimize(int argc, char **argv)
             break;
         case 'n':
         case 'N':
-            if (beyond_cli_count(optarg, 2, TRIAL_MAX_SUBJECTS, &v))
+            if (beyond_cli_count(optarg, 2, KETSIM_TRIAL_MAX_SUBJECTS, &v))
                 return cli_usage("optimize", "--%s '%s': expected an integer between 2 and %d",
-                                 c == 'n' ? "subjects" : "eval-subjects", optarg, TRIAL_MAX_SUBJECTS);
+                                 c == 'n' ? "subjects" : "eval-subjects", optarg, KETSIM_TRIAL_MAX_SUBJECTS);
             *(c == 'n' ? &o.n_subjects : &o.eval_subjects) = (int)v;
             break;
         case 's':
@@ -231,10 +231,10 @@ int cmd_optimize(int argc, char **argv)
         return cli_usage("optimize", "--eval-seed must differ from --seed (the fresh cohort must be new patients)");
     ketsim_error err = {0};
     ketsim_params *p = NULL;
-    static opt_report rep;
+    static ketsim_opt_report rep;
     int rc = beyond_cli_params(NULL, 0, &p, &err);
     if (!rc)
-        rc = beyond_optimize(p, &o, &rep, &err);
+        rc = ketsim_beyond_optimize(p, &o, &rep, &err);
     ketsim_params_free(p);
     opt_ctx ctx = {&o, &rep};
     if (!rc && out_dir)
@@ -243,7 +243,7 @@ int cmd_optimize(int argc, char **argv)
         rc = ketsim_plot_optimize(&rep, plot_dir, &err);
     if (rc)
         return cli_fail(&err);
-    opt_print(stdout, &o, &rep);
+    ketsim_opt_print(stdout, &o, &rep);
     if (out_dir)
         printf("\nwrote %s/optimize.csv and %s/optimize.json\n", out_dir, out_dir);
     if (plot_dir)

@@ -37,14 +37,14 @@ void help_predict(void)
          "  ketsim predict murrough2013 --outcome relapse_by:28 --subjects 300");
 }
 
-static int parse_outcome(const char *s, predict_opts *o)
+static int parse_outcome(const char *s, ketsim_predict_opts *o)
 {
     if (strcmp(s, "response_24h") == 0)
-        o->outcome = PREDICT_RESPONSE_24H;
+        o->outcome = KETSIM_PREDICT_RESPONSE_24H;
     else if (strcmp(s, "response_end") == 0)
-        o->outcome = PREDICT_RESPONSE_END;
+        o->outcome = KETSIM_PREDICT_RESPONSE_END;
     else if (strncmp(s, "relapse_by:", 11) == 0) {
-        o->outcome = PREDICT_RELAPSE_BY;
+        o->outcome = KETSIM_PREDICT_RELAPSE_BY;
         if (cli_parse_double(s + 11, &o->relapse_days) || o->relapse_days < 1 || o->relapse_days > 365)
             return -1;
     } else
@@ -52,11 +52,11 @@ static int parse_outcome(const char *s, predict_opts *o)
     return 0;
 }
 
-static int parse_marker(const char *s, predict_opts *o, ketsim_error *err)
+static int parse_marker(const char *s, ketsim_predict_opts *o, ketsim_error *err)
 {
-    if (o->n_user == PREDICT_MAX_USER)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker: at most %d user markers", PREDICT_MAX_USER);
-    predict_user_marker *u = &o->user[o->n_user];
+    if (o->n_user == KETSIM_PREDICT_MAX_USER)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker: at most %d user markers", KETSIM_PREDICT_MAX_USER);
+    ketsim_predict_user_marker *u = &o->user[o->n_user];
     const char *at = strchr(s, '@');
     size_t len = at ? (size_t)(at - s) : strlen(s);
     if (len == 0 || len >= sizeof u->output)
@@ -79,13 +79,13 @@ static int parse_marker(const char *s, predict_opts *o, ketsim_error *err)
 
 static void write_csv(FILE *fp, const void *ctx)
 {
-    predict_write_csv(fp, ((const predict_report *const *)ctx)[1]);
+    ketsim_predict_write_csv(fp, ((const ketsim_predict_report *const *)ctx)[1]);
 }
 
 static void write_json(FILE *fp, const void *ctx)
 {
     const void *const *p = ctx;
-    predict_write_json(fp, p[0], p[1]);
+    ketsim_predict_write_json(fp, p[0], p[1]);
 }
 
 int cmd_predict(int argc, char **argv)
@@ -98,7 +98,7 @@ int cmd_predict(int argc, char **argv)
         {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0},
     };
-    static predict_opts o;
+    static ketsim_predict_opts o;
     memset(&o, 0, sizeof o);
     o.default_markers = 1;
     long seed = -1, n = 500, boot = 1000, threads = trial_cli_default_threads();
@@ -125,9 +125,9 @@ int cmd_predict(int argc, char **argv)
                 return cli_usage("predict", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
             break;
         case 'n':
-            if (beyond_cli_count(optarg, 10, TRIAL_MAX_SUBJECTS, &n))
+            if (beyond_cli_count(optarg, 10, KETSIM_TRIAL_MAX_SUBJECTS, &n))
                 return cli_usage("predict", "--subjects '%s': expected an integer between 10 and %d", optarg,
-                                 TRIAL_MAX_SUBJECTS);
+                                 KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 'b':
             if (beyond_cli_count(optarg, 0, 100000, &boot))
@@ -155,34 +155,34 @@ int cmd_predict(int argc, char **argv)
         return cli_usage("predict", "unexpected argument '%s'", argv[optind + 1]);
     if (!o.default_markers && o.n_user == 0)
         return cli_usage("predict", "--only-user needs at least one --marker");
-    if (trial_scenario_resolve(optind < argc ? argv[optind] : "zarate2006", &o.sc, &err))
+    if (ketsim_trial_scenario_resolve(optind < argc ? argv[optind] : "zarate2006", &o.sc, &err))
         return cli_fail(&err);
     o.seed = seed >= 0 ? (uint64_t)seed : o.sc.seed;
     o.n_subjects = (int)n;
     o.n_boot = (int)boot;
     o.threads = (int)threads;
     ketsim_params *params = NULL;
-    static predict_report rep;
+    static ketsim_predict_report rep;
     int rc = beyond_cli_params(sets, n_sets, &params, &err);
     if (!rc)
-        rc = beyond_predict(params, &o, &rep, &err);
+        rc = ketsim_beyond_predict(params, &o, &rep, &err);
     ketsim_params_free(params);
     if (rc)
         return cli_fail(&err);
     const void *ctx[2] = {&o, &rep};
     if (out_dir && (rc = beyond_cli_write(out_dir, "predict", write_csv, write_json, ctx, &err))) {
-        predict_report_free(&rep);
+        ketsim_predict_report_free(&rep);
         return cli_fail(&err);
     }
     if (plot_dir && (rc = ketsim_plot_predict(&rep, 6, plot_dir, &err))) {
-        predict_report_free(&rep);
+        ketsim_predict_report_free(&rep);
         return cli_fail(&err);
     }
-    predict_print(stdout, &o, &rep);
+    ketsim_predict_print(stdout, &o, &rep);
     if (out_dir)
         printf("\nwrote %s/predict.csv and %s/predict.json\n", out_dir, out_dir);
     if (plot_dir)
         printf("wrote %s/predict_roc.png and .svg\n", plot_dir);
-    predict_report_free(&rep);
+    ketsim_predict_report_free(&rep);
     return 0;
 }

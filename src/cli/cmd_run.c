@@ -40,7 +40,7 @@ typedef struct q3 {
 static q3 quant(const trial_cli_result *r, const char *name, double scale)
 {
     q3 q;
-    q.n = trial_metric_quantiles(r->reps, (size_t)r->opts.replicates, name, &q.med, &q.p5, &q.p95);
+    q.n = ketsim_trial_metric_quantiles(r->reps, (size_t)r->opts.replicates, name, &q.med, &q.p5, &q.p95);
     q.med *= scale;
     q.p5 *= scale;
     q.p95 *= scale;
@@ -75,9 +75,9 @@ static void print_table(FILE *fp, const trial_cli_result *z, const trial_cli_res
             (unsigned long long)m->opts.seed);
     row(fp, "quantity", "seed", "simulated", "status");
     row(fp, "--------", "----", "---------", "------");
-    const trial_arm *ka = NULL;
+    const ketsim_trial_arm *ka = NULL;
     for (size_t a = 0; a < z->sc.n_arms; a++)
-        if (z->sc.arms[a].control == TRIAL_ACTIVE)
+        if (z->sc.arms[a].control == KETSIM_TRIAL_ACTIVE)
             ka = &z->sc.arms[a];
     if (!ka) {
         fprintf(fp, "zarate2006 has no active arm\n");
@@ -88,7 +88,7 @@ static void print_table(FILE *fp, const trial_cli_result *z, const trial_cli_res
         fabs(ka->dose[0].amount - 0.5) < 1e-9 && fabs(ka->session_h * 60 - 40) < 1e-6 ? "same" : "DIFFERS");
 
     char cmp[160];
-    snprintf(cmp, sizeof cmp, "%s_vs_%s", ka->name, z->sc.arms[0].control != TRIAL_ACTIVE ? z->sc.arms[0].name
+    snprintf(cmp, sizeof cmp, "%s_vs_%s", ka->name, z->sc.arms[0].control != KETSIM_TRIAL_ACTIVE ? z->sc.arms[0].name
                                                                                           : z->sc.arms[1].name);
     char name[256];
     /* onset: first visit where ketamine beats saline (h from infusion start) */
@@ -194,12 +194,12 @@ int cmd_main_job(int argc, char **argv)
     if (argc > 1 && optind < argc)
         return cli_usage("run", "unexpected argument '%s'", argv[optind]);
 
-    trial_scenario zs, ms;
+    ketsim_trial_scenario zs, ms;
     ketsim_error err = {0};
-    if (trial_scenario_resolve("zarate2006", &zs, &err) || trial_scenario_resolve("murrough2013", &ms, &err))
+    if (ketsim_trial_scenario_resolve("zarate2006", &zs, &err) || ketsim_trial_scenario_resolve("murrough2013", &ms, &err))
         return cli_fail(&err);
-    trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
-    trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
+    ketsim_trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
+    ketsim_trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
     trial_cli_result z, m;
     int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, 1, out_dir, &z);
     if (st)

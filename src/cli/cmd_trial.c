@@ -82,7 +82,7 @@ int trial_cli_mkdir(const char *dir, ketsim_error *err)
 /* Skipped subjects, one line each on stderr (the first few). */
 /* Failed subjects of one chunk of replicates: the first ten in the run are
  * named on stderr; *shown and *total carry the counts across chunks. */
-static void report_failures(const trial_scenario *sc, const trial_subject_result *subj, int replicates,
+static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj, int replicates,
                             size_t *shown, size_t *total)
 {
     size_t n_items = (size_t)replicates * (size_t)sc->n_subjects;
@@ -101,13 +101,13 @@ void trial_cli_result_free(trial_cli_result *res)
 {
     if (res->reps)
         for (int r = 0; r < res->opts.replicates; r++)
-            trial_metrics_free(&res->reps[r]);
+            ketsim_trial_metrics_free(&res->reps[r]);
     free(res->reps);
     res->reps = NULL;
 }
 
 /* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
-static int write_outputs(const trial_cli_result *res, const trial_subject_result *subj, int format,
+static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
                          const char *dir, ketsim_error *err)
 {
     char path[4096];
@@ -118,16 +118,16 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
         if ((rc = atomic_open(&af, path, err)))
             return rc;
         if (format == 2)
-            trial_write_subjects_nonmem(af.fp, &res->sc, subj);
+            ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj);
         else
-            trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
+            ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
         if ((rc = atomic_commit(&af, err)))
             return rc;
     }
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
-    rc = trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
+    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
     if (rc) {
         atomic_abort(&af);
         return rc;
@@ -135,7 +135,7 @@ static int write_outputs(const trial_cli_result *res, const trial_subject_result
     return atomic_commit(&af, err);
 }
 
-int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
+int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
@@ -143,7 +143,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
     res->opts = *o;
     ketsim_error err = {0};
     ketsim_params *params = NULL;
-    trial_subject_result *subj = NULL;
+    ketsim_trial_subject_result *subj = NULL;
     int rc = ketsim_params_create(KETSIM_HUMAN, &params, &err);
     for (size_t i = 0; !rc && i < n_sets; i++) {
         rc = ketsim_params_set_assignment(params, sets[i], &err);
@@ -155,7 +155,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
         for (size_t i = 0; !rc && i < sc->n_sets; i++)
             if (strncmp(sc->set_name[i], "trial.", 6) == 0)
                 rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
-        trial_defs_read(params, &res->defs);
+        ketsim_trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
     int created = 0;
@@ -170,7 +170,7 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
      * reduced to their endpoints as they come, so memory does not grow with
      * the number of replicates; only replicate 0's subjects are kept, for
      * the per-subject file. */
-    trial_subject_result *first = NULL;
+    ketsim_trial_subject_result *first = NULL;
     size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
     int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
     if (chunk > o->replicates)
@@ -184,14 +184,14 @@ int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
-        trial_run_opts co = *o;
+        ketsim_trial_run_opts co = *o;
         co.first_replicate = r0;
         co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
-        rc = trial_run_into(sc, params, &co, subj, &err);
+        rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
         if (!rc && o->skip_failures && trial_dist_rank() == 0)
             report_failures(sc, subj, co.replicates, &shown, &total_failed);
         for (int r = 0; !rc && r < co.replicates; r++)
-            rc = trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
         if (!rc && r0 == 0 && first)
             memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
     }
@@ -218,7 +218,7 @@ static void cell(char *buf, size_t size, const trial_cli_result *res, const char
                  const char *fmt)
 {
     double med, p5, p95;
-    size_t n = trial_metric_quantiles(res->reps, (size_t)res->opts.replicates, name, &med, &p5, &p95);
+    size_t n = ketsim_trial_metric_quantiles(res->reps, (size_t)res->opts.replicates, name, &med, &p5, &p95);
     if (n == 0) {
         snprintf(buf, size, "-");
         return;
@@ -235,11 +235,11 @@ static void cell(char *buf, size_t size, const trial_cli_result *res, const char
 
 void trial_cli_print(FILE *fp, const trial_cli_result *res)
 {
-    const trial_scenario *sc = &res->sc;
+    const ketsim_trial_scenario *sc = &res->sc;
     size_t nr = (size_t)res->opts.replicates;
     fprintf(fp, "%s: %s\n", sc->name, sc->description);
     fprintf(fp, "%s, %d subjects, seed %llu, %d replicate trial%s; values: median [5th, 95th pct] over replicates\n",
-            sc->design == TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
+            sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
             (unsigned long long)res->opts.seed, res->opts.replicates, nr == 1 ? "" : "s");
     fprintf(fp, "\n%-8s %-12s %-22s %-22s %-22s\n", "visit", "arm", "MADRS change", "response %", "remission %");
     char n1[128], c1[128], c2[128], c3[128];
@@ -265,11 +265,11 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
     }
     double failed = 0;
     for (size_t r = 0; r < nr; r++)
-        failed += trial_metric(&res->reps[r], "failed_subjects");
+        failed += ketsim_trial_metric(&res->reps[r], "failed_subjects");
     if (failed > 0 || res->opts.skip_failures)
         fprintf(fp, "\nfailed subjects (solver, skipped and excluded from endpoints): %.0f of %.0f\n", failed,
                 (double)sc->n_subjects * (double)nr);
-    const trial_metrics *m0 = &res->reps[0];
+    const ketsim_trial_metrics *m0 = &res->reps[0];
     for (size_t i = 0; i < m0->n; i++) {
         const char *nm = m0->name[i];
         const char *dot = strrchr(nm, '.');
@@ -278,7 +278,7 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
         char cmp[96];
         snprintf(cmp, sizeof cmp, "%.*s", (int)(dot - nm), nm);
         fprintf(fp, "\n%s (%s test per visit):\n%-8s %-22s %-22s %-10s\n", cmp,
-                sc->design == TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
+                sc->design == KETSIM_TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
         for (size_t k = 0; k < sc->n_visits; k++) {
             snprintf(n1, sizeof n1, "%s@%s.diff", cmp, sc->visit_label[k]);
             cell(c1, sizeof c1, res, n1, 1, "%.1f");
@@ -286,13 +286,13 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
             cell(c2, sizeof c2, res, n1, 1, "%.2f");
             snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
             fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
-                    trial_power(res->reps, nr, n1, res->defs.alpha));
+                    ketsim_trial_power(res->reps, nr, n1, res->defs.alpha));
         }
         const char *what[3] = {"onset_h", "peak_h", "duration_h"};
         for (int w = 0; w < 3; w++) {
             snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
             double med, p5, p95;
-            size_t n = trial_metric_quantiles(res->reps, nr, n1, &med, &p5, &p95);
+            size_t n = ketsim_trial_metric_quantiles(res->reps, nr, n1, &med, &p5, &p95);
             if (n)
                 fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5,
                         p95, n, nr);
@@ -300,8 +300,8 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
                 fprintf(fp, "%-11s - (never significant)\n", what[w]);
         }
     }
-    for (size_t a = 0; a < sc->n_arms && trial_n_followup(sc) > 0; a++) {
-        if (sc->arms[a].control != TRIAL_ACTIVE)
+    for (size_t a = 0; a < sc->n_arms && ketsim_trial_n_followup(sc) > 0; a++) {
+        if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
             continue;
         const char *an = sc->arms[a].name;
         snprintf(n1, sizeof n1, "%s.relapse_responders", an);
@@ -318,7 +318,7 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
 
 static int list_scenarios(void)
 {
-    const char *dir = trial_scenario_dir();
+    const char *dir = ketsim_trial_scenario_dir();
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "ketsim trial: cannot open scenario directory '%s'\n", dir);
@@ -337,9 +337,9 @@ static int list_scenarios(void)
     closedir(d);
     qsort(names, n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
     for (size_t i = 0; i < n; i++) {
-        trial_scenario sc;
+        ketsim_trial_scenario sc;
         ketsim_error err = {0};
-        if (trial_scenario_resolve(names[i], &sc, &err) == KETSIM_OK)
+        if (ketsim_trial_scenario_resolve(names[i], &sc, &err) == KETSIM_OK)
             printf("%-24s %s\n", names[i], sc.description);
         else
             printf("%-24s (invalid: %s)\n", names[i], err.msg);
@@ -393,9 +393,9 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'n':
-            if (parse_count(optarg, 1, TRIAL_MAX_SUBJECTS, &subjects))
+            if (parse_count(optarg, 1, KETSIM_TRIAL_MAX_SUBJECTS, &subjects))
                 return cli_usage("trial", "--subjects '%s': expected an integer between 1 and %d", optarg,
-                                 TRIAL_MAX_SUBJECTS);
+                                 KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 'N': no_subjects = 1; break;
         case 'f':
@@ -434,18 +434,18 @@ int cmd_trial(int argc, char **argv)
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
     subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_error err = {0};
-    if (trial_scenario_resolve(argv[optind], &sc, &err))
+    if (ketsim_trial_scenario_resolve(argv[optind], &sc, &err))
         return cli_fail(&err);
     if (subjects > 0) {
         sc.n_subjects = (int)subjects;
-        if (trial_scenario_check(&sc, &err)) {
+        if (ketsim_trial_scenario_check(&sc, &err)) {
             ketsim_error_prefix(&err, "--subjects: ");
             return cli_fail(&err);
         }
     }
-    trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
+    ketsim_trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
                         .replicates = reps > 0 ? (int)reps : sc.replicates,
                         .threads = (int)threads,
                         .skip_failures = skip,
@@ -463,7 +463,7 @@ int cmd_trial(int argc, char **argv)
             printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
         if (plot_dir)
             printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
-                   trial_n_followup(&sc) ? " and the relapse curves" : "");
+                   ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);
     return 0;

@@ -11,10 +11,10 @@ void help_trial(void);
 
 /* One finished run: the per-replicate endpoints. */
 typedef struct trial_cli_result {
-    trial_scenario sc;
-    trial_run_opts opts;
-    trial_defs defs;
-    trial_metrics *reps; /* opts.replicates entries */
+    ketsim_trial_scenario sc;
+    ketsim_trial_run_opts opts;
+    ketsim_trial_defs defs;
+    ketsim_trial_metrics *reps; /* opts.replicates entries */
 } trial_cli_result;
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
@@ -22,7 +22,7 @@ typedef struct trial_cli_result {
  * DIR/NAME_summary.json when out_dir is non-NULL, and the figures
  * (ketsim_plot_trial) into plot_dir when that is non-NULL.  Returns an exit
  * status (0 on success, the error printed). */
-int trial_cli_run(const trial_scenario *sc, const trial_run_opts *o, char **sets, size_t n_sets,
+int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   const char *out_dir, int subjects_csv, const char *plot_dir,
                   trial_cli_result *res);
 void trial_cli_result_free(trial_cli_result *res);

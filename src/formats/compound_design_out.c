@@ -3,7 +3,7 @@
 
 #include <math.h>
 
-static void dose_text(char *buf, size_t size, const design_candidate *c)
+static void dose_text(char *buf, size_t size, const ketsim_design_candidate *c)
 {
     if (c->placebo) {
         snprintf(buf, size, "none (sham session)");
@@ -16,7 +16,7 @@ static void dose_text(char *buf, size_t size, const design_candidate *c)
         snprintf(buf, size, "%s %g %s", ketsim_route_name(c->route), c->amount, c->per_kg ? "mg/kg" : "mg");
 }
 
-void design_print(FILE *fp, const design_candidate *cand, const design_result *res, size_t n, const design_opts *o)
+void ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n, const ketsim_design_opts *o)
 {
     fprintf(fp, "design: %zu candidates, one dose each, %d virtual patients (the same for all), seed %llu,\n"
                 "%g days; efficacy vs placebo on the same patients; burden = mean per-patient peak over 0-3 h.\n"
@@ -27,7 +27,7 @@ void design_print(FILE *fp, const design_candidate *cand, const design_result *r
     fprintf(fp, "%-1s %-44s %-30s %-18s %-14s %-9s %-9s %-9s %-7s %-7s\n", "", "", "", "[95% CI]", "[95% CI]",
             "placebo", "placebo", "plc 24h", "peak", "peak");
     for (size_t i = 0; i < n; i++) {
-        const design_result *r = &res[i];
+        const ketsim_design_result *r = &res[i];
         char dose[64], resp[40], days[40];
         dose_text(dose, sizeof dose, &cand[i]);
         snprintf(resp, sizeof resp, "%.0f [%.0f, %.0f]", 100 * r->response_24h, 100 * r->response_24h_lo,
@@ -39,14 +39,14 @@ void design_print(FILE *fp, const design_candidate *cand, const design_result *r
     }
 }
 
-void design_write_csv(FILE *fp, const design_candidate *cand, const design_result *res, size_t n)
+void ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n)
 {
     fprintf(fp, "candidate,drug,route,amount,amount_unit,infusion_h,knobs,response_24h,response_24h_lo,"
                 "response_24h_hi,days_in_response,days_lo,days_hi,response_24h_excess,days_excess,"
                 "madrs_effect_24h,cadss_peak,sbp_peak_mmhg,effective,pareto\n");
     for (size_t i = 0; i < n; i++) {
-        const design_candidate *c = &cand[i];
-        const design_result *r = &res[i];
+        const ketsim_design_candidate *c = &cand[i];
+        const ketsim_design_result *r = &res[i];
         fprintf(fp, "%s,%s,%s,%g,%s,%g,\"", c->name, c->placebo ? "" : c->drug,
                 c->placebo ? "" : ketsim_route_name(c->route), c->placebo ? 0 : c->amount,
                 c->per_kg ? "mg/kg" : "mg", c->duration_h);
@@ -59,15 +59,15 @@ void design_write_csv(FILE *fp, const design_candidate *cand, const design_resul
     }
 }
 
-void design_write_json(FILE *fp, const design_candidate *cand, const design_result *res, size_t n,
-                       const design_opts *o)
+void ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                       const ketsim_design_opts *o)
 {
     fprintf(fp, "{\n  \"command\": \"design\",\n  \"subjects\": %d,\n  \"seed\": %llu,\n  \"horizon_days\": %g,\n"
                 "  \"candidates\": [\n",
             o->n_subjects, (unsigned long long)o->seed, o->horizon_days);
     for (size_t i = 0; i < n; i++) {
-        const design_candidate *c = &cand[i];
-        const design_result *r = &res[i];
+        const ketsim_design_candidate *c = &cand[i];
+        const ketsim_design_result *r = &res[i];
         char dose[64];
         dose_text(dose, sizeof dose, c);
         fprintf(fp, "    {\"name\": \"%s\", \"drug\": \"%s\", \"dose\": \"%s\", \"knobs\": {", c->name,

@@ -30,7 +30,7 @@ static const char *verdict(double r, const lit_ref *l)
     return fabs(r) < fabs(l->lo + l->hi) / 2 ? "weaker than published" : "stronger than published";
 }
 
-static const predict_row *find_row(const predict_report *rep, const char *name)
+static const ketsim_predict_row *find_row(const ketsim_predict_report *rep, const char *name)
 {
     for (size_t i = 0; i < rep->n_rows; i++)
         if (strcmp(rep->rows[i].name, name) == 0)
@@ -38,7 +38,7 @@ static const predict_row *find_row(const predict_report *rep, const char *name)
     return NULL;
 }
 
-void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
+void ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep)
 {
     fprintf(fp, "predict: %s, scenario %s (first active arm, course of %zu dose%s), %d virtual patients, seed %llu\n",
             rep->outcome_label, o->sc.name, o->sc.n_doses, o->sc.n_doses == 1 ? "" : "s", rep->n_subjects,
@@ -55,7 +55,7 @@ void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
     fprintf(fp, "%-4s %-28s %-20s %-4s %-10s %-6s %-6s %-7s %-7s %-7s %-7s\n", "rank", "marker", "AUC [95% CI]",
             "dir", "Youden cut", "sens", "spec", "r(out)", "rho(out)", "r(chg)", "rho(chg)");
     for (size_t i = 0; i < rep->n_rows; i++) {
-        const predict_row *r = &rep->rows[i];
+        const ketsim_predict_row *r = &rep->rows[i];
         if (!r->roc_ok) {
             fprintf(fp, "%-4zu %-28s %-20s (constant marker or a single outcome class)\n", i + 1, r->name, "-");
             continue;
@@ -71,7 +71,7 @@ void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
     }
     fprintf(fp, "\nliterature (r with the %s):\n", rep->change_label);
     for (int k = 0; k < 2; k++) {
-        const predict_row *r = find_row(rep, LIT[k].marker);
+        const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
         if (!r)
             continue;
         fprintf(fp, "  %-24s model r = %.2f, published %.2f..%.2f: %s\n    (%s)\n", LIT[k].marker, r->r_change,
@@ -81,12 +81,12 @@ void predict_print(FILE *fp, const predict_opts *o, const predict_report *rep)
                 "correlations come from 20-60 patients and include assay error, so a model r is an upper bound.\n");
 }
 
-void predict_write_csv(FILE *fp, const predict_report *rep)
+void ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep)
 {
     fprintf(fp, "rank,marker,n,auc,auc_lo,auc_hi,direction,youden_threshold,sensitivity,specificity,youden_j,"
                 "r_outcome,rho_outcome,r_change,p_change,rho_change\n");
     for (size_t i = 0; i < rep->n_rows; i++) {
-        const predict_row *r = &rep->rows[i];
+        const ketsim_predict_row *r = &rep->rows[i];
         if (r->roc_ok)
             fprintf(fp, "%zu,%s,%zu,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,", i + 1, r->name, r->n, r->roc.auc,
                     r->roc.auc_lo, r->roc.auc_hi, r->roc.direction, r->roc.threshold, r->roc.sensitivity,
@@ -106,7 +106,7 @@ static void jnum(FILE *fp, const char *key, double v, const char *sep)
         fprintf(fp, "\"%s\": null%s", key, sep);
 }
 
-void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *rep)
+void ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep)
 {
     fprintf(fp, "{\n  \"command\": \"predict\",\n  \"scenario\": \"%s\",\n  \"outcome\": \"%s\",\n", o->sc.name,
             rep->outcome_label);
@@ -114,7 +114,7 @@ void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *r
             rep->change_label, (unsigned long long)o->seed, rep->n_subjects, o->n_boot);
     fprintf(fp, "  \"n_defined\": %zu,\n  \"n_positive\": %zu,\n  \"markers\": [\n", rep->n_defined, rep->n_positive);
     for (size_t i = 0; i < rep->n_rows; i++) {
-        const predict_row *r = &rep->rows[i];
+        const ketsim_predict_row *r = &rep->rows[i];
         fprintf(fp, "    {\"rank\": %zu, \"marker\": \"%s\", \"description\": \"%s\", \"n\": %zu, ", i + 1, r->name,
                 r->description, r->n);
         if (r->roc_ok) {
@@ -143,7 +143,7 @@ void predict_write_json(FILE *fp, const predict_opts *o, const predict_report *r
     fprintf(fp, "  ],\n  \"literature\": [\n");
     int first = 1;
     for (int k = 0; k < 2; k++) {
-        const predict_row *r = find_row(rep, LIT[k].marker);
+        const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
         if (!r)
             continue;
         fprintf(fp, "%s    {\"marker\": \"%s\", ", first ? "" : ",\n", LIT[k].marker);

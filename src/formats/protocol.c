@@ -16,7 +16,7 @@
 
 static const struct {
     const char *name, *unit, *assay;
-} measures[LAB_N_MEASURES] = {
+} measures[KETSIM_LAB_N_MEASURES] = {
     {"p_mtor", "fold of control", "western"}, {"p_p70s6k", "fold of control", "western"},
     {"p_4ebp1", "fold of control", "western"}, {"p_eef2", "fold of control", "western"},
     {"bdnf", "fold of control", "western"}, {"psd95", "fold of control", "western"},
@@ -29,9 +29,9 @@ static const struct {
     {"immobility", "s", "forced_swim"}, {"sucrose_preference", "%", "sucrose_preference"},
 };
 
-const char *lab_measure_name(lab_measure m) { return measures[m].name; }
-const char *lab_measure_unit(lab_measure m) { return measures[m].unit; }
-const char *lab_measure_assay(lab_measure m) { return measures[m].assay; }
+const char *ketsim_lab_measure_name(ketsim_lab_measure m) { return measures[m].name; }
+const char *ketsim_lab_measure_unit(ketsim_lab_measure m) { return measures[m].unit; }
+const char *ketsim_lab_measure_assay(ketsim_lab_measure m) { return measures[m].assay; }
 
 static int copy_text(const ytree *t, const ytree_node *map, const char *mappath, const char *key,
                      char *dst, size_t size, int required, ketsim_error *err)
@@ -57,7 +57,7 @@ typedef struct ctx {
 } ctx;
 
 /* A dose: drug (catalog name) and ROUTE:AMOUNT[:DURATION], checked now. */
-static int parse_dose(const ctx *c, const ytree_node *map, const char *path, lab_dose_item *d)
+static int parse_dose(const ctx *c, const ytree_node *map, const char *path, ketsim_lab_dose_item *d)
 {
     const ytree *t = c->t;
     char fp[YTREE_PATH_MAX];
@@ -87,20 +87,20 @@ static int parse_dose(const ctx *c, const ytree_node *map, const char *path, lab
     return KETSIM_OK;
 }
 
-static int parse_pre(const ctx *c, const ytree_node *seq, const char *path, lab_group *g)
+static int parse_pre(const ctx *c, const ytree_node *seq, const char *path, ketsim_lab_group *g)
 {
     const ytree *t = c->t;
     int rc = ytree_expect_kind(t, seq, path, YTREE_SEQUENCE, c->err);
     if (rc)
         return rc;
-    if (ytree_len(seq) > LAB_MAX_PRE)
+    if (ytree_len(seq) > KETSIM_LAB_MAX_PRE)
         return ytree_fail(t, seq, path, c->err, "at most 4 pretreatments");
     static const char *const keys[] = {"drug", "dose", "time", NULL};
     for (size_t i = 0; i < ytree_len(seq); i++) {
         char ip[YTREE_PATH_MAX], fp[YTREE_PATH_MAX];
         ytree_path_index(ip, sizeof ip, path, i);
         const ytree_node *it = ytree_seq_item(seq, i);
-        lab_dose_item *d = &g->pre[g->n_pre];
+        ketsim_lab_dose_item *d = &g->pre[g->n_pre];
         const ytree_node *tn;
         if ((rc = ytree_check_keys(t, it, ip, keys, c->err)) || (rc = parse_dose(c, it, ip, d)) ||
             (rc = ytree_require(t, it, ip, "time", &tn, c->err)) ||
@@ -114,13 +114,13 @@ static int parse_pre(const ctx *c, const ytree_node *seq, const char *path, lab_
     return KETSIM_OK;
 }
 
-static int parse_sets(const ctx *c, const ytree_node *map, const char *path, lab_group *g)
+static int parse_sets(const ctx *c, const ytree_node *map, const char *path, ketsim_lab_group *g)
 {
     const ytree *t = c->t;
     int rc = ytree_expect_kind(t, map, path, YTREE_MAPPING, c->err);
     if (rc)
         return rc;
-    if (ytree_len(map) > LAB_MAX_SETS)
+    if (ytree_len(map) > KETSIM_LAB_MAX_SETS)
         return ytree_fail(t, map, path, c->err, "at most 8 parameter settings per group");
     for (size_t i = 0; i < ytree_len(map); i++) {
         const char *k = ytree_map_key(map, i);
@@ -146,7 +146,7 @@ static int parse_sets(const ctx *c, const ytree_node *map, const char *path, lab
     return KETSIM_OK;
 }
 
-static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_group *g, int *is_ctl)
+static int parse_group(const ctx *c, const ytree_node *n, const char *path, ketsim_lab_group *g, int *is_ctl)
 {
     const ytree *t = c->t;
     static const char *const keys[] = {"name", "n", "control", "drug", "dose", "pretreatments",
@@ -185,11 +185,11 @@ static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_
     if ((rc = ytree_opt_string(t, n, path, "genotype", &gt, c->err)))
         return rc;
     if (!strcmp(gt, "wt"))
-        g->genotype = LAB_WT;
+        g->genotype = KETSIM_LAB_WT;
     else if (!strcmp(gt, "bdnf_ko"))
-        g->genotype = LAB_BDNF_KO;
+        g->genotype = KETSIM_LAB_BDNF_KO;
     else if (!strcmp(gt, "val66met"))
-        g->genotype = LAB_VAL66MET;
+        g->genotype = KETSIM_LAB_VAL66MET;
     else
         return ytree_fail(t, ytree_map_get(n, "genotype"), ytree_path_key(fp, sizeof fp, path, "genotype"),
                        c->err, "expected wt, bdnf_ko or val66met");
@@ -199,7 +199,7 @@ static int parse_group(const ctx *c, const ytree_node *n, const char *path, lab_
     return KETSIM_OK;
 }
 
-static int parse_groups(const ctx *c, const ytree_node *root, lab_protocol *p)
+static int parse_groups(const ctx *c, const ytree_node *root, ketsim_lab_protocol *p)
 {
     const ytree *t = c->t;
     const ytree_node *seq;
@@ -208,7 +208,7 @@ static int parse_groups(const ctx *c, const ytree_node *root, lab_protocol *p)
         rc = ytree_expect_kind(t, seq, "groups", YTREE_SEQUENCE, c->err);
     if (rc)
         return rc;
-    if (ytree_len(seq) < 2 || ytree_len(seq) > LAB_MAX_GROUPS)
+    if (ytree_len(seq) < 2 || ytree_len(seq) > KETSIM_LAB_MAX_GROUPS)
         return ytree_fail(t, seq, "groups", c->err, "an experiment has 2 to 8 groups");
     int n_ctl = 0;
     p->control = 0;
@@ -233,7 +233,7 @@ static int parse_groups(const ctx *c, const ytree_node *root, lab_protocol *p)
 
 static int find_measure(const char *assay, const char *name)
 {
-    for (int m = 0; m < LAB_N_MEASURES; m++)
+    for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
         if (!strcmp(measures[m].assay, assay) && !strcmp(measures[m].name, name))
             return m;
     return -1;
@@ -241,7 +241,7 @@ static int find_measure(const char *assay, const char *name)
 
 static int assay_known(const char *assay)
 {
-    for (int m = 0; m < LAB_N_MEASURES; m++)
+    for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
         if (!strcmp(measures[m].assay, assay))
             return 1;
     return 0;
@@ -250,10 +250,10 @@ static int assay_known(const char *assay)
 /* Behaviour, Westerns and spine counts need a rodent brain. */
 static int needs_rodent(int m)
 {
-    return m <= LAB_SPINES || m == LAB_DIALYSIS_GLU || m == LAB_FST || m == LAB_SPT;
+    return m <= KETSIM_LAB_SPINES || m == KETSIM_LAB_DIALYSIS_GLU || m == KETSIM_LAB_FST || m == KETSIM_LAB_SPT;
 }
 
-static int parse_readout(const ctx *c, const ytree_node *n, const char *path, lab_protocol *p)
+static int parse_readout(const ctx *c, const ytree_node *n, const char *path, ketsim_lab_protocol *p)
 {
     const ytree *t = c->t;
     static const char *const keys[] = {"assay", "measures", "times", NULL};
@@ -270,13 +270,13 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
     if (!assay_known(assay))
         return ytree_fail(t, ytree_map_get(n, "assay"), ytree_path_key(fp, sizeof fp, path, "assay"), c->err,
                        "expected western, spines, microdialysis, mrs, plasma, forced_swim or sucrose_preference");
-    int list[LAB_MAX_MEASURES], n_list = 0;
+    int list[KETSIM_LAB_MAX_MEASURES], n_list = 0;
     ms = ytree_map_get(n, "measures");
     if (ms) {
         ytree_path_key(fp, sizeof fp, path, "measures");
         if ((rc = ytree_expect_kind(t, ms, fp, YTREE_SEQUENCE, c->err)))
             return rc;
-        if (ytree_len(ms) == 0 || ytree_len(ms) > LAB_MAX_MEASURES)
+        if (ytree_len(ms) == 0 || ytree_len(ms) > KETSIM_LAB_MAX_MEASURES)
             return ytree_fail(t, ms, fp, c->err, "list 1 to 10 measures");
         for (size_t i = 0; i < ytree_len(ms); i++) {
             const char *s;
@@ -290,14 +290,14 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
             list[n_list++] = m;
         }
     } else {
-        for (int m = 0; m < LAB_N_MEASURES; m++)
+        for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
             if (!strcmp(measures[m].assay, assay))
                 list[n_list++] = m;
     }
     ytree_path_key(fp, sizeof fp, path, "times");
     if ((rc = ytree_expect_kind(t, ts, fp, YTREE_SEQUENCE, c->err)))
         return rc;
-    if (ytree_len(ts) == 0 || ytree_len(ts) > LAB_MAX_TIMES)
+    if (ytree_len(ts) == 0 || ytree_len(ts) > KETSIM_LAB_MAX_TIMES)
         return ytree_fail(t, ts, fp, c->err, "list 1 to 12 times");
     for (int k = 0; k < n_list; k++)
         if (needs_rodent(list[k]) && p->species == KETSIM_HUMAN)
@@ -316,10 +316,10 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
             for (int j = 0; j < p->n_readouts; j++)
                 if ((int)p->readout[j].measure == list[k] && fabs(p->readout[j].time_h - h) < 1e-9)
                     return ytree_fail(t, it, ip, c->err, "this measure is already read out at this time");
-            if (p->n_readouts == LAB_MAX_READOUTS * LAB_MAX_MEASURES)
+            if (p->n_readouts == KETSIM_LAB_MAX_READOUTS * KETSIM_LAB_MAX_MEASURES)
                 return ytree_fail(t, it, ip, c->err, "too many read-outs");
-            lab_readout *r = &p->readout[p->n_readouts++];
-            r->measure = (lab_measure)list[k];
+            ketsim_lab_readout *r = &p->readout[p->n_readouts++];
+            r->measure = (ketsim_lab_measure)list[k];
             r->time_h = h;
             snprintf(r->label, sizeof r->label, "%s", ytree_scalar(it));
         }
@@ -327,7 +327,7 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, la
     return KETSIM_OK;
 }
 
-static int parse_stress(const ctx *c, const ytree_node *n, lab_protocol *p)
+static int parse_stress(const ctx *c, const ytree_node *n, ketsim_lab_protocol *p)
 {
     const ytree *t = c->t;
     static const char *const keys[] = {"model", "days", NULL};
@@ -338,27 +338,27 @@ static int parse_stress(const ctx *c, const ytree_node *n, lab_protocol *p)
     if (rc)
         return rc;
     if (!strcmp(model, "none"))
-        p->stress = LAB_STRESS_NONE;
+        p->stress = KETSIM_LAB_STRESS_NONE;
     else if (!strcmp(model, "cus"))
-        p->stress = LAB_STRESS_CUS;
+        p->stress = KETSIM_LAB_STRESS_CUS;
     else if (!strcmp(model, "social_defeat"))
-        p->stress = LAB_STRESS_DEFEAT;
+        p->stress = KETSIM_LAB_STRESS_DEFEAT;
     else
         return ytree_fail(t, ytree_map_get(n, "model"), "stress.model", c->err, "expected none, cus or social_defeat");
-    p->stress_days = p->stress == LAB_STRESS_CUS ? 21 : p->stress == LAB_STRESS_DEFEAT ? 10 : 0;
+    p->stress_days = p->stress == KETSIM_LAB_STRESS_CUS ? 21 : p->stress == KETSIM_LAB_STRESS_DEFEAT ? 10 : 0;
     if ((rc = ytree_opt_double(t, n, "stress", "days", 0, 120, &p->stress_days, c->err)))
         return rc;
-    if (p->stress != LAB_STRESS_NONE && p->stress_days < 7)
+    if (p->stress != KETSIM_LAB_STRESS_NONE && p->stress_days < 7)
         return ytree_fail(t, ytree_map_get(n, "days"), "stress.days", c->err,
                        "the stress models are defined for 7 days or more (the model takes the stressed steady state)");
-    if (p->stress != LAB_STRESS_NONE && p->species == KETSIM_HUMAN)
+    if (p->stress != KETSIM_LAB_STRESS_NONE && p->species == KETSIM_HUMAN)
         return ytree_fail(t, n, "stress", c->err, "stress paradigms are for rodents");
     return KETSIM_OK;
 }
 
-static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p);
+static int parse_contrasts(const ctx *c, const ytree_node *seq, ketsim_lab_protocol *p);
 
-static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
+static int parse_root(const ctx *c, const ytree_node *root, ketsim_lab_protocol *p)
 {
     const ytree *t = c->t;
     static const char *const keys[] = {"name", "description", "source", "species", "strain", "seed",
@@ -395,7 +395,7 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
     if ((rc = ytree_require(t, root, "", "readouts", &ro, c->err)) ||
         (rc = ytree_expect_kind(t, ro, "readouts", YTREE_SEQUENCE, c->err)))
         return rc;
-    if (ytree_len(ro) == 0 || ytree_len(ro) > LAB_MAX_READOUTS)
+    if (ytree_len(ro) == 0 || ytree_len(ro) > KETSIM_LAB_MAX_READOUTS)
         return ytree_fail(t, ro, "readouts", c->err, "list 1 to 16 read-outs");
     for (size_t i = 0; i < ytree_len(ro); i++) {
         char ip[YTREE_PATH_MAX];
@@ -406,7 +406,7 @@ static int parse_root(const ctx *c, const ytree_node *root, lab_protocol *p)
     return KETSIM_OK;
 }
 
-static int group_index(const lab_protocol *p, const char *name)
+static int group_index(const ketsim_lab_protocol *p, const char *name)
 {
     for (int g = 0; g < p->n_groups; g++)
         if (!strcmp(p->group[g].name, name))
@@ -415,13 +415,13 @@ static int group_index(const lab_protocol *p, const char *name)
 }
 
 /* contrasts: [[a, b], ...]: pairs of group names compared directly. */
-static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
+static int parse_contrasts(const ctx *c, const ytree_node *seq, ketsim_lab_protocol *p)
 {
     const ytree *t = c->t;
     int rc = ytree_expect_kind(t, seq, "contrasts", YTREE_SEQUENCE, c->err);
     if (rc)
         return rc;
-    if (ytree_len(seq) > LAB_MAX_CONTRASTS)
+    if (ytree_len(seq) > KETSIM_LAB_MAX_CONTRASTS)
         return ytree_fail(t, seq, "contrasts", c->err, "at most 8 contrasts");
     for (size_t i = 0; i < ytree_len(seq); i++) {
         char ip[YTREE_PATH_MAX];
@@ -451,7 +451,7 @@ static int parse_contrasts(const ctx *c, const ytree_node *seq, lab_protocol *p)
 
 /* The species is needed first: it decides which parameters exist and which
  * assays make sense. */
-static int parse_species(const ytree *t, const ytree_node *root, lab_protocol *p, ketsim_error *err)
+static int parse_species(const ytree *t, const ytree_node *root, ketsim_lab_protocol *p, ketsim_error *err)
 {
     const char *s;
     int rc = ytree_req_string(t, root, "", "species", &s, err);
@@ -463,7 +463,7 @@ static int parse_species(const ytree *t, const ytree_node *root, lab_protocol *p
     return KETSIM_OK;
 }
 
-int lab_protocol_load(const char *path, lab_protocol *p, ketsim_error *err)
+int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *p, ketsim_error *err)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->path, sizeof p->path, "%s", path);
@@ -499,7 +499,7 @@ int lab_protocol_load(const char *path, lab_protocol *p, ketsim_error *err)
 }
 
 
-int lab_protocol_find(const char *arg, char *path, size_t size, ketsim_error *err)
+int ketsim_lab_protocol_find(const char *arg, char *path, size_t size, ketsim_error *err)
 {
     size_t n = strlen(arg);
     if (strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".yaml")) || (n > 4 && !strcmp(arg + n - 4, ".yml"))) {
@@ -522,7 +522,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int lab_protocol_list(FILE *out, ketsim_error *err)
+int ketsim_lab_protocol_list(FILE *out, ketsim_error *err)
 {
     char dir[600];
     snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir());
@@ -542,11 +542,11 @@ int lab_protocol_list(FILE *out, ketsim_error *err)
     int rc = KETSIM_OK;
     for (size_t i = 0; i < n; i++) {
         char path[900];
-        lab_protocol *p = malloc(sizeof *p);
+        ketsim_lab_protocol *p = malloc(sizeof *p);
         snprintf(path, sizeof path, "%s/%s.yaml", dir, names[i]);
         if (!p)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-        else if (!rc && !(rc = lab_protocol_load(path, p, err)))
+        else if (!rc && !(rc = ketsim_lab_protocol_load(path, p, err)))
             fprintf(out, "%-22s %s\n", names[i], p->description);
         free(p);
         free(names[i]);

@@ -3,10 +3,10 @@
 
 #include <math.h>
 
-static void row(FILE *fp, const char *rank, const opt_regimen *r, const opt_eval *e, const opt_fresh *f, int is_std)
+static void row(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e, const ketsim_opt_fresh *f, int is_std)
 {
     char txt[160], days[48], resp[40], diff[48];
-    opt_regimen_text(txt, sizeof txt, r);
+    ketsim_opt_regimen_text(txt, sizeof txt, r);
     snprintf(days, sizeof days, "%.1f [%.1f, %.1f]", f->days, f->days_lo, f->days_hi);
     snprintf(resp, sizeof resp, "%.0f [%.0f, %.0f]", 100 * f->resp_end, 100 * f->resp_end_lo, 100 * f->resp_end_hi);
     if (is_std)
@@ -19,7 +19,7 @@ static void row(FILE *fp, const char *rank, const opt_regimen *r, const opt_eval
             f->objective_d, days, resp, diff);
 }
 
-void opt_print(FILE *fp, const opt_opts *o, const opt_report *rep)
+void ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep)
 {
     fprintf(fp, "optimize: maximise time in response over %g days; %s over a fixed cohort of %d (seed %llu),\n"
                 "%zu regimens evaluated; caps: CADSS %s, SBP rise %s, at most %d visits.\n"
@@ -37,7 +37,7 @@ void opt_print(FILE *fp, const opt_opts *o, const opt_report *rep)
     }
     row(fp, "std", &rep->standard, &rep->standard_eval, &rep->standard_fresh, 1);
     if (rep->n_best) {
-        const opt_fresh *b = &rep->best_fresh[0];
+        const ketsim_opt_fresh *b = &rep->best_fresh[0];
         fprintf(fp, "\nbest vs three infusions a week for two weeks: on the optimisation cohort %+.2f d of the\n"
                     "objective; on the fresh cohort %+.1f days in response [%+.1f, %+.1f] (paired t p = %.2g).\n",
                 rep->best_eval[0].objective_d - rep->standard_eval.objective_d, b->diff, b->diff_lo, b->diff_hi,
@@ -47,19 +47,19 @@ void opt_print(FILE *fp, const opt_opts *o, const opt_report *rep)
     }
 }
 
-static void csv_row(FILE *fp, const char *rank, const opt_regimen *r, const opt_eval *e, const opt_fresh *f)
+static void csv_row(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e, const ketsim_opt_fresh *f)
 {
     char txt[160];
-    opt_regimen_text(txt, sizeof txt, r);
+    ketsim_opt_regimen_text(txt, sizeof txt, r);
     fprintf(fp, "%s,\"%s\",%s,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
                 "%.6g,%.6g,%.6g,%.6g\n",
-            rank, txt, r->family == OPT_IV_KETAMINE ? "iv" : "in", r->dose, r->infusion_h, r->interval_d,
+            rank, txt, r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in", r->dose, r->infusion_h, r->interval_d,
             r->n_explicit ? (int)r->n_explicit : r->n_doses, e->objective_d, e->cadss_peak, e->sbp_peak,
             e->feasible, f->objective_d, f->days, f->days_lo, f->days_hi, f->resp_end, f->resp_end_lo,
             f->resp_end_hi, f->diff, f->diff_lo, f->diff_hi, f->diff_p, f->cadss_peak, f->sbp_peak);
 }
 
-void opt_write_csv(FILE *fp, const opt_report *rep)
+void ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep)
 {
     fprintf(fp, "rank,regimen,route,dose,infusion_h,interval_d,n_doses,train_objective_d,train_cadss_peak,"
                 "train_sbp_peak_mmhg,feasible,fresh_objective_d,fresh_days_in_response,fresh_days_lo,"
@@ -81,15 +81,15 @@ static void jnum(FILE *fp, const char *k, double v, const char *sep)
         fprintf(fp, "\"%s\": null%s", k, sep);
 }
 
-static void json_entry(FILE *fp, const char *rank, const opt_regimen *r, const opt_eval *e, const opt_fresh *f,
+static void json_entry(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e, const ketsim_opt_fresh *f,
                        const char *end)
 {
     char txt[160];
-    opt_regimen_text(txt, sizeof txt, r);
+    ketsim_opt_regimen_text(txt, sizeof txt, r);
     fprintf(fp, "    {\"rank\": \"%s\", \"regimen\": \"%s\", \"route\": \"%s\", ", rank, txt,
-            r->family == OPT_IV_KETAMINE ? "iv" : "in");
+            r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in");
     jnum(fp, "dose", r->dose, ", ");
-    jnum(fp, "infusion_h", r->family == OPT_IV_KETAMINE ? r->infusion_h : NAN, ", ");
+    jnum(fp, "infusion_h", r->family == KETSIM_OPT_IV_KETAMINE ? r->infusion_h : NAN, ", ");
     jnum(fp, "interval_d", r->n_explicit || r->n_doses < 2 ? NAN : r->interval_d, ", ");
     fprintf(fp, "\"n_doses\": %d,\n     \"train\": {", r->n_explicit ? (int)r->n_explicit : r->n_doses);
     jnum(fp, "objective_d", e->objective_d, ", ");
@@ -107,7 +107,7 @@ static void json_entry(FILE *fp, const char *rank, const opt_regimen *r, const o
     fprintf(fp, "}}%s\n", end);
 }
 
-void opt_write_json(FILE *fp, const opt_opts *o, const opt_report *rep)
+void ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep)
 {
     fprintf(fp, "{\n  \"command\": \"optimize\",\n  \"method\": \"%s\",\n  \"horizon_days\": %g,\n",
             o->grid ? "grid" : "nelder-mead", o->horizon_d);

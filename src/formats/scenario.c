@@ -47,12 +47,12 @@ static int parse_dose_text(const ytree *t, const ytree_node *n, const char *path
 }
 
 /* `dose`: one dose for every session, or a list with one per session. */
-static int parse_arm_dose(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+static int parse_arm_dose(const ytree *t, const ytree_node *n, const char *path, ketsim_trial_arm *a,
                           ketsim_error *err)
 {
     int rc = KETSIM_OK;
     if (ytree_kind_of(n) == YTREE_SEQUENCE) {
-        if (ytree_len(n) == 0 || ytree_len(n) > TRIAL_MAX_DOSES)
+        if (ytree_len(n) == 0 || ytree_len(n) > KETSIM_TRIAL_MAX_DOSES)
             return ytree_fail(t, n, path, err, "a list of 1 to 64 doses, one per session");
         a->n_specs = ytree_len(n);
         for (size_t i = 0; !rc && i < a->n_specs; i++) {
@@ -77,7 +77,7 @@ static int parse_arm_dose(const ytree *t, const ytree_node *n, const char *path,
 }
 
 /* The older form: dose_mg_per_kg of the scenario's drug as an IV infusion. */
-static int parse_legacy_dose(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+static int parse_legacy_dose(const ytree *t, const ytree_node *n, const char *path, ketsim_trial_arm *a,
                              ketsim_error *err)
 {
     double mg_per_kg = 0;
@@ -96,7 +96,7 @@ static int parse_legacy_dose(const ytree *t, const ytree_node *n, const char *pa
     return KETSIM_OK;
 }
 
-static int parse_control(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+static int parse_control(const ytree *t, const ytree_node *n, const char *path, ketsim_trial_arm *a,
                          ketsim_error *err)
 {
     char fp[YTREE_PATH_MAX];
@@ -105,18 +105,18 @@ static int parse_control(const ytree *t, const ytree_node *n, const char *path, 
     if (rc)
         return rc;
     if (strcmp(c, "saline") == 0 || strcmp(c, "placebo") == 0)
-        a->control = TRIAL_SALINE;
+        a->control = KETSIM_TRIAL_SALINE;
     else if (strcmp(c, "midazolam") == 0)
-        a->control = TRIAL_MIDAZOLAM;
+        a->control = KETSIM_TRIAL_MIDAZOLAM;
     else if (strcmp(c, "none") == 0)
-        a->control = TRIAL_ACTIVE;
+        a->control = KETSIM_TRIAL_ACTIVE;
     else
         return ytree_fail(t, ytree_map_get(n, "control"), ytree_path_key(fp, sizeof fp, path, "control"),
                           err, "expected saline, placebo, midazolam or none");
     return KETSIM_OK;
 }
 
-static int parse_arm(const ytree *t, const ytree_node *n, const char *path, trial_arm *a,
+static int parse_arm(const ytree *t, const ytree_node *n, const char *path, ketsim_trial_arm *a,
                      ketsim_error *err)
 {
     static const char *const keys[] = {"name", "control", "dose", "doses", "dose_mg_per_kg", "infusion",
@@ -136,7 +136,7 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
         return rc;
     const ytree_node *dose = ytree_map_get(n, "dose"), *legacy = ytree_map_get(n, "dose_mg_per_kg");
     const ytree_node *inf = ytree_map_get(n, "infusion"), *sched = ytree_map_get(n, "doses");
-    if (a->control != TRIAL_ACTIVE && (dose || legacy))
+    if (a->control != KETSIM_TRIAL_ACTIVE && (dose || legacy))
         return ytree_fail(t, dose ? dose : legacy, ytree_path_key(fp, sizeof fp, path, dose ? "dose" : "dose_mg_per_kg"),
                           err, "a control arm gets no drug: remove the dose");
     if (dose && (legacy || inf))
@@ -149,12 +149,12 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, tria
         return ytree_fail(t, inf, fp, err, "infusion must last between 0 and 24 h");
     if (sched) {
         if ((rc = parse_durations(t, sched, ytree_path_key(fp, sizeof fp, path, "doses"), a->dose_h, NULL,
-                                  TRIAL_MAX_DOSES, &a->n_doses, err)))
+                                  KETSIM_TRIAL_MAX_DOSES, &a->n_doses, err)))
             return rc;
         if (a->dose_h[0] != 0)
             return ytree_fail(t, sched, fp, err, "the first session of a period is at 0 (times are relative to it)");
     }
-    if (a->control == TRIAL_ACTIVE) {
+    if (a->control == KETSIM_TRIAL_ACTIVE) {
         rc = dose ? parse_arm_dose(t, dose, ytree_path_key(fp, sizeof fp, path, "dose"), a, err)
                   : parse_legacy_dose(t, n, path, a, err);
         if (rc)
@@ -196,7 +196,7 @@ static int parse_durations(const ytree *t, const ytree_node *seq, const char *pa
     return KETSIM_OK;
 }
 
-static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
+static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *err)
 {
     static const char *const keys[] = {"name",    "description", "source",    "drug",
                                        "design",  "subjects",    "arms",      "doses",
@@ -221,12 +221,12 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
     if ((rc = ytree_req_string(t, root, "", "design", &design, err)))
         return rc;
     if (strcmp(design, "parallel") == 0)
-        sc->design = TRIAL_PARALLEL;
+        sc->design = KETSIM_TRIAL_PARALLEL;
     else if (strcmp(design, "crossover") == 0)
-        sc->design = TRIAL_CROSSOVER;
+        sc->design = KETSIM_TRIAL_CROSSOVER;
     else
         return ytree_fail(t, ytree_map_get(root, "design"), "design", err, "expected parallel or crossover");
-    if ((rc = ytree_req_int(t, root, "", "subjects", 1, TRIAL_MAX_SUBJECTS, &sc->n_subjects, err)))
+    if ((rc = ytree_req_int(t, root, "", "subjects", 1, KETSIM_TRIAL_MAX_SUBJECTS, &sc->n_subjects, err)))
         return rc;
 
     const ytree_node *arms = NULL;
@@ -235,7 +235,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
         return rc;
     if (ytree_len(arms) == 0)
         return ytree_fail(t, arms, "arms", err, "empty list: a trial needs at least one arm");
-    if (ytree_len(arms) > TRIAL_MAX_ARMS)
+    if (ytree_len(arms) > KETSIM_TRIAL_MAX_ARMS)
         return ytree_fail(t, arms, "arms", err, "at most 8 arms");
     sc->n_arms = ytree_len(arms);
     for (size_t i = 0; i < sc->n_arms; i++) {
@@ -250,7 +250,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
 
     const ytree_node *n = ytree_map_get(root, "doses");
     if (n) {
-        if ((rc = parse_durations(t, n, "doses", sc->dose_h, NULL, TRIAL_MAX_DOSES, &sc->n_doses, err)))
+        if ((rc = parse_durations(t, n, "doses", sc->dose_h, NULL, KETSIM_TRIAL_MAX_DOSES, &sc->n_doses, err)))
             return rc;
         if (sc->dose_h[0] != 0)
             return ytree_fail(t, n, "doses", err, "the first dose of a period is at 0 (times are relative to it)");
@@ -269,16 +269,16 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
             return rc;
         if (sc->washout_h < 0)
             return ytree_fail(t, n, "washout", err, "a washout cannot be negative");
-        if (sc->design != TRIAL_CROSSOVER)
+        if (sc->design != KETSIM_TRIAL_CROSSOVER)
             return ytree_fail(t, n, "washout", err, "washout applies to crossover designs only");
-    } else if (sc->design == TRIAL_CROSSOVER) {
+    } else if (sc->design == KETSIM_TRIAL_CROSSOVER) {
         return ytree_fail(t, root, "washout", err, "missing: a crossover design needs a washout");
     }
 
     const ytree_node *visits = NULL;
     if ((rc = ytree_require(t, root, "", "visits", &visits, err)))
         return rc;
-    if ((rc = parse_durations(t, visits, "visits", sc->visit_h, sc->visit_label, TRIAL_MAX_VISITS,
+    if ((rc = parse_durations(t, visits, "visits", sc->visit_h, sc->visit_label, KETSIM_TRIAL_MAX_VISITS,
                               &sc->n_visits, err)))
         return rc;
     if (sc->visit_h[0] <= 0)
@@ -312,7 +312,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
             return ytree_fail(t, e, "followup.every", err, "must be positive");
         if (!(sc->followup_until_h >= sc->followup_every_h))
             return ytree_fail(t, u, "followup.until", err, "must be at least followup.every");
-        if (sc->followup_until_h / sc->followup_every_h > TRIAL_MAX_FOLLOWUP + 1e-9)
+        if (sc->followup_until_h / sc->followup_every_h > KETSIM_TRIAL_MAX_FOLLOWUP + 1e-9)
             return ytree_fail(t, n, "followup", err, "too many follow-up visits (at most 64)");
     }
     if ((rc = ytree_opt_double(t, root, "", "dropout", 0, 1, &sc->dropout, err)) ||
@@ -327,7 +327,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
     if (n) {
         if ((rc = ytree_expect_kind(t, n, "set", YTREE_MAPPING, err)))
             return rc;
-        if (ytree_len(n) > TRIAL_MAX_SETS)
+        if (ytree_len(n) > KETSIM_TRIAL_MAX_SETS)
             return ytree_fail(t, n, "set", err, "at most 32 overrides");
         sc->n_sets = ytree_len(n);
         /* names and ranges are checked against the table by
@@ -345,7 +345,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
                 return rc;
         }
     }
-    rc = trial_scenario_check(sc, err);
+    rc = ketsim_trial_scenario_check(sc, err);
     if (rc) {
         char pre[300];
         snprintf(pre, sizeof pre, "%s:%d: ", ytree_filename(t), ytree_line(root));
@@ -354,7 +354,7 @@ static int parse_root(const ytree *t, trial_scenario *sc, ketsim_error *err)
     return rc;
 }
 
-int trial_scenario_load(const char *path, trial_scenario *sc, ketsim_error *err)
+int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, ketsim_error *err)
 {
     ytree *t = NULL;
     int rc = ytree_load_file(path, &t, err);
@@ -364,7 +364,7 @@ int trial_scenario_load(const char *path, trial_scenario *sc, ketsim_error *err)
     return rc;
 }
 
-int trial_scenario_load_string(const char *name, const char *text, trial_scenario *sc,
+int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim_trial_scenario *sc,
                                ketsim_error *err)
 {
     ytree *t = NULL;
@@ -375,24 +375,24 @@ int trial_scenario_load_string(const char *name, const char *text, trial_scenari
     return rc;
 }
 
-const char *trial_scenario_dir(void)
+const char *ketsim_trial_scenario_dir(void)
 {
     static _Thread_local char buf[4096];
     return ketsim_data_path("scenarios", buf, sizeof buf);
 }
 
-int trial_scenario_resolve(const char *arg, trial_scenario *sc, ketsim_error *err)
+int ketsim_trial_scenario_resolve(const char *arg, ketsim_trial_scenario *sc, ketsim_error *err)
 {
     if (strchr(arg, '/') || strstr(arg, ".yaml") || strstr(arg, ".yml"))
-        return trial_scenario_load(arg, sc, err);
+        return ketsim_trial_scenario_load(arg, sc, err);
     for (const char *p = arg; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
             return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is neither a built-in scenario name nor a .yaml file", arg);
     char path[4200];
-    snprintf(path, sizeof path, "%s/%s.yaml", trial_scenario_dir(), arg);
+    snprintf(path, sizeof path, "%s/%s.yaml", ketsim_trial_scenario_dir(), arg);
     FILE *fp = fopen(path, "r");
     if (!fp)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in scenario '%s' (see ketsim trial --list)", arg);
     fclose(fp);
-    return trial_scenario_load(path, sc, err);
+    return ketsim_trial_scenario_load(path, sc, err);
 }

@@ -4,7 +4,7 @@
 
 #include <math.h>
 
-void lab_lag_filter(const double *t, const double *x, size_t n, double tau_h, double *y)
+void ketsim_lab_lag_filter(const double *t, const double *x, size_t n, double tau_h, double *y)
 {
     if (n == 0)
         return;
@@ -34,7 +34,7 @@ static double interp(const double *t, const double *x, size_t n, double at)
     return x[n - 1];
 }
 
-double lab_window_mean(const double *t, const double *x, size_t n, double a, double b)
+double ketsim_lab_window_mean(const double *t, const double *x, size_t n, double a, double b)
 {
     if (n == 0 || !(b > a))
         return NAN;
@@ -52,13 +52,13 @@ double lab_window_mean(const double *t, const double *x, size_t n, double a, dou
     return area / (b - a);
 }
 
-double lab_fst_immobility(double phi, double base_s, double gain)
+double ketsim_lab_fst_immobility(double phi, double base_s, double gain)
 {
     double v = base_s * (1.0 - gain * (phi - 1.0));
     return v < 0 ? 0 : v > 240 ? 240 : v;
 }
 
-double lab_spt_preference(double phi, double base_pct, double exponent)
+double ketsim_lab_spt_preference(double phi, double base_pct, double exponent)
 {
     double v = 50.0 + (base_pct - 50.0) * pow(phi > 0 ? phi : 0, exponent);
     return v < 0 ? 0 : v > 100 ? 100 : v;

@@ -24,14 +24,14 @@ typedef struct lab_consts {
     double fst_base, fst_gain, fst_sd, spt_base, spt_exp, spt_sd;
 } lab_consts;
 
-struct lab_result {
-    const lab_protocol *p;
-    lab_protocol proto;
+struct ketsim_lab_result {
+    const ketsim_lab_protocol *p;
+    ketsim_lab_protocol proto;
     long seed;
     /* value[(r * n_groups + g) * max_n + i] */
     double *value;
     int max_n;
-    lab_cell *cell;   /* [r * n_groups + g] */
+    ketsim_lab_cell *cell;   /* [r * n_groups + g] */
     double *anova_p;  /* [r] */
     double *con_diff, *con_p; /* [r * n_contrasts + c] */
 };
@@ -54,19 +54,19 @@ static void read_consts(const ketsim_params *p, lab_consts *c)
 }
 
 /* Group parameters: stress, genotype, then the group's own settings. */
-static int group_params(const lab_protocol *p, const lab_group *g, ketsim_params *w, ketsim_error *err)
+static int group_params(const ketsim_lab_protocol *p, const ketsim_lab_group *g, ketsim_params *w, ketsim_error *err)
 {
     int rc = KETSIM_OK;
     double rel = ketsim_params_value(w, "bdnf.release_scale");
-    if (!g->unstressed && (p->stress == LAB_STRESS_CUS || p->stress == LAB_STRESS_DEFEAT)) {
-        int cus = p->stress == LAB_STRESS_CUS;
+    if (!g->unstressed && (p->stress == KETSIM_LAB_STRESS_CUS || p->stress == KETSIM_LAB_STRESS_DEFEAT)) {
+        int cus = p->stress == KETSIM_LAB_STRESS_CUS;
         rc = ketsim_params_set(w, "spine.setpoint_rel",
                                ketsim_params_value(w, cus ? "lab.stress.cus_setpoint_rel" : "lab.stress.defeat_setpoint_rel"), err);
         rel *= ketsim_params_value(w, cus ? "lab.stress.cus_bdnf_release_scale" : "lab.stress.defeat_bdnf_release_scale");
     }
-    if (g->genotype == LAB_BDNF_KO)
+    if (g->genotype == KETSIM_LAB_BDNF_KO)
         rel = 0;
-    else if (g->genotype == LAB_VAL66MET)
+    else if (g->genotype == KETSIM_LAB_VAL66MET)
         rel *= ketsim_params_value(w, "pop.bdnf_met_release_scale");
     if (!rc)
         rc = ketsim_params_set(w, "bdnf.release_scale", rel, err);
@@ -75,7 +75,7 @@ static int group_params(const lab_protocol *p, const lab_group *g, ketsim_params
     return rc;
 }
 
-static int add_dose(ketsim_regimen *reg, const lab_dose_item *d, double at_h, ketsim_error *err)
+static int add_dose(ketsim_regimen *reg, const ketsim_lab_dose_item *d, double at_h, ketsim_error *err)
 {
     ketsim_dose dose;
     int rc = ketsim_dose_parse(d->spec, &dose, err);
@@ -86,7 +86,7 @@ static int add_dose(ketsim_regimen *reg, const lab_dose_item *d, double at_h, ke
     return ketsim_regimen_add(reg, &dose, err);
 }
 
-static int group_regimen(const lab_protocol *p, const lab_group *g, ketsim_regimen *reg, ketsim_error *err)
+static int group_regimen(const ketsim_lab_protocol *p, const ketsim_lab_group *g, ketsim_regimen *reg, ketsim_error *err)
 {
     int rc = KETSIM_OK;
     for (int i = 0; !rc && i < g->n_pre; i++)
@@ -103,7 +103,7 @@ static int cmp_double(const void *a, const void *b)
 }
 
 /* Uniform grid from 0 plus every read-out time and fraction start. */
-static int make_grid(const lab_protocol *p, double frac_h, double **out, size_t *n, ketsim_error *err)
+static int make_grid(const ketsim_lab_protocol *p, double frac_h, double **out, size_t *n, ketsim_error *err)
 {
     double end = p->start_h;
     for (int r = 0; r < p->n_readouts; r++)
@@ -193,57 +193,57 @@ static double at_series(const series *s, const double *x, double t)
 
 /* The noise-free value of one measure at sim time t (fold measures relative
  * to the untreated healthy animal; the control-group fold comes later). */
-static double true_value(lab_measure m, const ketsim_trajectory *tr, const series *s, double t,
+static double true_value(ketsim_lab_measure m, const ketsim_trajectory *tr, const series *s, double t,
                          const lab_consts *c)
 {
     size_t n = s->n;
     switch (m) {
-    case LAB_P_MTOR: return out_at(tr, n, t, "mtorc1_rel");
-    case LAB_P_P70S6K: return pow(fmax(at_series(s, s->s6k, t), 0), c->s6k_gain);
-    case LAB_P_4EBP1: return pow(fmax(at_series(s, s->ebp, t), 0), c->ebp_gain);
-    case LAB_P_EEF2: return out_at(tr, n, t, "peef2_rel");
-    case LAB_BDNF: return out_at(tr, n, t, "bdnf_rel");
-    case LAB_PSD95: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->psd_gain);
-    case LAB_GLUA1: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->glua_gain);
-    case LAB_SYNAPSIN1: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->syn_gain);
-    case LAB_SPINES: return c->spine_per_10um * out_at(tr, n, t, "spine_density_rel");
-    case LAB_DIALYSIS_GLU: return lab_window_mean(s->t, s->glu, n, t - c->frac_h, t);
-    case LAB_MRS_GLU: return out_at(tr, n, t, "tissue_glutamate_rel");
-    case LAB_MRS_PFC_GLU: return out_at(tr, n, t, "pfc_glutamate_rel");
-    case LAB_MRS_GLN: return out_at(tr, n, t, "tissue_glutamine_rel");
-    case LAB_MRS_GABA: return out_at(tr, n, t, "hippocampal_gaba_rel");
-    case LAB_MRS_GLU_GLN: return out_at(tr, n, t, "glu_gln_ratio_rel");
-    case LAB_MRS_GABA_GLU: return out_at(tr, n, t, "gaba_glu_ratio_rel");
-    case LAB_PLASMA_BDNF: return out_at(tr, n, t, "plasma_bdnf_rel");
-    case LAB_FST: return lab_fst_immobility(out_at(tr, n, t, "synaptic_function_rel"), c->fst_base, c->fst_gain);
-    case LAB_SPT: return lab_spt_preference(out_at(tr, n, t, "synaptic_function_rel"), c->spt_base, c->spt_exp);
+    case KETSIM_LAB_P_MTOR: return out_at(tr, n, t, "mtorc1_rel");
+    case KETSIM_LAB_P_P70S6K: return pow(fmax(at_series(s, s->s6k, t), 0), c->s6k_gain);
+    case KETSIM_LAB_P_4EBP1: return pow(fmax(at_series(s, s->ebp, t), 0), c->ebp_gain);
+    case KETSIM_LAB_P_EEF2: return out_at(tr, n, t, "peef2_rel");
+    case KETSIM_LAB_BDNF: return out_at(tr, n, t, "bdnf_rel");
+    case KETSIM_LAB_PSD95: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->psd_gain);
+    case KETSIM_LAB_GLUA1: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->glua_gain);
+    case KETSIM_LAB_SYNAPSIN1: return pow(fmax(out_at(tr, n, t, "synaptic_protein_rel"), 0), c->syn_gain);
+    case KETSIM_LAB_SPINES: return c->spine_per_10um * out_at(tr, n, t, "spine_density_rel");
+    case KETSIM_LAB_DIALYSIS_GLU: return ketsim_lab_window_mean(s->t, s->glu, n, t - c->frac_h, t);
+    case KETSIM_LAB_MRS_GLU: return out_at(tr, n, t, "tissue_glutamate_rel");
+    case KETSIM_LAB_MRS_PFC_GLU: return out_at(tr, n, t, "pfc_glutamate_rel");
+    case KETSIM_LAB_MRS_GLN: return out_at(tr, n, t, "tissue_glutamine_rel");
+    case KETSIM_LAB_MRS_GABA: return out_at(tr, n, t, "hippocampal_gaba_rel");
+    case KETSIM_LAB_MRS_GLU_GLN: return out_at(tr, n, t, "glu_gln_ratio_rel");
+    case KETSIM_LAB_MRS_GABA_GLU: return out_at(tr, n, t, "gaba_glu_ratio_rel");
+    case KETSIM_LAB_PLASMA_BDNF: return out_at(tr, n, t, "plasma_bdnf_rel");
+    case KETSIM_LAB_FST: return ketsim_lab_fst_immobility(out_at(tr, n, t, "synaptic_function_rel"), c->fst_base, c->fst_gain);
+    case KETSIM_LAB_SPT: return ketsim_lab_spt_preference(out_at(tr, n, t, "synaptic_function_rel"), c->spt_base, c->spt_exp);
     default: return NAN;
     }
 }
 
-static double log_cv(lab_measure m, const lab_consts *c)
+static double log_cv(ketsim_lab_measure m, const lab_consts *c)
 {
-    if (m <= LAB_SYNAPSIN1)
+    if (m <= KETSIM_LAB_SYNAPSIN1)
         return c->wb_cv;
-    if (m == LAB_SPINES)
+    if (m == KETSIM_LAB_SPINES)
         return c->spine_cv;
-    if (m == LAB_DIALYSIS_GLU)
+    if (m == KETSIM_LAB_DIALYSIS_GLU)
         return c->dia_cv;
-    if (m == LAB_PLASMA_BDNF)
+    if (m == KETSIM_LAB_PLASMA_BDNF)
         return c->pb_cv;
     return c->mrs_cv;
 }
 
 /* Add measurement noise: multiplicative log-normal for assays, additive
  * normal (clamped to the scale) for behaviour. */
-static double measure(lab_measure m, double v, const lab_consts *c, ketsim_rng *r, int vary)
+static double measure(ketsim_lab_measure m, double v, const lab_consts *c, ketsim_rng *r, int vary)
 {
     if (!vary)
         return v;
     double z = ketsim_rng_normal(r);
-    if (m == LAB_FST)
+    if (m == KETSIM_LAB_FST)
         return fmin(240, fmax(0, v + c->fst_sd * z));
-    if (m == LAB_SPT)
+    if (m == KETSIM_LAB_SPT)
         return fmin(100, fmax(0, v + c->spt_sd * z));
     return v * exp(log_cv(m, c) * z);
 }
@@ -262,53 +262,53 @@ static int build_series(const ketsim_trajectory *tr, const double *grid, size_t 
         s->mtor[i] = ketsim_traj_output(tr, i, (size_t)km);
         s->glu[i] = ketsim_traj_output(tr, i, (size_t)kg);
     }
-    lab_lag_filter(grid, s->mtor, n, c->s6k_lag, s->s6k);
-    lab_lag_filter(grid, s->mtor, n, c->ebp_lag, s->ebp);
+    ketsim_lab_lag_filter(grid, s->mtor, n, c->s6k_lag, s->s6k);
+    ketsim_lab_lag_filter(grid, s->mtor, n, c->ebp_lag, s->ebp);
     return KETSIM_OK;
 }
 
 /* One animal's read-outs, measured with noise, into res->value. */
-static int measure_animal(lab_result *res, int gi, int i, uint64_t id, const ketsim_trajectory *tr,
+static int measure_animal(ketsim_lab_result *res, int gi, int i, uint64_t id, const ketsim_trajectory *tr,
                           const series *s, const lab_consts *c, ketsim_error *err)
 {
-    const lab_protocol *p = res->p;
-    const lab_group *g = &p->group[gi];
+    const ketsim_lab_protocol *p = res->p;
+    const ketsim_lab_group *g = &p->group[gi];
     ketsim_rng noise;
     ketsim_rng_init(&noise, (uint64_t)res->seed, id, KETSIM_RNG_RESIDUAL);
     /* the animal's own pre-drug dialysate fraction: one sample, the
      * denominator of all its later fractions */
     double dia_base = NAN;
     for (int r = 0; r < p->n_readouts && isnan(dia_base); r++)
-        if (p->readout[r].measure == LAB_DIALYSIS_GLU)
-            dia_base = measure(LAB_DIALYSIS_GLU, true_value(LAB_DIALYSIS_GLU, tr, s, p->start_h, c), c, &noise,
+        if (p->readout[r].measure == KETSIM_LAB_DIALYSIS_GLU)
+            dia_base = measure(KETSIM_LAB_DIALYSIS_GLU, true_value(KETSIM_LAB_DIALYSIS_GLU, tr, s, p->start_h, c), c, &noise,
                                p->variability);
     for (int r = 0; r < p->n_readouts; r++) {
-        lab_measure ms = p->readout[r].measure;
+        ketsim_lab_measure ms = p->readout[r].measure;
         double t = p->start_h + p->readout[r].time_h;
         double v = measure(ms, true_value(ms, tr, s, t, c), c, &noise, p->variability);
-        if (ms == LAB_DIALYSIS_GLU)
+        if (ms == KETSIM_LAB_DIALYSIS_GLU)
             v = 100.0 * v / dia_base;
         if (!isfinite(v))
             return KETSIM_FAIL(err, KETSIM_ESOLVER, "group '%s': %s %s at %s is not finite "
                                "(the untreated level is 0, e.g. a BDNF knockout)", g->name,
-                               lab_measure_assay(ms), lab_measure_name(ms), p->readout[r].label);
+                               ketsim_lab_measure_assay(ms), ketsim_lab_measure_name(ms), p->readout[r].label);
         res->value[((size_t)r * (size_t)p->n_groups + (size_t)gi) * (size_t)res->max_n + (size_t)i] = v;
     }
     return KETSIM_OK;
 }
 
-static int simulate_group(lab_result *res, int gi, const ketsim_params *base, const lab_consts *c,
+static int simulate_group(ketsim_lab_result *res, int gi, const ketsim_params *base, const lab_consts *c,
                           const double *grid, size_t ng, ketsim_error *err)
 {
-    const lab_protocol *p = res->p;
-    const lab_group *g = &p->group[gi];
+    const ketsim_lab_protocol *p = res->p;
+    const ketsim_lab_group *g = &p->group[gi];
     ketsim_params *gp = NULL;
     ketsim_catalog *cat = NULL;
     ketsim_regimen *reg = NULL;
     ketsim_subject_worker *w = NULL;
     series s = {0};
     animal_rows ar;
-    const char *drugs[LAB_MAX_PRE + 1];
+    const char *drugs[KETSIM_LAB_MAX_PRE + 1];
     size_t nd = 0;
     for (int i = 0; i < g->n_pre; i++)
         drugs[nd++] = g->pre[i].drug;
@@ -356,21 +356,21 @@ static int simulate_group(lab_result *res, int gi, const ketsim_params *base, co
     return rc;
 }
 
-static int is_fold(lab_measure m)
+static int is_fold(ketsim_lab_measure m)
 {
-    return m <= LAB_SYNAPSIN1 || (m >= LAB_MRS_GLU && m <= LAB_PLASMA_BDNF);
+    return m <= KETSIM_LAB_SYNAPSIN1 || (m >= KETSIM_LAB_MRS_GLU && m <= KETSIM_LAB_PLASMA_BDNF);
 }
 
-static double *cell_values(const lab_result *res, int r, int g)
+static double *cell_values(const ketsim_lab_result *res, int r, int g)
 {
     return res->value + ((size_t)r * (size_t)res->p->n_groups + (size_t)g) * (size_t)res->max_n;
 }
 
 /* Fold of the control group's mean, as a Western is reported. */
-static void to_fold(lab_result *res, int r)
+static void to_fold(ketsim_lab_result *res, int r)
 {
-    const lab_protocol *p = res->p;
-    const lab_group *cg = &p->group[p->control];
+    const ketsim_lab_protocol *p = res->p;
+    const ketsim_lab_group *cg = &p->group[p->control];
     double sum = 0;
     double *cv = cell_values(res, r, p->control);
     for (int i = 0; i < cg->n; i++)
@@ -385,11 +385,11 @@ static void to_fold(lab_result *res, int r)
 
 /* Direct pairwise comparisons (e.g. blocker + drug vs blocker + vehicle):
  * Welch t tests, Holm-adjusted over the protocol's contrasts. */
-static void analyse_contrasts(lab_result *res, int r, const double *const *groups, const size_t *sizes)
+static void analyse_contrasts(ketsim_lab_result *res, int r, const double *const *groups, const size_t *sizes)
 {
-    const lab_protocol *p = res->p;
-    int nc = p->n_contrasts, m = 0, idx[LAB_MAX_CONTRASTS];
-    double praw[LAB_MAX_CONTRASTS], padj[LAB_MAX_CONTRASTS];
+    const ketsim_lab_protocol *p = res->p;
+    int nc = p->n_contrasts, m = 0, idx[KETSIM_LAB_MAX_CONTRASTS];
+    double praw[KETSIM_LAB_MAX_CONTRASTS], padj[KETSIM_LAB_MAX_CONTRASTS];
     for (int c = 0; c < nc; c++) {
         int a = p->contrast[c][0], b = p->contrast[c][1];
         double ma, mb;
@@ -413,16 +413,16 @@ static void analyse_contrasts(lab_result *res, int r, const double *const *group
             res->con_p[r * nc + idx[j]] = padj[j];
 }
 
-static int analyse(lab_result *res, int r, ketsim_error *err)
+static int analyse(ketsim_lab_result *res, int r, ketsim_error *err)
 {
-    const lab_protocol *p = res->p;
+    const ketsim_lab_protocol *p = res->p;
     int k = p->n_groups, ctl = p->control, rc = KETSIM_OK;
-    const double *groups[LAB_MAX_GROUPS];
-    size_t sizes[LAB_MAX_GROUPS];
+    const double *groups[KETSIM_LAB_MAX_GROUPS];
+    size_t sizes[KETSIM_LAB_MAX_GROUPS];
     for (int g = 0; g < k; g++) {
         groups[g] = cell_values(res, r, g);
         sizes[g] = (size_t)p->group[g].n;
-        lab_cell *c = &res->cell[r * k + g];
+        ketsim_lab_cell *c = &res->cell[r * k + g];
         c->n = p->group[g].n;
         c->p = NAN;
         if ((rc = ketsim_stats_mean(groups[g], sizes[g], &c->mean, err)) ||
@@ -443,7 +443,7 @@ static int analyse(lab_result *res, int r, ketsim_error *err)
         return KETSIM_OK;
     }
     ketsim_stats_anova a;
-    ketsim_stats_vs_control_result vc[LAB_MAX_GROUPS];
+    ketsim_stats_vs_control_result vc[KETSIM_LAB_MAX_GROUPS];
     if (ketsim_stats_anova1(groups, sizes, (size_t)k, &a, &e) == KETSIM_OK)
         res->anova_p[r] = a.p;
     if (ketsim_stats_vs_control(groups, sizes, (size_t)k, (size_t)ctl, KETSIM_STATS_VS_CONTROL_POOLED,
@@ -453,11 +453,11 @@ static int analyse(lab_result *res, int r, ketsim_error *err)
     return KETSIM_OK;
 }
 
-int lab_run(const lab_protocol *p, const ketsim_params *base, long seed, lab_result **out,
+int ketsim_lab_run(const ketsim_lab_protocol *p, const ketsim_params *base, long seed, ketsim_lab_result **out,
             ketsim_error *err)
 {
     *out = NULL;
-    lab_result *res = calloc(1, sizeof *res);
+    ketsim_lab_result *res = calloc(1, sizeof *res);
     if (!res)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     res->proto = *p;
@@ -487,14 +487,14 @@ int lab_run(const lab_protocol *p, const ketsim_params *base, long seed, lab_res
     }
     free(grid);
     if (rc) {
-        lab_result_free(res);
+        ketsim_lab_result_free(res);
         return rc;
     }
     *out = res;
     return KETSIM_OK;
 }
 
-void lab_result_free(lab_result *r)
+void ketsim_lab_result_free(ketsim_lab_result *r)
 {
     if (!r)
         return;
@@ -506,9 +506,9 @@ void lab_result_free(lab_result *r)
     free(r);
 }
 
-int lab_result_n_readouts(const lab_result *r) { return r->p->n_readouts; }
+int ketsim_lab_result_n_readouts(const ketsim_lab_result *r) { return r->p->n_readouts; }
 
-int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out)
+int ketsim_lab_result_cell(const ketsim_lab_result *r, int readout, int group, ketsim_lab_cell *out)
 {
     if (readout < 0 || readout >= r->p->n_readouts || group < 0 || group >= r->p->n_groups)
         return KETSIM_EINPUT;
@@ -516,9 +516,9 @@ int lab_result_cell(const lab_result *r, int readout, int group, lab_cell *out)
     return KETSIM_OK;
 }
 
-double lab_result_anova_p(const lab_result *r, int readout) { return r->anova_p[readout]; }
+double ketsim_lab_result_anova_p(const ketsim_lab_result *r, int readout) { return r->anova_p[readout]; }
 
-int lab_result_values(const lab_result *r, int readout, int group, const double **values, int *n)
+int ketsim_lab_result_values(const ketsim_lab_result *r, int readout, int group, const double **values, int *n)
 {
     if (readout < 0 || readout >= r->p->n_readouts || group < 0 || group >= r->p->n_groups)
         return KETSIM_EINPUT;
@@ -527,7 +527,7 @@ int lab_result_values(const lab_result *r, int readout, int group, const double 
     return KETSIM_OK;
 }
 
-int lab_result_contrast(const lab_result *r, int readout, int c, double *diff, double *p_holm)
+int ketsim_lab_result_contrast(const ketsim_lab_result *r, int readout, int c, double *diff, double *p_holm)
 {
     if (readout < 0 || readout >= r->p->n_readouts || c < 0 || c >= r->p->n_contrasts)
         return KETSIM_EINPUT;
@@ -541,15 +541,15 @@ static const char *stars(double p)
     return isnan(p) ? "" : p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "ns";
 }
 
-static const char *stress_name(lab_stress s)
+static const char *stress_name(ketsim_lab_stress s)
 {
-    return s == LAB_STRESS_CUS ? "chronic unpredictable stress" : s == LAB_STRESS_DEFEAT ? "social defeat" : "none";
+    return s == KETSIM_LAB_STRESS_CUS ? "chronic unpredictable stress" : s == KETSIM_LAB_STRESS_DEFEAT ? "social defeat" : "none";
 }
 
-int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
+int ketsim_lab_print_table(const ketsim_lab_result *res, FILE *f, ketsim_error *err)
 {
     (void)err;
-    const lab_protocol *p = res->p;
+    const ketsim_lab_protocol *p = res->p;
     fprintf(f, "experiment %s: %s\n", p->name, p->description);
     fprintf(f, "species %s%s%s; stress: %s", ketsim_species_name(p->species), p->strain[0] ? ", " : "",
             p->strain, stress_name(p->stress));
@@ -557,12 +557,12 @@ int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
         fprintf(f, " (%g d)", p->stress_days);
     fprintf(f, "; seed %ld; control group '%s'\n", res->seed, p->group[p->control].name);
     for (int g = 0; g < p->n_groups; g++) {
-        const lab_group *gr = &p->group[g];
+        const ketsim_lab_group *gr = &p->group[g];
         fprintf(f, "  %-22s n=%-3d", gr->name, gr->n);
         for (int i = 0; i < gr->n_pre; i++)
             fprintf(f, " %s %s at %gmin;", gr->pre[i].drug, gr->pre[i].spec, gr->pre[i].time_h * 60);
         fprintf(f, " %s %s%s\n", gr->has_drug ? gr->test.drug : "vehicle", gr->has_drug ? gr->test.spec : "",
-                gr->genotype == LAB_BDNF_KO ? " [BDNF knockout]" : gr->genotype == LAB_VAL66MET ? " [Val66Met]" : "");
+                gr->genotype == KETSIM_LAB_BDNF_KO ? " [BDNF knockout]" : gr->genotype == KETSIM_LAB_VAL66MET ? " [Val66Met]" : "");
     }
     const char *test = p->n_groups == 2 ? "Welch t test vs control" :
                        "one-way ANOVA; post hoc pooled-variance t vs control, Holm-adjusted; "
@@ -571,11 +571,11 @@ int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
     fprintf(f, "%-14s %-18s %-8s %-22s %4s %10s %9s %9s %4s %9s\n", "assay", "measure", "time", "group", "n",
             "mean", "SEM", "p", "", "ANOVA p");
     for (int r = 0; r < p->n_readouts; r++) {
-        const lab_readout *ro = &p->readout[r];
+        const ketsim_lab_readout *ro = &p->readout[r];
         for (int g = 0; g < p->n_groups; g++) {
-            const lab_cell *c = &res->cell[r * p->n_groups + g];
-            fprintf(f, "%-14s %-18s %-8s %-22s %4d %10.4g %9.3g %9.3g %4s", lab_measure_assay(ro->measure),
-                    lab_measure_name(ro->measure), ro->label, p->group[g].name, c->n, c->mean, c->sem, c->p,
+            const ketsim_lab_cell *c = &res->cell[r * p->n_groups + g];
+            fprintf(f, "%-14s %-18s %-8s %-22s %4d %10.4g %9.3g %9.3g %4s", ketsim_lab_measure_assay(ro->measure),
+                    ketsim_lab_measure_name(ro->measure), ro->label, p->group[g].name, c->n, c->mean, c->sem, c->p,
                     stars(c->p));
             if (g == 0 && !isnan(res->anova_p[r]))
                 fprintf(f, " %9.3g", res->anova_p[r]);
@@ -585,25 +585,25 @@ int lab_print_table(const lab_result *res, FILE *f, ketsim_error *err)
             double d = res->con_diff[r * p->n_contrasts + c], pc = res->con_p[r * p->n_contrasts + c];
             char name[80];
             snprintf(name, sizeof name, "%s vs %s", p->group[p->contrast[c][0]].name, p->group[p->contrast[c][1]].name);
-            fprintf(f, "%-14s %-18s %-8s %-27s %10.4g %9s %9.3g %4s  (contrast)\n", lab_measure_assay(ro->measure),
-                    lab_measure_name(ro->measure), ro->label, name, d, "", pc, stars(pc));
+            fprintf(f, "%-14s %-18s %-8s %-27s %10.4g %9s %9.3g %4s  (contrast)\n", ketsim_lab_measure_assay(ro->measure),
+                    ketsim_lab_measure_name(ro->measure), ro->label, name, d, "", pc, stars(pc));
         }
     }
     return KETSIM_OK;
 }
 
-void lab_write_animals_csv(const lab_result *res, FILE *f)
+void ketsim_lab_write_animals_csv(const ketsim_lab_result *res, FILE *f)
 {
-    const lab_protocol *p = res->p;
+    const ketsim_lab_protocol *p = res->p;
     fprintf(f, "experiment,group,animal,assay,measure,unit,label,time_h,value\n");
     for (int r = 0; r < p->n_readouts; r++) {
-        const lab_readout *ro = &p->readout[r];
+        const ketsim_lab_readout *ro = &p->readout[r];
         for (int g = 0; g < p->n_groups; g++) {
             const double *v = cell_values(res, r, g);
             for (int i = 0; i < p->group[g].n; i++)
                 fprintf(f, "%s,%s,%d,%s,%s,%s,%s,%.10g,%.10g\n", p->name, p->group[g].name, i + 1,
-                        lab_measure_assay(ro->measure), lab_measure_name(ro->measure),
-                        lab_measure_unit(ro->measure), ro->label, ro->time_h, v[i]);
+                        ketsim_lab_measure_assay(ro->measure), ketsim_lab_measure_name(ro->measure),
+                        ketsim_lab_measure_unit(ro->measure), ro->label, ro->time_h, v[i]);
         }
     }
 }
@@ -628,15 +628,15 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-void lab_write_summary_json(const lab_result *res, FILE *f)
+void ketsim_lab_write_summary_json(const ketsim_lab_result *res, FILE *f)
 {
-    const lab_protocol *p = res->p;
+    const ketsim_lab_protocol *p = res->p;
     fprintf(f, "{\n  \"schema\": \"ketsim-lab-summary/1\",\n  \"experiment\": ");
     json_str(f, p->name);
     fprintf(f, ",\n  \"species\": \"%s\", \"strain\": ", ketsim_species_name(p->species));
     json_str(f, p->strain);
     fprintf(f, ",\n  \"stress\": \"%s\", \"stress_days\": %g, \"seed\": %ld, \"variability\": %s,\n",
-            p->stress == LAB_STRESS_CUS ? "cus" : p->stress == LAB_STRESS_DEFEAT ? "social_defeat" : "none",
+            p->stress == KETSIM_LAB_STRESS_CUS ? "cus" : p->stress == KETSIM_LAB_STRESS_DEFEAT ? "social_defeat" : "none",
             p->stress_days, res->seed, p->variability ? "true" : "false");
     fprintf(f, "  \"control\": ");
     json_str(f, p->group[p->control].name);
@@ -648,14 +648,14 @@ void lab_write_summary_json(const lab_result *res, FILE *f)
     }
     fprintf(f, "],\n  \"readouts\": [\n");
     for (int r = 0; r < p->n_readouts; r++) {
-        const lab_readout *ro = &p->readout[r];
+        const ketsim_lab_readout *ro = &p->readout[r];
         fprintf(f, "    {\"assay\": \"%s\", \"measure\": \"%s\", \"unit\": \"%s\", \"time_h\": %.10g, \"anova_p\": ",
-                lab_measure_assay(ro->measure), lab_measure_name(ro->measure), lab_measure_unit(ro->measure),
+                ketsim_lab_measure_assay(ro->measure), ketsim_lab_measure_name(ro->measure), ketsim_lab_measure_unit(ro->measure),
                 ro->time_h);
         json_num(f, res->anova_p[r]);
         fprintf(f, ", \"groups\": [");
         for (int g = 0; g < p->n_groups; g++) {
-            const lab_cell *c = &res->cell[r * p->n_groups + g];
+            const ketsim_lab_cell *c = &res->cell[r * p->n_groups + g];
             fprintf(f, "%s{\"group\": ", g ? ", " : "");
             json_str(f, p->group[g].name);
             fprintf(f, ", \"n\": %d, \"mean\": ", c->n);

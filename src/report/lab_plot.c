@@ -11,8 +11,8 @@
 #define PAGE_WIDTH_PX 800
 
 typedef struct lab_plot_ctx {
-    const lab_protocol *p;
-    const lab_result *r;
+    const ketsim_lab_protocol *p;
+    const ketsim_lab_result *r;
     int first, n;            /* read-outs first .. first + n - 1 */
 } lab_plot_ctx;
 
@@ -29,22 +29,22 @@ static void when_text(char *buf, size_t size, double h)
 
 static int draw_readout(ketsim_plot *plot, size_t panel, const lab_plot_ctx *c, int k, ketsim_error *err)
 {
-    const lab_protocol *p = c->p;
-    const lab_readout *ro = &p->readout[k];
-    ketsim_plot_bar b[LAB_MAX_GROUPS];
+    const ketsim_lab_protocol *p = c->p;
+    const ketsim_lab_readout *ro = &p->readout[k];
+    ketsim_plot_bar b[KETSIM_LAB_MAX_GROUPS];
     for (int g = 0; g < p->n_groups; g++) {
-        lab_cell cell;
+        ketsim_lab_cell cell;
         const double *v;
         int n;
-        if (lab_result_cell(c->r, k, g, &cell) || lab_result_values(c->r, k, g, &v, &n))
+        if (ketsim_lab_result_cell(c->r, k, g, &cell) || ketsim_lab_result_values(c->r, k, g, &v, &n))
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "lab figure: no read-out %d group %d", k, g);
         b[g] = (ketsim_plot_bar){p->group[g].name, cell.mean, cell.sem, v, (size_t)n};
     }
     char title[160], when[32], ylabel[96];
     when_text(when, sizeof when, ro->time_h);
-    snprintf(title, sizeof title, "%s, %s after the test drug (%s)", lab_measure_name(ro->measure), when,
-             lab_measure_assay(ro->measure));
-    snprintf(ylabel, sizeof ylabel, "%s", lab_measure_unit(ro->measure));
+    snprintf(title, sizeof title, "%s, %s after the test drug (%s)", ketsim_lab_measure_name(ro->measure), when,
+             ketsim_lab_measure_assay(ro->measure));
+    snprintf(ylabel, sizeof ylabel, "%s", ketsim_lab_measure_unit(ro->measure));
     ketsim_plot_axes ax = ketsim_plot_axes_auto(title, NULL, ylabel);
     return ketsim_plot_bars(plot, panel, &ax, b, (size_t)p->n_groups, err);
 }
@@ -66,7 +66,7 @@ static int draw_lab(const char *path, const void *vctx, ketsim_error *err)
     return ketsim_plot_close(plot, err);
 }
 
-int ketsim_plot_lab(const lab_protocol *p, const lab_result *r, const char *dir, ketsim_error *err)
+int ketsim_plot_lab(const ketsim_lab_protocol *p, const ketsim_lab_result *r, const char *dir, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     for (int first = 0, part = 1; !rc && first < p->n_readouts; first += PANELS_PER_FIGURE, part++) {

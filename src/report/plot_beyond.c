@@ -12,7 +12,7 @@
 /* ---- predict: ROC curves -------------------------------------------------- */
 
 typedef struct roc_ctx {
-    const predict_report *rep;
+    const ketsim_predict_report *rep;
     size_t top;
 } roc_ctx;
 
@@ -25,7 +25,7 @@ static int draw_roc(const char *path, const void *vctx, ketsim_error *err)
     size_t m = 0;
     int rc = KETSIM_OK;
     for (size_t i = 0; i < c->rep->n_rows && m < c->top && !rc; i++) {
-        const predict_row *r = &c->rep->rows[i];
+        const ketsim_predict_row *r = &c->rep->rows[i];
         if (!r->roc_ok || r->roc.n_curve == 0)
             continue;
         size_t n = r->roc.n_curve;
@@ -66,7 +66,7 @@ static int draw_roc(const char *path, const void *vctx, ketsim_error *err)
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_predict(const predict_report *rep, size_t top, const char *dir, ketsim_error *err)
+int ketsim_plot_predict(const ketsim_predict_report *rep, size_t top, const char *dir, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     roc_ctx c = {rep, top < ROC_MAX ? top : ROC_MAX};
@@ -76,8 +76,8 @@ int ketsim_plot_predict(const predict_report *rep, size_t top, const char *dir, 
 /* ---- design: efficacy against burden -------------------------------------- */
 
 typedef struct design_ctx {
-    const design_candidate *cand;
-    const design_result *res;
+    const ketsim_design_candidate *cand;
+    const ketsim_design_result *res;
     size_t n;
 } design_ctx;
 
@@ -98,7 +98,7 @@ static int draw_design(const char *path, const void *vctx, ketsim_error *err)
     double *ox = xy, *oy = xy + n, *front = xy + 2 * n, px[1], py[1];
     size_t n_other = 0, n_front = 0, n_placebo = 0;
     for (size_t i = 0; i < n; i++) {
-        const design_result *r = &c->res[i];
+        const ketsim_design_result *r = &c->res[i];
         if (c->cand[i].placebo) {
             px[0] = r->cadss_peak, py[0] = r->days_excess;
             n_placebo = 1;
@@ -166,7 +166,7 @@ static int draw_design(const char *path, const void *vctx, ketsim_error *err)
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_design(const design_candidate *cand, const design_result *res, size_t n, const char *dir,
+int ketsim_plot_design(const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n, const char *dir,
                        ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
@@ -178,14 +178,14 @@ int ketsim_plot_design(const design_candidate *cand, const design_result *res, s
 
 static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
 {
-    const opt_report *rep = vctx;
-    ketsim_plot_bar b[OPT_TOP + 1];
-    char labels[OPT_TOP + 1][24], note[(OPT_TOP + 1) * 200] = "";
+    const ketsim_opt_report *rep = vctx;
+    ketsim_plot_bar b[KETSIM_OPT_TOP + 1];
+    char labels[KETSIM_OPT_TOP + 1][24], note[(KETSIM_OPT_TOP + 1) * 200] = "";
     size_t n = 0, len = 0;
-    for (size_t i = 0; i <= rep->n_best && i <= OPT_TOP; i++) {
+    for (size_t i = 0; i <= rep->n_best && i <= KETSIM_OPT_TOP; i++) {
         int is_std = i == rep->n_best;
-        const opt_fresh *f = is_std ? &rep->standard_fresh : &rep->best_fresh[i];
-        const opt_regimen *r = is_std ? &rep->standard : &rep->best[i];
+        const ketsim_opt_fresh *f = is_std ? &rep->standard_fresh : &rep->best_fresh[i];
+        const ketsim_opt_regimen *r = is_std ? &rep->standard : &rep->best[i];
         if (is_std)
             snprintf(labels[n], sizeof labels[n], "standard");
         else
@@ -193,7 +193,7 @@ static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
         /* The t interval is symmetric: its half-width is the whisker. */
         b[n] = (ketsim_plot_bar){labels[n], f->days, 0.5 * (f->days_hi - f->days_lo), NULL, 0};
         char txt[160];
-        opt_regimen_text(txt, sizeof txt, r);
+        ketsim_opt_regimen_text(txt, sizeof txt, r);
         if (len < sizeof note)
             len += (size_t)snprintf(note + len, sizeof note - len, "%s%s: %s, %.1f d", n ? "\n" : "", labels[n],
                                     txt, f->days);
@@ -221,7 +221,7 @@ static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_optimize(const opt_report *rep, const char *dir, ketsim_error *err)
+int ketsim_plot_optimize(const ketsim_opt_report *rep, const char *dir, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     return rc ? rc : ketsim_plot_png_svg(dir, "optimize_days", draw_optimize, rep, err);

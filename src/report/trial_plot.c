@@ -8,31 +8,31 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_TIMES (TRIAL_MAX_VISITS + 1) /* baseline + visits */
+#define N_TIMES (KETSIM_TRIAL_MAX_VISITS + 1) /* baseline + visits */
 
 typedef struct trial_plot_ctx {
-    const trial_scenario *sc;
-    const trial_defs *d;
-    const trial_subject_result *subj;
+    const ketsim_trial_scenario *sc;
+    const ketsim_trial_defs *d;
+    const ketsim_trial_subject_result *subj;
     int replicates;
     double scale;                       /* hours per x unit */
     double x[N_TIMES];
-    double mean[TRIAL_MAX_ARMS][N_TIMES], lo[TRIAL_MAX_ARMS][N_TIMES], hi[TRIAL_MAX_ARMS][N_TIMES];
+    double mean[KETSIM_TRIAL_MAX_ARMS][N_TIMES], lo[KETSIM_TRIAL_MAX_ARMS][N_TIMES], hi[KETSIM_TRIAL_MAX_ARMS][N_TIMES];
 } trial_plot_ctx;
 
 /* Rating of subject s at time index j (0 = baseline) in period p, -1 missing. */
-static int rating(const trial_subject_result *s, int p, size_t j)
+static int rating(const ketsim_trial_subject_result *s, int p, size_t j)
 {
     return j == 0 ? s->base_rated[p] : s->madrs_rated[p][j - 1];
 }
 
 /* Ratings of arm a at time j in one replicate (vals holds 2 n_subjects). */
-static size_t arm_ratings(const trial_scenario *sc, const trial_subject_result *s, size_t a, size_t j, double *vals)
+static size_t arm_ratings(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s, size_t a, size_t j, double *vals)
 {
     size_t n = 0;
     for (int i = 0; i < sc->n_subjects; i++)
-        for (int p = 0; p < trial_n_periods(sc); p++)
-            if (trial_arm_in_period(sc, s[i].assign, p) == a && rating(&s[i], p, j) >= 0)
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++)
+            if (ketsim_trial_arm_in_period(sc, s[i].assign, p) == a && rating(&s[i], p, j) >= 0)
                 vals[n++] = rating(&s[i], p, j);
     return n;
 }
@@ -48,7 +48,7 @@ static double mean_of(const double *v, size_t n)
 /* Line and band of every arm at every time. */
 static int summarise(trial_plot_ctx *c, ketsim_error *err)
 {
-    const trial_scenario *sc = c->sc;
+    const ketsim_trial_scenario *sc = c->sc;
     size_t nr = (size_t)c->replicates, ns = (size_t)sc->n_subjects;
     double *vals = malloc(2 * ns * sizeof *vals), *means = malloc(nr * sizeof *means);
     int rc = vals && means ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
@@ -80,13 +80,13 @@ static int summarise(trial_plot_ctx *c, ketsim_error *err)
 static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
 {
     const trial_plot_ctx *c = vctx;
-    const trial_scenario *sc = c->sc;
-    ketsim_plot_band b[TRIAL_MAX_ARMS];
+    const ketsim_trial_scenario *sc = c->sc;
+    ketsim_plot_band b[KETSIM_TRIAL_MAX_ARMS];
     for (size_t a = 0; a < sc->n_arms; a++)
         b[a] = (ketsim_plot_band){sc->arms[a].name, c->x, c->mean[a], c->lo[a], c->hi[a], sc->n_visits + 1};
     char title[192];
     snprintf(title, sizeof title, "%s: MADRS by arm (%d subjects%s)", sc->name, sc->n_subjects,
-             sc->design == TRIAL_CROSSOVER ? ", crossover: both periods" : "");
+             sc->design == KETSIM_TRIAL_CROSSOVER ? ", crossover: both periods" : "");
     ketsim_plot *p = NULL;
     int rc = ketsim_plot_open(path, 1000, 700, 1, 0, title, &p, err);
     char sub[160];
@@ -110,13 +110,13 @@ static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
 
 /* One Kaplan-Meier curve: steps from (0, 1), censoring times apart. */
 typedef struct km_data {
-    double t[TRIAL_MAX_SUBJECTS + 1], s[TRIAL_MAX_SUBJECTS + 1], cens[TRIAL_MAX_SUBJECTS];
+    double t[KETSIM_TRIAL_MAX_SUBJECTS + 1], s[KETSIM_TRIAL_MAX_SUBJECTS + 1], cens[KETSIM_TRIAL_MAX_SUBJECTS];
     size_t n, n_cens, n_resp;
 } km_data;
 
 static int km_arm(const trial_plot_ctx *c, size_t a, km_data *k, double *tt, int *ev, ketsim_error *err)
 {
-    size_t n = trial_relapse_times(c->sc, c->d, c->subj, a, tt, ev);
+    size_t n = ketsim_trial_relapse_times(c->sc, c->d, c->subj, a, tt, ev);
     k->n = 1, k->n_cens = 0, k->n_resp = n;
     k->t[0] = 0, k->s[0] = 1;
     if (n == 0)
@@ -135,17 +135,17 @@ static int km_arm(const trial_plot_ctx *c, size_t a, km_data *k, double *tt, int
 static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
 {
     const trial_plot_ctx *c = vctx;
-    const trial_scenario *sc = c->sc;
+    const ketsim_trial_scenario *sc = c->sc;
     size_t ns = (size_t)sc->n_subjects;
-    ketsim_plot_km curves[TRIAL_MAX_ARMS];
-    char labels[TRIAL_MAX_ARMS][TRIAL_NAME_MAX + 40];
+    ketsim_plot_km curves[KETSIM_TRIAL_MAX_ARMS];
+    char labels[KETSIM_TRIAL_MAX_ARMS][KETSIM_TRIAL_NAME_MAX + 40];
     km_data *k = calloc(sc->n_arms, sizeof *k);
     double *tt = malloc(ns * sizeof *tt);
     int *ev = malloc(ns * sizeof *ev);
     int rc = k && tt && ev ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     size_t m = 0;
     for (size_t a = 0; !rc && a < sc->n_arms; a++) {
-        if (sc->arms[a].control != TRIAL_ACTIVE)
+        if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
             continue;
         rc = km_arm(c, a, &k[m], tt, ev, err);
         snprintf(labels[m], sizeof labels[m], "%s (%zu responders)", sc->arms[a].name, k[m].n_resp);
@@ -171,10 +171,10 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_trial(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *subj,
+int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
                       int replicates, const char *dir, ketsim_error *err)
 {
-    if (replicates < 1 || sc->n_visits + 1 > N_TIMES || sc->n_arms > TRIAL_MAX_ARMS)
+    if (replicates < 1 || sc->n_visits + 1 > N_TIMES || sc->n_arms > KETSIM_TRIAL_MAX_ARMS)
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "trial figure: bad replicate, visit or arm count");
     trial_plot_ctx *c = calloc(1, sizeof *c);
     if (!c)
@@ -185,7 +185,7 @@ int ketsim_plot_trial(const trial_scenario *sc, const trial_defs *d, const trial
     c->x[0] = 0;
     for (size_t j = 0; j < sc->n_visits; j++)
         c->x[j + 1] = sc->visit_h[j] / c->scale;
-    char base[TRIAL_NAME_MAX + 16];
+    char base[KETSIM_TRIAL_NAME_MAX + 16];
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     if (!rc)
         rc = summarise(c, err);
@@ -193,7 +193,7 @@ int ketsim_plot_trial(const trial_scenario *sc, const trial_defs *d, const trial
     if (!rc)
         rc = ketsim_plot_png_svg(dir, base, draw_madrs, c, err);
     snprintf(base, sizeof base, "%s_relapse", sc->name);
-    if (!rc && trial_n_followup(sc) > 0)
+    if (!rc && ketsim_trial_n_followup(sc) > 0)
         rc = ketsim_plot_png_svg(dir, base, draw_relapse, c, err);
     free(c);
     return rc;

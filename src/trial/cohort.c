@@ -14,11 +14,11 @@
 #include <string.h>
 
 typedef struct shared {
-    const cohort_spec *sp;
+    const ketsim_cohort_spec *sp;
     const ketsim_session *sessions;  /* in time order */
     size_t n_sessions;
     ketsim_pop pop;
-    cohort_result *res;
+    ketsim_cohort_result *res;
     long o_madrs;
     atomic_int next;
     atomic_int failed;
@@ -27,7 +27,7 @@ typedef struct shared {
     ketsim_error err;
 } shared;
 
-long cohort_time_index(const double *t, size_t n, double x)
+long ketsim_cohort_time_index(const double *t, size_t n, double x)
 {
     for (size_t k = 0; k < n; k++)
         if (fabs(t[k] - x) < 1e-9)
@@ -40,7 +40,7 @@ typedef struct worker {
     ketsim_regimen *reg;
 } worker;
 
-static int worker_init(worker *w, const cohort_spec *sp, ketsim_error *err)
+static int worker_init(worker *w, const ketsim_cohort_spec *sp, ketsim_error *err)
 {
     const char *drugs[1] = {sp->drug};
     memset(w, 0, sizeof *w);
@@ -60,8 +60,8 @@ static void worker_free(worker *w)
 
 static int run_one(worker *w, shared *sh, int i, ketsim_error *err)
 {
-    const cohort_spec *sp = sh->sp;
-    cohort_result *res = sh->res;
+    const ketsim_cohort_spec *sp = sh->sp;
+    ketsim_cohort_result *res = sh->res;
     ketsim_patient s;
     /* the id of subject i in replicate 0 of a trial */
     ketsim_pop_draw(&sh->pop, sp->seed, (uint64_t)i, sp->inclusion_min, &s);
@@ -117,7 +117,7 @@ static void *thread_main(void *arg)
     return NULL;
 }
 
-void cohort_result_free(cohort_result *r)
+void ketsim_cohort_result_free(ketsim_cohort_result *r)
 {
     free(r->madrs_true);
     free(r->madrs_rated);
@@ -129,7 +129,7 @@ void cohort_result_free(cohort_result *r)
     memset(r, 0, sizeof *r);
 }
 
-static int check_spec(const cohort_spec *sp, ketsim_error *err)
+static int check_spec(const ketsim_cohort_spec *sp, ketsim_error *err)
 {
     if (sp->n_subjects < 1 || sp->n_subjects > 100000)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort size %d outside 1..100000", sp->n_subjects);
@@ -138,7 +138,7 @@ static int check_spec(const cohort_spec *sp, ketsim_error *err)
     for (size_t k = 1; k < sp->n_times; k++)
         if (!(sp->times_h[k] > sp->times_h[k - 1]))
             return KETSIM_FAIL(err, KETSIM_EINPUT, "cohort time grid not strictly ascending at %zu", k);
-    if (sp->n_doses > COHORT_MAX_DOSES || sp->n_outputs > COHORT_MAX_OUTPUTS)
+    if (sp->n_doses > KETSIM_COHORT_MAX_DOSES || sp->n_outputs > KETSIM_COHORT_MAX_OUTPUTS)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "too many doses or outputs for a cohort");
     for (size_t j = 0; j < sp->n_outputs; j++)
         if (sp->outputs[j] < 0 || (size_t)sp->outputs[j] >= ketsim_n_outputs())
@@ -152,7 +152,7 @@ static int cmp_session(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static int alloc_result(const cohort_spec *sp, cohort_result *res, ketsim_error *err)
+static int alloc_result(const ketsim_cohort_spec *sp, ketsim_cohort_result *res, ketsim_error *err)
 {
     size_t ns = (size_t)sp->n_subjects, nk = ns * sp->n_times;
     res->n_subjects = sp->n_subjects;
@@ -167,7 +167,7 @@ static int alloc_result(const cohort_spec *sp, cohort_result *res, ketsim_error 
     res->madrs_baseline_untreated = malloc(ns * sizeof(double));
     if (!res->madrs_true || !res->madrs_rated || !res->out || !res->bdnf_met || !res->cyp2b6_pm ||
         !res->weight_kg || !res->madrs_baseline_untreated) {
-        cohort_result_free(res);
+        ketsim_cohort_result_free(res);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for a cohort of %d", sp->n_subjects);
     }
     return KETSIM_OK;
@@ -175,7 +175,7 @@ static int alloc_result(const cohort_spec *sp, cohort_result *res, ketsim_error 
 
 static int run_threads(shared *sh, ketsim_error *err)
 {
-    const cohort_spec *sp = sh->sp;
+    const ketsim_cohort_spec *sp = sh->sp;
     atomic_init(&sh->next, 0);
     atomic_init(&sh->failed, 0);
     pthread_mutex_init(&sh->lock, NULL);
@@ -198,7 +198,7 @@ static int run_threads(shared *sh, ketsim_error *err)
     return KETSIM_OK;
 }
 
-int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_result *res, ketsim_error *err)
+int ketsim_cohort_run(const ketsim_cohort_spec *sp, const double *sham, size_t n_sham, ketsim_cohort_result *res, ketsim_error *err)
 {
     memset(res, 0, sizeof *res);
     int rc = check_spec(sp, err);
@@ -221,7 +221,7 @@ int cohort_run(const cohort_spec *sp, const double *sham, size_t n_sham, cohort_
     if (!rc)
         rc = run_threads(&sh, err);
     if (rc)
-        cohort_result_free(res);
+        ketsim_cohort_result_free(res);
     free(sess);
     return rc;
 }

@@ -5,28 +5,28 @@
 #include <math.h>
 #include <string.h>
 
-int trial_n_periods(const trial_scenario *sc)
+int ketsim_trial_n_periods(const ketsim_trial_scenario *sc)
 {
-    return sc->design == TRIAL_CROSSOVER ? 2 : 1;
+    return sc->design == KETSIM_TRIAL_CROSSOVER ? 2 : 1;
 }
 
-static int check_arm(const trial_scenario *sc, const trial_arm *arm, ketsim_error *err)
+static int check_arm(const ketsim_trial_scenario *sc, const ketsim_trial_arm *arm, ketsim_error *err)
 {
-    size_t n = trial_arm_n_sessions(sc, arm);
-    if (arm->control == TRIAL_ACTIVE && arm->n_specs == 0)
+    size_t n = ketsim_trial_arm_n_sessions(sc, arm);
+    if (arm->control == KETSIM_TRIAL_ACTIVE && arm->n_specs == 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' has no dose", sc->name, arm->name);
     if (arm->n_specs > 1 && arm->n_specs != n)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' lists %zu doses for %zu sessions",
                            sc->name, arm->name, arm->n_specs, n);
     if (arm->ratio < 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' ratio must be >= 1", sc->name, arm->name);
-    if (n == 0 || trial_arm_session_h(sc, arm, 0) != 0)
+    if (n == 0 || ketsim_trial_arm_session_h(sc, arm, 0) != 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s': the course must start with a session at 0",
                            sc->name, arm->name);
     for (size_t i = 1; i < n; i++) {
-        const ketsim_dose *d = trial_arm_dose(arm, i - 1);
+        const ketsim_dose *d = ketsim_trial_arm_dose(arm, i - 1);
         double len = d ? d->duration_h : arm->session_h;
-        if (trial_arm_session_h(sc, arm, i) < trial_arm_session_h(sc, arm, i - 1) + len)
+        if (ketsim_trial_arm_session_h(sc, arm, i) < ketsim_trial_arm_session_h(sc, arm, i - 1) + len)
             return KETSIM_FAIL(err, KETSIM_EINPUT,
                                "scenario '%s': arm '%s': dose %zu starts before the previous infusion ends",
                                sc->name, arm->name, i);
@@ -34,7 +34,7 @@ static int check_arm(const trial_scenario *sc, const trial_arm *arm, ketsim_erro
     return KETSIM_OK;
 }
 
-int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
+int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *err)
 {
     if (sc->n_arms == 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': no arms", sc->name);
@@ -52,7 +52,7 @@ int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': negative washout", sc->name);
     if (sc->primary_visit >= sc->n_visits)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': primary visit out of range", sc->name);
-    if (sc->design == TRIAL_CROSSOVER) {
+    if (sc->design == KETSIM_TRIAL_CROSSOVER) {
         if (sc->n_arms != 2)
             return KETSIM_FAIL(err, KETSIM_EINPUT,
                                "scenario '%s': a crossover design needs exactly 2 arms (has %zu)", sc->name,
@@ -60,7 +60,7 @@ int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
         if (sc->n_subjects < 2)
             return KETSIM_FAIL(err, KETSIM_EINPUT,
                                "scenario '%s': a crossover needs at least 2 subjects (one per sequence)", sc->name);
-        double len = trial_period_start_h(sc, 1);
+        double len = ketsim_trial_period_start_h(sc, 1);
         if (!(sc->washout_h > 0))
             return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': a crossover needs a positive washout", sc->name);
         if (sc->visit_h[sc->n_visits - 1] > len + 1e-9)
@@ -87,7 +87,7 @@ int trial_scenario_check(const trial_scenario *sc, ketsim_error *err)
     return KETSIM_OK;
 }
 
-int trial_scenario_apply_sets(const trial_scenario *sc, ketsim_params *p, ketsim_error *err)
+int ketsim_trial_scenario_apply_sets(const ketsim_trial_scenario *sc, ketsim_params *p, ketsim_error *err)
 {
     for (size_t i = 0; i < sc->n_sets; i++) {
         ketsim_error e = {0};
@@ -101,9 +101,9 @@ int trial_scenario_apply_sets(const trial_scenario *sc, ketsim_params *p, ketsim
     return KETSIM_OK;
 }
 
-size_t trial_arm_in_period(const trial_scenario *sc, int a, int period)
+size_t ketsim_trial_arm_in_period(const ketsim_trial_scenario *sc, int a, int period)
 {
-    if (sc->design == TRIAL_CROSSOVER)
+    if (sc->design == KETSIM_TRIAL_CROSSOVER)
         return (size_t)((a + period) % 2);
     return (size_t)a;
 }
@@ -120,13 +120,13 @@ static void shuffle(ketsim_rng *r, int *x, size_t n)
     }
 }
 
-void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign)
+void ketsim_trial_randomize(const ketsim_trial_scenario *sc, uint64_t seed, uint64_t replicate, int *assign)
 {
     ketsim_rng r;
     ketsim_rng_init(&r, seed, replicate, KETSIM_RNG_RANDOMIZATION);
-    int block[TRIAL_MAX_ARMS * 10];
+    int block[KETSIM_TRIAL_MAX_ARMS * 10];
     size_t bn = 0;
-    if (sc->design == TRIAL_CROSSOVER) {
+    if (sc->design == KETSIM_TRIAL_CROSSOVER) {
         block[bn++] = 0;
         block[bn++] = 1;
     } else {
@@ -135,7 +135,7 @@ void trial_randomize(const trial_scenario *sc, uint64_t seed, uint64_t replicate
                 block[bn++] = (int)a;
     }
     for (size_t i = 0; i < (size_t)sc->n_subjects; i += bn) {
-        int b[TRIAL_MAX_ARMS * 10];
+        int b[KETSIM_TRIAL_MAX_ARMS * 10];
         memcpy(b, block, bn * sizeof *b);
         shuffle(&r, b, bn);
         for (size_t j = 0; j < bn && i + j < (size_t)sc->n_subjects; j++)

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void trial_defs_read(const ketsim_params *p, trial_defs *d)
+void ketsim_trial_defs_read(const ketsim_params *p, ketsim_trial_defs *d)
 {
     d->response_fraction = ketsim_params_value(p, "trial.response_fraction");
     d->remission_max = ketsim_params_value(p, "trial.remission_max");
@@ -29,17 +29,17 @@ void trial_defs_read(const ketsim_params *p, trial_defs *d)
     d->alpha = ketsim_params_value(p, "trial.alpha");
 }
 
-void trial_metrics_free(trial_metrics *m)
+void ketsim_trial_metrics_free(ketsim_trial_metrics *m)
 {
     free(m->name);
     free(m->value);
     memset(m, 0, sizeof *m);
 }
 
-static int put(trial_metrics *m, double v, ketsim_error *err, const char *fmt, ...)
+static int put(ketsim_trial_metrics *m, double v, ketsim_error *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-static int put(trial_metrics *m, double v, ketsim_error *err, const char *fmt, ...)
+static int put(ketsim_trial_metrics *m, double v, ketsim_error *err, const char *fmt, ...)
 {
     if (m->n == m->cap) {
         size_t cap = m->cap ? 2 * m->cap : 64;
@@ -61,7 +61,7 @@ static int put(trial_metrics *m, double v, ketsim_error *err, const char *fmt, .
     return KETSIM_OK;
 }
 
-double trial_metric(const trial_metrics *m, const char *name)
+double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name)
 {
     for (size_t i = 0; i < m->n; i++)
         if (strcmp(m->name[i], name) == 0)
@@ -69,29 +69,29 @@ double trial_metric(const trial_metrics *m, const char *name)
     return NAN;
 }
 
-static int is_responder(const trial_defs *d, int base, int rated)
+static int is_responder(const ketsim_trial_defs *d, int base, int rated)
 {
     return base >= 0 && rated >= 0 && rated <= (1.0 - d->response_fraction) * base + 1e-9;
 }
 
 /* Index of the reference (first control) arm, or -1. */
-static int reference_arm(const trial_scenario *sc)
+static int reference_arm(const ketsim_trial_scenario *sc)
 {
     for (size_t a = 0; a < sc->n_arms; a++)
-        if (sc->arms[a].control != TRIAL_ACTIVE)
+        if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
             return (int)a;
     return -1;
 }
 
 /* Change scores of arm a at visit k: in parallel designs from the subjects
  * of the arm; in crossovers from the period where each subject got a. */
-static size_t collect_change(const trial_scenario *sc, const trial_subject_result *s, size_t a,
+static size_t collect_change(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s, size_t a,
                              size_t k, double *out, int *owner)
 {
     size_t n = 0;
     for (int i = 0; i < sc->n_subjects; i++)
-        for (int p = 0; p < trial_n_periods(sc); p++) {
-            if (trial_arm_in_period(sc, s[i].assign, p) != a)
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+            if (ketsim_trial_arm_in_period(sc, s[i].assign, p) != a)
                 continue;
             if (s[i].base_rated[p] < 0 || s[i].madrs_rated[p][k] < 0)
                 continue;
@@ -102,8 +102,8 @@ static size_t collect_change(const trial_scenario *sc, const trial_subject_resul
     return n;
 }
 
-static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
-                         size_t a, double *buf, trial_metrics *m, ketsim_error *err)
+static int arm_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+                         size_t a, double *buf, ketsim_trial_metrics *m, ketsim_error *err)
 {
     const char *an = sc->arms[a].name;
     int rc = 0;
@@ -112,8 +112,8 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
         size_t n = collect_change(sc, s, a, k, buf, NULL);
         size_t resp = 0, rem = 0;
         for (int i = 0; i < sc->n_subjects; i++)
-            for (int p = 0; p < trial_n_periods(sc); p++) {
-                if (trial_arm_in_period(sc, s[i].assign, p) != a)
+            for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+                if (ketsim_trial_arm_in_period(sc, s[i].assign, p) != a)
                     continue;
                 int r = s[i].madrs_rated[p][k];
                 resp += (size_t)is_responder(d, s[i].base_rated[p], r);
@@ -147,8 +147,8 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
         if (!ev && !rc)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for endpoints");
         for (int i = 0; ev && i < sc->n_subjects; i++)
-            for (int p = 0; p < trial_n_periods(sc); p++) {
-                if (trial_arm_in_period(sc, s[i].assign, p) != a || s[i].base_rated[p] < 0)
+            for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+                if (ketsim_trial_arm_in_period(sc, s[i].assign, p) != a || s[i].base_rated[p] < 0)
                     continue;
                 double tev = NAN, tc = -1;
                 for (size_t k = 0; k < sc->n_visits; k++) {
@@ -180,8 +180,8 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
     double cs = 0, ss = 0;
     size_t cn = 0;
     for (int i = 0; i < sc->n_subjects; i++)
-        for (int p = 0; p < trial_n_periods(sc); p++)
-            if (!s[i].failed && trial_arm_in_period(sc, s[i].assign, p) == a) {
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++)
+            if (!s[i].failed && ketsim_trial_arm_in_period(sc, s[i].assign, p) == a) {
                 cs += s[i].cadss_peak[p];
                 ss += s[i].sbp_peak[p];
                 cn++;
@@ -193,8 +193,8 @@ static int arm_endpoints(const trial_scenario *sc, const trial_defs *d, const tr
     return rc;
 }
 
-static int compare(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
-                   size_t a, size_t ref, double *x, double *y, int *ox, int *oy, trial_metrics *m,
+static int compare(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+                   size_t a, size_t ref, double *x, double *y, int *ox, int *oy, ketsim_trial_metrics *m,
                    ketsim_error *err)
 {
     char cmp[160];
@@ -207,7 +207,7 @@ static int compare(const trial_scenario *sc, const trial_defs *d, const trial_su
         ketsim_stats_ttest t = {.estimate = NAN, .p = NAN};
         double dd = NAN;
         ketsim_error e;
-        if (sc->design == TRIAL_CROSSOVER) {
+        if (sc->design == KETSIM_TRIAL_CROSSOVER) {
             /* pair by subject: both periods rated */
             size_t np = 0;
             for (size_t i = 0; i < nx; i++)
@@ -244,14 +244,14 @@ static int compare(const trial_scenario *sc, const trial_defs *d, const trial_su
             peak = sc->visit_h[k];
         }
     }
-    if (!rc && sc->design == TRIAL_CROSSOVER) {
+    if (!rc && sc->design == KETSIM_TRIAL_CROSSOVER) {
         /* Grizzle's carry-over test: subject totals (both periods) compared
          * between sequences; period effect: mean of (period 1 - period 2)
          * changes, averaged over the two sequences (Hills-Armitage). */
         size_t k = sc->primary_visit, n0 = 0, n1 = 0;
         double pd[2] = {0, 0};
         for (int i = 0; i < sc->n_subjects; i++) {
-            const trial_subject_result *r = &s[i];
+            const ketsim_trial_subject_result *r = &s[i];
             if (r->base_rated[0] < 0 || r->base_rated[1] < 0 || r->madrs_rated[0][k] < 0 ||
                 r->madrs_rated[1][k] < 0)
                 continue;
@@ -282,14 +282,14 @@ static int compare(const trial_scenario *sc, const trial_defs *d, const trial_su
     return rc;
 }
 
-size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
+size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                            size_t a, double *tt, int *ev)
 {
-    size_t nfu = trial_n_followup(sc);
-    int last = trial_n_periods(sc) - 1;
+    size_t nfu = ketsim_trial_n_followup(sc);
+    int last = ketsim_trial_n_periods(sc) - 1;
     size_t n = 0;
     for (int i = 0; i < sc->n_subjects; i++) {
-        if (trial_arm_in_period(sc, s[i].assign, last) != a)
+        if (ketsim_trial_arm_in_period(sc, s[i].assign, last) != a)
             continue;
         if (!is_responder(d, s[i].base_rated[last], s[i].madrs_rated[last][sc->primary_visit]))
             continue;
@@ -300,10 +300,10 @@ size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const 
             int r = s[i].fu_rated[k];
             if (r < 0)
                 break;
-            t_cens = trial_followup_h(sc, k);
+            t_cens = ketsim_trial_followup_h(sc, k);
             run = r > thr ? run + 1 : 0;
             if (run >= d->relapse_consecutive) {
-                t_event = trial_followup_h(sc, k + 1 - (size_t)run);
+                t_event = ketsim_trial_followup_h(sc, k + 1 - (size_t)run);
                 break;
             }
         }
@@ -314,10 +314,10 @@ size_t trial_relapse_times(const trial_scenario *sc, const trial_defs *d, const 
     return n;
 }
 
-static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
-                   size_t a, double *tt, int *ev, trial_metrics *m, ketsim_error *err)
+static int relapse(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+                   size_t a, double *tt, int *ev, ketsim_trial_metrics *m, ketsim_error *err)
 {
-    size_t n = trial_relapse_times(sc, d, s, a, tt, ev), relapsed = 0;
+    size_t n = ketsim_trial_relapse_times(sc, d, s, a, tt, ev), relapsed = 0;
     for (size_t i = 0; i < n; i++)
         relapsed += (size_t)ev[i];
     const char *an = sc->arms[a].name;
@@ -344,7 +344,7 @@ static int relapse(const trial_scenario *sc, const trial_defs *d, const trial_su
     return rc;
 }
 
-size_t trial_count_failed(const trial_scenario *sc, const trial_subject_result *subj)
+size_t ketsim_trial_count_failed(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj)
 {
     size_t n = 0;
     for (int i = 0; i < sc->n_subjects; i++)
@@ -352,8 +352,8 @@ size_t trial_count_failed(const trial_scenario *sc, const trial_subject_result *
     return n;
 }
 
-int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_subject_result *s,
-                    trial_metrics *m, ketsim_error *err)
+int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+                    ketsim_trial_metrics *m, ketsim_error *err)
 {
     m->n = 0;
     size_t cap = 2 * (size_t)sc->n_subjects + 2;
@@ -366,13 +366,13 @@ int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_s
         rc = arm_endpoints(sc, d, s, a, x, m, err);
     int ref = reference_arm(sc);
     for (size_t a = 0; !rc && ref >= 0 && a < sc->n_arms; a++)
-        if (sc->arms[a].control == TRIAL_ACTIVE)
+        if (sc->arms[a].control == KETSIM_TRIAL_ACTIVE)
             rc = compare(sc, d, s, a, (size_t)ref, x, y, ox, oy, m, err);
-    for (size_t a = 0; !rc && trial_n_followup(sc) > 0 && a < sc->n_arms; a++)
-        if (sc->arms[a].control == TRIAL_ACTIVE)
+    for (size_t a = 0; !rc && ketsim_trial_n_followup(sc) > 0 && a < sc->n_arms; a++)
+        if (sc->arms[a].control == KETSIM_TRIAL_ACTIVE)
             rc = relapse(sc, d, s, a, x, ox, m, err);
     if (!rc)
-        rc = put(m, (double)trial_count_failed(sc, s), err, "failed_subjects");
+        rc = put(m, (double)ketsim_trial_count_failed(sc, s), err, "failed_subjects");
     free(x);
     free(y);
     free(ox);
@@ -380,7 +380,7 @@ int trial_endpoints(const trial_scenario *sc, const trial_defs *d, const trial_s
     return rc;
 }
 
-size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const char *name, double *median,
+size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *median,
                               double *p5, double *p95)
 {
     *median = *p5 = *p95 = NAN;
@@ -389,7 +389,7 @@ size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const ch
         return 0;
     size_t n = 0;
     for (size_t r = 0; r < n_reps; r++) {
-        double x = trial_metric(&reps[r], name);
+        double x = ketsim_trial_metric(&reps[r], name);
         if (isfinite(x))
             v[n++] = x;
     }
@@ -407,13 +407,13 @@ size_t trial_metric_quantiles(const trial_metrics *reps, size_t n_reps, const ch
     return n;
 }
 
-double trial_power(const trial_metrics *reps, size_t n_reps, const char *pname, double alpha)
+double ketsim_trial_power(const ketsim_trial_metrics *reps, size_t n_reps, const char *pname, double alpha)
 {
     if (n_reps == 0)
         return NAN;
     size_t k = 0;
     for (size_t r = 0; r < n_reps; r++) {
-        double p = trial_metric(&reps[r], pname);
+        double p = ketsim_trial_metric(&reps[r], pname);
         k += (size_t)(p < alpha);
     }
     return (double)k / (double)n_reps;
@@ -441,24 +441,24 @@ static void json_str(FILE *fp, const char *s)
     fputc('"', fp);
 }
 
-static const char *control_name(trial_control c)
+static const char *control_name(ketsim_trial_control c)
 {
-    return c == TRIAL_SALINE ? "saline" : c == TRIAL_MIDAZOLAM ? "midazolam" : "none";
+    return c == KETSIM_TRIAL_SALINE ? "saline" : c == KETSIM_TRIAL_MIDAZOLAM ? "midazolam" : "none";
 }
 
-int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run_opts *o,
-                             const trial_metrics *reps, size_t n_reps, ketsim_error *err)
+int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err)
 {
     if (n_reps == 0)
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "no replicates to summarize");
     fprintf(fp, "{\n  \"schema\": \"ketsim-trial-summary/1\",\n  \"scenario\": ");
     json_str(fp, sc->name);
     fprintf(fp, ",\n  \"design\": \"%s\",\n  \"subjects\": %d,\n  \"seed\": %llu,\n  \"replicates\": %d,\n",
-            sc->design == TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
+            sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
             (unsigned long long)o->seed, o->replicates);
     double failed = 0;
     for (size_t r = 0; r < n_reps; r++) {
-        double f = trial_metric(&reps[r], "failed_subjects");
+        double f = ketsim_trial_metric(&reps[r], "failed_subjects");
         failed += isfinite(f) ? f : 0;
     }
     fprintf(fp, "  \"on_failure\": \"%s\",\n  \"failed_subjects\": %.0f,\n",
@@ -467,13 +467,13 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     for (size_t a = 0; a < sc->n_arms; a++) {
         fprintf(fp, "%s\n    {\"name\": ", a ? "," : "");
         json_str(fp, sc->arms[a].name);
-        const trial_arm *arm = &sc->arms[a];
+        const ketsim_trial_arm *arm = &sc->arms[a];
         fprintf(fp, ", \"control\": \"%s\", \"dose\": ", control_name(arm->control));
-        json_str(fp, arm->control == TRIAL_ACTIVE ? arm->dose_text : "");
+        json_str(fp, arm->control == KETSIM_TRIAL_ACTIVE ? arm->dose_text : "");
         fprintf(fp, ", \"doses_h\": [");
-        for (size_t i = 0; i < trial_arm_n_sessions(sc, arm); i++) {
+        for (size_t i = 0; i < ketsim_trial_arm_n_sessions(sc, arm); i++) {
             fprintf(fp, "%s", i ? ", " : "");
-            json_num(fp, trial_arm_session_h(sc, arm, i));
+            json_num(fp, ketsim_trial_arm_session_h(sc, arm, i));
         }
         fprintf(fp, "]}");
     }
@@ -493,11 +493,11 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     fprintf(fp, "],\n  \"primary_visit\": ");
     json_str(fp, sc->visit_label[sc->primary_visit]);
     fprintf(fp, ",\n  \"metrics\": [");
-    const trial_metrics *m0 = &reps[0];
+    const ketsim_trial_metrics *m0 = &reps[0];
     int first_p = 1;
     for (size_t i = 0; i < m0->n; i++) {
         double med, p5, p95;
-        size_t n = trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
+        size_t n = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
         fprintf(fp, "%s\n    {\"name\": ", i ? "," : "");
         json_str(fp, m0->name[i]);
         fprintf(fp, ", \"median\": ");
@@ -516,7 +516,7 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
         double alpha = o->alpha > 0 ? o->alpha : 0.05;
         size_t k = 0;
         for (size_t r = 0; r < n_reps; r++)
-            k += (size_t)(trial_metric(&reps[r], m0->name[i]) < alpha);
+            k += (size_t)(ketsim_trial_metric(&reps[r], m0->name[i]) < alpha);
         ketsim_stats_interval w = {NAN, NAN, NAN};
         ketsim_error e;
         ketsim_stats_wilson(k, n_reps, KETSIM_STATS_LEVEL_DEFAULT, &w, &e);
@@ -539,7 +539,7 @@ int trial_write_summary_json(FILE *fp, const trial_scenario *sc, const trial_run
     return KETSIM_OK;
 }
 
-void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_subject_result *s,
+void ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s,
                               int replicate)
 {
     if (replicate == 0)
@@ -547,12 +547,12 @@ void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_su
               "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg\n",
               fp);
     for (int i = 0; i < sc->n_subjects; i++) {
-        const trial_subject_result *r = &s[i];
+        const ketsim_trial_subject_result *r = &s[i];
         if (r->failed)
             continue; /* skipped after a solver failure: nothing was rated */
-        for (int p = 0; p < trial_n_periods(sc); p++) {
-            const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, p)];
-            double st = trial_period_start_h(sc, p);
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+            const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, p)];
+            double st = ketsim_trial_period_start_h(sc, p);
             for (int k = -1; k < (int)sc->n_visits; k++) {
                 double t = k < 0 ? 0 : sc->visit_h[k];
                 double tr = k < 0 ? r->base_true[p] : r->madrs_true[p][k];
@@ -566,13 +566,13 @@ void trial_write_subjects_csv(FILE *fp, const trial_scenario *sc, const trial_su
                 fprintf(fp, ",%.6g,%.6g\n", k < 0 ? 0.0 : r->cadss_peak[p], k < 0 ? 0.0 : r->sbp_peak[p]);
             }
         }
-        int last = trial_n_periods(sc) - 1;
-        const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, r->assign, last)];
-        double ld = trial_period_start_h(sc, last) + trial_last_session_h(sc);
-        for (size_t k = 0; k < trial_n_followup(sc); k++) {
-            double t = ld + trial_followup_h(sc, k);
+        int last = ketsim_trial_n_periods(sc) - 1;
+        const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, last)];
+        double ld = ketsim_trial_period_start_h(sc, last) + ketsim_trial_last_session_h(sc);
+        for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++) {
+            double t = ld + ketsim_trial_followup_h(sc, k);
             fprintf(fp, "%d,%d,%d,followup,%s,fu%zu,%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,%.6g,", replicate, i, r->assign,
-                    arm->name, k + 1, t, t - trial_period_start_h(sc, last), r->weight_kg, r->age_y, r->female,
+                    arm->name, k + 1, t, t - ketsim_trial_period_start_h(sc, last), r->weight_kg, r->age_y, r->female,
                     r->bdnf_met, r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
             if (r->fu_rated[k] >= 0)
                 fprintf(fp, "%d", r->fu_rated[k]);

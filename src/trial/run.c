@@ -23,19 +23,19 @@
 #define PEAK_WINDOW_H 3.0
 #define PEAK_STEP_H (5.0 / 60)
 #define MAX_TIMES 1024
-#define MAX_DRUGS (TRIAL_MAX_ARMS + 1)
-#define MAX_SESSIONS (2 * TRIAL_MAX_DOSES)
+#define MAX_DRUGS (KETSIM_TRIAL_MAX_ARMS + 1)
+#define MAX_SESSIONS (2 * KETSIM_TRIAL_MAX_DOSES)
 
 typedef struct run_shared {
-    const trial_scenario *sc;
+    const ketsim_trial_scenario *sc;
     const ketsim_params *base;
     const ketsim_catalog *cat;
     const char *drugs[MAX_DRUGS];  /* the scenario's drug and every arm's */
     size_t n_drugs;
     const ketsim_pop *pop;
-    const trial_run_opts *o;
+    const ketsim_trial_run_opts *o;
     const int *assign;             /* replicates x n_subjects */
-    trial_subject_result *out;
+    ketsim_trial_subject_result *out;
     size_t n_items;                /* items [0, n_items) of this call */
     size_t end;                    /* this process simulates [first, end) */
     atomic_size_t next;
@@ -95,17 +95,17 @@ static size_t find_time(const double *g, size_t n, double t)
 
 /* The subject's regimen (active arms' doses) and sessions (every arm's,
  * for placebo), in time order over the periods. */
-static int build_course(const trial_scenario *sc, int assign, ketsim_regimen *reg, ketsim_session *sess,
+static int build_course(const ketsim_trial_scenario *sc, int assign, ketsim_regimen *reg, ketsim_session *sess,
                         size_t *n_sess, ketsim_error *err)
 {
     ketsim_regimen_clear(reg);
     *n_sess = 0;
-    for (int p = 0; p < trial_n_periods(sc); p++) {
-        double st = trial_period_start_h(sc, p);
-        const trial_arm *arm = &sc->arms[trial_arm_in_period(sc, assign, p)];
-        for (size_t k = 0; k < trial_arm_n_sessions(sc, arm); k++) {
-            double t = st + trial_arm_session_h(sc, arm, k);
-            const ketsim_dose *d = trial_arm_dose(arm, k);
+    for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+        double st = ketsim_trial_period_start_h(sc, p);
+        const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, assign, p)];
+        for (size_t k = 0; k < ketsim_trial_arm_n_sessions(sc, arm); k++) {
+            double t = st + ketsim_trial_arm_session_h(sc, arm, k);
+            const ketsim_dose *d = ketsim_trial_arm_dose(arm, k);
             if (d) {
                 ketsim_dose dose = *d;
                 dose.time_h = t;
@@ -113,7 +113,7 @@ static int build_course(const trial_scenario *sc, int assign, ketsim_regimen *re
                 if (rc)
                     return rc;
             }
-            sess[(*n_sess)++] = (ketsim_session){t, arm->control == TRIAL_MIDAZOLAM};
+            sess[(*n_sess)++] = (ketsim_session){t, arm->control == KETSIM_TRIAL_MIDAZOLAM};
         }
     }
     return KETSIM_OK;
@@ -121,20 +121,20 @@ static int build_course(const trial_scenario *sc, int assign, ketsim_regimen *re
 
 /* Ratings and peaks are read on one grid: period starts, visits, 5-min steps
  * over the first hours, follow-up visits; sorted, unique. */
-static size_t build_grid(const trial_scenario *sc, double *grid)
+static size_t build_grid(const ketsim_trial_scenario *sc, double *grid)
 {
     size_t ng = 0;
-    for (int p = 0; p < trial_n_periods(sc); p++) {
-        double st = trial_period_start_h(sc, p);
+    for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+        double st = ketsim_trial_period_start_h(sc, p);
         grid[ng++] = st;
         for (size_t k = 0; k < sc->n_visits; k++)
             grid[ng++] = st + sc->visit_h[k];
         for (double t = PEAK_STEP_H; t <= PEAK_WINDOW_H + 1e-9; t += PEAK_STEP_H)
             grid[ng++] = st + t;
     }
-    double last = trial_period_start_h(sc, trial_n_periods(sc) - 1) + trial_last_session_h(sc);
-    for (size_t k = 0; k < trial_n_followup(sc); k++)
-        grid[ng++] = last + trial_followup_h(sc, k);
+    double last = ketsim_trial_period_start_h(sc, ketsim_trial_n_periods(sc) - 1) + ketsim_trial_last_session_h(sc);
+    for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++)
+        grid[ng++] = last + ketsim_trial_followup_h(sc, k);
     qsort(grid, ng, sizeof grid[0], cmp_double);
     size_t nu = 0;
     for (size_t k = 0; k < ng; k++)
@@ -144,7 +144,7 @@ static size_t build_grid(const trial_scenario *sc, double *grid)
 }
 
 /* A skipped subject: nothing rated, nothing measured. */
-static void mark_failed(trial_subject_result *res, const char *why)
+static void mark_failed(ketsim_trial_subject_result *res, const char *why)
 {
     res->failed = 1;
     snprintf(res->fail_reason, sizeof res->fail_reason, "%.159s", why);
@@ -153,12 +153,12 @@ static void mark_failed(trial_subject_result *res, const char *why)
         res->base_true[p] = NAN;
         res->base_rated[p] = -1;
         res->cadss_peak[p] = res->sbp_peak[p] = NAN;
-        for (size_t k = 0; k < TRIAL_MAX_VISITS; k++) {
+        for (size_t k = 0; k < KETSIM_TRIAL_MAX_VISITS; k++) {
             res->madrs_true[p][k] = NAN;
             res->madrs_rated[p][k] = -1;
         }
     }
-    for (size_t k = 0; k < TRIAL_MAX_FOLLOWUP; k++) {
+    for (size_t k = 0; k < KETSIM_TRIAL_MAX_FOLLOWUP; k++) {
         res->fu_true[k] = NAN;
         res->fu_rated[k] = -1;
     }
@@ -172,7 +172,7 @@ static double observed(const run_shared *sh, const ketsim_patient *s, const kets
     return ketsim_pop_observed_madrs(s, ketsim_traj_output(tr, k, (size_t)o_madrs), pl);
 }
 
-static void record_patient(trial_subject_result *res, const ketsim_patient *s)
+static void record_patient(ketsim_trial_subject_result *res, const ketsim_patient *s)
 {
     res->weight_kg = s->weight_kg;
     res->age_y = s->age_y;
@@ -186,17 +186,17 @@ static void record_patient(trial_subject_result *res, const ketsim_patient *s)
  * visits, then the follow-up; from the dropout index on, all missing. */
 static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s, const ketsim_session *sess,
                  size_t n_sess, const ketsim_trajectory *tr, const double *grid, size_t nu, uint64_t id,
-                 trial_subject_result *res)
+                 ketsim_trial_subject_result *res)
 {
-    const trial_scenario *sc = sh->sc;
-    int np = trial_n_periods(sc);
-    size_t nfu = trial_n_followup(sc);
+    const ketsim_trial_scenario *sc = sh->sc;
+    int np = ketsim_trial_n_periods(sc);
+    size_t nfu = ketsim_trial_n_followup(sc);
     ketsim_rng r;
     ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_RESIDUAL);
     int gidx = 0;
 #define MISSING(x) (res->dropout_index >= 0 && gidx >= res->dropout_index ? -1 : (x))
     for (int p = 0; p < np; p++) {
-        double st = trial_period_start_h(sc, p);
+        double st = ketsim_trial_period_start_h(sc, p);
         size_t k0 = find_time(grid, nu, st);
         res->base_true[p] = observed(sh, s, sess, n_sess, tr, k0, st, w->o_madrs);
         res->base_rated[p] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->base_true[p]));
@@ -213,9 +213,9 @@ static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s,
         res->cadss_peak[p] = cp;
         res->sbp_peak[p] = sp;
     }
-    double last = trial_period_start_h(sc, np - 1) + trial_last_session_h(sc);
+    double last = ketsim_trial_period_start_h(sc, np - 1) + ketsim_trial_last_session_h(sc);
     for (size_t k = 0; k < nfu; k++, gidx++) {
-        double t = last + trial_followup_h(sc, k);
+        double t = last + ketsim_trial_followup_h(sc, k);
         res->fu_true[k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
         res->fu_rated[k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->fu_true[k]));
     }
@@ -224,12 +224,12 @@ static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s,
 
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
 {
-    const trial_scenario *sc = sh->sc;
+    const ketsim_trial_scenario *sc = sh->sc;
     size_t rep = (size_t)sh->o->first_replicate + item / (size_t)sc->n_subjects;
     size_t i = item % (size_t)sc->n_subjects;
     uint64_t id = ((uint64_t)rep << 32) | (uint64_t)i;
     int assign = sh->assign[item];
-    trial_subject_result *res = &sh->out[item];
+    ketsim_trial_subject_result *res = &sh->out[item];
     memset(res, 0, sizeof *res);
     res->assign = assign;
 
@@ -259,7 +259,7 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     }
 
     /* dropout: a random rating index from which everything is missing */
-    int n_ratings = trial_n_periods(sc) * (int)sc->n_visits + (int)trial_n_followup(sc);
+    int n_ratings = ketsim_trial_n_periods(sc) * (int)sc->n_visits + (int)ketsim_trial_n_followup(sc);
     ketsim_rng r;
     ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_DROPOUT);
     int drops = ketsim_rng_bernoulli(&r, sc->dropout);
@@ -299,7 +299,7 @@ static void *thread_main(void *arg)
 
 /* The drugs a worker must be able to give: the scenario's, then every
  * drug an arm's dose names (once each, in order). */
-static int collect_drugs(const trial_scenario *sc, const ketsim_catalog *cat, const char **drugs, size_t *n,
+static int collect_drugs(const ketsim_trial_scenario *sc, const ketsim_catalog *cat, const char **drugs, size_t *n,
                          ketsim_error *err)
 {
     size_t idx;
@@ -314,7 +314,7 @@ static int collect_drugs(const trial_scenario *sc, const ketsim_catalog *cat, co
             if (!d[0])
                 continue;
             if (ketsim_catalog_find_drug(cat, d, &idx, err)) {
-                char pre[2 * TRIAL_NAME_MAX + 32];
+                char pre[2 * KETSIM_TRIAL_NAME_MAX + 32];
                 snprintf(pre, sizeof pre, "scenario '%s', arm '%s': ", sc->name, sc->arms[a].name);
                 ketsim_error_prefix(err, pre);
                 return KETSIM_EINPUT;
@@ -327,16 +327,16 @@ static int collect_drugs(const trial_scenario *sc, const ketsim_catalog *cat, co
     return KETSIM_OK;
 }
 
-int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_run_opts *o,
-              trial_subject_result **out, ketsim_error *err)
+int ketsim_trial_run(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
+              ketsim_trial_subject_result **out, ketsim_error *err)
 {
     *out = NULL;
     if (o->replicates < 1 || sc->n_subjects < 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and subjects must be at least 1");
-    trial_subject_result *res = calloc((size_t)o->replicates * (size_t)sc->n_subjects, sizeof *res);
+    ketsim_trial_subject_result *res = calloc((size_t)o->replicates * (size_t)sc->n_subjects, sizeof *res);
     if (!res)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %d x %d subjects", o->replicates, sc->n_subjects);
-    int rc = trial_run_into(sc, base, o, res, err);
+    int rc = ketsim_trial_run_into(sc, base, o, res, err);
     if (rc) {
         free(res);
         return rc;
@@ -345,24 +345,24 @@ int trial_run(const trial_scenario *sc, const ketsim_params *base, const trial_r
     return KETSIM_OK;
 }
 
-int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const trial_run_opts *o,
-                   trial_subject_result *res, ketsim_error *err)
+int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *base0, const ketsim_trial_run_opts *o,
+                   ketsim_trial_subject_result *res, ketsim_error *err)
 {
-    int rc = trial_scenario_check(sc, err);
+    int rc = ketsim_trial_scenario_check(sc, err);
     if (rc)
         return rc;
     if (o->replicates < 1 || o->threads < 1 || o->first_replicate < 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and threads must be at least 1");
-    if ((double)o->replicates * (double)sc->n_subjects > TRIAL_MAX_ITEMS)
+    if ((double)o->replicates * (double)sc->n_subjects > KETSIM_TRIAL_MAX_ITEMS)
         return KETSIM_FAIL(err, KETSIM_EINPUT,
                            "%d replicates x %d subjects exceed the limit of %d simulated subjects per run",
-                           o->replicates, sc->n_subjects, TRIAL_MAX_ITEMS);
+                           o->replicates, sc->n_subjects, KETSIM_TRIAL_MAX_ITEMS);
     ketsim_params *base = NULL;
     ketsim_catalog *cat = NULL;
     int *assign = NULL;
     rc = ketsim_params_clone(base0, &base, err);
     if (!rc)
-        rc = trial_scenario_apply_sets(sc, base, err);
+        rc = ketsim_trial_scenario_apply_sets(sc, base, err);
     ketsim_pop pop;
     if (!rc)
         rc = ketsim_pop_init(&pop, base, err);
@@ -379,7 +379,7 @@ int trial_run_into(const trial_scenario *sc, const ketsim_params *base0, const t
     }
     if (!rc) {
         for (int r = 0; r < o->replicates; r++)
-            trial_randomize(sc, o->seed, (uint64_t)(o->first_replicate + r),
+            ketsim_trial_randomize(sc, o->seed, (uint64_t)(o->first_replicate + r),
                             assign + (size_t)r * (size_t)sc->n_subjects);
         size_t first, end;
         trial_dist_share(n_items, &first, &end);

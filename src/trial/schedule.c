@@ -4,50 +4,50 @@
 
 #include <math.h>
 
-size_t trial_arm_n_sessions(const trial_scenario *sc, const trial_arm *a)
+size_t ketsim_trial_arm_n_sessions(const ketsim_trial_scenario *sc, const ketsim_trial_arm *a)
 {
     return a->n_doses ? a->n_doses : sc->n_doses;
 }
 
-double trial_arm_session_h(const trial_scenario *sc, const trial_arm *a, size_t k)
+double ketsim_trial_arm_session_h(const ketsim_trial_scenario *sc, const ketsim_trial_arm *a, size_t k)
 {
     return a->n_doses ? a->dose_h[k] : sc->dose_h[k];
 }
 
-const ketsim_dose *trial_arm_dose(const trial_arm *a, size_t k)
+const ketsim_dose *ketsim_trial_arm_dose(const ketsim_trial_arm *a, size_t k)
 {
-    if (a->control != TRIAL_ACTIVE || a->n_specs == 0)
+    if (a->control != KETSIM_TRIAL_ACTIVE || a->n_specs == 0)
         return NULL;
     return &a->dose[a->n_specs == 1 ? 0 : k];
 }
 
-double trial_last_session_h(const trial_scenario *sc)
+double ketsim_trial_last_session_h(const ketsim_trial_scenario *sc)
 {
     double last = 0;
     for (size_t a = 0; a < sc->n_arms; a++) {
-        size_t n = trial_arm_n_sessions(sc, &sc->arms[a]);
-        if (n && trial_arm_session_h(sc, &sc->arms[a], n - 1) > last)
-            last = trial_arm_session_h(sc, &sc->arms[a], n - 1);
+        size_t n = ketsim_trial_arm_n_sessions(sc, &sc->arms[a]);
+        if (n && ketsim_trial_arm_session_h(sc, &sc->arms[a], n - 1) > last)
+            last = ketsim_trial_arm_session_h(sc, &sc->arms[a], n - 1);
     }
     return last;
 }
 
-double trial_period_start_h(const trial_scenario *sc, int period)
+double ketsim_trial_period_start_h(const ketsim_trial_scenario *sc, int period)
 {
     if (period <= 0)
         return 0;
-    return trial_last_session_h(sc) + sc->washout_h;
+    return ketsim_trial_last_session_h(sc) + sc->washout_h;
 }
 
-size_t trial_n_followup(const trial_scenario *sc)
+size_t ketsim_trial_n_followup(const ketsim_trial_scenario *sc)
 {
     if (!(sc->followup_until_h > 0) || !(sc->followup_every_h > 0))
         return 0;
     size_t n = (size_t)floor(sc->followup_until_h / sc->followup_every_h + 1e-9);
-    return n > TRIAL_MAX_FOLLOWUP ? TRIAL_MAX_FOLLOWUP : n;
+    return n > KETSIM_TRIAL_MAX_FOLLOWUP ? KETSIM_TRIAL_MAX_FOLLOWUP : n;
 }
 
-double trial_followup_h(const trial_scenario *sc, size_t k)
+double ketsim_trial_followup_h(const ketsim_trial_scenario *sc, size_t k)
 {
     return (double)(k + 1) * sc->followup_every_h;
 }

@@ -19,11 +19,11 @@ static int apply_sets(ketsim_params *p, const char *sets, ketsim_error *err)
     return KETSIM_OK;
 }
 
-static int pick(const trial_metrics *reps, size_t n, const char *metric, const char *quantile,
+static int pick(const ketsim_trial_metrics *reps, size_t n, const char *metric, const char *quantile,
                 double *out, ketsim_error *err)
 {
     double med, p5, p95;
-    if (trial_metric_quantiles(reps, n, metric, &med, &p5, &p95) == 0)
+    if (ketsim_trial_metric_quantiles(reps, n, metric, &med, &p5, &p95) == 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "trial endpoint '%s' has no value (see the trial summary JSON for names)", metric);
     if (strcmp(quantile, "median") == 0)
         *out = med;
@@ -39,7 +39,7 @@ static int pick(const trial_metrics *reps, size_t n, const char *metric, const c
 struct val_trial_run {
     char scenario[64], sets[256];
     int replicates;
-    trial_metrics *reps;
+    ketsim_trial_metrics *reps;
 };
 
 int val_trial_run_matches(const val_trial_run *r, const char *scenario, int replicates,
@@ -54,7 +54,7 @@ void val_trial_run_free(val_trial_run *r)
     if (!r)
         return;
     for (int i = 0; r->reps && i < r->replicates; i++)
-        trial_metrics_free(&r->reps[i]);
+        ketsim_trial_metrics_free(&r->reps[i]);
     free(r->reps);
     free(r);
 }
@@ -62,32 +62,32 @@ void val_trial_run_free(val_trial_run *r)
 int val_trial_run_create(const ketsim_params *base, const char *scenario, int replicates, const char *sets,
                          val_trial_run **out, ketsim_error *err)
 {
-    trial_scenario sc;
+    ketsim_trial_scenario sc;
     ketsim_params *p = NULL;
-    trial_subject_result *subj = NULL;
+    ketsim_trial_subject_result *subj = NULL;
     val_trial_run *r = calloc(1, sizeof *r);
     if (!r)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     snprintf(r->scenario, sizeof r->scenario, "%s", scenario);
     snprintf(r->sets, sizeof r->sets, "%s", sets);
     r->replicates = replicates;
-    int rc = trial_scenario_resolve(scenario, &sc, err);
+    int rc = ketsim_trial_scenario_resolve(scenario, &sc, err);
     if (!rc)
         rc = ketsim_params_clone(base, &p, err);
     if (!rc)
         rc = apply_sets(p, sets, err);
-    trial_defs defs;
-    trial_run_opts o = {.seed = 0, .replicates = replicates, .threads = 2};
+    ketsim_trial_defs defs;
+    ketsim_trial_run_opts o = {.seed = 0, .replicates = replicates, .threads = 2};
     if (!rc) {
-        trial_defs_read(p, &defs);
+        ketsim_trial_defs_read(p, &defs);
         o.seed = sc.seed;
         o.alpha = defs.alpha;
-        rc = trial_run(&sc, p, &o, &subj, err);
+        rc = ketsim_trial_run(&sc, p, &o, &subj, err);
     }
     if (!rc && !(r->reps = calloc((size_t)replicates, sizeof *r->reps)))
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     for (int i = 0; !rc && i < replicates; i++)
-        rc = trial_endpoints(&sc, &defs, subj + (size_t)i * (size_t)sc.n_subjects, &r->reps[i], err);
+        rc = ketsim_trial_endpoints(&sc, &defs, subj + (size_t)i * (size_t)sc.n_subjects, &r->reps[i], err);
     free(subj);
     ketsim_params_free(p);
     if (rc) {
