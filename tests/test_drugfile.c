@@ -346,6 +346,68 @@ static void test_cycle(void **state)
                  38, "cycle");
 }
 
+/* Plasma concentration of `output` at `t_h` after `dose` of drug `name`. */
+static double plasma_at(fixture *f, const char *name, const char *dose, const char *output, double t_h)
+{
+    ketsim_error e = {0};
+    ketsim_model *m = NULL;
+    ketsim_sim *sim = NULL;
+    ketsim_regimen *reg = NULL;
+    ketsim_trajectory *traj = NULL;
+    ketsim_dose d;
+    assert_int_equal(ketsim_model_create(f->params, f->cat, (const char *[]){name}, 1, 70, &m, &e), KETSIM_OK);
+    long k = ketsim_model_output_index(m, output);
+    assert_true(k >= (long)ketsim_n_outputs()); /* a per-compound output, after the fixed list */
+    assert_int_equal(ketsim_sim_create(m, &sim, &e), KETSIM_OK);
+    assert_int_equal(ketsim_regimen_create(&reg, &e), KETSIM_OK);
+    assert_int_equal(ketsim_dose_parse(dose, &d, &e), KETSIM_OK);
+    assert_int_equal(ketsim_regimen_add(reg, &d, &e), KETSIM_OK);
+    assert_int_equal(ketsim_sim_run(sim, reg, &t_h, 1, &traj, &e), KETSIM_OK);
+    assert_string_equal(ketsim_traj_output_info(traj, (size_t)k)->name, output);
+    double v = ketsim_traj_output(traj, 0, (size_t)k);
+    ketsim_traj_free(traj);
+    ketsim_regimen_free(reg);
+    ketsim_sim_free(sim);
+    ketsim_model_free(m);
+    return v;
+}
+
+/* A compound's own route rows replace the route's for it alone: oral F 0.6
+ * instead of route.po.f scales its plasma level (linear PK, no first-pass
+ * metabolite) by 0.6 / route.po.f, and its concentration is an output. */
+static void test_compound_routes(void **state)
+{
+    fixture *f = *state;
+    write_file(f, "name: oral_own\ncomponents:\n  - {compound: oralx, fraction: 1.0}\ncompounds:\n"
+                  "  oralx:\n" COMPOUND_FIELDS "    routes: {po: {f: 0.6, lag_h: 0.25}}\n");
+    ketsim_error e = {0};
+    const char *name = NULL;
+    int rc = ketsim_catalog_load_drug_file(f->cat, f->params, f->path, &name, &e);
+    if (rc)
+        print_message("unexpected error: %s\n", e.msg);
+    assert_int_equal(rc, KETSIM_OK);
+    unlink(f->path);
+    write_file(f, "name: oral_route\ncomponents:\n  - {compound: oraly, fraction: 1.0}\ncompounds:\n"
+                  "  oraly:\n" COMPOUND_FIELDS "    routes: {po: {lag_h: 0.25}}\n");
+    assert_int_equal(ketsim_catalog_load_drug_file(f->cat, f->params, f->path, &name, &e), KETSIM_OK);
+    double v, route_f = ketsim_params_value(f->params, "route.po.f");
+    assert_int_equal(ketsim_params_get(f->params, "oralx.route.po.f", &v, &e), KETSIM_OK);
+    assert_true(v == 0.6);
+    double own = plasma_at(f, "oral_own", "po:50mg", "plasma_oralx_ng_per_ml", 3);
+    double shared = plasma_at(f, "oral_route", "po:50mg", "plasma_oraly_ng_per_ml", 3);
+    assert_true(shared > 0);
+    assert_true(fabs(own / shared - 0.6 / route_f) < 1e-5 * (0.6 / route_f));
+    /* the lag holds the dose back: nothing in plasma before it */
+    assert_true(plasma_at(f, "oral_own", "po:50mg", "plasma_oralx_ng_per_ml", 0.2) == 0);
+    /* a route field the model does not have is refused with its line */
+    unlink(f->path);
+    write_file(f, "name: oral_bad\ncomponents:\n  - {compound: oralz, fraction: 1.0}\ncompounds:\n"
+                  "  oralz:\n" COMPOUND_FIELDS "    routes: {po: {bioavailability: 0.6}}\n");
+    assert_int_equal(ketsim_catalog_load_drug_file(f->cat, f->params, f->path, &name, &e), KETSIM_EINPUT);
+    assert_non_null(strstr(e.msg, "route.po.bioavailability"));
+    assert_non_null(strstr(e.msg, ":20:"));
+}
+
 static void test_bad_name(void **state)
 {
     expect_error(*state,
@@ -370,6 +432,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_duplicate_drug, setup, teardown),
         cmocka_unit_test_setup_teardown(test_duplicate_compound, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cycle, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_compound_routes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bad_name, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -39,7 +39,9 @@ typedef struct ketsim_event {
     long addl;
     int ss;                 /* 0, 1 (reset to steady state), 2 (added steady state) */
     double dv;
-    size_t output;          /* model output an observation measures */
+    size_t output;          /* what an observation measures: a fixed output index, or
+                             * ketsim_n_outputs() + k for the k-th name of
+                             * ketsim_events_output_name (a per-compound output) */
     double lloq;            /* lower limit of quantification; NAN: none */
     int blq;                /* 1: below LLOQ (DV holds the LLOQ or is ignored) */
     double wt_kg;           /* NAN: not given on this record */
@@ -59,6 +61,13 @@ const char *ketsim_events_covariate_name(const ketsim_events *ev, size_t k);
 /* Check a record and append it.  A subject's records must be together and
  * in time order; an ID seen before another subject is an error. */
 int ketsim_events_add(ketsim_events *ev, const ketsim_event *r, ketsim_error *err);
+
+/* A per-compound output name (plasma_COMPOUND_ng_per_ml, ...) an
+ * observation refers to: its code for ketsim_event.output.  Whether the
+ * model has that compound is checked when the table is simulated. */
+int ketsim_events_output_code(ketsim_events *ev, const char *name, size_t *code, ketsim_error *err);
+/* The name of an output code (fixed or per-compound). */
+const char *ketsim_events_output_name(const ketsim_events *ev, size_t code);
 
 const char *ketsim_events_name(const ketsim_events *ev);
 size_t ketsim_events_n_records(const ketsim_events *ev);

@@ -52,11 +52,23 @@ void ketsim_model_rhs(const ketsim_model *m, double t, const double *y, double *
 /* Per-state absolute tolerances at each state's noise level. */
 void ketsim_model_atol(const ketsim_model *m, double *atol);
 
-/* Outputs: a fixed list, the same for every model. */
+/* Outputs: a fixed list, the same for every model (concentrations summed
+ * over enantiomers, the cascade, the read-outs)... */
 size_t ketsim_n_outputs(void);
 const ketsim_output_info *ketsim_output(size_t i);
 long ketsim_output_index(const char *name);
-/* Compute every output from a state vector. */
+/* ...followed, in a model, by each of its compounds' own concentrations:
+ * plasma_COMPOUND_ng_per_ml and, with a brain compartment,
+ * brain_COMPOUND_free_um (COMPOUND as in the catalog: s_ket, s_nk, a drug
+ * file's compound).  Indices below ketsim_n_outputs() are the fixed list. */
+size_t ketsim_model_n_outputs(const ketsim_model *m);
+const ketsim_output_info *ketsim_model_output(const ketsim_model *m, size_t i);
+long ketsim_model_output_index(const ketsim_model *m, const char *name);
+/* Whether a name has the form of a per-compound output (it may still name a
+ * compound a given model lacks). */
+int ketsim_output_is_compound_form(const char *name);
+/* Compute every output of the model from a state vector (out has
+ * ketsim_model_n_outputs values). */
 void ketsim_model_outputs(const ketsim_model *m, const double *y, double *out);
 
 /* Amount of drug in the body, in umol (all compounds, all compartments,

@@ -50,11 +50,15 @@ void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *j
 
 size_t ketsim_traj_n_times(const ketsim_trajectory *t);
 double ketsim_traj_time(const ketsim_trajectory *t, size_t i);
-/* Output k (see ketsim_output) at time index i. */
+/* Output k (see ketsim_model_output) at time index i. */
 double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k);
 /* Full state vector at time index i. */
 const double *ketsim_traj_state(const ketsim_trajectory *t, size_t i);
 size_t ketsim_traj_n_states(const ketsim_trajectory *t);
+/* Outputs per time: ketsim_model_n_outputs of the model that made it. */
+size_t ketsim_traj_n_outputs(const ketsim_trajectory *t);
+/* Name, unit and meaning of output k of this trajectory (NULL past the end). */
+const ketsim_output_info *ketsim_traj_output_info(const ketsim_trajectory *t, size_t k);
 void ketsim_traj_free(ketsim_trajectory *t);
 /* A copy of src into *dst (reused when it has the same size). */
 int ketsim_traj_copy(const ketsim_trajectory *src, ketsim_trajectory **dst, ketsim_error *err);

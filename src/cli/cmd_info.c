@@ -15,7 +15,10 @@ void help_params(void)
 
 void help_outputs(void)
 {
-    puts("usage: ketsim outputs\n\nList every output column with its unit and meaning.");
+    puts("usage: ketsim outputs [--drug NAME|FILE] [--species human|rat|mouse]\n\n"
+         "List every output column with its unit and meaning: the fixed list, then the\n"
+         "plasma and free brain concentration of each compound the drug puts in the\n"
+         "model (its metabolites included).  Default drug: ketamine.");
 }
 
 void help_drugs(void)
@@ -68,18 +71,32 @@ int cmd_params(int argc, char **argv)
 
 int cmd_outputs(int argc, char **argv)
 {
-    if (argc > 1) {
-        if (strcmp(argv[1], "--help") == 0) {
+    const char *species = "human", *drug = "ketamine";
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--help") == 0) {
             help_outputs();
             return 0;
-        }
-        return cli_usage("outputs", "unexpected argument '%s'", argv[1]);
+        } else if (i + 1 < argc && strcmp(argv[i], "--species") == 0)
+            species = argv[++i];
+        else if (i + 1 < argc && strcmp(argv[i], "--drug") == 0)
+            drug = argv[++i];
+        else
+            return cli_usage("outputs", "unknown or incomplete option '%s'", argv[i]);
     }
-    for (size_t k = 0; k < ketsim_n_outputs(); k++) {
-        const ketsim_output_info *o = ketsim_output(k);
+    ketsim_error err = {0};
+    cli_subject s;
+    ketsim_model *m = NULL;
+    int rc = cli_subject_init(&s, species, drug, NULL, NULL, 0, &err);
+    const char *drugs[1] = {s.drug};
+    if (!rc)
+        rc = ketsim_model_create(s.params, s.catalog, drugs, 1, s.weight_kg, &m, &err);
+    for (size_t k = 0; !rc && k < ketsim_model_n_outputs(m); k++) {
+        const ketsim_output_info *o = ketsim_model_output(m, k);
         printf("%-30s %-12s %s\n", o->name, o->unit, o->description);
     }
-    return 0;
+    ketsim_model_free(m);
+    cli_subject_free(&s);
+    return rc ? cli_fail(&err) : 0;
 }
 
 int cmd_drugs(int argc, char **argv)

@@ -124,12 +124,13 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
     return 0;
 }
 
-/* Resolve --outputs into column indices (all outputs when absent). */
-static int select_outputs(const char *list, size_t *cols, size_t *n)
+/* Resolve --outputs into column indices of the model (all its outputs,
+ * per-compound concentrations included, when absent). */
+static int select_outputs(const char *list, const ketsim_model *m, size_t *cols, size_t max, size_t *n)
 {
     *n = 0;
     if (!list) {
-        for (size_t k = 0; k < ketsim_n_outputs(); k++)
+        for (size_t k = 0; k < ketsim_model_n_outputs(m) && *n < max; k++)
             cols[(*n)++] = k;
         return 0;
     }
@@ -139,10 +140,10 @@ static int select_outputs(const char *list, size_t *cols, size_t *n)
     strcpy(buf, list);
     char *save = NULL;
     for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        long k = ketsim_output_index(tok);
+        long k = ketsim_model_output_index(m, tok);
         if (k < 0)
-            return cli_usage("simulate", "--outputs: unknown output '%s' (see ketsim outputs)", tok);
-        if (*n == ketsim_n_outputs())
+            return cli_usage("simulate", "--outputs: unknown output '%s' (see ketsim outputs --drug ...)", tok);
+        if (*n == max)
             return cli_usage("simulate", "--outputs: too many columns");
         cols[(*n)++] = (size_t)k;
     }
@@ -206,9 +207,7 @@ int cmd_simulate(int argc, char **argv)
         return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv", o.out);
     if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json"))
         return cli_usage("simulate", "--out '%s': the file name must end in .csv or .json", o.out);
-    size_t cols[128], n_cols;
-    if (select_outputs(o.outputs, cols, &n_cols))
-        return 2;
+    size_t cols[512], n_cols = 0;
 
     ketsim_error err = {0};
     cli_subject subj;
@@ -235,6 +234,14 @@ int cmd_simulate(int argc, char **argv)
         rc = collect_drugs(&subj, reg, drugs, &n_drugs, &err);
     if (!rc)
         rc = ketsim_subject_worker_create(subj.params, subj.catalog, drugs, n_drugs, &w, &err);
+    if (!rc && select_outputs(o.outputs, ketsim_subject_worker_model(w), cols, sizeof cols / sizeof cols[0],
+                              &n_cols)) {
+        ketsim_subject_worker_free(w);
+        ketsim_regimen_free(reg);
+        free(times);
+        cli_subject_free(&subj);
+        return 2;
+    }
     if (!rc) {
         ketsim_subject_worker_set_cancel(w, cancel);
         ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times,

@@ -189,10 +189,11 @@ static int read_output(reader *rd, char **cells, ketsim_event *e)
     const char *s = cells[rd->ds->col[C_OUTPUT]];
     if (is_missing(s))
         return KETSIM_OK;
-    long k = ketsim_output_index(s);
-    if (k <= 0) /* index 0 is time_h, not a measurement */
+    if (strcmp(s, "time_h") == 0) /* index 0 is time, not a measurement */
         return BAD("%s:%ld: column OUTPUT: unknown output '%s' (see ketsim outputs)", rd->ds->name, rd->line, s);
-    e->output = (size_t)k;
+    ketsim_error e2 = {0};
+    if (ketsim_events_output_code(rd->ds->ev, s, &e->output, &e2))
+        return BAD("%s:%ld: column OUTPUT: %s", rd->ds->name, rd->line, e2.msg);
     return KETSIM_OK;
 }
 
@@ -399,8 +400,8 @@ void ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *
         char **cells = ds->rows[i].cells;
         if (!ketsim_event_is_prediction(r))
             continue;
-        fprintf(fp, "%s,%s,%s,%.10g", cells[ds->col[C_ID]], cells[ds->col[C_TIME]], ketsim_output(r->output)->name,
-                pred[i]);
+        fprintf(fp, "%s,%s,%s,%.10g", cells[ds->col[C_ID]], cells[ds->col[C_TIME]],
+                ketsim_events_output_name(ds->ev, r->output), pred[i]);
         for (size_t j = 0; j < ds->n_cols; j++)
             if (is_carried(ds, j))
                 fprintf(fp, ",%s", cells[j]);

@@ -5,6 +5,7 @@
  * FILE:LINE and the field), and only when everything is valid are the
  * parameter rows, compounds and the drug added.  So a bad file changes
  * neither the catalog nor the parameter table. */
+#include "ketsim/model.h"
 #include "model/catalog_impl.h"
 
 #include <math.h>
@@ -57,8 +58,18 @@ typedef struct df_link {
     double fraction, mtt_h;
 } df_link;
 
+/* A compound's own absorption rows: COMPOUND.route.ROUTE.FIELD, replacing
+ * route.ROUTE.FIELD for this compound. */
+#define DF_MAX_ROUTE_ROWS 24
+typedef struct df_route_row {
+    char field[160];    /* "route.po.f" */
+    double value;
+} df_route_row;
+
 typedef struct df_compound {
     char name[KETSIM_NAME_MAX];
+    size_t n_routes;
+    df_route_row route[DF_MAX_ROUTE_ROWS];
     const ytree_node *key;  /* for messages */
     const ytree_node *node; /* the compound's mapping */
     const char *source;
@@ -133,8 +144,64 @@ static int read_compound_name(df_file *f, const ketsim_catalog *cat, size_t i, d
                        KETSIM_NAME_MAX - 1);
     if (catalog_compound_index(cat, name) >= 0)
         return fail_at(err, f->t, c->key, path, "compound '%s' is already defined", name);
+    char out[128];
+    snprintf(out, sizeof out, "plasma_%s_ng_per_ml", name);
+    if (ketsim_output_index(out) >= 0)
+        return fail_at(err, f->t, c->key, path, "compound name '%s' would give the output '%s', which is built in", name, out);
     snprintf(c->name, sizeof c->name, "%s", name);
     return KETSIM_OK;
+}
+
+/* Allowed range of a route field: fractions in [0, 1], rates > 0, lags >= 0. */
+static int route_field_ok(const char *field, double v)
+{
+    if (strcmp(field, "ka_per_h") == 0)
+        return v > 0 && isfinite(v);
+    if (strstr(field, "lag_h"))
+        return v >= 0 && isfinite(v);
+    return v >= 0 && v <= 1;
+}
+
+/* routes: {po: {f: 0.6, ka_per_h: 1.2}, ...}: every ROUTE.FIELD must be a
+ * route parameter the model has (route.ROUTE.FIELD). */
+static int read_routes(df_file *f, const ketsim_params *params, df_compound *c, const char *mpath,
+                       ketsim_error *err)
+{
+    const ytree *t = f->t;
+    const ytree_node *routes = ytree_map_get(c->node, "routes");
+    char rpath[YTREE_PATH_MAX], path[YTREE_PATH_MAX], row[160];
+    c->n_routes = 0;
+    if (!routes)
+        return KETSIM_OK;
+    ytree_path_key(rpath, sizeof rpath, mpath, "routes");
+    int rc = ytree_expect_kind(t, routes, rpath, YTREE_MAPPING, err);
+    for (size_t i = 0; !rc && i < ytree_len(routes); i++) {
+        const char *route = ytree_map_key(routes, i);
+        const ytree_node *fields = ytree_map_value(routes, i);
+        char fpath[YTREE_PATH_MAX];
+        ytree_path_key(fpath, sizeof fpath, rpath, route);
+        rc = ytree_expect_kind(t, fields, fpath, YTREE_MAPPING, err);
+        for (size_t k = 0; !rc && k < ytree_len(fields); k++) {
+            const char *field = ytree_map_key(fields, k);
+            ytree_path_key(path, sizeof path, fpath, field);
+            snprintf(row, sizeof row, "route.%s.%s", route, field);
+            if (!ketsim_params_has(params, row))
+                return fail_at(err, t, ytree_map_key_node(fields, k), path,
+                               "no route parameter '%s' (see ketsim params | grep route.)", row);
+            if (c->n_routes == DF_MAX_ROUTE_ROWS)
+                return fail_at(err, t, fields, path, "at most %d route rows", DF_MAX_ROUTE_ROWS);
+            df_route_row *r = &c->route[c->n_routes];
+            rc = ytree_get_double(t, ytree_map_value(fields, k), path, &r->value, err);
+            if (!rc && !route_field_ok(field, r->value))
+                return fail_at(err, t, ytree_map_value(fields, k), path, "%g is out of range for %s", r->value,
+                               field);
+            if (!rc) {
+                snprintf(r->field, sizeof r->field, "%s", row);
+                c->n_routes++;
+            }
+        }
+    }
+    return rc;
 }
 
 static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsim_params *params,
@@ -144,11 +211,12 @@ static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsi
     char mpath[YTREE_PATH_MAX], path[YTREE_PATH_MAX], rowname[160];
     ytree_path_key(mpath, sizeof mpath, "compounds", c->name);
 
-    const char *allowed[MAX_FIELDS + 3];
+    const char *allowed[MAX_FIELDS + 4];
     size_t na = 0;
     for (size_t k = 0; k < catalog_n_compound_fields; k++)
         allowed[na++] = catalog_compound_fields[k];
     allowed[na++] = "metabolites";
+    allowed[na++] = "routes";
     allowed[na++] = "source";
     allowed[na] = NULL;
     int rc = ytree_check_keys(t, c->node, mpath, allowed, err);
@@ -178,6 +246,8 @@ static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsi
 
     c->source = NULL;
     rc = ytree_opt_string(t, c->node, mpath, "source", &c->source, err);
+    if (!rc)
+        rc = read_routes(f, params, c, mpath, err);
     if (rc)
         return rc;
 
@@ -385,6 +455,17 @@ static int commit(const df_file *f, ketsim_catalog *cat, ketsim_params *params,
             snprintf(row, sizeof row, "%s.to_%s.mtt_h", c->name, c->link[k].to);
             rc = ketsim_params_add(params, row, "h", c->link[k].mtt_h, src,
                                    "formation delay (one transit compartment; 0: none)", err);
+        }
+        for (size_t k = 0; !rc && k < c->n_routes; k++) {
+            double v;
+            ketsim_param_info info = {0};
+            size_t at = 0;
+            ketsim_params_find(params, c->route[k].field, &at, NULL);
+            ketsim_params_info(params, at, &info);
+            ketsim_params_get(params, c->route[k].field, &v, NULL);
+            snprintf(row, sizeof row, "%s.%s", c->name, c->route[k].field);
+            snprintf(desc, sizeof desc, "%s for %s (replaces %s)", info.description, c->name, c->route[k].field);
+            rc = ketsim_params_add(params, row, info.unit, c->route[k].value, src, desc, err);
         }
         if (rc)
             break;

@@ -384,16 +384,20 @@ static void disposition(exporter *x, const model_compound *c)
     free(left.s);
 }
 
-static void route_params(exporter *x)
+/* Each dosed compound's own absorption parameters (a drug file may give a
+ * compound its own route rows). */
+static void route_params(exporter *x, const model_compound *c)
 {
-    const route_par *r = &x->m->route;
+    const route_par *r = &c->route;
     char id[ID_LEN];
     for (int d = 0; d < N_DEPOTS; d++) {
-        make_id(id, "route_%s_ka_per_h", depot_ids[d]);
+        if (c->s_depot[d] < 0)
+            continue;
+        make_id(id, "%s_route_%s_ka_per_h", c->name, depot_ids[d]);
         add_param(x, id, r->ka[d], 1, NULL, NULL);
-        make_id(id, "route_%s_f", depot_ids[d]);
+        make_id(id, "%s_route_%s_f", c->name, depot_ids[d]);
         add_param(x, id, r->f[d], 1, NULL, NULL);
-        make_id(id, "route_%s_first_pass_to_metabolite", depot_ids[d]);
+        make_id(id, "%s_route_%s_first_pass_to_metabolite", c->name, depot_ids[d]);
         add_param(x, id, r->first_pass_met[d], 1, NULL, NULL);
     }
 }
@@ -409,9 +413,9 @@ static void absorption(exporter *x, const model_compound *c)
         if (s < 0)
             continue;
         const char *depot = x->sid[s];
-        make_id(ka, "route_%s_ka_per_h", depot_ids[d]);
-        make_id(f, "route_%s_f", depot_ids[d]);
-        make_id(fpm, "route_%s_first_pass_to_metabolite", depot_ids[d]);
+        make_id(ka, "%s_route_%s_ka_per_h", c->name, depot_ids[d]);
+        make_id(f, "%s_route_%s_f", c->name, depot_ids[d]);
+        make_id(fpm, "%s_route_%s_first_pass_to_metabolite", c->name, depot_ids[d]);
         term(x, s, '-', "%s * %s", ka, depot);
         term(x, c->s_c, '+', "%s * %s * %s", f, ka, depot);
         lost.n = 0;
@@ -772,9 +776,10 @@ static void build(exporter *x, const ketsim_regimen *reg, const double *y0, cons
     Compartment_setSpatialDimensions(comp, 3);
     Compartment_setUnits(comp, "litre");
     states(x, y0);
-    for (size_t i = 0; i < m->n_compounds; i++)
+    for (size_t i = 0; i < m->n_compounds; i++) {
         compound_params(x, &m->cmp[i]);
-    route_params(x);
+        route_params(x, &m->cmp[i]);
+    }
     cascade_params(x);
     for (size_t i = 0; i < m->n_compounds; i++) {
         disposition(x, &m->cmp[i]);

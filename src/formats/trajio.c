@@ -30,7 +30,7 @@ static void number(FILE *fp, double v)
 void trajio_write_csv(FILE *fp, const ketsim_trajectory *t, const size_t *cols, size_t n_cols)
 {
     for (size_t k = 0; k < n_cols; k++)
-        fprintf(fp, "%s%s", k ? "," : "", ketsim_output(cols[k])->name);
+        fprintf(fp, "%s%s", k ? "," : "", ketsim_traj_output_info(t, cols[k])->name);
     fputc('\n', fp);
     for (size_t i = 0; i < ketsim_traj_n_times(t); i++) {
         for (size_t k = 0; k < n_cols; k++) {
@@ -54,14 +54,14 @@ void trajio_write_json(FILE *fp, const ketsim_trajectory *t, const size_t *cols,
     fputs(",\n  \"units\": {", fp);
     for (size_t k = 0; k < n_cols; k++) {
         fprintf(fp, "%s\n    ", k ? "," : "");
-        trajio_json_string(fp, ketsim_output(cols[k])->name);
+        trajio_json_string(fp, ketsim_traj_output_info(t, cols[k])->name);
         fputs(": ", fp);
-        trajio_json_string(fp, ketsim_output(cols[k])->unit);
+        trajio_json_string(fp, ketsim_traj_output_info(t, cols[k])->unit);
     }
     fputs("\n  },\n  \"series\": {", fp);
     for (size_t k = 0; k < n_cols; k++) {
         fprintf(fp, "%s\n    ", k ? "," : "");
-        trajio_json_string(fp, ketsim_output(cols[k])->name);
+        trajio_json_string(fp, ketsim_traj_output_info(t, cols[k])->name);
         fputs(": [", fp);
         for (size_t i = 0; i < ketsim_traj_n_times(t); i++) {
             if (i)

@@ -112,6 +112,12 @@ long catalog_compound_index(const ketsim_catalog *cat, const char *name)
     return -1;
 }
 
+const char *catalog_compound_label(const ketsim_catalog *cat, const char *name)
+{
+    long i = catalog_compound_index(cat, name);
+    return i >= 0 && cat->compounds[i].label[0] ? cat->compounds[i].label : name;
+}
+
 const cat_drug *catalog_drug(const ketsim_catalog *cat, size_t i)
 {
     return i < cat->n_drugs ? &cat->drugs[i] : NULL;

@@ -27,6 +27,8 @@ struct ketsim_catalog {
     size_t n_drugs, cap_drugs;
 };
 
+/* A compound's label (its name if it has none). */
+const char *catalog_compound_label(const ketsim_catalog *cat, const char *name);
 /* Index of a compound by name, or -1. */
 long catalog_compound_index(const ketsim_catalog *cat, const char *name);
 int catalog_add_compound(ketsim_catalog *cat, const cat_compound *c, ketsim_error *err);

@@ -8,14 +8,17 @@
 #include "model/model_impl.h"
 #include "util/inputs.h"
 
-typedef struct dose_inputs {
+struct dose_inputs {
     ketsim_input *v;
     size_t n, cap;
-} dose_inputs;
+};
+typedef struct dose_inputs dose_inputs;
 
 /* Replace the contents of `in` with the inputs of `reg` (storage reused). */
 int dose_inputs_build(const ketsim_model *m, const ketsim_regimen *reg, dose_inputs *in,
                       ketsim_error *err);
 void dose_inputs_free(dose_inputs *in);
+/* Append one input: rate over [t0, t0 + dur), or a bolus when dur == 0. */
+int dosing_push(dose_inputs *in, double t0, double dur, long state, double amount, ketsim_error *err);
 
 #endif

@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const depot_names[N_DEPOTS] = {"nasal", "gut", "im", "sc", "ip"};
 
 static const char *const cascade_names[C_N] = {
     "nmda_block_interneuron", "nmda_block_pyramidal", "interneuron_activity", "glutamate_release",
@@ -116,7 +115,7 @@ static int layout(ketsim_model *m, const ketsim_params *p, ketsim_error *err)
         c->s_brain = (ketsim_params_get(p, key, &v, err) == 0 && v > 0) ? next_state(m, "%s%s_brain_free", c->name, "", "uM") : -1;
         int dosed = c->s_depot[0] == 0;
         for (int d = 0; d < N_DEPOTS; d++)
-            c->s_depot[d] = dosed ? next_state(m, "%s_depot_%s", c->name, depot_names[d], "mg") : -1;
+            c->s_depot[d] = dosed ? next_state(m, "%s_depot_%s", c->name, route_depot_name(d), "mg") : -1;
         for (size_t k = 0; k < c->n_links; k++) {
             snprintf(key, sizeof key, "%s.to_%s.mtt_h", c->name, m->cmp[c->link[k].child].name);
             if (ketsim_params_get(p, key, &v, err))
@@ -157,6 +156,8 @@ int ketsim_model_create(const ketsim_params *p, const ketsim_catalog *cat,
     if (!rc)
         rc = layout(m, p, err);
     if (!rc)
+        rc = readouts_build_compound_outputs(m, cat, err);
+    if (!rc)
         rc = ketsim_model_update(m, p, weight_kg, err);
     if (rc) {
         ketsim_model_free(m);
@@ -174,6 +175,9 @@ void ketsim_model_free(ketsim_model *m)
     free(m->drugs);
     free(m->state_name);
     free(m->state_unit);
+    free(m->compound_output);
+    free(m->compound_output_text);
+    free(m->compound_src);
     free(m);
 }
 

@@ -18,6 +18,14 @@ typedef struct model_link {
     double mw_ratio;   /* child / parent molar mass */
 } model_link;
 
+/* A compound's absorption, from its own route rows or the route's. */
+typedef struct route_par {
+    double ka[N_DEPOTS], f[N_DEPOTS], first_pass_met[N_DEPOTS];
+    double lag[KETSIM_N_ROUTES];
+    double f_nasal, swallow_lag;
+    double brain_volume_l; /* for intracerebroventricular doses */
+} route_par;
+
 typedef struct model_compound {
     char name[KETSIM_NAME_MAX];
     /* scaled to the subject's weight */
@@ -28,14 +36,8 @@ typedef struct model_compound {
     size_t n_links;
     model_link link[KETSIM_MAX_LINKS];
     unsigned out_groups;            /* read-out sums it belongs to (readouts.c) */
+    route_par route;                /* its absorption: its own rows, else the route's */
 } model_compound;
-
-typedef struct route_par {
-    double ka[N_DEPOTS], f[N_DEPOTS], first_pass_met[N_DEPOTS];
-    double lag[KETSIM_N_ROUTES];
-    double f_nasal, swallow_lag;
-    double brain_volume_l; /* for intracerebroventricular doses */
-} route_par;
 
 /* Cascade states, in order after the PK states. */
 enum {
@@ -84,7 +86,6 @@ struct ketsim_model {
     double weight_kg;
     size_t n_compounds;
     model_compound *cmp;
-    route_par route;
     cascade_par cp;
     size_t n_states;
     long s_elim;     /* eliminated amount, umol */
@@ -99,7 +100,27 @@ struct ketsim_model {
         size_t compound[KETSIM_MAX_COMPONENTS];
         double fraction[KETSIM_MAX_COMPONENTS];
     } *drugs;
+    /* outputs after the fixed list: plasma and brain of each compound */
+    size_t n_compound_outputs;
+    ketsim_output_info *compound_output;
+    struct compound_output { size_t compound; int brain; } *compound_src;
+    char (*compound_output_text)[3][128]; /* name, unit, description storage */
 };
+
+/* routes.c: the route table.  deliver turns one compound's share of a dose
+ * (mg) into inputs on the model's states. */
+struct dose_inputs;
+typedef struct route_def {
+    const char *name;
+    int cmt;              /* NONMEM-style compartment number */
+    int depot;            /* the depot it fills (-1: none) */
+    const char *lag;      /* its lag parameter, or NULL */
+    int (*deliver)(const model_compound *c, const ketsim_dose *d, double mg, struct dose_inputs *in,
+                   ketsim_error *err);
+} route_def;
+const route_def *route_get(ketsim_route r);
+const char *route_depot_name(int depot);
+void routes_read_params(route_par *r, const ketsim_params *p, const char *compound);
 
 /* pk.c */
 void pk_rhs(const ketsim_model *m, const double *y, double *ydot);
@@ -115,8 +136,12 @@ double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, cons
 double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref);
 double cascade_synaptic_function(const cascade_par *cp, const double *c);
 
+typedef struct compound_output compound_output;
+
 /* readouts.c */
 unsigned readouts_compound_groups(const char *name);
+/* Name the per-compound outputs (after the layout is known). */
+int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, ketsim_error *err);
 
 /* model.c */
 long model_drug_index(const ketsim_model *m, const char *name);

@@ -68,7 +68,7 @@ static void disposition(const ketsim_model *m, const model_compound *c, const do
 static void absorption(const ketsim_model *m, const model_compound *c, const double *y,
                        double *ydot)
 {
-    const route_par *r = &m->route;
+    const route_par *r = &c->route;
     for (int d = 0; d < N_DEPOTS; d++) {
         if (c->s_depot[d] < 0)
             continue;
@@ -189,37 +189,6 @@ static int read_links(model_compound *c, const ketsim_model *m, const ketsim_par
     return KETSIM_OK;
 }
 
-static int read_routes(route_par *r, const ketsim_params *p)
-{
-    double po_f = ketsim_params_value(p, "route.po.f");
-    r->ka[DEPOT_NASAL] = ketsim_params_value(p, "route.in.ka_per_h");
-    r->f[DEPOT_NASAL] = 1.0; /* the nasal fraction is split off at dosing */
-    r->first_pass_met[DEPOT_NASAL] = 0.0;
-    r->ka[DEPOT_GUT] = ketsim_params_value(p, "route.po.ka_per_h");
-    r->f[DEPOT_GUT] = po_f;
-    r->first_pass_met[DEPOT_GUT] = ketsim_params_value(p, "route.po.first_pass_to_metabolite");
-    r->ka[DEPOT_IM] = ketsim_params_value(p, "route.im.ka_per_h");
-    r->f[DEPOT_IM] = ketsim_params_value(p, "route.im.f");
-    r->first_pass_met[DEPOT_IM] = 0.0;
-    r->ka[DEPOT_SC] = ketsim_params_value(p, "route.sc.ka_per_h");
-    r->f[DEPOT_SC] = ketsim_params_value(p, "route.sc.f");
-    r->first_pass_met[DEPOT_SC] = 0.0;
-    r->ka[DEPOT_IP] = ketsim_params_value(p, "route.ip.ka_per_h");
-    r->f[DEPOT_IP] = ketsim_params_value(p, "route.ip.f");
-    r->first_pass_met[DEPOT_IP] = ketsim_params_value(p, "route.ip.first_pass_to_metabolite");
-    r->lag[KETSIM_ROUTE_IV] = 0.0;
-    r->lag[KETSIM_ROUTE_IN] = 0.0;
-    r->lag[KETSIM_ROUTE_PO] = ketsim_params_value(p, "route.po.lag_h");
-    r->lag[KETSIM_ROUTE_IM] = ketsim_params_value(p, "route.im.lag_h");
-    r->lag[KETSIM_ROUTE_SC] = ketsim_params_value(p, "route.sc.lag_h");
-    r->lag[KETSIM_ROUTE_IP] = ketsim_params_value(p, "route.ip.lag_h");
-    r->f_nasal = ketsim_params_value(p, "route.in.f_nasal");
-    r->swallow_lag = ketsim_params_value(p, "route.in.swallow_lag_h");
-    r->lag[KETSIM_ROUTE_ICV] = 0.0;
-    r->brain_volume_l = ketsim_params_value(p, "species.brain_volume_l");
-    return KETSIM_OK;
-}
-
 int pk_read_params(ketsim_model *m, const ketsim_params *p, ketsim_error *err)
 {
     double wref = ketsim_params_value(p, "species.ref_weight_kg");
@@ -229,5 +198,7 @@ int pk_read_params(ketsim_model *m, const ketsim_params *p, ketsim_error *err)
     for (size_t i = 0; i < m->n_compounds; i++)
         if (read_links(&m->cmp[i], m, p, err))
             return KETSIM_EINPUT;
-    return read_routes(&m->route, p);
+    for (size_t i = 0; i < m->n_compounds; i++)
+        routes_read_params(&m->cmp[i].route, p, m->cmp[i].name);
+    return KETSIM_OK;
 }

@@ -1,6 +1,10 @@
 /* Read-outs: the fixed list of named outputs and how each is computed from
  * the state vector.  Adding an output is adding a row and a line. */
+#include "catalog_impl.h"
 #include "model_impl.h"
+
+#include <stdio.h>
+#include <stdlib.h>
 
 #include <math.h>
 #include <string.h>
@@ -60,6 +64,65 @@ long ketsim_output_index(const char *name)
         if (strcmp(outputs[i].name, name) == 0)
             return i;
     return -1;
+}
+
+size_t ketsim_model_n_outputs(const ketsim_model *m) { return O_N + m->n_compound_outputs; }
+
+const ketsim_output_info *ketsim_model_output(const ketsim_model *m, size_t i)
+{
+    if (i < O_N)
+        return &outputs[i];
+    return i < O_N + m->n_compound_outputs ? &m->compound_output[i - O_N] : NULL;
+}
+
+long ketsim_model_output_index(const ketsim_model *m, const char *name)
+{
+    for (size_t i = 0; i < O_N + m->n_compound_outputs; i++)
+        if (strcmp(ketsim_model_output(m, i)->name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
+int ketsim_output_is_compound_form(const char *name)
+{
+    return (strncmp(name, "plasma_", 7) == 0 && ends_with(name + 7, "_ng_per_ml")) ||
+           (strncmp(name, "brain_", 6) == 0 && ends_with(name + 6, "_free_um"));
+}
+
+int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, ketsim_error *err)
+{
+    size_t cap = 2 * m->n_compounds;
+    m->compound_output = calloc(cap ? cap : 1, sizeof *m->compound_output);
+    m->compound_output_text = calloc(cap ? cap : 1, sizeof *m->compound_output_text);
+    m->compound_src = calloc(cap ? cap : 1, sizeof *m->compound_src);
+    if (!m->compound_output || !m->compound_output_text || !m->compound_src)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < m->n_compounds; i++) {
+        const model_compound *c = &m->cmp[i];
+        const char *label = catalog_compound_label(cat, c->name);
+        for (int brain = 0; brain < 2; brain++) {
+            if (brain && c->s_brain < 0)
+                continue;
+            size_t k = m->n_compound_outputs;
+            char (*txt)[128] = m->compound_output_text[k];
+            snprintf(txt[0], sizeof txt[0], brain ? "brain_%s_free_um" : "plasma_%s_ng_per_ml", c->name);
+            /* dehydronorketamine's own output is the fixed one of that name
+             * (a group of one compound); drug files cannot make others clash */
+            if (ketsim_output_index(txt[0]) >= 0)
+                continue;
+            snprintf(txt[1], sizeof txt[1], "%s", brain ? "uM" : "ng/mL");
+            snprintf(txt[2], sizeof txt[2], "%s %s", brain ? "free brain" : "plasma", label);
+            m->compound_src[m->n_compound_outputs] = (compound_output){i, brain};
+            m->compound_output[m->n_compound_outputs++] = (ketsim_output_info){txt[0], txt[1], txt[2]};
+        }
+    }
+    return KETSIM_OK;
 }
 
 /* Compound groups the concentration outputs sum over. */
@@ -159,4 +222,9 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     o[O_HAMD] = cp->hamd_per_madrs * o[O_MADRS];
     o[O_CADSS] = cp->cadss_max * hill(c[C_X_CADSS], cp->cadss_x50, cp->cadss_h);
     o[O_SBP] = cp->sbp_max * hill(c[C_X_SBP], cp->sbp_x50, cp->sbp_h);
+    for (size_t k = 0; k < m->n_compound_outputs; k++) {
+        const compound_output *co = &m->compound_src[k];
+        const model_compound *cc = &m->cmp[co->compound];
+        o[O_N + k] = co->brain ? fmax(y[cc->s_brain], 0.0) : fmax(pk_plasma_ng_per_ml(cc, y), 0.0);
+    }
 }

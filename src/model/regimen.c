@@ -1,30 +1,28 @@
 /* Doses, regimens and the dose-spec grammar. */
 #include "ketsim/regimen.h"
+#include "model_impl.h"
 #include "ketsim/units.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const route_names[KETSIM_N_ROUTES] = {"iv", "in", "po", "im", "sc", "ip", "icv"};
-
 const char *ketsim_route_name(ketsim_route r)
 {
-    return (r >= 0 && r < KETSIM_N_ROUTES) ? route_names[r] : "?";
+    const route_def *d = route_get(r);
+    return d ? d->name : "?";
 }
-
-/* Compartment numbers, in route order (iv in po im sc ip icv). */
-static const int route_cmt[KETSIM_N_ROUTES] = {1, 3, 2, 4, 5, 6, 7};
 
 int ketsim_route_cmt(ketsim_route r)
 {
-    return (r >= 0 && r < KETSIM_N_ROUTES) ? route_cmt[r] : 0;
+    const route_def *d = route_get(r);
+    return d ? d->cmt : 0;
 }
 
 int ketsim_route_from_cmt(long cmt, ketsim_route *out)
 {
     for (int i = 0; i < KETSIM_N_ROUTES; i++)
-        if (route_cmt[i] == cmt) {
+        if (route_get((ketsim_route)i)->cmt == cmt) {
             *out = (ketsim_route)i;
             return 0;
         }
@@ -34,7 +32,7 @@ int ketsim_route_from_cmt(long cmt, ketsim_route *out)
 int ketsim_route_parse(const char *s, ketsim_route *out, ketsim_error *err)
 {
     for (int i = 0; i < KETSIM_N_ROUTES; i++)
-        if (strcmp(s, route_names[i]) == 0) {
+        if (strcmp(s, route_get((ketsim_route)i)->name) == 0) {
             *out = (ketsim_route)i;
             return KETSIM_OK;
         }

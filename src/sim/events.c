@@ -1,6 +1,7 @@
 /* Event tables: storage and the checks every record passes when it is added
  * (include/ketsim/events.h).  Simulation is in events_sim.c. */
 #include "events_impl.h"
+#include "ketsim/model.h"
 
 #include <math.h>
 #include <stdint.h>
@@ -30,6 +31,7 @@ void ketsim_events_free(ketsim_events *ev)
     free(ev->subj);
     free(ev->seen);
     free(ev->seen_used);
+    free(ev->extra_output);
     free(ev->name);
     free(ev);
 }
@@ -45,6 +47,40 @@ int ketsim_events_set_covariates(ketsim_events *ev, const char *const *names, si
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     ev->n_cov = n;
     return KETSIM_OK;
+}
+
+int ketsim_events_output_code(ketsim_events *ev, const char *name, size_t *code, ketsim_error *err)
+{
+    long k = ketsim_output_index(name);
+    if (k >= 0) {
+        *code = (size_t)k;
+        return KETSIM_OK;
+    }
+    if (!ketsim_output_is_compound_form(name) || strlen(name) >= sizeof ev->extra_output[0])
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "unknown output '%s' (see ketsim outputs)", name);
+    for (size_t i = 0; i < ev->n_extra_output; i++)
+        if (strcmp(ev->extra_output[i], name) == 0) {
+            *code = ketsim_n_outputs() + i;
+            return KETSIM_OK;
+        }
+    if (ev->n_extra_output == ev->cap_extra_output) {
+        size_t cap = ev->cap_extra_output ? 2 * ev->cap_extra_output : 8;
+        char (*a)[96] = realloc(ev->extra_output, cap * sizeof *a);
+        if (!a)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        ev->extra_output = a, ev->cap_extra_output = cap;
+    }
+    snprintf(ev->extra_output[ev->n_extra_output], sizeof ev->extra_output[0], "%s", name);
+    *code = ketsim_n_outputs() + ev->n_extra_output++;
+    return KETSIM_OK;
+}
+
+const char *ketsim_events_output_name(const ketsim_events *ev, size_t code)
+{
+    size_t nf = ketsim_n_outputs();
+    if (code < nf)
+        return ketsim_output(code)->name;
+    return code - nf < ev->n_extra_output ? ev->extra_output[code - nf] : "?";
 }
 
 size_t ketsim_events_n_covariates(const ketsim_events *ev) { return ev->n_cov; }
@@ -152,6 +188,9 @@ static int check_record(const ketsim_events *ev, const ketsim_event *r, ketsim_e
         return BAD("%s: column WT: %g is not a weight in kg between 0.005 and 500", w, r->wt_kg);
     if (!isnan(r->lloq) && !(r->lloq >= 0 && isfinite(r->lloq)))
         return BAD("%s: column LLOQ: %g is not a limit >= 0", w, r->lloq);
+    if (r->output == 0 || r->output >= ketsim_n_outputs() + ev->n_extra_output)
+        if (ketsim_event_is_prediction(r))
+            return BAD("%s: column OUTPUT: no such output (code %zu)", w, r->output);
     if (r->blq && r->evid != KETSIM_EVID_OBS)
         return BAD("%s: column BLQ: only an observation (EVID 0) can be below the limit of quantification", w);
     if (r->evid == KETSIM_EVID_DOSE || r->evid == KETSIM_EVID_RESET_DOSE)
@@ -193,6 +232,7 @@ static int seen_grow(ketsim_events *ev, ketsim_error *err)
         }
     free(ev->seen);
     free(ev->seen_used);
+    free(ev->extra_output);
     ev->seen = t, ev->seen_used = used, ev->cap_seen = cap;
     return KETSIM_OK;
 }

@@ -18,6 +18,8 @@ struct ketsim_events {
     size_t n_subj, cap_subj;
     char *cov_name[KETSIM_EVENTS_MAX_COV];
     size_t n_cov;
+    char (*extra_output)[96];   /* per-compound output names observations use */
+    size_t n_extra_output, cap_extra_output;
     /* IDs of the subjects so far (hash set), to refuse an ID that comes back */
     uint64_t *seen;
     unsigned char *seen_used;

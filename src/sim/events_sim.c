@@ -46,6 +46,7 @@ struct ketsim_events_runner {
     size_t pred_off;
     double end_h;            /* last record time of the current subject */
     long ss_guess;           /* history length the last steady-state search found */
+    size_t *out_index;       /* model output index of each output code */
     segment seg;
     ketsim_error *err;
 };
@@ -198,7 +199,7 @@ static int flush_segment(ctx *c, double t0)
         const ketsim_trajectory *tr = NULL;
         rc = run_doses(c, s->doses, s->n_doses, -first, c->times, c->before, s->n_obs, &tr);
         for (size_t i = 0; !rc && i < s->n_obs; i++)
-            c->pred[s->obs[i] - c->pred_off] = ketsim_traj_output(tr, i, c->ev->rec[s->obs[i]].output);
+            c->pred[s->obs[i] - c->pred_off] = ketsim_traj_output(tr, i, c->out_index[c->ev->rec[s->obs[i]].output]);
     }
     s->t0_h = t0;
     s->n_doses = 0;
@@ -259,6 +260,8 @@ static int simulate_records(ctx *c, size_t first, size_t n)
     return rc;
 }
 
+static int map_outputs(ctx *c, ketsim_error *err);
+
 static int ctx_init(ctx *c, const ketsim_events *ev, ketsim_subject_worker *w, double ss_tol,
                     ketsim_error *err)
 {
@@ -272,11 +275,34 @@ static int ctx_init(ctx *c, const ketsim_events *ev, ketsim_subject_worker *w, d
     c->seg.before = malloc((ev->n_rec ? ev->n_rec : 1) * sizeof *c->seg.before);
     if (!c->times || !c->before || !c->seg.obs || !c->seg.before)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    return ketsim_regimen_create(&c->reg, err);
+    int rc = w ? map_outputs(c, err) : KETSIM_OK;
+    return rc ? rc : ketsim_regimen_create(&c->reg, err);
+}
+
+/* Output codes to the worker model's indices: a per-compound output names
+ * a compound the model must have. */
+static int map_outputs(ctx *c, ketsim_error *err)
+{
+    size_t nf = ketsim_n_outputs(), n = nf + c->ev->n_extra_output;
+    if (!(c->out_index = malloc(n * sizeof *c->out_index)))
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nf; k++)
+        c->out_index[k] = k;
+    const ketsim_model *m = ketsim_subject_worker_model(c->w);
+    for (size_t k = 0; k < c->ev->n_extra_output; k++) {
+        long i = ketsim_model_output_index(m, c->ev->extra_output[k]);
+        if (i < 0)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "%s: output '%s': the drug simulated has no such compound (see ketsim outputs --drug ...)",
+                               c->ev->name, c->ev->extra_output[k]);
+        c->out_index[nf + k] = (size_t)i;
+    }
+    return KETSIM_OK;
 }
 
 static void ctx_free(ctx *c)
 {
+    free(c->out_index);
     ketsim_regimen_free(c->reg);
     free(c->times);
     free(c->before);

@@ -6,6 +6,7 @@
 #include "solver.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,11 @@ struct ketsim_sim {
 struct ketsim_trajectory {
     size_t n_times, n_states, n_out;
     double *times, *states, *outputs;
+    /* names of the outputs past the fixed list (per compound), copied from
+     * the model so that a trajectory can outlive it */
+    ketsim_output_info *extra;
+    char (*extra_text)[3][128];
+    size_t n_extra;
 };
 
 static void model_rhs_adapter(double t, const double *y, double *ydot, void *user)
@@ -86,11 +92,13 @@ void ketsim_sim_set_tolerances(ketsim_sim *s, double rtol, double atol_scale)
     (void)solver_set_tolerances(s->sol, rtol, s->atol, NULL);
 }
 
-int sim_traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, ketsim_error *err)
+static int copy_extra(ketsim_trajectory *t, const ketsim_model *m, const ketsim_trajectory *src,
+                      ketsim_error *err);
+
+int sim_traj_reserve(ketsim_trajectory **out, size_t nt, size_t ns, size_t no, ketsim_error *err)
 {
     ketsim_trajectory *t = *out;
-    size_t no = ketsim_n_outputs();
-    if (t && t->n_times == nt && t->n_states == ns)
+    if (t && t->n_times == nt && t->n_states == ns && t->n_out == no)
         return KETSIM_OK;
     ketsim_traj_free(t);
     *out = t = calloc(1, sizeof *t);
@@ -123,7 +131,9 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
     if (!rc)
         rc = dose_inputs_build(s->m, reg, &s->inputs, err);
     if (!rc)
-        rc = sim_traj_reserve(out, n_times, ns, err);
+        rc = sim_traj_reserve(out, n_times, ns, ketsim_model_n_outputs(s->m), err);
+    if (!rc)
+        rc = sim_traj_set_names(*out, s->m, err);
     if (rc)
         return rc;
     ketsim_trajectory *t = *out;
@@ -166,6 +176,41 @@ void ketsim_sim_stats(const ketsim_sim *s, long *steps, long *rhs_evals, long *j
 size_t ketsim_traj_n_times(const ketsim_trajectory *t) { return t->n_times; }
 double ketsim_traj_time(const ketsim_trajectory *t, size_t i) { return t->times[i]; }
 size_t ketsim_traj_n_states(const ketsim_trajectory *t) { return t->n_states; }
+size_t ketsim_traj_n_outputs(const ketsim_trajectory *t) { return t->n_out; }
+
+const ketsim_output_info *ketsim_traj_output_info(const ketsim_trajectory *t, size_t k)
+{
+    size_t nf = ketsim_n_outputs();
+    if (k < nf)
+        return ketsim_output(k);
+    return k - nf < t->n_extra ? &t->extra[k - nf] : NULL;
+}
+
+/* Copy the names of the outputs past the fixed list from a model (or a
+ * trajectory, m == NULL) into t; storage is reused at the same count. */
+static int copy_extra(ketsim_trajectory *t, const ketsim_model *m, const ketsim_trajectory *src,
+                      ketsim_error *err)
+{
+    size_t nf = ketsim_n_outputs(), n = t->n_out - nf;
+    if (t->n_extra != n) {
+        free(t->extra);
+        free(t->extra_text);
+        t->extra = calloc(n ? n : 1, sizeof *t->extra);
+        t->extra_text = calloc(n ? n : 1, sizeof *t->extra_text);
+        t->n_extra = 0;
+        if (!t->extra || !t->extra_text)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        t->n_extra = n;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const ketsim_output_info *o = m ? ketsim_model_output(m, nf + k) : &src->extra[k];
+        snprintf(t->extra_text[k][0], 128, "%s", o->name);
+        snprintf(t->extra_text[k][1], 128, "%s", o->unit);
+        snprintf(t->extra_text[k][2], 128, "%s", o->description);
+        t->extra[k] = (ketsim_output_info){t->extra_text[k][0], t->extra_text[k][1], t->extra_text[k][2]};
+    }
+    return KETSIM_OK;
+}
 
 double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k)
 {
@@ -175,6 +220,11 @@ double ketsim_traj_output(const ketsim_trajectory *t, size_t i, size_t k)
 const double *ketsim_traj_state(const ketsim_trajectory *t, size_t i)
 {
     return t->states + i * t->n_states;
+}
+
+int sim_traj_set_names(ketsim_trajectory *t, const ketsim_model *m, ketsim_error *err)
+{
+    return copy_extra(t, m, NULL, err);
 }
 
 void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory *src, size_t j,
@@ -188,7 +238,9 @@ void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory
 
 int ketsim_traj_copy(const ketsim_trajectory *src, ketsim_trajectory **dst, ketsim_error *err)
 {
-    int rc = sim_traj_reserve(dst, src->n_times, src->n_states, err);
+    int rc = sim_traj_reserve(dst, src->n_times, src->n_states, src->n_out, err);
+    if (!rc)
+        rc = copy_extra(*dst, NULL, src, err);
     if (rc)
         return rc;
     ketsim_trajectory *t = *dst;
@@ -205,6 +257,8 @@ void ketsim_traj_free(ketsim_trajectory *t)
     free(t->times);
     free(t->states);
     free(t->outputs);
+    free(t->extra);
+    free(t->extra_text);
     free(t);
 }
 

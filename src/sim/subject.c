@@ -176,7 +176,10 @@ static int run_with_resets(ketsim_subject_worker *w, const ketsim_subject_input 
     size_t nr = ketsim_regimen_n_resets(reg);
     int rc = reserve_segment(w, in->n_times, err);
     if (!rc)
-        rc = sim_traj_reserve(&w->traj, in->n_times, ketsim_model_n_states(w->model), err);
+        rc = sim_traj_reserve(&w->traj, in->n_times, ketsim_model_n_states(w->model),
+                              ketsim_model_n_outputs(w->model), err);
+    if (!rc)
+        rc = sim_traj_set_names(w->traj, w->model, err);
     size_t first = 0;
     for (size_t s = 0; !rc && s <= nr; s++) {
         double t0 = s == 0 ? 0.0 : ketsim_regimen_reset_time(reg, s - 1);
