@@ -151,7 +151,7 @@ static int nonzero_params(ketsim_sens *s, const char *const *names, size_t n, co
 static int forward_solve(ketsim_sens *s, const char *const *nz, size_t k, double *y0, double *d, long *evals,
                          ketsim_error *err)
 {
-    size_t ns = ketsim_model_n_states(s->model), no = ketsim_n_outputs();
+    size_t ns = ketsim_model_n_states(s->model), no = ketsim_model_n_outputs(s->model);
     double *y = malloc(ns * sizeof *y), *sy = malloc(k * ns * sizeof *sy), *out = malloc(no * sizeof *out),
            *dout = malloc(k * no * sizeof *dout);
     fsens *f = NULL;

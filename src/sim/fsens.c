@@ -214,7 +214,7 @@ int fsens_create(ketsim_model *m, const char *const *names, size_t np, fsens **o
     f->pbar = calloc(np, sizeof *f->pbar);
     f->base = calloc(np, sizeof *f->base);
     f->u = calloc(f->n, sizeof *f->u);
-    f->work = calloc(4 * f->n + 2 * ketsim_n_outputs(), sizeof *f->work);
+    f->work = calloc(4 * f->n + 2 * ketsim_model_n_outputs(m), sizeof *f->work);
     int rc = (f->field && f->p && f->pbar && f->base && f->u && f->work)
                  ? KETSIM_OK
                  : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
@@ -427,7 +427,7 @@ void fsens_stats(const fsens *f, long *steps, long *rhs_evals)
 
 void fsens_outputs(fsens *f, const double *y, const double *s, double *out, double *dout)
 {
-    size_t no = ketsim_n_outputs();
+    size_t no = ketsim_model_n_outputs(f->m);
     double *yp = f->work + 2 * f->n, *ym = f->work + 3 * f->n, *op = f->work + 4 * f->n, *om = op + no;
     set_fields(f, f->base);
     ketsim_model_outputs(f->m, y, out);

@@ -36,8 +36,9 @@ void fsens_free(fsens *f);
 int fsens_run(fsens *f, const ketsim_regimen *reg, const double *tout, size_t n_out, double *yout,
               double *sout, ketsim_error *err);
 
-/* Every model output at state y (out, ketsim_n_outputs() values; out[0] is
- * left 0) and d output / d ln p_i into dout (np x ketsim_n_outputs()), from
+/* Every model output at state y (out, ketsim_model_n_outputs() values;
+ * out[0] is left 0) and d output / d ln p_i into dout (np x
+ * ketsim_model_n_outputs()), from
  * the state sensitivities s (np x n) by the chain rule plus the output's
  * direct dependence on the parameter. */
 void fsens_outputs(fsens *f, const double *y, const double *s, double *out, double *dout);
