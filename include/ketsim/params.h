@@ -25,6 +25,18 @@ int ketsim_species_parse(const char *name, ketsim_species *out, ketsim_error *er
 
 typedef struct ketsim_params ketsim_params;
 
+/* What kind of number a row holds.  `ketsim calibrate` frees exactly the
+ * calibrated rows; the others stay at their value. */
+typedef enum ketsim_param_kind {
+    KETSIM_PARAM_LITERATURE = 0, /* read from a source */
+    KETSIM_PARAM_ASSUMED,        /* chosen where no source gives it (the source says why) */
+    KETSIM_PARAM_CALIBRATED,     /* fitted to the targets it names */
+    KETSIM_PARAM_HAND_SET,       /* set by hand against the targets it names; not fitted */
+    KETSIM_N_PARAM_KINDS
+} ketsim_param_kind;
+
+const char *ketsim_param_kind_name(ketsim_param_kind k); /* "literature", "assumed", ... */
+
 /* One row of the table as the user sees it. */
 typedef struct ketsim_param_info {
     const char *name;
@@ -34,15 +46,22 @@ typedef struct ketsim_param_info {
     const char *source;  /* paper, or "calibrated to target ID", or "assumed: why" */
     const char *description;
     int overridden;
+    ketsim_param_kind kind;
+    const char *targets; /* the targets a calibrated or hand-set row names ("" none) */
+    double min, max;     /* the range an override must stay in */
 } ketsim_param_info;
 
 /* One built-in row: a value per species (human, rat, mouse), the range an
- * override must stay in, and where the value comes from. */
+ * override must stay in, its kind, the targets it was fitted or set against
+ * (space-separated ids of data/targets.csv; "" for none), and where the value
+ * comes from. */
 typedef struct ketsim_param_def {
     const char *name;
     const char *unit;
     double value[KETSIM_N_SPECIES];
     double min, max;
+    ketsim_param_kind kind;
+    const char *targets;
     const char *source;
     const char *description;
 } ketsim_param_def;
@@ -95,7 +114,8 @@ int ketsim_params_set_assignment(ketsim_params *p, const char *assignment, ketsi
 /* Apply a parameter file: one NAME=VALUE (or NAME VALUE) per line, '#' comments. */
 int ketsim_params_load_file(ketsim_params *p, const char *path, ketsim_error *err);
 
-/* Add a new row (a user compound's parameter).  Fails if it exists. */
+/* Add a new row (a user compound's parameter: kind literature, as its file
+ * gives it).  Fails if it exists. */
 int ketsim_params_add(ketsim_params *p, const char *name, const char *unit, double value,
                       const char *source, const char *description, ketsim_error *err);
 

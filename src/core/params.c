@@ -10,9 +10,10 @@
 #include <string.h>
 
 typedef struct param_row {
-    char *name, *unit, *source, *description;
+    char *name, *unit, *source, *description, *targets;
     double value, default_value, min, max;
     int overridden;
+    ketsim_param_kind kind;
 } param_row;
 
 #define MAX_TABLES 16
@@ -27,6 +28,12 @@ struct ketsim_params {
 };
 
 static const char *const species_names[KETSIM_N_SPECIES] = {"human", "rat", "mouse"};
+static const char *const kind_names[KETSIM_N_PARAM_KINDS] = {"literature", "assumed", "calibrated", "hand-set"};
+
+const char *ketsim_param_kind_name(ketsim_param_kind k)
+{
+    return (k >= 0 && k < KETSIM_N_PARAM_KINDS) ? kind_names[k] : "?";
+}
 
 const char *ketsim_species_name(ketsim_species s)
 {
@@ -49,8 +56,8 @@ static char *dup_or_null(const char *s)
 }
 
 static int push_row(ketsim_params *p, const char *name, const char *unit, double value,
-                    double min, double max, const char *source, const char *desc,
-                    ketsim_error *err)
+                    double min, double max, ketsim_param_kind kind, const char *targets,
+                    const char *source, const char *desc, ketsim_error *err)
 {
     if (p->n == p->cap) {
         size_t cap = p->cap ? 2 * p->cap : 256;
@@ -65,13 +72,15 @@ static int push_row(ketsim_params *p, const char *name, const char *unit, double
     r->unit = dup_or_null(unit);
     r->source = dup_or_null(source);
     r->description = dup_or_null(desc);
-    if (!r->name || !r->unit || !r->source || !r->description) {
-        free(r->name), free(r->unit), free(r->source), free(r->description);
+    r->targets = dup_or_null(targets);
+    if (!r->name || !r->unit || !r->source || !r->description || !r->targets) {
+        free(r->name), free(r->unit), free(r->source), free(r->description), free(r->targets);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory copying parameter '%s'", name);
     }
     r->value = r->default_value = value;
     r->min = min;
     r->max = max;
+    r->kind = kind;
     r->overridden = 0;
     p->n++;
     return KETSIM_OK;
@@ -100,8 +109,10 @@ int ketsim_params_register(ketsim_params *p, const ketsim_param_table *t, ketsim
         const ketsim_param_def *d = &t->rows[i];
         if (find(p, d->name))
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "parameter '%s' registered twice", d->name);
-        int rc = push_row(p, d->name, d->unit, d->value[p->species], d->min, d->max, d->source,
-                          d->description, err);
+        if (d->kind < 0 || d->kind >= KETSIM_N_PARAM_KINDS)
+            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "parameter '%s': invalid kind", d->name);
+        int rc = push_row(p, d->name, d->unit, d->value[p->species], d->min, d->max, d->kind, d->targets,
+                          d->source, d->description, err);
         if (rc)
             return rc;
     }
@@ -133,7 +144,7 @@ int ketsim_params_clone(const ketsim_params *src, ketsim_params **out, ketsim_er
     p->n_tables = src->n_tables;
     for (size_t i = 0; i < src->n; i++) {
         const param_row *r = &src->rows[i];
-        int rc = push_row(p, r->name, r->unit, r->default_value, r->min, r->max,
+        int rc = push_row(p, r->name, r->unit, r->default_value, r->min, r->max, r->kind, r->targets,
                           r->source, r->description, err);
         if (rc) {
             ketsim_params_free(p);
@@ -155,6 +166,7 @@ void ketsim_params_free(ketsim_params *p)
         free(p->rows[i].unit);
         free(p->rows[i].source);
         free(p->rows[i].description);
+        free(p->rows[i].targets);
     }
     free(p->rows);
     free(p);
@@ -349,7 +361,8 @@ int ketsim_params_add(ketsim_params *p, const char *name, const char *unit, doub
         return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s' already exists", name);
     if (!isfinite(value))
         return KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': value must be finite", name);
-    return push_row(p, name, unit, value, -INFINITY, INFINITY, source, description, err);
+    return push_row(p, name, unit, value, -INFINITY, INFINITY, KETSIM_PARAM_LITERATURE, "", source,
+                    description, err);
 }
 
 size_t ketsim_params_count(const ketsim_params *p)
@@ -369,5 +382,9 @@ int ketsim_params_info(const ketsim_params *p, size_t i, ketsim_param_info *info
     info->source = r->source;
     info->description = r->description;
     info->overridden = r->overridden;
+    info->kind = r->kind;
+    info->targets = r->targets;
+    info->min = r->min;
+    info->max = r->max;
     return KETSIM_OK;
 }

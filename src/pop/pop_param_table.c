@@ -4,6 +4,7 @@
  * touching the single-subject model.  Rodent values are kept equal to the
  * human ones: virtual patients are human. */
 #include "ketsim/population.h"
+#include "core/param_rows.h"
 
 #include <math.h>
 
@@ -14,52 +15,52 @@
 
 static const ketsim_param_def rows[] = {
     /* covariates */
-    {"pop.weight_median_kg", "kg", ALL(80), 20, 250, "assumed: adult TRD trial populations (Zarate 2006, Murrough 2013 report BMI ~28-30)", "median body weight"},
-    {"pop.weight_omega", "1", ALL(0.18), 0, 1, "assumed: CV ~18% of adult body weight", "log-scale SD of body weight"},
-    {"pop.weight_min_kg", "kg", ALL(45), 20, 250, "assumed: adult inclusion", "lower truncation of body weight"},
-    {"pop.weight_max_kg", "kg", ALL(150), 20, 250, "assumed: adult inclusion", "upper truncation of body weight"},
-    {"pop.female_fraction", "1", ALL(0.55), FRAC, "Zarate 2006 Arch Gen Psychiatry: 12 of 18 women; Murrough 2013 Biol Psychiatry: ~40%", "probability a subject is female"},
-    {"pop.age_mean_y", "years", ALL(46), 18, 90, "Zarate 2006: mean age 46.7", "mean age"},
-    {"pop.age_sd_y", "years", ALL(11), 0, 40, "Zarate 2006: SD 11.2", "SD of age"},
-    {"pop.age_min_y", "years", ALL(18), 0, 120, "trial inclusion: adults", "lower truncation of age"},
-    {"pop.age_max_y", "years", ALL(65), 0, 120, "trial inclusion: most TRD trials exclude over 65", "upper truncation of age"},
-    {"pop.nonresponder_fraction", "1", ALL(0.45), FRAC, "calibrated to target trial_murrough_response (70.8% after six infusions, Murrough 2013): TRD includes patients who do not respond to repeated ketamine", "probability that a patient has little synaptic plasticity"},
-    {"pop.nonresponder_consolidation_scale", "1", ALL(0.05), FRAC, "calibrated to target trial_zarate_response_7d (with pop.nonresponder_fraction): non-responders get the acute effect but keep little of it", "ltp.consolidation_k_per_h multiplier of a non-responder"},
-    {"pop.nonresponder_spine_headroom", "1", ALL(0.01), 0.001, 1, "calibrated to target trial_murrough_response: little room for new spines above the set point", "spine.max_rel - spine.setpoint_rel of a non-responder"},
-    {"pop.bdnf_met_fraction", "1", ALL(0.30), FRAC, "Laje 2012 Biol Psychiatry: Met carriers ~30% of ketamine trial patients (Caucasian)", "probability of carrying BDNF Val66Met (Met allele)"},
-    {"pop.bdnf_met_release_scale", "1", ALL(0.7), FRAC, "Egan 2003 Cell: Met allele cuts activity-dependent BDNF secretion ~30%", "bdnf.release_scale of Met carriers"},
-    {"pop.cyp2b6_pm_fraction", "1", ALL(0.06), FRAC, "assumed: CYP2B6 poor metabolisers (*6/*6 and similar) ~6% in European populations", "probability of CYP2B6 poor metaboliser status"},
-    {"pop.cyp2b6_pm_cl_factor", "1", ALL(0.7), 0.05, 1, "assumed: Li 2015 Pharmacogenomics J (CYP2B6*6 lowers ketamine clearance ~20-30%)", "ketamine clearance multiplier of poor metabolisers"},
+    {"pop.weight_median_kg", "kg", ALL(80), 20, 250, ASSUMED, "assumed: adult TRD trial populations (Zarate 2006, Murrough 2013 report BMI ~28-30)", "median body weight"},
+    {"pop.weight_omega", "1", ALL(0.18), 0, 1, ASSUMED, "assumed: CV ~18% of adult body weight", "log-scale SD of body weight"},
+    {"pop.weight_min_kg", "kg", ALL(45), 20, 250, ASSUMED, "assumed: adult inclusion", "lower truncation of body weight"},
+    {"pop.weight_max_kg", "kg", ALL(150), 20, 250, ASSUMED, "assumed: adult inclusion", "upper truncation of body weight"},
+    {"pop.female_fraction", "1", ALL(0.55), FRAC, LIT, "Zarate 2006 Arch Gen Psychiatry: 12 of 18 women; Murrough 2013 Biol Psychiatry: ~40%", "probability a subject is female"},
+    {"pop.age_mean_y", "years", ALL(46), 18, 90, LIT, "Zarate 2006: mean age 46.7", "mean age"},
+    {"pop.age_sd_y", "years", ALL(11), 0, 40, LIT, "Zarate 2006: SD 11.2", "SD of age"},
+    {"pop.age_min_y", "years", ALL(18), 0, 120, LIT, "trial inclusion: adults", "lower truncation of age"},
+    {"pop.age_max_y", "years", ALL(65), 0, 120, LIT, "trial inclusion: most TRD trials exclude over 65", "upper truncation of age"},
+    {"pop.nonresponder_fraction", "1", ALL(0.45), FRAC, HAND("trial_murrough_response"), "set by hand (scans of replicate trials) against target trial_murrough_response (70.8% after six infusions, Murrough 2013): TRD includes patients who do not respond to repeated ketamine", "probability that a patient has little synaptic plasticity"},
+    {"pop.nonresponder_consolidation_scale", "1", ALL(0.05), FRAC, HAND("trial_zarate_response_7d"), "set by hand (scans of replicate trials) against target trial_zarate_response_7d (with pop.nonresponder_fraction): non-responders get the acute effect but keep little of it", "ltp.consolidation_k_per_h multiplier of a non-responder"},
+    {"pop.nonresponder_spine_headroom", "1", ALL(0.01), 0.001, 1, HAND("trial_murrough_response"), "set by hand (scans of replicate trials) against target trial_murrough_response: little room for new spines above the set point", "spine.max_rel - spine.setpoint_rel of a non-responder"},
+    {"pop.bdnf_met_fraction", "1", ALL(0.30), FRAC, LIT, "Laje 2012 Biol Psychiatry: Met carriers ~30% of ketamine trial patients (Caucasian)", "probability of carrying BDNF Val66Met (Met allele)"},
+    {"pop.bdnf_met_release_scale", "1", ALL(0.7), FRAC, LIT, "Egan 2003 Cell: Met allele cuts activity-dependent BDNF secretion ~30%", "bdnf.release_scale of Met carriers"},
+    {"pop.cyp2b6_pm_fraction", "1", ALL(0.06), FRAC, ASSUMED, "assumed: CYP2B6 poor metabolisers (*6/*6 and similar) ~6% in European populations", "probability of CYP2B6 poor metaboliser status"},
+    {"pop.cyp2b6_pm_cl_factor", "1", ALL(0.7), 0.05, 1, ASSUMED, "assumed: Li 2015 Pharmacogenomics J (CYP2B6*6 lowers ketamine clearance ~20-30%)", "ketamine clearance multiplier of poor metabolisers"},
     /* disease severity */
-    {"pop.madrs_baseline_mean", "points", ALL(32), 0, 60, "Haile 2014 Int J Neuropsychopharmacol: 32.3; Zarate 2006 ~32", "mean untreated MADRS before truncation"},
-    {"pop.madrs_baseline_sd", "points", ALL(5), 0, 20, "assumed: typical SD 4-6 in ketamine TRD trials", "SD of untreated MADRS"},
-    {"pop.madrs_inclusion_min", "points", ALL(22), 0, 60, "Zarate 2006 and Murrough 2013: MADRS >= 22 at screening", "inclusion: lowest untreated MADRS (truncation)"},
-    {"pop.madrs_baseline_max", "points", ALL(50), 0, 60, "assumed: very severe cases rarely enrolled", "upper truncation of untreated MADRS"},
-    {"pop.spine_setpoint_median", "1", ALL(0.6), 0.05, 0.99, "as spine.setpoint_rel (human TRD patient)", "median spine set point (lower = more depressed)"},
-    {"pop.spine_setpoint_omega", "1", ALL(0.10), 0, 1, "assumed: modest spread of synaptic deficit", "log-scale SD of the spine set point"},
-    {"pop.spine_setpoint_max", "1", ALL(0.9), 0.05, 0.99, "assumed: keeps a deficit to treat", "upper truncation of the spine set point"},
+    {"pop.madrs_baseline_mean", "points", ALL(32), 0, 60, LIT, "Haile 2014 Int J Neuropsychopharmacol: 32.3; Zarate 2006 ~32", "mean untreated MADRS before truncation"},
+    {"pop.madrs_baseline_sd", "points", ALL(5), 0, 20, ASSUMED, "assumed: typical SD 4-6 in ketamine TRD trials", "SD of untreated MADRS"},
+    {"pop.madrs_inclusion_min", "points", ALL(22), 0, 60, LIT, "Zarate 2006 and Murrough 2013: MADRS >= 22 at screening", "inclusion: lowest untreated MADRS (truncation)"},
+    {"pop.madrs_baseline_max", "points", ALL(50), 0, 60, ASSUMED, "assumed: very severe cases rarely enrolled", "upper truncation of untreated MADRS"},
+    {"pop.spine_setpoint_median", "1", ALL(0.6), 0.05, 0.99, LIT, "as spine.setpoint_rel (human TRD patient)", "median spine set point (lower = more depressed)"},
+    {"pop.spine_setpoint_omega", "1", ALL(0.10), 0, 1, ASSUMED, "assumed: modest spread of synaptic deficit", "log-scale SD of the spine set point"},
+    {"pop.spine_setpoint_max", "1", ALL(0.9), 0.05, 0.99, ASSUMED, "assumed: keeps a deficit to treat", "upper truncation of the spine set point"},
     /* inter-individual variability, PK */
-    {"pop.omega.s_ket_cl", "1", ALL(0.30), 0, 2, "assumed: ketamine clearance CV ~30% (Fanta 2015, Kamp 2020)", "log-scale SD of S-ketamine clearance"},
-    {"pop.omega.r_ket_cl", "1", ALL(0.30), 0, 2, "assumed as S-ketamine", "log-scale SD of R-ketamine clearance"},
-    {"pop.omega.v1", "1", ALL(0.25), 0, 2, "assumed: central volume CV ~25%", "log-scale SD of both enantiomers' central volume"},
-    {"pop.corr.s_r_cl", "1", ALL(0.8), CORR, "assumed: the enantiomers share the same enzymes (CYP2B6, CYP3A4)", "correlation of S- and R-ketamine clearance"},
-    {"pop.corr.cl_v1", "1", ALL(0.3), CORR, "assumed: both scale with body size", "correlation of clearances with central volume"},
+    {"pop.omega.s_ket_cl", "1", ALL(0.30), 0, 2, ASSUMED, "assumed: ketamine clearance CV ~30% (Fanta 2015, Kamp 2020)", "log-scale SD of S-ketamine clearance"},
+    {"pop.omega.r_ket_cl", "1", ALL(0.30), 0, 2, ASSUMED, "assumed as S-ketamine", "log-scale SD of R-ketamine clearance"},
+    {"pop.omega.v1", "1", ALL(0.25), 0, 2, ASSUMED, "assumed: central volume CV ~25%", "log-scale SD of both enantiomers' central volume"},
+    {"pop.corr.s_r_cl", "1", ALL(0.8), CORR, ASSUMED, "assumed: the enantiomers share the same enzymes (CYP2B6, CYP3A4)", "correlation of S- and R-ketamine clearance"},
+    {"pop.corr.cl_v1", "1", ALL(0.3), CORR, ASSUMED, "assumed: both scale with body size", "correlation of clearances with central volume"},
     /* inter-individual variability, cascade and mood */
-    {"pop.omega.mood_sensitivity", "1", ALL(0.35), 0, 2, "assumed: wide spread of individual response (response 25-85% across trials)", "log-scale SD of mood.sensitivity"},
-    {"pop.omega.ltp_early_max", "1", ALL(0.25), 0, 2, "assumed", "log-scale SD of ltp.early_max"},
-    {"pop.omega.ltp_late_max", "1", ALL(0.30), 0, 2, "assumed", "log-scale SD of ltp.late_max"},
-    {"pop.omega.ltp_consolidation", "1", ALL(0.25), 0, 2, "assumed", "log-scale SD of ltp.consolidation_k_per_h"},
-    {"pop.corr.ltp_early_late", "1", ALL(0.5), CORR, "assumed: shared plasticity capacity", "correlation of early and consolidated potentiation gains"},
-    {"pop.corr.mood_ltp", "1", ALL(0.0), CORR, "assumed: independent", "correlation of mood sensitivity with the potentiation gains"},
+    {"pop.omega.mood_sensitivity", "1", ALL(0.35), 0, 2, ASSUMED, "assumed: wide spread of individual response (response 25-85% across trials)", "log-scale SD of mood.sensitivity"},
+    {"pop.omega.ltp_early_max", "1", ALL(0.25), 0, 2, ASSUMED, "assumed", "log-scale SD of ltp.early_max"},
+    {"pop.omega.ltp_late_max", "1", ALL(0.30), 0, 2, ASSUMED, "assumed", "log-scale SD of ltp.late_max"},
+    {"pop.omega.ltp_consolidation", "1", ALL(0.25), 0, 2, ASSUMED, "assumed", "log-scale SD of ltp.consolidation_k_per_h"},
+    {"pop.corr.ltp_early_late", "1", ALL(0.5), CORR, ASSUMED, "assumed: shared plasticity capacity", "correlation of early and consolidated potentiation gains"},
+    {"pop.corr.mood_ltp", "1", ALL(0.0), CORR, ASSUMED, "assumed: independent", "correlation of mood sensitivity with the potentiation gains"},
     /* placebo and expectancy */
-    {"pop.placebo.mean_points", "points", ALL(7.0), -20, 30, "calibrated to target trial_saline_response_1d (8.8%, Cochrane 2021 pooled; parallel saline arm, rater noise included)", "mean peak placebo MADRS improvement after a session"},
-    {"pop.placebo.sd_points", "points", ALL(6.5), 0, 20, "calibrated to target trial_saline_response_1d (with pop.placebo.mean_points)", "SD of the individual placebo improvement"},
-    {"pop.placebo.onset_k_per_h", "1/h", ALL(1.0), POS, "assumed: expectancy acts within hours", "rise rate of the placebo improvement after a session"},
-    {"pop.placebo.decay_k_per_h", "1/h", ALL(0.001), POS, "assumed: placebo response in depression trials holds for weeks (t1/2 29 d)", "decay rate of the placebo improvement"},
-    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, "set by hand so that midazolam response at 24 h is near 28% (Murrough 2013 Am J Psychiatry); no target row", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
-    {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
+    {"pop.placebo.mean_points", "points", ALL(7.0), -20, 30, HAND("trial_saline_response_1d"), "set by hand (scans of replicate trials) against target trial_saline_response_1d (8.8%, Cochrane 2021 pooled; parallel saline arm, rater noise included)", "mean peak placebo MADRS improvement after a session"},
+    {"pop.placebo.sd_points", "points", ALL(6.5), 0, 20, HAND("trial_saline_response_1d"), "set by hand (scans of replicate trials) against target trial_saline_response_1d (with pop.placebo.mean_points)", "SD of the individual placebo improvement"},
+    {"pop.placebo.onset_k_per_h", "1/h", ALL(1.0), POS, ASSUMED, "assumed: expectancy acts within hours", "rise rate of the placebo improvement after a session"},
+    {"pop.placebo.decay_k_per_h", "1/h", ALL(0.001), POS, ASSUMED, "assumed: placebo response in depression trials holds for weeks (t1/2 29 d)", "decay rate of the placebo improvement"},
+    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, HAND(""), "set by hand so that midazolam response at 24 h is near 28% (Murrough 2013 Am J Psychiatry); no target row", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
+    {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, ASSUMED, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
     /* measurement */
-    {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
+    {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, ASSUMED, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
 };
 
 const ketsim_param_table *ketsim_pop_param_table(void)

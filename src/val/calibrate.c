@@ -1,4 +1,5 @@
-/* Calibration of "calibrated to target X" parameters (see ketsim/calibrate.h). */
+/* Calibration of the parameter rows of kind "calibrated" against the
+ * calibration targets they name (see ketsim/calibrate.h). */
 #include "ketsim/calibrate.h"
 #include "ketsim/validate.h"
 
@@ -8,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CAL_MARK "calibrated to target"
 #define PULL 0.05
 #define MARGIN 0.02
 #define PENALTY 1e3
@@ -176,16 +176,22 @@ static int is_listed(const char *name, const ketsim_calib_options *o)
     return 0;
 }
 
-static const char *source_of(const ketsim_params *p, const char *name)
+static int row_info(const ketsim_params *p, const char *name, ketsim_param_info *info)
 {
-    ketsim_param_info info;
-    for (size_t k = 0; k < ketsim_params_count(p); k++)
-        if (ketsim_params_info(p, k, &info) == 0 && strcmp(info.name, name) == 0)
-            return info.source;
-    return "";
+    size_t row;
+    if (ketsim_params_find(p, name, &row, NULL))
+        return -1;
+    ketsim_params_info(p, row, info);
+    return 0;
 }
 
-/* The calibrated parameters (from the human table's sources). */
+static const char *targets_of(const ketsim_params *p, const char *name)
+{
+    ketsim_param_info info;
+    return row_info(p, name, &info) ? "" : info.targets;
+}
+
+/* The calibrated rows (kind "calibrated" in the human table). */
 static int select_params(cal_ctx *c, const ketsim_calib_options *o, ketsim_error *err)
 {
     const ketsim_params *p = c->sp[KETSIM_HUMAN];
@@ -200,13 +206,15 @@ static int select_params(cal_ctx *c, const ketsim_calib_options *o, ketsim_error
     for (size_t i = 0; i < np; i++) {
         ketsim_param_info info;
         ketsim_params_info(p, i, &info);
-        if (strstr(info.source, CAL_MARK) && is_listed(info.name, o))
+        if (info.kind == KETSIM_PARAM_CALIBRATED && is_listed(info.name, o))
             c->names[c->n_set + c->n_par++] = info.name;
     }
-    for (size_t i = 0; o->only && i < o->n_only; i++)
-        if (!strstr(source_of(p, o->only[i]), CAL_MARK))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--params: '%s' is not a parameter whose source says '%s X'",
-                               o->only[i], CAL_MARK);
+    for (size_t i = 0; o->only && i < o->n_only; i++) {
+        ketsim_param_info info;
+        if (row_info(p, o->only[i], &info) || info.kind != KETSIM_PARAM_CALIBRATED)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--params: '%s' is not a parameter of kind calibrated (see ketsim params)",
+                               o->only[i]);
+    }
     if (c->n_par == 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no parameter to calibrate");
     return KETSIM_OK;
@@ -233,7 +241,7 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
         if (t->trial_level)
             continue; /* replicate trials are too costly per objective evaluation */
         for (size_t j = 0; j < c->n_par; j++) {
-            if (mentions(source_of(p, c->names[c->n_set + j]), t->id)) {
+            if (mentions(targets_of(p, c->names[c->n_set + j]), t->id)) {
                 c->used[c->n_used++] = i;
                 break;
             }
