@@ -185,6 +185,38 @@ static void test_population(void **state)
     ketsim_params_free(p);
 }
 
+/* Placebo carries over: a rating at a session's time keeps what the earlier
+ * sessions built (at least 90% of the change just before it), and a second
+ * session does not start the response from zero. */
+static void test_placebo_carry_over(void **state)
+{
+    (void)state;
+    ketsim_params *p = NULL;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &p, &err), KETSIM_OK);
+    ketsim_pop pop;
+    assert_int_equal(ketsim_pop_init(&pop, p, &err), KETSIM_OK);
+    ketsim_patient s;
+    ketsim_pop_draw(&pop, 5, 1, -1, &s);
+    s.placebo_points = 6;
+    const ketsim_session sess[] = {{0, 0}, {72, 0}, {168, 0}, {240, 0}};
+    for (size_t k = 1; k < 4; k++) {
+        double t = sess[k].time_h;
+        double before = ketsim_pop_placebo_at(&pop, &s, sess, 4, t - 1e-3);
+        double at = ketsim_pop_placebo_at(&pop, &s, sess, 4, t);
+        assert_true(before > 1);
+        assert_true(at >= 0.9 * before);
+    }
+    /* two sessions build at least what one does, an hour later */
+    double one = ketsim_pop_placebo_at(&pop, &s, sess, 1, 73);
+    double two = ketsim_pop_placebo_at(&pop, &s, sess, 2, 73);
+    assert_true(two >= one);
+    /* nothing before the first session */
+    assert_true(ketsim_pop_placebo_at(&pop, &s, sess, 4, -1) == 0);
+    ketsim_params_free(p);
+}
+
 static void test_threads_identical(void **state)
 {
     (void)state;
@@ -234,6 +266,7 @@ int main(void)
         cmocka_unit_test(test_parallel_ratio),
         cmocka_unit_test(test_crossover_bookkeeping),
         cmocka_unit_test(test_population),
+        cmocka_unit_test(test_placebo_carry_over),
         cmocka_unit_test(test_threads_identical),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,7 +56,7 @@ typedef struct ketsim_pop {
     double spine_median, spine_omega, spine_max;
     double nonresp_fraction, nonresp_consol_scale, nonresp_spine_headroom, base_spine_max;
     double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
-    double placebo_mean, placebo_sd, placebo_kon, placebo_koff;
+    double placebo_mean, placebo_sd, placebo_kon, placebo_koff, placebo_boost;
     double midazolam_extra, midazolam_koff;
     double rater_sd;
     /* typical values of the varied model parameters (base table) */
@@ -93,8 +93,11 @@ typedef struct ketsim_session {
     int midazolam;   /* an active-placebo (midazolam) session */
 } ketsim_session;
 
-/* Placebo MADRS improvement at time t, from the latest session at or before
- * t (sessions in time order); 0 before the first. */
+/* Placebo MADRS improvement at time t from every session at or before t
+ * (sessions in time order; 0 before the first): expectancy that each session
+ * raises and that decays between them, followed by the response with the
+ * onset rate, so the improvement carries over from session to session and
+ * a rating at a session's time keeps it (docs/trial.md). */
 double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
                              const ketsim_session *sessions, size_t n, double t_h);
 

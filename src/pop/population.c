@@ -40,6 +40,7 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->placebo_sd = P("pop.placebo.sd_points");
     pop->placebo_kon = P("pop.placebo.onset_k_per_h");
     pop->placebo_koff = P("pop.placebo.decay_k_per_h");
+    pop->placebo_boost = P("pop.placebo.session_boost");
     pop->midazolam_extra = P("pop.midazolam.extra_points");
     pop->midazolam_koff = P("pop.midazolam.decay_k_per_h");
     pop->rater_sd = P("pop.rater_noise_sd");
@@ -193,13 +194,51 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_patient *s, ketsim_para
     return KETSIM_OK;
 }
 
+/* Expectancy E and the placebo response R it drives, both 0..1: a session
+ * raises E by a share `boost` of what is left to 1, E decays at koff and R
+ * follows E at kon.  Between sessions both are exponentials, propagated in
+ * closed form; R is continuous, so a rating taken at a session's time keeps
+ * what the earlier sessions built. */
+typedef struct expectancy {
+    double e, r;
+} expectancy;
+
+static void expect_advance(expectancy *x, double kon, double koff, double dt)
+{
+    if (!(dt > 0))
+        return;
+    double ef = exp(-koff * dt), rf = exp(-kon * dt);
+    double drive = fabs(kon - koff) > 1e-12 * kon ? kon / (kon - koff) * (ef - rf) : kon * dt * rf;
+    x->r = x->r * rf + x->e * drive;
+    x->e *= ef;
+}
+
+static void expect_session(expectancy *x, double boost)
+{
+    x->e += boost * (1.0 - x->e);
+}
+
 double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
                              const ketsim_session *sessions, size_t n, double t_h)
 {
-    const ketsim_session *last = NULL;
-    for (size_t i = 0; i < n && sessions[i].time_h <= t_h + 1e-9; i++)
-        last = &sessions[i];
-    return last ? ketsim_pop_placebo(pop, s, t_h - last->time_h, last->midazolam) : 0;
+    expectancy plain = {0, 0}, mdz = {0, 0};
+    double t = 0;
+    int started = 0;
+    for (size_t i = 0; i < n && sessions[i].time_h <= t_h + 1e-9; i++) {
+        double dt = started ? sessions[i].time_h - t : 0;
+        expect_advance(&plain, pop->placebo_kon, pop->placebo_koff, dt);
+        expect_advance(&mdz, pop->placebo_kon, pop->midazolam_koff, dt);
+        expect_session(&plain, pop->placebo_boost);
+        if (sessions[i].midazolam)
+            expect_session(&mdz, pop->placebo_boost);
+        t = sessions[i].time_h;
+        started = 1;
+    }
+    if (!started)
+        return 0;
+    expect_advance(&plain, pop->placebo_kon, pop->placebo_koff, t_h - t);
+    expect_advance(&mdz, pop->placebo_kon, pop->midazolam_koff, t_h - t);
+    return s->placebo_points * plain.r + pop->midazolam_extra * mdz.r;
 }
 
 double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_patient *s, double since_h,

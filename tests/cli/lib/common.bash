@@ -2,6 +2,7 @@
 # Sets $ketsim (first argument), $root (the source tree), $tmp (removed on
 # exit), and the counters behind ok / bad / finish.
 ketsim="${1:?usage: SCRIPT path/to/ketsim}"
+case $ketsim in /*) ;; *) ketsim="$PWD/$ketsim" ;; esac
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
