@@ -74,6 +74,7 @@ typedef struct df_compound {
     const ytree_node *node; /* the compound's mapping */
     const char *source;
     double value[MAX_FIELDS];
+    double sedation_ec50;   /* optional: 0 means no sedation */
     size_t n_links;
     df_link link[KETSIM_MAX_LINKS];
     const ytree_node *link_node[KETSIM_MAX_LINKS];
@@ -211,12 +212,13 @@ static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsi
     char mpath[YTREE_PATH_MAX], path[YTREE_PATH_MAX], rowname[160];
     ytree_path_key(mpath, sizeof mpath, "compounds", c->name);
 
-    const char *allowed[MAX_FIELDS + 4];
+    const char *allowed[MAX_FIELDS + 5];
     size_t na = 0;
     for (size_t k = 0; k < catalog_n_compound_fields; k++)
         allowed[na++] = catalog_compound_fields[k];
     allowed[na++] = "metabolites";
     allowed[na++] = "routes";
+    allowed[na++] = "sedation_ec50_um";
     allowed[na++] = "source";
     allowed[na] = NULL;
     int rc = ytree_check_keys(t, c->node, mpath, allowed, err);
@@ -244,6 +246,10 @@ static int read_compound_body(df_file *f, const ketsim_catalog *cat, const ketsi
             return fail_at(err, t, c->key, mpath, "parameter '%s' already exists", rowname);
     }
 
+    c->sedation_ec50 = 0;
+    rc = ytree_opt_double(t, c->node, mpath, "sedation_ec50_um", 0.0, HUGE_VAL, &c->sedation_ec50, err);
+    if (rc)
+        return rc;
     c->source = NULL;
     rc = ytree_opt_string(t, c->node, mpath, "source", &c->source, err);
     if (!rc)
@@ -455,6 +461,11 @@ static int commit(const df_file *f, ketsim_catalog *cat, ketsim_params *params,
             snprintf(row, sizeof row, "%s.to_%s.mtt_h", c->name, c->link[k].to);
             rc = ketsim_params_add(params, row, "h", c->link[k].mtt_h, src,
                                    "formation delay (one transit compartment; 0: none)", err);
+        }
+        if (!rc && c->sedation_ec50 > 0) {
+            snprintf(row, sizeof row, "%s.sedation_ec50_um", c->name);
+            rc = ketsim_params_add(params, row, "uM", c->sedation_ec50, src,
+                                   "free brain concentration at half-maximal sedation", err);
         }
         for (size_t k = 0; !rc && k < c->n_routes; k++) {
             double v;

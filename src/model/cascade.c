@@ -81,6 +81,7 @@ const cascade_field cascade_fields[] = {
     CF("sbp.max_mmhg", sbp_max),
     CF("sbp.x50", sbp_x50),
     CF("sbp.hill", sbp_h),
+    CF("sedation.hill", sedation_h),
 };
 #undef CF
 const size_t cascade_n_fields = sizeof cascade_fields / sizeof cascade_fields[0];

@@ -27,6 +27,7 @@ static const cat_compound builtin_compounds[] = {
     {"rapamycin", "rapamycin (mTORC1 inhibitor)", 0, {""}},
     {"ana12", "ANA-12 (TrkB antagonist)", 0, {""}},
     {"lname", "L-NAME (nitric oxide synthase inhibitor)", 0, {""}},
+    {"midazolam", "midazolam (active placebo: sedation, no NMDA block)", 0, {""}},
 };
 
 static const cat_drug builtin_drugs[] = {
@@ -41,6 +42,7 @@ static const cat_drug builtin_drugs[] = {
     {"rapamycin", "", "rapamycin, mTORC1 inhibitor (systemic, or icv)", 1, {"rapamycin"}, {1}},
     {"ana12", "", "ANA-12, TrkB antagonist", 1, {"ana12"}, {1}},
     {"lname", "", "L-NAME, NOS inhibitor", 1, {"lname"}, {1}},
+    {"midazolam", "", "midazolam, the active placebo of ketamine trials (0.045 mg/kg IV)", 1, {"midazolam"}, {1}},
 };
 
 int catalog_add_compound(ketsim_catalog *cat, const cat_compound *c, ketsim_error *err)

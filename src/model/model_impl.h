@@ -31,6 +31,7 @@ typedef struct model_compound {
     /* scaled to the subject's weight */
     double mw, v1, v2, v3, cl, q2, q3, fu, kp, kpuu, keo, ki, emax, ec50;
     double ampa_block_ki, mtor_ic50, trkb_block_ki, nos_ic50; /* 0: none */
+    double sedation_ec50;           /* free brain uM at half sedation; 0: none (optional row) */
     long s_c, s_p2, s_p3, s_brain; /* -1 when absent */
     long s_depot[N_DEPOTS];         /* -1 when the compound is never dosed */
     size_t n_links;
@@ -63,6 +64,7 @@ typedef struct cascade_par {
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
+    double sedation_h;
 } cascade_par;
 
 /* Name -> field map of cascade_par (every field is a double). */
@@ -79,6 +81,7 @@ typedef struct brain_drive {
     double ampa_pot; /* direct AMPA potentiation, sum of Emax C / (EC50 + C) */
     /* occupancy or inhibition by tool compounds, fractions 0-1 */
     double ampa_block, mtor_inh, trkb_block, nos_inh;
+    double sedation_x;  /* sum of free brain C / sedation EC50 (GABA-A sedatives) */
 } brain_drive;
 
 struct ketsim_model {

@@ -223,6 +223,27 @@ static const ketsim_param_def rows[] = {
     {"lname.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
     {"lname.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
     {"lname.nos_inhibition_ic50_um", "uM", ALL(1.0), POS, ASSUMED, "assumed: L-NOARG nNOS Ki ~0.1-1 uM", "NOS inhibition IC50"},
+    /* midazolam: the active placebo of ketamine trials (human use; rodent rows scaled per kg) */
+#define MDZ_PK "Pecking 2002 Br J Clin Pharmacol (0.1 mg/kg IV: CL 4.4 mL/min/kg, V 1.1 L/kg, t1/2 2.9 h); rodents scaled per kg (assumed)"
+    {"midazolam.mw_g_per_mol", "g/mol", ALL(325.8), POS, LIT, "molar mass", "molar mass"},
+    {"midazolam.v1_l", "L", SP(77, 0.275, 0.0275), POS, LIT, MDZ_PK, "volume (one compartment)"},
+    {"midazolam.v2_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"midazolam.v3_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"midazolam.cl_l_per_h", "L/h", SP(18.5, 0.066, 0.0066), POS, LIT, MDZ_PK, "elimination clearance"},
+    {"midazolam.q2_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"midazolam.q3_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"midazolam.fu_plasma", "1", ALL(0.06), FRAC, LIT, "Allonen 1981 Clin Pharmacol Ther: 94% bound", "unbound fraction in plasma"},
+    {"midazolam.kp_brain", "1", ALL(1.0), POS, ASSUMED, "assumed: lipophilic, passive entry", "total brain:plasma ratio"},
+    {"midazolam.kpuu_brain", "1", ALL(1.0), POS, ASSUMED, KPUU, "unbound brain:unbound plasma ratio"},
+    {"midazolam.keo_brain_per_h", "1/h", ALL(20), POS, ASSUMED, "assumed fast: Greenblatt 2004 J Clin Pharmacol found no effect-site delay with 1-h infusions", "brain equilibration rate"},
+    {"midazolam.nmda_ki_um", "uM", ALL(1e6), POS, LIT, "no NMDA channel block (benzodiazepine)", "NMDA Ki"},
+    {"midazolam.ampa_emax", "1", ALL(0), POS, LIT, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"midazolam.ampa_ec50_um", "uM", ALL(1), POS, LIT, "unused", "AMPA potentiation EC50"},
+    {"midazolam.ampa_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"midazolam.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"midazolam.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"midazolam.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
+    {"midazolam.sedation_ec50_um", "uM", ALL(0.0125), POS, LIT, "Barr 2001 Anesthesiology: plasma midazolam at 50% probability of Ramsay >= 2, 68 ng/mL; as free brain uM with fu 0.06 and MW 325.8", "free brain concentration at half-maximal sedation"},
 #undef TOOL
 
     /* ---- routes ---- */
@@ -319,6 +340,7 @@ static const ketsim_param_def rows[] = {
     {"patient.madrs_baseline", "points", ALL(32), 0, 60, LIT, "Haile 2014 Int J Neuropsychopharmacol: 32.3", "untreated MADRS"},
     {"mood.sensitivity", "1", ALL(1), POS, LIT, "individual parameter: scales potentiation's effect on mood", "mood sensitivity"},
     {"hamd.per_madrs", "1", ALL(0.77), POS, LIT, "Leucht 2018 J Affect Disord: HAM-D17 ~ 0.77 x MADRS", "MADRS to HAM-D17 conversion"},
+    {"sedation.hill", "1", ALL(2), POS, ASSUMED, "assumed: a steep quantal concentration-sedation curve (Barr 2001 reports C50 rising 1.5-fold from Ramsay >= 2 to >= 3)", "Hill exponent of the sedation probability"},
     {"cadss.keo_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: peak near end of infusion", "effect-site rate"},
     {"cadss.max", "points", ALL(50), POS, ASSUMED, "assumed: CADSS range 0-92", "maximal CADSS"},
     {"cadss.x50", "1", ALL(1.1572), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},

@@ -105,6 +105,7 @@ void pk_brain_drive(const ketsim_model *m, const double *y, brain_drive *d)
     double ampa_x = 0.0, mtor_x = 0.0, trkb_x = 0.0, nos_x = 0.0;
     d->nmda = 0.0;
     d->ampa_pot = 0.0;
+    d->sedation_x = 0.0;
     for (size_t i = 0; i < m->n_compounds; i++) {
         const model_compound *c = &m->cmp[i];
         if (c->s_brain < 0)
@@ -118,6 +119,7 @@ void pk_brain_drive(const ketsim_model *m, const double *y, brain_drive *d)
         mtor_x += ratio(cb, c->mtor_ic50);
         trkb_x += ratio(cb, c->trkb_block_ki);
         nos_x += ratio(cb, c->nos_ic50);
+        d->sedation_x += ratio(cb, c->sedation_ec50);
     }
     /* Simple occupancy x / (1 + x) for antagonists and inhibitors alike. */
     d->ampa_block = ampa_x / (1.0 + ampa_x);
@@ -152,6 +154,10 @@ static int read_compound(model_compound *c, const ketsim_params *p, double w, do
     c->fu = v[7], c->kp = v[8], c->kpuu = v[9], c->keo = v[10];
     c->ki = v[11], c->emax = v[12], c->ec50 = v[13];
     c->ampa_block_ki = v[14], c->mtor_ic50 = v[15], c->trkb_block_ki = v[16], c->nos_ic50 = v[17];
+    /* An optional action: most compounds have no row for it (no sedation). */
+    snprintf(name, sizeof name, "%s.sedation_ec50_um", c->name);
+    if (ketsim_params_get(p, name, &c->sedation_ec50, NULL) != KETSIM_OK)
+        c->sedation_ec50 = 0;
     if (!(c->mw > 0) || !(c->v1 > 0) || !(c->ki > 0) || !(c->ec50 > 0))
         return KETSIM_FAIL(err, KETSIM_EINPUT,
                            "compound '%s': molar mass, v1_l, nmda_ki_um and ampa_ec50_um must be positive", c->name);
