@@ -176,10 +176,10 @@ static int sparse_linsys(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix M, su
         double h = 0.0;
         CVodeGetErrWeights(s->cvode, s->ewt);
         CVodeGetCurrentStep(s->cvode, &h);
+        *jcur = SUNTRUE; /* as CVODE's own: set before the attempt, failed or not */
         int rc = dq_by_groups(s, t, y, fy, tmp1, h, sp->jac);
         if (rc)
             return rc;
-        *jcur = SUNTRUE;
     } else {
         *jcur = SUNFALSE;
     }
