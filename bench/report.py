@@ -104,7 +104,9 @@ w("")
 w("**Equal accuracy.**  ketsim is also run at tolerances scaled by a common factor (relative 1e-6 x F, every "
   "absolute tolerance x F; the sweep below); for each peer, ketsim's row at equal accuracy is the loosest F "
   "whose error, and that of every tighter F, is at most the peer's.  *faster by* = peer's time / ketsim's time "
-  "at that F (at equal tolerance: / ketsim's default time).")
+  "at that F (at equal tolerance: / ketsim's default time).  *RHS calls* are those the solver makes (for "
+  "ketsim: integration + Jacobians; LSODA's count includes its own difference quotients); a compiled "
+  "Jacobian's right-hand sides, 18 per Jacobian in C, come on top.")
 goal_rows = []
 for g in GRIDS:
     per = f(f"ketsim_sparse_{g}_per_subject_ms")
@@ -160,7 +162,8 @@ for i, s in enumerate(scales):
 w("")
 w("## Newton paths (`solver_set_newton`, src/sim/solver.h)")
 w("")
-w("The same subject at ketsim's default tolerances, each Newton path in the same run; counters per subject "
+w("The same subject at ketsim's default tolerances, each Newton path in the same run (the fastest of three "
+  "interleaved passes, so that the paths see the same load); counters per subject "
   "(identical on both grids: the output grid never changes the steps).  *overhead* = total time / time of all "
   "right-hand sides (integration and Jacobians), each timed alone over the states the solve visits.")
 w("")
