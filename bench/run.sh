@@ -1,17 +1,20 @@
 #!/bin/bash
 # One command for every performance number in docs/performance.md:
 #   bench/run.sh [BUILD_DIR]        (default: build; configured and built here)
-# Environment: BENCH_MAX_SUBJECTS (largest memory run, default 100000),
-# BENCH_MILLION=1 to really run 1e6 subjects (otherwise extrapolated, and
-# labelled so), BENCH_REPEATS (timing repeats, default 40).
+# Environment: BENCH_MAX_SUBJECTS (largest memory run, default 10000; 100000
+# takes about 3 more minutes), BENCH_MILLION=1 to really run 1e6 subjects
+# (otherwise extrapolated, and labelled so), BENCH_REPEATS (ketsim timing
+# repeats, default 40), BENCH_PEER_REPEATS (scipy, default 3; deSolve runs
+# 10 x as many).
 # Needs: python3 with scipy (python3-scipy), Rscript with deSolve
 # (r-cran-desolve, r-base-dev), /usr/bin/time; mpirun (openmpi-bin) optional.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(dirname "$here")
 build=${1:-$root/build}
-max_subjects=${BENCH_MAX_SUBJECTS:-100000}
+max_subjects=${BENCH_MAX_SUBJECTS:-10000}
 repeats=${BENCH_REPEATS:-40}
+peer_repeats=${BENCH_PEER_REPEATS:-3}
 # Set up the core build and the peers' packages (bench/packages.txt).
 "$root/scripts/setup.sh" "$build"
 missing=$(for p in $(sed -e 's/#.*//' "$here/packages.txt"); do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
@@ -24,7 +27,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2 >/dev/null
 out="$build/bench-out"
 rm -rf "$out"
-mkdir -p "$out"
+mkdir -p "$out/traj"
 res="$out/results.txt"
 ketsim="$build/ketsim"
 lib="$build/libketsim_rhs.so"
@@ -33,16 +36,70 @@ note "date=$(date -u +%Y-%m-%dT%H:%MZ)"
 note "cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 note "cores=$(nproc)"
 note "load_at_start=$(cut -d' ' -f1 /proc/loadavg)"
+note "repeats=$repeats"
+note "peer_repeats=$peer_repeats"
 
-echo "== per-subject cost and solver overhead" >&2
-"$build/sim_bench" "$repeats" --dump "$out/ketsim.csv" | sed 's/^/ketsim_/' >>"$res"
-"$build/sim_bench" "$repeats" --dense | grep per_subject_ms | sed 's/^/ketsim_denselu_/' >>"$res"
+# sim_bench lines prefixed: KEY=VALUE -> PREFIX_KEY=VALUE
+bench() {
+    local prefix="$1"
+    shift
+    "$build/sim_bench" "$@" | sed "s/^/${prefix}_/" >>"$res"
+}
+grids="dense trial"
+newtons="sparse block dense"
+if "$build/sim_bench" 1 --newton klu >/dev/null 2>&1; then newtons="sparse klu block dense"; fi
+note "newtons=$newtons"
 
-echo "== peers: scipy solve_ivp (LSODA, BDF), deSolve lsoda (compiled)" >&2
-"$py" "$here/peer_scipy.py" "$lib" "$out" 5 >>"$res"
-Rscript "$here/peer_desolve.R" "$lib" "$out" 20 >>"$res"
-for p in scipy_lsoda scipy_bdf desolve_lsoda; do
-    "$py" "$here/agree.py" "$out/ketsim.csv" "$out/$p.csv" "$lib" "$p" >>"$res"
+echo "== ketsim: Newton paths, both grids (per-subject cost, counters, overhead)" >&2
+# three interleaved passes, the fastest of each path kept: the paths are
+# compared under the same load, not one after the other
+for pass in 1 2 3; do
+    for g in $grids; do
+        for k in $newtons; do
+            "$build/sim_bench" "$repeats" --newton "$k" --grid "$g" >"$out/newton_${k}_${g}_$pass.txt"
+        done
+    done
+done
+for g in $grids; do
+    for k in $newtons; do
+        best=$(grep -H '^per_subject_ms=' "$out"/newton_${k}_${g}_*.txt | sort -t= -k2 -g | head -1 | cut -d: -f1)
+        sed "s/^/ketsim_${k}_${g}_/" "$best" >>"$res"
+    done
+done
+
+echo "== reference solutions (ketsim at rtol 1e-10, atol x 1e-4) and ketsim's tolerance sweep" >&2
+# tolerance scale factors: quarter decades from 10 down to 1e-3
+scales="10 5.62 3.16 1.78 1 0.562 0.316 0.178 0.1 0.0562 0.0316 0.0178 0.01 0.00562 0.00316 0.00178 0.001"
+note "tol_scales=$scales"
+for g in $grids; do
+    bench "ref_$g" 2 --grid "$g" --tol-scale 1e-4 --dump "$out/traj/ref_ketsim_$g.csv"
+    i=0
+    for f in $scales; do
+        bench "sweep${i}_$g" "$repeats" --grid "$g" --tol-scale "$f" --dump "$out/traj/sweep${i}_$g.csv"
+        i=$((i + 1))
+    done
+done
+
+echo "== peers: scipy (solve_ivp LSODA and BDF, odeint) and deSolve lsoda" >&2
+"$py" "$here/peer_scipy.py" "$lib" "$out/traj" "$peer_repeats" >>"$res"
+Rscript "$here/peer_desolve.R" "$lib" "$out/traj" $((10 * peer_repeats)) >>"$res"
+
+echo "== accuracy against the reference" >&2
+for g in $grids; do
+    args="reflsoda_$g=$out/traj/ref_lsoda_$g.csv"
+    i=0
+    for f in $scales; do
+        args="$args sweep${i}_$g=$out/traj/sweep${i}_$g.csv"
+        i=$((i + 1))
+    done
+    for c in ivp_lsoda_numjac ivp_lsoda ivp_bdf odeint; do
+        args="$args scipy_${c}_$g=$out/traj/scipy_${c}_$g.csv"
+    done
+    for c in default hmaxinf jac; do
+        args="$args desolve_${c}_$g=$out/traj/desolve_${c}_$g.csv"
+    done
+    # shellcheck disable=SC2086
+    "$py" "$here/accuracy.py" "$lib" "$out/traj/ref_ketsim_$g.csv" $args >>"$res"
 done
 
 # wall and user seconds and peak RSS of one command: KEY_wall_s, KEY_user_s, KEY_rss_kb

@@ -7,7 +7,11 @@ include(GNUInstallDirs)
 # The library is static, so users link its dependencies too: pkg-config
 # gives them with --static (Requires.private / Libs.private).
 set(KETSIM_PC_PRIVATE_LIBS
-  "-lsundials_cvodes -lsundials_nvecserial -lsundials_sunmatrixdense -lsundials_sunlinsoldense -lm")
+  "-lsundials_cvodes -lsundials_nvecserial -lsundials_sunmatrixdense -lsundials_sunlinsoldense -lsundials_sunmatrixsparse")
+if(KETSIM_HAVE_KLU)
+  string(APPEND KETSIM_PC_PRIVATE_LIBS " -lsundials_sunlinsolklu -lklu")
+endif()
+string(APPEND KETSIM_PC_PRIVATE_LIBS " -lm")
 # The .pc file finds the prefix from its own place, so an install into any
 # --prefix is usable as is.
 file(RELATIVE_PATH KETSIM_PC_TO_PREFIX "/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/")

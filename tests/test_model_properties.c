@@ -602,7 +602,11 @@ static void test_tolerance_convergence(void **state)
             scale = fmax(scale, fabs(tight[i * no + k]));
             err = fmax(err, fabs(def[i * no + k] - tight[i * no + k]));
         }
-        assert_true(excursion > 0); /* every output responds to the dose */
+        if (strcmp(ketsim_output(k)->name, "sedation") == 0) {
+            assert_true(excursion == 0); /* a benzodiazepine read-out: ketamine does not move it */
+            continue;
+        }
+        assert_true(excursion > 0); /* every other output responds to the dose */
         int is_clinical = 0, is_pk = 0;
         for (size_t c = 0; c < sizeof clinical / sizeof *clinical; c++)
             is_clinical |= strcmp(ketsim_output(k)->name, clinical[c]) == 0;

@@ -149,4 +149,8 @@ int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, 
 /* model.c */
 long model_drug_index(const ketsim_model *m, const char *name);
 
+/* sparsity.c: mask[j * n + i] = 1 where d(ydot[i])/d(y[j]) can be non-zero
+ * for any parameter values (column-major, n = n_states, diagonal set). */
+int model_jacobian_pattern(const ketsim_model *m, unsigned char *mask, size_t n, ketsim_error *err);
+
 #endif

@@ -1,4 +1,5 @@
 #include "blocklu.h"
+#include "blockops.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -27,7 +28,6 @@ typedef struct blocklu {
 } blocklu;
 
 #define CONTENT(S) ((blocklu *)(S)->content)
-#define NONE ((size_t)-1)
 
 static SUNLinearSolver_Type blu_type(SUNLinearSolver S)
 {
@@ -76,105 +76,13 @@ static void find_nonzeros(blocklu *b, realtype **col)
             b->adj[b->next_col[row_of[e]]++] = j;
 }
 
-/* Tarjan's strongly connected components, iterative.  Components come out
- * with everything they depend on already emitted: the forward solve order. */
-static void find_blocks(blocklu *b)
-{
-    size_t n = b->n, counter = 0, sp = 0, emitted = 0;
-    b->n_blocks = 0;
-    for (size_t v = 0; v < n; v++) {
-        b->index[v] = NONE;
-        b->on_stack[v] = 0;
-    }
-    for (size_t root = 0; root < n; root++) {
-        if (b->index[root] != NONE)
-            continue;
-        size_t depth = 0;
-        b->call[depth] = root;
-        b->next_col[root] = b->adj_start[root];
-        b->index[root] = b->low[root] = counter++;
-        b->stack[sp++] = root;
-        b->on_stack[root] = 1;
-        while (1) {
-            size_t v = b->call[depth];
-            if (b->next_col[v] < b->adj_start[v + 1]) {
-                size_t w = b->adj[b->next_col[v]++];
-                if (b->index[w] == NONE) {
-                    b->index[w] = b->low[w] = counter++;
-                    b->stack[sp++] = w;
-                    b->on_stack[w] = 1;
-                    b->next_col[w] = b->adj_start[w];
-                    b->call[++depth] = w;
-                } else if (b->on_stack[w] && b->index[w] < b->low[v]) {
-                    b->low[v] = b->index[w];
-                }
-                continue;
-            }
-            if (b->low[v] == b->index[v]) {
-                b->start[b->n_blocks++] = emitted;
-                size_t first = emitted;
-                size_t x;
-                do {
-                    x = b->stack[--sp];
-                    b->on_stack[x] = 0;
-                    b->order[emitted++] = x;
-                } while (x != v);
-                /* keep the natural order inside a block: deterministic and
-                 * the same pivoting sequence as a plain dense factorisation */
-                for (size_t k = first + 1; k < emitted; k++)
-                    for (size_t m = k; m > first && b->order[m - 1] > b->order[m]; m--) {
-                        size_t t = b->order[m];
-                        b->order[m] = b->order[m - 1];
-                        b->order[m - 1] = t;
-                    }
-            }
-            if (depth == 0)
-                break;
-            size_t parent = b->call[--depth];
-            if (b->low[v] < b->low[parent])
-                b->low[parent] = b->low[v];
-        }
-    }
-    b->start[b->n_blocks] = n;
-}
-
-/* LU with partial pivoting of one k x k block, stored row-major. */
-static int factor_block(double *a, size_t *piv, size_t k)
-{
-    for (size_t c = 0; c < k; c++) {
-        size_t p = c;
-        double best = fabs(a[c * k + c]);
-        for (size_t r = c + 1; r < k; r++)
-            if (fabs(a[r * k + c]) > best) {
-                best = fabs(a[r * k + c]);
-                p = r;
-            }
-        piv[c] = p;
-        if (best == 0.0)
-            return (int)c + 1;
-        if (p != c)
-            for (size_t j = 0; j < k; j++) {
-                double t = a[c * k + j];
-                a[c * k + j] = a[p * k + j];
-                a[p * k + j] = t;
-            }
-        double inv = 1.0 / a[c * k + c];
-        for (size_t r = c + 1; r < k; r++) {
-            double f = a[r * k + c] *= inv;
-            if (f != 0.0)
-                for (size_t j = c + 1; j < k; j++)
-                    a[r * k + j] -= f * a[c * k + j];
-        }
-    }
-    return 0;
-}
-
 static int blu_setup(SUNLinearSolver S, SUNMatrix A)
 {
     blocklu *b = CONTENT(S);
     realtype **col = SUNDenseMatrix_Cols(A);
     find_nonzeros(b, col);
-    find_blocks(b);
+    block_scratch w = {b->index, b->low, b->stack, b->call, b->next_col, b->on_stack};
+    b->n_blocks = block_find(b->n, b->adj_start, b->adj, &w, b->start, b->order);
     size_t n = b->n, off = 0, ncpl = 0;
     for (size_t blk = 0; blk < b->n_blocks; blk++)
         for (size_t k = b->start[blk]; k < b->start[blk + 1]; k++)
@@ -196,7 +104,7 @@ static int blu_setup(SUNLinearSolver S, SUNMatrix A)
                 }
             }
         }
-        int bad = factor_block(a, b->piv + s, k);
+        int bad = block_factor(a, b->piv + s, k);
         if (bad) {
             b->last_flag = (long)(s + (size_t)bad);
             return SUNLS_LUFACT_FAIL;
@@ -229,23 +137,7 @@ static int blu_solve(SUNLinearSolver S, SUNMatrix A, N_Vector x, N_Vector rhs, r
                 v -= b->cpl_val[e] * out[b->cpl_col[e]];
             z[q] = v;
         }
-        /* the factorisation swapped whole rows (multipliers included), so
-         * all interchanges come before the forward substitution */
-        for (size_t c = 0; c < k; c++)
-            if (piv[c] != c) {
-                double t = z[c];
-                z[c] = z[piv[c]];
-                z[piv[c]] = t;
-            }
-        for (size_t c = 0; c < k; c++)
-            for (size_t q = c + 1; q < k; q++)
-                z[q] -= a[q * k + c] * z[c];
-        for (size_t c = k; c-- > 0;) {
-            double v = z[c];
-            for (size_t j = c + 1; j < k; j++)
-                v -= a[c * k + j] * z[j];
-            z[c] = v / a[c * k + c];
-        }
+        block_solve(a, piv, k, z);
         for (size_t q = 0; q < k; q++)
             out[b->order[s + q]] = z[q];
     }

@@ -7,7 +7,11 @@
  * The block structure is recomputed from the numbers at every setup, so the
  * solve is exact for whatever matrix CVODE hands over; no sparsity pattern
  * has to be declared or kept in step with the model.  All memory is
- * allocated at creation (n x n at most), none per setup or solve. */
+ * allocated at creation (n x n at most), none per setup or solve.
+ *
+ * This is the BLOCK Newton path (solver.h), kept as the reference for the
+ * SPARSE one (sparselu.h), which finds the same blocks once from the
+ * model's pattern and touches only its non-zeros. */
 #ifndef KETSIM_BLOCKLU_H
 #define KETSIM_BLOCKLU_H
 

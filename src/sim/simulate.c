@@ -3,6 +3,7 @@
 #include "model/model_impl.h"
 #include "model/dosing.h"
 #include "sim_internal.h"
+#include "sim_pattern.h"
 #include "solver.h"
 
 #include <math.h>
@@ -49,7 +50,9 @@ int ketsim_sim_create(const ketsim_model *m, ketsim_sim **out, ketsim_error *err
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     ketsim_model_atol(m, s->atol);
-    int rc = solver_create(n, model_rhs_adapter, (void *)m, s->atol, SIM_DEFAULT_RTOL, &s->sol, err);
+    int rc = solver_create(n, model_rhs_adapter, (void *)m, s->atol, 1e-6, &s->sol, err);
+    if (!rc)
+        rc = sim_set_model_pattern(s->sol, m, err);
     if (rc) {
         ketsim_sim_free(s);
         return rc;
@@ -73,6 +76,9 @@ int ketsim_sim_set_model(ketsim_sim *s, const ketsim_model *m, ketsim_error *err
 {
     if (ketsim_model_n_states(m) != ketsim_model_n_states(s->m))
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "model has a different state layout");
+    int rc = m == s->m ? KETSIM_OK : sim_set_model_pattern(s->sol, m, err);
+    if (rc)
+        return rc;
     s->m = m;
     ketsim_model_atol(m, s->atol);
     solver_set_user(s->sol, (void *)m, s->atol);

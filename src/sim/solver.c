@@ -1,6 +1,7 @@
 #include "solver.h"
 #include "blocklu.h"
 #include "fastops.h"
+#include "sparselu.h"
 
 #include <cvode/cvode.h>
 #include <float.h>
@@ -12,6 +13,24 @@
 #include <sundials/sundials_context.h>
 #include <sunlinsol/sunlinsol_dense.h>
 #include <sunmatrix/sunmatrix_dense.h>
+#include <sunmatrix/sunmatrix_sparse.h>
+#ifdef KETSIM_HAVE_KLU
+#include <sunlinsol/sunlinsol_klu.h>
+#endif
+
+#define NONE ((size_t)-1)
+
+/* What solver_set_pattern builds: everything the SPARSE and KLU paths use. */
+typedef struct sparse_part {
+    SUNMatrix A;                 /* CSC with the pattern; values: I - gamma J */
+    SUNLinearSolver LS, LS_klu;  /* sparselu.h; KLU (NULL without it) */
+    size_t nnz, n_blocks, largest_block;
+    double *jac;                 /* saved Jacobian, in A's entry order */
+    sunindextype *diag;          /* entry index of (j, j) in column j */
+    /* column groups sharing no row: columns group_col[group_start[g] .. group_start[g+1]) */
+    size_t n_groups, *group_start, *group_col;
+    double *inc, *saved;         /* per column: increment, unperturbed value */
+} sparse_part;
 
 struct solver {
     size_t n;
@@ -21,10 +40,11 @@ struct solver {
     SUNContext ctx;
     void *cvode;
     N_Vector y, atol, tmp, ewt;
-    long jac_rhs;       /* right-hand sides spent in dq_jacobian */
-    SUNMatrix A;
-    SUNLinearSolver LS, LS_dense; /* block solver (default), plain dense LU */
-    int use_dense;
+    long jac_rhs;                 /* right-hand sides spent on our difference quotients */
+    SUNMatrix A;                  /* dense: the BLOCK and DENSE paths */
+    SUNLinearSolver LS, LS_dense; /* block solver, plain dense LU */
+    solver_newton want, active;   /* asked for (may be AUTO), in use */
+    sparse_part sp;               /* sp.A == NULL: no pattern yet */
     double *u;          /* current input rates, per state */
     double *breaks;     /* scratch: sorted breakpoints */
     size_t breaks_cap;
@@ -55,37 +75,356 @@ static int cvode_rhs(sunrealtype t, N_Vector y, N_Vector ydot, void *data)
     return 0;
 }
 
-/* The difference-quotient Jacobian CVODE would compute (cvLsDenseDQJac: same
- * increments, same quotient), without the vector CVODE allocates for it at
- * every call, so that a subject's solve allocates nothing.  The only input
- * that can differ is the step size in the minimum increment: CVODE uses the
- * step being attempted, the public API gives the step planned. */
+/* ---- difference-quotient Jacobians ----
+ * Both forms compute what CVODE's own cvLsDenseDQJac would (same
+ * increments, same quotient) without the vector CVODE allocates at every
+ * call, so that a subject's solve allocates nothing.  The only input that
+ * can differ from CVODE's is the step size in the minimum increment: CVODE
+ * uses the step being attempted, the public API gives the step planned.
+ * The error weights are read from s->ewt. */
+
+static double dq_min_inc(const solver *s, N_Vector fy, double h)
+{
+    double fnorm = N_VWrmsNorm(fy, s->ewt);
+    return fnorm != 0.0 ? 1000.0 * fabs(h) * DBL_EPSILON * (double)s->n * fnorm : 1.0;
+}
+
+/* Every column by its own right-hand side (the BLOCK path). */
+static int dq_by_columns(solver *s, double t, N_Vector y, N_Vector fy, N_Vector f1v, double h, realtype **cols)
+{
+    double *yd = N_VGetArrayPointer(y), *f1 = N_VGetArrayPointer(f1v), *f0 = N_VGetArrayPointer(fy);
+    const double *ewt = N_VGetArrayPointer(s->ewt);
+    double min_inc = dq_min_inc(s, fy, h), srur = sqrt(DBL_EPSILON);
+    for (size_t j = 0; j < s->n; j++) {
+        double saved = yd[j], inc = fmax(srur * fabs(saved), min_inc / ewt[j]);
+        yd[j] += inc;
+        int rc = cvode_rhs(t, y, f1v, s);
+        s->jac_rhs++;
+        yd[j] = saved;
+        if (rc)
+            return rc;
+        double inv = 1.0 / inc, *col = cols[j];
+        for (size_t i = 0; i < s->n; i++)
+            col[i] = inv * (f1[i] - f0[i]);
+    }
+    return 0;
+}
+
+/* One right-hand side per colour group: the columns of a group share no
+ * row of the pattern, so perturbing them together leaves each row seeing
+ * exactly one perturbed column.  When the pattern covers every dependency
+ * of the right-hand side, a row's value with the group perturbed is
+ * computed from the same inputs as with its own column alone, so every
+ * entry is bitwise the one dq_by_columns gives (and the entries outside
+ * the pattern, which dq_by_columns finds to be exactly 0, are not stored). */
+static int dq_by_groups(solver *s, double t, N_Vector y, N_Vector fy, N_Vector f1v, double h, double *jac)
+{
+    const sparse_part *sp = &s->sp;
+    double *yd = N_VGetArrayPointer(y), *f1 = N_VGetArrayPointer(f1v), *f0 = N_VGetArrayPointer(fy);
+    const double *ewt = N_VGetArrayPointer(s->ewt);
+    const sunindextype *cp = SM_INDEXPTRS_S(sp->A), *rv = SM_INDEXVALS_S(sp->A);
+    double min_inc = dq_min_inc(s, fy, h), srur = sqrt(DBL_EPSILON);
+    for (size_t g = 0; g < sp->n_groups; g++) {
+        size_t c0 = sp->group_start[g], c1 = sp->group_start[g + 1];
+        for (size_t c = c0; c < c1; c++) {
+            size_t j = sp->group_col[c];
+            sp->saved[j] = yd[j];
+            sp->inc[j] = fmax(srur * fabs(yd[j]), min_inc / ewt[j]);
+            yd[j] += sp->inc[j];
+        }
+        int rc = cvode_rhs(t, y, f1v, s);
+        s->jac_rhs++;
+        for (size_t c = c0; c < c1; c++)
+            yd[sp->group_col[c]] = sp->saved[sp->group_col[c]];
+        if (rc)
+            return rc;
+        for (size_t c = c0; c < c1; c++) {
+            size_t j = sp->group_col[c];
+            double inv = 1.0 / sp->inc[j];
+            for (sunindextype e = cp[j]; e < cp[j + 1]; e++)
+                jac[e] = inv * (f1[rv[e]] - f0[rv[e]]);
+        }
+    }
+    return 0;
+}
+
+/* CVODE's Jacobian callback for the BLOCK path. */
 static int dq_jacobian(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix J, void *data, N_Vector tmp1,
                        N_Vector tmp2, N_Vector tmp3)
 {
     (void)tmp2, (void)tmp3;
     solver *s = data;
-    double *yd = N_VGetArrayPointer(y), *f1 = N_VGetArrayPointer(tmp1), *f0 = N_VGetArrayPointer(fy);
     double h = 0.0;
     CVodeGetErrWeights(s->cvode, s->ewt);
     CVodeGetCurrentStep(s->cvode, &h);
-    const double *ewt = N_VGetArrayPointer(s->ewt);
-    double fnorm = N_VWrmsNorm(fy, s->ewt);
-    double min_inc = fnorm != 0.0 ? 1000.0 * fabs(h) * DBL_EPSILON * (double)s->n * fnorm : 1.0;
-    double srur = sqrt(DBL_EPSILON);
-    for (size_t j = 0; j < s->n; j++) {
-        double saved = yd[j], inc = fmax(srur * fabs(saved), min_inc / ewt[j]);
-        yd[j] += inc;
-        int rc = cvode_rhs(t, y, tmp1, s);
-        s->jac_rhs++;
-        yd[j] = saved;
+    return dq_by_columns(s, t, y, fy, tmp1, h, SUNDenseMatrix_Cols(J));
+}
+
+/* CVODE's linear-system callback for the SPARSE and KLU paths: it stands in
+ * for CVODE's own (which would zero, copy and scale a whole matrix) and
+ * touches only the pattern's entries.  jok: CVODE judges the saved Jacobian
+ * still good.  M = I - gamma J is formed as the dense path's SUNMatScaleAddI
+ * does it (scale, then add 1 on the diagonal), so the numbers are the same. */
+static int sparse_linsys(sunrealtype t, N_Vector y, N_Vector fy, SUNMatrix M, sunbooleantype jok,
+                         sunbooleantype *jcur, sunrealtype gamma, void *data, N_Vector tmp1, N_Vector tmp2,
+                         N_Vector tmp3)
+{
+    (void)tmp2, (void)tmp3;
+    solver *s = data;
+    sparse_part *sp = &s->sp;
+    if (!jok) {
+        double h = 0.0;
+        CVodeGetErrWeights(s->cvode, s->ewt);
+        CVodeGetCurrentStep(s->cvode, &h);
+        *jcur = SUNTRUE; /* as CVODE's own: set before the attempt, failed or not */
+        int rc = dq_by_groups(s, t, y, fy, tmp1, h, sp->jac);
         if (rc)
             return rc;
-        double inv = 1.0 / inc, *col = SUNDenseMatrix_Column(J, (sunindextype)j);
-        for (size_t i = 0; i < s->n; i++)
-            col[i] = inv * (f1[i] - f0[i]);
+    } else {
+        *jcur = SUNFALSE;
     }
+    double c = -gamma, *m = SM_DATA_S(M);
+    for (size_t e = 0; e < sp->nnz; e++)
+        m[e] = c * sp->jac[e];
+    for (size_t j = 0; j < s->n; j++)
+        m[sp->diag[j]] += 1.0;
     return 0;
+}
+
+/* ---- the sparsity pattern ---- */
+
+static void sparse_part_free(sparse_part *sp)
+{
+    if (sp->LS)
+        SUNLinSolFree(sp->LS);
+    if (sp->LS_klu)
+        SUNLinSolFree(sp->LS_klu);
+    if (sp->A)
+        SUNMatDestroy(sp->A);
+    free(sp->jac), free(sp->diag), free(sp->group_start), free(sp->group_col), free(sp->inc), free(sp->saved);
+    memset(sp, 0, sizeof *sp);
+}
+
+/* Greedy colouring: each column, in the given order, takes the lowest
+ * colour that no column sharing a row with it has yet.  rp/rc: the columns
+ * of each row (CSR).  Returns the number of colours. */
+static size_t greedy_colour(size_t n, const sunindextype *cp, const sunindextype *rv, const size_t *rp,
+                            const size_t *rc, const size_t *order, size_t *colour, size_t *stamp)
+{
+    size_t n_colours = 0;
+    for (size_t j = 0; j < n; j++)
+        colour[j] = stamp[j] = NONE;
+    for (size_t t = 0; t < n; t++) {
+        size_t j = order[t];
+        for (sunindextype e = cp[j]; e < cp[j + 1]; e++)
+            for (size_t k = rp[rv[e]]; k < rp[rv[e] + 1]; k++)
+                if (colour[rc[k]] != NONE)
+                    stamp[colour[rc[k]]] = j; /* colour taken, for column j */
+        size_t c = 0;
+        while (stamp[c] == j)
+            c++;
+        colour[j] = c;
+        if (c + 1 > n_colours)
+            n_colours = c + 1;
+    }
+    return n_colours;
+}
+
+/* Column groups for dq_by_groups: greedy colourings in the natural order
+ * and largest-column-first; the one with fewer groups wins. */
+static int colour_columns(size_t n, const sunindextype *cp, const sunindextype *rv, sparse_part *sp)
+{
+    size_t nnz = (size_t)cp[n], m = n ? n : 1;
+    /* calloc: GCC cannot see that the loops below fill them before use */
+    size_t *rp = calloc(m + 1, sizeof *rp), *rc = calloc(nnz ? nnz : 1, sizeof *rc);
+    size_t *order = calloc(m, sizeof *order), *col_a = calloc(m, sizeof *col_a);
+    size_t *col_b = calloc(m, sizeof *col_b), *stamp = calloc(m, sizeof *stamp);
+    int ok = rp && rc && order && col_a && col_b && stamp;
+    if (ok) {
+        for (size_t e = 0; e < nnz; e++)
+            rp[rv[e] + 1]++;
+        for (size_t i = 0; i < n; i++)
+            rp[i + 1] += rp[i];
+        memcpy(stamp, rp, n * sizeof *stamp); /* fill cursor */
+        for (size_t j = 0; j < n; j++)
+            for (sunindextype e = cp[j]; e < cp[j + 1]; e++)
+                rc[stamp[rv[e]]++] = j;
+        for (size_t j = 0; j < n; j++)
+            order[j] = j;
+        size_t na = greedy_colour(n, cp, rv, rp, rc, order, col_a, stamp);
+        /* largest first: insertion sort by column length, stable */
+        for (size_t t = 1; t < n; t++)
+            for (size_t q = t; q > 0 && cp[order[q] + 1] - cp[order[q]] > cp[order[q - 1] + 1] - cp[order[q - 1]]; q--) {
+                size_t x = order[q];
+                order[q] = order[q - 1];
+                order[q - 1] = x;
+            }
+        size_t nb = greedy_colour(n, cp, rv, rp, rc, order, col_b, stamp);
+        const size_t *colour = nb < na ? col_b : col_a;
+        sp->n_groups = nb < na ? nb : na;
+        /* groups in colour order, columns ascending inside each */
+        for (size_t g = 0; g <= sp->n_groups; g++)
+            sp->group_start[g] = 0;
+        for (size_t j = 0; j < n; j++)
+            sp->group_start[colour[j] + 1]++;
+        for (size_t g = 0; g < sp->n_groups; g++)
+            sp->group_start[g + 1] += sp->group_start[g];
+        memcpy(stamp, sp->group_start, sp->n_groups * sizeof *stamp);
+        for (size_t j = 0; j < n; j++)
+            sp->group_col[stamp[colour[j]]++] = j;
+    }
+    free(rp), free(rc), free(order), free(col_a), free(col_b), free(stamp);
+    return ok;
+}
+
+static int build_sparse(solver *s, const unsigned char *mask, sparse_part *sp, ketsim_error *err)
+{
+    size_t n = s->n, nnz = 0, m = n ? n : 1;
+    for (size_t j = 0; j < n; j++)
+        for (size_t i = 0; i < n; i++)
+            nnz += mask[j * n + i] || i == j;
+    sp->nnz = nnz;
+    sp->A = SUNSparseMatrix((sunindextype)n, (sunindextype)n, (sunindextype)nnz, CSC_MAT, s->ctx);
+    sp->jac = calloc(nnz ? nnz : 1, sizeof *sp->jac);
+    sp->diag = malloc(m * sizeof *sp->diag);
+    sp->group_start = malloc((m + 1) * sizeof *sp->group_start);
+    sp->group_col = malloc(m * sizeof *sp->group_col);
+    sp->inc = malloc(m * sizeof *sp->inc);
+    sp->saved = malloc(m * sizeof *sp->saved);
+    if (!sp->A || !sp->jac || !sp->diag || !sp->group_start || !sp->group_col || !sp->inc || !sp->saved)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    sunindextype *cp = SM_INDEXPTRS_S(sp->A), *rv = SM_INDEXVALS_S(sp->A);
+    size_t e = 0;
+    for (size_t j = 0; j < n; j++) {
+        cp[j] = (sunindextype)e;
+        for (size_t i = 0; i < n; i++)
+            if (mask[j * n + i] || i == j) {
+                if (i == j)
+                    sp->diag[j] = (sunindextype)e;
+                rv[e++] = (sunindextype)i;
+            }
+    }
+    cp[n] = (sunindextype)e;
+    memset(SM_DATA_S(sp->A), 0, (nnz ? nnz : 1) * sizeof(double));
+    if (!colour_columns(n, cp, rv, sp))
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    int rc = sparselu_create(n, cp, rv, s->ctx, &sp->LS, err);
+    if (rc)
+        return rc;
+    sparselu_shape(sp->LS, &sp->n_blocks, &sp->largest_block);
+#ifdef KETSIM_HAVE_KLU
+    sp->LS_klu = SUNLinSol_KLU(s->y, sp->A, s->ctx);
+    if (!sp->LS_klu)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "could not set up KLU");
+#endif
+    return KETSIM_OK;
+}
+
+/* Hand CVODE the linear solver, matrix and Jacobian (or linear-system)
+ * callback of one path.  CVODE allocates a little here, never per step. */
+static int attach(solver *s, solver_newton kind, ketsim_error *err)
+{
+    solver_newton use = kind == SOLVER_NEWTON_AUTO ? (s->sp.A ? SOLVER_NEWTON_SPARSE : SOLVER_NEWTON_BLOCK) : kind;
+    if ((use == SOLVER_NEWTON_SPARSE || use == SOLVER_NEWTON_KLU) && !s->sp.A)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "the sparse Newton path needs a sparsity pattern");
+    if (use == SOLVER_NEWTON_KLU && !s->sp.LS_klu)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "ketsim was built without KLU (libsuitesparse-dev)");
+    int ok;
+    switch (use) {
+    case SOLVER_NEWTON_SPARSE:
+    case SOLVER_NEWTON_KLU:
+        ok = CVodeSetLinearSolver(s->cvode, use == SOLVER_NEWTON_KLU ? s->sp.LS_klu : s->sp.LS, s->sp.A) ==
+                 CVLS_SUCCESS &&
+             CVodeSetLinSysFn(s->cvode, sparse_linsys) == CVLS_SUCCESS;
+        break;
+    case SOLVER_NEWTON_DENSE:
+        ok = CVodeSetLinearSolver(s->cvode, s->LS_dense, s->A) == CVLS_SUCCESS &&
+             CVodeSetJacFn(s->cvode, NULL) == CVLS_SUCCESS;
+        break;
+    default:
+        ok = CVodeSetLinearSolver(s->cvode, s->LS, s->A) == CVLS_SUCCESS &&
+             CVodeSetJacFn(s->cvode, dq_jacobian) == CVLS_SUCCESS;
+        break;
+    }
+    if (!ok)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "could not switch the linear solver");
+    s->want = kind;
+    s->active = use;
+    return KETSIM_OK;
+}
+
+int solver_set_pattern(solver *s, const unsigned char *mask, ketsim_error *err)
+{
+    sparse_part fresh = {0}, old = s->sp;
+    int rc = build_sparse(s, mask, &fresh, err);
+    if (rc) {
+        sparse_part_free(&fresh);
+        return rc;
+    }
+    s->sp = fresh;
+    /* CVODE may hold the old pattern's objects: hand it the new ones
+     * before freeing those */
+    rc = attach(s, s->want, err);
+    if (rc) {
+        s->sp = old;
+        sparse_part_free(&fresh);
+        return rc;
+    }
+    sparse_part_free(&old);
+    return KETSIM_OK;
+}
+
+void solver_get_pattern_info(const solver *s, solver_pattern_info *info)
+{
+    info->nnz = s->sp.nnz;
+    info->n_groups = s->sp.n_groups;
+    info->n_blocks = s->sp.n_blocks;
+    info->largest_block = s->sp.largest_block;
+}
+
+int solver_dq_jacobian(solver *s, double t, const double *y, const double *ewt, double h, int coloured,
+                       double *J, ketsim_error *err)
+{
+    size_t n = s->n;
+    if (coloured && !s->sp.A)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "a coloured Jacobian needs a sparsity pattern");
+    N_Vector yv = N_VClone(s->y), f0 = N_VClone(s->y), f1 = N_VClone(s->y);
+    realtype **cols = malloc((n ? n : 1) * sizeof *cols);
+    int rc = KETSIM_OK;
+    if (!yv || !f0 || !f1 || !cols)
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc) {
+        memcpy(N_VGetArrayPointer(yv), y, n * sizeof *y);
+        memcpy(N_VGetArrayPointer(s->ewt), ewt, n * sizeof *ewt);
+        memset(J, 0, n * n * sizeof *J);
+        for (size_t j = 0; j < n; j++)
+            cols[j] = J + j * n;
+        if (cvode_rhs(t, yv, f0, s))
+            rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "right-hand side not finite at the given state");
+    }
+    if (!rc && !coloured && dq_by_columns(s, t, yv, f0, f1, h, cols))
+        rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "right-hand side not finite near the given state");
+    /* into a buffer of its own: the saved Jacobian of a run stays as it was */
+    double *jac = coloured && !rc ? malloc((s->sp.nnz ? s->sp.nnz : 1) * sizeof *jac) : NULL;
+    if (coloured && !rc && !jac)
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc && coloured) {
+        if (dq_by_groups(s, t, yv, f0, f1, h, jac))
+            rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "right-hand side not finite near the given state");
+        const sunindextype *cp = SM_INDEXPTRS_S(s->sp.A), *rv = SM_INDEXVALS_S(s->sp.A);
+        for (size_t j = 0; !rc && j < n; j++)
+            for (sunindextype e = cp[j]; e < cp[j + 1]; e++)
+                J[j * n + (size_t)rv[e]] = jac[e];
+    }
+    free(jac);
+    free(cols);
+    if (yv)
+        N_VDestroy(yv);
+    if (f0)
+        N_VDestroy(f0);
+    if (f1)
+        N_VDestroy(f1);
+    return rc;
 }
 
 void solver_free(solver *s)
@@ -94,6 +433,7 @@ void solver_free(solver *s)
         return;
     if (s->cvode)
         CVodeFree(&s->cvode);
+    sparse_part_free(&s->sp);
     if (s->LS)
         SUNLinSolFree(s->LS);
     if (s->LS_dense)
@@ -156,14 +496,12 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
         ok = CVodeInit(s->cvode, cvode_rhs, 0.0, s->y) == CV_SUCCESS &&
              CVodeSVtolerances(s->cvode, rtol, s->atol) == CV_SUCCESS &&
              CVodeSetUserData(s->cvode, s) == CV_SUCCESS &&
-             CVodeSetLinearSolver(s->cvode, s->LS, s->A) == CV_SUCCESS &&
-             CVodeSetJacFn(s->cvode, dq_jacobian) == CV_SUCCESS &&
              CVodeSetMaxNumSteps(s->cvode, 50000) == CV_SUCCESS &&
              CVodeSetMaxErrTestFails(s->cvode, 20) == CV_SUCCESS &&
              CVodeSetMaxConvFails(s->cvode, 50) == CV_SUCCESS &&
              CVodeSetErrHandlerFn(s->cvode, silent_errors, NULL) == CV_SUCCESS;
     }
-    if (!ok) {
+    if (!ok || attach(s, SOLVER_NEWTON_AUTO, err)) {
         solver_free(s);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "could not set up the CVODE solver");
     }
@@ -171,11 +509,12 @@ int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, dou
     return KETSIM_OK;
 }
 
+/* CVODE keeps its own copy of the absolute tolerances (CVodeSVtolerances
+ * copies them), so new ones must be handed over, not just stored. */
 void solver_set_user(solver *s, void *user, const double *atol)
 {
     s->user = user;
     if (atol) {
-        /* CVODE keeps its own copy of the tolerance vector: hand it over again */
         memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
         CVodeSVtolerances(s->cvode, s->rtol, s->atol);
     }
@@ -183,20 +522,34 @@ void solver_set_user(solver *s, void *user, const double *atol)
 
 int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err)
 {
+    if (!(rtol > 0))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "relative tolerance must be positive");
+    for (size_t i = 0; i < s->n; i++)
+        if (!(atol[i] >= 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "absolute tolerances must be >= 0");
     memcpy(N_VGetArrayPointer(s->atol), atol, s->n * sizeof *atol);
-    if (CVodeSVtolerances(s->cvode, rtol, s->atol) != CV_SUCCESS)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "invalid solver tolerances (rtol %g)", rtol);
     s->rtol = rtol;
+    if (CVodeSVtolerances(s->cvode, rtol, s->atol) != CV_SUCCESS)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "CVODE refused the tolerances");
     return KETSIM_OK;
+}
+
+int solver_set_newton(solver *s, solver_newton kind, ketsim_error *err) { return attach(s, kind, err); }
+
+solver_newton solver_get_newton(const solver *s) { return s->active; }
+
+int solver_have_klu(void)
+{
+#ifdef KETSIM_HAVE_KLU
+    return 1;
+#else
+    return 0;
+#endif
 }
 
 int solver_use_dense_lu(solver *s, int dense, ketsim_error *err)
 {
-    if (CVodeSetLinearSolver(s->cvode, dense ? s->LS_dense : s->LS, s->A) != CVLS_SUCCESS ||
-        CVodeSetJacFn(s->cvode, dense ? NULL : dq_jacobian) != CVLS_SUCCESS)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "could not switch the linear solver");
-    s->use_dense = dense;
-    return KETSIM_OK;
+    return attach(s, dense ? SOLVER_NEWTON_DENSE : SOLVER_NEWTON_AUTO, err);
 }
 
 void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps; }

@@ -1,4 +1,4 @@
-/* A thin, model-agnostic wrapper over CVODE (BDF, dense) for systems driven
+/* A thin, model-agnostic wrapper over CVODE (BDF) for systems driven
  * by piecewise-constant inputs.  The solver knows nothing of ketamine.
  *
  * Inputs are zero-order rates into single states over [t0, t1) or boluses
@@ -27,7 +27,8 @@ typedef struct solver_stats {
 typedef struct solver solver;
 
 /* Allocates everything the solve needs (CVODE memory, vectors, the dense
- * matrix): create once per thread, run many times. */
+ * matrix; solver_set_pattern adds the sparse one): create once per thread,
+ * run many times. */
 int solver_create(size_t n, solver_rhs_fn f, void *user, const double *atol, double rtol,
                   solver **out, ketsim_error *err);
 void solver_free(solver *s);
@@ -35,10 +36,61 @@ void solver_set_user(solver *s, void *user, const double *atol);
 /* Relative tolerance and per-state absolute tolerances for the runs that
  * follow (CVODE keeps its own copy, so this is what changes them). */
 int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err);
-/* Newton systems are solved by a block-triangular LU (blocklu.h) with an
- * allocation-free difference-quotient Jacobian; dense = 1 switches back to
- * SUNDIALS' own dense LU and Jacobian (the reference, for comparisons). */
+/* How Newton systems M = I - gamma J are built and solved.
+ *   SPARSE  J on the sparsity pattern (solver_set_pattern) by coloured
+ *           difference quotients (one right-hand side per group of columns
+ *           that share no row), M formed on the non-zeros only, solved by a
+ *           block-triangular LU whose blocks were found once from the
+ *           pattern (sparselu.h).
+ *   KLU     the same J and M, solved by SuiteSparse KLU (when ketsim was
+ *           built with it: solver_have_klu()).
+ *   BLOCK   a dense matrix, J by difference quotients of every column, a
+ *           block-triangular LU that finds its blocks from the numbers at
+ *           every setup (blocklu.h): the path before patterns existed.
+ *   DENSE   SUNDIALS' own dense LU and difference-quotient Jacobian.
+ *   AUTO    the default: SPARSE once a pattern is set, BLOCK before.
+ * SPARSE, KLU and BLOCK compute the same difference quotients (same
+ * increments, same quotients): with a pattern that covers every dependency
+ * of the right-hand side, their Jacobians are bitwise equal. */
+typedef enum {
+    SOLVER_NEWTON_AUTO,
+    SOLVER_NEWTON_SPARSE,
+    SOLVER_NEWTON_KLU,
+    SOLVER_NEWTON_BLOCK,
+    SOLVER_NEWTON_DENSE,
+} solver_newton;
+
+int solver_set_newton(solver *s, solver_newton kind, ketsim_error *err);
+/* The path in use (never AUTO). */
+solver_newton solver_get_newton(const solver *s);
+int solver_have_klu(void);
+/* dense = 1 is solver_set_newton(DENSE), dense = 0 solver_set_newton(AUTO). */
 int solver_use_dense_lu(solver *s, int dense, ketsim_error *err);
+
+/* The Jacobian's sparsity pattern: mask[j * n + i] != 0 when ydot[i] may
+ * depend on y[j] (column-major, n x n; the diagonal is added).  Builds the
+ * sparse matrix, the column colouring and the block structure once; call
+ * again when the right-hand side's structure changes. */
+int solver_set_pattern(solver *s, const unsigned char *mask, ketsim_error *err);
+
+typedef struct solver_pattern_info {
+    size_t nnz;       /* 0: no pattern set */
+    size_t n_groups;  /* right-hand sides per coloured Jacobian */
+    size_t n_blocks, largest_block;
+} solver_pattern_info;
+void solver_get_pattern_info(const solver *s, solver_pattern_info *info);
+
+/* Tolerances for the next runs (atol: n values, copied). */
+int solver_set_tolerances(solver *s, double rtol, const double *atol, ketsim_error *err);
+
+/* For tests: the difference-quotient Jacobian at (t, y) with error weights
+ * ewt and step h (what CVODE would hand over), column by column as the
+ * BLOCK path computes it (coloured = 0) or by colour groups as SPARSE and
+ * KLU do (coloured = 1, needs a pattern), into J (n x n, column-major; in
+ * the coloured case entries outside the pattern are 0). */
+int solver_dq_jacobian(solver *s, double t, const double *y, const double *ewt, double h, int coloured,
+                       double *J, ketsim_error *err);
+
 /* Bound on internal steps per run (a guard against runaway stiffness). */
 void solver_set_max_steps(solver *s, long max_steps);
 /* Cancellation: when *cancel becomes non-zero (e.g. set by a signal handler),
