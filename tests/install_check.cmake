@@ -19,6 +19,7 @@ set(expected
   include/ketsim/plot.h
   include/ketsim/progress.h
   include/ketsim/subject.h
+  include/ketsim/dist.h
   ${MANDIR}/man1/ketsim.1
   share/ketsim/targets.csv)
 foreach(f ${expected})
