@@ -1,6 +1,7 @@
 # Benchmarks (bench/run.sh): the per-subject timing driver and
 # libketsim_rhs.so, ketsim's right-hand side for other ODE solvers.
-set_target_properties(ketsim PROPERTIES POSITION_INDEPENDENT_CODE ON)
+# (libketsim.a is position-independent for libketsim.so, so it links into
+# this shared object too.)
 add_executable(sim_bench bench/sim_bench.c)
 target_include_directories(sim_bench PRIVATE ${CMAKE_SOURCE_DIR}/src)
 target_link_libraries(sim_bench PRIVATE ketsim)

@@ -11,6 +11,7 @@
 #include "ketsim/cohort.h"
 #include "ketsim/datadir.h"
 #include "ketsim/dataset.h"
+#include "ketsim/dist.h"
 #include "ketsim/error.h"
 #include "ketsim/fit.h"
 #include "ketsim/gsa.h"

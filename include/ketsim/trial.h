@@ -98,9 +98,9 @@ typedef struct ketsim_trial_scenario {
 int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, ketsim_error *err);
 int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim_trial_scenario *sc,
                                ketsim_error *err);
-/* Directory of built-in scenarios: $KETSIM_DATA_DIR/scenarios or the
- * compiled-in data directory. */
-const char *ketsim_trial_scenario_dir(void);
+/* Directory of built-in scenarios ($KETSIM_DATA_DIR/scenarios or the
+ * compiled-in data directory) into buf (truncated to size); returns buf. */
+char *ketsim_trial_scenario_dir(char *buf, size_t size);
 /* NAME (built-in, looked up in ketsim_trial_scenario_dir) or a path to a file. */
 int ketsim_trial_scenario_resolve(const char *name_or_path, ketsim_trial_scenario *sc, ketsim_error *err);
 /* Cross-field checks (also run by the loaders): impossible designs refused. */

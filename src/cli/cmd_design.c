@@ -221,7 +221,8 @@ static ketsim_design_candidate example(const char *name, const char *drug, ketsi
 static void data_drug_path(char *buf, size_t size, const char *file)
 {
     /* the scenario directory is DATA/scenarios; drug examples live in DATA/drugs */
-    const char *sd = ketsim_trial_scenario_dir();
+    char sd[4096];
+    ketsim_trial_scenario_dir(sd, sizeof sd);
     size_t len = strlen(sd);
     if (len >= 10 && strcmp(sd + len - 10, "/scenarios") == 0)
         len -= 10;

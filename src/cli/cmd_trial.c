@@ -318,7 +318,8 @@ void trial_cli_print(FILE *fp, const trial_cli_result *res)
 
 static int list_scenarios(void)
 {
-    const char *dir = ketsim_trial_scenario_dir();
+    char dir[4096];
+    ketsim_trial_scenario_dir(dir, sizeof dir);
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "ketsim trial: cannot open scenario directory '%s'\n", dir);

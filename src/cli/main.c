@@ -1,6 +1,8 @@
 /* ketsim: command dispatch.  Each subcommand lives in its own file. */
 #include "cli.h"
 
+#include "ketsim/dist.h"
+
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -31,10 +33,8 @@ static const cli_command *find(const char *name)
     return NULL;
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
-    /* GSL aborts on errors by default; ketsim checks every return code. */
-    gsl_set_error_handler_off();
     if (argc < 2)
         return cmd_main_job(argc, argv);
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -64,4 +64,18 @@ int main(int argc, char **argv)
         return 2;
     }
     return c->run(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+    /* Process-wide settings are the program's to make, not the library's:
+     * GSL aborts on errors by default, and ketsim checks every return code;
+     * MPI runs only when mpirun started us (the library never starts it). */
+    gsl_set_error_handler_off();
+    ketsim_error err = {0};
+    if (ketsim_dist_init(&argc, &argv, &err))
+        return cli_fail(&err);
+    int rc = dispatch(argc, argv);
+    ketsim_dist_finalize();
+    return rc;
 }

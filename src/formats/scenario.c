@@ -375,10 +375,9 @@ int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim
     return rc;
 }
 
-const char *ketsim_trial_scenario_dir(void)
+char *ketsim_trial_scenario_dir(char *buf, size_t size)
 {
-    static _Thread_local char buf[4096];
-    return ketsim_data_path("scenarios", buf, sizeof buf);
+    return ketsim_data_path("scenarios", buf, size);
 }
 
 int ketsim_trial_scenario_resolve(const char *arg, ketsim_trial_scenario *sc, ketsim_error *err)
@@ -388,8 +387,8 @@ int ketsim_trial_scenario_resolve(const char *arg, ketsim_trial_scenario *sc, ke
     for (const char *p = arg; *p; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
             return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s' is neither a built-in scenario name nor a .yaml file", arg);
-    char path[4200];
-    snprintf(path, sizeof path, "%s/%s.yaml", ketsim_trial_scenario_dir(), arg);
+    char dir[4096], path[4200];
+    snprintf(path, sizeof path, "%s/%s.yaml", ketsim_trial_scenario_dir(dir, sizeof dir), arg);
     FILE *fp = fopen(path, "r");
     if (!fp)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in scenario '%s' (see ketsim trial --list)", arg);

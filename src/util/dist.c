@@ -1,4 +1,5 @@
 #include "util/dist.h"
+#include "ketsim/dist.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -6,39 +7,46 @@
 #ifdef KETSIM_HAVE_MPI
 #include <mpi.h>
 
-/* MPI is process-wide by nature; it is started on first use and only when a
- * launcher set up the job (mpirun exports these), so a plain run never
- * pays for MPI_Init. */
+/* The library takes part in MPI only while the application has it running
+ * (ketsim_dist_init or its own MPI_Init): it never starts or stops MPI
+ * behind the application's back. */
+static int mpi_active(void)
+{
+    int init = 0, fin = 0;
+    MPI_Initialized(&init);
+    if (!init)
+        return 0;
+    MPI_Finalized(&fin);
+    return !fin;
+}
+
+/* mpirun and the other launchers export these; a plain run never pays for
+ * MPI_Init (and does not need an MPI runtime that works). */
 static int launched_by_mpi(void)
 {
     return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
 }
 
-static void finish_mpi(void)
-{
-    int fin = 0;
-    MPI_Finalized(&fin);
-    if (!fin)
-        MPI_Finalize();
-}
-
-static int mpi_active(void)
+int ketsim_dist_init(int *argc, char ***argv, ketsim_error *err)
 {
     int init = 0;
     MPI_Initialized(&init);
-    if (init)
-        return 1;
-    if (!launched_by_mpi())
-        return 0;
+    if (init || !launched_by_mpi())
+        return KETSIM_OK;
     /* worker threads simulate; only the main thread talks to MPI */
     int provided = 0;
-    if (MPI_Init_thread(NULL, NULL, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
-        return 0;
-    atexit(finish_mpi);
-    return 1;
+    if (MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided) != MPI_SUCCESS)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "MPI_Init_thread failed");
+    return KETSIM_OK;
 }
 
-int trial_dist_rank(void)
+void ketsim_dist_finalize(void)
+{
+    if (mpi_active())
+        MPI_Finalize();
+}
+
+int ketsim_dist_rank(void)
 {
     int r = 0;
     if (mpi_active())
@@ -46,7 +54,7 @@ int trial_dist_rank(void)
     return r;
 }
 
-int trial_dist_size(void)
+int ketsim_dist_size(void)
 {
     int k = 1;
     if (mpi_active())
@@ -104,8 +112,15 @@ int trial_dist_any_failed(int rc, ketsim_error *err)
 
 #else
 
-int trial_dist_rank(void) { return 0; }
-int trial_dist_size(void) { return 1; }
+int ketsim_dist_init(int *argc, char ***argv, ketsim_error *err)
+{
+    (void)argc, (void)argv, (void)err;
+    return KETSIM_OK;
+}
+
+void ketsim_dist_finalize(void) {}
+int ketsim_dist_rank(void) { return 0; }
+int ketsim_dist_size(void) { return 1; }
 
 int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err)
 {
@@ -120,6 +135,9 @@ int trial_dist_any_failed(int rc, ketsim_error *err)
 }
 
 #endif
+
+int trial_dist_rank(void) { return ketsim_dist_rank(); }
+int trial_dist_size(void) { return ketsim_dist_size(); }
 
 void trial_dist_share(size_t n, size_t *lo, size_t *hi)
 {

@@ -3,7 +3,8 @@
  * simulates a contiguous share of the items and every rank ends with all
  * results (an all-gather of the fixed-size records), so the analysis that
  * follows is the same computation on the same numbers as in one process.
- * Without MPI, or started without a launcher, there is one process and none
+ * Without MPI support, or while the application has not initialised MPI
+ * (ketsim_dist_init in include/ketsim/dist.h), there is one process and none
  * of this calls MPI. */
 #ifndef KETSIM_TRIAL_DIST_H
 #define KETSIM_TRIAL_DIST_H
@@ -11,7 +12,8 @@
 #include <stddef.h>
 #include "ketsim/error.h"
 
-/* Rank and number of processes (0 and 1 without MPI). */
+/* Rank and number of processes (0 and 1 without MPI): ketsim_dist_rank and
+ * ketsim_dist_size under the names the trial layer has always used. */
 int trial_dist_rank(void);
 int trial_dist_size(void);
 
