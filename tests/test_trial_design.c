@@ -180,7 +180,7 @@ static void test_population(void **state)
         int x = ketsim_pop_rate_madrs(&pop, &r, i % 2 ? -5.0 : 70.0);
         assert_true(x >= 0 && x <= 60);
     }
-    assert_true(ketsim_pop_placebo(&pop, &s, -1, 0) == 0);
+    assert_true(ketsim_pop_placebo_at(&pop, &s, (ketsim_session[]){{0, 0}}, 1, -1) == 0);
     ketsim_params_free(w);
     ketsim_params_free(p);
 }
@@ -201,6 +201,9 @@ static void test_placebo_carry_over(void **state)
     ketsim_pop_draw(&pop, 5, 1, -1, &s);
     s.placebo_points = 6;
     const ketsim_session sess[] = {{0, 0}, {72, 0}, {168, 0}, {240, 0}};
+    /* a session felt as a drug effect raises expectancy more */
+    const ketsim_session felt[] = {{0, 1}};
+    assert_true(ketsim_pop_placebo_at(&pop, &s, felt, 1, 24) > ketsim_pop_placebo_at(&pop, &s, sess, 1, 24));
     for (size_t k = 1; k < 4; k++) {
         double t = sess[k].time_h;
         double before = ketsim_pop_placebo_at(&pop, &s, sess, 4, t - 1e-3);

@@ -91,7 +91,7 @@ static void test_errors(void **state)
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\nvisits: [1d]\n", "s.yaml:5:", "dose");
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    control: saline\n"
                  "    dose_mg_per_kg: 1\nvisits: [1d]\n",
-                 "s.yaml:7:", "control arm");
+                 "s.yaml:7:", "gets no drug");
     /* crossover: three arms; washout too short for the visits; missing washout */
     expect_error("name: t\ndesign: crossover\nsubjects: 4\narms:\n  - name: a\n    control: saline\n  - name: b\n"
                  "    dose_mg_per_kg: 1\n  - name: c\n    dose_mg_per_kg: 2\nwashout: 7d\nvisits: [1d]\n",
@@ -124,7 +124,7 @@ static void test_errors(void **state)
                  "s.yaml:6:", "'doses'");
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    control: placebo\n"
                  "    dose: \"in:56mg\"\nvisits: [1d]\n",
-                 "s.yaml:7:", "control arm");
+                 "s.yaml:7:", "gets no drug");
     expect_error("name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose: \"in:56mg\"\n"
                  "    dose_mg_per_kg: 1\nvisits: [1d]\n",
                  "s.yaml:7:", "either");

@@ -57,7 +57,7 @@ typedef struct ketsim_pop {
     double nonresp_fraction, nonresp_consol_scale, nonresp_spine_headroom, base_spine_max;
     double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
     double placebo_mean, placebo_sd, placebo_kon, placebo_koff, placebo_boost;
-    double midazolam_extra, midazolam_koff;
+    double perceived_gain, cadss_half;
     double rater_sd;
     /* typical values of the varied model parameters (base table) */
     double base_s_cl, base_r_cl, base_s_v1, base_r_v1, base_mood, base_ltp_e, base_ltp_l,
@@ -87,11 +87,23 @@ int ketsim_pop_apply(const ketsim_pop *pop, const ketsim_patient *s, ketsim_para
                      ketsim_error *err);
 
 /* A study session (infusion or spray, active or control): what placebo and
- * expectancy respond to. */
+ * expectancy respond to.  `perceived` (0..1) is how much of a drug effect
+ * the patient feels during it, sedation or dissociation alike
+ * (ketsim_pop_perceived): an active placebo such as midazolam, or an active
+ * drug that dissociates, unblinds patients and raises expectancy more than
+ * an inert infusion does. */
 typedef struct ketsim_session {
     double time_h;
-    int midazolam;   /* an active-placebo (midazolam) session */
+    double perceived;
 } ketsim_session;
+
+/* Perceived drug effect at one time: the chance of feeling sedated or
+ * dissociated, from the model's `sedation` (a probability) and `cadss`
+ * (points, half-perceived at pop.expectancy.cadss_half_points). */
+double ketsim_pop_perceived(const ketsim_pop *pop, double sedation, double cadss);
+/* Length of the window after a session's start in which its perceived
+ * effect is read (h). */
+#define KETSIM_SESSION_WINDOW_H 3.0
 
 /* Placebo MADRS improvement at time t from every session at or before t
  * (sessions in time order; 0 before the first): expectancy that each session
@@ -101,11 +113,6 @@ typedef struct ketsim_session {
 double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
                              const ketsim_session *sessions, size_t n, double t_h);
 
-/* Placebo MADRS improvement (points, positive = better) at `since_h` hours
- * after the start of the last study session; midazolam adds its sedation-
- * related extra part.  0 before a session (since_h < 0). */
-double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_patient *s, double since_h,
-                          int midazolam);
 
 /* The MADRS a patient shows: the model's MADRS less the placebo part, which
  * acts on the symptoms present (placebo points are those of an untreated

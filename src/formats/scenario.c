@@ -136,9 +136,12 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, kets
         return rc;
     const ytree_node *dose = ytree_map_get(n, "dose"), *legacy = ytree_map_get(n, "dose_mg_per_kg");
     const ytree_node *inf = ytree_map_get(n, "infusion"), *sched = ytree_map_get(n, "doses");
-    if (a->control != KETSIM_TRIAL_ACTIVE && (dose || legacy))
+    if (a->control == KETSIM_TRIAL_SALINE && (dose || legacy))
         return ytree_fail(t, dose ? dose : legacy, ytree_path_key(fp, sizeof fp, path, dose ? "dose" : "dose_mg_per_kg"),
-                          err, "a control arm gets no drug: remove the dose");
+                          err, "a saline or placebo arm gets no drug: remove the dose");
+    if (a->control == KETSIM_TRIAL_MIDAZOLAM && legacy)
+        return ytree_fail(t, legacy, ytree_path_key(fp, sizeof fp, path, "dose_mg_per_kg"), err,
+                          "a midazolam arm takes its dose as 'dose' (default midazolam/iv:0.045mg/kg over the infusion)");
     if (dose && (legacy || inf))
         return ytree_fail(t, legacy ? legacy : inf, ytree_path_key(fp, sizeof fp, path, legacy ? "dose_mg_per_kg" : "infusion"),
                           err, "give either 'dose' (its duration included) or dose_mg_per_kg with infusion, not both");
@@ -154,13 +157,20 @@ static int parse_arm(const ytree *t, const ytree_node *n, const char *path, kets
         if (a->dose_h[0] != 0)
             return ytree_fail(t, sched, fp, err, "the first session of a period is at 0 (times are relative to it)");
     }
-    if (a->control == KETSIM_TRIAL_ACTIVE) {
+    if (a->control == KETSIM_TRIAL_ACTIVE || (a->control == KETSIM_TRIAL_MIDAZOLAM && dose)) {
         rc = dose ? parse_arm_dose(t, dose, ytree_path_key(fp, sizeof fp, path, "dose"), a, err)
                   : parse_legacy_dose(t, n, path, a, err);
         if (rc)
             return rc;
         if (dose)
             a->session_h = a->dose[0].duration_h;
+    } else if (a->control == KETSIM_TRIAL_MIDAZOLAM) {
+        /* the active placebo of ketamine trials: 0.045 mg/kg IV over the session */
+        a->n_specs = 1;
+        a->dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.045, .per_kg = 1,
+                                   .duration_h = a->session_h};
+        snprintf(a->dose[0].drug, sizeof a->dose[0].drug, "midazolam");
+        snprintf(a->dose_text, sizeof a->dose_text, "midazolam/iv:0.045mg/kg:%gmin", a->session_h * 60);
     }
     a->ratio = 1;
     return ytree_opt_int(t, n, path, "ratio", 1, 10, &a->ratio, err);

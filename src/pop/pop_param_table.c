@@ -57,9 +57,9 @@ static const ketsim_param_def rows[] = {
     {"pop.placebo.sd_points", "points", ALL(6.5), 0, 20, HAND("trial_saline_response_1d"), "set by hand (scans of replicate trials) against target trial_saline_response_1d (with pop.placebo.mean_points)", "SD of the individual placebo improvement"},
     {"pop.placebo.onset_k_per_h", "1/h", ALL(1.0), POS, ASSUMED, "assumed: expectancy acts within hours", "rise rate of the placebo improvement after a session"},
     {"pop.placebo.decay_k_per_h", "1/h", ALL(0.001), POS, ASSUMED, "assumed: placebo response in depression trials holds for weeks (t1/2 29 d)", "decay rate of the placebo improvement"},
-    {"pop.placebo.session_boost", "1", ALL(1.0), FRAC, ASSUMED, "assumed: each session restores full expectancy (the response then saturates at the individual placebo points)", "share of the expectancy left to gain that a session adds"},
-    {"pop.midazolam.extra_points", "points", ALL(8.0), -20, 30, HAND(""), "set by hand so that midazolam response at 24 h is near 28% (Murrough 2013 Am J Psychiatry); no target row", "extra mean placebo improvement with midazolam 0.045 mg/kg"},
-    {"pop.midazolam.decay_k_per_h", "1/h", ALL(0.01), POS, ASSUMED, "assumed: sedation-related expectancy fades over days", "decay rate of the midazolam extra improvement"},
+    {"pop.placebo.session_boost", "1", ALL(0.5), FRAC, ASSUMED, "assumed: an inert session takes expectancy half-way to full; sessions felt as a drug effect take it further (pop.expectancy.perceived_gain), repeated sessions build it up", "share of the expectancy left to gain that a session adds"},
+    {"pop.expectancy.perceived_gain", "1", ALL(0.5), FRAC, ASSUMED, "assumed: a session felt as a drug effect raises expectancy half-way from an inert session's boost to full (to be calibrated against active-placebo arms)", "how much a perceived drug effect (sedation, dissociation) adds to a session's expectancy boost"},
+    {"pop.expectancy.cadss_half_points", "points", ALL(4), POS, ASSUMED, "assumed: about half of patients notice dissociation at a CADSS of 4 (a common threshold for meaningful dissociation)", "CADSS at which half of patients perceive a drug effect"},
     /* measurement */
     {"pop.rater_noise_sd", "points", ALL(2.5), 0, 20, ASSUMED, "assumed: MADRS inter-rater SD ~2-3 points", "SD of rater noise per rating"},
 };

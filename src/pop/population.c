@@ -41,8 +41,8 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->placebo_kon = P("pop.placebo.onset_k_per_h");
     pop->placebo_koff = P("pop.placebo.decay_k_per_h");
     pop->placebo_boost = P("pop.placebo.session_boost");
-    pop->midazolam_extra = P("pop.midazolam.extra_points");
-    pop->midazolam_koff = P("pop.midazolam.decay_k_per_h");
+    pop->perceived_gain = P("pop.expectancy.perceived_gain");
+    pop->cadss_half = P("pop.expectancy.cadss_half_points");
     pop->rater_sd = P("pop.rater_noise_sd");
     pop->base_s_cl = P("s_ket.cl_l_per_h");
     pop->base_r_cl = P("r_ket.cl_l_per_h");
@@ -218,39 +218,37 @@ static void expect_session(expectancy *x, double boost)
     x->e += boost * (1.0 - x->e);
 }
 
+/* A session's boost: the plain share of an inert session, raised toward 1
+ * by what the patient feels. */
+static double boost_of(const ketsim_pop *pop, double perceived)
+{
+    double p = fmin(fmax(perceived, 0.0), 1.0);
+    return pop->placebo_boost + (1.0 - pop->placebo_boost) * pop->perceived_gain * p;
+}
+
 double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
                              const ketsim_session *sessions, size_t n, double t_h)
 {
-    expectancy plain = {0, 0}, mdz = {0, 0};
+    expectancy x = {0, 0};
     double t = 0;
     int started = 0;
     for (size_t i = 0; i < n && sessions[i].time_h <= t_h + 1e-9; i++) {
-        double dt = started ? sessions[i].time_h - t : 0;
-        expect_advance(&plain, pop->placebo_kon, pop->placebo_koff, dt);
-        expect_advance(&mdz, pop->placebo_kon, pop->midazolam_koff, dt);
-        expect_session(&plain, pop->placebo_boost);
-        if (sessions[i].midazolam)
-            expect_session(&mdz, pop->placebo_boost);
+        if (started)
+            expect_advance(&x, pop->placebo_kon, pop->placebo_koff, sessions[i].time_h - t);
+        expect_session(&x, boost_of(pop, sessions[i].perceived));
         t = sessions[i].time_h;
         started = 1;
     }
     if (!started)
         return 0;
-    expect_advance(&plain, pop->placebo_kon, pop->placebo_koff, t_h - t);
-    expect_advance(&mdz, pop->placebo_kon, pop->midazolam_koff, t_h - t);
-    return s->placebo_points * plain.r + pop->midazolam_extra * mdz.r;
+    expect_advance(&x, pop->placebo_kon, pop->placebo_koff, t_h - t);
+    return s->placebo_points * x.r;
 }
 
-double ketsim_pop_placebo(const ketsim_pop *pop, const ketsim_patient *s, double since_h,
-                          int midazolam)
+double ketsim_pop_perceived(const ketsim_pop *pop, double sedation, double cadss)
 {
-    if (!(since_h >= 0))
-        return 0;
-    double rise = 1.0 - exp(-pop->placebo_kon * since_h);
-    double v = s->placebo_points * rise * exp(-pop->placebo_koff * since_h);
-    if (midazolam)
-        v += pop->midazolam_extra * rise * exp(-pop->midazolam_koff * since_h);
-    return v;
+    double c = fmax(cadss, 0.0), dissociated = c / (c + pop->cadss_half);
+    return 1.0 - (1.0 - fmin(fmax(sedation, 0.0), 1.0)) * (1.0 - dissociated);
 }
 
 double ketsim_pop_observed_madrs(const ketsim_patient *s, double model_madrs, double placebo_points)

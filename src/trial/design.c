@@ -13,7 +13,7 @@ int ketsim_trial_n_periods(const ketsim_trial_scenario *sc)
 static int check_arm(const ketsim_trial_scenario *sc, const ketsim_trial_arm *arm, ketsim_error *err)
 {
     size_t n = ketsim_trial_arm_n_sessions(sc, arm);
-    if (arm->control == KETSIM_TRIAL_ACTIVE && arm->n_specs == 0)
+    if (arm->control != KETSIM_TRIAL_SALINE && arm->n_specs == 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' has no dose", sc->name, arm->name);
     if (arm->n_specs > 1 && arm->n_specs != n)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': arm '%s' lists %zu doses for %zu sessions",

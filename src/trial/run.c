@@ -22,7 +22,6 @@
 
 #define PEAK_WINDOW_H 3.0
 #define PEAK_STEP_H (5.0 / 60)
-#define MAX_TIMES 1024
 #define MAX_DRUGS (KETSIM_TRIAL_MAX_ARMS + 1)
 #define MAX_SESSIONS (2 * KETSIM_TRIAL_MAX_DOSES)
 
@@ -48,8 +47,12 @@ typedef struct run_shared {
 typedef struct worker {
     ketsim_subject_worker *sw;
     ketsim_regimen *reg;
-    long o_madrs, o_cadss, o_sbp;
+    long o_madrs, o_cadss, o_sbp, o_sedation;
+    double *grid;           /* the output grid, sized for the scenario */
+    size_t grid_cap;
 } worker;
+
+#define PEAK_STEPS ((size_t)(PEAK_WINDOW_H / PEAK_STEP_H + 1.5))
 
 static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
 {
@@ -57,8 +60,13 @@ static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
     w->o_madrs = ketsim_output_index("madrs");
     w->o_cadss = ketsim_output_index("cadss");
     w->o_sbp = ketsim_output_index("sbp_change_mmhg");
-    if (w->o_madrs < 0 || w->o_cadss < 0 || w->o_sbp < 0)
+    w->o_sedation = ketsim_output_index("sedation");
+    if (w->o_madrs < 0 || w->o_cadss < 0 || w->o_sbp < 0 || w->o_sedation < 0)
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "model outputs madrs, cadss or sbp_change_mmhg missing");
+    const ketsim_trial_scenario *sc = sh->sc;
+    w->grid_cap = 2 * (1 + sc->n_visits) + 2 * KETSIM_TRIAL_MAX_DOSES * PEAK_STEPS + KETSIM_TRIAL_MAX_FOLLOWUP;
+    if (!(w->grid = malloc(w->grid_cap * sizeof *w->grid)))
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     int rc = ketsim_subject_worker_create(sh->base, sh->cat, sh->drugs, sh->n_drugs, &w->sw, err);
     if (!rc)
         rc = ketsim_regimen_create(&w->reg, err);
@@ -69,6 +77,7 @@ static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
 
 static void worker_free(worker *w)
 {
+    free(w->grid);
     ketsim_regimen_free(w->reg);
     ketsim_subject_worker_free(w->sw);
 }
@@ -113,15 +122,17 @@ static int build_course(const ketsim_trial_scenario *sc, int assign, ketsim_regi
                 if (rc)
                     return rc;
             }
-            sess[(*n_sess)++] = (ketsim_session){t, arm->control == KETSIM_TRIAL_MIDAZOLAM};
+            sess[(*n_sess)++] = (ketsim_session){t, 0}; /* perceived: read from the solve */
         }
     }
     return KETSIM_OK;
 }
 
-/* Ratings and peaks are read on one grid: period starts, visits, 5-min steps
- * over the first hours, follow-up visits; sorted, unique. */
-static size_t build_grid(const ketsim_trial_scenario *sc, double *grid)
+/* Ratings and peaks are read on one grid: period starts, visits, 5-min
+ * steps over the first hours after every session (peaks, perceived effect),
+ * follow-up visits; sorted, unique. */
+static size_t build_grid(const ketsim_trial_scenario *sc, const ketsim_session *sess, size_t n_sess,
+                         double *grid)
 {
     size_t ng = 0;
     for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
@@ -129,9 +140,10 @@ static size_t build_grid(const ketsim_trial_scenario *sc, double *grid)
         grid[ng++] = st;
         for (size_t k = 0; k < sc->n_visits; k++)
             grid[ng++] = st + sc->visit_h[k];
-        for (double t = PEAK_STEP_H; t <= PEAK_WINDOW_H + 1e-9; t += PEAK_STEP_H)
-            grid[ng++] = st + t;
     }
+    for (size_t i = 0; i < n_sess; i++)
+        for (double t = PEAK_STEP_H; t <= PEAK_WINDOW_H + 1e-9; t += PEAK_STEP_H)
+            grid[ng++] = sess[i].time_h + t;
     double last = ketsim_trial_period_start_h(sc, ketsim_trial_n_periods(sc) - 1) + ketsim_trial_last_session_h(sc);
     for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++)
         grid[ng++] = last + ketsim_trial_followup_h(sc, k);
@@ -141,6 +153,21 @@ static size_t build_grid(const ketsim_trial_scenario *sc, double *grid)
         if (nu == 0 || grid[k] > grid[nu - 1] + 1e-9)
             grid[nu++] = grid[k];
     return nu;
+}
+
+/* What the patient felt in each session: the largest perceived effect over
+ * the window after its start. */
+static void read_perceived(const run_shared *sh, const worker *w, const ketsim_trajectory *tr, const double *grid,
+                           size_t nu, ketsim_session *sess, size_t n_sess)
+{
+    for (size_t i = 0; i < n_sess; i++) {
+        double best = 0;
+        for (size_t k = find_time(grid, nu, sess[i].time_h);
+             k < nu && grid[k] <= sess[i].time_h + KETSIM_SESSION_WINDOW_H + 1e-9; k++)
+            best = fmax(best, ketsim_pop_perceived(sh->pop, ketsim_traj_output(tr, k, (size_t)w->o_sedation),
+                                                   ketsim_traj_output(tr, k, (size_t)w->o_cadss)));
+        sess[i].perceived = best;
+    }
 }
 
 /* A skipped subject: nothing rated, nothing measured. */
@@ -238,14 +265,14 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     record_patient(res, &s);
     ketsim_session sess[MAX_SESSIONS];
     size_t n_sess;
-    double grid[MAX_TIMES];
+    double *grid = w->grid;
     int rc = build_course(sc, assign, w->reg, sess, &n_sess, err);
     if (rc)
         return rc;
     ketsim_param_value values[KETSIM_POP_MAX_VALUES];
     ketsim_subject_input in = {.weight_kg = s.weight_kg, .values = values,
                                .n_values = ketsim_pop_values(sh->pop, &s, values), .regimen = w->reg,
-                               .times_h = grid, .n_times = build_grid(sc, grid)};
+                               .times_h = grid, .n_times = build_grid(sc, sess, n_sess, grid)};
     const ketsim_trajectory *tr;
     if ((rc = ketsim_subject_run(w->sw, &in, &tr, err))) {
         char pre[96];
@@ -265,6 +292,7 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     int drops = ketsim_rng_bernoulli(&r, sc->dropout);
     double u = ketsim_rng_uniform(&r);
     res->dropout_index = drops ? (int)(u * n_ratings) : -1;
+    read_perceived(sh, w, tr, grid, in.n_times, sess, n_sess);
     rate(sh, w, &s, sess, n_sess, tr, grid, in.n_times, id, res);
     return KETSIM_OK;
 }

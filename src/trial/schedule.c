@@ -16,7 +16,8 @@ double ketsim_trial_arm_session_h(const ketsim_trial_scenario *sc, const ketsim_
 
 const ketsim_dose *ketsim_trial_arm_dose(const ketsim_trial_arm *a, size_t k)
 {
-    if (a->control != KETSIM_TRIAL_ACTIVE || a->n_specs == 0)
+    /* an inert control gives nothing; midazolam (active placebo) its dose */
+    if (a->control == KETSIM_TRIAL_SALINE || a->n_specs == 0)
         return NULL;
     return &a->dose[a->n_specs == 1 ? 0 : k];
 }
