@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/stats.h"
 
@@ -152,7 +153,8 @@ static size_t read_values(const ketsim_lab_result *r, const char *group, const c
     char *buf = NULL;
     size_t len = 0, n = 0;
     FILE *f = open_memstream(&buf, &len);
-    ketsim_lab_write_animals_csv(r, f);
+    ketsim_error err;
+    assert_int_equal(ketsim_lab_write_animals_csv(r, f, &err), KETSIM_OK);
     fclose(f);
     char *save = NULL;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

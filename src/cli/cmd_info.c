@@ -51,19 +51,9 @@ int cmd_params(int argc, char **argv)
         cli_subject_free(&s);
         return cli_fail(&err);
     }
-    if (csv)
-        puts("name,value,unit,source,description");
-    for (size_t i = 0; i < ketsim_params_count(s.params); i++) {
-        ketsim_param_info pi;
-        ketsim_params_info(s.params, i, &pi);
-        if (csv)
-            printf("%s,%.10g,%s,\"%s\",\"%s\"\n", pi.name, pi.value, pi.unit, pi.source, pi.description);
-        else
-            printf("%-40s %12.6g%s %-8s %s. Source: %s\n", pi.name, pi.value, pi.overridden ? "*" : " ",
-                   pi.unit, pi.description, pi.source);
-    }
+    rc = csv ? ketsim_params_write_csv(stdout, s.params, &err) : ketsim_params_print_table(stdout, s.params, &err);
     cli_subject_free(&s);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }
 
 int cmd_outputs(int argc, char **argv)
@@ -75,11 +65,8 @@ int cmd_outputs(int argc, char **argv)
         }
         return cli_usage("outputs", "unexpected argument '%s'", argv[1]);
     }
-    for (size_t k = 0; k < ketsim_n_outputs(); k++) {
-        const ketsim_output_info *o = ketsim_output(k);
-        printf("%-30s %-12s %s\n", o->name, o->unit, o->description);
-    }
-    return 0;
+    ketsim_error err = {0};
+    return ketsim_outputs_print(stdout, &err) ? cli_fail(&err) : 0;
 }
 
 int cmd_drugs(int argc, char **argv)
@@ -95,8 +82,7 @@ int cmd_drugs(int argc, char **argv)
     ketsim_error err = {0};
     if (ketsim_catalog_create(&cat, &err))
         return cli_fail(&err);
-    for (size_t i = 0; i < ketsim_catalog_n_drugs(cat); i++)
-        printf("%-14s %s\n", ketsim_catalog_drug_name(cat, i), ketsim_catalog_drug_description(cat, i));
+    int rc = ketsim_catalog_print_drugs(stdout, cat, &err);
     ketsim_catalog_free(cat);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }

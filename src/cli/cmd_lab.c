@@ -1,5 +1,6 @@
 /* ketsim lab: run a virtual animal (or human biomarker) experiment. */
 #include "cli.h"
+#include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/plot_results.h"
 #include "util/atomic.h"
@@ -56,13 +57,19 @@ static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    ketsim_lab_write_animals_csv(res, af.fp);
+    if ((rc = ketsim_lab_write_animals_csv(res, af.fp, err))) {
+        atomic_abort(&af);
+        return rc;
+    }
     if ((rc = atomic_commit(&af, err)))
         return rc;
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, p->name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
-    ketsim_lab_write_summary_json(res, af.fp);
+    if ((rc = ketsim_lab_write_summary_json(res, af.fp, err))) {
+        atomic_abort(&af);
+        return rc;
+    }
     return atomic_commit(&af, err);
 }
 
@@ -90,8 +97,9 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = write_files(res, p, out_dir, &err);
     if (!rc && plot_dir)
         rc = ketsim_plot_lab(p, res, plot_dir, &err);
+    if (!rc)
+        rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
-        ketsim_lab_print_table(res, stdout, &err);
         if (out_dir)
             printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
         if (plot_dir)

@@ -5,6 +5,7 @@
  * FILE:LINE and the field), and only when everything is valid are the
  * parameter rows, compounds and the drug added.  So a bad file changes
  * neither the catalog nor the parameter table. */
+#include "ketsim/formats.h"
 #include "model/catalog_impl.h"
 
 #include <math.h>
