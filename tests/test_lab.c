@@ -83,7 +83,11 @@ static void expect_error(const char *text, const char *needle1, const char *need
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = ketsim_lab_protocol_load(path, p, &err);
+    ketsim_params *tables = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+    if (!rc)
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    ketsim_params_free(tables);
     unlink(path);
     free(p);
     if (rc != KETSIM_EINPUT)
@@ -140,7 +144,11 @@ static int load(const char *text, ketsim_lab_protocol *p)
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = ketsim_lab_protocol_load(path, p, &err);
+    ketsim_params *tables = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+    if (!rc)
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    ketsim_params_free(tables);
     unlink(path);
     if (rc)
         fail_msg("%s", err.msg);

@@ -110,13 +110,16 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 
-/* Parse and check a protocol file; nothing is simulated.  Errors name
+/* Parse and check a protocol file; nothing is simulated.  `tables` (any
+ * species, e.g. from ketsim_params_create) holds the registered parameter
+ * tables the groups' `set` names are checked against.  Errors name
  * FILE:LINE and the field (KETSIM_EINPUT). */
-int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *out, ketsim_error *err);
+int ketsim_lab_protocol_load(const char *path, const ketsim_params *tables, ketsim_lab_protocol *out,
+                             ketsim_error *err);
 /* Built-in protocols: data/lab/NAME.yaml; find the file for NAME. */
 int ketsim_lab_protocol_find(const char *name_or_path, char *path, size_t size, ketsim_error *err);
 /* List built-in protocol names, one per line, with their descriptions. */
-int ketsim_lab_protocol_list(FILE *out, ketsim_error *err);
+int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_error *err);
 /* Paper-style table: groups, then mean +- SEM and p per read-out. */
 int ketsim_lab_print_table(const ketsim_lab_result *r, FILE *out, ketsim_error *err);
 /* One row per animal and read-out. */

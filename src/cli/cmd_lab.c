@@ -79,13 +79,16 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     ketsim_error err = {0};
     char path[1024];
     ketsim_lab_protocol *p = calloc(1, sizeof *p);
-    ketsim_params *params = NULL;
+    ketsim_params *tables = NULL, *params = NULL;
     ketsim_lab_result *res = NULL;
     int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
     if (!rc)
-        rc = ketsim_lab_protocol_load(path, p, &err);
+        rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
     if (!rc)
-        rc = ketsim_params_create(p->species, &params, &err);
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    if (!rc)
+        rc = ketsim_params_for_species(tables, p->species, &params, &err);
+    ketsim_params_free(tables);
     for (size_t i = 0; !rc && i < n_sets; i++)
         if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
             ketsim_error_prefix(&err, "--set: ");
@@ -153,7 +156,12 @@ int cmd_lab(int argc, char **argv)
         if (optind < argc)
             return cli_usage("lab", "--list takes no experiment");
         ketsim_error err = {0};
-        return ketsim_lab_protocol_list(stdout, &err) ? cli_fail(&err) : 0;
+        ketsim_params *tables = NULL;
+        int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+        if (!rc)
+            rc = ketsim_lab_protocol_list(stdout, tables, &err);
+        ketsim_params_free(tables);
+        return rc ? cli_fail(&err) : 0;
     }
     if (optind >= argc)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");

@@ -445,7 +445,8 @@ static int parse_species(const ytree *t, const ytree_node *root, ketsim_lab_prot
     return KETSIM_OK;
 }
 
-int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *p, ketsim_error *err)
+int ketsim_lab_protocol_load(const char *path, const ketsim_params *tables, ketsim_lab_protocol *p,
+                             ketsim_error *err)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->path, sizeof p->path, "%s", path);
@@ -459,8 +460,12 @@ int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *p, ketsim_er
         rc = parse_species(t, ytree_root(t), p, err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, err);
+    /* the caller's tables, at the protocol's species, check the names the
+     * groups set (the formats layer cannot build the tables itself) */
+    if (!rc && !tables)
+        rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "%s: no parameter tables to check the protocol against", path);
     if (!rc)
-        rc = ketsim_params_create(p->species, &params, err);
+        rc = ketsim_params_for_species(tables, p->species, &params, err);
     if (!rc) {
         ctx c = {t, cat, params, err};
         rc = parse_root(&c, ytree_root(t), p);
@@ -504,7 +509,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int ketsim_lab_protocol_list(FILE *out, ketsim_error *err)
+int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_error *err)
 {
     char dir[600];
     snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir());
@@ -528,7 +533,7 @@ int ketsim_lab_protocol_list(FILE *out, ketsim_error *err)
         snprintf(path, sizeof path, "%s/%s.yaml", dir, names[i]);
         if (!p)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-        else if (!rc && !(rc = ketsim_lab_protocol_load(path, p, err)))
+        else if (!rc && !(rc = ketsim_lab_protocol_load(path, tables, p, err)))
             fprintf(out, "%-22s %s\n", names[i], p->description);
         free(p);
         free(names[i]);
