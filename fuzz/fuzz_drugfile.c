@@ -1,6 +1,7 @@
 /* Fuzz drug files (YAML compounds and mixtures, docs/drugs.md). */
 #include "fuzz_common.h"
 #include "ketsim/catalog.h"
+#include "ketsim/formats.h"
 #include "ketsim/params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

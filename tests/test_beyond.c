@@ -17,6 +17,7 @@
 
 #include "ketsim/beyond.h"
 #include "ketsim/catalog.h"
+#include "ketsim/formats.h"
 #include "ketsim/params.h"
 
 static void ok(int rc, const ketsim_error *err)

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "ketsim/catalog.h"
+#include "ketsim/formats.h"
 #include "ketsim/model.h"
 #include "ketsim/params.h"
 #include "ketsim/regimen.h"

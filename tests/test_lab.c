@@ -12,6 +12,7 @@
 
 #include <cmocka.h>
 
+#include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/stats.h"
 
@@ -82,7 +83,11 @@ static void expect_error(const char *text, const char *needle1, const char *need
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = ketsim_lab_protocol_load(path, p, &err);
+    ketsim_params *tables = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+    if (!rc)
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    ketsim_params_free(tables);
     unlink(path);
     free(p);
     if (rc != KETSIM_EINPUT)
@@ -139,7 +144,11 @@ static int load(const char *text, ketsim_lab_protocol *p)
     ketsim_error err;
     ketsim_error_clear(&err);
     char *path = write_tmp(text);
-    int rc = ketsim_lab_protocol_load(path, p, &err);
+    ketsim_params *tables = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+    if (!rc)
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    ketsim_params_free(tables);
     unlink(path);
     if (rc)
         fail_msg("%s", err.msg);
@@ -152,7 +161,8 @@ static size_t read_values(const ketsim_lab_result *r, const char *group, const c
     char *buf = NULL;
     size_t len = 0, n = 0;
     FILE *f = open_memstream(&buf, &len);
-    ketsim_lab_write_animals_csv(r, f);
+    ketsim_error err;
+    assert_int_equal(ketsim_lab_write_animals_csv(r, f, &err), KETSIM_OK);
     fclose(f);
     char *save = NULL;
     for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {

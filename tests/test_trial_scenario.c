@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "ketsim/params.h"
+#include "ketsim/formats.h"
 #include "ketsim/trial.h"
 
 #define GOOD \

@@ -8,13 +8,13 @@
  *   ketsim_beyond_optimize  dose, infusion, route, interval and number of doses that
  *                    maximise time in response under caps.
  * All three run virtual cohorts (include/ketsim/cohort.h) with common random
- * numbers: every candidate sees the same virtual patients. */
+ * numbers: every candidate sees the same virtual patients.  Their tables,
+ * CSV and JSON are written by the formats layer (include/ketsim/formats.h). */
 #ifndef KETSIM_BEYOND_H
 #define KETSIM_BEYOND_H
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "ketsim/catalog.h"
 #include "ketsim/error.h"
@@ -71,9 +71,6 @@ typedef struct ketsim_predict_report {
 
 int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts *o, ketsim_predict_report *rep, ketsim_error *err);
 void ketsim_predict_report_free(ketsim_predict_report *rep);
-void ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep);
-void ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep);
-void ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep);
 
 /* ---- design --------------------------------------------------------------- */
 
@@ -126,10 +123,6 @@ void ketsim_design_pareto(const ketsim_design_candidate *cand, ketsim_design_res
  * dose instead. */
 int ketsim_design_apply_knob(const ketsim_params *params, const char *compound, const char *knob, double value,
                       ketsim_design_candidate *c, ketsim_error *err);
-void ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n, const ketsim_design_opts *o);
-void ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n);
-void ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
-                       const ketsim_design_opts *o);
 
 /* ---- optimize ------------------------------------------------------------- */
 
@@ -211,8 +204,5 @@ int ketsim_beyond_optimize(const ketsim_params *params, const ketsim_opt_opts *o
 int ketsim_opt_evaluate(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
                  int n_subjects, uint64_t seed, ketsim_opt_eval *ev, ketsim_error *err);
 void ketsim_opt_regimen_text(char *buf, size_t size, const ketsim_opt_regimen *r);
-void ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep);
-void ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep);
-void ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep);
 
 #endif

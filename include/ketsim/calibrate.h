@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include "ketsim/error.h"
 #include "ketsim/params.h"
+#include "ketsim/validate.h"
 
 typedef struct ketsim_calib_options {
     const ketsim_params *base;  /* the registered tables (ketsim_params_create), any species */
@@ -29,6 +30,8 @@ typedef struct ketsim_calib_options {
     size_t max_iter;           /* 0: 50 */
     const char *prior_file;    /* NAME = VALUE (human values): the pull's centre and, for every
                                 * parameter set_names does not name, the start; NULL: the start */
+    ketsim_scenario_loader scenario_loader; /* for trial-level targets (see validate.h) */
+    void *scenario_loader_user;
 } ketsim_calib_options;
 
 typedef struct ketsim_calib_param {

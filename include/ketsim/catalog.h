@@ -22,10 +22,8 @@ typedef struct ketsim_catalog ketsim_catalog;
 int ketsim_catalog_create(ketsim_catalog **out, ketsim_error *err);
 void ketsim_catalog_free(ketsim_catalog *cat);
 
-/* Load a drug file: defines zero or more new compounds (adding their rows to
- * params) and one drug.  *drug_name receives the drug's name (owned by cat). */
-int ketsim_catalog_load_drug_file(ketsim_catalog *cat, ketsim_params *params, const char *path,
-                                  const char **drug_name, ketsim_error *err);
+/* Drug files are read by the formats layer: ketsim_catalog_load_drug_file
+ * in include/ketsim/formats.h. */
 
 size_t ketsim_catalog_n_drugs(const ketsim_catalog *cat);
 const char *ketsim_catalog_drug_name(const ketsim_catalog *cat, size_t i);

@@ -25,7 +25,9 @@ size_t ketsim_dataset_n_records(const ketsim_dataset *ds);
 size_t ketsim_dataset_n_subjects(const ketsim_dataset *ds);
 
 /* Write ID,TIME,OUTPUT,PRED and then every other input column, one row per
- * prediction record (EVID 0 or 2); pred has one value per record. */
-void ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *pred);
+ * prediction record (EVID 0 or 2); pred has one value per record.  Cells
+ * are quoted per RFC 4180 where they need it (the reader accepts quoted
+ * cells).  KETSIM_EIO when the stream reports an error. */
+int ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *pred, ketsim_error *err);
 
 #endif

@@ -14,6 +14,7 @@
 #include "ketsim/dist.h"
 #include "ketsim/error.h"
 #include "ketsim/fit.h"
+#include "ketsim/formats.h"
 #include "ketsim/gsa.h"
 #include "ketsim/lab.h"
 #include "ketsim/model.h"

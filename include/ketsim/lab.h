@@ -5,7 +5,6 @@
 #define KETSIM_LAB_H
 
 #include <stddef.h>
-#include <stdio.h>
 
 #include "ketsim/error.h"
 #include "ketsim/params.h"
@@ -85,13 +84,9 @@ typedef struct ketsim_lab_protocol {
     double start_h;             /* simulation time of the test drug */
 } ketsim_lab_protocol;
 
-/* Parse and check a protocol file; nothing is simulated.  Errors name
- * FILE:LINE and the field (KETSIM_EINPUT). */
-int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *out, ketsim_error *err);
-/* Built-in protocols: data/lab/NAME.yaml; find the file for NAME. */
-int ketsim_lab_protocol_find(const char *name_or_path, char *path, size_t size, ketsim_error *err);
-/* List built-in protocol names, one per line, with their descriptions. */
-int ketsim_lab_protocol_list(FILE *out, ketsim_error *err);
+/* Protocol files are read, and results written, by the formats layer
+ * (include/ketsim/formats.h: ketsim_lab_protocol_load, ketsim_lab_print_table,
+ * ketsim_lab_write_animals_csv, ketsim_lab_write_summary_json). */
 
 /* ---- assay arithmetic (pure functions, tested on their own) ---- */
 
@@ -114,10 +109,10 @@ typedef struct ketsim_lab_result ketsim_lab_result;
 int ketsim_lab_run(const ketsim_lab_protocol *p, const ketsim_params *base, long seed, ketsim_lab_result **out,
             ketsim_error *err);
 void ketsim_lab_result_free(ketsim_lab_result *r);
-/* Paper-style table on `out`. */
-int ketsim_lab_print_table(const ketsim_lab_result *r, FILE *out, ketsim_error *err);
-void ketsim_lab_write_animals_csv(const ketsim_lab_result *r, FILE *out);
-void ketsim_lab_write_summary_json(const ketsim_lab_result *r, FILE *out);
+/* The protocol a result was run from (valid while the result lives) and the
+ * seed it was run with. */
+const ketsim_lab_protocol *ketsim_lab_result_protocol(const ketsim_lab_result *r);
+long ketsim_lab_result_seed(const ketsim_lab_result *r);
 
 /* Group statistics of one read-out, for tests and the JSON summary. */
 typedef struct ketsim_lab_cell {

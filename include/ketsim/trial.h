@@ -23,7 +23,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "ketsim/error.h"
 #include "ketsim/params.h"
@@ -91,18 +90,10 @@ typedef struct ketsim_trial_scenario {
     char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
 } ketsim_trial_scenario;
 
-/* ---- Scenarios (src/io/scenario.c) ---------------------------------------- */
+/* ---- Scenarios ---------------------------------------------------------------
+ * Scenario files are read by the formats layer (include/ketsim/formats.h:
+ * ketsim_trial_scenario_load, _resolve); the checks are the trial's own. */
 
-/* Load and check a scenario file.  Every error is KETSIM_EINPUT with
- * "FILE:LINE: field 'PATH': ..." in the message, before any work is done. */
-int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, ketsim_error *err);
-int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim_trial_scenario *sc,
-                               ketsim_error *err);
-/* Directory of built-in scenarios ($KETSIM_DATA_DIR/scenarios or the
- * compiled-in data directory) into buf (truncated to size); returns buf. */
-char *ketsim_trial_scenario_dir(char *buf, size_t size);
-/* NAME (built-in, looked up in ketsim_trial_scenario_dir) or a path to a file. */
-int ketsim_trial_scenario_resolve(const char *name_or_path, ketsim_trial_scenario *sc, ketsim_error *err);
 /* Cross-field checks (also run by the loaders): impossible designs refused. */
 int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *err);
 /* The scenario's `set` entries applied to p (names and ranges checked);
@@ -212,18 +203,9 @@ double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name);
 size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                            size_t a, double *tt, int *ev);
 
-/* Per-subject long CSV of one replicate (rows: subject x period x visit). */
-/* Replicate 0 as a NONMEM-style dataset: ID (1-based), TIME (h), AMT (mg),
- * RATE (mg/h), CMT 1, EVID (1 dose, 0 rating), MDV, DV (rated MADRS),
- * OUTPUT madrs, ARM, PERIOD, WT, SEX, AGE, GENO (BDNF Met carrier).  Control
- * arms have no dose records; failed subjects are left out. */
-void ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj);
-void ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj,
-                              int replicate);
-/* Summary over replicates: for each metric median, p5, p95 and the number of
- * replicates where it is defined; for each p value metric, the power. */
-int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
-                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
+/* The per-subject CSV, the NONMEM-style dataset, the summary JSON and the
+ * printed table of a run are written by the formats layer (formats.h). */
+
 /* Quantiles of one metric across replicates (finite values only); returns the
  * number of finite values. */
 size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name,

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include "ketsim/error.h"
 #include "ketsim/params.h"
+#include "ketsim/trial.h"
 
 typedef struct ketsim_target_result {
     char id[64];
@@ -25,11 +26,22 @@ typedef struct ketsim_target_result {
 
 typedef struct ketsim_validation ketsim_validation;
 
+/* Finds the trial scenario NAME of a trial-level target (trial:SCENARIO:...)
+ * and fills *sc; returns KETSIM_OK or fills err.  Scenario files are the
+ * formats layer's, above this one, so the application passes its
+ * ketsim_formats_scenario_loader (include/ketsim/formats.h) or a loader of
+ * its own. */
+typedef int (*ketsim_scenario_loader)(const char *name, ketsim_trial_scenario *sc, void *user,
+                                      ketsim_error *err);
+
 /* Parse the targets file; errors name FILE:LINE and the column.  base
  * (any species) gives the registered parameter tables each target's species
  * table is built from. */
 int ketsim_validation_load(const char *path, const ketsim_params *base, ketsim_validation **out,
                            ketsim_error *err);
+/* Set the loader of trial scenarios (user is passed through to it).
+ * Without one, trial-level targets fail with KETSIM_EINPUT. */
+void ketsim_validation_set_scenario_loader(ketsim_validation *v, ketsim_scenario_loader fn, void *user);
 /* Run every target's scenario and fill the results. */
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err);
 /* Run target i alone with parameter overrides (NAME = VALUE pairs) applied

@@ -5,6 +5,7 @@
 #include "ketsim/stats.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

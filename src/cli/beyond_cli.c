@@ -23,8 +23,11 @@ int beyond_cli_write(const char *dir, const char *base, beyond_writer csv, beyon
         atomic_abort(&a);
         return rc;
     }
-    csv(a.fp, ctx);
-    json(b.fp, ctx);
+    if ((rc = csv(a.fp, ctx, err)) || (rc = json(b.fp, ctx, err))) {
+        atomic_abort(&a);
+        atomic_abort(&b);
+        return rc;
+    }
     if ((rc = atomic_commit(&a, err))) {
         atomic_abort(&b);
         return rc;

@@ -7,7 +7,8 @@
 #include "ketsim/error.h"
 #include "ketsim/params.h"
 
-typedef void (*beyond_writer)(FILE *fp, const void *ctx);
+/* Writes one file's content; a formats writer with its arguments bound. */
+typedef int (*beyond_writer)(FILE *fp, const void *ctx, ketsim_error *err);
 
 /* Write DIR/BASE.csv and DIR/BASE.json atomically: both temporary files are
  * written first and renamed only when both succeeded. */

@@ -3,6 +3,7 @@
 #include "ketsim/datadir.h"
 #include "util/atomic.h"
 #include "ketsim/calibrate.h"
+#include "ketsim/formats.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -98,48 +99,16 @@ static int parse_opts(int argc, char **argv, cal_opts *o)
     return 0;
 }
 
-static void print_result(const ketsim_calib_result *r, const char *species)
-{
-    printf("calibration: %zu parameters, %zu calibration targets in the objective, %s after %zu iterations\n"
-           "objective (sum of squared normalised distances + pull) %.6g -> %.6g\n\n",
-           r->n_par, r->n_used, r->converged ? "converged" : "NOT converged", r->iterations, r->objective_before,
-           r->objective_after);
-    printf("%-36s %14s %14s %10s   (%s values)\n", "parameter", "before", "after", "factor", species);
-    for (size_t j = 0; j < r->n_par; j++)
-        printf("%-36s %14.6g %14.6g %10.4f\n", r->par[j].name, r->par[j].before, r->par[j].after, r->par[j].factor);
-    printf("\n%-24s %-11s %-4s %-22s %12s %12s  %s\n", "target", "role", "fit", "accepted", "before", "after",
-           "result");
-    size_t pass[2][2] = {{0, 0}, {0, 0}}, count[2] = {0, 0};
-    for (size_t i = 0; i < r->n_targets; i++) {
-        const ketsim_calib_target *t = &r->tgt[i];
-        char range[64];
-        int check = strcmp(t->role, "check") == 0;
-        snprintf(range, sizeof range, "[%g, %g]", t->lower, t->upper);
-        if (strcmp(t->role, "trial") == 0) {
-            printf("%-24s %-11s %-4s %-22s %12s %12s  %s\n", t->id, t->role, "", range, "-", "-",
-                   "not re-run (see ketsim validate)");
-            continue;
-        }
-        printf("%-24s %-11s %-4s %-22s %12.4g %12.4g  %s -> %s\n", t->id, t->role, t->used ? "yes" : "", range,
-               t->before, t->after, t->pass_before ? "pass" : "MISS", t->pass_after ? "pass" : "MISS");
-        count[check]++;
-        pass[check][0] += (size_t)t->pass_before;
-        pass[check][1] += (size_t)t->pass_after;
-    }
-    printf("\ncalibration targets: %zu/%zu pass before, %zu/%zu after\n", pass[0][0], count[0], pass[0][1], count[0]);
-    printf("check targets (held out): %zu/%zu pass before, %zu/%zu after\n", pass[1][0], count[1], pass[1][1],
-           count[1]);
-}
-
 static int write_params(const char *path, const ketsim_calib_result *r, ketsim_error *err)
 {
     atomic_file af;
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    fprintf(af.fp, "# ketsim calibrate: objective %.6g -> %.6g\n", r->objective_before, r->objective_after);
-    for (size_t j = 0; j < r->n_par; j++)
-        fprintf(af.fp, "%s=%.10g\n", r->par[j].name, r->par[j].after);
+    if ((rc = ketsim_calib_write_params(af.fp, r, err))) {
+        atomic_abort(&af);
+        return rc;
+    }
     return atomic_commit(&af, err);
 }
 
@@ -158,7 +127,8 @@ int cmd_calibrate(int argc, char **argv)
     size_t n_only = 0;
     ketsim_error err = {0};
     ketsim_calib_options co = {.set_names = (const char *const *)o->set_names, .set_values = o->set_values,
-                               .n_set = o->n_set, .max_iter = o->max_iter, .prior_file = o->prior};
+                               .n_set = o->n_set, .max_iter = o->max_iter, .prior_file = o->prior,
+                               .scenario_loader = ketsim_formats_scenario_loader};
     int rc = ketsim_species_parse(o->species, &co.report_species, &err);
     if (!rc && o->params) {
         snprintf(list, sizeof list, "%s", o->params);
@@ -176,7 +146,7 @@ int cmd_calibrate(int argc, char **argv)
     if (!rc)
         rc = ketsim_calibrate(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), &co, &r, &err);
     if (!rc)
-        print_result(r, o->species);
+        rc = ketsim_calib_print(stdout, r, o->species, &err);
     if (!rc && o->out)
         rc = write_params(o->out, r, &err);
     ketsim_calib_result_free(r);

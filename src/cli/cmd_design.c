@@ -106,16 +106,16 @@ typedef struct design_ctx {
     ketsim_design_opts o;
 } design_ctx;
 
-static void w_csv(FILE *fp, const void *p)
+static int w_csv(FILE *fp, const void *p, ketsim_error *err)
 {
     const design_ctx *c = p;
-    ketsim_design_write_csv(fp, c->cand, c->res, c->n);
+    return ketsim_design_write_csv(fp, c->cand, c->res, c->n, err);
 }
 
-static void w_json(FILE *fp, const void *p)
+static int w_json(FILE *fp, const void *p, ketsim_error *err)
 {
     const design_ctx *c = p;
-    ketsim_design_write_json(fp, c->cand, c->res, c->n, &c->o);
+    return ketsim_design_write_json(fp, c->cand, c->res, c->n, &c->o, err);
 }
 
 static void name_variant(ketsim_design_candidate *c, const char *base, const axis *ax, size_t n_ax, const size_t *lev,
@@ -389,7 +389,8 @@ int cmd_design(int argc, char **argv)
     ketsim_params_free(p);
     if (rc)
         return cli_fail(&err);
-    ketsim_design_print(stdout, cand, res, nc, &o);
+    if (ketsim_design_print(stdout, cand, res, nc, &o, &err))
+        return cli_fail(&err);
     if (out_dir)
         printf("\nwrote %s/design.csv and %s/design.json\n", out_dir, out_dir);
     if (plot_dir)

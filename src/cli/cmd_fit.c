@@ -155,8 +155,11 @@ static int write_params(const char *path, const fit_opts *o, const ketsim_fit_re
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    fprintf(af.fp, "# ketsim fit --data %s (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", o->data,
-            errmodel_name(o->em), r->ofv, r->aic, r->bic);
+    /* the file name goes into a comment line: a newline in it must not end
+     * the comment */
+    fputs("# ketsim fit --data ", af.fp);
+    cli_put_clean(af.fp, o->data);
+    fprintf(af.fp, " (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", errmodel_name(o->em), r->ofv, r->aic, r->bic);
     for (size_t i = 0; i < r->n_par; i++)
         fprintf(af.fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
     return atomic_commit(&af, err);

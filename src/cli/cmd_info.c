@@ -54,19 +54,9 @@ int cmd_params(int argc, char **argv)
         cli_subject_free(&s);
         return cli_fail(&err);
     }
-    if (csv)
-        puts("name,value,unit,source,description");
-    for (size_t i = 0; i < ketsim_params_count(s.params); i++) {
-        ketsim_param_info pi;
-        ketsim_params_info(s.params, i, &pi);
-        if (csv)
-            printf("%s,%.10g,%s,\"%s\",\"%s\"\n", pi.name, pi.value, pi.unit, pi.source, pi.description);
-        else
-            printf("%-40s %12.6g%s %-8s %s. Source: %s\n", pi.name, pi.value, pi.overridden ? "*" : " ",
-                   pi.unit, pi.description, pi.source);
-    }
+    rc = csv ? ketsim_params_write_csv(stdout, s.params, &err) : ketsim_params_print_table(stdout, s.params, &err);
     cli_subject_free(&s);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }
 
 int cmd_outputs(int argc, char **argv)
@@ -90,10 +80,8 @@ int cmd_outputs(int argc, char **argv)
     const char *drugs[1] = {s.drug};
     if (!rc)
         rc = ketsim_model_create(s.params, s.catalog, drugs, 1, s.weight_kg, &m, &err);
-    for (size_t k = 0; !rc && k < ketsim_model_n_outputs(m); k++) {
-        const ketsim_output_info *o = ketsim_model_output(m, k);
-        printf("%-30s %-12s %s\n", o->name, o->unit, o->description);
-    }
+    if (!rc)
+        rc = ketsim_outputs_print(stdout, m, &err);
     ketsim_model_free(m);
     cli_subject_free(&s);
     return rc ? cli_fail(&err) : 0;
@@ -112,8 +100,7 @@ int cmd_drugs(int argc, char **argv)
     ketsim_error err = {0};
     if (ketsim_catalog_create(&cat, &err))
         return cli_fail(&err);
-    for (size_t i = 0; i < ketsim_catalog_n_drugs(cat); i++)
-        printf("%-14s %s\n", ketsim_catalog_drug_name(cat, i), ketsim_catalog_drug_description(cat, i));
+    int rc = ketsim_catalog_print_drugs(stdout, cat, &err);
     ketsim_catalog_free(cat);
-    return 0;
+    return rc ? cli_fail(&err) : 0;
 }

@@ -1,5 +1,6 @@
 /* ketsim lab: run a virtual animal (or human biomarker) experiment. */
 #include "cli.h"
+#include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/plot_results.h"
 #include "util/atomic.h"
@@ -56,13 +57,19 @@ static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    ketsim_lab_write_animals_csv(res, af.fp);
+    if ((rc = ketsim_lab_write_animals_csv(res, af.fp, err))) {
+        atomic_abort(&af);
+        return rc;
+    }
     if ((rc = atomic_commit(&af, err)))
         return rc;
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, p->name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
-    ketsim_lab_write_summary_json(res, af.fp);
+    if ((rc = ketsim_lab_write_summary_json(res, af.fp, err))) {
+        atomic_abort(&af);
+        return rc;
+    }
     return atomic_commit(&af, err);
 }
 
@@ -72,13 +79,16 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     ketsim_error err = {0};
     char path[1024];
     ketsim_lab_protocol *p = calloc(1, sizeof *p);
-    ketsim_params *params = NULL;
+    ketsim_params *tables = NULL, *params = NULL;
     ketsim_lab_result *res = NULL;
     int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
     if (!rc)
-        rc = ketsim_lab_protocol_load(path, p, &err);
+        rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
     if (!rc)
-        rc = ketsim_params_create(p->species, &params, &err);
+        rc = ketsim_lab_protocol_load(path, tables, p, &err);
+    if (!rc)
+        rc = ketsim_params_for_species(tables, p->species, &params, &err);
+    ketsim_params_free(tables);
     for (size_t i = 0; !rc && i < n_sets; i++)
         if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
             ketsim_error_prefix(&err, "--set: ");
@@ -90,8 +100,9 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = write_files(res, p, out_dir, &err);
     if (!rc && plot_dir)
         rc = ketsim_plot_lab(p, res, plot_dir, &err);
+    if (!rc)
+        rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
-        ketsim_lab_print_table(res, stdout, &err);
         if (out_dir)
             printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
         if (plot_dir)
@@ -145,7 +156,12 @@ int cmd_lab(int argc, char **argv)
         if (optind < argc)
             return cli_usage("lab", "--list takes no experiment");
         ketsim_error err = {0};
-        return ketsim_lab_protocol_list(stdout, &err) ? cli_fail(&err) : 0;
+        ketsim_params *tables = NULL;
+        int rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+        if (!rc)
+            rc = ketsim_lab_protocol_list(stdout, tables, &err);
+        ketsim_params_free(tables);
+        return rc ? cli_fail(&err) : 0;
     }
     if (optind >= argc)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");

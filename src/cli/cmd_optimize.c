@@ -110,15 +110,15 @@ typedef struct opt_ctx {
     const ketsim_opt_report *rep;
 } opt_ctx;
 
-static void w_csv(FILE *fp, const void *p)
+static int w_csv(FILE *fp, const void *p, ketsim_error *err)
 {
-    ketsim_opt_write_csv(fp, ((const opt_ctx *)p)->rep);
+    return ketsim_opt_write_csv(fp, ((const opt_ctx *)p)->rep, err);
 }
 
-static void w_json(FILE *fp, const void *p)
+static int w_json(FILE *fp, const void *p, ketsim_error *err)
 {
     const opt_ctx *c = p;
-    ketsim_opt_write_json(fp, c->o, c->rep);
+    return ketsim_opt_write_json(fp, c->o, c->rep, err);
 }
 
 static int parse_cap(const char *s, double *v)
@@ -243,7 +243,8 @@ int cmd_optimize(int argc, char **argv)
         rc = ketsim_plot_optimize(&rep, plot_dir, &err);
     if (rc)
         return cli_fail(&err);
-    ketsim_opt_print(stdout, &o, &rep);
+    if (ketsim_opt_print(stdout, &o, &rep, &err))
+        return cli_fail(&err);
     if (out_dir)
         printf("\nwrote %s/optimize.csv and %s/optimize.json\n", out_dir, out_dir);
     if (plot_dir)

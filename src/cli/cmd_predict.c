@@ -77,15 +77,15 @@ static int parse_marker(const char *s, ketsim_predict_opts *o, ketsim_error *err
     return KETSIM_OK;
 }
 
-static void write_csv(FILE *fp, const void *ctx)
+static int write_csv(FILE *fp, const void *ctx, ketsim_error *err)
 {
-    ketsim_predict_write_csv(fp, ((const ketsim_predict_report *const *)ctx)[1]);
+    return ketsim_predict_write_csv(fp, ((const ketsim_predict_report *const *)ctx)[1], err);
 }
 
-static void write_json(FILE *fp, const void *ctx)
+static int write_json(FILE *fp, const void *ctx, ketsim_error *err)
 {
     const void *const *p = ctx;
-    ketsim_predict_write_json(fp, p[0], p[1]);
+    return ketsim_predict_write_json(fp, p[0], p[1], err);
 }
 
 int cmd_predict(int argc, char **argv)
@@ -178,7 +178,10 @@ int cmd_predict(int argc, char **argv)
         ketsim_predict_report_free(&rep);
         return cli_fail(&err);
     }
-    ketsim_predict_print(stdout, &o, &rep);
+    if (ketsim_predict_print(stdout, &o, &rep, &err)) {
+        ketsim_predict_report_free(&rep);
+        return cli_fail(&err);
+    }
     if (out_dir)
         printf("\nwrote %s/predict.csv and %s/predict.json\n", out_dir, out_dir);
     if (plot_dir)

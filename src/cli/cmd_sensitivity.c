@@ -255,10 +255,14 @@ static int emit(const sens_opts *o, const char *const *cols, size_t n_cols, row 
         fprintf(af.fp, ",%s", cols[c]);
     fprintf(af.fp, ",note\n");
     for (size_t i = 0; i < n; i++) {
-        fprintf(af.fp, "%zu,%s", i + 1, rows[i].name);
+        /* parameter names can come from a drug file: quoted if they need it */
+        fprintf(af.fp, "%zu,", i + 1);
+        ketsim_csv_field(af.fp, rows[i].name);
         for (size_t c = 0; c < n_cols; c++)
             fprintf(af.fp, ",%.10g", rows[i].v[c]);
-        fprintf(af.fp, ",%s\n", rows[i].note ? rows[i].note : "");
+        fputc(',', af.fp);
+        ketsim_csv_field(af.fp, rows[i].note);
+        fputc('\n', af.fp);
     }
     return atomic_commit(&af, err);
 }

@@ -2,7 +2,6 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "util/atomic.h"
-#include "formats/trajio.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
 
@@ -186,10 +185,14 @@ static int write_result(const sim_opts *o, const cli_subject *subj, const ketsim
     if (rc)
         return rc;
     if (o->out && ends_with(o->out, ".json"))
-        trajio_write_json(af.fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
-                          subj->weight_kg);
+        rc = ketsim_traj_write_json(af.fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
+                                    subj->weight_kg, err);
     else
-        trajio_write_csv(af.fp, t, cols, n_cols);
+        rc = ketsim_traj_write_csv(af.fp, t, cols, n_cols, err);
+    if (rc) {
+        atomic_abort(&af);
+        return rc;
+    }
     if (cli_interrupted()) { /* Ctrl-C while writing: leave nothing behind */
         atomic_abort(&af);
         return KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted while writing %s", o->out ? o->out : "output");

@@ -5,7 +5,6 @@
 #include "util/atomic.h"
 #include "util/dist.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <math.h>
@@ -117,10 +116,12 @@ static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject
     if (subj) {
         if ((rc = atomic_open(&af, path, err)))
             return rc;
-        if (format == 2)
-            ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj);
-        else
-            ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0);
+        rc = format == 2 ? ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj, err)
+                         : ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0, err);
+        if (rc) {
+            atomic_abort(&af);
+            return rc;
+        }
         if ((rc = atomic_commit(&af, err)))
             return rc;
     }
@@ -214,140 +215,6 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     return 0;
 }
 
-static void cell(char *buf, size_t size, const trial_cli_result *res, const char *name, double scale,
-                 const char *fmt)
-{
-    double med, p5, p95;
-    size_t n = ketsim_trial_metric_quantiles(res->reps, (size_t)res->opts.replicates, name, &med, &p5, &p95);
-    if (n == 0) {
-        snprintf(buf, size, "-");
-        return;
-    }
-    char a[24], b[24], c[24];
-    snprintf(a, sizeof a, fmt, med * scale);
-    snprintf(b, sizeof b, fmt, p5 * scale);
-    snprintf(c, sizeof c, fmt, p95 * scale);
-    if (res->opts.replicates == 1)
-        snprintf(buf, size, "%s", a);
-    else
-        snprintf(buf, size, "%s [%s, %s]", a, b, c);
-}
-
-void trial_cli_print(FILE *fp, const trial_cli_result *res)
-{
-    const ketsim_trial_scenario *sc = &res->sc;
-    size_t nr = (size_t)res->opts.replicates;
-    fprintf(fp, "%s: %s\n", sc->name, sc->description);
-    fprintf(fp, "%s, %d subjects, seed %llu, %d replicate trial%s; values: median [5th, 95th pct] over replicates\n",
-            sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
-            (unsigned long long)res->opts.seed, res->opts.replicates, nr == 1 ? "" : "s");
-    fprintf(fp, "\n%-8s %-12s %-22s %-22s %-22s\n", "visit", "arm", "MADRS change", "response %", "remission %");
-    char n1[128], c1[128], c2[128], c3[128];
-    for (size_t k = 0; k < sc->n_visits; k++)
-        for (size_t a = 0; a < sc->n_arms; a++) {
-            const char *an = sc->arms[a].name, *vl = sc->visit_label[k];
-            snprintf(n1, sizeof n1, "%s@%s.change_mean", an, vl);
-            cell(c1, sizeof c1, res, n1, 1, "%.1f");
-            snprintf(n1, sizeof n1, "%s@%s.response", an, vl);
-            cell(c2, sizeof c2, res, n1, 100, "%.0f");
-            snprintf(n1, sizeof n1, "%s@%s.remission", an, vl);
-            cell(c3, sizeof c3, res, n1, 100, "%.0f");
-            fprintf(fp, "%-8s %-12s %-22s %-22s %-22s%s\n", a ? "" : vl, an, c1, c2, c3,
-                    k == sc->primary_visit && a == 0 ? "  (primary)" : "");
-        }
-    fprintf(fp, "\n%-12s %-22s %-22s\n", "arm", "CADSS peak", "SBP rise peak mmHg");
-    for (size_t a = 0; a < sc->n_arms; a++) {
-        snprintf(n1, sizeof n1, "%s.cadss_peak_mean", sc->arms[a].name);
-        cell(c1, sizeof c1, res, n1, 1, "%.1f");
-        snprintf(n1, sizeof n1, "%s.sbp_peak_mean", sc->arms[a].name);
-        cell(c2, sizeof c2, res, n1, 1, "%.1f");
-        fprintf(fp, "%-12s %-22s %-22s\n", sc->arms[a].name, c1, c2);
-    }
-    double failed = 0;
-    for (size_t r = 0; r < nr; r++)
-        failed += ketsim_trial_metric(&res->reps[r], "failed_subjects");
-    if (failed > 0 || res->opts.skip_failures)
-        fprintf(fp, "\nfailed subjects (solver, skipped and excluded from endpoints): %.0f of %.0f\n", failed,
-                (double)sc->n_subjects * (double)nr);
-    const ketsim_trial_metrics *m0 = &res->reps[0];
-    for (size_t i = 0; i < m0->n; i++) {
-        const char *nm = m0->name[i];
-        const char *dot = strrchr(nm, '.');
-        if (!dot || strcmp(dot, ".onset_h") != 0)
-            continue;
-        char cmp[96];
-        snprintf(cmp, sizeof cmp, "%.*s", (int)(dot - nm), nm);
-        fprintf(fp, "\n%s (%s test per visit):\n%-8s %-22s %-22s %-10s\n", cmp,
-                sc->design == KETSIM_TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
-        for (size_t k = 0; k < sc->n_visits; k++) {
-            snprintf(n1, sizeof n1, "%s@%s.diff", cmp, sc->visit_label[k]);
-            cell(c1, sizeof c1, res, n1, 1, "%.1f");
-            snprintf(n1, sizeof n1, "%s@%s.d", cmp, sc->visit_label[k]);
-            cell(c2, sizeof c2, res, n1, 1, "%.2f");
-            snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
-            fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
-                    ketsim_trial_power(res->reps, nr, n1, res->defs.alpha));
-        }
-        const char *what[3] = {"onset_h", "peak_h", "duration_h"};
-        for (int w = 0; w < 3; w++) {
-            snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
-            double med, p5, p95;
-            size_t n = ketsim_trial_metric_quantiles(res->reps, nr, n1, &med, &p5, &p95);
-            if (n)
-                fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5,
-                        p95, n, nr);
-            else
-                fprintf(fp, "%-11s - (never significant)\n", what[w]);
-        }
-    }
-    for (size_t a = 0; a < sc->n_arms && ketsim_trial_n_followup(sc) > 0; a++) {
-        if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
-            continue;
-        const char *an = sc->arms[a].name;
-        snprintf(n1, sizeof n1, "%s.relapse_responders", an);
-        cell(c1, sizeof c1, res, n1, 1, "%.0f");
-        snprintf(n1, sizeof n1, "%s.relapse_median_d", an);
-        cell(c2, sizeof c2, res, n1, 1, "%.1f");
-        snprintf(n1, sizeof n1, "%s.relapse_fraction", an);
-        cell(c3, sizeof c3, res, n1, 100, "%.0f");
-        fprintf(fp, "\nrelapse after the last dose (%s responders at %s): responders %s, relapsed %% %s,\n"
-                    "  Kaplan-Meier median time to relapse (d) %s\n",
-                an, sc->visit_label[sc->primary_visit], c1, c3, c2);
-    }
-}
-
-static int list_scenarios(void)
-{
-    char dir[4096];
-    ketsim_trial_scenario_dir(dir, sizeof dir);
-    DIR *d = opendir(dir);
-    if (!d) {
-        fprintf(stderr, "ketsim trial: cannot open scenario directory '%s'\n", dir);
-        return 1;
-    }
-    char names[64][256];
-    size_t n = 0;
-    struct dirent *e;
-    while ((e = readdir(d)) && n < 64) {
-        size_t len = strlen(e->d_name);
-        if (len > 5 && len < 250 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
-            snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 5), e->d_name);
-            n++;
-        }
-    }
-    closedir(d);
-    qsort(names, n, sizeof names[0], (int (*)(const void *, const void *))strcmp);
-    for (size_t i = 0; i < n; i++) {
-        ketsim_trial_scenario sc;
-        ketsim_error err = {0};
-        if (ketsim_trial_scenario_resolve(names[i], &sc, &err) == KETSIM_OK)
-            printf("%-24s %s\n", names[i], sc.description);
-        else
-            printf("%-24s (invalid: %s)\n", names[i], err.msg);
-    }
-    return 0;
-}
-
 static int parse_count(const char *s, long lo, long hi, long *out)
 {
     double v;
@@ -428,7 +295,8 @@ int cmd_trial(int argc, char **argv)
     if (list) {
         if (optind < argc)
             return cli_usage("trial", "--list takes no scenario");
-        return list_scenarios();
+        ketsim_error err = {0};
+        return ketsim_trial_scenario_list(stdout, &err) ? cli_fail(&err) : 0;
     }
     if (optind >= argc)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
@@ -456,7 +324,11 @@ int cmd_trial(int argc, char **argv)
     if (st)
         return st;
     if (trial_dist_rank() == 0) {
-        trial_cli_print(stdout, &res);
+        ketsim_error perr = {0};
+        if (ketsim_trial_print_table(stdout, &res.sc, &res.opts, res.reps, (size_t)res.opts.replicates, &perr)) {
+            trial_cli_result_free(&res);
+            return cli_fail(&perr);
+        }
         if (out_dir && subjects_csv)
             printf("\nwrote %s/%s_subjects%s.csv and %s/%s_summary.json\n", out_dir, sc.name,
                    subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name);

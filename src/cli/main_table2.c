@@ -4,6 +4,7 @@
  * target's accepted range. */
 #include "main_table2.h"
 #include "ketsim/datadir.h"
+#include "ketsim/formats.h"
 #include "ketsim/validate.h"
 
 #include <stdio.h>
@@ -39,6 +40,7 @@ int main_table2_print(FILE *fp, ketsim_error *err)
     ketsim_params_free(base);
     if (rc)
         return rc;
+    ketsim_validation_set_scenario_loader(v, ketsim_formats_scenario_loader, NULL);
     fprintf(fp, "\nTable 2: biomarkers (human 0.5 mg/kg over 40 min; mouse 10 mg/kg i.p.), relative to untreated = 1\n\n");
     fprintf(fp, "%-38s %-28s %-12s %-16s %s\n", "quantity", "seed", "simulated", "accepted", "status");
     for (size_t k = 0; !rc && k < sizeof rows / sizeof rows[0]; k++) {

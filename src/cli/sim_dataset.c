@@ -31,10 +31,12 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
     if (!rc) {
         atomic_file af;
         rc = atomic_open(&af, out, err);
-        if (!rc) {
-            ketsim_dataset_write_csv(af.fp, ds, pred);
+        if (!rc)
+            rc = ketsim_dataset_write_csv(af.fp, ds, pred, err);
+        if (!rc)
             rc = atomic_commit(&af, err);
-        }
+        else if (af.fp)
+            atomic_abort(&af);
     }
     free(pred);
     ketsim_dataset_free(ds);

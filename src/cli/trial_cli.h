@@ -26,8 +26,6 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
                   const char *out_dir, int subjects_csv, const char *plot_dir,
                   trial_cli_result *res);
 void trial_cli_result_free(trial_cli_result *res);
-/* The readable table of a run. */
-void trial_cli_print(FILE *fp, const trial_cli_result *res);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
 /* mkdir DIR if it does not exist (one level); KETSIM_EIO on failure. */

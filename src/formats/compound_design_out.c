@@ -1,5 +1,7 @@
 /* Tables, CSV and JSON of ketsim design. */
-#include "ketsim/beyond.h"
+#include "ketsim/formats.h"
+#include "json_out.h"
+#include "stream.h"
 
 #include <math.h>
 
@@ -16,7 +18,8 @@ static void dose_text(char *buf, size_t size, const ketsim_design_candidate *c)
         snprintf(buf, size, "%s %g %s", ketsim_route_name(c->route), c->amount, c->per_kg ? "mg/kg" : "mg");
 }
 
-void ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n, const ketsim_design_opts *o)
+int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                        const ketsim_design_opts *o, ketsim_error *err)
 {
     fprintf(fp, "design: %zu candidates, one dose each, %d virtual patients (the same for all), seed %llu,\n"
                 "%g days; efficacy vs placebo on the same patients; burden = mean per-patient peak over 0-3 h.\n"
@@ -37,50 +40,87 @@ void ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ke
                 cand[i].name, dose, resp, days, 100 * r->response_24h_excess, r->days_excess, r->madrs_effect_24h,
                 r->cadss_peak, r->sbp_peak);
     }
+    return formats_stream_status(fp, "the design table", err);
 }
 
-void ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n)
+/* The knobs of a candidate as "NAME=VALUE;NAME=VALUE" (one CSV field). */
+static void knob_text(char *buf, size_t size, const ketsim_design_candidate *c)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < c->n_sets && len < size; k++) {
+        int w = snprintf(buf + len, size - len, "%s%s=%g", k ? ";" : "", c->set_name[k], c->set_value[k]);
+        if (w < 0)
+            break;
+        len += (size_t)w;
+    }
+}
+
+int ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                            ketsim_error *err)
 {
     fprintf(fp, "candidate,drug,route,amount,amount_unit,infusion_h,knobs,response_24h,response_24h_lo,"
                 "response_24h_hi,days_in_response,days_lo,days_hi,response_24h_excess,days_excess,"
                 "madrs_effect_24h,cadss_peak,sbp_peak_mmhg,effective,pareto\n");
+    char knobs[KETSIM_DESIGN_MAX_SETS * 128];
     for (size_t i = 0; i < n; i++) {
         const ketsim_design_candidate *c = &cand[i];
         const ketsim_design_result *r = &res[i];
-        fprintf(fp, "%s,%s,%s,%g,%s,%g,\"", c->name, c->placebo ? "" : c->drug,
-                c->placebo ? "" : ketsim_route_name(c->route), c->placebo ? 0 : c->amount,
+        ketsim_csv_field(fp, c->name);
+        fputc(',', fp);
+        ketsim_csv_field(fp, c->placebo ? "" : c->drug);
+        fprintf(fp, ",%s,%g,%s,%g,", c->placebo ? "" : ketsim_route_name(c->route), c->placebo ? 0 : c->amount,
                 c->per_kg ? "mg/kg" : "mg", c->duration_h);
-        for (size_t k = 0; k < c->n_sets; k++)
-            fprintf(fp, "%s%s=%g", k ? ";" : "", c->set_name[k], c->set_value[k]);
-        fprintf(fp, "\",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n", r->response_24h,
+        knob_text(knobs, sizeof knobs, c);
+        ketsim_csv_quoted(fp, knobs); /* this column has always been quoted */
+        fprintf(fp, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n", r->response_24h,
                 r->response_24h_lo, r->response_24h_hi, r->days_in_response, r->days_lo, r->days_hi,
                 r->response_24h_excess, r->days_excess, r->madrs_effect_24h, r->cadss_peak, r->sbp_peak,
                 r->effective, r->pareto);
     }
+    return formats_stream_status(fp, "design.csv", err);
 }
 
-void ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
-                       const ketsim_design_opts *o)
+static void set_pair(json_t *obj, const char *key, double lo, double hi, int *bad)
 {
-    fprintf(fp, "{\n  \"command\": \"design\",\n  \"subjects\": %d,\n  \"seed\": %llu,\n  \"horizon_days\": %g,\n"
-                "  \"candidates\": [\n",
-            o->n_subjects, (unsigned long long)o->seed, o->horizon_days);
-    for (size_t i = 0; i < n; i++) {
+    json_t *a = fj_set_array(obj, key, bad);
+    fj_push_num(a, lo, bad);
+    fj_push_num(a, hi, bad);
+}
+
+int ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                             const ketsim_design_opts *o, ketsim_error *err)
+{
+    int bad = 0;
+    json_t *root = fj_root(&bad);
+    fj_set_str(root, "command", "design", &bad);
+    fj_set_int(root, "subjects", o->n_subjects, &bad);
+    fj_set(root, "seed", fj_uint(o->seed), &bad);
+    fj_set_num(root, "horizon_days", o->horizon_days, &bad);
+    json_t *list = fj_set_array(root, "candidates", &bad);
+    for (size_t i = 0; i < n && !bad; i++) {
         const ketsim_design_candidate *c = &cand[i];
         const ketsim_design_result *r = &res[i];
         char dose[64];
         dose_text(dose, sizeof dose, c);
-        fprintf(fp, "    {\"name\": \"%s\", \"drug\": \"%s\", \"dose\": \"%s\", \"knobs\": {", c->name,
-                c->placebo ? "" : c->drug, dose);
+        json_t *j = fj_push_object(list, &bad);
+        fj_set_str(j, "name", c->name, &bad);
+        fj_set_str(j, "drug", c->placebo ? "" : c->drug, &bad);
+        fj_set_str(j, "dose", dose, &bad);
+        json_t *knobs = fj_set_object(j, "knobs", &bad);
         for (size_t k = 0; k < c->n_sets; k++)
-            fprintf(fp, "%s\"%s\": %.6g", k ? ", " : "", c->set_name[k], c->set_value[k]);
-        fprintf(fp, "},\n     \"response_24h\": %.6g, \"response_24h_ci\": [%.6g, %.6g], \"days_in_response\": %.6g, "
-                    "\"days_ci\": [%.6g, %.6g],\n     \"response_24h_excess\": %.6g, \"days_excess\": %.6g, "
-                    "\"madrs_effect_24h\": %.6g, \"cadss_peak\": %.6g, \"sbp_peak_mmhg\": %.6g, "
-                    "\"effective\": %s, \"pareto\": %s}%s\n",
-                r->response_24h, r->response_24h_lo, r->response_24h_hi, r->days_in_response, r->days_lo, r->days_hi,
-                r->response_24h_excess, r->days_excess, r->madrs_effect_24h, r->cadss_peak, r->sbp_peak,
-                r->effective ? "true" : "false", r->pareto ? "true" : "false", i + 1 < n ? "," : "");
+            fj_set_num(knobs, c->set_name[k], c->set_value[k], &bad);
+        fj_set_num(j, "response_24h", r->response_24h, &bad);
+        set_pair(j, "response_24h_ci", r->response_24h_lo, r->response_24h_hi, &bad);
+        fj_set_num(j, "days_in_response", r->days_in_response, &bad);
+        set_pair(j, "days_ci", r->days_lo, r->days_hi, &bad);
+        fj_set_num(j, "response_24h_excess", r->response_24h_excess, &bad);
+        fj_set_num(j, "days_excess", r->days_excess, &bad);
+        fj_set_num(j, "madrs_effect_24h", r->madrs_effect_24h, &bad);
+        fj_set_num(j, "cadss_peak", r->cadss_peak, &bad);
+        fj_set_num(j, "sbp_peak_mmhg", r->sbp_peak, &bad);
+        fj_set_bool(j, "effective", r->effective, &bad);
+        fj_set_bool(j, "pareto", r->pareto, &bad);
     }
-    fprintf(fp, "  ]\n}\n");
+    return fj_dump(root, bad, fp, err);
 }

@@ -2,6 +2,8 @@
  * turns cells into event records (include/ketsim/events.h), which check
  * their own meaning; this file knows columns, missing values and text. */
 #include "ketsim/dataset.h"
+#include "ketsim/formats.h"
+#include "stream.h"
 #include "ketsim/model.h"
 #include "ketsim/units.h"
 
@@ -59,18 +61,59 @@ static char *trim(char *s)
     return s;
 }
 
-/* Split a line on commas in place; returns the number of cells or -1 if more than max. */
+/* The quoted cell starting at the quote q (RFC 4180: "" stands for one
+ * quote), unquoted in place; *end receives the character after it (a comma
+ * or the end of the line, else the cell is malformed).  NULL when the quote
+ * is not closed. */
+static char *unquote(char *q, char **end)
+{
+    char *in = q + 1, *out = q;
+    for (;;) {
+        if (!*in)
+            return NULL;
+        if (*in == '"' && in[1] == '"') {
+            *out++ = '"';
+            in += 2;
+        } else if (*in == '"') {
+            in++;
+            break;
+        } else
+            *out++ = *in++;
+    }
+    *out = '\0';
+    while (*in == ' ' || *in == '\t' || *in == '\r')
+        in++;
+    *end = in;
+    return q;
+}
+
+/* Split a line on commas in place, honouring double-quoted cells (what
+ * ketsim's own writers produce for text with commas or quotes); returns the
+ * number of cells, -1 if more than max, -2 for a malformed quoted cell. */
 static long split_cells(char *line, char **cells, size_t max)
 {
     size_t n = 0;
     char *p = line;
     for (;;) {
-        char *c = strchr(p, ',');
-        if (c)
-            *c = '\0';
+        while (*p == ' ' || *p == '\t')
+            p++;
+        char *c;
+        char *cell;
+        if (*p == '"') {
+            cell = unquote(p, &c);
+            if (!cell || (*c && *c != ','))
+                return -2;
+            if (!*c)
+                c = NULL;
+        } else {
+            c = strchr(p, ',');
+            if (c)
+                *c = '\0';
+            cell = trim(p);
+        }
         if (n == max)
             return -1;
-        cells[n++] = trim(p);
+        cells[n++] = cell;
         if (!c)
             return (long)n;
         p = c + 1;
@@ -145,6 +188,10 @@ static int parse_header(reader *rd, char *line)
         return KETSIM_FAIL(rd->err, KETSIM_ENOMEM, "out of memory");
     long n = split_cells(line, cells, max);
     ds->header = cells;
+    if (n < 0) {
+        ds->n_cols = 0;
+        return BAD("%s:%ld: header: a quoted column name is not closed or is followed by text", ds->name, rd->line);
+    }
     ds->n_cols = (size_t)n;
     return classify_columns(rd, cells, n);
 }
@@ -273,8 +320,10 @@ static int parse_row(reader *rd, char *line)
     long n = split_cells(line, cells, ds->n_cols);
     int rc = KETSIM_OK;
     if (n != (long)ds->n_cols)
-        rc = BAD("%s:%ld: expected %zu comma-separated fields like the header, found %s", ds->name, rd->line,
-                 ds->n_cols, n < 0 ? "more" : "fewer");
+        rc = n == -2 ? BAD("%s:%ld: a quoted field is not closed or is followed by text before the comma",
+                           ds->name, rd->line)
+                     : BAD("%s:%ld: expected %zu comma-separated fields like the header, found %s", ds->name,
+                           rd->line, ds->n_cols, n < 0 ? "more" : "fewer");
     if (!rc && is_comment_record(ds, cells)) {
         free(line);
         free(cells);
@@ -388,23 +437,31 @@ static int is_carried(const ketsim_dataset *ds, size_t j)
     return (long)j != ds->col[C_ID] && (long)j != ds->col[C_TIME] && (long)j != ds->col[C_OUTPUT];
 }
 
-void ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *pred)
+int ketsim_dataset_write_csv(FILE *fp, const ketsim_dataset *ds, const double *pred, ketsim_error *err)
 {
     fputs("ID,TIME,OUTPUT,PRED", fp);
     for (size_t j = 0; j < ds->n_cols; j++)
-        if (is_carried(ds, j))
-            fprintf(fp, ",%s", ds->header[j]);
+        if (is_carried(ds, j)) {
+            fputc(',', fp);
+            ketsim_csv_field(fp, ds->header[j]);
+        }
     fputc('\n', fp);
     for (size_t i = 0; i < ds->n_rows; i++) {
         const ketsim_event *r = ketsim_events_record(ds->ev, i);
         char **cells = ds->rows[i].cells;
         if (!ketsim_event_is_prediction(r))
             continue;
-        fprintf(fp, "%s,%s,%s,%.10g", cells[ds->col[C_ID]], cells[ds->col[C_TIME]],
-                ketsim_events_output_name(ds->ev, r->output), pred[i]);
+        /* cells were unquoted when read: quote them again where needed */
+        ketsim_csv_field(fp, cells[ds->col[C_ID]]);
+        fputc(',', fp);
+        ketsim_csv_field(fp, cells[ds->col[C_TIME]]);
+        fprintf(fp, ",%s,%.10g", ketsim_events_output_name(ds->ev, r->output), pred[i]);
         for (size_t j = 0; j < ds->n_cols; j++)
-            if (is_carried(ds, j))
-                fprintf(fp, ",%s", cells[j]);
+            if (is_carried(ds, j)) {
+                fputc(',', fp);
+                ketsim_csv_field(fp, cells[j]);
+            }
         fputc('\n', fp);
     }
+    return formats_stream_status(fp, "the dataset predictions", err);
 }

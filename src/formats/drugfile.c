@@ -6,6 +6,7 @@
  * parameter rows, compounds and the drug added.  So a bad file changes
  * neither the catalog nor the parameter table. */
 #include "ketsim/model.h"
+#include "ketsim/formats.h"
 #include "model/catalog_impl.h"
 
 #include <math.h>

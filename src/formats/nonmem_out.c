@@ -1,7 +1,8 @@
 /* Trial results as a NONMEM-style dataset: per subject, time-ordered dose
  * records (EVID 1) and MADRS observations (EVID 0), with covariates, in the
  * columns `ketsim simulate --dataset` reads (docs/dataset.md). */
-#include "ketsim/trial.h"
+#include "ketsim/formats.h"
+#include "stream.h"
 
 /* One observation row; a missing rating is MDV 1 with DV '.'. */
 static void obs(FILE *fp, int id, double t, int rated, const char *arm, int period,
@@ -12,8 +13,9 @@ static void obs(FILE *fp, int id, double t, int rated, const char *arm, int peri
         fprintf(fp, "%d", rated);
     else
         fputc('.', fp);
-    fprintf(fp, ",madrs,%s,%d,%.6g,%d,%.4g,%d\n", arm, period, r->weight_kg, r->female, r->age_y,
-            r->bdnf_met);
+    fputs(",madrs,", fp);
+    ketsim_csv_field(fp, arm);
+    fprintf(fp, ",%d,%.6g,%d,%.4g,%d\n", period, r->weight_kg, r->female, r->age_y, r->bdnf_met);
 }
 
 static void period_records(FILE *fp, const ketsim_trial_scenario *sc, int id, const ketsim_trial_subject_result *r,
@@ -32,16 +34,17 @@ static void period_records(FILE *fp, const ketsim_trial_scenario *sc, int id, co
         if (dose) {
             double amt = dose->per_kg ? dose->amount * r->weight_kg : dose->amount;
             double rate = dose->duration_h > 0 ? amt / dose->duration_h : 0.0;
-            fprintf(fp, "%d,%.6g,%.6g,%.6g,%d,1,1,.,,%s,%d,%.6g,%d,%.4g,%d\n", id, td, amt, rate,
-                    ketsim_route_cmt(dose->route), arm->name, p + 1, r->weight_kg, r->female, r->age_y,
-                    r->bdnf_met);
+            fprintf(fp, "%d,%.6g,%.6g,%.6g,%d,1,1,.,,", id, td, amt, rate, ketsim_route_cmt(dose->route));
+            ketsim_csv_field(fp, arm->name);
+            fprintf(fp, ",%d,%.6g,%d,%.4g,%d\n", p + 1, r->weight_kg, r->female, r->age_y, r->bdnf_met);
         }
     }
     for (; k < sc->n_visits; k++)
         obs(fp, id, st + sc->visit_h[k], r->madrs_rated[p][k], arm->name, p + 1, r);
 }
 
-void ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s)
+int ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s,
+                                       ketsim_error *err)
 {
     fputs("ID,TIME,AMT,RATE,CMT,EVID,MDV,DV,OUTPUT,ARM,PERIOD,WT,SEX,AGE,GENO\n", fp);
     for (int i = 0; i < sc->n_subjects; i++) {
@@ -56,4 +59,5 @@ void ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *s
         for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++)
             obs(fp, i + 1, ld + ketsim_trial_followup_h(sc, k), r->fu_rated[k], arm->name, last + 1, r);
     }
+    return formats_stream_status(fp, "the NONMEM-style dataset", err);
 }

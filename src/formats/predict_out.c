@@ -1,5 +1,7 @@
 /* Tables, CSV and JSON of ketsim predict, with the literature comparison. */
-#include "ketsim/beyond.h"
+#include "ketsim/formats.h"
+#include "json_out.h"
+#include "stream.h"
 
 #include <math.h>
 #include <string.h>
@@ -38,7 +40,7 @@ static const ketsim_predict_row *find_row(const ketsim_predict_report *rep, cons
     return NULL;
 }
 
-void ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep)
+int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep, ketsim_error *err)
 {
     fprintf(fp, "predict: %s, scenario %s (first active arm, course of %zu dose%s), %d virtual patients, seed %llu\n",
             rep->outcome_label, o->sc.name, o->sc.n_doses, o->sc.n_doses == 1 ? "" : "s", rep->n_subjects,
@@ -79,78 +81,86 @@ void ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_p
     }
     fprintf(fp, "Model markers are noise-free (no assay error); ratings carry rater noise.  Published\n"
                 "correlations come from 20-60 patients and include assay error, so a model r is an upper bound.\n");
+    return formats_stream_status(fp, "the predict table", err);
 }
 
-void ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep)
+int ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep, ketsim_error *err)
 {
     fprintf(fp, "rank,marker,n,auc,auc_lo,auc_hi,direction,youden_threshold,sensitivity,specificity,youden_j,"
                 "r_outcome,rho_outcome,r_change,p_change,rho_change\n");
     for (size_t i = 0; i < rep->n_rows; i++) {
         const ketsim_predict_row *r = &rep->rows[i];
+        fprintf(fp, "%zu,", i + 1);
+        ketsim_csv_field(fp, r->name);
         if (r->roc_ok)
-            fprintf(fp, "%zu,%s,%zu,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,", i + 1, r->name, r->n, r->roc.auc,
-                    r->roc.auc_lo, r->roc.auc_hi, r->roc.direction, r->roc.threshold, r->roc.sensitivity,
-                    r->roc.specificity, r->roc.youden_j);
+            fprintf(fp, ",%zu,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,", r->n, r->roc.auc, r->roc.auc_lo, r->roc.auc_hi,
+                    r->roc.direction, r->roc.threshold, r->roc.sensitivity, r->roc.specificity, r->roc.youden_j);
         else
-            fprintf(fp, "%zu,%s,%zu,,,,,,,,,", i + 1, r->name, r->n);
+            fprintf(fp, ",%zu,,,,,,,,,", r->n);
         fprintf(fp, "%.6g,%.6g,%.6g,%.6g,%.6g\n", r->r_outcome, r->rho_outcome, r->r_change, r->p_change,
                 r->rho_change);
     }
+    return formats_stream_status(fp, "predict.csv", err);
 }
 
-static void jnum(FILE *fp, const char *key, double v, const char *sep)
+int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep,
+                              ketsim_error *err)
 {
-    if (isfinite(v))
-        fprintf(fp, "\"%s\": %.6g%s", key, v, sep);
-    else
-        fprintf(fp, "\"%s\": null%s", key, sep);
-}
-
-void ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep)
-{
-    fprintf(fp, "{\n  \"command\": \"predict\",\n  \"scenario\": \"%s\",\n  \"outcome\": \"%s\",\n", o->sc.name,
-            rep->outcome_label);
-    fprintf(fp, "  \"change\": \"%s\",\n  \"seed\": %llu,\n  \"subjects\": %d,\n  \"bootstrap\": %d,\n",
-            rep->change_label, (unsigned long long)o->seed, rep->n_subjects, o->n_boot);
-    fprintf(fp, "  \"n_defined\": %zu,\n  \"n_positive\": %zu,\n  \"markers\": [\n", rep->n_defined, rep->n_positive);
-    for (size_t i = 0; i < rep->n_rows; i++) {
+    int bad = 0;
+    json_t *root = fj_root(&bad);
+    fj_set_str(root, "command", "predict", &bad);
+    fj_set_str(root, "scenario", o->sc.name, &bad);
+    fj_set_str(root, "outcome", rep->outcome_label, &bad);
+    fj_set_str(root, "change", rep->change_label, &bad);
+    fj_set(root, "seed", fj_uint(o->seed), &bad);
+    fj_set_int(root, "subjects", rep->n_subjects, &bad);
+    fj_set_int(root, "bootstrap", o->n_boot, &bad);
+    fj_set_int(root, "n_defined", (long long)rep->n_defined, &bad);
+    fj_set_int(root, "n_positive", (long long)rep->n_positive, &bad);
+    json_t *markers = fj_set_array(root, "markers", &bad);
+    for (size_t i = 0; i < rep->n_rows && !bad; i++) {
         const ketsim_predict_row *r = &rep->rows[i];
-        fprintf(fp, "    {\"rank\": %zu, \"marker\": \"%s\", \"description\": \"%s\", \"n\": %zu, ", i + 1, r->name,
-                r->description, r->n);
+        json_t *m = fj_push_object(markers, &bad);
+        fj_set_int(m, "rank", (long long)(i + 1), &bad);
+        fj_set_str(m, "marker", r->name, &bad);
+        fj_set_str(m, "description", r->description, &bad);
+        fj_set_int(m, "n", (long long)r->n, &bad);
         if (r->roc_ok) {
-            jnum(fp, "auc", r->roc.auc, ", ");
-            jnum(fp, "auc_lo", r->roc.auc_lo, ", ");
-            jnum(fp, "auc_hi", r->roc.auc_hi, ", ");
-            fprintf(fp, "\"direction\": %d, ", r->roc.direction);
-            jnum(fp, "youden_threshold", r->roc.threshold, ", ");
-            jnum(fp, "sensitivity", r->roc.sensitivity, ", ");
-            jnum(fp, "specificity", r->roc.specificity, ", ");
+            fj_set_num(m, "auc", r->roc.auc, &bad);
+            fj_set_num(m, "auc_lo", r->roc.auc_lo, &bad);
+            fj_set_num(m, "auc_hi", r->roc.auc_hi, &bad);
+            fj_set_int(m, "direction", r->roc.direction, &bad);
+            fj_set_num(m, "youden_threshold", r->roc.threshold, &bad);
+            fj_set_num(m, "sensitivity", r->roc.sensitivity, &bad);
+            fj_set_num(m, "specificity", r->roc.specificity, &bad);
         }
-        jnum(fp, "r_outcome", r->r_outcome, ", ");
-        jnum(fp, "rho_outcome", r->rho_outcome, ", ");
-        jnum(fp, "r_change", r->r_change, ", ");
-        jnum(fp, "p_change", r->p_change, ", ");
-        jnum(fp, "rho_change", r->rho_change, "");
+        fj_set_num(m, "r_outcome", r->r_outcome, &bad);
+        fj_set_num(m, "rho_outcome", r->rho_outcome, &bad);
+        fj_set_num(m, "r_change", r->r_change, &bad);
+        fj_set_num(m, "p_change", r->p_change, &bad);
+        fj_set_num(m, "rho_change", r->rho_change, &bad);
         if (r->roc_ok) {
-            fprintf(fp, ",\n     \"roc\": [");
-            for (size_t k = 0; k < r->roc.n_curve; k++)
-                fprintf(fp, "%s[%.6g, %.6g]", k ? ", " : "", 1 - r->roc.curve[k].specificity,
-                        r->roc.curve[k].sensitivity);
-            fprintf(fp, "]");
+            /* the curve as [false-positive rate, sensitivity] points */
+            json_t *roc = fj_set_array(m, "roc", &bad);
+            for (size_t k = 0; k < r->roc.n_curve; k++) {
+                json_t *pt = fj_push_array(roc, &bad);
+                fj_push_num(pt, 1 - r->roc.curve[k].specificity, &bad);
+                fj_push_num(pt, r->roc.curve[k].sensitivity, &bad);
+            }
         }
-        fprintf(fp, "}%s\n", i + 1 < rep->n_rows ? "," : "");
     }
-    fprintf(fp, "  ],\n  \"literature\": [\n");
-    int first = 1;
+    json_t *lit = fj_set_array(root, "literature", &bad);
     for (int k = 0; k < 2; k++) {
         const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
         if (!r)
             continue;
-        fprintf(fp, "%s    {\"marker\": \"%s\", ", first ? "" : ",\n", LIT[k].marker);
-        jnum(fp, "model_r_change", r->r_change, ", ");
-        fprintf(fp, "\"published_lo\": %g, \"published_hi\": %g, \"verdict\": \"%s\", \"source\": \"%s\"}",
-                LIT[k].lo, LIT[k].hi, verdict(r->r_change, &LIT[k]), LIT[k].text);
-        first = 0;
+        json_t *l = fj_push_object(lit, &bad);
+        fj_set_str(l, "marker", LIT[k].marker, &bad);
+        fj_set_num(l, "model_r_change", r->r_change, &bad);
+        fj_set_num(l, "published_lo", LIT[k].lo, &bad);
+        fj_set_num(l, "published_hi", LIT[k].hi, &bad);
+        fj_set_str(l, "verdict", verdict(r->r_change, &LIT[k]), &bad);
+        fj_set_str(l, "source", LIT[k].text, &bad);
     }
-    fprintf(fp, "\n  ]\n}\n");
+    return fj_dump(root, bad, fp, err);
 }

@@ -2,6 +2,7 @@
  * checked before anything is simulated; every message names FILE:LINE and
  * the field. */
 #include "ketsim/catalog.h"
+#include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/datadir.h"
 #include "ketsim/regimen.h"
@@ -13,25 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const struct {
-    const char *name, *unit, *assay;
-} measures[KETSIM_LAB_N_MEASURES] = {
-    {"p_mtor", "fold of control", "western"}, {"p_p70s6k", "fold of control", "western"},
-    {"p_4ebp1", "fold of control", "western"}, {"p_eef2", "fold of control", "western"},
-    {"bdnf", "fold of control", "western"}, {"psd95", "fold of control", "western"},
-    {"glua1", "fold of control", "western"}, {"synapsin1", "fold of control", "western"},
-    {"spine_density", "spines/10um", "spines"}, {"glutamate", "% of baseline", "microdialysis"},
-    {"glutamate", "fold of control", "mrs"}, {"pfc_glutamate", "fold of control", "mrs"},
-    {"glutamine", "fold of control", "mrs"},
-    {"gaba", "fold of control", "mrs"}, {"glu_gln", "fold of control", "mrs"},
-    {"gaba_glu", "fold of control", "mrs"}, {"bdnf", "fold of control", "plasma"},
-    {"immobility", "s", "forced_swim"}, {"sucrose_preference", "%", "sucrose_preference"},
-};
-
-const char *ketsim_lab_measure_name(ketsim_lab_measure m) { return measures[m].name; }
-const char *ketsim_lab_measure_unit(ketsim_lab_measure m) { return measures[m].unit; }
-const char *ketsim_lab_measure_assay(ketsim_lab_measure m) { return measures[m].assay; }
 
 static int copy_text(const ytree *t, const ytree_node *map, const char *mappath, const char *key,
                      char *dst, size_t size, int required, ketsim_error *err)
@@ -234,7 +216,7 @@ static int parse_groups(const ctx *c, const ytree_node *root, ketsim_lab_protoco
 static int find_measure(const char *assay, const char *name)
 {
     for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
-        if (!strcmp(measures[m].assay, assay) && !strcmp(measures[m].name, name))
+        if (!strcmp(ketsim_lab_measure_assay((ketsim_lab_measure)m), assay) && !strcmp(ketsim_lab_measure_name((ketsim_lab_measure)m), name))
             return m;
     return -1;
 }
@@ -242,7 +224,7 @@ static int find_measure(const char *assay, const char *name)
 static int assay_known(const char *assay)
 {
     for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
-        if (!strcmp(measures[m].assay, assay))
+        if (!strcmp(ketsim_lab_measure_assay((ketsim_lab_measure)m), assay))
             return 1;
     return 0;
 }
@@ -291,7 +273,7 @@ static int parse_readout(const ctx *c, const ytree_node *n, const char *path, ke
         }
     } else {
         for (int m = 0; m < KETSIM_LAB_N_MEASURES; m++)
-            if (!strcmp(measures[m].assay, assay))
+            if (!strcmp(ketsim_lab_measure_assay((ketsim_lab_measure)m), assay))
                 list[n_list++] = m;
     }
     ytree_path_key(fp, sizeof fp, path, "times");
@@ -463,7 +445,8 @@ static int parse_species(const ytree *t, const ytree_node *root, ketsim_lab_prot
     return KETSIM_OK;
 }
 
-int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *p, ketsim_error *err)
+int ketsim_lab_protocol_load(const char *path, const ketsim_params *tables, ketsim_lab_protocol *p,
+                             ketsim_error *err)
 {
     memset(p, 0, sizeof *p);
     snprintf(p->path, sizeof p->path, "%s", path);
@@ -477,8 +460,12 @@ int ketsim_lab_protocol_load(const char *path, ketsim_lab_protocol *p, ketsim_er
         rc = parse_species(t, ytree_root(t), p, err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, err);
+    /* the caller's tables, at the protocol's species, check the names the
+     * groups set (the formats layer cannot build the tables itself) */
+    if (!rc && !tables)
+        rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "%s: no parameter tables to check the protocol against", path);
     if (!rc)
-        rc = ketsim_params_create(p->species, &params, err);
+        rc = ketsim_params_for_species(tables, p->species, &params, err);
     if (!rc) {
         ctx c = {t, cat, params, err};
         rc = parse_root(&c, ytree_root(t), p);
@@ -522,7 +509,7 @@ static int cmp_str(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int ketsim_lab_protocol_list(FILE *out, ketsim_error *err)
+int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_error *err)
 {
     char dir[600];
     snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir());
@@ -546,7 +533,7 @@ int ketsim_lab_protocol_list(FILE *out, ketsim_error *err)
         snprintf(path, sizeof path, "%s/%s.yaml", dir, names[i]);
         if (!p)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-        else if (!rc && !(rc = ketsim_lab_protocol_load(path, p, err)))
+        else if (!rc && !(rc = ketsim_lab_protocol_load(path, tables, p, err)))
             fprintf(out, "%-22s %s\n", names[i], p->description);
         free(p);
         free(names[i]);

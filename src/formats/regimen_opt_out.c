@@ -1,5 +1,7 @@
 /* Tables, CSV and JSON of ketsim optimize. */
-#include "ketsim/beyond.h"
+#include "ketsim/formats.h"
+#include "json_out.h"
+#include "stream.h"
 
 #include <math.h>
 
@@ -19,7 +21,7 @@ static void row(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const k
             f->objective_d, days, resp, diff);
 }
 
-void ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep)
+int ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err)
 {
     fprintf(fp, "optimize: maximise time in response over %g days; %s over a fixed cohort of %d (seed %llu),\n"
                 "%zu regimens evaluated; caps: CADSS %s, SBP rise %s, at most %d visits.\n"
@@ -45,21 +47,24 @@ void ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_repor
         fprintf(fp, "The gain on the optimisation cohort is optimistic (the search saw those patients); the fresh\n"
                     "cohort figure is the honest one.\n");
     }
+    return formats_stream_status(fp, "the optimize table", err);
 }
 
 static void csv_row(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e, const ketsim_opt_fresh *f)
 {
     char txt[160];
     ketsim_opt_regimen_text(txt, sizeof txt, r);
-    fprintf(fp, "%s,\"%s\",%s,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
+    fprintf(fp, "%s,", rank);
+    ketsim_csv_quoted(fp, txt); /* the regimen text has always been quoted */
+    fprintf(fp, ",%s,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%d,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,"
                 "%.6g,%.6g,%.6g,%.6g\n",
-            rank, txt, r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in", r->dose, r->infusion_h, r->interval_d,
+            r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in", r->dose, r->infusion_h, r->interval_d,
             r->n_explicit ? (int)r->n_explicit : r->n_doses, e->objective_d, e->cadss_peak, e->sbp_peak,
             e->feasible, f->objective_d, f->days, f->days_lo, f->days_hi, f->resp_end, f->resp_end_lo,
             f->resp_end_hi, f->diff, f->diff_lo, f->diff_hi, f->diff_p, f->cadss_peak, f->sbp_peak);
 }
 
-void ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep)
+int ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep, ketsim_error *err)
 {
     fprintf(fp, "rank,regimen,route,dose,infusion_h,interval_d,n_doses,train_objective_d,train_cadss_peak,"
                 "train_sbp_peak_mmhg,feasible,fresh_objective_d,fresh_days_in_response,fresh_days_lo,"
@@ -71,57 +76,76 @@ void ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep)
         csv_row(fp, rk, &rep->best[i], &rep->best_eval[i], &rep->best_fresh[i]);
     }
     csv_row(fp, "standard", &rep->standard, &rep->standard_eval, &rep->standard_fresh);
+    return formats_stream_status(fp, "optimize.csv", err);
 }
 
-static void jnum(FILE *fp, const char *k, double v, const char *sep)
+static void set_pair(json_t *obj, const char *key, double lo, double hi, int *bad)
 {
-    if (isfinite(v))
-        fprintf(fp, "\"%s\": %.6g%s", k, v, sep);
-    else
-        fprintf(fp, "\"%s\": null%s", k, sep);
+    json_t *a = fj_set_array(obj, key, bad);
+    fj_push_num(a, lo, bad);
+    fj_push_num(a, hi, bad);
 }
 
-static void json_entry(FILE *fp, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e, const ketsim_opt_fresh *f,
-                       const char *end)
+static void json_entry(json_t *list, const char *rank, const ketsim_opt_regimen *r, const ketsim_opt_eval *e,
+                       const ketsim_opt_fresh *f, int *bad)
 {
     char txt[160];
     ketsim_opt_regimen_text(txt, sizeof txt, r);
-    fprintf(fp, "    {\"rank\": \"%s\", \"regimen\": \"%s\", \"route\": \"%s\", ", rank, txt,
-            r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in");
-    jnum(fp, "dose", r->dose, ", ");
-    jnum(fp, "infusion_h", r->family == KETSIM_OPT_IV_KETAMINE ? r->infusion_h : NAN, ", ");
-    jnum(fp, "interval_d", r->n_explicit || r->n_doses < 2 ? NAN : r->interval_d, ", ");
-    fprintf(fp, "\"n_doses\": %d,\n     \"train\": {", r->n_explicit ? (int)r->n_explicit : r->n_doses);
-    jnum(fp, "objective_d", e->objective_d, ", ");
-    jnum(fp, "cadss_peak", e->cadss_peak, ", ");
-    jnum(fp, "sbp_peak_mmhg", e->sbp_peak, ", ");
-    fprintf(fp, "\"feasible\": %s},\n     \"fresh\": {", e->feasible ? "true" : "false");
-    jnum(fp, "objective_d", f->objective_d, ", ");
-    fprintf(fp, "\"days_in_response\": %.6g, \"days_ci\": [%.6g, %.6g], ", f->days, f->days_lo, f->days_hi);
-    fprintf(fp, "\"response_end\": %.6g, \"response_end_ci\": [%.6g, %.6g], ", f->resp_end, f->resp_end_lo,
-            f->resp_end_hi);
-    fprintf(fp, "\"diff_vs_standard_d\": %.6g, \"diff_ci\": [%.6g, %.6g], ", f->diff, f->diff_lo, f->diff_hi);
-    jnum(fp, "diff_p", f->diff_p, ", ");
-    jnum(fp, "cadss_peak", f->cadss_peak, ", ");
-    jnum(fp, "sbp_peak_mmhg", f->sbp_peak, "");
-    fprintf(fp, "}}%s\n", end);
+    json_t *j = fj_push_object(list, bad);
+    fj_set_str(j, "rank", rank, bad);
+    fj_set_str(j, "regimen", txt, bad);
+    fj_set_str(j, "route", r->family == KETSIM_OPT_IV_KETAMINE ? "iv" : "in", bad);
+    fj_set_num(j, "dose", r->dose, bad);
+    /* null where the field does not apply: no infusion intranasally, no
+     * interval for explicit days or a single dose */
+    fj_set_num(j, "infusion_h", r->family == KETSIM_OPT_IV_KETAMINE ? r->infusion_h : NAN, bad);
+    fj_set_num(j, "interval_d", r->n_explicit || r->n_doses < 2 ? NAN : r->interval_d, bad);
+    fj_set_int(j, "n_doses", r->n_explicit ? (int)r->n_explicit : r->n_doses, bad);
+    json_t *train = fj_set_object(j, "train", bad);
+    fj_set_num(train, "objective_d", e->objective_d, bad);
+    fj_set_num(train, "cadss_peak", e->cadss_peak, bad);
+    fj_set_num(train, "sbp_peak_mmhg", e->sbp_peak, bad);
+    fj_set_bool(train, "feasible", e->feasible, bad);
+    json_t *fresh = fj_set_object(j, "fresh", bad);
+    fj_set_num(fresh, "objective_d", f->objective_d, bad);
+    fj_set_num(fresh, "days_in_response", f->days, bad);
+    set_pair(fresh, "days_ci", f->days_lo, f->days_hi, bad);
+    fj_set_num(fresh, "response_end", f->resp_end, bad);
+    set_pair(fresh, "response_end_ci", f->resp_end_lo, f->resp_end_hi, bad);
+    fj_set_num(fresh, "diff_vs_standard_d", f->diff, bad);
+    set_pair(fresh, "diff_ci", f->diff_lo, f->diff_hi, bad);
+    fj_set_num(fresh, "diff_p", f->diff_p, bad);
+    fj_set_num(fresh, "cadss_peak", f->cadss_peak, bad);
+    fj_set_num(fresh, "sbp_peak_mmhg", f->sbp_peak, bad);
 }
 
-void ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep)
+static json_t *cohort(json_t *root, const char *key, int subjects, uint64_t seed, int *bad)
 {
-    fprintf(fp, "{\n  \"command\": \"optimize\",\n  \"method\": \"%s\",\n  \"horizon_days\": %g,\n",
-            o->grid ? "grid" : "nelder-mead", o->horizon_d);
-    fprintf(fp, "  \"cohort\": {\"subjects\": %d, \"seed\": %llu},\n  \"fresh_cohort\": {\"subjects\": %d, \"seed\": %llu},\n",
-            o->n_subjects, (unsigned long long)o->seed, o->eval_subjects, (unsigned long long)o->eval_seed);
-    fprintf(fp, "  ");
-    jnum(fp, "cap_cadss", o->cap_cadss, ", ");
-    jnum(fp, "cap_sbp_mmhg", o->cap_sbp, ", ");
-    fprintf(fp, "\"max_visits\": %d,\n  \"evaluations\": %zu,\n  \"regimens\": [\n", o->max_visits, rep->n_evals);
+    json_t *c = fj_set_object(root, key, bad);
+    fj_set_int(c, "subjects", subjects, bad);
+    fj_set(c, "seed", fj_uint(seed), bad);
+    return c;
+}
+
+int ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err)
+{
+    int bad = 0;
+    json_t *root = fj_root(&bad);
+    fj_set_str(root, "command", "optimize", &bad);
+    fj_set_str(root, "method", o->grid ? "grid" : "nelder-mead", &bad);
+    fj_set_num(root, "horizon_days", o->horizon_d, &bad);
+    cohort(root, "cohort", o->n_subjects, o->seed, &bad);
+    cohort(root, "fresh_cohort", o->eval_subjects, o->eval_seed, &bad);
+    fj_set_num(root, "cap_cadss", o->cap_cadss, &bad); /* no cap (infinite): null */
+    fj_set_num(root, "cap_sbp_mmhg", o->cap_sbp, &bad);
+    fj_set_int(root, "max_visits", o->max_visits, &bad);
+    fj_set_int(root, "evaluations", (long long)rep->n_evals, &bad);
+    json_t *list = fj_set_array(root, "regimens", &bad);
     for (size_t i = 0; i < rep->n_best; i++) {
         char rk[24];
         snprintf(rk, sizeof rk, "%zu", i + 1);
-        json_entry(fp, rk, &rep->best[i], &rep->best_eval[i], &rep->best_fresh[i], ",");
+        json_entry(list, rk, &rep->best[i], &rep->best_eval[i], &rep->best_fresh[i], &bad);
     }
-    json_entry(fp, "standard", &rep->standard, &rep->standard_eval, &rep->standard_fresh, "");
-    fprintf(fp, "  ]\n}\n");
+    json_entry(list, "standard", &rep->standard, &rep->standard_eval, &rep->standard_fresh, &bad);
+    return fj_dump(root, bad, fp, err);
 }

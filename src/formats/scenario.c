@@ -1,11 +1,13 @@
 /* Trial scenario files (YAML): see docs/trial.md for the format.  Everything
  * is read and checked before any simulation starts; every message names
  * FILE:LINE and the field. */
+#include "ketsim/formats.h"
 #include "ketsim/regimen.h"
 #include "ketsim/trial.h"
 #include "ketsim/datadir.h"
 #include "util/ytree.h"
 
+#include <dirent.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,4 +406,51 @@ int ketsim_trial_scenario_resolve(const char *arg, ketsim_trial_scenario *sc, ke
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in scenario '%s' (see ketsim trial --list)", arg);
     fclose(fp);
     return ketsim_trial_scenario_load(path, sc, err);
+}
+
+int ketsim_formats_scenario_loader(const char *name, ketsim_trial_scenario *sc, void *user, ketsim_error *err)
+{
+    (void)user;
+    return ketsim_trial_scenario_resolve(name, sc, err);
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+    return strcmp((const char *)a, (const char *)b);
+}
+
+int ketsim_trial_scenario_list(FILE *fp, ketsim_error *err)
+{
+    char dir[4096];
+    ketsim_trial_scenario_dir(dir, sizeof dir);
+    DIR *d = opendir(dir);
+    if (!d)
+        return KETSIM_FAIL(err, KETSIM_EIO, "cannot open scenario directory '%s'", dir);
+    char names[64][256];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 64) {
+        size_t len = strlen(e->d_name);
+        if (len > 5 && len < 250 && strcmp(e->d_name + len - 5, ".yaml") == 0) {
+            snprintf(names[n], sizeof names[n], "%.*s", (int)(len - 5), e->d_name);
+            n++;
+        }
+    }
+    closedir(d);
+    qsort(names, n, sizeof names[0], cmp_name);
+    ketsim_trial_scenario *sc = malloc(sizeof *sc);
+    if (!sc)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        ketsim_error e2 = {0};
+        /* a broken file is listed with its error rather than ending the list */
+        if (ketsim_trial_scenario_resolve(names[i], sc, &e2) == KETSIM_OK)
+            fprintf(fp, "%-24s %s\n", names[i], sc->description);
+        else
+            fprintf(fp, "%-24s (invalid: %s)\n", names[i], e2.msg);
+    }
+    free(sc);
+    if (ferror(fp))
+        return KETSIM_FAIL(err, KETSIM_EIO, "error writing the scenario list");
+    return KETSIM_OK;
 }

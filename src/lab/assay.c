@@ -1,8 +1,31 @@
-/* Assay arithmetic: how a read-out is derived from the model's outputs.
- * Pure functions; the parameters come from the lab.* rows. */
+/* The measures, and the assay arithmetic: how a read-out is derived from
+ * the model's outputs.  Pure functions; the parameters come from the lab.*
+ * rows. */
 #include "ketsim/lab.h"
 
 #include <math.h>
+
+/* What each measure is called in protocols and outputs, its unit and the
+ * assay that yields it: lab data, shared by the protocol reader and the
+ * writers above. */
+static const struct {
+    const char *name, *unit, *assay;
+} measures[KETSIM_LAB_N_MEASURES] = {
+    {"p_mtor", "fold of control", "western"}, {"p_p70s6k", "fold of control", "western"},
+    {"p_4ebp1", "fold of control", "western"}, {"p_eef2", "fold of control", "western"},
+    {"bdnf", "fold of control", "western"}, {"psd95", "fold of control", "western"},
+    {"glua1", "fold of control", "western"}, {"synapsin1", "fold of control", "western"},
+    {"spine_density", "spines/10um", "spines"}, {"glutamate", "% of baseline", "microdialysis"},
+    {"glutamate", "fold of control", "mrs"}, {"pfc_glutamate", "fold of control", "mrs"},
+    {"glutamine", "fold of control", "mrs"},
+    {"gaba", "fold of control", "mrs"}, {"glu_gln", "fold of control", "mrs"},
+    {"gaba_glu", "fold of control", "mrs"}, {"bdnf", "fold of control", "plasma"},
+    {"immobility", "s", "forced_swim"}, {"sucrose_preference", "%", "sucrose_preference"},
+};
+
+const char *ketsim_lab_measure_name(ketsim_lab_measure m) { return measures[m].name; }
+const char *ketsim_lab_measure_unit(ketsim_lab_measure m) { return measures[m].unit; }
+const char *ketsim_lab_measure_assay(ketsim_lab_measure m) { return measures[m].assay; }
 
 void ketsim_lab_lag_filter(const double *t, const double *x, size_t n, double tau_h, double *y)
 {

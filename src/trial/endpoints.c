@@ -1,5 +1,6 @@
-/* Trial endpoints of one replicate, their distribution over replicates, and
- * the output files.  Definitions (docs/trial.md):
+/* Trial endpoints of one replicate and their distribution over replicates
+ * (the files are written by src/formats/trial_out.c).  Definitions
+ * (docs/trial.md):
  *   change      baseline rating of the period minus the rating (points;
  *               positive = better);
  *   response    rating <= (1 - trial.response_fraction) x period baseline;
@@ -17,6 +18,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -417,166 +419,4 @@ double ketsim_trial_power(const ketsim_trial_metrics *reps, size_t n_reps, const
         k += (size_t)(p < alpha);
     }
     return (double)k / (double)n_reps;
-}
-
-static void json_num(FILE *fp, double v)
-{
-    if (isfinite(v))
-        fprintf(fp, "%.10g", v);
-    else
-        fputs("null", fp);
-}
-
-static void json_str(FILE *fp, const char *s)
-{
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\')
-            fprintf(fp, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20)
-            fprintf(fp, "\\u%04x", *s);
-        else
-            fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
-static const char *control_name(ketsim_trial_control c)
-{
-    return c == KETSIM_TRIAL_SALINE ? "saline" : c == KETSIM_TRIAL_MIDAZOLAM ? "midazolam" : "none";
-}
-
-int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
-                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err)
-{
-    if (n_reps == 0)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "no replicates to summarize");
-    fprintf(fp, "{\n  \"schema\": \"ketsim-trial-summary/1\",\n  \"scenario\": ");
-    json_str(fp, sc->name);
-    fprintf(fp, ",\n  \"design\": \"%s\",\n  \"subjects\": %d,\n  \"seed\": %llu,\n  \"replicates\": %d,\n",
-            sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
-            (unsigned long long)o->seed, o->replicates);
-    double failed = 0;
-    for (size_t r = 0; r < n_reps; r++) {
-        double f = ketsim_trial_metric(&reps[r], "failed_subjects");
-        failed += isfinite(f) ? f : 0;
-    }
-    fprintf(fp, "  \"on_failure\": \"%s\",\n  \"failed_subjects\": %.0f,\n",
-            o->skip_failures ? "skip" : "stop", failed);
-    fprintf(fp, "  \"arms\": [");
-    for (size_t a = 0; a < sc->n_arms; a++) {
-        fprintf(fp, "%s\n    {\"name\": ", a ? "," : "");
-        json_str(fp, sc->arms[a].name);
-        const ketsim_trial_arm *arm = &sc->arms[a];
-        fprintf(fp, ", \"control\": \"%s\", \"dose\": ", control_name(arm->control));
-        json_str(fp, arm->control == KETSIM_TRIAL_ACTIVE ? arm->dose_text : "");
-        fprintf(fp, ", \"doses_h\": [");
-        for (size_t i = 0; i < ketsim_trial_arm_n_sessions(sc, arm); i++) {
-            fprintf(fp, "%s", i ? ", " : "");
-            json_num(fp, ketsim_trial_arm_session_h(sc, arm, i));
-        }
-        fprintf(fp, "]}");
-    }
-    fprintf(fp, "\n  ],\n  \"doses_h\": [");
-    for (size_t i = 0; i < sc->n_doses; i++) {
-        fprintf(fp, "%s", i ? ", " : "");
-        json_num(fp, sc->dose_h[i]);
-    }
-    fprintf(fp, "],\n  \"visits\": [");
-    for (size_t k = 0; k < sc->n_visits; k++) {
-        fprintf(fp, "%s{\"label\": ", k ? ", " : "");
-        json_str(fp, sc->visit_label[k]);
-        fprintf(fp, ", \"h\": ");
-        json_num(fp, sc->visit_h[k]);
-        fprintf(fp, "}");
-    }
-    fprintf(fp, "],\n  \"primary_visit\": ");
-    json_str(fp, sc->visit_label[sc->primary_visit]);
-    fprintf(fp, ",\n  \"metrics\": [");
-    const ketsim_trial_metrics *m0 = &reps[0];
-    int first_p = 1;
-    for (size_t i = 0; i < m0->n; i++) {
-        double med, p5, p95;
-        size_t n = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
-        fprintf(fp, "%s\n    {\"name\": ", i ? "," : "");
-        json_str(fp, m0->name[i]);
-        fprintf(fp, ", \"median\": ");
-        json_num(fp, med);
-        fprintf(fp, ", \"p5\": ");
-        json_num(fp, p5);
-        fprintf(fp, ", \"p95\": ");
-        json_num(fp, p95);
-        fprintf(fp, ", \"defined\": %zu}", n);
-    }
-    fprintf(fp, "\n  ],\n  \"power\": [");
-    for (size_t i = 0; i < m0->n; i++) {
-        size_t len = strlen(m0->name[i]);
-        if (len < 2 || (strcmp(m0->name[i] + len - 2, ".p") != 0 && strcmp(m0->name[i] + len - 2, "_p") != 0))
-            continue;
-        double alpha = o->alpha > 0 ? o->alpha : 0.05;
-        size_t k = 0;
-        for (size_t r = 0; r < n_reps; r++)
-            k += (size_t)(ketsim_trial_metric(&reps[r], m0->name[i]) < alpha);
-        ketsim_stats_interval w = {NAN, NAN, NAN};
-        ketsim_error e;
-        ketsim_stats_wilson(k, n_reps, KETSIM_STATS_LEVEL_DEFAULT, &w, &e);
-        fprintf(fp, "%s\n    {\"test\": ", first_p ? "" : ",");
-        first_p = 0;
-        char test[80];
-        snprintf(test, sizeof test, "%.*s", (int)(len - 2), m0->name[i]);
-        json_str(fp, test);
-        fprintf(fp, ", \"alpha\": ");
-        json_num(fp, alpha);
-        fprintf(fp, ", \"power\": ");
-        json_num(fp, w.estimate);
-        fprintf(fp, ", \"lo\": ");
-        json_num(fp, w.lo);
-        fprintf(fp, ", \"hi\": ");
-        json_num(fp, w.hi);
-        fprintf(fp, "}");
-    }
-    fprintf(fp, "\n  ]\n}\n");
-    return KETSIM_OK;
-}
-
-void ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s,
-                              int replicate)
-{
-    if (replicate == 0)
-        fputs("replicate,subject,assignment,period,arm,visit,time_h,time_in_period_h,weight_kg,age_y,female,"
-              "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg\n",
-              fp);
-    for (int i = 0; i < sc->n_subjects; i++) {
-        const ketsim_trial_subject_result *r = &s[i];
-        if (r->failed)
-            continue; /* skipped after a solver failure: nothing was rated */
-        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
-            const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, p)];
-            double st = ketsim_trial_period_start_h(sc, p);
-            for (int k = -1; k < (int)sc->n_visits; k++) {
-                double t = k < 0 ? 0 : sc->visit_h[k];
-                double tr = k < 0 ? r->base_true[p] : r->madrs_true[p][k];
-                int ra = k < 0 ? r->base_rated[p] : r->madrs_rated[p][k];
-                fprintf(fp, "%d,%d,%d,%d,%s,%s,%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,", replicate, i, r->assign, p + 1,
-                        arm->name, k < 0 ? "baseline" : sc->visit_label[k], st + t, t, r->weight_kg, r->age_y,
-                        r->female, r->bdnf_met, r->cyp2b6_pm, r->dropout_index);
-                fprintf(fp, "%.6g,", tr);
-                if (ra >= 0)
-                    fprintf(fp, "%d", ra);
-                fprintf(fp, ",%.6g,%.6g\n", k < 0 ? 0.0 : r->cadss_peak[p], k < 0 ? 0.0 : r->sbp_peak[p]);
-            }
-        }
-        int last = ketsim_trial_n_periods(sc) - 1;
-        const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, last)];
-        double ld = ketsim_trial_period_start_h(sc, last) + ketsim_trial_last_session_h(sc);
-        for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++) {
-            double t = ld + ketsim_trial_followup_h(sc, k);
-            fprintf(fp, "%d,%d,%d,followup,%s,fu%zu,%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,%.6g,", replicate, i, r->assign,
-                    arm->name, k + 1, t, t - ketsim_trial_period_start_h(sc, last), r->weight_kg, r->age_y, r->female,
-                    r->bdnf_met, r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
-            if (r->fu_rated[k] >= 0)
-                fprintf(fp, "%d", r->fu_rated[k]);
-            fprintf(fp, ",,\n");
-        }
-    }
 }

@@ -298,6 +298,8 @@ static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o,
     if (!o->base)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "calibrate: no base parameter table");
     int rc = ketsim_validation_load(path, o->base, &c->v, err);
+    if (!rc)
+        ketsim_validation_set_scenario_loader(c->v, o->scenario_loader, o->scenario_loader_user);
     for (int s = 0; !rc && s < KETSIM_N_SPECIES; s++) {
         rc = ketsim_params_for_species(o->base, (ketsim_species)s, &c->sp[s], err);
         for (size_t i = 0; !rc && i < o->n_set; i++)

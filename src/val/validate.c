@@ -47,6 +47,8 @@ struct ketsim_validation {
     size_t n, cap;
     val_trial_run **runs; /* trial runs shared by targets on the same scenario */
     size_t n_runs;
+    ketsim_scenario_loader load_scenario; /* set by the application: scenario files are read above */
+    void *load_scenario_user;
 };
 
 /* Split one CSV line in place; double quotes protect commas ("" is a quote). */
@@ -442,7 +444,8 @@ static int trial_statistic(ketsim_validation *v, target *t, ketsim_error *err)
         if (!a)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         v->runs = a;
-        int rc = val_trial_run_create(v->base[KETSIM_HUMAN], t->scenario, t->replicates, t->sets, &run, err);
+        int rc = val_trial_run_create(v->base[KETSIM_HUMAN], v->load_scenario, v->load_scenario_user, t->scenario,
+                                      t->replicates, t->sets, &run, err);
         if (rc)
             return rc;
         v->runs[v->n_runs++] = run;
@@ -491,6 +494,12 @@ static int run_one(ketsim_validation *v, target *t, size_t index, const override
     }
     t->r.pass = t->r.simulated >= t->r.lower && t->r.simulated <= t->r.upper;
     return KETSIM_OK;
+}
+
+void ketsim_validation_set_scenario_loader(ketsim_validation *v, ketsim_scenario_loader fn, void *user)
+{
+    v->load_scenario = fn;
+    v->load_scenario_user = user;
 }
 
 int ketsim_validation_run(ketsim_validation *v, ketsim_error *err)

@@ -59,8 +59,9 @@ void val_trial_run_free(val_trial_run *r)
     free(r);
 }
 
-int val_trial_run_create(const ketsim_params *base, const char *scenario, int replicates, const char *sets,
-                         val_trial_run **out, ketsim_error *err)
+int val_trial_run_create(const ketsim_params *base, ketsim_scenario_loader load, void *load_user,
+                         const char *scenario, int replicates, const char *sets, val_trial_run **out,
+                         ketsim_error *err)
 {
     ketsim_trial_scenario sc;
     ketsim_params *p = NULL;
@@ -71,7 +72,11 @@ int val_trial_run_create(const ketsim_params *base, const char *scenario, int re
     snprintf(r->scenario, sizeof r->scenario, "%s", scenario);
     snprintf(r->sets, sizeof r->sets, "%s", sets);
     r->replicates = replicates;
-    int rc = ketsim_trial_scenario_resolve(scenario, &sc, err);
+    /* the scenario comes through the application's loader: reading files is
+     * the formats layer's business, which sits above this one */
+    int rc = load ? load(scenario, &sc, load_user, err)
+                  : KETSIM_FAIL(err, KETSIM_EINPUT, "trial scenario '%s': no scenario loader was set "
+                                "(ketsim_validation_set_scenario_loader)", scenario);
     if (!rc)
         rc = ketsim_params_clone(base, &p, err);
     if (!rc)

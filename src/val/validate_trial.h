@@ -6,12 +6,15 @@
 
 #include "ketsim/error.h"
 #include "ketsim/params.h"
+#include "ketsim/validate.h"
 
 typedef struct val_trial_run val_trial_run;
 
-/* Run `replicates` trials of a scenario with space-separated NAME=VALUE sets. */
-int val_trial_run_create(const ketsim_params *base, const char *scenario, int replicates, const char *sets,
-                         val_trial_run **out, ketsim_error *err);
+/* Run `replicates` trials of a scenario, found by `load` (NULL: an error),
+ * with space-separated NAME=VALUE sets. */
+int val_trial_run_create(const ketsim_params *base, ketsim_scenario_loader load, void *load_user,
+                         const char *scenario, int replicates, const char *sets, val_trial_run **out,
+                         ketsim_error *err);
 /* Does this run answer for (scenario, replicates, sets)? */
 int val_trial_run_matches(const val_trial_run *r, const char *scenario, int replicates,
                           const char *sets);

@@ -22,7 +22,7 @@ expect_code() { # exit status, description, grep pattern, command...
     ok
 }
 
-json_ok() { python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$1"; }
+json_ok() { python3 -m json.tool "$1" >/dev/null; }
 
 expect2 "predict outcome" "--outcome 'cure'" "$KETSIM" predict --outcome cure --out-dir "$dir/bad"
 expect2 "predict relapse days" "relapse_by" "$KETSIM" predict --outcome relapse_by:0 --out-dir "$dir/bad"

@@ -66,7 +66,9 @@ check "table2: GABA/glu up at 72 h" "$(group table2_mouse mrs gaba_glu 72h ketam
 # outputs: written atomically, reproducible for a seed, different for another
 "$KETSIM" lab table2_mouse --out-dir "$dir/o1" >/dev/null && "$KETSIM" lab table2_mouse --out-dir "$dir/o2" >/dev/null
 cmp -s "$dir/o1/table2_mouse_animals.csv" "$dir/o2/table2_mouse_animals.csv" && ok || bad "same seed, different CSV"
-grep -q '"schema": "ketsim-lab-summary/1"' "$dir/o1/table2_mouse_summary.json" && ok || bad "JSON schema missing"
+python3 -m json.tool "$dir/o1/table2_mouse_summary.json" >/dev/null && ok || bad "summary JSON does not parse"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["schema"] == "ketsim-lab-summary/1"' \
+    "$dir/o1/table2_mouse_summary.json" && ok || bad "JSON schema missing"
 [ "$(wc -l <"$dir/o1/table2_mouse_animals.csv")" -eq 33 ] && ok || bad "CSV rows: want 32 + header"
 "$KETSIM" lab table2_mouse --seed 99 --out-dir "$dir/o3" >/dev/null
 cmp -s "$dir/o1/table2_mouse_animals.csv" "$dir/o3/table2_mouse_animals.csv" && bad "seed ignored" || ok

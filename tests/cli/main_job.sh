@@ -18,6 +18,9 @@ n2=$(sed -n '/^Table 2/,/^files:/p' "$tmp/out" | grep -Ec ' (ok|MISS)$')
 for f in zarate2006_summary.json murrough2013_summary.json zarate2006_subjects.csv table1.txt; do
     [ -s "$tmp/o/$f" ] && ok || bad "missing $f"
 done
+for f in zarate2006_summary.json murrough2013_summary.json; do
+    json_ok "$tmp/o/$f" && ok || bad "$f does not parse"
+done
 # the file holds the same two tables as stdout
 sed -n '/^Table 1/,/^files:/p' "$tmp/out" | grep -v '^files:' | sed '${/^$/d}' >"$tmp/tables"
 cmp -s "$tmp/tables" "$tmp/o/table1.txt" && ok || bad "table1.txt differs from stdout"

@@ -50,6 +50,7 @@ for f in small_subjects.csv small_summary.json; do
     check "$f: 1 process vs 2" cmp -s "$dir/one/$f" "$dir/two/$f"
     check "$f: 1 process vs 3 (2 threads each)" cmp -s "$dir/one/$f" "$dir/three/$f"
 done
+check "summary JSON parses" python3 -m json.tool "$dir/one/small_summary.json"
 # the last line names the output directory, which differs
 same_table() { cmp -s <(grep -v '^wrote' "$1") <(grep -v '^wrote' "$2"); }
 check "printed table: 1 process vs 2 (printed once)" same_table "$dir/one.txt" "$dir/two.txt"

@@ -19,6 +19,7 @@ done
 check "row count" "[ $(wc -l <"$tmp/default.csv") -eq 2018 ]"
 # JSON output is well formed.
 "$KETSIM" simulate --until 1d --every 1h --out "$tmp/run.json"
+check "json is well formed" "python3 -m json.tool '$tmp/run.json' >/dev/null"
 check "json parses" "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert len(d[\"series\"][\"time_h\"])==25' '$tmp/run.json'"
 # Rodent and other routes run.
 for spec in "--species rat --dose ip:10mg/kg" "--species mouse --dose ip:10mg/kg --drug hnk_2r6r" \
@@ -37,6 +38,7 @@ else
 fi
 rc=$?
 check "validate runs (exit 0 or 1)" "[ $rc -le 1 ]"
+check "validate --json is well formed" "python3 -m json.tool '$tmp/val.json' >/dev/null"
 check "calibration targets pass" "python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); bad=[t[\"id\"] for t in d[\"targets\"] if t[\"role\"]==\"calibration\" and not t[\"pass\"]]; print(\"calibration misses:\", bad) if bad else None; assert not bad' '$tmp/val.json'"
 
 echo "$passes passed, $fails failed"

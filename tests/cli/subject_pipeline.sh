@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/common.bash"
 # 1. Three arms, three regimens (placebo spray, esketamine nasal, IV ketamine).
 if "$ketsim" trial "$root/examples/trial_any_regimen.yaml" --replicates 2 --out-dir "$tmp/any" \
         --plot "$tmp/any" >"$tmp/any.txt" 2>&1; then ok; else bad "three-arm trial failed: $(tail -3 "$tmp/any.txt")"; fi
+json_ok "$tmp/any/any_regimen_summary.json" && ok || bad "three-arm summary does not parse"
 python3 - "$tmp/any/any_regimen_summary.json" <<'PY' && ok || bad "three-arm summary: arms or doses wrong"
 import json, sys
 s = json.load(open(sys.argv[1]))

@@ -36,6 +36,8 @@ diff <(grep -v "^wrote" "$dir/a.txt") <(grep -v "^wrote" "$dir/b3.txt") >/dev/nu
 cmp -s "$dir/a/small_subjects.csv" "$dir/c/small_subjects.csv" && fail "seed has no effect"
 # 6 subjects x 2 periods x (baseline + 3 visits) + header
 [ "$(wc -l <"$dir/a/small_subjects.csv")" -eq 49 ] || fail "unexpected CSV row count"
-grep -q '"schema": "ketsim-trial-summary/1"' "$dir/a/small_summary.json" || fail "summary schema"
+python3 -m json.tool "$dir/a/small_summary.json" >/dev/null || fail "summary JSON does not parse"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["schema"] == "ketsim-trial-summary/1"' \
+    "$dir/a/small_summary.json" || fail "summary schema"
 ls "$dir/a" | grep -q tmp && fail "temporary file left behind"
 echo ok

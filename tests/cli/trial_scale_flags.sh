@@ -22,7 +22,9 @@ Y
 "$KETSIM" trial "$dir/tiny.yaml" --replicates 2 --threads 2 --subjects 5 --out-dir "$dir/a" >/dev/null 2>&1 || bad "run with --subjects"
 # 5 subjects x (baseline + 2 visits) + header
 [ "$(wc -l <"$dir/a/tiny_subjects.csv" 2>/dev/null)" = 16 ] && ok || bad "--subjects 5 did not give 5 subjects"
-grep -q '"subjects": 5' "$dir/a/tiny_summary.json" && ok || bad "summary does not record 5 subjects"
+python3 -m json.tool "$dir/a/tiny_summary.json" >/dev/null && ok || bad "summary JSON does not parse"
+python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["subjects"] == 5' "$dir/a/tiny_summary.json" \
+    && ok || bad "summary does not record 5 subjects"
 "$KETSIM" trial "$dir/tiny.yaml" --replicates 2 --threads 2 --subjects 5 --no-subjects --out-dir "$dir/b" >/dev/null 2>&1 || bad "run with --no-subjects"
 [ ! -e "$dir/b/tiny_subjects.csv" ] && ok || bad "--no-subjects wrote the per-subject file"
 cmp -s "$dir/a/tiny_summary.json" "$dir/b/tiny_summary.json" && ok || bad "--no-subjects changed the summary"

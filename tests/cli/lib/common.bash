@@ -17,6 +17,8 @@ skip_if_quick() {
         exit 0
     fi
 }
+# json_ok FILE: the file is well-formed JSON (python's own parser)
+json_ok() { python3 -m json.tool "$1" >/dev/null; }
 finish() {
     echo "$pass passed, $failed failed"
     [ "$failed" -eq 0 ]

@@ -1,0 +1,162 @@
+/* Readers and writers: every file ketsim reads from a user (scenarios, lab
+ * protocols, drug files; NONMEM-style datasets in dataset.h, SBML in
+ * sbml.h) and every table, CSV and JSON it writes (docs/formats.md).
+ *
+ * The domain layers below compute and return plain results; this layer is
+ * the only one that turns them into text.  All JSON is built and dumped by
+ * jansson: 10 significant digits, null for NaN and infinities, members in
+ * insertion order.  CSV text fields go through ketsim_csv_field, which
+ * quotes them per RFC 4180 when they need it.
+ *
+ * Writers take a stream the caller opened (an atomic file, stdout, a memory
+ * stream) and return KETSIM_OK, KETSIM_ENOMEM (a JSON document could not be
+ * built; nothing is written then) or KETSIM_EIO (the stream reported an
+ * error), with err filled; they never open or close files themselves. */
+#ifndef KETSIM_FORMATS_H
+#define KETSIM_FORMATS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ketsim/beyond.h"
+#include "ketsim/calibrate.h"
+#include "ketsim/catalog.h"
+#include "ketsim/error.h"
+#include "ketsim/lab.h"
+#include "ketsim/params.h"
+#include "ketsim/simulate.h"
+#include "ketsim/trial.h"
+#include "ketsim/validate.h"
+
+/* ---- CSV (src/formats/csv_out.c) ------------------------------------------ */
+
+/* Write one CSV field: as is, or between double quotes with every quote
+ * doubled when it contains a comma, a double quote, CR or LF (RFC 4180).
+ * NULL writes an empty field.  Write errors stay on the stream (ferror). */
+void ketsim_csv_field(FILE *fp, const char *text);
+/* The same, always between quotes (columns that have always been quoted,
+ * such as free-text sources, stay so). */
+void ketsim_csv_quoted(FILE *fp, const char *text);
+
+/* ---- drug files (src/formats/drugfile.c; docs/drugs.md) ------------------- */
+
+/* Load a drug file: defines zero or more new compounds (adding their rows to
+ * params) and one drug.  *drug_name receives the drug's name (owned by cat). */
+int ketsim_catalog_load_drug_file(ketsim_catalog *cat, ketsim_params *params, const char *path,
+                                  const char **drug_name, ketsim_error *err);
+
+/* ---- listings (src/formats/params_out.c) ---------------------------------- */
+
+/* The parameter table: one line per row (name, value, '*' when overridden,
+ * unit, meaning, source), or as CSV name,value,unit,source,description. */
+int ketsim_params_print_table(FILE *fp, const ketsim_params *p, ketsim_error *err);
+int ketsim_params_write_csv(FILE *fp, const ketsim_params *p, ketsim_error *err);
+/* Every output column with unit and meaning. */
+int ketsim_outputs_print(FILE *fp, const ketsim_model *m, ketsim_error *err);
+/* The drugs of a catalog with their descriptions. */
+int ketsim_catalog_print_drugs(FILE *fp, const ketsim_catalog *cat, ketsim_error *err);
+
+/* ---- simulate (src/formats/traj_out.c) ------------------------------------ */
+
+/* Wide CSV: a header of output names, one row per time. */
+int ketsim_traj_write_csv(FILE *fp, const ketsim_trajectory *t, const size_t *cols, size_t n_cols,
+                          ketsim_error *err);
+/* JSON: species, drug, weight_kg, units {output: unit}, series {output: [..]}. */
+int ketsim_traj_write_json(FILE *fp, const ketsim_trajectory *t, const size_t *cols, size_t n_cols,
+                           const char *species, const char *drug, double weight_kg, ketsim_error *err);
+
+/* ---- trial scenarios (src/formats/scenario.c; docs/trial.md) -------------- */
+
+/* Load and check a scenario file.  Every error is KETSIM_EINPUT with
+ * "FILE:LINE: field 'PATH': ..." in the message, before any work is done. */
+int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, ketsim_error *err);
+int ketsim_trial_scenario_load_string(const char *name, const char *text, ketsim_trial_scenario *sc,
+                                      ketsim_error *err);
+/* Directory of built-in scenarios: $KETSIM_DATA_DIR/scenarios or the
+ * compiled-in data directory. */
+char *ketsim_trial_scenario_dir(char *buf, size_t size);
+/* NAME (built-in, looked up in ketsim_trial_scenario_dir) or a path to a file. */
+int ketsim_trial_scenario_resolve(const char *name_or_path, ketsim_trial_scenario *sc, ketsim_error *err);
+/* The built-in scenarios, one line each: name and description (or why the
+ * file is invalid). */
+int ketsim_trial_scenario_list(FILE *fp, ketsim_error *err);
+/* ketsim_trial_scenario_resolve as a ketsim_scenario_loader (validate.h),
+ * for ketsim_validation_set_scenario_loader and ketsim_calib_options;
+ * `user` is unused. */
+int ketsim_formats_scenario_loader(const char *name, ketsim_trial_scenario *sc, void *user, ketsim_error *err);
+
+/* ---- trial results (src/formats/trial_out.c, nonmem_out.c) ---------------- */
+
+/* Per-subject long CSV of one replicate (rows: subject x period x visit);
+ * the header is written with replicate 0. */
+int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj,
+                                    int replicate, ketsim_error *err);
+/* Replicate 0 as a NONMEM-style dataset: ID (1-based), TIME (h), AMT (mg),
+ * RATE (mg/h), CMT, EVID (1 dose, 0 rating), MDV, DV (rated MADRS), OUTPUT
+ * madrs, ARM, PERIOD, WT, SEX, AGE, GENO (BDNF Met carrier).  Control arms
+ * have no dose records; failed subjects are left out. */
+int ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc,
+                                       const ketsim_trial_subject_result *subj, ketsim_error *err);
+/* Summary over replicates (schema ketsim-trial-summary/1): for each metric
+ * median, p5, p95 and the number of replicates where it is defined; for each
+ * p value metric, the power with its Wilson interval. */
+int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                                    const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
+/* The readable table of a run: per visit and arm MADRS change, response and
+ * remission; burden per arm; per comparison difference, effect size and
+ * power (at o->alpha); onset, peak, duration; relapse. */
+int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
+
+/* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
+
+/* Parse and check a protocol file; nothing is simulated.  `tables` (any
+ * species, e.g. from ketsim_params_create) holds the registered parameter
+ * tables the groups' `set` names are checked against.  Errors name
+ * FILE:LINE and the field (KETSIM_EINPUT). */
+int ketsim_lab_protocol_load(const char *path, const ketsim_params *tables, ketsim_lab_protocol *out,
+                             ketsim_error *err);
+/* Built-in protocols: data/lab/NAME.yaml; find the file for NAME. */
+int ketsim_lab_protocol_find(const char *name_or_path, char *path, size_t size, ketsim_error *err);
+/* List built-in protocol names, one per line, with their descriptions. */
+int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_error *err);
+/* Paper-style table: groups, then mean +- SEM and p per read-out. */
+int ketsim_lab_print_table(const ketsim_lab_result *r, FILE *out, ketsim_error *err);
+/* One row per animal and read-out. */
+int ketsim_lab_write_animals_csv(const ketsim_lab_result *r, FILE *out, ketsim_error *err);
+/* Group statistics per read-out (schema ketsim-lab-summary/1). */
+int ketsim_lab_write_summary_json(const ketsim_lab_result *r, FILE *out, ketsim_error *err);
+
+/* ---- validation and calibration (src/formats/validate_out.c) -------------- */
+
+/* Literature, accepted range, simulated value and pass/MISS per target, and
+ * the counts. */
+int ketsim_validation_print_table(FILE *fp, const ketsim_validation *v, ketsim_error *err);
+/* {"targets": [...], "passed": N, "failed": M}. */
+int ketsim_validation_write_json(FILE *fp, const ketsim_validation *v, ketsim_error *err);
+/* Parameters and targets before and after a calibration; `species` names
+ * the species the values are for. */
+int ketsim_calib_print(FILE *fp, const ketsim_calib_result *r, const char *species, ketsim_error *err);
+/* NAME=VALUE lines (a parameter file for --params) after a comment line. */
+int ketsim_calib_write_params(FILE *fp, const ketsim_calib_result *r, ketsim_error *err);
+
+/* ---- predict, design, optimize (src/formats/predict_out.c,
+ *      compound_design_out.c, regimen_opt_out.c; docs/beyond.md) ----------- */
+
+int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep, ketsim_error *err);
+int ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep, ketsim_error *err);
+int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep,
+                              ketsim_error *err);
+
+int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                        const ketsim_design_opts *o, ketsim_error *err);
+int ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                            ketsim_error *err);
+int ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, const ketsim_design_result *res, size_t n,
+                             const ketsim_design_opts *o, ketsim_error *err);
+
+int ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err);
+int ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep, ketsim_error *err);
+int ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err);
+
+#endif

@@ -1,0 +1,270 @@
+/* Outputs of ketsim trial: the per-subject long CSV, the summary JSON over
+ * replicates and the printed table (docs/formats.md, docs/trial.md). */
+#include "ketsim/formats.h"
+#include "ketsim/stats.h"
+#include "json_out.h"
+#include "stream.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *s,
+                                    int replicate, ketsim_error *err)
+{
+    if (replicate == 0)
+        fputs("replicate,subject,assignment,period,arm,visit,time_h,time_in_period_h,weight_kg,age_y,female,"
+              "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg\n",
+              fp);
+    for (int i = 0; i < sc->n_subjects; i++) {
+        const ketsim_trial_subject_result *r = &s[i];
+        if (r->failed)
+            continue; /* skipped after a solver failure: nothing was rated */
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+            const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, p)];
+            double st = ketsim_trial_period_start_h(sc, p);
+            for (int k = -1; k < (int)sc->n_visits; k++) {
+                double t = k < 0 ? 0 : sc->visit_h[k];
+                double tr = k < 0 ? r->base_true[p] : r->madrs_true[p][k];
+                int ra = k < 0 ? r->base_rated[p] : r->madrs_rated[p][k];
+                fprintf(fp, "%d,%d,%d,%d,", replicate, i, r->assign, p + 1);
+                ketsim_csv_field(fp, arm->name);
+                fputc(',', fp);
+                ketsim_csv_field(fp, k < 0 ? "baseline" : sc->visit_label[k]);
+                fprintf(fp, ",%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,", st + t, t, r->weight_kg, r->age_y, r->female,
+                        r->bdnf_met, r->cyp2b6_pm, r->dropout_index);
+                fprintf(fp, "%.6g,", tr);
+                if (ra >= 0)
+                    fprintf(fp, "%d", ra);
+                fprintf(fp, ",%.6g,%.6g\n", k < 0 ? 0.0 : r->cadss_peak[p], k < 0 ? 0.0 : r->sbp_peak[p]);
+            }
+        }
+        int last = ketsim_trial_n_periods(sc) - 1;
+        const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, r->assign, last)];
+        double ld = ketsim_trial_period_start_h(sc, last) + ketsim_trial_last_session_h(sc);
+        for (size_t k = 0; k < ketsim_trial_n_followup(sc); k++) {
+            double t = ld + ketsim_trial_followup_h(sc, k);
+            fprintf(fp, "%d,%d,%d,followup,", replicate, i, r->assign);
+            ketsim_csv_field(fp, arm->name);
+            fprintf(fp, ",fu%zu,%.6g,%.6g,%.4g,%.4g,%d,%d,%d,%d,%.6g,", k + 1, t,
+                    t - ketsim_trial_period_start_h(sc, last), r->weight_kg, r->age_y, r->female, r->bdnf_met,
+                    r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
+            if (r->fu_rated[k] >= 0)
+                fprintf(fp, "%d", r->fu_rated[k]);
+            fprintf(fp, ",,\n");
+        }
+    }
+    return formats_stream_status(fp, "the trial subjects CSV", err);
+}
+
+static const char *control_name(ketsim_trial_control c)
+{
+    return c == KETSIM_TRIAL_SALINE ? "saline" : c == KETSIM_TRIAL_MIDAZOLAM ? "midazolam" : "none";
+}
+
+/* A metric named TEST.p or TEST_p is a p value; its power is reported. */
+static int is_p_metric(const char *name, size_t *stem)
+{
+    size_t len = strlen(name);
+    if (len < 2 || (strcmp(name + len - 2, ".p") != 0 && strcmp(name + len - 2, "_p") != 0))
+        return 0;
+    *stem = len - 2;
+    return 1;
+}
+
+int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                                    const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err)
+{
+    if (n_reps == 0)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "no replicates to summarize");
+    int bad = 0;
+    json_t *root = fj_root(&bad);
+    fj_set_str(root, "schema", "ketsim-trial-summary/1", &bad);
+    fj_set_str(root, "scenario", sc->name, &bad);
+    /* the scenario's own words, so a summary says what was run */
+    fj_set_str(root, "description", sc->description, &bad);
+    fj_set_str(root, "source", sc->source, &bad);
+    fj_set_str(root, "design", sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", &bad);
+    fj_set_int(root, "subjects", sc->n_subjects, &bad);
+    fj_set(root, "seed", fj_uint(o->seed), &bad);
+    fj_set_int(root, "replicates", o->replicates, &bad);
+    double failed = 0;
+    for (size_t r = 0; r < n_reps; r++) {
+        double f = ketsim_trial_metric(&reps[r], "failed_subjects");
+        failed += isfinite(f) ? f : 0;
+    }
+    fj_set_str(root, "on_failure", o->skip_failures ? "skip" : "stop", &bad);
+    fj_set_int(root, "failed_subjects", llround(failed), &bad);
+
+    json_t *arms = fj_set_array(root, "arms", &bad);
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        const ketsim_trial_arm *arm = &sc->arms[a];
+        json_t *ja = fj_push_object(arms, &bad);
+        fj_set_str(ja, "name", arm->name, &bad);
+        fj_set_str(ja, "control", control_name(arm->control), &bad);
+        fj_set_str(ja, "dose", arm->control == KETSIM_TRIAL_ACTIVE ? arm->dose_text : "", &bad);
+        json_t *dh = fj_set_array(ja, "doses_h", &bad);
+        for (size_t i = 0; i < ketsim_trial_arm_n_sessions(sc, arm); i++)
+            fj_push_num(dh, ketsim_trial_arm_session_h(sc, arm, i), &bad);
+    }
+    json_t *doses = fj_set_array(root, "doses_h", &bad);
+    for (size_t i = 0; i < sc->n_doses; i++)
+        fj_push_num(doses, sc->dose_h[i], &bad);
+    json_t *visits = fj_set_array(root, "visits", &bad);
+    for (size_t k = 0; k < sc->n_visits; k++) {
+        json_t *jv = fj_push_object(visits, &bad);
+        fj_set_str(jv, "label", sc->visit_label[k], &bad);
+        fj_set_num(jv, "h", sc->visit_h[k], &bad);
+    }
+    fj_set_str(root, "primary_visit", sc->visit_label[sc->primary_visit], &bad);
+
+    const ketsim_trial_metrics *m0 = &reps[0];
+    json_t *metrics = fj_set_array(root, "metrics", &bad);
+    for (size_t i = 0; i < m0->n && !bad; i++) {
+        double med, p5, p95;
+        size_t n = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
+        json_t *jm = fj_push_object(metrics, &bad);
+        fj_set_str(jm, "name", m0->name[i], &bad);
+        fj_set_num(jm, "median", med, &bad);
+        fj_set_num(jm, "p5", p5, &bad);
+        fj_set_num(jm, "p95", p95, &bad);
+        fj_set_int(jm, "defined", (long long)n, &bad);
+    }
+    json_t *power = fj_set_array(root, "power", &bad);
+    double alpha = o->alpha > 0 ? o->alpha : 0.05;
+    for (size_t i = 0; i < m0->n && !bad; i++) {
+        size_t stem;
+        if (!is_p_metric(m0->name[i], &stem))
+            continue;
+        size_t k = 0;
+        for (size_t r = 0; r < n_reps; r++)
+            k += (size_t)(ketsim_trial_metric(&reps[r], m0->name[i]) < alpha);
+        ketsim_stats_interval w = {NAN, NAN, NAN};
+        ketsim_error e;
+        ketsim_stats_wilson(k, n_reps, KETSIM_STATS_LEVEL_DEFAULT, &w, &e);
+        char test[80];
+        snprintf(test, sizeof test, "%.*s", (int)stem, m0->name[i]);
+        json_t *jp = fj_push_object(power, &bad);
+        fj_set_str(jp, "test", test, &bad);
+        fj_set_num(jp, "alpha", alpha, &bad);
+        fj_set_num(jp, "power", w.estimate, &bad);
+        fj_set_num(jp, "lo", w.lo, &bad);
+        fj_set_num(jp, "hi", w.hi, &bad);
+    }
+    return fj_dump(root, bad, fp, err);
+}
+
+/* "median [p5, p95]" of a metric over replicates (the median alone for one
+ * replicate, "-" when it is never defined). */
+static void cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
+                 double scale, const char *fmt)
+{
+    double med, p5, p95;
+    size_t n = ketsim_trial_metric_quantiles(reps, n_reps, name, &med, &p5, &p95);
+    if (n == 0) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    char a[24], b[24], c[24];
+    snprintf(a, sizeof a, fmt, med * scale);
+    snprintf(b, sizeof b, fmt, p5 * scale);
+    snprintf(c, sizeof c, fmt, p95 * scale);
+    if (n_reps == 1)
+        snprintf(buf, size, "%s", a);
+    else
+        snprintf(buf, size, "%s [%s, %s]", a, b, c);
+}
+
+/* Per-visit tests of one comparison (its metrics are CMP@VISIT.X). */
+static void print_comparison(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                             const ketsim_trial_metrics *reps, size_t nr, const char *cmp)
+{
+    char n1[128], c1[128], c2[128];
+    fprintf(fp, "\n%s (%s test per visit):\n%-8s %-22s %-22s %-10s\n", cmp,
+            sc->design == KETSIM_TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
+    for (size_t k = 0; k < sc->n_visits; k++) {
+        snprintf(n1, sizeof n1, "%s@%s.diff", cmp, sc->visit_label[k]);
+        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s@%s.d", cmp, sc->visit_label[k]);
+        cell(c2, sizeof c2, reps, nr, n1, 1, "%.2f");
+        snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
+        fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
+                ketsim_trial_power(reps, nr, n1, o->alpha));
+    }
+    const char *what[3] = {"onset_h", "peak_h", "duration_h"};
+    for (int w = 0; w < 3; w++) {
+        snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
+        double med, p5, p95;
+        size_t n = ketsim_trial_metric_quantiles(reps, nr, n1, &med, &p5, &p95);
+        if (n)
+            fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5, p95, n,
+                    nr);
+        else
+            fprintf(fp, "%-11s - (never significant)\n", what[w]);
+    }
+}
+
+int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                             const ketsim_trial_metrics *reps, size_t nr, ketsim_error *err)
+{
+    if (nr == 0)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "no replicates to print");
+    fprintf(fp, "%s: %s\n", sc->name, sc->description);
+    fprintf(fp, "%s, %d subjects, seed %llu, %d replicate trial%s; values: median [5th, 95th pct] over replicates\n",
+            sc->design == KETSIM_TRIAL_CROSSOVER ? "crossover" : "parallel", sc->n_subjects,
+            (unsigned long long)o->seed, o->replicates, nr == 1 ? "" : "s");
+    fprintf(fp, "\n%-8s %-12s %-22s %-22s %-22s\n", "visit", "arm", "MADRS change", "response %", "remission %");
+    char n1[128], c1[128], c2[128], c3[128];
+    for (size_t k = 0; k < sc->n_visits; k++)
+        for (size_t a = 0; a < sc->n_arms; a++) {
+            const char *an = sc->arms[a].name, *vl = sc->visit_label[k];
+            snprintf(n1, sizeof n1, "%s@%s.change_mean", an, vl);
+            cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+            snprintf(n1, sizeof n1, "%s@%s.response", an, vl);
+            cell(c2, sizeof c2, reps, nr, n1, 100, "%.0f");
+            snprintf(n1, sizeof n1, "%s@%s.remission", an, vl);
+            cell(c3, sizeof c3, reps, nr, n1, 100, "%.0f");
+            fprintf(fp, "%-8s %-12s %-22s %-22s %-22s%s\n", a ? "" : vl, an, c1, c2, c3,
+                    k == sc->primary_visit && a == 0 ? "  (primary)" : "");
+        }
+    fprintf(fp, "\n%-12s %-22s %-22s\n", "arm", "CADSS peak", "SBP rise peak mmHg");
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        snprintf(n1, sizeof n1, "%s.cadss_peak_mean", sc->arms[a].name);
+        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s.sbp_peak_mean", sc->arms[a].name);
+        cell(c2, sizeof c2, reps, nr, n1, 1, "%.1f");
+        fprintf(fp, "%-12s %-22s %-22s\n", sc->arms[a].name, c1, c2);
+    }
+    double failed = 0;
+    for (size_t r = 0; r < nr; r++)
+        failed += ketsim_trial_metric(&reps[r], "failed_subjects");
+    if (failed > 0 || o->skip_failures)
+        fprintf(fp, "\nfailed subjects (solver, skipped and excluded from endpoints): %.0f of %.0f\n", failed,
+                (double)sc->n_subjects * (double)nr);
+    /* every comparison has an onset metric; its name gives the comparison */
+    const ketsim_trial_metrics *m0 = &reps[0];
+    for (size_t i = 0; i < m0->n; i++) {
+        const char *nm = m0->name[i];
+        const char *dot = strrchr(nm, '.');
+        if (!dot || strcmp(dot, ".onset_h") != 0)
+            continue;
+        char cmp[96];
+        snprintf(cmp, sizeof cmp, "%.*s", (int)(dot - nm), nm);
+        print_comparison(fp, sc, o, reps, nr, cmp);
+    }
+    for (size_t a = 0; a < sc->n_arms && ketsim_trial_n_followup(sc) > 0; a++) {
+        if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
+            continue;
+        const char *an = sc->arms[a].name;
+        snprintf(n1, sizeof n1, "%s.relapse_responders", an);
+        cell(c1, sizeof c1, reps, nr, n1, 1, "%.0f");
+        snprintf(n1, sizeof n1, "%s.relapse_median_d", an);
+        cell(c2, sizeof c2, reps, nr, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s.relapse_fraction", an);
+        cell(c3, sizeof c3, reps, nr, n1, 100, "%.0f");
+        fprintf(fp, "\nrelapse after the last dose (%s responders at %s): responders %s, relapsed %% %s,\n"
+                    "  Kaplan-Meier median time to relapse (d) %s\n",
+                an, sc->visit_label[sc->primary_visit], c1, c3, c2);
+    }
+    return formats_stream_status(fp, "the trial table", err);
+}
