@@ -2,6 +2,7 @@
  * is fuzzed: running a target's scenario is simulation work, not parsing. */
 #include "fuzz_common.h"
 #include "ketsim/params.h"
+#include "ketsim/formats.h"
 #include "ketsim/validate.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -14,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ketsim_error err;
     if (!base && ketsim_params_create(KETSIM_HUMAN, &base, &err) != KETSIM_OK)
         abort();
-    if (ketsim_validation_load(path, base, &v, &err) == KETSIM_OK && !v)
+    if (ketsim_targets_read(path, base, &v, &err) == KETSIM_OK && !v)
         abort();
     ketsim_validation_free(v);
     return 0;

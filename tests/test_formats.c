@@ -257,8 +257,8 @@ static void test_dataset_quoted_cells(void **state)
 /* ---- the validation's scenario loader ---- */
 
 #define TARGETS                                                                                       \
-    "id,quantity,species,drug,doses,until,set,statistic,literature,lower,upper,source,role\n"        \
-    "t1,response,human,ketamine,,1d,,trial:tiny:ketamine@1d.response:median:1,x,0,1,\"s\",check\n"
+    "id,quantity,species,drug,doses,until,set,statistic,literature,lower,upper,window,source,role,table\n"        \
+    "t1,response,human,ketamine,,1d,,trial:tiny:ketamine@1d.response:median:1,x,0,1,w,\"s\",check,\n"
 
 #define TINY \
     "name: tiny\n"                    \
@@ -298,7 +298,7 @@ static ketsim_validation *load_targets(void)
     ketsim_error err;
     ketsim_error_clear(&err);
     assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &base, &err), KETSIM_OK);
-    int rc = ketsim_validation_load(path, base, &v, &err);
+    int rc = ketsim_targets_read(path, base, &v, &err);
     ketsim_params_free(base);
     unlink(path);
     if (rc)
@@ -312,7 +312,9 @@ static void test_scenario_loader(void **state)
     ketsim_validation *v = load_targets();
     ketsim_error err;
     ketsim_error_clear(&err);
-    /* without a loader the validation cannot find a scenario */
+    /* the reader sets the formats loader; without one the validation cannot
+     * find a scenario */
+    ketsim_validation_set_scenario_loader(v, NULL, NULL);
     assert_int_equal(ketsim_validation_run(v, &err), KETSIM_EINPUT);
     assert_non_null(strstr(err.msg, "no scenario loader"));
     ketsim_validation_free(v);

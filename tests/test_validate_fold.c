@@ -13,9 +13,10 @@
 #include <cmocka.h>
 
 #include "ketsim/params.h"
+#include "ketsim/formats.h"
 #include "ketsim/validate.h"
 
-#define HEADER "id,quantity,species,drug,doses,until,set,statistic,literature,lower,upper,source,role\n"
+#define HEADER "id,quantity,species,drug,doses,until,set,statistic,literature,lower,upper,window,source,role,table\n"
 
 static ketsim_validation *run(const char *rows)
 {
@@ -32,7 +33,7 @@ static ketsim_validation *run(const char *rows)
     ketsim_params *base = NULL;
     int rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
     if (!rc)
-        rc = ketsim_validation_load(path, base, &v, &err);
+        rc = ketsim_targets_read(path, base, &v, &err);
     ketsim_params_free(base);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
@@ -48,11 +49,11 @@ static void test_fold(void **state)
 {
     (void)state;
     ketsim_validation *v = run(
-        "a,x,rat,ketamine,nbqx/ip:10mg/kg ip:10mg/kg@10min,1d,,at:mtorc1_rel:130min,,,,s,check\n"
-        "b,x,rat,nbqx,nbqx/ip:10mg/kg,1d,,at:mtorc1_rel:130min,,,,s,check\n"
-        "c,x,rat,ketamine,nbqx/ip:10mg/kg ip:10mg/kg@10min,1d,,fold:mtorc1_rel:130min,,,,s,check\n"
-        "d,x,rat,ketamine,ip:10mg/kg,1d,,at:mtorc1_rel:2h,,,,s,check\n"
-        "e,x,rat,ketamine,ip:10mg/kg,1d,,fold:mtorc1_rel:2h,,,,s,check\n");
+        "a,x,rat,ketamine,nbqx/ip:10mg/kg ip:10mg/kg@10min,1d,,at:mtorc1_rel:130min,,0,,one-sided: test,s,check,\n"
+        "b,x,rat,nbqx,nbqx/ip:10mg/kg,1d,,at:mtorc1_rel:130min,,0,,one-sided: test,s,check,\n"
+        "c,x,rat,ketamine,nbqx/ip:10mg/kg ip:10mg/kg@10min,1d,,fold:mtorc1_rel:130min,,0,,one-sided: test,s,check,\n"
+        "d,x,rat,ketamine,ip:10mg/kg,1d,,at:mtorc1_rel:2h,,0,,one-sided: test,s,check,\n"
+        "e,x,rat,ketamine,ip:10mg/kg,1d,,fold:mtorc1_rel:2h,,0,,one-sided: test,s,check,\n");
     /* the pretreatment drug is in the model and acts: NBQX lowers mTORC1 */
     assert_true(sim(v, 1) < 0.9);
     /* (row b is a model without ketamine states: solver tolerance, not exact) */

@@ -129,13 +129,28 @@ int ketsim_lab_write_summary_json(const ketsim_lab_result *r, FILE *out, ketsim_
 
 /* ---- validation and calibration (src/formats/validate_out.c) -------------- */
 
-/* Literature, accepted range, simulated value and pass/MISS per target, and
- * the counts. */
+/* Read the targets table (docs/validation.md): every row checked, errors
+ * naming FILE:LINE and the column; the scenario loader is the formats one. */
+int ketsim_targets_read(const char *path, const ketsim_params *base, ketsim_validation **out,
+                        ketsim_error *err);
+/* Literature, accepted range, simulated value, margin and pass/MISS per
+ * target, and the totals by role. */
 int ketsim_validation_print_table(FILE *fp, const ketsim_validation *v, ketsim_error *err);
-/* {"targets": [...], "passed": N, "failed": M}. */
+/* {"targets": [...], "totals": {...}}. */
 int ketsim_validation_write_json(FILE *fp, const ketsim_validation *v, ketsim_error *err);
-/* Parameters and targets before and after a calibration; `species` names
- * the species the values are for. */
+/* The validation report (docs/validation.md): totals, then checks and
+ * calibration targets with literature, source, range and its reason,
+ * simulated value, margin and result.  `command` is quoted as what made it. */
+int ketsim_validation_write_markdown(FILE *fp, const ketsim_validation *v, const char *command,
+                                     ketsim_error *err);
+/* Read the priors of the calibrated parameters (data/calibration_prior.txt:
+ * `NAME = VALUE | literature|assumption | SOURCE`, src/formats/calib_priors.c);
+ * *out is freed with free(). */
+int ketsim_calib_priors_read(const char *path, ketsim_calib_prior **out, size_t *n_out, ketsim_error *err);
+/* Parameters (prior, start, fitted, distance, basis), targets before and
+ * after, and identifiability (rank, condition, undetermined combinations,
+ * calibration targets nothing was set against); `species` names the species
+ * the values are for. */
 int ketsim_calib_print(FILE *fp, const ketsim_calib_result *r, const char *species, ketsim_error *err);
 /* NAME=VALUE lines (a parameter file for --params) after a comment line. */
 int ketsim_calib_write_params(FILE *fp, const ketsim_calib_result *r, ketsim_error *err);

@@ -43,7 +43,7 @@ typedef struct ketsim_param_info {
     const char *unit;
     double value;        /* current value (after overrides) */
     double default_value;/* value before overrides */
-    const char *source;  /* paper, or "calibrated to target ID", or "assumed: why" */
+    const char *source;  /* paper, or "assumed: why", or what the value was fitted or set against */
     const char *description;
     int overridden;
     ketsim_param_kind kind;

@@ -195,6 +195,8 @@ int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_d
 void ketsim_trial_metrics_free(ketsim_trial_metrics *m);
 /* Value by name, NAN if absent. */
 double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name);
+/* Whether the endpoint exists at all (it may still be NAN, undefined). */
+int ketsim_trial_metrics_has(const ketsim_trial_metrics *m, const char *name);
 
 /* Relapse follow-up of arm a (active) in one replicate: for each responder at
  * the primary visit of the last period, the time in days after the last dose

@@ -1,4 +1,4 @@
-/* ketsim calibrate: refit "calibrated to target X" parameters. */
+/* ketsim calibrate: refit the parameters of kind calibrated. */
 #include "cli.h"
 #include "ketsim/datadir.h"
 #include "util/atomic.h"
@@ -19,16 +19,17 @@ void help_calibrate(void)
          "                        [--prior FILE] [--species human|rat|mouse] [--max-iter N]\n"
          "                        [--out params.txt]\n"
          "\n"
-         "Refit the parameters whose source says \"calibrated to target X\" (or the listed\n"
+         "Refit the parameters of kind calibrated (see ketsim params; or the listed\n"
          "ones) to the calibration targets they name: to the literature value where it is\n"
          "a number, else into the accepted range (Levenberg-Marquardt on one log-factor\n"
          "per parameter, shared by all species), with a weak pull towards the prior.\n"
          "Check targets are never used in the fit; all targets are reported before and\n"
-         "after.  --set gives start values (for every species); --prior FILE gives the\n"
-         "priors, where the other parameters also start (NAME = VALUE, human;\n"
-         "data/calibration_prior.txt is the one the shipped defaults come from);\n"
-         "without it the prior is the start.  --out writes\n"
-         "NAME=VALUE lines for --species (default human).  See docs/fit.md.\n"
+         "after, with the targets' identifiability (rank, condition, undetermined\n"
+         "combinations).  --prior FILE gives the priors, where the parameters start and\n"
+         "the pull is centred (NAME = VALUE | literature|assumption | SOURCE, human;\n"
+         "data/calibration_prior.txt is the one the shipped table comes from); without\n"
+         "it the table is the prior.  --set gives start values (for every species).\n"
+         "--out writes NAME=VALUE lines for --species (default human).  See docs/fit.md.\n"
          "\n"
          "example:\n"
          "  ketsim calibrate --params glu.feedback_k_per_h --set glu.feedback_k_per_h=0.5");
@@ -127,8 +128,7 @@ int cmd_calibrate(int argc, char **argv)
     size_t n_only = 0;
     ketsim_error err = {0};
     ketsim_calib_options co = {.set_names = (const char *const *)o->set_names, .set_values = o->set_values,
-                               .n_set = o->n_set, .max_iter = o->max_iter, .prior_file = o->prior,
-                               .scenario_loader = ketsim_formats_scenario_loader};
+                               .n_set = o->n_set, .max_iter = o->max_iter};
     int rc = ketsim_species_parse(o->species, &co.report_species, &err);
     if (!rc && o->params) {
         snprintf(list, sizeof list, "%s", o->params);
@@ -138,17 +138,27 @@ int cmd_calibrate(int argc, char **argv)
         co.only = only;
         co.n_only = n_only;
     }
+    ketsim_calib_prior *priors = NULL;
+    if (!rc && o->prior)
+        rc = ketsim_calib_priors_read(o->prior, &priors, &co.n_priors, &err);
+    co.priors = priors;
     ketsim_calib_result *r = NULL;
     ketsim_params *base = NULL;
+    ketsim_validation *v = NULL;
     if (!rc)
         rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
     co.base = base;
     if (!rc)
-        rc = ketsim_calibrate(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), &co, &r, &err);
+        rc = ketsim_targets_read(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), base,
+                                 &v, &err);
+    if (!rc)
+        rc = ketsim_calibrate(v, &co, &r, &err);
     if (!rc)
         rc = ketsim_calib_print(stdout, r, o->species, &err);
     if (!rc && o->out)
         rc = write_params(o->out, r, &err);
+    ketsim_validation_free(v);
+    free(priors);
     ketsim_calib_result_free(r);
     ketsim_params_free(base);
     free(o);

@@ -8,7 +8,9 @@
 #include "trial_cli.h"
 #include "util/dist.h"
 #include "util/atomic.h"
-#include "main_table2.h"
+#include "main_tables.h"
+#include "ketsim/datadir.h"
+#include "ketsim/formats.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -32,137 +34,45 @@ void help_main_job(void)
            ZARATE_REPS, MURROUGH_REPS);
 }
 
-typedef struct q3 {
-    double med, p5, p95;
-    size_t n;
-} q3;
-
-static q3 quant(const trial_cli_result *r, const char *name, double scale)
+/* The tables, from the target rows, into a memory buffer (printed, then
+ * published as table1.txt).  Takes over the replicate endpoints of z and m. */
+static int make_tables(trial_cli_result *z, trial_cli_result *m, char **text, size_t *len, ketsim_error *err)
 {
-    q3 q;
-    q.n = ketsim_trial_metric_quantiles(r->reps, (size_t)r->opts.replicates, name, &q.med, &q.p5, &q.p95);
-    q.med *= scale;
-    q.p5 *= scale;
-    q.p95 *= scale;
-    return q;
-}
-
-static void fmt_q(char *buf, size_t size, q3 q, const char *unit, size_t n_reps)
-{
-    if (q.n == 0)
-        snprintf(buf, size, "not reached in any replicate");
-    else if (q.n < n_reps)
-        snprintf(buf, size, "%.3g%s [%.3g, %.3g] (in %zu/%zu)", q.med, unit, q.p5, q.p95, q.n, n_reps);
-    else
-        snprintf(buf, size, "%.3g%s [%.3g, %.3g]", q.med, unit, q.p5, q.p95);
-}
-
-/* Times in the table are hours from the start of the infusion. */
-static void row(FILE *fp, const char *what, const char *seed, const char *sim, const char *status)
-{
-    fprintf(fp, "%-34s %-30s %-40s %s\n", what, seed, sim, status);
-}
-
-static void print_table(FILE *fp, const trial_cli_result *z, const trial_cli_result *m)
-{
-    size_t zr = (size_t)z->opts.replicates, mr = (size_t)m->opts.replicates;
-    char buf[160];
-    fprintf(fp, "Table 1: clinical efficacy of IV ketamine in treatment-resistant depression\n");
-    fprintf(fp, "simulated = median [5th, 95th percentile] across replicate virtual trials\n");
-    fprintf(fp, "zarate2006: %d subjects, crossover vs saline, %zu trials (seed %llu); "
-                "murrough2013: %d subjects, six infusions, %zu trials (seed %llu)\n\n",
-            z->sc.n_subjects, zr, (unsigned long long)z->opts.seed, m->sc.n_subjects, mr,
-            (unsigned long long)m->opts.seed);
-    row(fp, "quantity", "seed", "simulated", "status");
-    row(fp, "--------", "----", "---------", "------");
-    const ketsim_trial_arm *ka = NULL;
-    for (size_t a = 0; a < z->sc.n_arms; a++)
-        if (z->sc.arms[a].control == KETSIM_TRIAL_ACTIVE)
-            ka = &z->sc.arms[a];
-    if (!ka) {
-        fprintf(fp, "zarate2006 has no active arm\n");
-        return;
+    char path[4096];
+    ketsim_validation *v = NULL;
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, err);
+    if (!rc)
+        rc = ketsim_targets_read(ketsim_data_path("targets.csv", path, sizeof path), base, &v, err);
+    ketsim_params_free(base);
+    if (!rc && !(rc = ketsim_validation_adopt_trial(v, z->sc.name, z->opts.replicates, z->reps, err)))
+        z->reps = NULL;
+    if (!rc && !(rc = ketsim_validation_adopt_trial(v, m->sc.name, m->opts.replicates, m->reps, err)))
+        m->reps = NULL;
+    FILE *fp = rc ? NULL : open_memstream(text, len);
+    if (!rc && !fp)
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    size_t pass = 0, miss = 0;
+    if (!rc) {
+        fprintf(fp, "Seed tables next to the model.  Every row is a target of data/targets.csv, judged as\n"
+                    "`ketsim validate` judges it (docs/validation.md).  Trial rows: a statistic over\n"
+                    "replicate virtual trials: %s (%d subjects, %d trials, seed %llu), %s (%d subjects,\n"
+                    "%d trials, seed %llu).\n",
+                z->sc.name, z->sc.n_subjects, z->opts.replicates, (unsigned long long)z->opts.seed, m->sc.name,
+                m->sc.n_subjects, m->opts.replicates, (unsigned long long)m->opts.seed);
+        rc = main_tables_print(fp, v, "1", "Table 1: clinical efficacy of IV ketamine in treatment-resistant depression",
+                               &pass, &miss, err);
     }
-    snprintf(buf, sizeof buf, "%g mg/kg over %g min IV", ka->dose[0].amount, ka->session_h * 60);
-    row(fp, "dose", "0.5 mg/kg over 40 min IV", buf,
-        fabs(ka->dose[0].amount - 0.5) < 1e-9 && fabs(ka->session_h * 60 - 40) < 1e-6 ? "same" : "DIFFERS");
-
-    char cmp[160];
-    snprintf(cmp, sizeof cmp, "%s_vs_%s", ka->name, z->sc.arms[0].control != KETSIM_TRIAL_ACTIVE ? z->sc.arms[0].name
-                                                                                          : z->sc.arms[1].name);
-    char name[256];
-    /* onset: first visit where ketamine beats saline (h from infusion start) */
-    snprintf(name, sizeof name, "%s.onset_h", cmp);
-    q3 q = quant(z, name, 1);
-    fmt_q(buf, sizeof buf, q, " h", zr);
-    row(fp, "onset (first visit p<0.05, h)", "within 2-4 h after infusion", buf,
-        !(q.n > zr / 2 && q.med <= 4.0 + ka->session_h + 1e-9) ? "MISS"
-        : q.med < 2.0 + ka->session_h - 1e-9                   ? "ok (before 2 h)"
-                                                                 : "ok");
-    snprintf(name, sizeof name, "%s.peak_h", cmp);
-    q = quant(z, name, 1);
-    fmt_q(buf, sizeof buf, q, " h", zr);
-    row(fp, "peak (largest difference, h)", "24 h", buf, q.n && q.med >= 20 && q.med <= 30 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@1d.response", ka->name);
-    q = quant(z, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", zr);
-    row(fp, "response, single infusion, 24 h", "25% to 85% (across studies)", buf,
-        q.n && q.p5 >= 25 - 1e-9 && q.p95 <= 85 + 1e-9 ? "ok" : (q.n && q.med >= 25 && q.med <= 85 ? "ok (median)" : "MISS"));
-    snprintf(name, sizeof name, "%s@%s.response", m->sc.arms[0].name, m->sc.visit_label[m->sc.primary_visit]);
-    q = quant(m, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", mr);
-    row(fp, "response, six infusions", "about 71% (70.8%, n=24)", buf,
-        q.n && 70.8 >= q.p5 && 70.8 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s.duration_h", cmp);
-    q = quant(z, name, 1.0 / 24);
-    double last_visit_d = z->sc.visit_h[z->sc.n_visits - 1] / 24;
-    fmt_q(buf, sizeof buf, q, " d", zr);
-    char dstat[64];
-    if (q.n && q.med >= last_visit_d - 1e-9)
-        snprintf(dstat, sizeof dstat, "ok (censored: last visit %g d)", last_visit_d);
-    else
-        snprintf(dstat, sizeof dstat, "%s", q.n && q.med >= 7 && q.med <= 14 ? "ok" : "MISS");
-    row(fp, "duration, single infusion (d)", "7-14 days", buf, dstat);
-    snprintf(name, sizeof name, "%s.relapse_median_d", m->sc.arms[0].name);
-    q = quant(m, name, 1);
-    fmt_q(buf, sizeof buf, q, " d", mr);
-    row(fp, "median time to relapse (d)", "18 days after last infusion", buf,
-        q.n > mr / 2 && q.p5 <= 18 && q.p95 >= 18 ? "ok" : "MISS");
-
-    fprintf(fp, "\nsupporting values (LITERATURE.md section 4)\n");
-    snprintf(name, sizeof name, "%s@1d.remission", ka->name);
-    q = quant(z, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", zr);
-    row(fp, "Zarate remission, day 1", "29%", buf, q.n && 29 >= q.p5 && 29 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@1d.response", ka->name);
-    q = quant(z, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", zr);
-    row(fp, "Zarate response, day 1", "71%", buf, q.n && 71 >= q.p5 && 71 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@7d.response", ka->name);
-    q = quant(z, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", zr);
-    row(fp, "Zarate response, day 7", "35%", buf, q.n && 35 >= q.p5 && 35 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@1d.response", z->sc.arms[0].name);
-    q = quant(z, name, 100);
-    fmt_q(buf, sizeof buf, q, "%", zr);
-    row(fp, "saline response, day 1", "8.8% (pooled)", buf, q.n && 8.8 >= q.p5 && 8.8 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@1d.d", cmp);
-    q = quant(z, name, 1);
-    fmt_q(buf, sizeof buf, q, "", zr);
-    row(fp, "effect size vs saline, day 1", "d about 1.8", buf, q.n && q.med >= 1.3 && q.med <= 2.3 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s@2h.change_mean", m->sc.arms[0].name);
-    q = quant(m, name, 1);
-    fmt_q(buf, sizeof buf, q, " pts", mr);
-    row(fp, "MADRS fall 2 h after 1st infusion", "18.9 +/- 6.6 points", buf,
-        q.n && 18.9 >= q.p5 && 18.9 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s.cadss_peak_mean", ka->name);
-    q = quant(z, name, 1);
-    fmt_q(buf, sizeof buf, q, "", zr);
-    row(fp, "CADSS peak (mean)", "7.7 (van Schalkwyk 2018)", buf, q.n && 7.7 >= q.p5 && 7.7 <= q.p95 ? "ok" : "MISS");
-    snprintf(name, sizeof name, "%s.sbp_peak_mean", ka->name);
-    q = quant(z, name, 1);
-    fmt_q(buf, sizeof buf, q, " mmHg", zr);
-    row(fp, "SBP peak rise (mean)", "+16 mmHg", buf, q.n && 16 >= q.p5 && 16 <= q.p95 ? "ok" : "MISS");
+    if (!rc)
+        rc = main_tables_print(fp, v, "1s", "Supporting values (LITERATURE.md section 4)", &pass, &miss, err);
+    if (!rc)
+        rc = main_tables_print(fp, v, "2", "Table 2: biomarkers, relative to untreated = 1", &pass, &miss, err);
+    if (!rc)
+        fprintf(fp, "\n%zu rows ok, %zu MISS\n", pass, miss);
+    if (fp && fclose(fp) && !rc)
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    ketsim_validation_free(v);
+    return rc;
 }
 
 int cmd_main_job(int argc, char **argv)
@@ -214,21 +124,24 @@ int cmd_main_job(int argc, char **argv)
         trial_cli_result_free(&m);
         return 0;
     }
-    print_table(stdout, &z, &m);
-    int rc = main_table2_print(stdout, &err);
+    char *text = NULL;
+    size_t len = 0;
+    int rc = make_tables(&z, &m, &text, &len, &err);
     char path[4096];
     snprintf(path, sizeof path, "%s/table1.txt", out_dir);
     atomic_file af;
-    if (!rc)
-        rc = atomic_open(&af, path, &err);
     if (!rc) {
-        print_table(af.fp, &z, &m);
-        rc = main_table2_print(af.fp, &err);
-        if (rc)
+        fwrite(text, 1, len, stdout);
+        rc = atomic_open(&af, path, &err);
+    }
+    if (!rc) {
+        if (fwrite(text, 1, len, af.fp) != len) {
             atomic_abort(&af);
-        else
+            rc = KETSIM_FAIL(&err, KETSIM_EIO, "%s: write failed", path);
+        } else
             rc = atomic_commit(&af, &err);
     }
+    free(text);
     if (!rc)
         printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s,\n"
                "figures: %s/{zarate2006,murrough2013}_madrs.{png,svg}, %s/murrough2013_relapse.{png,svg}\n",

@@ -10,21 +10,25 @@ int ketsim_params_print_table(FILE *fp, const ketsim_params *p, ketsim_error *er
     for (size_t i = 0; i < ketsim_params_count(p); i++) {
         ketsim_param_info pi;
         ketsim_params_info(p, i, &pi);
-        fprintf(fp, "%-40s %12.6g%s %-8s %s. Source: %s\n", pi.name, pi.value, pi.overridden ? "*" : " ", pi.unit,
-                pi.description, pi.source);
+        fprintf(fp, "%-40s %12.6g%s %-8s %-11s %s. Source: %s\n", pi.name, pi.value, pi.overridden ? "*" : " ",
+                pi.unit, ketsim_param_kind_name(pi.kind), pi.description, pi.source);
     }
     return formats_stream_status(fp, "the parameter table", err);
 }
 
 int ketsim_params_write_csv(FILE *fp, const ketsim_params *p, ketsim_error *err)
 {
-    fputs("name,value,unit,source,description\n", fp);
+    fputs("name,value,unit,kind,targets,source,description\n", fp);
     for (size_t i = 0; i < ketsim_params_count(p); i++) {
         ketsim_param_info pi;
         ketsim_params_info(p, i, &pi);
         ketsim_csv_field(fp, pi.name);
         fprintf(fp, ",%.10g,", pi.value);
         ketsim_csv_field(fp, pi.unit);
+        fputc(',', fp);
+        ketsim_csv_field(fp, ketsim_param_kind_name(pi.kind));
+        fputc(',', fp);
+        ketsim_csv_field(fp, pi.targets);
         /* the two free-text columns have always been quoted */
         fputc(',', fp);
         ketsim_csv_quoted(fp, pi.source);

@@ -63,6 +63,14 @@ static int put(ketsim_trial_metrics *m, double v, ketsim_error *err, const char 
     return KETSIM_OK;
 }
 
+int ketsim_trial_metrics_has(const ketsim_trial_metrics *m, const char *name)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->name[i], name) == 0)
+            return 1;
+    return 0;
+}
+
 double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name)
 {
     for (size_t i = 0; i < m->n; i++)

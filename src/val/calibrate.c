@@ -4,6 +4,8 @@
 #include "ketsim/validate.h"
 
 #include <ctype.h>
+#include <gsl/gsl_blas.h>
+#include <gsl/gsl_eigen.h>
 #include <gsl/gsl_multifit_nlinear.h>
 #include <math.h>
 #include <stdlib.h>
@@ -43,7 +45,7 @@ static int mentions(const char *text, const char *id)
 static double distance(double y, double lower, double upper)
 {
     int lo_fin = isfinite(lower), hi_fin = isfinite(upper);
-    double s = lo_fin && hi_fin ? upper - lower : fmax(fabs(lo_fin ? lower : upper), 1e-6);
+    double s = lo_fin && hi_fin ? upper - lower : fmax(fabs(lo_fin ? lower : upper), 1.0);
     double m = MARGIN * s;
     if (!isfinite(y))
         return PENALTY;
@@ -238,8 +240,8 @@ static int select_targets(cal_ctx *c, ketsim_error *err)
         c->point[i] = literature_point(t->literature);
         if (strcmp(t->role, "calibration") != 0)
             continue; /* check targets never enter the objective */
-        if (t->trial_level)
-            continue; /* replicate trials are too costly per objective evaluation */
+        if (t->trial_level || t->derived)
+            continue; /* replicate trials are too costly per evaluation; contrasts are judged after */
         for (size_t j = 0; j < c->n_par; j++) {
             if (mentions(targets_of(p, c->names[c->n_set + j]), t->id)) {
                 c->used[c->n_used++] = i;
@@ -261,45 +263,60 @@ static int named_by_set(const cal_ctx *c, const char *name)
 }
 
 /* The prior: the pull's centre, ln(prior / start) per calibrated parameter.
- * With a prior file (NAME = VALUE, human values) a parameter starts at its
- * prior too, unless --set gives its start; every species is scaled by the
- * same factor, so the table's species ratios stay.  A parameter the file
- * does not name has the table value as prior.  Without a file the prior is
- * the start. */
-static int load_prior(cal_ctx *c, const char *path, ketsim_error *err)
+ * A parameter starts at its prior too, unless --set gives its start; every
+ * species is scaled by the same factor, so the table's species ratios stay.
+ * Every calibrated parameter must have a prior when priors are given:
+ * calibrating without one would make the table its own prior. */
+static const ketsim_calib_prior *find_prior(const ketsim_calib_options *o, const char *name)
+{
+    for (size_t k = 0; k < o->n_priors; k++)
+        if (strcmp(o->priors[k].name, name) == 0)
+            return &o->priors[k];
+    return NULL;
+}
+
+static int load_prior(cal_ctx *c, const ketsim_calib_options *o, ketsim_error *err)
 {
     if (!(c->prior = calloc(c->n_par ? c->n_par : 1, sizeof *c->prior)))
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    if (!path)
+    if (!o->priors)
         return KETSIM_OK;
-    ketsim_params *pri = NULL;
-    int rc = ketsim_params_for_species(c->sp[KETSIM_HUMAN], KETSIM_HUMAN, &pri, err);
-    if (!rc)
-        rc = ketsim_params_load_file(pri, path, err);
+    int rc = KETSIM_OK;
+    for (size_t k = 0; !rc && k < o->n_priors; k++) {
+        ketsim_param_info info;
+        const ketsim_calib_prior *pr = &o->priors[k];
+        const char *at = pr->where[0] ? pr->where : "prior";
+        if (row_info(c->sp[KETSIM_HUMAN], pr->name, &info))
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: unknown parameter '%s' (see ketsim params)", at, pr->name);
+        else if (info.kind != KETSIM_PARAM_CALIBRATED)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: parameter '%s' is of kind %s, not calibrated (see ketsim params)",
+                             at, pr->name, ketsim_param_kind_name(info.kind));
+    }
     for (size_t j = 0; !rc && j < c->n_par; j++) {
         const char *name = c->names[c->n_set + j];
-        double start = ketsim_params_value(c->sp[KETSIM_HUMAN], name), prior = ketsim_params_value(pri, name);
-        if (!(prior > 0 && start > 0)) {
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: '%s': prior %g and start %g must be positive", path, name,
-                             prior, start);
+        const ketsim_calib_prior *pr = find_prior(o, name);
+        double start = ketsim_params_value(c->sp[KETSIM_HUMAN], name);
+        if (!pr) {
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "calibrated parameter '%s' has no prior (data/calibration_prior.txt)",
+                             name);
+        } else if (!(pr->value > 0 && start > 0)) {
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': prior %g and start %g must be positive", name, pr->value, start);
         } else if (named_by_set(c, name)) {
-            c->prior[j] = log(prior / start);
+            c->prior[j] = log(pr->value / start);
         } else {
             for (int sp = 0; !rc && sp < KETSIM_N_SPECIES; sp++)
-                rc = ketsim_params_set(c->sp[sp], name, ketsim_params_value(c->sp[sp], name) * prior / start, err);
+                rc = ketsim_params_set(c->sp[sp], name, ketsim_params_value(c->sp[sp], name) * pr->value / start, err);
         }
     }
-    ketsim_params_free(pri);
     return rc;
 }
 
-static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o, ketsim_error *err)
+static int ctx_init(cal_ctx *c, ketsim_validation *v, const ketsim_calib_options *o, ketsim_error *err)
 {
     if (!o->base)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "calibrate: no base parameter table");
-    int rc = ketsim_validation_load(path, o->base, &c->v, err);
-    if (!rc)
-        ketsim_validation_set_scenario_loader(c->v, o->scenario_loader, o->scenario_loader_user);
+    c->v = v;
+    int rc = KETSIM_OK;
     for (int s = 0; !rc && s < KETSIM_N_SPECIES; s++) {
         rc = ketsim_params_for_species(o->base, (ketsim_species)s, &c->sp[s], err);
         for (size_t i = 0; !rc && i < o->n_set; i++)
@@ -310,13 +327,12 @@ static int ctx_init(cal_ctx *c, const char *path, const ketsim_calib_options *o,
     if (!rc)
         rc = select_targets(c, err);
     if (!rc)
-        rc = load_prior(c, o->prior_file, err);
+        rc = load_prior(c, o, err);
     return rc;
 }
 
 static void ctx_free(cal_ctx *c)
 {
-    ketsim_validation_free(c->v);
     for (int s = 0; s < KETSIM_N_SPECIES; s++)
         ketsim_params_free(c->sp[s]);
     free(c->names);
@@ -328,37 +344,43 @@ static void ctx_free(cal_ctx *c)
 }
 
 /* Every target (both roles) at factors exp(x); x NULL: the start. */
+static void record(const ketsim_target_result *t, ketsim_calib_target *g, int after)
+{
+    if (after) {
+        g->after = t->simulated;
+        g->pass_after = t->pass;
+        return;
+    }
+    snprintf(g->id, sizeof g->id, "%s", t->id);
+    snprintf(g->role, sizeof g->role, "%s", t->role);
+    g->lower = t->lower;
+    g->upper = t->upper;
+    g->before = t->simulated;
+    g->pass_before = t->pass;
+}
+
+/* Every target (both roles) at factors exp(x); x NULL: the start.  Trial
+ * targets are not re-run per parameter set (`ketsim validate` reports
+ * them); contrasts of targets come after the targets they compare. */
 static int run_all(cal_ctx *c, const double *x, ketsim_calib_result *r, int after, ketsim_error *err)
 {
-    for (size_t i = 0; i < r->n_targets; i++) {
-        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
-        ketsim_calib_target *g = &r->tgt[i];
-        if (t->trial_level) {
-            /* Replicate trials are not re-run per parameter set; `ketsim
-             * validate` reports them. */
-            snprintf(g->id, sizeof g->id, "%s", t->id);
-            snprintf(g->role, sizeof g->role, "trial");
-            g->lower = t->lower;
-            g->upper = t->upper;
-            g->before = g->after = NAN;
-            g->pass_before = g->pass_after = 1;
-            continue;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < r->n_targets; i++) {
+            const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+            ketsim_calib_target *g = &r->tgt[i];
+            if (t->derived != pass)
+                continue;
+            if (t->trial_level) {
+                record(t, g, after);
+                g->trial_level = 1;
+                g->before = g->after = NAN;
+                continue;
+            }
+            int rc = run_target(c, i, x, err);
+            if (rc)
+                return rc;
+            record(t, g, after);
         }
-        int rc = run_target(c, i, x, err);
-        if (rc)
-            return rc;
-        if (after) {
-            g->after = t->simulated;
-            g->pass_after = t->pass;
-        } else {
-            snprintf(g->id, sizeof g->id, "%s", t->id);
-            snprintf(g->role, sizeof g->role, "%s", t->role);
-            g->lower = t->lower;
-            g->upper = t->upper;
-            g->before = t->simulated;
-            g->pass_before = t->pass;
-        }
-    }
     return KETSIM_OK;
 }
 
@@ -400,14 +422,112 @@ static int alloc_result(ketsim_calib_result **out, size_t np, size_t nt, ketsim_
     return KETSIM_OK;
 }
 
-int ketsim_calibrate(const char *targets_path, const ketsim_calib_options *opt, ketsim_calib_result **out,
+/* The targets' sensitivity matrix J (used targets x parameters, d residual
+ * / d ln parameter) at x: its singular values from the eigenvalues of J^T J
+ * give the rank and condition, and the eigenvectors of the small ones the
+ * combinations the targets leave undetermined. */
+static int identifiability(cal_ctx *c, const double *x, ketsim_calib_result *r, ketsim_error *err)
+{
+    size_t n = c->n_used + c->n_par, p = c->n_par;
+    gsl_matrix *J = gsl_matrix_alloc(n, p), *JtJ = gsl_matrix_alloc(p, p), *vec = gsl_matrix_alloc(p, p);
+    gsl_vector *eval = gsl_vector_alloc(p);
+    gsl_eigen_symmv_workspace *w = gsl_eigen_symmv_alloc(p);
+    int rc = (J && JtJ && vec && eval && w) ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc) {
+        gsl_vector_const_view xv = gsl_vector_const_view_array(x, p);
+        gsl_df(&xv.vector, c, J);
+        gsl_matrix_view Jt = gsl_matrix_submatrix(J, 0, 0, c->n_used, p); /* targets only, no pull */
+        gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &Jt.matrix, &Jt.matrix, 0.0, JtJ);
+        for (size_t j = 0; j < p; j++) {
+            gsl_vector_view col = gsl_matrix_column(&Jt.matrix, j);
+            r->par[j].sensitivity = gsl_blas_dnrm2(&col.vector);
+        }
+        gsl_eigen_symmv(JtJ, eval, vec, w);
+        gsl_eigen_symmv_sort(eval, vec, GSL_EIGEN_SORT_VAL_DESC);
+        double smax = sqrt(fmax(gsl_vector_get(eval, 0), 0.0)), smin = sqrt(fmax(gsl_vector_get(eval, p - 1), 0.0));
+        r->rank = 0;
+        for (size_t k = 0; k < p; k++) {
+            double sk = sqrt(fmax(gsl_vector_get(eval, k), 0.0));
+            if (sk > 1e-3 * smax)
+                r->rank++;
+            else if (r->n_weak < KETSIM_CALIB_MAX_WEAK) {
+                ketsim_calib_weak *wk = &r->weak[r->n_weak++];
+                wk->singular = smax > 0 ? sk / smax : 0;
+                int used[64] = {0};
+                for (size_t q = 0; q < KETSIM_CALIB_WEAK_TOP && q < p; q++) {
+                    size_t best = 0;
+                    double bv = -1;
+                    for (size_t j = 0; j < p; j++)
+                        if ((j >= 64 || !used[j]) && fabs(gsl_matrix_get(vec, j, k)) > bv) {
+                            bv = fabs(gsl_matrix_get(vec, j, k));
+                            best = j;
+                        }
+                    if (best < 64)
+                        used[best] = 1;
+                    wk->par[q] = best;
+                    wk->loading[q] = gsl_matrix_get(vec, best, k);
+                }
+            }
+        }
+        r->condition = smin > 0 ? smax / smin : INFINITY;
+    }
+    gsl_eigen_symmv_free(w);
+    gsl_vector_free(eval);
+    gsl_matrix_free(vec);
+    gsl_matrix_free(JtJ);
+    gsl_matrix_free(J);
+    return rc;
+}
+
+/* Calibration targets outside the objective that no hand-set row names
+ * either: nothing fits them and nobody set anything against them. */
+static int named_by_hand(const cal_ctx *c, const char *id)
+{
+    const ketsim_params *p = c->sp[KETSIM_HUMAN];
+    for (size_t i = 0; i < ketsim_params_count(p); i++) {
+        ketsim_param_info info;
+        ketsim_params_info(p, i, &info);
+        if (info.kind == KETSIM_PARAM_HAND_SET && mentions(info.targets, id))
+            return 1;
+    }
+    return 0;
+}
+
+static void orphans(const cal_ctx *c, ketsim_calib_result *r)
+{
+    for (size_t i = 0; i < r->n_targets; i++) {
+        const ketsim_target_result *t = ketsim_validation_result(c->v, i);
+        int used = 0;
+        for (size_t k = 0; k < c->n_used; k++)
+            used |= c->used[k] == i;
+        if (t->role_kind == KETSIM_ROLE_CALIBRATION && !used && !named_by_hand(c, t->id) && r->n_orphan < 32)
+            snprintf(r->orphan[r->n_orphan++], sizeof r->orphan[0], "%s", t->id);
+    }
+}
+
+static void fill_params(const cal_ctx *c, const ketsim_calib_options *o, const double *x, ketsim_calib_result *r)
+{
+    for (size_t j = 0; j < c->n_par; j++) {
+        ketsim_calib_param *p = &r->par[j];
+        snprintf(p->name, sizeof p->name, "%s", c->names[c->n_set + j]);
+        p->before = ketsim_params_value(c->sp[o->report_species], p->name);
+        p->factor = exp(x[j]);
+        p->after = p->before * p->factor;
+        p->prior = p->before * exp(c->prior[j]);
+        p->distance = x[j] - c->prior[j];
+        const ketsim_calib_prior *pr = find_prior(o, p->name);
+        snprintf(p->basis, sizeof p->basis, "%s", pr ? pr->basis : "table");
+    }
+}
+
+int ketsim_calibrate(ketsim_validation *v, const ketsim_calib_options *opt, ketsim_calib_result **out,
                      ketsim_error *err)
 {
     *out = NULL;
     cal_ctx c = {0};
     ketsim_calib_result *r = NULL;
     double *x = NULL;
-    int rc = ctx_init(&c, targets_path, opt, err);
+    int rc = ctx_init(&c, v, opt, err);
     if (!rc)
         rc = alloc_result(&r, c.n_par, ketsim_validation_count(c.v), err);
     if (!rc && !(x = calloc(c.n_par, sizeof *x)))
@@ -424,16 +544,15 @@ int ketsim_calibrate(const char *targets_path, const ketsim_calib_options *opt, 
     }
     if (!rc) {
         r->objective_after = objective(&c, x);
-        rc = run_all(&c, x, r, 1, err);
+        rc = identifiability(&c, x, r, err);
     }
+    if (!rc)
+        rc = run_all(&c, x, r, 1, err);
     for (size_t k = 0; !rc && k < c.n_used; k++)
         r->tgt[c.used[k]].used = 1;
-    for (size_t j = 0; !rc && j < c.n_par; j++) {
-        ketsim_calib_param *p = &r->par[j];
-        snprintf(p->name, sizeof p->name, "%s", c.names[c.n_set + j]);
-        p->before = ketsim_params_value(c.sp[opt->report_species], p->name);
-        p->factor = exp(x[j]);
-        p->after = p->before * p->factor;
+    if (!rc) {
+        fill_params(&c, opt, x, r);
+        orphans(&c, r);
     }
     ctx_free(&c);
     free(x);

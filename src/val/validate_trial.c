@@ -1,6 +1,7 @@
 /* Run a built-in trial scenario's replicates and summarise one endpoint. */
 #include "validate_trial.h"
 #include "ketsim/params.h"
+#include "ketsim/stats.h"
 #include "ketsim/trial.h"
 
 #include <math.h>
@@ -19,20 +20,35 @@ static int apply_sets(ketsim_params *p, const char *sets, ketsim_error *err)
     return KETSIM_OK;
 }
 
-static int pick(const ketsim_trial_metrics *reps, size_t n, const char *metric, const char *quantile,
-                double *out, ketsim_error *err)
+/* The finite values of one metric over the replicates, and their count. */
+static size_t finite_values(const ketsim_trial_metrics *reps, size_t n_reps, const char *metric, double *v)
 {
-    double med, p5, p95;
-    if (ketsim_trial_metric_quantiles(reps, n, metric, &med, &p5, &p95) == 0)
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "trial endpoint '%s' has no value (see the trial summary JSON for names)", metric);
-    if (strcmp(quantile, "median") == 0)
-        *out = med;
-    else if (strcmp(quantile, "p5") == 0)
-        *out = p5;
-    else if (strcmp(quantile, "p95") == 0)
-        *out = p95;
+    size_t n = 0;
+    for (size_t r = 0; r < n_reps; r++) {
+        double x = ketsim_trial_metric(&reps[r], metric);
+        if (isfinite(x))
+            v[n++] = x;
+    }
+    return n;
+}
+
+static int summary(const double *v, size_t n, const char *quantile, double *out, ketsim_error *err)
+{
+    static const struct { const char *name; double p; } qs[] = {{"median", 0.5}, {"p5", 0.05}, {"p95", 0.95}};
+    for (size_t i = 0; i < sizeof qs / sizeof qs[0]; i++)
+        if (strcmp(quantile, qs[i].name) == 0)
+            return ketsim_stats_quantiles(v, n, &qs[i].p, 1, out, err);
+    double mean = 0, ss = 0;
+    for (size_t i = 0; i < n; i++)
+        mean += v[i] / (double)n;
+    for (size_t i = 0; i < n; i++)
+        ss += (v[i] - mean) * (v[i] - mean);
+    if (strcmp(quantile, "mean") == 0)
+        *out = mean;
+    else if (strcmp(quantile, "sd") == 0)
+        *out = n > 1 ? sqrt(ss / (double)(n - 1)) : NAN;
     else
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "quantile '%s' must be median, p5 or p95", quantile);
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "statistic '%s' must be median, p5, p95, mean or sd", quantile);
     return KETSIM_OK;
 }
 
@@ -57,6 +73,19 @@ void val_trial_run_free(val_trial_run *r)
         ketsim_trial_metrics_free(&r->reps[i]);
     free(r->reps);
     free(r);
+}
+
+int val_trial_run_wrap(const char *scenario, int replicates, ketsim_trial_metrics *reps, val_trial_run **out,
+                       ketsim_error *err)
+{
+    val_trial_run *r = calloc(1, sizeof *r);
+    if (!r)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    snprintf(r->scenario, sizeof r->scenario, "%s", scenario);
+    r->replicates = replicates;
+    r->reps = reps;
+    *out = r;
+    return KETSIM_OK;
 }
 
 int val_trial_run_create(const ketsim_params *base, ketsim_scenario_loader load, void *load_user,
@@ -104,7 +133,21 @@ int val_trial_run_create(const ketsim_params *base, ketsim_scenario_loader load,
 }
 
 int val_trial_run_statistic(const val_trial_run *r, const char *metric, const char *quantile,
-                            double *out, ketsim_error *err)
+                            double *out, double *defined_fraction, ketsim_error *err)
 {
-    return pick(r->reps, (size_t)r->replicates, metric, quantile, out, err);
+    size_t nr = (size_t)r->replicates;
+    double *v = malloc((nr ? nr : 1) * sizeof *v);
+    if (!v)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    size_t n = finite_values(r->reps, nr, metric, v);
+    *defined_fraction = nr ? (double)n / (double)nr : 0;
+    *out = NAN;
+    int rc = KETSIM_OK;
+    if (n == 0 && !ketsim_trial_metrics_has(&r->reps[0], metric))
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "trial endpoint '%s' does not exist (see the trial summary JSON for names)",
+                         metric);
+    else if (n > 0)
+        rc = summary(v, n, quantile, out, err);
+    free(v);
+    return rc;
 }

@@ -34,12 +34,14 @@ Y
 python3 - "$tmp/params.csv" <<'PY' && ok || bad "params --csv: the drug file's source did not survive"
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1], newline="")))
-assert rows[0] == ["name", "value", "unit", "source", "description"], rows[0]
-assert all(len(r) == 5 for r in rows), [r for r in rows if len(r) != 5][:3]
+assert rows[0] == ["name", "value", "unit", "kind", "targets", "source", "description"], rows[0]
+assert all(len(r) == 7 for r in rows), [r for r in rows if len(r) != 7][:3]
+kinds = {r[3] for r in rows[1:]}
+assert kinds <= {"literature", "assumed", "calibrated", "hand-set", "derived"}, kinds
 odd = [r for r in rows if r[0].startswith("oddx.")]
 assert odd, "no oddx rows"
 want = 'Doe, J. "A \\ study"\nsecond line\t\x01 end'
-assert all(r[3] == want for r in odd), (odd[0][3], want)
+assert all(r[5] == want for r in odd), (odd[0][5], want)
 PY
 
 cat >"$tmp/odd_trial.yaml" <<'Y'
