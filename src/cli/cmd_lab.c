@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,11 +134,10 @@ int cmd_lab(int argc, char **argv)
         switch (c) {
         case 'l': list = 1; break;
         case 's': {
-            char *end;
-            errno = 0;
-            seed = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || seed < 0 || seed > 0x7fffffffL)
+            double v;
+            if (cli_parse_double(optarg, &v) || v != floor(v) || v < 0 || v > 0x7fffffffL)
                 return cli_usage("lab", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
+            seed = (long)v;
             break;
         }
         case 'o': out_dir = optarg; break;

@@ -26,4 +26,24 @@ long2=$long/$long/$long/$long                                  # 2800 characters
 expect 1 "\[\.\.\.\].*cannot create output file: No such file or directory$" \
     "$ketsim" simulate --until 1h --out "$tmp/$long2/y.csv"
 
+# --- numbers on the command line are decimal: no hex, inf or nan ---------
+# Each case would run (cheaply) if the number were taken; bad usage is 2.
+for v in 0x10 inf nan 1e999 " 5"; do
+    expect 2 . "$ketsim" simulate --weight "$v" --until 1h
+    expect 2 . "$ketsim" simulate --set "cadss.x50=$v" --until 1h
+    expect 2 . "$ketsim" params --set "cadss.x50=$v"
+    expect 2 . "$ketsim" trial zarate2006 --replicates 1 --subjects 4 --seed "$v"
+    expect 2 . "$ketsim" trial zarate2006 --replicates 1 --subjects 4 --subject-timeout "$v"
+    expect 2 . "$ketsim" lab ampa_block --seed "$v"
+    expect 2 . "$ketsim" export sbml --weight "$v" --out "$tmp/m.xml"
+    expect 2 . "$ketsim" sensitivity --output madrs --time 1h --params cadss.x50 --samples "$v"
+    expect 2 . "$ketsim" predict --subjects 10 --bootstrap 0 --seed "$v"
+    expect 2 . "$ketsim" design --subjects 10 --days "$v"
+    expect 2 . "$ketsim" optimize --subjects 2 --cap-cadss "$v"
+    expect 2 . "$ketsim" run --threads "$v"
+done
+printf 'cadss.x50 = 0x10\n' >"$tmp/hex.txt"
+expect 2 "hex.txt:1" "$ketsim" simulate --params "$tmp/hex.txt" --until 1h
+[ ! -e "$tmp/m.xml" ] && ok || bad "export wrote m.xml for a bad --weight"
+
 finish
