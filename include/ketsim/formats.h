@@ -174,4 +174,32 @@ int ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report
 int ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep, ketsim_error *err);
 int ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err);
 
+/* ---- output-set manifests (src/formats/manifest_out.c; docs/formats.md) -- */
+
+/* One file of an output set. */
+typedef struct ketsim_manifest_file {
+    const char *name;          /* inside the output directory */
+    unsigned long long bytes;
+    const char *sha256;        /* 64 hexadecimal digits */
+} ketsim_manifest_file;
+
+/* What a run published into one directory, and how it was made. */
+typedef struct ketsim_manifest {
+    const char *set;           /* e.g. "zarate2006": the file is SET_manifest.json */
+    const char *run_id;        /* random, unique per run */
+    const char *created_utc;   /* ISO 8601 */
+    const char *version;       /* ketsim's */
+    int argc;                  /* the command line, argv[0] = "ketsim" */
+    char *const *argv;
+    size_t n_seeds;            /* the seeds used, by name (e.g. "zarate2006") */
+    const char *const *seed_names;
+    const unsigned long long *seeds;
+    size_t n_inputs;           /* the data files read (scenarios, protocols, targets) */
+    const char *const *inputs;
+    size_t n_files;
+    const ketsim_manifest_file *files;
+} ketsim_manifest;
+
+int ketsim_manifest_write_json(FILE *fp, const ketsim_manifest *m, ketsim_error *err);
+
 #endif

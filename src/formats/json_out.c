@@ -1,6 +1,7 @@
 /* JSON builders over jansson; see json_out.h. */
 #include "json_out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,7 +187,7 @@ int fj_dump(json_t *root, int bad, FILE *fp, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
     int rc = KETSIM_OK;
     if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF || ferror(fp))
-        rc = KETSIM_FAIL(err, KETSIM_EIO, "error writing JSON output");
+        rc = KETSIM_FAIL(err, KETSIM_EIO, "error writing JSON output: %s", errno ? strerror(errno) : "I/O error");
     /* json_dumps allocates with jansson's allocator: free it with the same */
     json_malloc_t malloc_fn;
     json_free_t free_fn;
