@@ -1,7 +1,7 @@
 /* ketsim calibrate: refit the parameters of kind calibrated. */
 #include "cli.h"
 #include "ketsim/datadir.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/calibrate.h"
 #include "ketsim/formats.h"
 
@@ -100,17 +100,10 @@ static int parse_opts(int argc, char **argv, cal_opts *o)
     return 0;
 }
 
-static int write_params(const char *path, const ketsim_calib_result *r, ketsim_error *err)
+static int write_params(cli_file *out, const ketsim_calib_result *r, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    if ((rc = ketsim_calib_write_params(af.fp, r, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    int rc = ketsim_calib_write_params(cli_file_stream(out), r, err);
+    return rc ? rc : cli_file_commit(out, err);
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -139,6 +132,10 @@ int cmd_calibrate(int argc, char **argv)
         co.n_only = n_only;
     }
     ketsim_calib_prior *priors = NULL;
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    if (!rc && o->out)
+        rc = cli_file_open(&out, o->out, &err); /* checked before the fit */
     if (!rc && o->prior)
         rc = ketsim_calib_priors_read(o->prior, &priors, &co.n_priors, &err);
     co.priors = priors;
@@ -156,7 +153,8 @@ int cmd_calibrate(int argc, char **argv)
     if (!rc)
         rc = ketsim_calib_print(stdout, r, o->species, &err);
     if (!rc && o->out)
-        rc = write_params(o->out, r, &err);
+        rc = write_params(&out, r, &err);
+    cli_file_abort(&out);
     ketsim_validation_free(v);
     free(priors);
     ketsim_calib_result_free(r);

@@ -1,6 +1,6 @@
 /* ketsim fit: estimate parameters from observations. */
 #include "cli.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/dataset.h"
 #include "ketsim/fit.h"
 
@@ -149,20 +149,17 @@ static void print_result(const fit_opts *o, const ketsim_fit_result *r)
            r->n_par + r->n_sigma, r->n_sigma);
 }
 
-static int write_params(const char *path, const fit_opts *o, const ketsim_fit_result *r, ketsim_error *err)
+static int write_params(cli_file *out, const fit_opts *o, const ketsim_fit_result *r, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
+    FILE *fp = cli_file_stream(out);
     /* the file name goes into a comment line: a newline in it must not end
      * the comment */
-    fputs("# ketsim fit --data ", af.fp);
-    cli_put_clean(af.fp, o->data);
-    fprintf(af.fp, " (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", errmodel_name(o->em), r->ofv, r->aic, r->bic);
+    fputs("# ketsim fit --data ", fp);
+    cli_put_clean(fp, o->data);
+    fprintf(fp, " (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", errmodel_name(o->em), r->ofv, r->aic, r->bic);
     for (size_t i = 0; i < r->n_par; i++)
-        fprintf(af.fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
-    return atomic_commit(&af, err);
+        fprintf(fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
+    return cli_file_commit(out, err);
 }
 
 int cmd_fit(int argc, char **argv)
@@ -184,6 +181,10 @@ int cmd_fit(int argc, char **argv)
         subj.weight_kg = o.weight_kg;
     ketsim_fit_options fo = {.error_model = o.em, .max_iter = o.max_iter};
     ketsim_dataset *ds = NULL;
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    if (!rc && o.out)
+        rc = cli_file_open(&out, o.out, &err); /* checked before the fit */
     if (!rc)
         rc = ketsim_dataset_read(o.data, &ds, &err);
     if (!rc)
@@ -192,7 +193,8 @@ int cmd_fit(int argc, char **argv)
     if (!rc)
         print_result(&o, r);
     if (!rc && o.out)
-        rc = write_params(o.out, &o, r, &err);
+        rc = write_params(&out, &o, r, &err);
+    cli_file_abort(&out);
     ketsim_fit_result_free(r);
     ketsim_dataset_free(ds);
     cli_subject_free(&subj);

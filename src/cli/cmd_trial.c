@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/plot_results.h"
-#include "util/atomic.h"
+#include "interrupt.h"
+#include "output.h"
+#include "util/files.h"
 #include "util/dist.h"
 
 #include <errno.h>
@@ -57,27 +59,6 @@ int trial_cli_default_threads(void)
     return n > 16 ? 16 : (int)n;
 }
 
-static int mkdir_created(const char *dir, int *created, ketsim_error *err)
-{
-    struct stat st;
-    *created = 0;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return KETSIM_OK;
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
-    }
-    if (mkdir(dir, 0777) != 0)
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
-    *created = 1;
-    return KETSIM_OK;
-}
-
-int trial_cli_mkdir(const char *dir, ketsim_error *err)
-{
-    int created;
-    return mkdir_created(dir, &created, err);
-}
-
 /* Skipped subjects, one line each on stderr (the first few). */
 /* Failed subjects of one chunk of replicates: the first ten in the run are
  * named on stderr; *shown and *total carry the counts across chunks. */
@@ -105,40 +86,55 @@ void trial_cli_result_free(trial_cli_result *res)
     res->reps = NULL;
 }
 
-/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
-                         const char *dir, ketsim_error *err)
+typedef struct subjects_ctx {
+    const trial_cli_result *res;
+    const ketsim_trial_subject_result *subj;
+    int format;
+} subjects_ctx;
+
+static int write_subjects(FILE *fp, const void *p, ketsim_error *err)
 {
-    char path[4096];
-    atomic_file af;
-    snprintf(path, sizeof path, "%s/%s_subjects%s.csv", dir, res->sc.name, format == 2 ? "_nonmem" : "");
-    int rc;
+    const subjects_ctx *c = p;
+    return c->format == 2 ? ketsim_trial_write_subjects_nonmem(fp, &c->res->sc, c->subj, err)
+                          : ketsim_trial_write_subjects_csv(fp, &c->res->sc, c->subj, 0, err);
+}
+
+static int write_summary(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_summary_json(fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
+}
+
+/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file).
+ * Into the staging directory of the output set: published by the caller. */
+static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
+                         cli_outdirs *out, ketsim_error *err)
+{
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    int rc = KETSIM_OK;
     if (subj) {
-        if ((rc = atomic_open(&af, path, err)))
-            return rc;
-        rc = format == 2 ? ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj, err)
-                         : ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0, err);
-        if (rc) {
-            atomic_abort(&af);
-            return rc;
-        }
-        if ((rc = atomic_commit(&af, err)))
-            return rc;
+        subjects_ctx c = {res, subj, format};
+        snprintf(name, sizeof name, "%s_subjects%s.csv", res->sc.name, format == 2 ? "_nonmem" : "");
+        rc = cli_outdirs_write(out, name, write_subjects, &c, err);
     }
-    snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
-    if ((rc = atomic_open(&af, path, err)))
-        return rc;
-    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
+    if (!rc)
+        rc = cli_outdirs_write(out, name, write_summary, res, err);
+    return rc;
+}
+
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
+{
+    char what[sizeof sc->file + 32];
+    snprintf(what, sizeof what, "%s%sscenario name", sc->file, sc->file[0] ? ": " : "");
+    return files_check_name(what, sc->name, err);
 }
 
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
+                  cli_outdirs *out, int subjects_csv, trial_cli_result *res)
 {
+    const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
+    const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
     memset(res, 0, sizeof *res);
     res->sc = *sc;
     res->opts = *o;
@@ -159,9 +155,6 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         ketsim_trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
-    int created = 0;
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = mkdir_created(out_dir, &created, &err);
     if (!rc) {
         res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
         if (!res->reps)
@@ -178,7 +171,7 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         chunk = o->replicates;
     if (!rc) {
         subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (out_dir && subjects_csv) || plot_dir;
+        int keep_first = (data_stage && subjects_csv) || plot_stage;
         if (keep_first)
             first = malloc(ns * sizeof *first);
         if (!subj || (keep_first && !first))
@@ -199,16 +192,18 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     free(subj);
     if (total_failed > shown)
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
-    /* under MPI every rank has every result; one writes */
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out_dir, &err);
-    if (!rc && plot_dir && trial_dist_rank() == 0)
-        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
+    /* under MPI every rank has every result; the one with the output set
+     * (rank 0) writes */
+    if (!rc && data_stage)
+        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out, &err);
+    if (!rc && plot_stage) {
+        cli_output_lock();
+        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_stage, &err);
+        cli_output_unlock();
+    }
     free(first);
     ketsim_params_free(params);
     if (rc) {
-        if (created)
-            rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -319,23 +314,46 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
+    /* every output location is checked (created, locked, writable) before
+     * the first subject is simulated; under MPI rank 0 writes, and all ranks
+     * stop together if it cannot */
+    cli_outdirs out;
+    int rc = (out_dir || plot_dir) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
+    if (!rc && trial_dist_rank() == 0)
+        rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
+    else
+        memset(&out, 0, sizeof out);
+    if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_outdirs_end(&out);
+        return cli_fail(&err);
+    }
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, plot_dir, &res);
-    if (st)
+    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, &res);
+    if (st) {
+        cli_outdirs_end(&out);
         return st;
+    }
     if (trial_dist_rank() == 0) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
+                             .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
+                             .inputs = {sc.file}};
+        if (cli_outdirs_publish(&out, &info, &err)) {
+            trial_cli_result_free(&res);
+            return cli_fail(&err);
+        }
         ketsim_error perr = {0};
         if (ketsim_trial_print_table(stdout, &res.sc, &res.opts, res.reps, (size_t)res.opts.replicates, &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
+        printf("\nscenario file: %s\n", sc.file[0] ? sc.file : "(none)");
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects%s.csv and %s/%s_summary.json\n", out_dir, sc.name,
-                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name);
+            printf("wrote %s/%s_subjects%s.csv, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
+                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
-            printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+            printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
         if (plot_dir)
-            printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+            printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);

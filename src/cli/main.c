@@ -1,5 +1,7 @@
 /* ketsim: command dispatch.  Each subcommand lives in its own file. */
 #include "cli.h"
+#include "interrupt.h"
+#include "output.h"
 
 #include "ketsim/dist.h"
 
@@ -72,10 +74,17 @@ int main(int argc, char **argv)
      * GSL aborts on errors by default, and ketsim checks every return code;
      * MPI runs only when mpirun started us (the library never starts it). */
     gsl_set_error_handler_off();
+    /* before any thread exists: Ctrl-C must find its watcher in place */
+    if (cli_interrupt_start() != 0) {
+        fprintf(stderr, "ketsim: cannot set up the interrupt handling\n");
+        return 1;
+    }
     ketsim_error err = {0};
     if (ketsim_dist_init(&argc, &argv, &err))
         return cli_fail(&err);
+    cli_record_command(argc, argv);
     int rc = dispatch(argc, argv);
     ketsim_dist_finalize();
+    cli_interrupt_stop();
     return rc;
 }

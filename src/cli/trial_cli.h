@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "ketsim/trial.h"
+#include "output.h"
 
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
@@ -18,17 +19,17 @@ typedef struct trial_cli_result {
 } trial_cli_result;
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
- * endpoints per replicate, and write DIR/NAME_subjects.csv (replicate 0) and
- * DIR/NAME_summary.json when out_dir is non-NULL, and the figures
- * (ketsim_plot_trial) into plot_dir when that is non-NULL.  Returns an exit
- * status (0 on success, the error printed). */
+ * endpoints per replicate, and write NAME_subjects.csv (replicate 0) and
+ * NAME_summary.json into out's data set and the figures (ketsim_plot_trial)
+ * into its figure set, where out has them (out may be NULL).  The caller
+ * publishes.  Returns an exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, const char *plot_dir,
-                  trial_cli_result *res);
+                  cli_outdirs *out, int subjects_csv, trial_cli_result *res);
+/* The scenario's name is used in file names: it must be plain (no '/',
+ * no leading '.'); the error names the scenario file. */
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);
 void trial_cli_result_free(trial_cli_result *res);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
-/* mkdir DIR if it does not exist (one level); KETSIM_EIO on failure. */
-int trial_cli_mkdir(const char *dir, ketsim_error *err);
 
 #endif

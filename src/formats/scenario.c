@@ -220,6 +220,10 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
     if (rc)
         return rc;
     memset(sc, 0, sizeof *sc);
+    /* every scenario read from a file says which (messages, summaries) */
+    if (strlen(ytree_filename(t)) >= sizeof sc->file)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: scenario file path too long", ytree_filename(t));
+    snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
     strcpy(sc->drug, "ketamine");
     sc->inclusion_madrs_min = -1;
     sc->seed = 1;
@@ -344,7 +348,6 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
         sc->n_sets = ytree_len(n);
         /* names and ranges are checked against the table by
          * trial_scenario_check_sets, which names this file and line */
-        snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
         for (size_t i = 0; i < sc->n_sets && !rc; i++) {
             const char *k = ytree_map_key(n, i);
             char sp[YTREE_PATH_MAX];
