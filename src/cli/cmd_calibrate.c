@@ -117,6 +117,7 @@ int cmd_calibrate(int argc, char **argv)
         return st < 0 ? 0 : st;
     }
     char path[4096], list[4096];
+    ketsim_data_path("targets.csv", path, sizeof path);
     const char *only[MAX_LIST];
     size_t n_only = 0;
     ketsim_error err = {0};
@@ -146,12 +147,14 @@ int cmd_calibrate(int argc, char **argv)
         rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
     co.base = base;
     if (!rc)
-        rc = ketsim_targets_read(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), base,
-                                 &v, &err);
+        rc = ketsim_targets_read(o->targets ? o->targets : path, base, &v, &err);
     if (!rc)
         rc = ketsim_calibrate(v, &co, &r, &err);
     if (!rc)
         rc = ketsim_calib_print(stdout, r, o->species, &err);
+    if (!rc)
+        printf("\ntargets file: %s%s%s\n", o->targets ? o->targets : path, o->prior ? "; priors: " : "",
+               o->prior ? o->prior : "");
     if (!rc && o->out)
         rc = write_params(&out, r, &err);
     cli_file_abort(&out);

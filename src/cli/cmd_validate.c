@@ -13,8 +13,9 @@ void help_validate(void)
 {
     puts("usage: ketsim validate [--targets FILE] [--json | --markdown FILE] [--strict]\n"
          "\n"
-         "Run the scenario of every target in the targets file (default: data/targets.csv\n"
-         "from $KETSIM_DATA_DIR, ./data or the source tree) and print literature value,\n"
+         "Run the scenario of every target in the targets file (default: targets.csv of\n"
+         "the data directory: --data-dir, $KETSIM_DATA_DIR, the installed data or the source\n"
+         "tree; never ./data) and print literature value,\n"
          "accepted range, simulated value, margin to the nearer bound and pass/MISS, then\n"
          "the totals by role.  'calibration' targets are those a parameter was fitted or\n"
          "set against; 'check' targets were held out.  --markdown FILE writes the\n"
@@ -88,10 +89,15 @@ int cmd_validate(int argc, char **argv)
         if (o.markdown) {
             rc = write_markdown(&o, &out, v, &err);
             if (!rc)
-                printf("%s: calibration targets %zu passed, %zu missed; checks %zu passed, %zu missed\n", o.markdown,
-                       cp, cm, kp, km);
-        } else
-            rc = o.json ? ketsim_validation_write_json(stdout, v, &err) : ketsim_validation_print_table(stdout, v, &err);
+                printf("%s: calibration targets %zu passed, %zu missed; checks %zu passed, %zu missed\n"
+                       "targets file: %s\n", o.markdown, cp, cm, kp, km, path);
+        } else if (o.json) {
+            rc = ketsim_validation_write_json(stdout, v, &err);
+        } else {
+            rc = ketsim_validation_print_table(stdout, v, &err);
+            if (!rc)
+                printf("\ntargets file: %s\n", path);
+        }
     }
     cli_file_abort(&out);
     ketsim_validation_free(v);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "interrupt.h"
 #include "output.h"
+#include "datadir_cli.h"
 
 #include "ketsim/dist.h"
 
@@ -23,7 +24,9 @@ static void usage(FILE *fp)
                 "usage: ketsim [COMMAND [OPTIONS]]\n\ncommands:\n", KETSIM_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(fp, "  %-12s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n",
+    fprintf(fp, "  %-12s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n"
+                "--data-dir DIR (with any command) reads the built-in scenarios, protocols, targets and\n"
+                "drug files from DIR instead of $KETSIM_DATA_DIR or the installed data.\n",
             "help CMD", "help on a command");
 }
 
@@ -83,7 +86,9 @@ int main(int argc, char **argv)
     if (ketsim_dist_init(&argc, &argv, &err))
         return cli_fail(&err);
     cli_record_command(argc, argv);
-    int rc = dispatch(argc, argv);
+    int rc = cli_data_dir_setup(&argc, argv);
+    if (!rc)
+        rc = dispatch(argc, argv);
     ketsim_dist_finalize();
     cli_interrupt_stop();
     return rc;
