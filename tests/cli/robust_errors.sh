@@ -46,4 +46,16 @@ printf 'cadss.x50 = 0x10\n' >"$tmp/hex.txt"
 expect 2 "hex.txt:1" "$ketsim" simulate --params "$tmp/hex.txt" --until 1h
 [ ! -e "$tmp/m.xml" ] && ok || bad "export wrote m.xml for a bad --weight"
 
+# --- a fit that did not converge is not a result --------------------------
+pk="$root/examples/pk_data.csv"
+expect 3 "NOT converged after 1 iterations.*no --out file written" \
+    "$ketsim" fit --data "$pk" --drug esketamine --estimate s_ket.cl_l_per_h,s_ket.v1_l --max-iter 1 --out "$tmp/f1.txt"
+[ ! -e "$tmp/f1.txt" ] && ok || bad "an unconverged fit wrote $tmp/f1.txt"
+# a parameter the data say nothing about: singular J^T J, SE nan
+expect 3 "SE of cadss.x50 is nan" "$ketsim" fit --data "$pk" --drug esketamine --estimate cadss.x50 --out "$tmp/f2.txt"
+[ ! -e "$tmp/f2.txt" ] && ok || bad "a fit with SE nan wrote its start value as the estimate"
+expect 0 "kept because of --accept-unusable" "$ketsim" fit --data "$pk" --drug esketamine \
+    --estimate s_ket.cl_l_per_h --max-iter 1 --accept-unusable --out "$tmp/f3.txt"
+grep -q "^# NOT A USABLE FIT" "$tmp/f3.txt" && ok || bad "--accept-unusable: the file does not say so"
+
 finish
