@@ -5,6 +5,7 @@
 #include "datadir_cli.h"
 
 #include "ketsim/dist.h"
+#include "util/dist.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -38,6 +39,21 @@ static const cli_command *find(const char *name)
     return NULL;
 }
 
+/* Commands that share their work between MPI processes; every other one
+ * would repeat all of it on every rank and print everything K times. */
+static int splits_work(const char *name)
+{
+    return strcmp(name, "trial") == 0 || strcmp(name, "run") == 0;
+}
+
+static int refuse_mpi(const char *name)
+{
+    if (trial_dist_rank() == 0)
+        fprintf(stderr, "ketsim %s: does not split its work between MPI processes: run it without mpirun "
+                        "(only trial and run do)\n", name);
+    return 2;
+}
+
 static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
@@ -68,6 +84,8 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!splits_work(c->name) && trial_dist_size() > 1)
+        return refuse_mpi(c->name);
     return c->run(argc - 1, argv + 1);
 }
 
@@ -89,6 +107,8 @@ int main(int argc, char **argv)
     int rc = cli_data_dir_setup(&argc, argv);
     if (!rc)
         rc = dispatch(argc, argv);
+    /* under mpirun: a rank that failed alone stops the job within seconds */
+    trial_dist_end(rc, 3.0);
     ketsim_dist_finalize();
     cli_interrupt_stop();
     return rc;
