@@ -151,7 +151,25 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
         double *o = t->outputs + i * t->n_out;
         ketsim_model_outputs(s->m, t->states + i * ns, o);
         o[0] = times_h[i];
+        if ((rc = sim_check_outputs(s->m, o, t->n_out, times_h[i], err)))
+            return rc;
     }
+    return KETSIM_OK;
+}
+
+/* A NaN or an infinity in a read-out means the model is undefined for these
+ * parameter values (a zero where a division needs a positive number, an
+ * overflow): an error that names the output and the time, never a number
+ * passed on to a file or an endpoint. */
+int sim_check_outputs(const ketsim_model *m, const double *o, size_t n_out, double t_h, ketsim_error *err)
+{
+    for (size_t k = 0; k < n_out; k++)
+        if (!isfinite(o[k])) {
+            const ketsim_output_info *info = ketsim_model_output(m, k);
+            return KETSIM_FAIL(err, KETSIM_ESOLVER,
+                               "output '%s' is %s at t = %.6g h: the model is undefined for these parameter values",
+                               info ? info->name : "?", isnan(o[k]) ? "NaN" : "infinite", t_h);
+        }
     return KETSIM_OK;
 }
 

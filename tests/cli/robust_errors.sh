@@ -46,6 +46,22 @@ printf 'cadss.x50 = 0x10\n' >"$tmp/hex.txt"
 expect 2 "hex.txt:1" "$ketsim" simulate --params "$tmp/hex.txt" --until 1h
 [ ! -e "$tmp/m.xml" ] && ok || bad "export wrote m.xml for a bad --weight"
 
+# --- values that make the model undefined are outside the rows' ranges ----
+for p in cadss.x50 sbp.x50 ltp.early_k_off_per_h ltp.late_k_off_per_h ltp.late_max; do
+    expect 2 "parameter '$p': value 0 outside the allowed range" "$ketsim" simulate --set "$p=0" --until 1h --out "$tmp/z.csv"
+done
+[ ! -e "$tmp/z.csv" ] && ok || bad "a refused --set left an output"
+# --- a NaN in an output is an error naming the output and the time -------
+# (a steep Hill curve at a tiny half-maximum underflows to 0/0 at baseline)
+nan_set="--set cadss.hill=1000 --set cadss.x50=1e-9"
+# shellcheck disable=SC2086
+expect 1 "output 'cadss' is NaN at t = 0 h" "$ketsim" simulate $nan_set --until 1h --every 1h --out "$tmp/nan.csv"
+[ ! -e "$tmp/nan.csv" ] && ok || bad "an output with NaN was written"
+# shellcheck disable=SC2086
+expect 1 "output 'cadss' is NaN" "$ketsim" simulate $nan_set --until 1h --every 1h
+# shellcheck disable=SC2086
+expect 1 "subject 0: output 'cadss' is NaN" "$ketsim" trial zarate2006 --replicates 1 --subjects 4 $nan_set
+
 # --- a fit that did not converge is not a result --------------------------
 pk="$root/examples/pk_data.csv"
 expect 3 "NOT converged after 1 iterations.*no --out file written" \
