@@ -34,8 +34,15 @@ void help_main_job(void)
            ZARATE_REPS, MURROUGH_REPS);
 }
 
+static void free_copies(ketsim_trial_metrics *m, int n)
+{
+    for (int i = 0; i < n; i++)
+        ketsim_trial_metrics_free(&m[i]);
+    free(m);
+}
+
 /* The tables, from the target rows, into a memory buffer (printed, then
- * published as table1.txt).  Takes over the replicate endpoints of z and m. */
+ * published as table1.txt), judged on the replicate endpoints of z and m. */
 static int make_tables(trial_cli_result *z, trial_cli_result *m, const char *targets, char **text, size_t *len,
                        ketsim_error *err)
 {
@@ -45,10 +52,14 @@ static int make_tables(trial_cli_result *z, trial_cli_result *m, const char *tar
     if (!rc)
         rc = ketsim_targets_read(targets, base, &v, err);
     ketsim_params_free(base);
-    if (!rc && !(rc = ketsim_validation_adopt_trial(v, z->sc.name, z->opts.replicates, z->reps, err)))
-        z->reps = NULL;
-    if (!rc && !(rc = ketsim_validation_adopt_trial(v, m->sc.name, m->opts.replicates, m->reps, err)))
-        m->reps = NULL;
+    /* the validation takes tables it owns and frees one by one */
+    ketsim_trial_metrics *zr = NULL, *mr = NULL;
+    if (!rc && !(rc = trial_cli_result_copy_reps(z, &zr, err)) &&
+        (rc = ketsim_validation_adopt_trial(v, z->sc.name, z->opts.replicates, zr, err)))
+        free_copies(zr, z->opts.replicates);
+    if (!rc && !(rc = trial_cli_result_copy_reps(m, &mr, err)) &&
+        (rc = ketsim_validation_adopt_trial(v, m->sc.name, m->opts.replicates, mr, err)))
+        free_copies(mr, m->opts.replicates);
     FILE *fp = rc ? NULL : open_memstream(text, len);
     if (!rc && !fp)
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");

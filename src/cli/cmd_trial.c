@@ -79,11 +79,75 @@ static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_
 
 void trial_cli_result_free(trial_cli_result *res)
 {
-    if (res->reps)
-        for (int r = 0; r < res->opts.replicates; r++)
-            ketsim_trial_metrics_free(&res->reps[r]);
+    /* the replicates' metric tables are views into names and values */
     free(res->reps);
+    free(res->names);
+    free(res->values);
     res->reps = NULL;
+    res->names = NULL;
+    res->values = NULL;
+}
+
+/* Keep one replicate's endpoints: the first fixes the list of names (the
+ * same for every replicate of a scenario), later ones must match it, and
+ * only their values are stored, one double per metric. */
+static int keep_endpoints(trial_cli_result *res, int r, const ketsim_trial_metrics *m, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    if (!res->names) {
+        res->n_metrics = m->n;
+        res->names = malloc((m->n ? m->n : 1) * sizeof *res->names);
+        res->values = malloc(R * (m->n ? m->n : 1) * sizeof *res->values);
+        if (!res->names || !res->values)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
+        memcpy(res->names, m->name, m->n * sizeof *res->names);
+    }
+    if (m->n != res->n_metrics)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "replicate %d has %zu endpoints, replicate 0 had %zu", r, m->n,
+                           res->n_metrics);
+    for (size_t i = 0; i < m->n; i++)
+        if (strcmp(m->name[i], res->names[i]) != 0)
+            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "replicate %d: endpoint %zu is %s, not %s", r, i, m->name[i],
+                               res->names[i]);
+    memcpy(res->values + (size_t)r * res->n_metrics, m->value, m->n * sizeof *m->value);
+    return KETSIM_OK;
+}
+
+/* The metric tables the writers read, one per replicate, pointing into the
+ * shared names and the compact values. */
+static int make_views(trial_cli_result *res, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    res->reps = calloc(R, sizeof *res->reps);
+    if (!res->reps)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates", R);
+    for (size_t r = 0; r < R; r++)
+        res->reps[r] = (ketsim_trial_metrics){.n = res->n_metrics, .cap = res->n_metrics, .name = res->names,
+                                              .value = res->values + r * res->n_metrics};
+    return KETSIM_OK;
+}
+
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates, M = res->n_metrics;
+    ketsim_trial_metrics *m = calloc(R, sizeof *m);
+    if (!m)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t r = 0; r < R; r++) {
+        m[r].name = malloc((M ? M : 1) * sizeof *m[r].name);
+        m[r].value = malloc((M ? M : 1) * sizeof *m[r].value);
+        if (!m[r].name || !m[r].value) {
+            for (size_t k = 0; k <= r; k++)
+                ketsim_trial_metrics_free(&m[k]);
+            free(m);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        }
+        memcpy(m[r].name, res->names, M * sizeof *m[r].name);
+        memcpy(m[r].value, res->values + r * M, M * sizeof *m[r].value);
+        m[r].n = m[r].cap = M;
+    }
+    *out = m;
+    return KETSIM_OK;
 }
 
 typedef struct subjects_ctx {
@@ -155,15 +219,12 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         ketsim_trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
-    if (!rc) {
-        res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
-        if (!res->reps)
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
-    }
     /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
-     * reduced to their endpoints as they come, so memory does not grow with
-     * the number of replicates; only replicate 0's subjects are kept, for
-     * the per-subject file. */
+     * reduced to their endpoints as they come; only replicate 0's subjects
+     * are kept, for the per-subject file.  Each replicate leaves one double
+     * per endpoint (about 1 kB), which the exact quantiles over replicates
+     * need. */
+    ketsim_trial_metrics scratch = {0};
     ketsim_trial_subject_result *first = NULL;
     size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
     int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
@@ -184,12 +245,18 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
         if (!rc && o->skip_failures && trial_dist_rank() == 0)
             report_failures(sc, subj, co.replicates, &shown, &total_failed);
-        for (int r = 0; !rc && r < co.replicates; r++)
-            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+        for (int r = 0; !rc && r < co.replicates; r++) {
+            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &scratch, &err);
+            if (!rc)
+                rc = keep_endpoints(res, r0 + r, &scratch, &err);
+        }
         if (!rc && r0 == 0 && first)
             memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
     }
     free(subj);
+    ketsim_trial_metrics_free(&scratch);
+    if (!rc)
+        rc = make_views(res, &err);
     if (total_failed > shown)
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
     /* under MPI every rank has every result; the one with the output set

@@ -10,12 +10,17 @@
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
 
-/* One finished run: the per-replicate endpoints. */
+/* One finished run: the per-replicate endpoints, stored compactly (the
+ * names once, one double per endpoint and replicate) and seen through one
+ * ketsim_trial_metrics per replicate that points into them. */
 typedef struct trial_cli_result {
     ketsim_trial_scenario sc;
     ketsim_trial_run_opts opts;
     ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps; /* opts.replicates entries */
+    ketsim_trial_metrics *reps; /* opts.replicates views (not to be freed one by one) */
+    char (*names)[80];          /* n_metrics endpoint names */
+    size_t n_metrics;
+    double *values;             /* opts.replicates x n_metrics, replicate-major */
 } trial_cli_result;
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
@@ -29,6 +34,9 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
  * no leading '.'); the error names the scenario file. */
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);
 void trial_cli_result_free(trial_cli_result *res);
+/* Independent copies of the replicates' tables (each freed with
+ * ketsim_trial_metrics_free), for a consumer that takes ownership. */
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
 

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Memory that grows with the size of a run grows only as documented
+# (docs/robustness.md, docs/trial.md): a trial keeps one double per endpoint
+# and replicate, simulate streams its rows to the file instead of holding
+# the trajectory.  Measured with /usr/bin/time -v (maximum resident set).
+source "$(dirname "$0")/lib/common.bash"
+if ! /usr/bin/time -v true 2>/dev/null; then
+    echo "SKIP: no /usr/bin/time -v"
+    echo "0 passed, 0 failed"
+    exit 0
+fi
+cd "$tmp" || exit 1
+# rss_kb CMD...: maximum resident set size of CMD in kB
+rss_kb() { /usr/bin/time -v "$@" >/dev/null 2>"$tmp/time.txt" || { cat "$tmp/time.txt" >&2; echo 0; return; }
+           sed -n 's/.*Maximum resident set size (kbytes): //p' "$tmp/time.txt"; }
+
+# trial: 2500 against 5000 replicates of a 2-subject zarate2006 (both past the
+# first chunk of 4096 subjects, so the chunk buffer is the same)
+a=$(rss_kb "$ketsim" trial zarate2006 --replicates 2500 --subjects 2 --threads 2)
+b=$(rss_kb "$ketsim" trial zarate2006 --replicates 5000 --subjects 2 --threads 2)
+per=$(( (b - a) * 1024 / 2500 ))
+echo "trial: ${a} kB at 2500 replicates, ${b} kB at 5000: about ${per} bytes per replicate"
+[ "$a" -gt 0 ] && [ "$per" -lt 2500 ] && ok || bad "trial memory grows by ${per} bytes per replicate (want < 2500)"
+
+finish
