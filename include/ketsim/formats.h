@@ -65,6 +65,21 @@ int ketsim_traj_write_csv(FILE *fp, const ketsim_trajectory *t, const size_t *co
 int ketsim_traj_write_json(FILE *fp, const ketsim_trajectory *t, const size_t *cols, size_t n_cols,
                            const char *species, const char *drug, double weight_kg, ketsim_error *err);
 
+/* The same two files written row by row as a run is solved
+ * (ketsim_subject_run_stream), so that no trajectory is held: CSV rows go
+ * out at once; JSON is column-major, so its selected columns are kept (8
+ * bytes a value) and written at the end, with the layout of
+ * ketsim_traj_write_json.  `m` names the columns (ketsim_model_output). */
+typedef struct ketsim_traj_writer ketsim_traj_writer;
+int ketsim_traj_writer_open(FILE *fp, int json, const ketsim_model *m, const size_t *cols, size_t n_cols,
+                            const char *species, const char *drug, double weight_kg, ketsim_traj_writer **out,
+                            ketsim_error *err);
+/* One row: every output of the model at one time (outputs[0] the time). */
+int ketsim_traj_writer_row(ketsim_traj_writer *w, const double *outputs, ketsim_error *err);
+/* The end of the file (JSON: all of it); then free with _free. */
+int ketsim_traj_writer_finish(ketsim_traj_writer *w, ketsim_error *err);
+void ketsim_traj_writer_free(ketsim_traj_writer *w);
+
 /* ---- trial scenarios (src/formats/scenario.c; docs/trial.md) -------------- */
 
 /* Load and check a scenario file.  Every error is KETSIM_EINPUT with

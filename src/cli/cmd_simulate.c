@@ -195,6 +195,35 @@ static int write_result(const sim_opts *o, cli_file *out, const cli_subject *sub
     return cli_file_commit(out, err);
 }
 
+static int stream_row(double t_h, const double *outputs, size_t n, void *user, ketsim_error *err)
+{
+    (void)t_h, (void)n;
+    return ketsim_traj_writer_row(user, outputs, err);
+}
+
+/* Solve and write at once, row by row: memory does not grow with the grid
+ * (beyond its times and, for JSON, the selected columns). */
+static int stream_result(const sim_opts *o, cli_file *out, const cli_subject *subj, ketsim_subject_worker *w,
+                         const ketsim_subject_input *in, const size_t *cols, size_t n_cols, ketsim_error *err)
+{
+    ketsim_traj_writer *tw = NULL;
+    int json = o->out && ends_with(o->out, ".json");
+    int rc = ketsim_traj_writer_open(cli_file_stream(out), json, ketsim_subject_worker_model(w), cols, n_cols,
+                                     ketsim_species_name(subj->species), subj->drug, subj->weight_kg, &tw, err);
+    if (!rc)
+        rc = ketsim_subject_run_stream(w, in, stream_row, tw, err);
+    if (cli_interrupted())
+        cli_interrupt_wait();
+    if (!rc)
+        rc = ketsim_traj_writer_finish(tw, err);
+    ketsim_traj_writer_free(tw);
+    if (rc) {
+        cli_file_abort(out);
+        return rc;
+    }
+    return cli_file_commit(out, err);
+}
+
 /* The figures, into the staging directory of --plot DIR, then published. */
 static int write_figures(const sim_opts *o, cli_outdirs *figs, const cli_subject *subj, const ketsim_trajectory *t,
                          ketsim_error *err)
@@ -268,15 +297,18 @@ int cmd_simulate(int argc, char **argv)
         cli_subject_free(&subj);
         return 2;
     }
-    if (!rc) {
+    ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times, .n_times = n_times};
+    if (!rc)
         ketsim_subject_worker_set_cancel(w, cancel);
-        ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times,
-                                   .n_times = n_times};
+    /* without figures nothing needs the whole trajectory: rows go to the
+     * file as they are solved */
+    if (!rc && !o.plot_dir)
+        rc = stream_result(&o, &out, &subj, w, &in, cols, n_cols, &err);
+    else if (!rc)
         rc = ketsim_subject_run(w, &in, &traj, &err);
-    }
     if (cli_interrupted())
         cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
-    if (!rc)
+    if (!rc && o.plot_dir)
         rc = write_result(&o, &out, &subj, traj, cols, n_cols, &err);
     if (!rc && o.plot_dir)
         rc = write_figures(&o, &figs, &subj, traj, &err);

@@ -195,3 +195,42 @@ int fj_dump(json_t *root, int bad, FILE *fp, ketsim_error *err)
     free_fn(text);
     return rc;
 }
+
+int fj_dump_text(json_t *root, int bad, char **text, ketsim_error *err)
+{
+    *text = bad || !root ? NULL : json_dumps(root, FJ_FLAGS);
+    json_decref(root);
+    if (!*text)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
+    return KETSIM_OK;
+}
+
+void fj_free_text(char *text)
+{
+    json_malloc_t malloc_fn;
+    json_free_t free_fn;
+    json_get_alloc_funcs(&malloc_fn, &free_fn);
+    free_fn(text);
+}
+
+int fj_string_text(const char *s, FILE *fp, ketsim_error *err)
+{
+    json_t *j = fj_str(s);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (!text)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
+    fputs(text, fp);
+    fj_free_text(text);
+    return KETSIM_OK;
+}
+
+void fj_number_text(double v, char *buf, size_t size)
+{
+    json_t *j = fj_num(v);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
+    json_decref(j);
+    snprintf(buf, size, "%s", text ? text : "null");
+    if (text)
+        fj_free_text(text);
+}

@@ -22,4 +22,20 @@ per=$(( (b - a) * 1024 / 2500 ))
 echo "trial: ${a} kB at 2500 replicates, ${b} kB at 5000: about ${per} bytes per replicate"
 [ "$a" -gt 0 ] && [ "$per" -lt 2500 ] && ok || bad "trial memory grows by ${per} bytes per replicate (want < 2500)"
 
+# simulate: 30 against 120 days at one-minute resolution (43201 and 172801
+# output points); CSV rows are streamed, JSON keeps its columns (8 bytes a
+# value, 48 columns)
+a=$(rss_kb "$ketsim" simulate --until 30d --every 1min --out "$tmp/a.csv")
+b=$(rss_kb "$ketsim" simulate --until 120d --every 1min --out "$tmp/b.csv")
+per=$(( (b - a) * 1024 / 129600 ))
+echo "simulate CSV: ${a} kB for 30 days, ${b} kB for 120 days: about ${per} bytes per output point"
+[ "$a" -gt 0 ] && [ "$per" -lt 32 ] && ok || bad "simulate CSV memory grows by ${per} bytes per output point (want < 32)"
+[ "$(wc -l <"$tmp/b.csv")" -eq 172802 ] && ok || bad "the streamed CSV has $(wc -l <"$tmp/b.csv") lines"
+a=$(rss_kb "$ketsim" simulate --until 10d --every 1min --out "$tmp/a.json")
+b=$(rss_kb "$ketsim" simulate --until 30d --every 1min --out "$tmp/b.json")
+per=$(( (b - a) * 1024 / 28800 ))
+echo "simulate JSON: ${a} kB for 10 days, ${b} kB for 30 days: about ${per} bytes per output point"
+[ "$a" -gt 0 ] && [ "$per" -lt 600 ] && ok || bad "simulate JSON memory grows by ${per} bytes per output point (want < 600)"
+json_ok "$tmp/b.json" && ok || bad "the streamed JSON does not parse"
+
 finish
