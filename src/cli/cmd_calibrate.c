@@ -124,11 +124,17 @@ int cmd_calibrate(int argc, char **argv)
     ketsim_calib_options co = {.set_names = (const char *const *)o->set_names, .set_values = o->set_values,
                                .n_set = o->n_set, .max_iter = o->max_iter};
     int rc = ketsim_species_parse(o->species, &co.report_species, &err);
+    if (!rc && o->params && strlen(o->params) >= sizeof list)
+        rc = KETSIM_FAIL(&err, KETSIM_EINPUT, "--params: list too long");
     if (!rc && o->params) {
         snprintf(list, sizeof list, "%s", o->params);
         char *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok && n_only < MAX_LIST; tok = strtok_r(NULL, ",", &save))
-            only[n_only++] = tok;
+        for (char *tok = strtok_r(list, ",", &save); !rc && tok; tok = strtok_r(NULL, ",", &save)) {
+            if (n_only == MAX_LIST) /* dropped silently before */
+                rc = KETSIM_FAIL(&err, KETSIM_EINPUT, "--params: at most %d parameters", MAX_LIST);
+            else
+                only[n_only++] = tok;
+        }
         co.only = only;
         co.n_only = n_only;
     }

@@ -59,6 +59,8 @@ static int parse_axis(const char *s, int with_n, axis *a, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': expected KNOB=LO:HI%s", s, with_n ? ":N" : "");
     memcpy(a->knob, s, (size_t)(eq - s));
     char buf[256];
+    if (strlen(eq + 1) >= sizeof buf) /* cut, a number would be another number */
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%.40s...': too long", s);
     snprintf(buf, sizeof buf, "%s", eq + 1);
     char *save = NULL, *tok[5];
     int nt = 0;

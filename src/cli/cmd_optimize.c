@@ -39,9 +39,18 @@ void help_optimize(void)
          "  ketsim optimize --routes in --bounds interval_d=2:7 --horizon-days 42");
 }
 
+/* Text copied into a fixed buffer: refused rather than cut, since a cut
+ * number is another number. */
+static int fits(const char *s, size_t size)
+{
+    return strlen(s) < size;
+}
+
 static int parse_range(const char *s, double *lo, double *hi)
 {
     char buf[128];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *c = strchr(buf, ':');
     if (!c)
@@ -77,6 +86,8 @@ static int parse_routes(const char *s, ketsim_opt_bounds *b)
 {
     b->use_iv = b->use_in = 0;
     char buf[64];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -93,6 +104,8 @@ static int parse_routes(const char *s, ketsim_opt_bounds *b)
 static int parse_in_doses(const char *s, ketsim_opt_bounds *b)
 {
     char buf[64];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *save = NULL;
     b->n_in_doses = 0;

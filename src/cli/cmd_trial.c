@@ -194,6 +194,30 @@ int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
     return files_check_name(what, sc->name, err);
 }
 
+/* The endpoints' names are made from arm names and visit labels into
+ * 80-byte fields: a name of 79 characters may have been cut, and two cut
+ * names can be the same.  Worked out on an empty trial before any subject
+ * is simulated, so a scenario that would collide is refused at once. */
+static int check_endpoint_names(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, ketsim_error *err)
+{
+    ketsim_trial_subject_result *none = calloc((size_t)sc->n_subjects, sizeof *none);
+    ketsim_trial_metrics m = {0};
+    int rc = none ? ketsim_trial_endpoints(sc, d, none, &m, err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < m.n; i++) {
+        if (strlen(m.name[i]) >= sizeof m.name[0] - 1)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT,
+                             "%s: the endpoint name '%s...' is too long (arm names and visit texts make it): "
+                             "shorten them",
+                             sc->file, m.name[i]);
+        for (size_t j = 0; !rc && j < i; j++)
+            if (strcmp(m.name[i], m.name[j]) == 0)
+                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: two endpoints are both called '%s'", sc->file, m.name[i]);
+    }
+    ketsim_trial_metrics_free(&m);
+    free(none);
+    return rc;
+}
+
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects_csv, trial_cli_result *res)
 {
@@ -219,6 +243,8 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         ketsim_trial_defs_read(params, &res->defs);
         res->opts.alpha = res->defs.alpha;
     }
+    if (!rc)
+        rc = check_endpoint_names(sc, &res->defs, &err);
     /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
      * reduced to their endpoints as they come; only replicate 0's subjects
      * are kept, for the per-subject file.  Each replicate leaves one double

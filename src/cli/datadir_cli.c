@@ -91,6 +91,14 @@ int cli_data_dir_setup(int *argc, char **argv)
     const char *dir = take_option(argc, argv, &missing);
     if (missing)
         return refuse("needs a directory", NULL);
+    /* the built-in files' paths are made in 4096-byte buffers: a longer
+     * directory would cut them */
+    if (dir && strlen(dir) > 3500)
+        return refuse("path too long (at most 3500 characters)", NULL);
+    if (!dir && getenv("KETSIM_DATA_DIR") && strlen(getenv("KETSIM_DATA_DIR")) > 3500) {
+        fprintf(stderr, "ketsim: KETSIM_DATA_DIR: path too long (at most 3500 characters)\n");
+        return 2;
+    }
     if (dir) {
         if (!*dir || !is_dir(dir))
             return refuse("not a directory", dir);

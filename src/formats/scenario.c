@@ -202,8 +202,13 @@ static int parse_durations(const ytree *t, const ytree_node *seq, const char *pa
             return ytree_fail(t, it, ip, err, "times must not be negative");
         if (i > 0 && out[i] <= out[i - 1])
             return ytree_fail(t, it, ip, err, "times must be strictly increasing");
+        /* a visit's label is its text; cut, two visits could share a label
+         * and so their endpoints' names */
+        if (labels && strlen(ytree_scalar(it)) > 15)
+            return ytree_fail(t, it, ip, err,
+                              "longer than 15 characters (a visit's text is its label): write it shorter, e.g. 7d");
         if (labels)
-            snprintf(labels[i], 16, "%.15s", ytree_scalar(it));
+            snprintf(labels[i], 16, "%s", ytree_scalar(it));
     }
     return KETSIM_OK;
 }

@@ -62,6 +62,18 @@ expect 1 "output 'cadss' is NaN" "$ketsim" simulate $nan_set --until 1h --every 
 # shellcheck disable=SC2086
 expect 1 "subject 0: output 'cadss' is NaN" "$ketsim" trial zarate2006 --replicates 1 --subjects 4 $nan_set
 
+# --- fixed-size fields are not cut silently ---------------------------------
+# visit labels are the visits' texts in 16-byte fields: cut, two visits
+# shared one label and their endpoints one name
+sed 's|^visits: .*|visits: [40min, 1d, 10080.00000000001min, 10080.00000000002min]|' \
+    "$root/data/scenarios/zarate2006.yaml" >"$tmp/labels.yaml"
+expect 2 "labels.yaml:17: field 'visits\[2\]': longer than 15 characters" \
+    "$ketsim" trial "$tmp/labels.yaml" --replicates 1 --subjects 4 --out-dir "$tmp/labels_out"
+[ ! -e "$tmp/labels_out" ] && ok || bad "a refused scenario left its --out-dir"
+# a data directory whose paths would not fit the 4096-byte path buffers
+deep=$tmp; while [ ${#deep} -lt 3600 ]; do deep=$deep/$(printf 'x%.0s' $(seq 200)); done
+expect 2 "data-dir: path too long" "$ketsim" --data-dir "$deep" trial zarate2006
+
 # --- a fit that did not converge is not a result --------------------------
 pk="$root/examples/pk_data.csv"
 expect 3 "NOT converged after 1 iterations.*no --out file written" \
