@@ -88,52 +88,105 @@ void trial_cli_result_free(trial_cli_result *res)
     res->values = NULL;
 }
 
-/* Keep one replicate's endpoints: the first fixes the list of names (the
- * same for every replicate of a scenario), later ones must match it, and
- * only their values are stored, one double per metric. */
+/* Column of endpoint `name`: where replicate 0 had it (the usual case:
+ * every replicate lists the same endpoints), else by search; -1 if new. */
+static long column_of(const trial_cli_result *res, size_t i, const char *name)
+{
+    if (i < res->n_metrics && strcmp(res->names[i], name) == 0)
+        return (long)i;
+    for (size_t k = 0; k < res->n_metrics; k++)
+        if (strcmp(res->names[k], name) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* A new endpoint that earlier replicates did not have: a new column, NaN
+ * (undefined, as ketsim_trial_metric says of an absent name) for them.  The
+ * row stride grows by doubling, so this stays rare and cheap. */
+static int add_column(trial_cli_result *res, int r, const char *name, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    if (res->n_metrics == res->stride) {
+        size_t stride = 2 * res->stride;
+        double *v = malloc(R * stride * sizeof *v);
+        char(*nn)[80] = realloc(res->names, stride * sizeof *nn);
+        if (nn)
+            res->names = nn;
+        if (!v || !nn) {
+            free(v);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
+        }
+        for (size_t k = 0; k <= (size_t)r && k < R; k++)
+            memcpy(v + k * stride, res->values + k * res->stride, res->n_metrics * sizeof *v);
+        free(res->values);
+        res->values = v;
+        res->stride = stride;
+    }
+    size_t c = res->n_metrics++;
+    snprintf(res->names[c], sizeof res->names[c], "%s", name);
+    for (size_t k = 0; k <= (size_t)r; k++)
+        res->values[k * res->stride + c] = NAN;
+    return KETSIM_OK;
+}
+
+/* Keep one replicate's endpoints as one double each: the names once (in
+ * replicate 0's order, then any a later replicate adds), the values in a
+ * replicates x columns array, NaN where a replicate lacks an endpoint. */
 static int keep_endpoints(trial_cli_result *res, int r, const ketsim_trial_metrics *m, ketsim_error *err)
 {
     size_t R = (size_t)res->opts.replicates;
     if (!res->names) {
-        res->n_metrics = m->n;
-        res->names = malloc((m->n ? m->n : 1) * sizeof *res->names);
-        res->values = malloc(R * (m->n ? m->n : 1) * sizeof *res->values);
+        res->n_first = res->n_metrics = m->n;
+        res->stride = m->n + 8;
+        res->names = malloc(res->stride * sizeof *res->names);
+        res->values = malloc(R * res->stride * sizeof *res->values);
         if (!res->names || !res->values)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
         memcpy(res->names, m->name, m->n * sizeof *res->names);
     }
-    if (m->n != res->n_metrics)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "replicate %d has %zu endpoints, replicate 0 had %zu", r, m->n,
-                           res->n_metrics);
-    for (size_t i = 0; i < m->n; i++)
-        if (strcmp(m->name[i], res->names[i]) != 0)
-            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "replicate %d: endpoint %zu is %s, not %s", r, i, m->name[i],
-                               res->names[i]);
-    memcpy(res->values + (size_t)r * res->n_metrics, m->value, m->n * sizeof *m->value);
+    double *row = res->values + (size_t)r * res->stride;
+    for (size_t k = 0; k < res->n_metrics; k++)
+        row[k] = NAN;
+    for (size_t i = 0; i < m->n; i++) {
+        long c = column_of(res, i, m->name[i]);
+        if (c < 0) {
+            int rc = add_column(res, r, m->name[i], err);
+            if (rc)
+                return rc;
+            c = (long)res->n_metrics - 1;
+            row = res->values + (size_t)r * res->stride;
+        }
+        row[c] = m->value[i];
+    }
     return KETSIM_OK;
 }
 
 /* The metric tables the writers read, one per replicate, pointing into the
- * shared names and the compact values. */
+ * shared names and the compact values.  Replicate 0 lists exactly its own
+ * endpoints (the writers list what replicate 0 has); the others list every
+ * column, NaN where they had none, which reads the same as an absent name. */
 static int make_views(trial_cli_result *res, ketsim_error *err)
 {
     size_t R = (size_t)res->opts.replicates;
     res->reps = calloc(R, sizeof *res->reps);
     if (!res->reps)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates", R);
-    for (size_t r = 0; r < R; r++)
-        res->reps[r] = (ketsim_trial_metrics){.n = res->n_metrics, .cap = res->n_metrics, .name = res->names,
-                                              .value = res->values + r * res->n_metrics};
+    for (size_t r = 0; r < R; r++) {
+        size_t n = r == 0 ? res->n_first : res->n_metrics;
+        res->reps[r] = (ketsim_trial_metrics){.n = n, .cap = n, .name = res->names,
+                                              .value = res->values + r * res->stride};
+    }
     return KETSIM_OK;
 }
 
 int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
 {
-    size_t R = (size_t)res->opts.replicates, M = res->n_metrics;
+    size_t R = (size_t)res->opts.replicates;
     ketsim_trial_metrics *m = calloc(R, sizeof *m);
     if (!m)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     for (size_t r = 0; r < R; r++) {
+        size_t M = res->reps[r].n;
         m[r].name = malloc((M ? M : 1) * sizeof *m[r].name);
         m[r].value = malloc((M ? M : 1) * sizeof *m[r].value);
         if (!m[r].name || !m[r].value) {
@@ -143,7 +196,7 @@ int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         }
         memcpy(m[r].name, res->names, M * sizeof *m[r].name);
-        memcpy(m[r].value, res->values + r * M, M * sizeof *m[r].value);
+        memcpy(m[r].value, res->reps[r].value, M * sizeof *m[r].value);
         m[r].n = m[r].cap = M;
     }
     *out = m;

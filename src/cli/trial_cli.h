@@ -18,9 +18,10 @@ typedef struct trial_cli_result {
     ketsim_trial_run_opts opts;
     ketsim_trial_defs defs;
     ketsim_trial_metrics *reps; /* opts.replicates views (not to be freed one by one) */
-    char (*names)[80];          /* n_metrics endpoint names */
-    size_t n_metrics;
-    double *values;             /* opts.replicates x n_metrics, replicate-major */
+    char (*names)[80];          /* n_metrics endpoint names, replicate 0's first */
+    size_t n_metrics, n_first;  /* all columns; replicate 0's */
+    size_t stride;              /* columns allocated per replicate */
+    double *values;             /* opts.replicates x stride, replicate-major; NaN: not in that replicate */
 } trial_cli_result;
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
