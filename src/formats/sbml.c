@@ -625,6 +625,10 @@ static const struct { const char *name, *formula; } derived[] = {
               " / (cadss_x50^cadss_hill + max(cadss_effect_site, 0)^cadss_hill)"},
     {"sbp_change_mmhg", "sbp_max_mmhg * max(sbp_effect_site, 0)^sbp_hill"
                         " / (sbp_x50^sbp_hill + max(sbp_effect_site, 0)^sbp_hill)"},
+    {"dbp_change_mmhg", "dbp_max_mmhg * max(sbp_effect_site, 0)^dbp_hill"
+                        " / (dbp_x50^dbp_hill + max(sbp_effect_site, 0)^dbp_hill)"},
+    {"hr_change_bpm", "hr_max_bpm * max(sbp_effect_site, 0)^hr_hill"
+                      " / (hr_x50^hr_hill + max(sbp_effect_site, 0)^hr_hill)"},
 };
 
 static const char *output_unit(const char *name)

@@ -81,6 +81,12 @@ const cascade_field cascade_fields[] = {
     CF("sbp.max_mmhg", sbp_max),
     CF("sbp.x50", sbp_x50),
     CF("sbp.hill", sbp_h),
+    CF("dbp.max_mmhg", dbp_max),
+    CF("dbp.x50", dbp_x50),
+    CF("dbp.hill", dbp_h),
+    CF("hr.max_bpm", hr_max),
+    CF("hr.x50", hr_x50),
+    CF("hr.hill", hr_h),
     CF("sedation.hill", sedation_h),
 };
 #undef CF

@@ -64,6 +64,7 @@ typedef struct cascade_par {
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
+    double dbp_max, dbp_x50, dbp_h, hr_max, hr_x50, hr_h; /* read the SBP effect site */
     double sedation_h;
 } cascade_par;
 
