@@ -354,10 +354,10 @@ static const ketsim_param_def rows[] = {
      * sympathetic drive (they peak together at 30-40 min and are back by
      * 1.5 h: Fang 2019, Szarmach 2020), each with its own size and potency */
     {"dbp.max_mmhg", "mmHg", ALL(25), POS, ASSUMED, "assumed: mean arterial pressure rose at most 27% with S-ketamine up to anaesthetic levels (Langsjo 2005 Anesthesiology), about 25 mmHg on a mean pressure of 93 mmHg", "maximal DBP rise"},
-    {"dbp.x50", "1", ALL(1), POS, ASSUMED, "assumed: as sbp.x50's prior, half-maximal at an NMDA drive of 1", "NMDA drive (lagged, SBP effect site) at half-maximal DBP rise"},
+    {"dbp.x50", "1", ALL(1), POS, CAL("dbp_peak"), "calibrated to target dbp_peak (+11.0 mmHg, 2024 chart review, the cohort of sbp_peak)", "NMDA drive (lagged, SBP effect site) at half-maximal DBP rise"},
     {"dbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed: as sbp.hill (the same sympathetic effect site)", "Hill exponent of the DBP rise"},
     {"hr.max_bpm", "beats/min", ALL(30), POS, ASSUMED, "assumed: heart rate rose at most 43.5% with S-ketamine up to anaesthetic levels (Langsjo 2005 Anesthesiology), about 30 beats/min on a resting 70", "maximal heart-rate rise"},
-    {"hr.x50", "1", ALL(1), POS, ASSUMED, "assumed: as sbp.x50's prior, half-maximal at an NMDA drive of 1", "NMDA drive (lagged, SBP effect site) at half-maximal heart-rate rise"},
+    {"hr.x50", "1", ALL(1), POS, CAL("hr_peak"), "calibrated to target hr_peak (+4.09 beats/min, Vankawala 2021 pooled)", "NMDA drive (lagged, SBP effect site) at half-maximal heart-rate rise"},
     {"hr.hill", "1", ALL(2.5), POS, ASSUMED, "assumed: as sbp.hill (the same sympathetic effect site)", "Hill exponent of the heart-rate rise"},
 };
 
