@@ -67,6 +67,9 @@ static void test_crossover_endpoints(void **state)
         s[i].madrs_rated[kp][1] = ket1d[i];
         s[i].madrs_rated[1 - kp][1] = pbo1d[i];
         s[i].cadss_peak[kp] = 8;
+        s[i].sbp_peak[kp] = 10 + i; /* 10, 11, 12, 13: mean 11.5 */
+        s[i].dbp_peak[kp] = 6;
+        s[i].hr_peak[kp] = 2 * i; /* 0, 2, 4, 6: mean 3 */
     }
     ketsim_trial_metrics m = {0};
     ketsim_error err;
@@ -79,6 +82,11 @@ static void test_crossover_endpoints(void **state)
     close_to(ketsim_trial_metric(&m, "ket@1d.n"), 4, 0);
     close_to(ketsim_trial_metric(&m, "ket.cadss_peak_mean"), 8, 1e-12);
     close_to(ketsim_trial_metric(&m, "pbo.cadss_peak_mean"), 0, 1e-12);
+    close_to(ketsim_trial_metric(&m, "ket.sbp_peak_mean"), 11.5, 1e-12);
+    close_to(ketsim_trial_metric(&m, "ket.dbp_peak_mean"), 6, 1e-12);
+    close_to(ketsim_trial_metric(&m, "ket.hr_peak_mean"), 3, 1e-12);
+    close_to(ketsim_trial_metric(&m, "pbo.dbp_peak_mean"), 0, 1e-12);
+    close_to(ketsim_trial_metric(&m, "pbo.hr_peak_mean"), 0, 1e-12);
     /* paired differences 18, 15, 9, 10: mean 13, sd sqrt(18), t = 13/(sqrt(18)/2) */
     close_to(ketsim_trial_metric(&m, "ket_vs_pbo@1d.diff"), 13, 1e-12);
     double t = 13 / (sqrt(18.0) / 2);

@@ -138,7 +138,7 @@ typedef struct ketsim_trial_subject_result {
     int base_rated[2];
     double madrs_true[2][KETSIM_TRIAL_MAX_VISITS];
     int madrs_rated[2][KETSIM_TRIAL_MAX_VISITS]; /* -1 = missing (dropped out) */
-    double cadss_peak[2], sbp_peak[2];
+    double cadss_peak[2], sbp_peak[2], dbp_peak[2], hr_peak[2]; /* per period, over the peak window */
     double fu_true[KETSIM_TRIAL_MAX_FOLLOWUP];
     int fu_rated[KETSIM_TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
     /* skipped solver failure (ketsim_trial_run_opts.skip_failures): every rating is

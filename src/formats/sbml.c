@@ -544,10 +544,12 @@ static const char *const cascade_rates[C_N] = {
                " + (1 - mtor_basal_fraction) * max(mtor_trkb_weight * trkb + (1 - mtor_trkb_weight) * ampa_activation_rel, 0)"
                "^mtor_upstream_exponent * max(rheb, 0)^mtor_rheb_exponent) - mtorc1)",
     [C_SYNP] = "synprot_k_per_h * (protein_synthesis - synaptic_protein)",
-    [C_SPINE] = "spine_formation_k_per_h * max(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
-                " * spine_setpoint_rel * (spine_max_rel - spine_density) / (spine_max_rel - spine_setpoint_rel)"
+    [C_SPINE] = "spine_maturation_k_per_h * nascent_spines"
                 " + spine_elimination_k_per_h * (min(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
                 " * spine_density - (spine_density - spine_setpoint_rel))",
+    [C_SPINE_NASCENT] = "spine_formation_k_per_h * max(max(protein_synthesis, 0)^spine_synthesis_exponent - 1, 0)"
+                        " * spine_setpoint_rel * (spine_max_rel - spine_density - nascent_spines)"
+                        " / (spine_max_rel - spine_setpoint_rel) - spine_maturation_k_per_h * nascent_spines",
     [C_LTP_E] = "ltp_early_k_on_per_h * ltp_drive * (ltp_early_max - ltp_early)"
                 " - ltp_early_k_off_per_h * (1 + ltp_early_synthesis_dependence * max(1 - protein_synthesis, 0))"
                 " * ltp_early",
@@ -610,6 +612,7 @@ static const struct { const char *name, *formula; } derived[] = {
     {"mtorc1_rel", "mtorc1"},
     {"synaptic_protein_rel", "synaptic_protein"},
     {"spine_density_rel", "spine_density"},
+    {"nascent_spine_rel", "nascent_spines"},
     {"potentiation", "ltp_early + ltp_late"},
     {"synaptic_function_rel",
      "spine_density * (1 + mood_sensitivity * (ltp_early_mood_weight * ltp_early + ltp_late))"},
@@ -625,6 +628,10 @@ static const struct { const char *name, *formula; } derived[] = {
               " / (cadss_x50^cadss_hill + max(cadss_effect_site, 0)^cadss_hill)"},
     {"sbp_change_mmhg", "sbp_max_mmhg * max(sbp_effect_site, 0)^sbp_hill"
                         " / (sbp_x50^sbp_hill + max(sbp_effect_site, 0)^sbp_hill)"},
+    {"dbp_change_mmhg", "dbp_max_mmhg * max(sbp_effect_site, 0)^dbp_hill"
+                        " / (dbp_x50^dbp_hill + max(sbp_effect_site, 0)^dbp_hill)"},
+    {"hr_change_bpm", "hr_max_bpm * max(sbp_effect_site, 0)^hr_hill"
+                      " / (hr_x50^hr_hill + max(sbp_effect_site, 0)^hr_hill)"},
 };
 
 static const char *output_unit(const char *name)

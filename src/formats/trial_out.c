@@ -14,7 +14,8 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
 {
     if (replicate == 0)
         fputs("replicate,subject,assignment,period,arm,visit,time_h,time_in_period_h,weight_kg,age_y,female,"
-              "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg\n",
+              "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg,dbp_peak_mmhg,"
+              "hr_peak_bpm\n",
               fp);
     for (int i = 0; i < sc->n_subjects; i++) {
         const ketsim_trial_subject_result *r = &s[i];
@@ -36,7 +37,8 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                 fprintf(fp, "%.6g,", tr);
                 if (ra >= 0)
                     fprintf(fp, "%d", ra);
-                fprintf(fp, ",%.6g,%.6g\n", k < 0 ? 0.0 : r->cadss_peak[p], k < 0 ? 0.0 : r->sbp_peak[p]);
+                fprintf(fp, ",%.6g,%.6g,%.6g,%.6g\n", k < 0 ? 0.0 : r->cadss_peak[p], k < 0 ? 0.0 : r->sbp_peak[p],
+                        k < 0 ? 0.0 : r->dbp_peak[p], k < 0 ? 0.0 : r->hr_peak[p]);
             }
         }
         int last = ketsim_trial_n_periods(sc) - 1;
@@ -51,7 +53,7 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                     r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
             if (r->fu_rated[k] >= 0)
                 fprintf(fp, "%d", r->fu_rated[k]);
-            fprintf(fp, ",,\n");
+            fprintf(fp, ",,,,\n");
         }
     }
     return formats_stream_status(fp, "the trial subjects CSV", err);
@@ -227,13 +229,19 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
             fprintf(fp, "%-8s %-12s %-22s %-22s %-22s%s\n", a ? "" : vl, an, c1, c2, c3,
                     k == sc->primary_visit && a == 0 ? "  (primary)" : "");
         }
-    fprintf(fp, "\n%-12s %-22s %-22s\n", "arm", "CADSS peak", "SBP rise peak mmHg");
+    fprintf(fp, "\n%-12s %-22s %-22s %-22s %-22s\n", "arm", "CADSS peak", "SBP rise peak mmHg",
+            "DBP rise peak mmHg", "HR rise peak bpm");
     for (size_t a = 0; a < sc->n_arms; a++) {
+        char c4[128];
         snprintf(n1, sizeof n1, "%s.cadss_peak_mean", sc->arms[a].name);
         cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
         snprintf(n1, sizeof n1, "%s.sbp_peak_mean", sc->arms[a].name);
         cell(c2, sizeof c2, reps, nr, n1, 1, "%.1f");
-        fprintf(fp, "%-12s %-22s %-22s\n", sc->arms[a].name, c1, c2);
+        snprintf(n1, sizeof n1, "%s.dbp_peak_mean", sc->arms[a].name);
+        cell(c3, sizeof c3, reps, nr, n1, 1, "%.1f");
+        snprintf(n1, sizeof n1, "%s.hr_peak_mean", sc->arms[a].name);
+        cell(c4, sizeof c4, reps, nr, n1, 1, "%.1f");
+        fprintf(fp, "%-12s %-22s %-22s %-22s %-22s\n", sc->arms[a].name, c1, c2, c3, c4);
     }
     double failed = 0;
     for (size_t r = 0; r < nr; r++)

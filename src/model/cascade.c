@@ -52,6 +52,7 @@ const cascade_field cascade_fields[] = {
     CF("spine.synthesis_exponent", spine_exp),
     CF("spine.max_rel", spine_max),
     CF("spine.setpoint_rel", spine_set),
+    CF("spine.maturation_k_per_h", k_spine_mat),
     CF("ltp.early_k_on_per_h", e_kon),
     CF("ltp.early_k_off_per_h", e_koff),
     CF("ltp.early_max", e_max),
@@ -81,6 +82,12 @@ const cascade_field cascade_fields[] = {
     CF("sbp.max_mmhg", sbp_max),
     CF("sbp.x50", sbp_x50),
     CF("sbp.hill", sbp_h),
+    CF("dbp.max_mmhg", dbp_max),
+    CF("dbp.x50", dbp_x50),
+    CF("dbp.hill", dbp_h),
+    CF("hr.max_bpm", hr_max),
+    CF("hr.x50", hr_x50),
+    CF("hr.hill", hr_h),
     CF("sedation.hill", sedation_h),
 };
 #undef CF
@@ -154,18 +161,33 @@ static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
     return x > 0.0 ? x : 0.0;
 }
 
-/* Net spine change.  Extra mTORC1-driven synthesis forms spines quickly
- * (limited by the room left below spine_max); spines above the set point are
- * pruned back slowly, so a burst of formation outlasts the synthesis by days.
- * A synthesis deficit (rapamycin, NBQX) speeds pruning, in proportion to the
- * spines present, which keeps the density positive. */
-static double spine_rate(const cascade_par *cp, double synthesis, double spine)
+/* Spines in two stages.  Extra mTORC1-driven synthesis forms nascent spines
+ * (limited by the room left below spine_max, counting those still nascent);
+ * they become stable, counted spines only as they mature, over about a day,
+ * which is why density is flat for the first hours and rises from half a day
+ * on.  Stable spines above the set point are pruned back slowly, so a burst
+ * of formation outlasts the synthesis by days.  A synthesis deficit
+ * (rapamycin, NBQX) speeds pruning, in proportion to the spines present,
+ * which keeps the density positive. */
+static double spine_excess(const cascade_par *cp, double synthesis)
 {
-    double excess = pow(pos(synthesis), cp->spine_exp) - 1.0;
-    double change = excess > 0.0 ? cp->k_spine_form * excess * cp->spine_set * (cp->spine_max - spine) /
-                                       (cp->spine_max - cp->spine_set)
-                                 : cp->k_spine_elim * excess * spine;
-    return change - cp->k_spine_elim * (spine - cp->spine_set);
+    return pow(pos(synthesis), cp->spine_exp) - 1.0;
+}
+
+static double nascent_spine_rate(const cascade_par *cp, double synthesis, double spine, double nascent)
+{
+    double excess = spine_excess(cp, synthesis);
+    double formation = excess > 0.0 ? cp->k_spine_form * excess * cp->spine_set *
+                                          (cp->spine_max - spine - nascent) / (cp->spine_max - cp->spine_set)
+                                    : 0.0;
+    return formation - cp->k_spine_mat * nascent;
+}
+
+static double spine_rate(const cascade_par *cp, double synthesis, double spine, double nascent)
+{
+    double excess = spine_excess(cp, synthesis);
+    double deficit_pruning = excess < 0.0 ? cp->k_spine_elim * excess * spine : 0.0;
+    return cp->k_spine_mat * nascent + deficit_pruning - cp->k_spine_elim * (spine - cp->spine_set);
 }
 
 void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc)
@@ -195,7 +217,8 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     double synthesis = cascade_synthesis(cp, c[C_MTOR], c[C_MTOR_REF]);
     dc[C_MTOR_REF] = cp->k_mtor_ref * (c[C_MTOR] - c[C_MTOR_REF]);
     dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
-    dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE]);
+    dc[C_SPINE_NASCENT] = nascent_spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
+    dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
 
     double drive = ltp_drive(cp, c[C_TRKB], ampa);
     /* Early potentiation outlasts the drive only while protein synthesis

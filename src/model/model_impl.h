@@ -44,7 +44,9 @@ typedef struct model_compound {
 enum {
     C_BLOCK_INT, C_BLOCK_PYR, C_INTN, C_GLU, C_GLU_FB, C_PEEF2, C_BDNF, C_PBDNF,
     C_TRKB, C_SNO, C_RHEB, C_MTOR, C_SYNP, C_SPINE, C_LTP_E, C_LTP_L, C_GAD,
-    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF, C_N
+    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF,
+    C_SPINE_NASCENT, /* spines formed but not yet stable (docs/model.md 3.14) */
+    C_N
 };
 
 typedef struct cascade_par {
@@ -58,12 +60,13 @@ typedef struct cascade_par {
     double nos_inh, k_sno, k_rheb, rheb_d0;
     double k_mtor, w_trkb_mtor, mtor_basal, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
     double k_synp, km_synp, h_synp;
-    double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set;
+    double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set, k_spine_mat;
     double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, e_syn_dep, l_kcons, l_koff, l_max;
     double k_gaba, gaba_act_exp, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
+    double dbp_max, dbp_x50, dbp_h, hr_max, hr_x50, hr_h; /* read the SBP effect site */
     double sedation_h;
 } cascade_par;
 

@@ -12,8 +12,8 @@
 enum {
     O_TIME, O_KET, O_SKET, O_RKET, O_NK, O_DHNK, O_HNK, O_BKET, O_BNK, O_BHNK,
     O_BLOCK_INT, O_BLOCK_PYR, O_INTN, O_GLU, O_AMPA, O_PEEF2, O_BDNF, O_PBDNF, O_TRKB,
-    O_SNO, O_RHEB, O_MTOR, O_SYNP, O_SPINE, O_LTP, O_SYNFN, O_GABA, O_TGLU, O_GLN,
-    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_SEDATION, O_N
+    O_SNO, O_RHEB, O_MTOR, O_SYNP, O_SPINE, O_NASCENT, O_LTP, O_SYNFN, O_GABA, O_TGLU, O_GLN,
+    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_DBP, O_HR, O_SEDATION, O_N
 };
 
 static const ketsim_output_info outputs[O_N] = {
@@ -40,7 +40,8 @@ static const ketsim_output_info outputs[O_N] = {
     {"rheb_rel", "rel", "Rheb"},
     {"mtorc1_rel", "rel", "mTORC1 activity (phospho-mTOR)"},
     {"synaptic_protein_rel", "rel", "synaptic proteins (PSD95, GluA1, synapsin I)"},
-    {"spine_density_rel", "rel", "dendritic spine density (1 = healthy)"},
+    {"spine_density_rel", "rel", "dendritic spine density: stable spines (1 = healthy)"},
+    {"nascent_spine_rel", "rel", "nascent spines, formed but not yet stable (0 at baseline; units of healthy density)"},
     {"potentiation", "fraction", "synaptic potentiation, early + consolidated (0 at baseline)"},
     {"synaptic_function_rel", "rel", "synaptic-function index: spines x (1 + potentiation)"},
     {"hippocampal_gaba_rel", "rel", "tissue GABA (MRS)"},
@@ -52,6 +53,8 @@ static const ketsim_output_info outputs[O_N] = {
     {"hamd", "points", "HAM-D17 from MADRS (Leucht 2018 linking)"},
     {"cadss", "points", "dissociation (CADSS)"},
     {"sbp_change_mmhg", "mmHg", "systolic blood pressure change from baseline"},
+    {"dbp_change_mmhg", "mmHg", "diastolic blood pressure change from baseline"},
+    {"hr_change_bpm", "beats/min", "heart rate change from baseline"},
     {"sedation", "probability", "probability of feeling sedated (Ramsay >= 2) from GABA-A sedatives (midazolam)"},
 };
 
@@ -212,6 +215,7 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     o[O_MTOR] = c[C_MTOR];
     o[O_SYNP] = c[C_SYNP];
     o[O_SPINE] = c[C_SPINE];
+    o[O_NASCENT] = c[C_SPINE_NASCENT];
     o[O_LTP] = c[C_LTP_E] + c[C_LTP_L];
     o[O_SYNFN] = cascade_synaptic_function(cp, c);
     o[O_GABA] = c[C_GABA];
@@ -223,6 +227,9 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     o[O_HAMD] = cp->hamd_per_madrs * o[O_MADRS];
     o[O_CADSS] = cp->cadss_max * hill(c[C_X_CADSS], cp->cadss_x50, cp->cadss_h);
     o[O_SBP] = cp->sbp_max * hill(c[C_X_SBP], cp->sbp_x50, cp->sbp_h);
+    /* one sympathetic effect site drives all three haemodynamic read-outs */
+    o[O_DBP] = cp->dbp_max * hill(c[C_X_SBP], cp->dbp_x50, cp->dbp_h);
+    o[O_HR] = cp->hr_max * hill(c[C_X_SBP], cp->hr_x50, cp->hr_h);
     o[O_SEDATION] = hill(d.sedation_x, 1.0, cp->sedation_h);
     for (size_t k = 0; k < m->n_compound_outputs; k++) {
         const compound_output *co = &m->compound_src[k];

@@ -52,7 +52,10 @@ static const struct {
     [C_RHEB] = {BIT(C_SNO) | BIT(C_RHEB), 0},
     [C_MTOR] = {BIT(C_TRKB) | AMPA | BIT(C_RHEB) | BIT(C_MTOR), D_AMPA | D_MTOR},
     [C_SYNP] = {SYNTH | BIT(C_SYNP), 0},
-    [C_SPINE] = {SYNTH | BIT(C_SPINE), 0},
+    /* stable spines: maturation of nascent ones, pruning (synthesis deficit) */
+    [C_SPINE] = {SYNTH | BIT(C_SPINE) | BIT(C_SPINE_NASCENT), 0},
+    /* nascent spines: formation (synthesis, room left below the maximum) */
+    [C_SPINE_NASCENT] = {SYNTH | BIT(C_SPINE) | BIT(C_SPINE_NASCENT), 0},
     /* early potentiation: induction (TrkB, AMPA), decay (synthesis) */
     [C_LTP_E] = {BIT(C_TRKB) | AMPA | SYNTH | BIT(C_LTP_E), D_AMPA},
     [C_LTP_L] = {BIT(C_LTP_E) | SYNTH | BIT(C_LTP_L), 0},

@@ -186,20 +186,26 @@ static int arm_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_def
         if (!rc)
             rc = put(m, med, err, "%s.time_to_response_median_h", an);
     }
-    /* CADSS and SBP peaks: mean over the periods the arm was given */
-    double cs = 0, ss = 0;
+    /* CADSS and haemodynamic peaks: mean over the periods the arm was given */
+    double cs = 0, ss = 0, ds = 0, hs = 0;
     size_t cn = 0;
     for (int i = 0; i < sc->n_subjects; i++)
         for (int p = 0; p < ketsim_trial_n_periods(sc); p++)
             if (!s[i].failed && ketsim_trial_arm_in_period(sc, s[i].assign, p) == a) {
                 cs += s[i].cadss_peak[p];
                 ss += s[i].sbp_peak[p];
+                ds += s[i].dbp_peak[p];
+                hs += s[i].hr_peak[p];
                 cn++;
             }
     if (!rc)
         rc = put(m, cn ? cs / (double)cn : NAN, err, "%s.cadss_peak_mean", an);
     if (!rc)
         rc = put(m, cn ? ss / (double)cn : NAN, err, "%s.sbp_peak_mean", an);
+    if (!rc)
+        rc = put(m, cn ? ds / (double)cn : NAN, err, "%s.dbp_peak_mean", an);
+    if (!rc)
+        rc = put(m, cn ? hs / (double)cn : NAN, err, "%s.hr_peak_mean", an);
     return rc;
 }
 
