@@ -34,6 +34,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -973,6 +974,13 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
     if (rc)
         return rc;
     double l = pe_data_m2ll(pe, s, par, m->f, NULL, NULL, NULL) + quad_inv(q, par->omega_inv, eta);
+    /* The Gauss-Newton matrix misses the curvature of the predictions
+     * (residual times d2f/deta2); a symmetric rank-one correction A, fitted
+     * to the change of the gradient over each step (secant condition),
+     * adds it back and makes the convergence superlinear without second
+     * derivatives. */
+    double A[PE_MAX_ETA * PE_MAX_ETA] = {0}, g_prev[PE_MAX_ETA], s_prev[PE_MAX_ETA];
+    int have_prev = 0;
     for (int it = 0; it < 60; it++) {
         rc = jac_cols(pe, t, s, phi, cols, q, m->J, nr, fp, fm, err);
         if (rc)
@@ -994,8 +1002,28 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
                 for (size_t b = 0; b < q; b++)
                     H[a * q + b] += w_in[j] * ga * m->J[j * nr + (size_t)cols[b]];
             }
-        if (pe_chol(q, H, L))
-            break; /* cannot happen for OMEGA > 0; stop at the current point */
+        if (have_prev) {
+            double r[PE_MAX_ETA], rs = 0, rr = 0, ss2 = 0;
+            for (size_t a = 0; a < q; a++) {
+                r[a] = g[a] - g_prev[a];
+                for (size_t b = 0; b < q; b++)
+                    r[a] -= (H[a * q + b] + A[a * q + b]) * s_prev[b];
+            }
+            for (size_t a = 0; a < q; a++)
+                rs += r[a] * s_prev[a], rr += r[a] * r[a], ss2 += s_prev[a] * s_prev[a];
+            if (fabs(rs) > 1e-8 * sqrt(rr * ss2))
+                for (size_t a = 0; a < q; a++)
+                    for (size_t b = 0; b < q; b++)
+                        A[a * q + b] += r[a] * r[b] / rs;
+        }
+        double HA[PE_MAX_ETA * PE_MAX_ETA];
+        for (size_t a = 0; a < q * q; a++)
+            HA[a] = H[a] + A[a];
+        if (pe_chol(q, HA, L)) {
+            memset(A, 0, sizeof A); /* the correction made it indefinite: plain Gauss-Newton */
+            if (pe_chol(q, H, L))
+                break; /* cannot happen for OMEGA > 0; stop at the current point */
+        }
         double dec = 0, big = 0;
         for (size_t a = 0; a < q; a++)
             step[a] = -g[a];
@@ -1027,6 +1055,9 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
             double lt = pe_data_m2ll(pe, s, par, ft, NULL, NULL, NULL) + quad_inv(q, par->omega_inv, et);
             if (lt <= l) {
                 accepted = 1;
+                for (size_t a = 0; a < q; a++)
+                    s_prev[a] = et[a] - eta[a], g_prev[a] = g[a];
+                have_prev = 1;
                 l = lt;
                 memcpy(eta, et, q * sizeof *eta);
                 memcpy(phi, ph, nr * sizeof *phi);
@@ -1457,8 +1488,13 @@ int ketsim_popest_run(ketsim_popest *pe, ketsim_popest_result **out, ketsim_erro
         rc = pe_foce_run(pe, x, &r->iterations, &converged, why, sizeof why, err);
     else
         rc = pe_saem_run(pe, x, &r->iterations, err);
+    size_t sims_est = 0;
+    for (size_t k = 0; k < pe->n_th; k++)
+        sims_est += pe->th[k].n_sims;
     if (!rc)
         rc = finish(pe, x, r, err);
+    if (getenv("KETSIM_POPEST_DEBUG"))
+        fprintf(stderr, "popest: %zu simulations to estimate\n", sims_est);
     if (rc) {
         ketsim_popest_result_free(r);
         return rc;
