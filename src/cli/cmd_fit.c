@@ -84,7 +84,8 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    int li = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, &li)) != -1) {
         switch (c) {
         case 's': o->species = optarg; break;
         case 'd': o->drug = optarg; break;
@@ -113,8 +114,8 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
             break;
         case 'M': break; /* "pooled": anything else went to cmd_fit_pop */
         case 'P':
-            return cli_usage("fit", "%s needs --method foce-i or saem (the pooled fit has no random effects)",
-                             argv[optind - 1]);
+            return cli_usage("fit", "--%s needs --method foce-i or saem (the pooled fit has no random effects)",
+                             longopts[li].name);
         case 'h': help_fit(); return -1;
         default:
             return cli_usage("fit", "unknown or incomplete option '%s' (see ketsim help fit)", argv[optind - 1]);

@@ -314,7 +314,7 @@ int pe_foce_run(ketsim_popest *pe, double *x, size_t *iterations, int *converged
     /* phase 2: FD gradient of the real objective, Newton step with the
      * linear model's Hessian (modes stay linearised at x from the sweep) */
     double dec = INFINITY;
-    for (int pol = 0; pol < 8 && it < max_iter + 8; pol++, it++) {
+    for (int pol = 0; pol < 8 && it < max_iter; pol++, it++) {
         double g[PE_MAX_X], xp[PE_MAX_X], step[PE_MAX_X];
         save_eta(pe, eta0);
         lin_hessian(pe, x, H);
