@@ -149,8 +149,11 @@ typedef struct ketsim_popest_result {
     /* convergence, judged: see ketsim_popest_run */
     int converged;
     char message[512];              /* why not converged ("" when converged) */
-    size_t iterations, n_sims;
-    double seconds;
+    size_t iterations, n_sims;          /* n_sims: ODE solves, all of them */
+    double seconds;                     /* wall clock, all of the run */
+    double seconds_estimation;          /* wall clock up to the estimates (before diagnostics
+                                         * and the covariance step) */
+    size_t n_sims_estimation;
 } ketsim_popest_result;
 
 /* Estimate.  The result is returned even when the fit did not converge

@@ -309,10 +309,10 @@ static void print_value(const ketsim_popest_value *v, const char *extra)
 static void print_result(const pop_opts *o, const ketsim_popest_result *r)
 {
     size_t q = r->n_eta;
-    printf("fit %s: %zu subjects, %zu observations (%zu BLQ, M3), %zu unknowns; %zu iterations, %zu simulations, "
-           "%.1f s\n\n",
+    printf("fit %s: %zu subjects, %zu observations (%zu BLQ, M3), %zu unknowns; %zu iterations; estimation %zu "
+           "simulations, %.1f s; in all %zu simulations, %.1f s\n\n",
            ketsim_popest_method_name(o->method), r->n_subjects, r->n_obs, r->n_blq, r->n_est, r->iterations,
-           r->n_sims, r->seconds);
+           r->n_sims_estimation, r->seconds_estimation, r->n_sims, r->seconds);
     printf("%-40s %13s %12s %8s  %s\n", "THETA", "estimate", "SE", "RSE%", "95% CI");
     for (size_t i = 0; i < r->n_theta; i++)
         print_value(&r->theta[i], NULL);

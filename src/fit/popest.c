@@ -1491,10 +1491,10 @@ int ketsim_popest_run(ketsim_popest *pe, ketsim_popest_result **out, ketsim_erro
     size_t sims_est = 0;
     for (size_t k = 0; k < pe->n_th; k++)
         sims_est += pe->th[k].n_sims;
+    struct timespec te;
+    clock_gettime(CLOCK_MONOTONIC, &te);
     if (!rc)
         rc = finish(pe, x, r, err);
-    if (getenv("KETSIM_POPEST_DEBUG"))
-        fprintf(stderr, "popest: %zu simulations to estimate\n", sims_est);
     if (rc) {
         ketsim_popest_result_free(r);
         return rc;
@@ -1509,6 +1509,8 @@ int ketsim_popest_run(ketsim_popest *pe, ketsim_popest_result **out, ketsim_erro
         r->n_sims += pe->th[k].n_sims;
     clock_gettime(CLOCK_MONOTONIC, &t1);
     r->seconds = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+    r->seconds_estimation = (double)(te.tv_sec - t0.tv_sec) + 1e-9 * (double)(te.tv_nsec - t0.tv_nsec);
+    r->n_sims_estimation = sims_est;
     *out = r;
     return KETSIM_OK;
 }

@@ -115,6 +115,8 @@ static json_t *build(const ketsim_popest_result *r)
     json_object_set_new(root, "iterations", json_integer((json_int_t)r->iterations));
     json_object_set_new(root, "simulations", json_integer((json_int_t)r->n_sims));
     json_object_set_new(root, "seconds", num(r->seconds));
+    json_object_set_new(root, "seconds_estimation", num(r->seconds_estimation));
+    json_object_set_new(root, "simulations_estimation", json_integer((json_int_t)r->n_sims_estimation));
     return root;
 }
 
