@@ -340,18 +340,18 @@ int ketsim_popest_set_error(ketsim_popest *pe, const char *output, ketsim_fit_er
         pe->em_default_set = 1;
         return KETSIM_OK;
     }
-    long k = ketsim_output_index(output);
-    size_t code = 0;
-    if (k >= 0)
-        code = (size_t)k;
-    else if (ketsim_events_output_code((ketsim_events *)pe->ev, output, &code, err))
-        return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: unknown output '%s'", output);
+    if (strlen(output) >= sizeof pe->errs[0].oname)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: output name too long: '%s'", output);
+    if (ketsim_output_index(output) < 0 && !ketsim_output_is_compound_form(output))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: unknown output '%s' (see ketsim outputs)", output);
     for (size_t i = 0; i < pe->n_err; i++)
-        if (pe->errs[i].output == code)
+        if (strcmp(pe->errs[i].oname, output) == 0)
             return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: output '%s' given twice", output);
     if (pe->n_err == PE_MAX_ERR)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: at most %d outputs", PE_MAX_ERR);
-    pe->errs[pe->n_err++] = (pe_err){.output = code, .em = em, .sd_add = sd_add, .sd_prop = sd_prop, .xa = -1, .xb = -1};
+    pe_err *e = &pe->errs[pe->n_err++];
+    *e = (pe_err){.em = em, .sd_add = sd_add, .sd_prop = sd_prop, .xa = -1, .xb = -1};
+    snprintf(e->oname, sizeof e->oname, "%s", output);
     return KETSIM_OK;
 }
 
@@ -490,12 +490,20 @@ static int compare_double(const void *a, const void *b)
 static pe_err *err_for(ketsim_popest *pe, size_t output)
 {
     for (size_t i = 0; i < pe->n_err; i++)
-        if (pe->errs[i].output == output)
+        if (pe->errs[i].resolved && pe->errs[i].output == output)
             return &pe->errs[i];
+    const char *name = ketsim_events_output_name(pe->ev, output);
+    for (size_t i = 0; i < pe->n_err; i++)
+        if (!pe->errs[i].resolved && name && strcmp(pe->errs[i].oname, name) == 0) {
+            pe->errs[i].resolved = 1;
+            pe->errs[i].output = output;
+            return &pe->errs[i];
+        }
     if (pe->n_err == PE_MAX_ERR)
         return NULL;
-    pe->errs[pe->n_err] = (pe_err){.output = output, .em = pe->em_default, .sd_add = pe->sd_add_default,
-                                   .sd_prop = pe->sd_prop_default, .xa = -1, .xb = -1};
+    pe->errs[pe->n_err] = (pe_err){.output = output, .resolved = 1, .em = pe->em_default,
+                                   .sd_add = pe->sd_add_default, .sd_prop = pe->sd_prop_default, .xa = -1, .xb = -1};
+    snprintf(pe->errs[pe->n_err].oname, sizeof pe->errs[0].oname, "%s", name ? name : "?");
     return &pe->errs[pe->n_err++];
 }
 
@@ -549,8 +557,7 @@ static int setup_obs(ketsim_popest *pe, ketsim_error *err)
     for (size_t i = 0; i < pe->n_err; i++) {
         pe_err *e = &pe->errs[i];
         if (e->n_obs == 0)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: output '%s' has no observation in %s",
-                               ketsim_events_output_name(ev, e->output), name);
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--error: output '%s' has no observation in %s", e->oname, name);
         if (e->n_blq == e->n_obs)
             return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: every observation of '%s' is below the LLOQ", name,
                                ketsim_events_output_name(ev, e->output));

@@ -44,6 +44,8 @@ typedef struct pe_cov {
 } pe_cov;
 
 typedef struct pe_err {
+    char oname[96];    /* the output's name as given (matched to codes as records are read) */
+    int resolved;
     size_t output;     /* output code */
     ketsim_fit_errmodel em;
     double sd_add, sd_prop;  /* starts (0: from the data) */
