@@ -508,9 +508,15 @@ static void cascade_params(exporter *x)
 /* Helper quantities of the cascade, used by several rate rules. */
 static void cascade_helpers(exporter *x)
 {
+    add_assignment(x, "evoked_ampa_gate", "dimensionless",
+                   "(1 - ampa_antagonist_occupancy) * (1 - drug_ampa_block)");
     add_assignment(x, "ampa_activation_rel", "dimensionless",
-                   "max(glutamate_release, 0) * max(synaptic_protein, 0)^ampa_surface_exponent"
-                   " * (1 + ampa_potentiation) * (1 - ampa_antagonist_occupancy) * (1 - drug_ampa_block)");
+                   "(1 - ampa_antagonist_occupancy) + evoked_ampa_gate * (max(glutamate_release, 0)"
+                   " * max(synaptic_protein, 0)^ampa_surface_exponent * (1 + ampa_potentiation) - 1)");
+    add_assignment(x, "awake_glutamate_drive", "dimensionless",
+                   "(1 - glu_pyramidal_nmda_dependence * nmda_block_pyramidal)"
+                   " / ((1 - glu_inhibition_weight) + glu_inhibition_weight * max(interneuron_activity, 0))");
+
     add_assignment(x, "protein_synthesis", "dimensionless",
                    "((max(mtorc1, 0) + 0.001) / (max(mtorc1_reference, 0) + 0.001))^synprot_hill"
                    " * (synprot_km_mtor_rel^synprot_hill + 1) / (synprot_km_mtor_rel^synprot_hill"
@@ -526,13 +532,14 @@ static const char *const cascade_rates[C_N] = {
                     " * (1 - nmda_block_interneuron) - nmda_block_interneuron)",
     [C_BLOCK_PYR] = "nmda_koff_per_h * (nmda_drive * (1 - nmda_block_pyramidal) - nmda_block_pyramidal)",
     [C_INTN] = "intn_k_per_h * (1 - intn_nmda_dependence * nmda_block_interneuron - interneuron_activity)",
-    [C_GLU] = "glu_k_per_h * ((1 - glu_pyramidal_nmda_dependence * nmda_block_pyramidal)"
-              " / ((1 - glu_inhibition_weight) + glu_inhibition_weight * max(interneuron_activity, 0))"
+    [C_GLU] = "glu_k_per_h * (((1 - max(anaesthetic_state, 0)) * awake_glutamate_drive"
+              " + max(anaesthetic_state, 0) * min(awake_glutamate_drive, glu_anaesthetic_floor_rel))"
               " / max(glutamate_feedback, 0)^glu_feedback_gain - glutamate_release)",
     [C_GLU_FB] = "glu_feedback_k_per_h * (glutamate_release - glutamate_feedback)",
     [C_PEEF2] = "eef2_k_per_h * (1 - eef2_nmda_dependence * nmda_block_pyramidal - peef2)",
     [C_BDNF] = "bdnf_k_per_h * (bdnf_release_scale * ((1 - bdnf_ampa_weight)"
-               " * (1 + bdnf_translation_gain * (1 - peef2)) + bdnf_ampa_weight * ampa_activation_rel) - bdnf)",
+               " * (1 + evoked_ampa_gate * bdnf_translation_gain * (1 - peef2))"
+               " + bdnf_ampa_weight * ampa_activation_rel) - bdnf)",
     [C_PBDNF] = "plasma_bdnf_k_per_h * (bdnf - plasma_bdnf)",
     [C_TRKB] = "trkb_k_per_h * ((1 - trkb_block) * (1 - drug_trkb_block) * max(bdnf, 0) * (1 + trkb_km_rel)"
                " / (trkb_km_rel + max(bdnf, 0)) - trkb)",
@@ -563,6 +570,8 @@ static const char *const cascade_rates[C_N] = {
     [C_X_CADSS] = "cadss_keo_per_h * (nmda_drive - cadss_effect_site)",
     [C_X_SBP] = "sbp_keo_per_h * (nmda_drive - sbp_effect_site)",
     [C_MTOR_REF] = "mtor_adaptation_k_per_h * (mtorc1 - mtorc1_reference)",
+    [C_ANAES] = "glu_anaesthetic_offset_k_per_h * ((max(nmda_drive, 0) / glu_anaesthetic_x50)^glu_anaesthetic_hill"
+                " * (1 - anaesthetic_state) - anaesthetic_state)",
 };
 
 /* ---- read-outs, mirroring readouts.c ---- */

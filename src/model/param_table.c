@@ -188,22 +188,33 @@ static const ketsim_param_def rows[] = {
     {"r_hnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
 
     /* ---- tool compounds for blocking experiments (rodent doses i.p. or icv) ---- */
-#define TOOL(c, mw, v1, cl, fu, kpuu, keo, src, kind) \
+#define TOOL_FIXED(c, mw) \
     {c ".mw_g_per_mol", "g/mol", ALL(mw), POS, LIT, "molar mass", "molar mass"}, \
-    {c ".v1_l", "L", SP(70 * (v1), 0.25 * (v1), 0.025 * (v1)), POS, kind, src, "volume (one compartment)"}, \
     {c ".v2_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"}, \
     {c ".v3_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"}, \
-    {c ".cl_l_per_h", "L/h", SP(70 * (cl) / 4, 0.25 * (cl), 0.025 * (cl) * 1.5), POS, kind, src, "clearance (human scaled down 4x per kg, mouse up 1.5x: assumed)"}, \
     {c ".q2_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"}, \
     {c ".q3_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"}, \
-    {c ".fu_plasma", "1", ALL(fu), FRAC, kind, src, "unbound fraction in plasma"}, \
-    {c ".kp_brain", "1", ALL(kpuu), POS, kind, src, "total brain:plasma ratio"}, \
-    {c ".kpuu_brain", "1", ALL(kpuu), POS, kind, src, "unbound brain:unbound plasma ratio"}, \
-    {c ".keo_brain_per_h", "1/h", ALL(keo), POS, kind, src, "brain equilibration (and icv washout) rate"}, \
     {c ".nmda_ki_um", "uM", ALL(1e6), POS, LIT, "no NMDA channel block", "NMDA Ki"}, \
     {c ".ampa_emax", "1", ALL(0), POS, LIT, "no AMPA potentiation", "maximal fractional AMPA potentiation"}, \
     {c ".ampa_ec50_um", "uM", ALL(1), POS, LIT, "unused", "AMPA potentiation EC50"}
-    TOOL("nbqx", 336.2, 0.3, 0.1, 0.5, 0.05, 0.5, "set by hand against target nbqx_blocks_fst: clearance and brain washout slowed so 10 mg/kg i.p. covers the hours of ketamine's glutamate surge, as NBQX does behaviourally in Maeng 2008 (plasma t1/2 ~10 min would not); fu and brain entry assumed", HAND("nbqx_blocks_fst")),
+#define TOOL(c, mw, v1, cl, fu, kpuu, keo, src, kind) \
+    TOOL_FIXED(c, mw), \
+    {c ".v1_l", "L", SP(70 * (v1), 0.25 * (v1), 0.025 * (v1)), POS, kind, src, "volume (one compartment)"}, \
+    {c ".cl_l_per_h", "L/h", SP(70 * (cl) / 4, 0.25 * (cl), 0.025 * (cl) * 1.5), POS, kind, src, "clearance (human scaled down 4x per kg, mouse up 1.5x: assumed)"}, \
+    {c ".fu_plasma", "1", ALL(fu), FRAC, kind, src, "unbound fraction in plasma"}, \
+    {c ".kp_brain", "1", ALL(kpuu), POS, kind, src, "total brain:plasma ratio"}, \
+    {c ".kpuu_brain", "1", ALL(kpuu), POS, kind, src, "unbound brain:unbound plasma ratio"}, \
+    {c ".keo_brain_per_h", "1/h", ALL(keo), POS, kind, src, "brain equilibration (and icv washout) rate"}
+    /* NBQX: human PK (Am J Ther 1994); rodents scaled per kg (no rodent PK found) */
+#define NBQX_PK "Am J Ther 1994;1:296 (healthy men, i.v.): Vss 0.153 L/kg, CL 0.222 L/h/kg (t1/2 0.75 h); rat and mouse: assumed, the same volume per kg and the clearance scaled allometrically (exponent 0.75: 0.91 and 1.61 L/h/kg, t1/2 7 and 4 min; rat liver takes NBQX up with a half-life of 5.8 min, perfused-liver study)"
+#define NBQX_BRAIN "assumed: polar, poor tissue penetration (Vss about extracellular water)"
+    TOOL_FIXED("nbqx", 336.2),
+    {"nbqx.v1_l", "L", SP(10.71, 0.03825, 0.003825), POS, LIT, NBQX_PK, "volume (one compartment)"},
+    {"nbqx.cl_l_per_h", "L/h", SP(15.54, 0.2272, 0.04036), POS, LIT, NBQX_PK, "elimination clearance"},
+    {"nbqx.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed: plasma binding not found", "unbound fraction in plasma"},
+    {"nbqx.kp_brain", "1", ALL(0.05), POS, ASSUMED, NBQX_BRAIN, "total brain:plasma ratio"},
+    {"nbqx.kpuu_brain", "1", ALL(0.05), POS, ASSUMED, NBQX_BRAIN, "unbound brain:unbound plasma ratio"},
+    {"nbqx.keo_brain_per_h", "1/h", ALL(2), POS, ASSUMED, "assumed: a polar compound equilibrates with brain over about 20 min", "brain equilibration (and icv washout) rate"},
     {"nbqx.ampa_block_ki_um", "uM", ALL(0.15), POS, LIT, "NBQX AMPA IC50 ~0.15 uM (Sheardown 1990, secondary)", "AMPA antagonist Ki"},
     {"nbqx.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
     {"nbqx.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
@@ -213,7 +224,15 @@ static const ketsim_param_def rows[] = {
     {"rapamycin.mtor_inhibition_ic50_um", "uM", ALL(0.0005), POS, LIT, "rapamycin-FKBP12 inhibits mTORC1 at sub-nM (textbook)", "mTORC1 inhibition IC50"},
     {"rapamycin.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
     {"rapamycin.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
-    TOOL("ana12", 407.5, 1.0, 0.1, 0.1, 1.0, 1, "set by hand against target ana12_blocks_fst: clearance and brain washout slowed so 0.5 mg/kg i.p. blocks TrkB through the hours of BDNF release (Cazorla 2011: effects last >= 4 h after one dose); crosses the blood-brain barrier", HAND("ana12_blocks_fst")),
+    /* ANA-12: mouse PK from Cazorla 2011's brain levels; rat and human scaled per kg */
+#define ANA12_PK "derived from Cazorla 2011 J Clin Invest (via Wikipedia; secondary): brain about 400 nM 30 min and 10 nM 6 h after i.p. dosing in mice, read as 0.5 mg/kg and as the free level, with route.ip, fu 0.5, kpuu 1 and brain equilibration 4/h assumed: elimination 0.745/h (t1/2 0.93 h), volume 0.476 L/kg; rat and human: assumed, the same volume per kg and the clearance scaled allometrically (exponent 0.75)"
+    TOOL_FIXED("ana12", 407.5),
+    {"ana12.v1_l", "L", SP(33.3, 0.119, 0.0119), POS, LIT, ANA12_PK, "volume (one compartment)"},
+    {"ana12.cl_l_per_h", "L/h", SP(3.42, 0.0499, 0.00887), POS, LIT, ANA12_PK, "elimination clearance"},
+    {"ana12.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed: plasma binding not found; only the product with the volume is fixed by the brain levels (ANA12_PK)", "unbound fraction in plasma"},
+    {"ana12.kp_brain", "1", ALL(1.0), POS, ASSUMED, "assumed: crosses the blood-brain barrier (Cazorla 2011)", "total brain:plasma ratio"},
+    {"ana12.kpuu_brain", "1", ALL(1.0), POS, ASSUMED, "assumed: crosses the blood-brain barrier by passive entry (Cazorla 2011)", "unbound brain:unbound plasma ratio"},
+    {"ana12.keo_brain_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: lipophilic, brain equilibrium within about 10 min (central block from 30 min, Cazorla 2011)", "brain equilibration (and icv washout) rate"},
     {"ana12.ampa_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "AMPA antagonist Ki (0: none)"},
     {"ana12.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
     {"ana12.trkb_block_ki_um", "uM", ALL(0.012), POS, LIT, "Cazorla 2011 J Clin Invest: high-affinity site Kd ~12 nM", "TrkB antagonist Ki"},
@@ -245,6 +264,10 @@ static const ketsim_param_def rows[] = {
     {"midazolam.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"midazolam.sedation_ec50_um", "uM", ALL(0.0125), POS, LIT, "Barr 2001 Anesthesiology: plasma midazolam at 50% probability of Ramsay >= 2, 68 ng/mL; as free brain uM with fu 0.06 and MW 325.8", "free brain concentration at half-maximal sedation"},
 #undef TOOL
+#undef TOOL_FIXED
+#undef NBQX_PK
+#undef NBQX_BRAIN
+#undef ANA12_PK
 
     /* ---- routes ---- */
     {"route.in.f_nasal", "1", ALL(0.45), FRAC, LIT, "Yanagihara 2003 Biopharm Drug Dispos: intranasal F ~45% (Perez-Ruixo 2021: 54% for esketamine)", "fraction of an intranasal dose absorbed through the nose; the rest is swallowed"},
@@ -273,9 +296,13 @@ static const ketsim_param_def rows[] = {
     {"intn.nmda_dependence", "1", ALL(1), FRAC, ASSUMED, "assumed: interneuron drive is NMDA-dependent", "fall of interneuron activity per unit block"},
     {"glu.k_per_h", "1/h", ALL(12), POS, ASSUMED, "assumed: minutes", "glutamate release relaxation"},
     {"glu.inhibition_weight", "1", ALL(0.855058), FRAC, HAND("glu_surge_sub"), "set by hand against target glu_surge_sub (a sub-anaesthetic surge of 10% to 3-fold)", "share of pyramidal output under interneuron (GABA) control"},
-    {"glu.pyramidal_nmda_dependence", "1", SP(0.997392, 0.797914, 0.797914), FRAC, HAND("dialysis_20 glu_fall_anaesthetic"), "set by hand against targets dialysis_20 and glu_fall_anaesthetic: human against glu_fall_anaesthetic, rat and mouse against dialysis_20 (rodents stay awake at brain levels that anaesthetise humans: 10-30 mg/kg i.p. is subanaesthetic, anaesthesia needs about 100 mg/kg)", "fall of pyramidal drive per unit pyramidal block"},
+    {"glu.pyramidal_nmda_dependence", "1", SP(0.997392, 0.797914, 0.797914), FRAC, HAND("dialysis_20 glu_fall_anaesthetic"), "set by hand against targets dialysis_20 and glu_fall_anaesthetic: human against glu_fall_anaesthetic, rat and mouse against dialysis_20 (rodents stay awake at brain levels that anaesthetise humans: 10-30 mg/kg i.p. is subanaesthetic); at anaesthetic exposure the anaesthetic state (glu.anaesthetic_*) takes over", "fall of pyramidal drive per unit pyramidal block"},
     {"glu.feedback_k_per_h", "1/h", ALL(1.99954), POS, HAND("glu_gone_2h"), "set by hand against target glu_gone_2h: presynaptic mGluR2/3 feedback ends the surge within 2 h", "autoreceptor feedback rate"},
     {"glu.feedback_gain", "1", ALL(1.99751), POS, HAND("glu_gone_2h"), "set by hand against target glu_gone_2h: feedback exponent", "feedback exponent"},
+    {"glu.anaesthetic_x50", "1", SP(4.0, 30, 30), 1e-3, 1e4, HAND("glu_fall_anaesthetic dialysis_80 dialysis_20"), "set by hand against targets glu_fall_anaesthetic (human), dialysis_80 and dialysis_20 (rat, mouse): human: the drive of a steady 880 ng/mL of racemic ketamine (fu 0.53, Ki 0.3 and 1.4 uM), between recovery from anaesthesia (Idvall 1979: 2.7 umol/L, 640 ng/mL) and the onset of the anaesthetic range (Zanos 2018: 1200 ng/mL); rat: near the peak drive (37.9) of the geometric mean of a sub-anaesthetic dose that raises glutamate (30 mg/kg i.p.) and an anaesthetic one (80 mg/kg; Chowdhury 2012), lowered by hand to 30 so that 80 mg/kg shows no rise through the 80 min of dialysis_80 (at 35 the rat emerges into a surge within them); rodents stay awake at brain levels that anaesthetise humans; mouse as rat (assumed)", "NMDA drive (sum of free brain C / Ki) at which half of cortex is drawn into the anaesthetic state"},
+    {"glu.anaesthetic_hill", "1", ALL(6), POS, ASSUMED, "assumed: a steep state transition, the anaesthetic state going from 10% to 90% within a two-fold change of drive", "exponent of the odds of the anaesthetic state in the drive"},
+    {"glu.anaesthetic_offset_k_per_h", "1/h", ALL(1), POS, ASSUMED, "assumed: round number (half-time about 40 min): emergence lags the fall of drug levels by a time of its own (neural inertia: emergence at lower levels than induction, a hysteresis that collapses over a time independent of the PK; PMC6200107, mice); entry is faster by the odds (x / x50)^h, within a minute of an induction dose", "rate of leaving the anaesthetic state"},
+    {"glu.anaesthetic_floor_rel", "1", SP(1.0, 0.77, 0.77), POS, LIT, "human: Langsjo 2005 Anesthesiology: whole-brain glucose and oxygen use unchanged at anaesthetic S-ketamine (1959 ng/mL); rat: Cavazzuti 2004 Anesthesiology: regional glucose use 23% lower under 170 mg/kg i.p. (mean of the regions that fell); glutamate release taken to follow glucose use; mouse as rat (assumed)", "pyramidal drive in the full anaesthetic state (1 = awake baseline)"},
     /* ---- 4. AMPA ---- */
     {"ampa.surface_exponent", "1", ALL(0.1), POS, ASSUMED, "assumed: surface AMPA receptors scale with synaptic protein (GluA1)", "exponent of synaptic protein"},
     {"ampa.antagonist_occupancy", "1", ALL(0), FRAC, LIT, "intervention hook (NBQX): 0 = none", "fraction of AMPA receptors blocked"},

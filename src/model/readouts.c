@@ -13,7 +13,8 @@ enum {
     O_TIME, O_KET, O_SKET, O_RKET, O_NK, O_DHNK, O_HNK, O_BKET, O_BNK, O_BHNK,
     O_BLOCK_INT, O_BLOCK_PYR, O_INTN, O_GLU, O_AMPA, O_PEEF2, O_BDNF, O_PBDNF, O_TRKB,
     O_SNO, O_RHEB, O_MTOR, O_SYNP, O_SPINE, O_NASCENT, O_LTP, O_SYNFN, O_GABA, O_TGLU, O_GLN,
-    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_DBP, O_HR, O_SEDATION, O_N
+    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_DBP, O_HR, O_SEDATION, O_ANAES,
+    O_N
 };
 
 static const ketsim_output_info outputs[O_N] = {
@@ -56,6 +57,7 @@ static const ketsim_output_info outputs[O_N] = {
     {"dbp_change_mmhg", "mmHg", "diastolic blood pressure change from baseline"},
     {"hr_change_bpm", "beats/min", "heart rate change from baseline"},
     {"sedation", "probability", "probability of feeling sedated (Ramsay >= 2) from GABA-A sedatives (midazolam)"},
+    {"anaesthetic_state", "fraction", "share of cortex in ketamine's anaesthetic state (0 awake, 1 anaesthetised)"},
 };
 
 size_t ketsim_n_outputs(void) { return O_N; }
@@ -231,6 +233,7 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     o[O_DBP] = cp->dbp_max * hill(c[C_X_SBP], cp->dbp_x50, cp->dbp_h);
     o[O_HR] = cp->hr_max * hill(c[C_X_SBP], cp->hr_x50, cp->hr_h);
     o[O_SEDATION] = hill(d.sedation_x, 1.0, cp->sedation_h);
+    o[O_ANAES] = c[C_ANAES];
     for (size_t k = 0; k < m->n_compound_outputs; k++) {
         const compound_output *co = &m->compound_src[k];
         const model_compound *cc = &m->cmp[co->compound];
