@@ -31,7 +31,7 @@ if [ -z "$PY" ]; then
     exit 77
 fi
 
-REQUIRED=plasma_ketamine_ng_per_ml,plasma_norketamine_ng_per_ml,plasma_hnk_ng_per_ml,nmda_block_interneuron,nmda_block_pyramidal,pfc_glutamate_rel,bdnf_rel,mtorc1_rel,synaptic_protein_rel,spine_density_rel,madrs,cadss
+REQUIRED=plasma_ketamine_ng_per_ml,plasma_norketamine_ng_per_ml,plasma_hnk_ng_per_ml,plasma_s_norketamine_ng_per_ml,plasma_r_hnk_ng_per_ml,plasma_s_dhnk_ng_per_ml,brain_r_hnk_free_um,nmda_block_interneuron,nmda_block_pyramidal,pfc_glutamate_rel,bdnf_rel,mtorc1_rel,synaptic_protein_rel,spine_density_rel,madrs,cadss
 
 # roundtrip NAME "export/simulate options": both programs get the same options.
 roundtrip() {
