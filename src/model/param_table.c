@@ -340,7 +340,7 @@ static const ketsim_param_def rows[] = {
     /* ---- fast potentiation (early and consolidated) ---- */
     {"ltp.early_k_on_per_h", "1/h", ALL(54.0437), POS, HAND("madrs_2h"), "set by hand against target madrs_2h: induction fast enough for the 2-h fall", "induction rate of early potentiation per unit drive"},
     {"ltp.early_k_off_per_h", "1/h", ALL(0.0273946), POS, HAND("trial_peak"), "set by hand (scans of replicate trials) against target trial_peak (seed Table 1: peak at 24 h, most of it gone within a week; t1/2 25 h), with the typical patient's lowest MADRS kept within 12-48 h by hand", "decay of early (protein-synthesis-independent) potentiation"},
-    {"ltp.early_max", "1", ALL(0.7110763745), POS, CAL("madrs_2h"), "calibrated to target madrs_2h (Murrough 2013: 18.9-point fall at 2 h)", "maximal early potentiation"},
+    {"ltp.early_max", "1", ALL(0.7082737979), POS, CAL("madrs_2h"), "calibrated to target madrs_2h (Murrough 2013: 18.9-point fall at 2 h)", "maximal early potentiation"},
     {"ltp.trkb_weight", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "share of drive from TrkB (rest from AMPA)"},
     {"ltp.induction_threshold", "1", ALL(0.0399672), POS, HAND("madrs_24h"), "set by hand against target madrs_24h: induction follows the surge", "drive needed before potentiation is induced"},
     {"ltp.early_mood_weight", "1", ALL(0.745097), FRAC, HAND("madrs_24h"), "set by hand against target madrs_24h: Autry 2011: a rapamycin-insensitive early effect exists", "weight of early (unconsolidated) potentiation in the synaptic-function index"},
@@ -365,11 +365,11 @@ static const ketsim_param_def rows[] = {
     {"sedation.hill", "1", ALL(2), POS, ASSUMED, "assumed: a steep quantal concentration-sedation curve (Barr 2001 reports C50 rising 1.5-fold from Ramsay >= 2 to >= 3)", "Hill exponent of the sedation probability"},
     {"cadss.keo_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: peak near end of infusion", "effect-site rate"},
     {"cadss.max", "points", ALL(50), POS, ASSUMED, "assumed: CADSS range 0-92", "maximal CADSS"},
-    {"cadss.x50", "1", ALL(1.157071466), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
+    {"cadss.x50", "1", ALL(1.179965134), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
     {"cadss.hill", "1", ALL(2.43734), POS, HAND("cadss_gone_2h"), "set by hand against target cadss_gone_2h: dissociation resolves within about 2 h", "Hill exponent"},
     {"sbp.keo_per_h", "1/h", ALL(4.98413), POS, HAND("sbp_back"), "set by hand against target sbp_back: back near baseline about 1.5 h after the infusion", "effect-site rate"},
     {"sbp.max_mmhg", "mmHg", ALL(40), POS, ASSUMED, "assumed", "maximal SBP rise"},
-    {"sbp.x50", "1", ALL(0.7118390477), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
+    {"sbp.x50", "1", ALL(0.7257683494), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
     {"sbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed", "Hill exponent"},
 };
 
