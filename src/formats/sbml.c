@@ -576,37 +576,23 @@ static const char *const cascade_rates[C_N] = {
 
 /* ---- read-outs, mirroring readouts.c ---- */
 
-/* Sum over the model's compounds named in `names` of plasma or brain level. */
-static void compound_sum(exporter *x, sbuf *b, const char *const *names, int brain)
+/* Sum over the model's compounds in `group` (readouts.c) of plasma or brain level. */
+static void compound_sum(exporter *x, sbuf *b, unsigned group, int brain)
 {
     for (size_t i = 0; i < x->m->n_compounds; i++) {
         const model_compound *c = &x->m->cmp[i];
-        for (const char *const *n = names; *n; n++) {
-            if (strcmp(c->name, *n) != 0 || (brain && c->s_brain < 0))
-                continue;
-            char v1[ID_LEN];
-            make_id(v1, "%s_v1_l", c->name);
-            if (brain)
-                sb_printf(b, "%smax(%s, 0)", b->n ? " + " : "", x->sid[c->s_brain]);
-            else
-                sb_printf(b, "%smax(%s / %s * 1000, 0)", b->n ? " + " : "", x->sid[c->s_c], v1);
-        }
+        if (!(c->out_groups & group) || (brain && c->s_brain < 0))
+            continue;
+        char v1[ID_LEN];
+        make_id(v1, "%s_v1_l", c->name);
+        if (brain)
+            sb_printf(b, "%smax(%s, 0)", b->n ? " + " : "", x->sid[c->s_brain]);
+        else
+            sb_printf(b, "%smax(%s / %s * 1000, 0)", b->n ? " + " : "", x->sid[c->s_c], v1);
     }
     if (b->n == 0)
         sb_printf(b, "0");
 }
-
-static const char *const ket[] = {"s_ket", "r_ket", 0}, *const sket[] = {"s_ket", 0},
-                         *const rket[] = {"r_ket", 0}, *const nk[] = {"s_nk", "r_nk", 0},
-                         *const dhnk[] = {"dhnk", 0}, *const hnk[] = {"s_hnk", "r_hnk", 0};
-
-static const struct { const char *name; const char *const *names; int brain; } sums[] = {
-    {"plasma_ketamine_ng_per_ml", ket, 0},   {"plasma_s_ketamine_ng_per_ml", sket, 0},
-    {"plasma_r_ketamine_ng_per_ml", rket, 0}, {"plasma_norketamine_ng_per_ml", nk, 0},
-    {"plasma_dhnk_ng_per_ml", dhnk, 0},      {"plasma_hnk_ng_per_ml", hnk, 0},
-    {"brain_ketamine_free_um", ket, 1},      {"brain_norketamine_free_um", nk, 1},
-    {"brain_hnk_free_um", hnk, 1},
-};
 
 /* Outputs that are formulas of cascade states (in dependency order). */
 static const struct { const char *name, *formula; } derived[] = {
@@ -658,13 +644,16 @@ static const char *output_unit(const char *name)
 
 static void output_rules(exporter *x)
 {
-    for (size_t i = 0; i < sizeof sums / sizeof *sums; i++) {
+    const char *name;
+    unsigned group;
+    int brain;
+    for (size_t i = 0; readouts_concentration_output(i, &name, &group, &brain); i++) {
         sbuf b = {0};
-        compound_sum(x, &b, sums[i].names, sums[i].brain);
+        compound_sum(x, &b, group, brain);
         if (b.oom)
             fail(x, KETSIM_ENOMEM, "out of memory", NULL);
         else
-            add_assignment(x, sums[i].name, output_unit(sums[i].name), b.s);
+            add_assignment(x, name, output_unit(name), b.s);
         free(b.s);
     }
     for (size_t i = 0; i < sizeof derived / sizeof *derived; i++)

@@ -148,6 +148,10 @@ typedef struct compound_output compound_output;
 
 /* readouts.c */
 unsigned readouts_compound_groups(const char *name);
+/* The i-th fixed concentration output: its name, the group of compounds it
+ * sums (match model_compound.out_groups) and whether it is the brain level;
+ * 0 past the last. */
+int readouts_concentration_output(size_t i, const char **name, unsigned *group, int *brain);
 /* Name the per-compound outputs (after the layout is known). */
 int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, ketsim_error *err);
 

@@ -7,7 +7,7 @@
  *    allometrically (exponent 0.75 for clearances and flows, 1 for volumes).
  *  - Compound rows are named COMPOUND.FIELD; metabolic links
  *    PARENT.to_CHILD.FIELD.  Compounds: s_ket, r_ket (S-/R-ketamine), s_nk,
- *    r_nk (norketamine), dhnk (dehydronorketamine, both enantiomers),
+ *    r_nk (norketamine), s_dhnk, r_dhnk (dehydronorketamine),
  *    s_hnk ((2S,6S)-HNK), r_hnk ((2R,6R)-HNK).
  *  - "calibrated to target X" names a row of data/targets.csv with role
  *    calibration; "assumed" says why the value was chosen where no source
@@ -26,6 +26,10 @@
 #define FANTA "Fanta 2015 Eur J Clin Pharmacol (S-ketamine, venous); rodents: assumed from high hepatic extraction (dog/rabbit CL 2-5 L/h/kg, Kaka 1980, Pypendop 2005), mouse tuned to t1/2 ~13 min (Maxwell 2006)"
 #define OTTO "Otto 2021 Eur J Clin Pharmacol (S-norketamine, venous); rodents assumed (t1/2 ~1 h, dog/rabbit norketamine)"
 #define SIMONS_HNK "Simons 2022 Front Pain Res (S-HNK); rat: Moaddel 2015 Pharmacol Res Perspect (CL 0.70 L/h/kg, Vd 7.35 L/kg); mouse assumed t1/2 ~0.7 h"
+#define R_VOL "human: S-ketamine's volumes (Fanta 2015) x 5.6/6.6, the R:S volume at steady state of Hasan 2021 Anesthesiology (Geisslinger 1993 Br J Anaesth: R volume smaller than S after the racemate); rodents: S-ketamine's (assumed; in dogs the enantiomers distribute alike, Anesthesiology 1999)"
+#define R_Q_KET "assumed as S-ketamine (Fanta 2015): in dogs the enantiomers' intercompartmental clearances are the same (Anesthesiology 1999)"
+#define R_AS_S_NK "assumed as S-norketamine (Otto 2021): no enantiomer-resolved norketamine distribution found"
+#define R_AS_S_HNK "assumed as (2S,6S)-HNK (Simons 2022; rat Moaddel 2015): no enantiomer-resolved HNK distribution found"
 #define MOLAR "molar mass (LITERATURE.md section 2)"
 #define FU_KET "Dayton 1983 Eur J Clin Pharmacol: up to 47% bound"
 #define KP_KET "Cohen 1973 Anesthesiology: rat brain:plasma 6.5 (total)"
@@ -61,14 +65,14 @@ static const ketsim_param_def rows[] = {
     {"s_ket.to_s_nk.fraction", "1", ALL(0.8), FRAC, LIT, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming S-norketamine"},
     {"s_ket.to_s_nk.mtt_h", "h", ALL(0.333), POS, LIT, "Simons 2022: mean transit about 20 min", "formation delay (one transit compartment)"},
 
-    /* ---- R-ketamine: S-ketamine's disposition with Persson's clearance ratio ---- */
+    /* ---- R-ketamine: S-ketamine's disposition with the published R:S ratios ---- */
     {"r_ket.mw_g_per_mol", "g/mol", ALL(237.73), POS, LIT, MOLAR, "molar mass"},
-    {"r_ket.v1_l", "L", SP(133, 0.25, 0.025), POS, LIT, FANTA, "central volume"},
-    {"r_ket.v2_l", "L", SP(187, 0.625, 0.05), POS, LIT, FANTA, "first peripheral volume"},
-    {"r_ket.v3_l", "L", SP(98.8, 0, 0), POS, LIT, FANTA, "second peripheral volume (0: none)"},
-    {"r_ket.cl_l_per_h", "L/h", SP(79.3, 0.833, 0.208), POS, LIT, "S-ketamine clearance x 0.020/0.024 (Persson 2002 Eur J Clin Pharmacol)", "elimination clearance"},
-    {"r_ket.q2_l_per_h", "L/h", SP(23.2, 1.5, 0.2), POS, LIT, FANTA, "intercompartmental clearance to v2"},
-    {"r_ket.q3_l_per_h", "L/h", SP(157, 0, 0), POS, LIT, FANTA, "intercompartmental clearance to v3"},
+    {"r_ket.v1_l", "L", SP(112.8, 0.25, 0.025), POS, LIT, R_VOL, "central volume"},
+    {"r_ket.v2_l", "L", SP(158.7, 0.625, 0.05), POS, LIT, R_VOL, "first peripheral volume"},
+    {"r_ket.v3_l", "L", SP(83.8, 0, 0), POS, LIT, R_VOL, "second peripheral volume (0: none)"},
+    {"r_ket.cl_l_per_h", "L/h", SP(79.3, 0.833, 0.208), POS, LIT, "S-ketamine clearance x 0.020/0.024 (Persson 2002 Eur J Clin Pharmacol, each enantiomer alone; Wang 2019 Drug Des Devel Ther: 15.8/18.4 in the racemate); rodents: the human ratio (assumed; dogs 22.2/29.9)", "elimination clearance"},
+    {"r_ket.q2_l_per_h", "L/h", SP(23.2, 1.5, 0.2), POS, ASSUMED, R_Q_KET, "intercompartmental clearance to v2"},
+    {"r_ket.q3_l_per_h", "L/h", SP(157, 0, 0), POS, ASSUMED, R_Q_KET, "intercompartmental clearance to v3"},
     {"r_ket.fu_plasma", "1", ALL(0.53), FRAC, LIT, FU_KET, "unbound fraction in plasma"},
     {"r_ket.kp_brain", "1", ALL(6.5), POS, LIT, KP_KET, "total brain:plasma ratio"},
     {"r_ket.kpuu_brain", "1", ALL(1.0), POS, ASSUMED, KPUU, "unbound brain:unbound plasma ratio"},
@@ -104,14 +108,14 @@ static const ketsim_param_def rows[] = {
     {"s_nk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"s_nk.to_s_hnk.fraction", "1", ALL(0.7), FRAC, LIT, "Simons 2022 Front Pain Res (fixed)", "fraction of clearance forming (2S,6S)-HNK"},
     {"s_nk.to_s_hnk.mtt_h", "h", ALL(0.0167), POS, LIT, "Simons 2022: about 1 min", "formation delay"},
-    {"s_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, ASSUMED, "assumed: remainder after HNK, most of it to DHNK (Idvall 1979)", "fraction of clearance forming DHNK"},
-    {"s_nk.to_dhnk.mtt_h", "h", ALL(0.25), POS, ASSUMED, "assumed", "formation delay"},
+    {"s_nk.to_s_dhnk.fraction", "1", ALL(0.2), FRAC, ASSUMED, "assumed: remainder after HNK, most of it to DHNK (Idvall 1979)", "fraction of clearance forming DHNK"},
+    {"s_nk.to_s_dhnk.mtt_h", "h", ALL(0.25), POS, ASSUMED, "assumed", "formation delay"},
     {"r_nk.mw_g_per_mol", "g/mol", ALL(223.70), POS, LIT, MOLAR, "molar mass"},
-    {"r_nk.v1_l", "L", SP(98.6, 0.25, 0.025), POS, LIT, OTTO, "central volume"},
-    {"r_nk.v2_l", "L", SP(160, 0.25, 0.025), POS, LIT, OTTO, "peripheral volume"},
+    {"r_nk.v1_l", "L", SP(98.6, 0.25, 0.025), POS, ASSUMED, R_AS_S_NK, "central volume"},
+    {"r_nk.v2_l", "L", SP(160, 0.25, 0.025), POS, ASSUMED, R_AS_S_NK, "peripheral volume"},
     {"r_nk.v3_l", "L", ALL(0), POS, LIT, "two-compartment model", "second peripheral volume"},
-    {"r_nk.cl_l_per_h", "L/h", SP(57.7, 0.5, 0.125), POS, ASSUMED, "assumed as S-norketamine (Otto 2021)", "elimination clearance"},
-    {"r_nk.q2_l_per_h", "L/h", SP(42.8, 0.75, 0.1), POS, LIT, OTTO, "intercompartmental clearance"},
+    {"r_nk.cl_l_per_h", "L/h", SP(57.7, 0.5, 0.125), POS, ASSUMED, "assumed as S-norketamine (Otto 2021): Goldberg 2011 Chirality finds S-norketamine eliminated faster than R in patients (dogs the opposite), but no value was found", "elimination clearance"},
+    {"r_nk.q2_l_per_h", "L/h", SP(42.8, 0.75, 0.1), POS, ASSUMED, R_AS_S_NK, "intercompartmental clearance"},
     {"r_nk.q3_l_per_h", "L/h", ALL(0), POS, LIT, "two-compartment model", "unused"},
     {"r_nk.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed close to ketamine", "unbound fraction in plasma"},
     {"r_nk.kp_brain", "1", ALL(4.0), POS, ASSUMED, "assumed as S-norketamine", "total brain:plasma ratio"},
@@ -126,29 +130,47 @@ static const ketsim_param_def rows[] = {
     {"r_nk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"r_nk.to_r_hnk.fraction", "1", ALL(0.7), FRAC, ASSUMED, "assumed as S (Simons 2022)", "fraction of clearance forming (2R,6R)-HNK"},
     {"r_nk.to_r_hnk.mtt_h", "h", ALL(0.0167), POS, ASSUMED, "assumed as S (Simons 2022)", "formation delay"},
-    {"r_nk.to_dhnk.fraction", "1", ALL(0.2), FRAC, ASSUMED, "assumed as S", "fraction of clearance forming DHNK"},
-    {"r_nk.to_dhnk.mtt_h", "h", ALL(0.25), POS, ASSUMED, "assumed", "formation delay"},
+    {"r_nk.to_r_dhnk.fraction", "1", ALL(0.2), FRAC, ASSUMED, "assumed as S", "fraction of clearance forming DHNK"},
+    {"r_nk.to_r_dhnk.mtt_h", "h", ALL(0.25), POS, ASSUMED, "assumed", "formation delay"},
 
-    /* ---- dehydronorketamine: plasma only ---- */
-    {"dhnk.mw_g_per_mol", "g/mol", ALL(221.68), POS, LIT, MOLAR, "molar mass"},
-    {"dhnk.v1_l", "L", SP(70, 0.25, 0.025), POS, ASSUMED, "assumed 1 L/kg; calibrated loosely to Idvall 1979 (DHNK peak ~3 uM when norketamine ~5 uM)", "volume"},
-    {"dhnk.v2_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
-    {"dhnk.v3_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
-    {"dhnk.cl_l_per_h", "L/h", SP(30, 0.5, 0.125), POS, ASSUMED, "assumed (Idvall 1979: accumulates during anaesthesia)", "elimination clearance"},
-    {"dhnk.q2_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
-    {"dhnk.q3_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
-    {"dhnk.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "unbound fraction"},
-    {"dhnk.kp_brain", "1", ALL(0), POS, LIT, "Can 2016 J Pharmacol Exp Ther: not detectable in brain", "total brain:plasma ratio (0: no brain compartment)"},
-    {"dhnk.kpuu_brain", "1", ALL(0), POS, LIT, "Can 2016: not detectable in brain", "unbound ratio"},
-    {"dhnk.keo_brain_per_h", "1/h", ALL(1), POS, LIT, "unused", "brain equilibration rate"},
-    {"dhnk.nmda_ki_um", "uM", ALL(1e6), POS, LIT, "no meaningful NMDA affinity", "NMDA Ki"},
-    {"dhnk.ampa_emax", "1", ALL(0), POS, LIT, NOAMPA, "maximal fractional AMPA potentiation"},
-    {"dhnk.ampa_ec50_um", "uM", ALL(1), POS, LIT, NOAMPA, "AMPA potentiation EC50"},
-    {"dhnk.ampa_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "AMPA antagonist Ki (0: none)"},
-    {"dhnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
-    {"dhnk.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
-    {"dhnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
+    /* ---- dehydronorketamines: plasma only ---- */
+    {"s_dhnk.mw_g_per_mol", "g/mol", ALL(221.68), POS, LIT, MOLAR, "molar mass"},
+    {"s_dhnk.v1_l", "L", SP(70, 0.25, 0.025), POS, ASSUMED, "assumed 1 L/kg; calibrated loosely to Idvall 1979 (DHNK peak ~3 uM when norketamine ~5 uM)", "volume"},
+    {"s_dhnk.v2_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"s_dhnk.v3_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"s_dhnk.cl_l_per_h", "L/h", SP(30, 0.5, 0.125), POS, ASSUMED, "assumed (Idvall 1979: accumulates during anaesthesia)", "elimination clearance"},
+    {"s_dhnk.q2_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"s_dhnk.q3_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"s_dhnk.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "unbound fraction"},
+    {"s_dhnk.kp_brain", "1", ALL(0), POS, LIT, "Can 2016 J Pharmacol Exp Ther: not detectable in brain", "total brain:plasma ratio (0: no brain compartment)"},
+    {"s_dhnk.kpuu_brain", "1", ALL(0), POS, LIT, "Can 2016: not detectable in brain", "unbound ratio"},
+    {"s_dhnk.keo_brain_per_h", "1/h", ALL(1), POS, LIT, "unused", "brain equilibration rate"},
+    {"s_dhnk.nmda_ki_um", "uM", ALL(1e6), POS, LIT, "no meaningful NMDA affinity", "NMDA Ki"},
+    {"s_dhnk.ampa_emax", "1", ALL(0), POS, LIT, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"s_dhnk.ampa_ec50_um", "uM", ALL(1), POS, LIT, NOAMPA, "AMPA potentiation EC50"},
+    {"s_dhnk.ampa_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"s_dhnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"s_dhnk.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"s_dhnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
 
+    {"r_dhnk.mw_g_per_mol", "g/mol", ALL(221.68), POS, LIT, MOLAR, "molar mass"},
+    {"r_dhnk.v1_l", "L", SP(70, 0.25, 0.025), POS, ASSUMED, "assumed as S-DHNK: no enantiomer-resolved DHNK kinetics found", "volume"},
+    {"r_dhnk.v2_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"r_dhnk.v3_l", "L", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"r_dhnk.cl_l_per_h", "L/h", SP(30, 0.5, 0.125), POS, ASSUMED, "assumed as S-DHNK: no enantiomer-resolved DHNK kinetics found", "elimination clearance"},
+    {"r_dhnk.q2_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"r_dhnk.q3_l_per_h", "L/h", ALL(0), POS, LIT, "one-compartment model", "unused"},
+    {"r_dhnk.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed as S-DHNK", "unbound fraction"},
+    {"r_dhnk.kp_brain", "1", ALL(0), POS, LIT, "Can 2016 J Pharmacol Exp Ther: not detectable in brain", "total brain:plasma ratio (0: no brain compartment)"},
+    {"r_dhnk.kpuu_brain", "1", ALL(0), POS, LIT, "Can 2016: not detectable in brain", "unbound ratio"},
+    {"r_dhnk.keo_brain_per_h", "1/h", ALL(1), POS, LIT, "unused", "brain equilibration rate"},
+    {"r_dhnk.nmda_ki_um", "uM", ALL(1e6), POS, LIT, "no meaningful NMDA affinity", "NMDA Ki"},
+    {"r_dhnk.ampa_emax", "1", ALL(0), POS, LIT, NOAMPA, "maximal fractional AMPA potentiation"},
+    {"r_dhnk.ampa_ec50_um", "uM", ALL(1), POS, LIT, NOAMPA, "AMPA potentiation EC50"},
+    {"r_dhnk.ampa_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "AMPA antagonist Ki (0: none)"},
+    {"r_dhnk.mtor_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "mTORC1 inhibition IC50 (0: none)"},
+    {"r_dhnk.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
+    {"r_dhnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
     /* ---- hydroxynorketamines ---- */
     {"s_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, LIT, MOLAR, "molar mass"},
     {"s_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, LIT, SIMONS_HNK, "central volume"},
@@ -169,11 +191,11 @@ static const ketsim_param_def rows[] = {
     {"s_hnk.trkb_block_ki_um", "uM", ALL(0), POS, LIT, NOTOOL, "TrkB antagonist Ki (0: none)"},
     {"s_hnk.nos_inhibition_ic50_um", "uM", ALL(0), POS, LIT, NOTOOL, "NOS inhibition IC50 (0: none)"},
     {"r_hnk.mw_g_per_mol", "g/mol", ALL(239.70), POS, LIT, MOLAR, "molar mass"},
-    {"r_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, LIT, SIMONS_HNK, "central volume"},
-    {"r_hnk.v2_l", "L", SP(87.5, 1.59, 0.025), POS, LIT, SIMONS_HNK, "peripheral volume"},
+    {"r_hnk.v1_l", "L", SP(4.4, 0.25, 0.025), POS, ASSUMED, R_AS_S_HNK, "central volume"},
+    {"r_hnk.v2_l", "L", SP(87.5, 1.59, 0.025), POS, ASSUMED, R_AS_S_HNK, "peripheral volume"},
     {"r_hnk.v3_l", "L", ALL(0), POS, LIT, "two-compartment model", "unused"},
-    {"r_hnk.cl_l_per_h", "L/h", SP(56.0, 0.175, 0.1), POS, LIT, SIMONS_HNK, "elimination clearance"},
-    {"r_hnk.q2_l_per_h", "L/h", SP(102, 0.5, 0.075), POS, LIT, SIMONS_HNK, "intercompartmental clearance"},
+    {"r_hnk.cl_l_per_h", "L/h", SP(25.6, 0.175, 0.1), POS, HAND("pk_hnk_ket_auc_r_over_s_iv"), "human: set by hand against target pk_hnk_ket_auc_r_over_s_iv: Hasan 2021 finds the R pathway's HNK/ketamine exposure 1.8 times the S pathway's in the same subjects, which with (2S,6S)-HNK's clearance (Simons 2022, 56 L/h) and R-ketamine's slower clearance needs (2R,6R)-HNK cleared at about half the rate (no enantiomer-resolved HNK clearance found); rodents: (2S,6S)-HNK's (Moaddel 2015, rat; mouse assumed), the rat making more HNK from S than from R (Moaddel 2015)", "elimination clearance"},
+    {"r_hnk.q2_l_per_h", "L/h", SP(102, 0.5, 0.075), POS, ASSUMED, R_AS_S_HNK, "intercompartmental clearance"},
     {"r_hnk.q3_l_per_h", "L/h", ALL(0), POS, LIT, "two-compartment model", "unused"},
     {"r_hnk.fu_plasma", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "unbound fraction"},
     {"r_hnk.kp_brain", "1", ALL(0.9), POS, LIT, "Highland 2019 J Psychopharmacol: brain:plasma 0.67-1.2", "total brain:plasma ratio"},
@@ -371,11 +393,11 @@ static const ketsim_param_def rows[] = {
     {"sedation.hill", "1", ALL(2), POS, ASSUMED, "assumed: a steep quantal concentration-sedation curve (Barr 2001 reports C50 rising 1.5-fold from Ramsay >= 2 to >= 3)", "Hill exponent of the sedation probability"},
     {"cadss.keo_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: peak near end of infusion", "effect-site rate"},
     {"cadss.max", "points", ALL(50), POS, ASSUMED, "assumed: CADSS range 0-92", "maximal CADSS"},
-    {"cadss.x50", "1", ALL(1.157071466), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
+    {"cadss.x50", "1", ALL(1.179965134), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
     {"cadss.hill", "1", ALL(2.43734), POS, HAND("cadss_gone_2h"), "set by hand against target cadss_gone_2h: dissociation resolves within about 2 h", "Hill exponent"},
     {"sbp.keo_per_h", "1/h", ALL(4.98413), POS, HAND("sbp_back"), "set by hand against target sbp_back: back near baseline about 1.5 h after the infusion", "effect-site rate"},
     {"sbp.max_mmhg", "mmHg", ALL(40), POS, ASSUMED, "assumed", "maximal SBP rise"},
-    {"sbp.x50", "1", ALL(0.7118390477), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
+    {"sbp.x50", "1", ALL(0.7257683494), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
     {"sbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed", "Hill exponent"},
     /* diastolic pressure and heart rate read the SBP effect site: one
      * sympathetic drive (they peak together at 30-40 min and are back by
