@@ -345,11 +345,11 @@ static void test_km_quartiles_gehan(void **state)
         close_to(q.lo, lo[i], 5e-8);
         close_to(q.hi, hi[i], 5e-8);
     }
-    /* before the first event: 1 [1, 1]; past the last time (35): unknown */
+    /* before the first event: S = 1, no log-log interval (R: NA); past the
+     * last time (35): unknown */
     ketsim_stats_km_band_at(km, 5, &q);
     close_to(q.estimate, 1, 0);
-    close_to(q.lo, 1, 0);
-    close_to(q.hi, 1, 0);
+    assert_true(isnan(q.lo) && isnan(q.hi));
     ketsim_stats_km_band_at(km, 35, &q);
     assert_true(isfinite(q.estimate));
     ketsim_stats_km_band_at(km, 36, &q);
@@ -383,6 +383,11 @@ static void test_km_quartiles_gehan(void **state)
     close_to(q.estimate, 3.0 / 21, 1e-12);
     close_to(q.lo, 0.03565736, 5e-9);
     close_to(q.hi, 0.3211616, 5e-8);
+    ketsim_stats_km_band_at(km, 23, &q); /* everyone has had the event */
+    close_to(q.estimate, 0, 0);
+    assert_true(isnan(q.lo) && isnan(q.hi));
+    ketsim_stats_km_band_at(km, 40, &q); /* and S stays 0 past the last time */
+    close_to(q.estimate, 0, 0);
     ketsim_stats_km_free(km);
 }
 

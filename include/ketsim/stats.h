@@ -203,9 +203,10 @@ int ketsim_stats_km_quantile(const ketsim_stats_km *km, double prob,
                              ketsim_stats_interval *out, ketsim_error *err);
 
 /* S(t) with its pointwise log-log interval at the curve's level (what R's
- * summary(survfit(..., conf.type = "log-log"), times = t) gives): S = 1
- * with the interval [1, 1] before the first event; all NAN when t is NaN,
- * negative or past time_max (nobody left to observe). */
+ * summary(survfit(..., conf.type = "log-log"), times = t) gives).  Where S
+ * is 1 (before the first event) or 0 the log-log scale has no interval and
+ * lo, hi are NAN, as in R; all three are NAN when t is NaN, negative or past
+ * time_max (nobody left to observe) while S is above 0. */
 void ketsim_stats_km_band_at(const ketsim_stats_km *km, double t,
                              ketsim_stats_interval *out);
 

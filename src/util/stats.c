@@ -609,19 +609,24 @@ void ketsim_stats_km_band_at(const ketsim_stats_km *km, double t,
                              ketsim_stats_interval *out)
 {
     out->estimate = out->lo = out->hi = NAN;
-    /* past the last subject observed nobody is at risk: S is not estimated */
-    if (!(t >= 0.0 && t <= km->time_max))
+    /* past the last subject observed nobody is at risk: S is not estimated,
+     * unless it had fallen to 0 (everyone had the event), where it stays */
+    int all_had_it = km->n_steps > 0 && km->surv[km->n_steps - 1] <= 0.0;
+    if (!(t >= 0.0 && (t <= km->time_max || all_had_it)))
         return;
-    /* before the first event S is 1 with no uncertainty */
-    double s = 1.0, lo = 1.0, hi = 1.0;
-    for (size_t i = 0; i < km->n_steps && km->time[i] <= t; i++) {
-        s = km->surv[i];
-        lo = km->lower[i];
-        hi = km->upper[i];
+    size_t i = 0;
+    while (i < km->n_steps && km->time[i] <= t)
+        i++;
+    if (i == 0) { /* before the first event */
+        out->estimate = 1.0;
+        return;
     }
-    out->estimate = s;
-    out->lo = lo;
-    out->hi = hi;
+    out->estimate = km->surv[i - 1];
+    /* log(-log S) has no value at S = 0 or 1: no interval there (as R) */
+    if (out->estimate > 0.0 && out->estimate < 1.0) {
+        out->lo = km->lower[i - 1];
+        out->hi = km->upper[i - 1];
+    }
 }
 
 double ketsim_stats_km_surv_at(const ketsim_stats_km *km, double t)
