@@ -234,6 +234,18 @@ static void test_builtin(void **state)
     assert_int_equal(sc.n_doses, 6);
     assert_true(sc.dose_h[5] == 11 * 24);
     assert_true(sc.followup_until_h == 83 * 24);
+    /* murrough2013_early: the same course, the same ratings and the 4-h one */
+    ketsim_trial_scenario early;
+    assert_int_equal(ketsim_trial_scenario_resolve("murrough2013_early", &early, &err), KETSIM_OK);
+    assert_int_equal(early.n_doses, sc.n_doses);
+    assert_memory_equal(early.dose_h, sc.dose_h, sc.n_doses * sizeof sc.dose_h[0]);
+    assert_true(early.seed == sc.seed && early.n_subjects == sc.n_subjects);
+    assert_int_equal(early.n_visits, sc.n_visits + 1);
+    assert_true(early.has_early_visit && early.visit_h[early.early_visit] == 4);
+    for (size_t k = 0, j = 0; k < early.n_visits; k++)
+        if (k != early.early_visit)
+            assert_true(early.visit_h[k] == sc.visit_h[j++]);
+    assert_true(early.visit_h[early.primary_visit] == sc.visit_h[sc.primary_visit]);
 }
 
 int main(void)
