@@ -289,6 +289,32 @@ static void print_early(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_
     }
 }
 
+/* One relapse cell: over replicates, median [5th, 95th pct] of the
+ * estimate; of a single trial, the estimate with its own 95% interval
+ * (metrics NAME_lo, NAME_hi, or NAME_lo_d, NAME_hi_d for times). */
+static void relapse_cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_t nr, const char *stem,
+                         const char *what, double scale, const char *fmt)
+{
+    char name[128];
+    size_t len = strlen(what);
+    int days = len > 2 && strcmp(what + len - 2, "_d") == 0;
+    snprintf(name, sizeof name, "%s_%s", stem, what);
+    cell(buf, size, reps, nr, name, scale, fmt);
+    if (nr != 1 || strcmp(what, "fraction") == 0 || strcmp(buf, "-") == 0)
+        return;
+    char lo[24] = "-", hi[24] = "-";
+    double v[2];
+    for (int k = 0; k < 2; k++) {
+        snprintf(name, sizeof name, "%s_%.*s_%s%s", stem, (int)(days ? len - 2 : len), what, k ? "hi" : "lo",
+                 days ? "_d" : "");
+        v[k] = ketsim_trial_metric(&reps[0], name);
+        if (isfinite(v[k]))
+            snprintf(k ? hi : lo, 24, fmt, v[k] * scale);
+    }
+    size_t used = strlen(buf);
+    snprintf(buf + used, size - used, " (%s, %s)", lo, hi);
+}
+
 /* Relapse after the last dose by both rules: share relapsed, Kaplan-Meier
  * quartiles, and the share relapsed by the set times. */
 static void print_relapse(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d0,
@@ -297,37 +323,40 @@ static void print_relapse(FILE *fp, const ketsim_trial_scenario *sc, const ketsi
     ketsim_trial_defs d = *d0;
     ketsim_trial_defs_scenario(sc, &d);
     const char *an = sc->arms[a].name;
-    char n1[128], c1[128], c2[128], h1[64], h2[64];
+    char n1[128], c1[128], c2[128], h1[64], h2[64], fr[96], ab[96];
     snprintf(n1, sizeof n1, "%s.relapse_responders", an);
     cell(c1, sizeof c1, reps, nr, n1, 1, "%.0f");
     fprintf(fp, "\nrelapse after the last dose (%s responders at %s): responders %s; %d rating%s in a row\n", an,
             sc->visit_label[sc->primary_visit], c1, d.relapse_consecutive, d.relapse_consecutive == 1 ? "" : "s");
     snprintf(h1, sizeof h1, "MADRS > %g%% of baseline", 100 * d.relapse_fraction);
     snprintf(h2, sizeof h2, "MADRS >= %g", d.relapse_madrs_min);
+    snprintf(fr, sizeof fr, "%s.relapse", an);
+    snprintf(ab, sizeof ab, "%s.relapse_abs", an);
     fprintf(fp, "  %-24s %-24s %-24s\n", "", h1, h2);
     const char *rows[4][2] = {{"fraction", "relapsed %"}, {"q25_d", "25th percentile (d)"},
                               {"median_d", "median (d)"}, {"q75_d", "75th percentile (d)"}};
     for (int r = 0; r < 4; r++) {
         double scale = r == 0 ? 100 : 1;
         const char *fmt = r == 0 ? "%.0f" : "%.1f";
-        snprintf(n1, sizeof n1, "%s.relapse_%s", an, rows[r][0]);
-        cell(c1, sizeof c1, reps, nr, n1, scale, fmt);
-        snprintf(n1, sizeof n1, "%s.relapse_abs_%s", an, rows[r][0]);
-        cell(c2, sizeof c2, reps, nr, n1, scale, fmt);
+        relapse_cell(c1, sizeof c1, reps, nr, fr, rows[r][0], scale, fmt);
+        relapse_cell(c2, sizeof c2, reps, nr, ab, rows[r][0], scale, fmt);
         fprintf(fp, "  %-24s %-24s %-24s\n", rows[r][1], c1, c2);
     }
     for (size_t k = 0; k < ketsim_trial_n_relapse_by(sc); k++) {
-        char label[16], row[40];
+        char label[16], row[40], what[24];
         ketsim_trial_relapse_by_h(sc, k, label);
-        snprintf(n1, sizeof n1, "%s.relapse_by_%s", an, label);
-        cell(c1, sizeof c1, reps, nr, n1, 100, "%.0f");
-        snprintf(n1, sizeof n1, "%s.relapse_abs_by_%s", an, label);
-        cell(c2, sizeof c2, reps, nr, n1, 100, "%.0f");
+        snprintf(what, sizeof what, "by_%s", label);
+        relapse_cell(c1, sizeof c1, reps, nr, fr, what, 100, "%.0f");
+        relapse_cell(c2, sizeof c2, reps, nr, ab, what, 100, "%.0f");
         snprintf(row, sizeof row, "relapsed by %s %%", label);
         fprintf(fp, "  %-24s %-24s %-24s\n", row, c1, c2);
     }
-    fprintf(fp, "  (Kaplan-Meier; each trial's 95%% intervals, Brookmeyer-Crowley for the quartiles, are in the "
-                "summary JSON)\n");
+    if (nr == 1)
+        fprintf(fp, "  (Kaplan-Meier; in parentheses the 95%% intervals: Brookmeyer-Crowley for the quartiles, "
+                    "log-log for the shares)\n");
+    else
+        fprintf(fp, "  (Kaplan-Meier; each trial's 95%% intervals, Brookmeyer-Crowley for the quartiles, are in "
+                    "the summary JSON)\n");
 }
 
 int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
