@@ -57,6 +57,18 @@ for line in "sessions to the first response (ketamine, 3 sessions)" "response at
             "MADRS >= 20" "1 rating in a row" "relapsed by 21d %" "75th percentile (d)" "sensitivity"; do
     grep -qF "$line" "$tmp/table.txt" && ok || bad "table lacks '$line'"
 done
+# one trial: its own intervals in the table, the ones of the summary JSON
+"$ketsim" trial "$tmp/course.yaml" --replicates 1 --threads 2 --out-dir "$tmp/one" >"$tmp/one.txt" 2>&1 \
+    && ok || bad "one-replicate run failed"
+python3 - "$tmp/one/course_summary.json" "$tmp/one.txt" <<'PY' && ok || bad "one trial's relapse intervals not in the table"
+import json, math, sys
+m = {x["name"]: x["median"] for x in json.load(open(sys.argv[1]))["metrics"]}
+f = lambda v: "-" if v is None else f"{v:.1f}"
+want = f"{f(m['ketamine.relapse_abs_median_d'])} ({f(m['ketamine.relapse_abs_median_lo_d'])}, " \
+       f"{f(m['ketamine.relapse_abs_median_hi_d'])})"
+line = [l for l in open(sys.argv[2]) if l.strip().startswith("median (d)")][0]
+assert want in line, (want, line)
+PY
 # the subjects CSV carries each subject's sessions to response
 head -1 "$tmp/o/course_subjects.csv" | grep -q ',infusions_to_response$' && ok || bad "no infusions_to_response column"
 python3 - "$tmp/o/course_subjects.csv" <<'PY' && ok || bad "infusions_to_response is not 1..3 or empty"
