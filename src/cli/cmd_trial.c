@@ -23,7 +23,8 @@ void help_trial(void)
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
-         "                                  [--subjects N] [--no-subjects] [--format csv|nonmem]\n"
+         "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
+         "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -33,8 +34,10 @@ void help_trial(void)
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
          "format; not with --no-subjects; with --format nonmem NAME_subjects_nonmem.csv, a\n"
-         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there.  --subjects N\n"
-         "replaces the scenario's size.  Results do not depend on --threads or on the\n"
+         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there; with\n"
+         "--all-subjects NAME_subjects.csv holds every replicate, written as each chunk of\n"
+         "--chunk-subjects subjects (default 4096) finishes, so memory stays flat.\n"
+         "--subjects N replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
          "the run with exit 1 (--on-failure stop, the default), or with --on-failure skip\n"
@@ -105,20 +108,18 @@ void trial_cli_result_free(trial_cli_result *res)
     res->reps = NULL;
 }
 
-/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
-                         const char *dir, ketsim_error *err)
+/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary. */
+static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *nonmem, const char *dir,
+                         ketsim_error *err)
 {
     char path[4096];
     atomic_file af;
-    snprintf(path, sizeof path, "%s/%s_subjects%s.csv", dir, res->sc.name, format == 2 ? "_nonmem" : "");
     int rc;
-    if (subj) {
+    if (nonmem) {
+        snprintf(path, sizeof path, "%s/%s_subjects_nonmem.csv", dir, res->sc.name);
         if ((rc = atomic_open(&af, path, err)))
             return rc;
-        rc = format == 2 ? ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj, err)
-                         : ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0, err);
-        if (rc) {
+        if ((rc = ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, nonmem, err))) {
             atomic_abort(&af);
             return rc;
         }
@@ -128,7 +129,8 @@ static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject
     snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
     if ((rc = atomic_open(&af, path, err)))
         return rc;
-    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
+    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->defs, &res->opts, res->reps,
+                                         (size_t)res->opts.replicates, err);
     if (rc) {
         atomic_abort(&af);
         return rc;
@@ -136,8 +138,79 @@ static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject
     return atomic_commit(&af, err);
 }
 
+/* The long subjects CSV, written as the chunks of replicates finish: the
+ * file is open (a temporary one, renamed at the end) for the whole run, and
+ * each chunk's replicates go out in replicate order before the next chunk
+ * is simulated, so memory does not grow with the replicates and the bytes do
+ * not depend on the thread or process count. */
+typedef struct subject_stream {
+    int on;           /* 1: this process writes the file */
+    int all;          /* every replicate (else replicate 0 only) */
+    atomic_file af;
+} subject_stream;
+
+static int stream_open(subject_stream *st, const trial_cli_result *res, const char *dir, int mode,
+                       ketsim_error *err)
+{
+    memset(st, 0, sizeof *st);
+    if (!dir || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL) || trial_dist_rank() != 0)
+        return KETSIM_OK;
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
+    int rc = atomic_open(&st->af, path, err);
+    st->on = rc == KETSIM_OK;
+    st->all = mode == TRIAL_SUBJECTS_ALL;
+    return rc;
+}
+
+/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj. */
+static int stream_chunk(subject_stream *st, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
+                        int r0, int n, ketsim_error *err)
+{
+    size_t ns = (size_t)res->sc.n_subjects;
+    int rc = KETSIM_OK;
+    for (int r = 0; st->on && !rc && r < n && (st->all || r0 + r == 0); r++)
+        rc = ketsim_trial_write_subjects_csv(st->af.fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    return rc;
+}
+
+static int stream_close(subject_stream *st, int ok, ketsim_error *err)
+{
+    if (!st->on)
+        return KETSIM_OK;
+    st->on = 0;
+    if (!ok) {
+        atomic_abort(&st->af);
+        return KETSIM_OK;
+    }
+    return atomic_commit(&st->af, err);
+}
+
+/* The scenario's table and endpoint rules: the human table, --set, and the
+ * scenario's own trial.* overrides and relapse rules. */
+static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_sets, ketsim_params **params,
+                        trial_cli_result *res, ketsim_error *err)
+{
+    int rc = ketsim_params_create(KETSIM_HUMAN, params, err);
+    for (size_t i = 0; !rc && i < n_sets; i++) {
+        rc = ketsim_params_set_assignment(*params, sets[i], err);
+        if (rc)
+            ketsim_error_prefix(err, "--set: ");
+    }
+    if (rc)
+        return rc;
+    /* the scenario's own overrides also reach the endpoint definitions */
+    for (size_t i = 0; !rc && i < sc->n_sets; i++)
+        if (strncmp(sc->set_name[i], "trial.", 6) == 0)
+            rc = ketsim_params_set(*params, sc->set_name[i], sc->set_value[i], err);
+    ketsim_trial_defs_read(*params, &res->defs);
+    ketsim_trial_defs_scenario(sc, &res->defs);
+    res->opts.alpha = res->defs.alpha;
+    return rc;
+}
+
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
+                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir, trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
     res->sc = *sc;
@@ -145,20 +218,7 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     ketsim_error err = {0};
     ketsim_params *params = NULL;
     ketsim_trial_subject_result *subj = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &params, &err);
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        rc = ketsim_params_set_assignment(params, sets[i], &err);
-        if (rc)
-            ketsim_error_prefix(&err, "--set: ");
-    }
-    if (!rc) {
-        /* the scenario's own overrides also reach the endpoint definitions */
-        for (size_t i = 0; !rc && i < sc->n_sets; i++)
-            if (strncmp(sc->set_name[i], "trial.", 6) == 0)
-                rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
-        ketsim_trial_defs_read(params, &res->defs);
-        res->opts.alpha = res->defs.alpha;
-    }
+    int rc = setup_params(sc, sets, n_sets, &params, res, &err);
     int created = 0;
     if (!rc && out_dir && trial_dist_rank() == 0)
         rc = mkdir_created(out_dir, &created, &err);
@@ -167,23 +227,28 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         if (!res->reps)
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
     }
-    /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
+    /* Replicates are simulated in chunks of about chunk_subjects subjects and
      * reduced to their endpoints as they come, so memory does not grow with
-     * the number of replicates; only replicate 0's subjects are kept, for
-     * the per-subject file. */
+     * the number of replicates; subjects go to the subjects CSV as each
+     * chunk finishes, and replicate 0's are kept for the NONMEM-style file
+     * and the figures. */
     ketsim_trial_subject_result *first = NULL;
     size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
-    int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
+    int per = chunk_subjects > 0 ? chunk_subjects : CHUNK_SUBJECTS;
+    int chunk = per / sc->n_subjects > 1 ? per / sc->n_subjects : 1;
     if (chunk > o->replicates)
         chunk = o->replicates;
     if (!rc) {
         subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (out_dir && subjects_csv) || plot_dir;
+        int keep_first = (out_dir && subjects == TRIAL_SUBJECTS_NONMEM) || plot_dir;
         if (keep_first)
             first = malloc(ns * sizeof *first);
         if (!subj || (keep_first && !first))
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }
+    subject_stream st = {0};
+    if (!rc)
+        rc = stream_open(&st, res, out_dir, subjects, &err);
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
         ketsim_trial_run_opts co = *o;
         co.first_replicate = r0;
@@ -193,15 +258,20 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
             report_failures(sc, subj, co.replicates, &shown, &total_failed);
         for (int r = 0; !rc && r < co.replicates; r++)
             rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+        if (!rc)
+            rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
         if (!rc && r0 == 0 && first)
-            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
+            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the NONMEM-style file and figures */
     }
     free(subj);
+    int crc = stream_close(&st, !rc, &err);
+    if (!rc)
+        rc = crc;
     if (total_failed > shown)
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out_dir, &err);
+        rc = write_outputs(res, subjects == TRIAL_SUBJECTS_NONMEM ? first : NULL, out_dir, &err);
     if (!rc && plot_dir && trial_dist_rank() == 0)
         rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
     free(first);
@@ -232,12 +302,13 @@ int cmd_trial(int argc, char **argv)
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
+        {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
-    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
-    int subjects_csv = 1, skip = 0, no_subjects = 0, format = 1;
+    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
+    int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
@@ -266,6 +337,12 @@ int cmd_trial(int argc, char **argv)
                                  KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 'N': no_subjects = 1; break;
+        case 'A': all_subjects = 1; break;
+        case 'C':
+            if (parse_count(optarg, 1, KETSIM_TRIAL_MAX_ITEMS, &chunk))
+                return cli_usage("trial", "--chunk-subjects '%s': expected an integer between 1 and %d", optarg,
+                                 KETSIM_TRIAL_MAX_ITEMS);
+            break;
         case 'f':
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "nonmem") != 0)
                 return cli_usage("trial", "--format '%s': expected csv or nonmem", optarg);
@@ -302,7 +379,14 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
-    subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
+    if (all_subjects && no_subjects)
+        return cli_usage("trial", "--all-subjects and --no-subjects exclude each other");
+    if (all_subjects && format == 2)
+        return cli_usage("trial", "--all-subjects writes the long CSV; the NONMEM-style file holds replicate 0");
+    subjects_csv = no_subjects ? TRIAL_SUBJECTS_NONE
+                   : all_subjects ? TRIAL_SUBJECTS_ALL
+                   : format == 2 ? TRIAL_SUBJECTS_NONMEM
+                                 : TRIAL_SUBJECTS_FIRST;
     ketsim_trial_scenario sc;
     ketsim_error err = {0};
     if (ketsim_trial_scenario_resolve(argv[optind], &sc, &err))
@@ -320,18 +404,20 @@ int cmd_trial(int argc, char **argv)
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, plot_dir, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, &res);
     if (st)
         return st;
     if (trial_dist_rank() == 0) {
         ketsim_error perr = {0};
-        if (ketsim_trial_print_table(stdout, &res.sc, &res.opts, res.reps, (size_t)res.opts.replicates, &perr)) {
+        if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
+                                     &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects%s.csv and %s/%s_summary.json\n", out_dir, sc.name,
-                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name);
+            printf("\nwrote %s/%s_subjects%s.csv%s and %s/%s_summary.json\n", out_dir, sc.name,
+                   subjects_csv == TRIAL_SUBJECTS_NONMEM ? "_nonmem" : "",
+                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name);
         else if (out_dir)
             printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
         if (plot_dir)
