@@ -368,7 +368,7 @@ static const ketsim_param_def rows[] = {
     /* ---- fast potentiation (early and consolidated) ---- */
     {"ltp.early_k_on_per_h", "1/h", ALL(54.0437), POS, HAND("madrs_2h"), "set by hand against target madrs_2h: induction fast enough for the 2-h fall", "induction rate of early potentiation per unit drive"},
     {"ltp.early_k_off_per_h", "1/h", ALL(0.0273946), POS, HAND("trial_peak"), "set by hand (scans of replicate trials) against target trial_peak (seed Table 1: peak at 24 h, most of it gone within a week; t1/2 25 h), with the typical patient's lowest MADRS kept within 12-48 h by hand", "decay of early (protein-synthesis-independent) potentiation"},
-    {"ltp.early_max", "1", ALL(0.7877023944), POS, CAL("madrs_2h"), "calibrated to target madrs_2h (Murrough 2013: 18.9-point fall at 2 h)", "maximal early potentiation"},
+    {"ltp.early_max", "1", ALL(0.7861311552), POS, CAL("madrs_2h"), "calibrated to target madrs_2h (Murrough 2013: 18.9-point fall at 2 h)", "maximal early potentiation"},
     {"ltp.trkb_weight", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "share of drive from TrkB (rest from AMPA)"},
     {"ltp.induction_threshold", "1", ALL(0.0399672), POS, HAND("madrs_24h"), "set by hand against target madrs_24h: induction follows the surge", "drive needed before potentiation is induced"},
     {"ltp.early_mood_weight", "1", ALL(0.745097), FRAC, HAND("madrs_24h"), "set by hand against target madrs_24h: Autry 2011: a rapamycin-insensitive early effect exists", "weight of early (unconsolidated) potentiation in the synaptic-function index"},
@@ -393,20 +393,20 @@ static const ketsim_param_def rows[] = {
     {"sedation.hill", "1", ALL(2), POS, ASSUMED, "assumed: a steep quantal concentration-sedation curve (Barr 2001 reports C50 rising 1.5-fold from Ramsay >= 2 to >= 3)", "Hill exponent of the sedation probability"},
     {"cadss.keo_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: peak near end of infusion", "effect-site rate"},
     {"cadss.max", "points", ALL(50), POS, ASSUMED, "assumed: CADSS range 0-92", "maximal CADSS"},
-    {"cadss.x50", "1", ALL(1.179965134), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
+    {"cadss.x50", "1", ALL(1.179966057), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
     {"cadss.hill", "1", ALL(2.43734), POS, HAND("cadss_gone_2h"), "set by hand against target cadss_gone_2h: dissociation resolves within about 2 h", "Hill exponent"},
     {"sbp.keo_per_h", "1/h", ALL(4.98413), POS, HAND("sbp_back"), "set by hand against target sbp_back: back near baseline about 1.5 h after the infusion", "effect-site rate"},
     {"sbp.max_mmhg", "mmHg", ALL(40), POS, ASSUMED, "assumed", "maximal SBP rise"},
-    {"sbp.x50", "1", ALL(0.7257683494), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
+    {"sbp.x50", "1", ALL(0.7257689189), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
     {"sbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed", "Hill exponent"},
     /* diastolic pressure and heart rate read the SBP effect site: one
      * sympathetic drive (they peak together at 30-40 min and are back by
      * 1.5 h: Fang 2019, Szarmach 2020), each with its own size and potency */
     {"dbp.max_mmhg", "mmHg", ALL(25), POS, ASSUMED, "assumed: mean arterial pressure rose at most 27% with S-ketamine up to anaesthetic levels (Langsjo 2005 Anesthesiology), about 25 mmHg on a mean pressure of 93 mmHg", "maximal DBP rise"},
-    {"dbp.x50", "1", ALL(0.6666010393), POS, CAL("dbp_peak"), "calibrated to target dbp_peak (+11.0 mmHg, 2024 chart review, the cohort of sbp_peak)", "NMDA drive (lagged, SBP effect site) at half-maximal DBP rise"},
+    {"dbp.x50", "1", ALL(0.6796450432), POS, CAL("dbp_peak"), "calibrated to target dbp_peak (+11.0 mmHg, 2024 chart review, the cohort of sbp_peak)", "NMDA drive (lagged, SBP effect site) at half-maximal DBP rise"},
     {"dbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed: as sbp.hill (the same sympathetic effect site)", "Hill exponent of the DBP rise"},
     {"hr.max_bpm", "beats/min", ALL(30), POS, ASSUMED, "assumed: heart rate rose at most 43.5% with S-ketamine up to anaesthetic levels (Langsjo 2005 Anesthesiology), about 30 beats/min on a resting 70", "maximal heart-rate rise"},
-    {"hr.x50", "1", ALL(1.265861787), POS, CAL("hr_peak"), "calibrated to target hr_peak (+4.09 beats/min, Vankawala 2021 pooled)", "NMDA drive (lagged, SBP effect site) at half-maximal heart-rate rise"},
+    {"hr.x50", "1", ALL(1.290608898), POS, CAL("hr_peak"), "calibrated to target hr_peak (+4.09 beats/min, Vankawala 2021 pooled)", "NMDA drive (lagged, SBP effect site) at half-maximal heart-rate rise"},
     {"hr.hill", "1", ALL(2.5), POS, ASSUMED, "assumed: as sbp.hill (the same sympathetic effect site)", "Hill exponent of the heart-rate rise"},
 };
 
