@@ -124,16 +124,16 @@ static void test_one_compartment_closed_form(void **state)
 {
     env *e = *state;
     add_dose(e, "iv:20mg");
-    double t = 2.0, cl = ketsim_params_value(e->p, "dhnk.cl_l_per_h"), v = ketsim_params_value(e->p, "dhnk.v1_l");
-    ketsim_sens *s = make(e, "dhnk", "plasma_dhnk_ng_per_ml", t);
-    const char *names[2] = {"dhnk.cl_l_per_h", "dhnk.v1_l"};
+    double t = 2.0, cl = ketsim_params_value(e->p, "s_dhnk.cl_l_per_h"), v = ketsim_params_value(e->p, "s_dhnk.v1_l");
+    ketsim_sens *s = make(e, "dhnk_s", "plasma_s_dhnk_ng_per_ml", t);
+    const char *names[2] = {"s_dhnk.cl_l_per_h", "s_dhnk.v1_l"};
     double y0 = 0, fwd[2];
     int normalised = 0;
     ketsim_error err = {0};
     if (ketsim_sens_local_forward(s, names, 2, &y0, fwd, &normalised, NULL, &err))
         fail_msg("forward: %s", err.msg);
     double k = cl * t / v;
-    printf("  dhnk bolus at %g h: S(CL) %.7f (exact %.7f), S(V) %.7f (exact %.7f)\n", t, fwd[0], -k, fwd[1], k - 1);
+    printf("  (S)-DHNK bolus at %g h: S(CL) %.7f (exact %.7f), S(V) %.7f (exact %.7f)\n", t, fwd[0], -k, fwd[1], k - 1);
     assert_true(fabs(y0 - 20.0 / v * 1000 * exp(-k)) <= 1e-4 * y0);
     assert_true(fabs(fwd[0] + k) <= 1e-4);
     assert_true(fabs(fwd[1] - (k - 1)) <= 1e-4);
@@ -145,8 +145,8 @@ static void test_unsupported_and_zero(void **state)
 {
     env *e = *state;
     add_dose(e, "iv:20mg");
-    ketsim_sens *s = make(e, "dhnk", "plasma_dhnk_ng_per_ml", 1.0);
-    const char *bad[1] = {"route.po.f"}, *zero[2] = {"dhnk.ampa_block_ki_um", "dhnk.cl_l_per_h"};
+    ketsim_sens *s = make(e, "dhnk_s", "plasma_s_dhnk_ng_per_ml", 1.0);
+    const char *bad[1] = {"route.po.f"}, *zero[2] = {"s_dhnk.ampa_block_ki_um", "s_dhnk.cl_l_per_h"};
     double y0, sens[2] = {1, 1};
     int normalised;
     ketsim_error err = {0};

@@ -555,6 +555,53 @@ static void test_cascade_directions(void **state)
     check_directions(KETSIM_MOUSE, "ip:10mg/kg", rodent, nc + 1);
 }
 
+/* 7b. Spines form in two stages (docs/model.md 3.14): stable spines gain
+ * only by maturation of nascent ones, d SPINE/dt = k_mat NASCENT - pruning
+ * (pruning >= 0 while SPINE >= its set point), so at every time the stable
+ * excess is at most k_mat times the integral of NASCENT.  Early on, when
+ * k_mat t << 1, most of what was formed is still nascent (for formation
+ * growing from 0, the stable share is about k_mat t / 2: 1/12 at 4 h).
+ * Maturation is the slow step: made 100 times faster, stable density at
+ * 6 h is higher and almost nothing stays nascent. */
+static void test_spine_maturation(void **state)
+{
+    (void)state;
+    subject s;
+    subject_open(&s, KETSIM_MOUSE, 1);
+    size_t no = ketsim_n_outputs(), n, ks = out_index("spine_density_rel"), kn = out_index("nascent_spine_rel");
+    double dt = 0.02, *t = grid(48, dt, &n);
+    double k_mat = ketsim_params_value(s.p, "spine.maturation_k_per_h");
+    double *y = run_one(&s, "ip:10mg/kg", 0, t, n);
+    double integral = 0, worst = -INFINITY, n_max = 0;
+    size_t i4 = (size_t)(4 / dt + 0.5);
+    for (size_t i = 1; i < n; i++) {
+        integral += 0.5 * dt * (y[i * no + kn] + y[(i - 1) * no + kn]);
+        worst = fmax(worst, (y[i * no + ks] - 1) - k_mat * integral);
+        n_max = fmax(n_max, y[i * no + kn]);
+    }
+    double stable4 = y[i4 * no + ks] - 1, nascent4 = y[i4 * no + kn];
+    print_message("spines: stable excess - k_mat int(nascent) <= %.3g; at 4 h stable %.4g, nascent %.4g\n",
+                  worst, stable4, nascent4);
+    assert_true(n_max > 0.05);              /* ketamine forms nascent spines */
+    assert_true(worst <= 1e-4 * n_max);     /* trapezoid error only */
+    assert_true(stable4 > 0 && stable4 < 0.5 * nascent4);
+
+    ketsim_error err = {0};
+    ketsim_param_value fast;
+    assert_int_equal(ketsim_params_find(s.p, "spine.maturation_k_per_h", &fast.row, &err), 0);
+    fast.value = 100 * k_mat;
+    ketsim_subject_input in = {.values = &fast, .n_values = 1, .regimen = s.reg, .times_h = t, .n_times = n};
+    const ketsim_trajectory *tr = NULL;
+    if (ketsim_subject_run(s.w, &in, &tr, &err) != 0)
+        fail_msg("run failed: %s", err.msg);
+    size_t i6 = (size_t)(6 / dt + 0.5);
+    assert_true(ketsim_traj_output(tr, i6, ks) > y[i6 * no + ks]);
+    assert_true(ketsim_traj_output(tr, i6, kn) < 0.1 * y[i6 * no + kn]);
+    free(y);
+    free(t);
+    subject_close(&s);
+}
+
 /* 8. Convergence: the default rtol 1e-6 agrees with a 100x tighter solve
  * (rtol 1e-8, absolute tolerances / 100) over a 14-day course. */
 static void test_tolerance_convergence(void **state)
@@ -591,7 +638,8 @@ static void test_tolerance_convergence(void **state)
      * the peak (norketamine), 3.4e-5 of the excursion (MADRS).  The tight
      * solve stands for the exact one: against rtol 1e-10 it is within
      * 1e-6 of every output's excursion. */
-    static const char *const clinical[] = {"madrs", "hamd", "cadss", "sbp_change_mmhg"};
+    static const char *const clinical[] = {"madrs", "hamd", "cadss", "sbp_change_mmhg", "dbp_change_mmhg",
+                                           "hr_change_bpm"};
     size_t idx[16], n_idx = pk_outputs(idx, 16);
     double worst_clin = 0, worst_scale = 0, worst_pk = 0;
     const char *name_clin = "", *name_scale = "";
@@ -642,6 +690,7 @@ int main(void)
         cmocka_unit_test(test_allometric_scaling),
         cmocka_unit_test(test_glutamate_monotone_in_dose),
         cmocka_unit_test(test_cascade_directions),
+        cmocka_unit_test(test_spine_maturation),
         cmocka_unit_test(test_tolerance_convergence),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -251,11 +251,15 @@ static void test_threads_identical(void **state)
     }
     assert_true(dropped > 0 && dropped < 8);
     /* crossover: each subject's period arms follow its sequence; the
-     * ketamine period shows dissociation, the saline period none */
+     * ketamine period shows dissociation and a pressor response, the saline
+     * period less of either */
     for (int i = 0; i < 4; i++) {
         int kp = a[i].assign == 0 ? 1 : 0;
         assert_true(a[i].cadss_peak[kp] > 0);
         assert_true(a[i].cadss_peak[1 - kp] < a[i].cadss_peak[kp]);
+        assert_true(a[i].dbp_peak[kp] > 0 && a[i].hr_peak[kp] > 0);
+        assert_true(a[i].dbp_peak[1 - kp] < a[i].dbp_peak[kp]);
+        assert_true(a[i].hr_peak[1 - kp] < a[i].hr_peak[kp]);
     }
     free(a);
     free(b);

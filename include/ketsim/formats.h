@@ -103,25 +103,31 @@ int ketsim_formats_scenario_loader(const char *name, ketsim_trial_scenario *sc, 
 /* ---- trial results (src/formats/trial_out.c, nonmem_out.c) ---------------- */
 
 /* Per-subject long CSV of one replicate (rows: subject x period x visit);
- * the header is written with replicate 0. */
-int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj,
-                                    int replicate, ketsim_error *err);
+ * the header is written with replicate 0, so replicates written one after
+ * the other in order make one file.  d gives the response rule of the
+ * infusions_to_response column. */
+int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                                    const ketsim_trial_subject_result *subj, int replicate, ketsim_error *err);
 /* Replicate 0 as a NONMEM-style dataset: ID (1-based), TIME (h), AMT (mg),
  * RATE (mg/h), CMT, EVID (1 dose, 0 rating), MDV, DV (rated MADRS), OUTPUT
  * madrs, ARM, PERIOD, WT, SEX, AGE, GENO (BDNF Met carrier).  Control arms
  * have no dose records; failed subjects are left out. */
 int ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc,
                                        const ketsim_trial_subject_result *subj, ketsim_error *err);
-/* Summary over replicates (schema ketsim-trial-summary/1): for each metric
- * median, p5, p95 and the number of replicates where it is defined; for each
- * p value metric, the power with its Wilson interval. */
-int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
-                                    const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
+/* Summary over replicates (schema ketsim-trial-summary/1): the endpoint
+ * rules (d with the scenario's own), for each metric median, p5, p95, mean,
+ * SD and the number of replicates where it is defined; for each p value
+ * metric, the power with its Wilson interval. */
+int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                                    const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps, size_t n_reps,
+                                    ketsim_error *err);
 /* The readable table of a run: per visit and arm MADRS change, response and
  * remission; burden per arm; per comparison difference, effect size and
- * power (at o->alpha); onset, peak, duration; relapse. */
-int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
-                             const ketsim_trial_metrics *reps, size_t n_reps, ketsim_error *err);
+ * power (at o->alpha); onset, peak, duration; sessions to response; the
+ * early visit as a test; relapse by both rules. */
+int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                             const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps, size_t n_reps,
+                             ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

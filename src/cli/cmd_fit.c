@@ -3,6 +3,7 @@
 #include "output.h"
 #include "ketsim/dataset.h"
 #include "ketsim/fit.h"
+#include "ketsim/popest.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -13,13 +14,29 @@
 #define MAX_REPEAT 256
 #define MAX_EST 32
 
+int cmd_fit_pop(int argc, char **argv);
+
 void help_fit(void)
 {
-    puts("usage: ketsim fit --data FILE.csv --estimate NAME[,NAME...] [--species human|rat|mouse]\n"
+    puts("usage: ketsim fit [--method pooled] --data FILE.csv --estimate NAME[,NAME...] [--species human|rat|mouse]\n"
          "                  [--drug NAME|FILE] [--weight KG] [--error additive|proportional|combined]\n"
          "                  [--params FILE] [--set NAME=VALUE]... [--max-iter N] [--out params.txt]\n"
          "                  [--accept-unusable]\n"
+         "       ketsim fit --method foce-i|saem --data FILE.csv --estimate NAME,... --eta NAME,...\n"
+         "                  [--omega NAME=VARIANCE]... [--omega-block NAME,NAME,...]...\n"
+         "                  [--error [OUTPUT=]additive|proportional|combined]...\n"
+         "                  [--covariate NAME:COV:power|exponential|linear|categorical[:START]]...\n"
+         "                  [--bound NAME=LO:HI]... [--cov sandwich|r|none] [--threads N] [--seed N]\n"
+         "                  [--saem-iter K1,K2] [--chains N] [--is-samples N] [--max-iter N]\n"
+         "                  [--out params.txt] [--json fit.json] [--table records.csv] [--allow-unconverged]\n"
          "\n"
+         "Population methods (docs/fit.md, \"Population estimation\"): THETAs on the log scale,\n"
+         "exponential ETAs (P_i = THETA exp(ETA)), diagonal OMEGA unless --omega-block, a residual\n"
+         "error per output, covariates on log P, BLQ records through the M3 likelihood.  A fit that\n"
+         "does not converge, ends at a bound, has a singular covariance step or an RSE over 100%\n"
+         "exits 1 after writing its files, unless --allow-unconverged.\n"
+         "\n"
+         "Pooled (the default):\n"
          "Fit model parameters to observations by maximum likelihood (weighted nonlinear\n"
          "least squares, trust-region Levenberg-Marquardt on log-parameters).  The data file\n"
          "has columns ID,TIME,AMT,RATE,CMT,EVID,DV,OUTPUT (see docs/fit.md); start values are\n"
@@ -57,7 +74,16 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"out", required_argument, 0, 'O'},     {"max-iter", required_argument, 0, 'm'},
         {"accept-unusable", no_argument, 0, 'A'},
-        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
+        {"method", required_argument, 0, 'M'},  {"help", no_argument, 0, 'h'},
+        /* population-only options: a clear message instead of "unknown" */
+        {"eta", required_argument, 0, 'P'},     {"omega", required_argument, 0, 'P'},
+        {"omega-block", required_argument, 0, 'P'}, {"covariate", required_argument, 0, 'P'},
+        {"json", required_argument, 0, 'P'},    {"table", required_argument, 0, 'P'},
+        {"threads", required_argument, 0, 'P'}, {"seed", required_argument, 0, 'P'},
+        {"bound", required_argument, 0, 'P'},   {"saem-iter", required_argument, 0, 'P'},
+        {"chains", required_argument, 0, 'P'},  {"is-samples", required_argument, 0, 'P'},
+        {"cov", required_argument, 0, 'P'},     {"allow-unconverged", no_argument, 0, 'P'},
+        {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
     o->species = "human";
@@ -68,7 +94,8 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
     int c;
     optind = 1;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    int li = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, &li)) != -1) {
         switch (c) {
         case 's': o->species = optarg; break;
         case 'd': o->drug = optarg; break;
@@ -96,6 +123,10 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
                 return cli_usage("fit", "too many --set options (max %d)", MAX_REPEAT);
             o->sets[o->n_sets++] = optarg;
             break;
+        case 'M': break; /* "pooled": anything else went to cmd_fit_pop */
+        case 'P':
+            return cli_usage("fit", "--%s needs --method foce-i or saem (the pooled fit has no random effects)",
+                             longopts[li].name);
         case 'h': help_fit(); return -1;
         default:
             return cli_usage("fit", "unknown or incomplete option '%s' (see ketsim help fit)", argv[optind - 1]);
@@ -198,8 +229,25 @@ static int write_params(cli_file *out, const fit_opts *o, const ketsim_fit_resul
     return cli_file_commit(out, err);
 }
 
+/* The population methods have their own command file (cmd_fit_pop.c). */
+static int wants_population(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *m = NULL;
+        if (strcmp(argv[i], "--method") == 0 && i + 1 < argc)
+            m = argv[i + 1];
+        else if (strncmp(argv[i], "--method=", 9) == 0)
+            m = argv[i] + 9;
+        if (m && strcmp(m, "pooled") != 0)
+            return 1;
+    }
+    return 0;
+}
+
 int cmd_fit(int argc, char **argv)
 {
+    if (wants_population(argc, argv))
+        return cmd_fit_pop(argc, argv);
     fit_opts o;
     int st = parse_opts(argc, argv, &o);
     if (st)

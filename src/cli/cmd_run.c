@@ -149,12 +149,12 @@ int cmd_main_job(int argc, char **argv)
         return cli_fail(&err);
     }
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, &out, 1, &z);
+    int st = trial_cli_run(&zs, &zo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, &z);
     if (st) {
         cli_outdirs_end(&out);
         return st;
     }
-    st = trial_cli_run(&ms, &mo, NULL, 0, &out, 1, &m);
+    st = trial_cli_run(&ms, &mo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, &m);
     if (st) {
         trial_cli_result_free(&z);
         cli_outdirs_end(&out);

@@ -25,7 +25,8 @@ void help_trial(void)
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
-         "                                  [--subjects N] [--no-subjects] [--format csv|nonmem]\n"
+         "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
+         "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -35,8 +36,10 @@ void help_trial(void)
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
          "format; not with --no-subjects; with --format nonmem NAME_subjects_nonmem.csv, a\n"
-         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there.  --subjects N\n"
-         "replaces the scenario's size.  Results do not depend on --threads or on the\n"
+         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there; with\n"
+         "--all-subjects NAME_subjects.csv holds every replicate, written as each chunk of\n"
+         "--chunk-subjects subjects (default 4096) finishes, so memory stays flat.\n"
+         "--subjects N replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
          "the run with exit 1 (--on-failure stop, the default), or with --on-failure skip\n"
@@ -203,40 +206,114 @@ int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics
     return KETSIM_OK;
 }
 
-typedef struct subjects_ctx {
-    const trial_cli_result *res;
-    const ketsim_trial_subject_result *subj;
-    int format;
-} subjects_ctx;
-
-static int write_subjects(FILE *fp, const void *p, ketsim_error *err)
+static int write_nonmem(FILE *fp, const void *p, ketsim_error *err)
 {
-    const subjects_ctx *c = p;
-    return c->format == 2 ? ketsim_trial_write_subjects_nonmem(fp, &c->res->sc, c->subj, err)
-                          : ketsim_trial_write_subjects_csv(fp, &c->res->sc, c->subj, 0, err);
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_subjects_nonmem(fp, &res->sc, res->first, err);
 }
 
 static int write_summary(FILE *fp, const void *p, ketsim_error *err)
 {
     const trial_cli_result *res = p;
-    return ketsim_trial_write_summary_json(fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
+    return ketsim_trial_write_summary_json(fp, &res->sc, &res->defs, &res->opts, res->reps,
+                                           (size_t)res->opts.replicates, err);
 }
 
-/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file).
- * Into the staging directory of the output set: published by the caller. */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
-                         cli_outdirs *out, ketsim_error *err)
+/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary,
+ * into the staging directory of the output set: published by the caller. */
+static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *out, ketsim_error *err)
 {
     char name[KETSIM_TRIAL_NAME_MAX + 32];
     int rc = KETSIM_OK;
-    if (subj) {
-        subjects_ctx c = {res, subj, format};
-        snprintf(name, sizeof name, "%s_subjects%s.csv", res->sc.name, format == 2 ? "_nonmem" : "");
-        rc = cli_outdirs_write(out, name, write_subjects, &c, err);
+    if (nonmem) {
+        snprintf(name, sizeof name, "%s_subjects_nonmem.csv", res->sc.name);
+        rc = cli_outdirs_write(out, name, write_nonmem, res, err);
     }
     snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
     if (!rc)
         rc = cli_outdirs_write(out, name, write_summary, res, err);
+    return rc;
+}
+
+/* The long subjects CSV, written as the chunks of replicates finish: the
+ * file is open in the output set's stage for the whole run, and each
+ * chunk's replicates go out in replicate order before the next chunk is
+ * simulated, so memory does not grow with the replicates and the bytes do
+ * not depend on the thread or process count.  Every write is under the
+ * output lock, so an interrupt never cleans up under it. */
+typedef struct subject_stream {
+    outset *set;      /* non-NULL: this process writes the file */
+    int all;          /* every replicate (else replicate 0 only) */
+    FILE *fp;
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+} subject_stream;
+
+static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outdirs *out, int mode,
+                       ketsim_error *err)
+{
+    memset(st, 0, sizeof *st);
+    if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
+        return KETSIM_OK;
+    snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
+    cli_output_lock();
+    int rc = outset_open_file(out->data, st->name, &st->fp, err);
+    cli_output_unlock();
+    if (!rc) {
+        st->set = out->data;
+        st->all = mode == TRIAL_SUBJECTS_ALL;
+    }
+    return rc;
+}
+
+/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj. */
+static int stream_chunk(subject_stream *st, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
+                        int r0, int n, ketsim_error *err)
+{
+    size_t ns = (size_t)res->sc.n_subjects;
+    int rc = KETSIM_OK;
+    if (!st->set)
+        return rc;
+    cli_output_lock();
+    for (int r = 0; !rc && r < n && (st->all || r0 + r == 0); r++)
+        rc = ketsim_trial_write_subjects_csv(st->fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    cli_output_unlock();
+    return rc;
+}
+
+/* Close the file (checked); on an earlier failure the whole stage is
+ * discarded by the caller anyway. */
+static int stream_close(subject_stream *st, int ok, ketsim_error *err)
+{
+    if (!st->set)
+        return KETSIM_OK;
+    ketsim_error ignored = {0};
+    cli_output_lock();
+    int rc = outset_close_file(st->set, st->fp, st->name, ok ? err : &ignored);
+    cli_output_unlock();
+    st->set = NULL;
+    return ok ? rc : KETSIM_OK;
+}
+
+/* The scenario's table and endpoint rules: the human table, --set, and the
+ * scenario's own trial.* overrides and relapse rules. */
+static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_sets, ketsim_params **params,
+                        trial_cli_result *res, ketsim_error *err)
+{
+    int rc = ketsim_params_create(KETSIM_HUMAN, params, err);
+    for (size_t i = 0; !rc && i < n_sets; i++) {
+        rc = ketsim_params_set_assignment(*params, sets[i], err);
+        if (rc)
+            ketsim_error_prefix(err, "--set: ");
+    }
+    if (rc)
+        return rc;
+    /* the scenario's own overrides also reach the endpoint definitions */
+    for (size_t i = 0; !rc && i < sc->n_sets; i++)
+        if (strncmp(sc->set_name[i], "trial.", 6) == 0)
+            rc = ketsim_params_set(*params, sc->set_name[i], sc->set_value[i], err);
+    ketsim_trial_defs_read(*params, &res->defs);
+    ketsim_trial_defs_scenario(sc, &res->defs);
+    res->opts.alpha = res->defs.alpha;
     return rc;
 }
 
@@ -272,7 +349,7 @@ static int check_endpoint_names(const ketsim_trial_scenario *sc, const ketsim_tr
 }
 
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  cli_outdirs *out, int subjects_csv, trial_cli_result *res)
+                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res)
 {
     const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
     const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
@@ -282,41 +359,33 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     ketsim_error err = {0};
     ketsim_params *params = NULL;
     ketsim_trial_subject_result *subj = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &params, &err);
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        rc = ketsim_params_set_assignment(params, sets[i], &err);
-        if (rc)
-            ketsim_error_prefix(&err, "--set: ");
-    }
-    if (!rc) {
-        /* the scenario's own overrides also reach the endpoint definitions */
-        for (size_t i = 0; !rc && i < sc->n_sets; i++)
-            if (strncmp(sc->set_name[i], "trial.", 6) == 0)
-                rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
-        ketsim_trial_defs_read(params, &res->defs);
-        res->opts.alpha = res->defs.alpha;
-    }
+    int rc = setup_params(sc, sets, n_sets, &params, res, &err);
     if (!rc)
         rc = check_endpoint_names(sc, &res->defs, &err);
-    /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
-     * reduced to their endpoints as they come; only replicate 0's subjects
-     * are kept, for the per-subject file.  Each replicate leaves one double
-     * per endpoint (about 1 kB), which the exact quantiles over replicates
-     * need. */
+    /* Replicates are simulated in chunks of about chunk_subjects subjects and
+     * reduced to their endpoints as they come: each replicate leaves one
+     * double per endpoint (about 1 kB), which the exact quantiles over
+     * replicates need.  Subjects go to the subjects CSV as each chunk
+     * finishes, and replicate 0's are kept for the NONMEM-style file and the
+     * figures. */
     ketsim_trial_metrics scratch = {0};
-    ketsim_trial_subject_result *first = NULL;
     size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
-    int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
+    int per = chunk_subjects > 0 ? chunk_subjects : CHUNK_SUBJECTS;
+    int chunk = per / sc->n_subjects > 1 ? per / sc->n_subjects : 1;
     if (chunk > o->replicates)
         chunk = o->replicates;
+    int nonmem = data_stage && subjects == TRIAL_SUBJECTS_NONMEM;
     if (!rc) {
         subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (data_stage && subjects_csv) || plot_stage;
+        int keep_first = nonmem || plot_stage;
         if (keep_first)
-            first = malloc(ns * sizeof *first);
-        if (!subj || (keep_first && !first))
+            res->first = malloc(ns * sizeof *res->first);
+        if (!subj || (keep_first && !res->first))
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }
+    subject_stream st = {0};
+    if (!rc)
+        rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
         ketsim_trial_run_opts co = *o;
         co.first_replicate = r0;
@@ -329,11 +398,16 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
             if (!rc)
                 rc = keep_endpoints(res, r0 + r, &scratch, &err);
         }
-        if (!rc && r0 == 0 && first)
-            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
+        if (!rc)
+            rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
+        if (!rc && r0 == 0 && res->first)
+            memcpy(res->first, subj, ns * sizeof *res->first); /* replicate 0 */
     }
     free(subj);
     ketsim_trial_metrics_free(&scratch);
+    int crc = stream_close(&st, !rc, &err);
+    if (!rc)
+        rc = crc;
     if (!rc)
         rc = make_views(res, &err);
     if (total_failed > shown)
@@ -341,13 +415,14 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     /* under MPI every rank has every result; the one with the output set
      * (rank 0) writes */
     if (!rc && data_stage)
-        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out, &err);
+        rc = write_outputs(res, nonmem, out, &err);
     if (!rc && plot_stage) {
         cli_output_lock();
-        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_stage, &err);
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
         cli_output_unlock();
     }
-    free(first);
+    free(res->first);
+    res->first = NULL;
     ketsim_params_free(params);
     if (rc) {
         trial_cli_result_free(res);
@@ -373,12 +448,13 @@ int cmd_trial(int argc, char **argv)
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
+        {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
-    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
-    int subjects_csv = 1, skip = 0, no_subjects = 0, format = 1;
+    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
+    int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
@@ -407,6 +483,12 @@ int cmd_trial(int argc, char **argv)
                                  KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 'N': no_subjects = 1; break;
+        case 'A': all_subjects = 1; break;
+        case 'C':
+            if (parse_count(optarg, 1, KETSIM_TRIAL_MAX_ITEMS, &chunk))
+                return cli_usage("trial", "--chunk-subjects '%s': expected an integer between 1 and %d", optarg,
+                                 KETSIM_TRIAL_MAX_ITEMS);
+            break;
         case 'f':
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "nonmem") != 0)
                 return cli_usage("trial", "--format '%s': expected csv or nonmem", optarg);
@@ -443,7 +525,14 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
-    subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
+    if (all_subjects && no_subjects)
+        return cli_usage("trial", "--all-subjects and --no-subjects exclude each other");
+    if (all_subjects && format == 2)
+        return cli_usage("trial", "--all-subjects writes the long CSV; the NONMEM-style file holds replicate 0");
+    subjects_csv = no_subjects ? TRIAL_SUBJECTS_NONE
+                   : all_subjects ? TRIAL_SUBJECTS_ALL
+                   : format == 2 ? TRIAL_SUBJECTS_NONMEM
+                                 : TRIAL_SUBJECTS_FIRST;
     ketsim_trial_scenario sc;
     ketsim_error err = {0};
     if (ketsim_trial_scenario_resolve(argv[optind], &sc, &err))
@@ -474,7 +563,7 @@ int cmd_trial(int argc, char **argv)
         return cli_fail(&err);
     }
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
     if (st) {
         cli_outdirs_end(&out);
         return st;
@@ -488,14 +577,16 @@ int cmd_trial(int argc, char **argv)
             return cli_fail(&err);
         }
         ketsim_error perr = {0};
-        if (ketsim_trial_print_table(stdout, &res.sc, &res.opts, res.reps, (size_t)res.opts.replicates, &perr)) {
+        if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
+                                     &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
         printf("\nscenario file: %s\n", sc.file[0] ? sc.file : "(none)");
         if (out_dir && subjects_csv)
-            printf("wrote %s/%s_subjects%s.csv, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
-                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name, out_dir, sc.name);
+            printf("wrote %s/%s_subjects%s.csv%s, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
+                   subjects_csv == TRIAL_SUBJECTS_NONMEM ? "_nonmem" : "",
+                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
             printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
         if (plot_dir)

@@ -22,15 +22,26 @@ typedef struct trial_cli_result {
     size_t n_metrics, n_first;  /* all columns; replicate 0's */
     size_t stride;              /* columns allocated per replicate */
     double *values;             /* opts.replicates x stride, replicate-major; NaN: not in that replicate */
+    ketsim_trial_subject_result *first; /* replicate 0's subjects, during the run only */
 } trial_cli_result;
 
+/* What goes into the per-subject file. */
+enum {
+    TRIAL_SUBJECTS_NONE = 0,   /* no file */
+    TRIAL_SUBJECTS_FIRST = 1,  /* NAME_subjects.csv, replicate 0 */
+    TRIAL_SUBJECTS_NONMEM = 2, /* NAME_subjects_nonmem.csv, replicate 0 */
+    TRIAL_SUBJECTS_ALL = 3     /* NAME_subjects.csv, every replicate, streamed */
+};
+
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
- * endpoints per replicate, and write NAME_subjects.csv (replicate 0) and
- * NAME_summary.json into out's data set and the figures (ketsim_plot_trial)
- * into its figure set, where out has them (out may be NULL).  The caller
- * publishes.  Returns an exit status (0 on success, the error printed). */
+ * endpoints per replicate, and write the per-subject file (`subjects`, one
+ * of TRIAL_SUBJECTS_*) and NAME_summary.json into out's data set and the
+ * figures (ketsim_plot_trial) into its figure set, where out has them (out
+ * may be NULL).  Replicates are simulated chunk_subjects subjects at a time
+ * (at least one replicate; <= 0: 4096).  The caller publishes.  Returns an
+ * exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  cli_outdirs *out, int subjects_csv, trial_cli_result *res);
+                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res);
 /* The scenario's name is used in file names: it must be plain (no '/',
  * no leading '.'); the error names the scenario file. */
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);

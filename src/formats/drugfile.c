@@ -475,9 +475,14 @@ static int commit(const df_file *f, ketsim_catalog *cat, ketsim_params *params,
             ketsim_params_find(params, c->route[k].field, &at, NULL);
             ketsim_params_info(params, at, &info);
             ketsim_params_get(params, c->route[k].field, &v, NULL);
-            snprintf(row, sizeof row, "%s.%s", c->name, c->route[k].field);
-            snprintf(desc, sizeof desc, "%s for %s (replaces %s)", info.description, c->name, c->route[k].field);
-            rc = ketsim_params_add(params, row, info.unit, c->route[k].value, src, desc, err);
+            int nr = snprintf(row, sizeof row, "%s.%s", c->name, c->route[k].field);
+            int nd = snprintf(desc, sizeof desc, "%s for %s (replaces %s)", info.description, c->name,
+                              c->route[k].field);
+            if (nr < 0 || (size_t)nr >= sizeof row || nd < 0 || (size_t)nd >= sizeof desc)
+                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "drug '%s': route row '%s' gives too long a name", c->name,
+                                 c->route[k].field);
+            else
+                rc = ketsim_params_add(params, row, info.unit, c->route[k].value, src, desc, err);
         }
         if (rc)
             break;

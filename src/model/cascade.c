@@ -21,6 +21,10 @@ const cascade_field cascade_fields[] = {
     CF("glu.pyramidal_nmda_dependence", dep_pyr),
     CF("glu.feedback_k_per_h", k_fb),
     CF("glu.feedback_gain", g_fb),
+    CF("glu.anaesthetic_x50", anaes_x50),
+    CF("glu.anaesthetic_hill", anaes_h),
+    CF("glu.anaesthetic_floor_rel", anaes_floor),
+    CF("glu.anaesthetic_offset_k_per_h", anaes_koff),
     CF("ampa.surface_exponent", ampa_exp),
     CF("ampa.antagonist_occupancy", ampa_occ),
     CF("eef2.k_per_h", k_eef2),
@@ -52,6 +56,7 @@ const cascade_field cascade_fields[] = {
     CF("spine.synthesis_exponent", spine_exp),
     CF("spine.max_rel", spine_max),
     CF("spine.setpoint_rel", spine_set),
+    CF("spine.maturation_k_per_h", k_spine_mat),
     CF("ltp.early_k_on_per_h", e_kon),
     CF("ltp.early_k_off_per_h", e_koff),
     CF("ltp.early_max", e_max),
@@ -81,6 +86,12 @@ const cascade_field cascade_fields[] = {
     CF("sbp.max_mmhg", sbp_max),
     CF("sbp.x50", sbp_x50),
     CF("sbp.hill", sbp_h),
+    CF("dbp.max_mmhg", dbp_max),
+    CF("dbp.x50", dbp_x50),
+    CF("dbp.hill", dbp_h),
+    CF("hr.max_bpm", hr_max),
+    CF("hr.x50", hr_x50),
+    CF("hr.hill", hr_h),
     CF("sedation.hill", sedation_h),
 };
 #undef CF
@@ -102,10 +113,22 @@ static double both(double hook, double drug)
     return 1.0 - (1.0 - hook) * (1.0 - drug);
 }
 
+/* The share of a ketamine-evoked (above- or below-baseline) AMPA signal that
+ * gets through: a fixed hook and a tool compound's occupancy both block it. */
+static double evoked_ampa_gate(const cascade_par *cp, const brain_drive *d)
+{
+    return 1.0 - both(cp->ampa_occ, d->ampa_block);
+}
+
+/* AMPA signalling to BDNF release, mTORC1 and potentiation.  A fixed hook
+ * (chronic block) scales all of it; an acute antagonist (a tool compound's
+ * occupancy) blocks only the part evoked above or below the resting level,
+ * which homeostasis holds over the hours of an experiment, so NBQX alone
+ * leaves basal signalling at vehicle level while it abolishes the surge's. */
 double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c)
 {
-    return pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot) *
-           (1.0 - both(cp->ampa_occ, d->ampa_block));
+    double unblocked = pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot);
+    return (1.0 - cp->ampa_occ) + evoked_ampa_gate(cp, d) * (unblocked - 1.0);
 }
 
 /* Synaptic protein synthesis: saturating in mTORC1 relative to its slow
@@ -121,12 +144,32 @@ double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref)
     return mh * (kh + 1.0) / (kh + mh);
 }
 
+/* Cortex switches between an awake and an anaesthetised state (a two-state
+ * process: stochastic switching between discrete activity patterns gives
+ * neural inertia, PMC6200107).  The odds of the anaesthetised state at
+ * equilibrium are (x / x50)^h, so it is a steep function of the NMDA drive
+ * (ketamine's hypnosis is the deep end of its dissociation; HCN1 and other
+ * low-affinity targets act over the same range).  Leaving it takes its own
+ * time, k_off, however fast the drug falls; entering it is faster the
+ * further the drive exceeds x50 (within a minute of an induction dose). */
+static double anaesthesia_rate(const cascade_par *cp, double nmda_drive, double state)
+{
+    double odds = pow(pos(nmda_drive) / cp->anaes_x50, cp->anaes_h);
+    return cp->anaes_koff * (odds * (1.0 - state) - state);
+}
+
 static double glutamate_drive(const cascade_par *cp, const double *c)
 {
     /* Disinhibition: interneuron output divides pyramidal drive; direct
-     * pyramidal block lowers it.  At anaesthetic block the second wins. */
+     * pyramidal block lowers it.  The anaesthetic state caps what is left
+     * (HCN1 and other non-NMDA targets hyperpolarise pyramidal cells) at
+     * the level glucose use shows under anaesthesia: below baseline in
+     * rats, at baseline in humans.  It lowers a surge; it never raises a
+     * drive that pyramidal block has already brought below the cap. */
     double inhibition = (1.0 - cp->w_inh) + cp->w_inh * pos(c[C_INTN]);
-    return (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
+    double awake = (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
+    double a = pos(c[C_ANAES]);
+    return (1.0 - a) * awake + a * fmin(awake, cp->anaes_floor);
 }
 
 static double trkb_target(const cascade_par *cp, double bdnf, double drug_block)
@@ -154,18 +197,33 @@ static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
     return x > 0.0 ? x : 0.0;
 }
 
-/* Net spine change.  Extra mTORC1-driven synthesis forms spines quickly
- * (limited by the room left below spine_max); spines above the set point are
- * pruned back slowly, so a burst of formation outlasts the synthesis by days.
- * A synthesis deficit (rapamycin, NBQX) speeds pruning, in proportion to the
- * spines present, which keeps the density positive. */
-static double spine_rate(const cascade_par *cp, double synthesis, double spine)
+/* Spines in two stages.  Extra mTORC1-driven synthesis forms nascent spines
+ * (limited by the room left below spine_max, counting those still nascent);
+ * they become stable, counted spines only as they mature, over about a day,
+ * which is why density is flat for the first hours and rises from half a day
+ * on.  Stable spines above the set point are pruned back slowly, so a burst
+ * of formation outlasts the synthesis by days.  A synthesis deficit
+ * (rapamycin, NBQX) speeds pruning, in proportion to the spines present,
+ * which keeps the density positive. */
+static double spine_excess(const cascade_par *cp, double synthesis)
 {
-    double excess = pow(pos(synthesis), cp->spine_exp) - 1.0;
-    double change = excess > 0.0 ? cp->k_spine_form * excess * cp->spine_set * (cp->spine_max - spine) /
-                                       (cp->spine_max - cp->spine_set)
-                                 : cp->k_spine_elim * excess * spine;
-    return change - cp->k_spine_elim * (spine - cp->spine_set);
+    return pow(pos(synthesis), cp->spine_exp) - 1.0;
+}
+
+static double nascent_spine_rate(const cascade_par *cp, double synthesis, double spine, double nascent)
+{
+    double excess = spine_excess(cp, synthesis);
+    double formation = excess > 0.0 ? cp->k_spine_form * excess * cp->spine_set *
+                                          (cp->spine_max - spine - nascent) / (cp->spine_max - cp->spine_set)
+                                    : 0.0;
+    return formation - cp->k_spine_mat * nascent;
+}
+
+static double spine_rate(const cascade_par *cp, double synthesis, double spine, double nascent)
+{
+    double excess = spine_excess(cp, synthesis);
+    double deficit_pruning = excess < 0.0 ? cp->k_spine_elim * excess * spine : 0.0;
+    return cp->k_spine_mat * nascent + deficit_pruning - cp->k_spine_elim * (spine - cp->spine_set);
 }
 
 void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, double *dc)
@@ -180,7 +238,9 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     dc[C_PEEF2] = cp->k_eef2 * (1.0 - cp->dep_eef2 * c[C_BLOCK_PYR] - c[C_PEEF2]);
 
     double ampa = cascade_ampa_activation(cp, d, c);
-    double translation = 1.0 + cp->g_trans * (1.0 - c[C_PEEF2]);
+    /* Translated BDNF is released by activity (AMPA, L-type Ca2+ channels;
+     * Lepack 2015), so the AMPA antagonist gates this evoked supply too. */
+    double translation = 1.0 + evoked_ampa_gate(cp, d) * cp->g_trans * (1.0 - c[C_PEEF2]);
     double supply = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) * translation + cp->w_ampa_bdnf * ampa);
     dc[C_BDNF] = cp->k_bdnf * (supply - c[C_BDNF]);
     dc[C_PBDNF] = cp->k_pbdnf * (c[C_BDNF] - c[C_PBDNF]);
@@ -195,7 +255,8 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     double synthesis = cascade_synthesis(cp, c[C_MTOR], c[C_MTOR_REF]);
     dc[C_MTOR_REF] = cp->k_mtor_ref * (c[C_MTOR] - c[C_MTOR_REF]);
     dc[C_SYNP] = cp->k_synp * (synthesis - c[C_SYNP]);
-    dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE]);
+    dc[C_SPINE_NASCENT] = nascent_spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
+    dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
 
     double drive = ltp_drive(cp, c[C_TRKB], ampa);
     /* Early potentiation outlasts the drive only while protein synthesis
@@ -215,6 +276,7 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
                                c[C_TGLU]);
     dc[C_X_CADSS] = cp->cadss_keo * (x - c[C_X_CADSS]);
     dc[C_X_SBP] = cp->sbp_keo * (x - c[C_X_SBP]);
+    dc[C_ANAES] = anaesthesia_rate(cp, x, c[C_ANAES]);
 }
 
 double cascade_synaptic_function(const cascade_par *cp, const double *c)

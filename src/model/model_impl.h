@@ -44,13 +44,17 @@ typedef struct model_compound {
 enum {
     C_BLOCK_INT, C_BLOCK_PYR, C_INTN, C_GLU, C_GLU_FB, C_PEEF2, C_BDNF, C_PBDNF,
     C_TRKB, C_SNO, C_RHEB, C_MTOR, C_SYNP, C_SPINE, C_LTP_E, C_LTP_L, C_GAD,
-    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF, C_N
+    C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF,
+    C_SPINE_NASCENT, /* spines formed but not yet stable (docs/model.md 3.14) */
+    C_ANAES,         /* anaesthetic state (docs/model.md 3.24) */
+    C_N
 };
 
 typedef struct cascade_par {
     double nmda_koff, sel;
     double k_int, dep_int;
     double k_glu, w_inh, dep_pyr, k_fb, g_fb;
+    double anaes_x50, anaes_h, anaes_floor, anaes_koff;
     double ampa_exp, ampa_occ;
     double k_eef2, dep_eef2;
     double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
@@ -58,12 +62,13 @@ typedef struct cascade_par {
     double nos_inh, k_sno, k_rheb, rheb_d0;
     double k_mtor, w_trkb_mtor, mtor_basal, rheb_exp, rapa, mtor_up_exp, k_mtor_ref;
     double k_synp, km_synp, h_synp;
-    double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set;
+    double k_spine_form, k_spine_elim, spine_exp, spine_max, spine_set, k_spine_mat;
     double e_kon, e_koff, e_max, w_trkb_ltp, ltp_theta, e_mood_w, e_syn_dep, l_kcons, l_koff, l_max;
     double k_gaba, gaba_act_exp, k_gad, g_gad, k_gln, k_tglu, tglu_pexp, tglu_rexp;
     double madrs0, mood_sens, hamd_per_madrs;
     double cadss_keo, cadss_max, cadss_x50, cadss_h;
     double sbp_keo, sbp_max, sbp_x50, sbp_h;
+    double dbp_max, dbp_x50, dbp_h, hr_max, hr_x50, hr_h; /* read the SBP effect site */
     double sedation_h;
 } cascade_par;
 
@@ -143,6 +148,10 @@ typedef struct compound_output compound_output;
 
 /* readouts.c */
 unsigned readouts_compound_groups(const char *name);
+/* The i-th fixed concentration output: its name, the group of compounds it
+ * sums (match model_compound.out_groups) and whether it is the brain level;
+ * 0 past the last. */
+int readouts_concentration_output(size_t i, const char **name, unsigned *group, int *brain);
 /* Name the per-compound outputs (after the layout is known). */
 int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, ketsim_error *err);
 

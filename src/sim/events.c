@@ -232,7 +232,6 @@ static int seen_grow(ketsim_events *ev, ketsim_error *err)
         }
     free(ev->seen);
     free(ev->seen_used);
-    free(ev->extra_output);
     ev->seen = t, ev->seen_used = used, ev->cap_seen = cap;
     return KETSIM_OK;
 }

@@ -47,7 +47,7 @@ typedef struct run_shared {
 typedef struct worker {
     ketsim_subject_worker *sw;
     ketsim_regimen *reg;
-    long o_madrs, o_cadss, o_sbp, o_sedation;
+    long o_madrs, o_cadss, o_sbp, o_dbp, o_hr, o_sedation;
     double *grid;           /* the output grid, sized for the scenario */
     size_t grid_cap;
 } worker;
@@ -60,9 +60,12 @@ static int worker_init(worker *w, const run_shared *sh, ketsim_error *err)
     w->o_madrs = ketsim_output_index("madrs");
     w->o_cadss = ketsim_output_index("cadss");
     w->o_sbp = ketsim_output_index("sbp_change_mmhg");
+    w->o_dbp = ketsim_output_index("dbp_change_mmhg");
+    w->o_hr = ketsim_output_index("hr_change_bpm");
     w->o_sedation = ketsim_output_index("sedation");
-    if (w->o_madrs < 0 || w->o_cadss < 0 || w->o_sbp < 0 || w->o_sedation < 0)
-        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "model outputs madrs, cadss or sbp_change_mmhg missing");
+    if (w->o_madrs < 0 || w->o_cadss < 0 || w->o_sbp < 0 || w->o_dbp < 0 || w->o_hr < 0 || w->o_sedation < 0)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL,
+                           "model outputs madrs, cadss, sbp_change_mmhg, dbp_change_mmhg or hr_change_bpm missing");
     const ketsim_trial_scenario *sc = sh->sc;
     w->grid_cap = 2 * (1 + sc->n_visits) + 2 * KETSIM_TRIAL_MAX_DOSES * PEAK_STEPS + KETSIM_TRIAL_MAX_FOLLOWUP;
     if (!(w->grid = malloc(w->grid_cap * sizeof *w->grid)))
@@ -179,7 +182,7 @@ static void mark_failed(ketsim_trial_subject_result *res, const char *why)
     for (int p = 0; p < 2; p++) {
         res->base_true[p] = NAN;
         res->base_rated[p] = -1;
-        res->cadss_peak[p] = res->sbp_peak[p] = NAN;
+        res->cadss_peak[p] = res->sbp_peak[p] = res->dbp_peak[p] = res->hr_peak[p] = NAN;
         for (size_t k = 0; k < KETSIM_TRIAL_MAX_VISITS; k++) {
             res->madrs_true[p][k] = NAN;
             res->madrs_rated[p][k] = -1;
@@ -232,13 +235,17 @@ static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s,
             res->madrs_true[p][k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
             res->madrs_rated[p][k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->madrs_true[p][k]));
         }
-        double cp = 0, sp = 0;
+        double cp = 0, sp = 0, dp = 0, hp = 0;
         for (size_t kk = k0; kk < nu && grid[kk] <= st + PEAK_WINDOW_H + 1e-9; kk++) {
             cp = fmax(cp, ketsim_traj_output(tr, kk, (size_t)w->o_cadss));
             sp = fmax(sp, ketsim_traj_output(tr, kk, (size_t)w->o_sbp));
+            dp = fmax(dp, ketsim_traj_output(tr, kk, (size_t)w->o_dbp));
+            hp = fmax(hp, ketsim_traj_output(tr, kk, (size_t)w->o_hr));
         }
         res->cadss_peak[p] = cp;
         res->sbp_peak[p] = sp;
+        res->dbp_peak[p] = dp;
+        res->hr_peak[p] = hp;
     }
     double last = ketsim_trial_period_start_h(sc, np - 1) + ketsim_trial_last_session_h(sc);
     for (size_t k = 0; k < nfu; k++, gidx++) {

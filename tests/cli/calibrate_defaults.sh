@@ -38,7 +38,7 @@ grep -q '^  every calibration target is fitted here or named by a hand-set param
 grep -q ' assumption$\| literature$' "$tmp/out" && ok || bad "no prior basis column"
 
 "$ketsim" calibrate --targets "$targets" --prior "$prior" \
-    --set cadss.x50=1.6 --set ltp.early_max=0.45 --set sbp.x50=1.1 --out "$tmp/pushed.txt" >"$tmp/out" 2>"$tmp/err" &&
+    --set cadss.x50=1.6 --set ltp.early_max=0.45 --set sbp.x50=1.1 --set dbp.x50=1 --set hr.x50=0.8 --out "$tmp/pushed.txt" >"$tmp/out" 2>"$tmp/err" &&
     ok || bad "calibrate from a pushed start: $(cat "$tmp/err")"
 diffs=$(compare "$tmp/pushed.txt" 1e-3) && ok || bad "pushed start did not come back: $diffs"
 

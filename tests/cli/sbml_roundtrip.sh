@@ -24,7 +24,9 @@ check "export exits 0" "[ $rc -eq 0 ]"
 
 PY=""
 for cand in ${KETSIM_PYTHON:-} python3 /usr/bin/python3; do
-    if "$cand" -c 'import libsbml, scipy' 2>/dev/null; then PY=$cand; break; fi
+    # a namespace package named libsbml (dist-packages on another interpreter's
+    # path without Debian's .pth) imports but has no API: ask for a function
+    if "$cand" -c 'import libsbml, scipy; libsbml.readSBMLFromFile' 2>/dev/null; then PY=$cand; break; fi
 done
 if [ -z "$PY" ]; then
     echo "SKIP: no Python with libsbml and scipy (Debian: python3-sbml5 python3-scipy)"

@@ -1,0 +1,391 @@
+/* ketsim fit --method foce-i|saem: population estimation (ketsim/popest.h). */
+#include "cli.h"
+#include "ketsim/dataset.h"
+#include "ketsim/popest.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_REPEAT 64
+#define MAX_LIST 32
+
+typedef struct pop_opts {
+    const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table;
+    char *sets[MAX_REPEAT], *omegas[MAX_REPEAT], *blocks[MAX_REPEAT], *errors[MAX_REPEAT], *covs[MAX_REPEAT],
+        *bounds[MAX_REPEAT];
+    size_t n_sets, n_omegas, n_blocks, n_errors, n_covs, n_bounds;
+    double weight_kg;
+    int weight_given, allow_unconverged;
+    ketsim_popest_method method;
+    ketsim_popest_options po;
+} pop_opts;
+
+static int repeat(char **list, size_t *n, const char *flag, char *arg)
+{
+    if (*n == MAX_REPEAT)
+        return cli_usage("fit", "too many %s options (max %d)", flag, MAX_REPEAT);
+    list[(*n)++] = arg;
+    return 0;
+}
+
+static int parse_count(const char *flag, const char *s, double lo, double hi, size_t *out)
+{
+    double v;
+    if (cli_parse_double(s, &v) || !(v >= lo && v <= hi) || v != floor(v))
+        return cli_usage("fit", "%s '%s': expected an integer from %g to %g", flag, s, lo, hi);
+    *out = (size_t)v;
+    return 0;
+}
+
+static int parse_opts(int argc, char **argv, pop_opts *o)
+{
+    static const struct option longopts[] = {
+        {"species", required_argument, 0, 's'},   {"drug", required_argument, 0, 'd'},
+        {"weight", required_argument, 0, 'w'},    {"data", required_argument, 0, 'D'},
+        {"estimate", required_argument, 0, 'E'},  {"error", required_argument, 0, 'r'},
+        {"set", required_argument, 0, 'S'},       {"params", required_argument, 0, 'p'},
+        {"out", required_argument, 0, 'O'},       {"max-iter", required_argument, 0, 'm'},
+        {"method", required_argument, 0, 'M'},    {"eta", required_argument, 0, 'e'},
+        {"omega", required_argument, 0, 'o'},     {"omega-block", required_argument, 0, 'b'},
+        {"covariate", required_argument, 0, 'c'}, {"json", required_argument, 0, 'j'},
+        {"table", required_argument, 0, 't'},     {"threads", required_argument, 0, 'T'},
+        {"seed", required_argument, 0, 'x'},      {"bound", required_argument, 0, 'B'},
+        {"saem-iter", required_argument, 0, 'k'}, {"chains", required_argument, 0, 'C'},
+        {"is-samples", required_argument, 0, 'I'}, {"cov", required_argument, 0, 'V'},
+        {"allow-unconverged", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->species = "human";
+    o->drug = "ketamine";
+    o->po.seed = 20261201;
+    ketsim_error e;
+    double v;
+    int c;
+    size_t n;
+    optind = 1;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (c) {
+        case 's': o->species = optarg; break;
+        case 'd': o->drug = optarg; break;
+        case 'p': o->params_file = optarg; break;
+        case 'O': o->out = optarg; break;
+        case 'D': o->data = optarg; break;
+        case 'E': o->estimate = optarg; break;
+        case 'e': o->eta = optarg; break;
+        case 'j': o->json = optarg; break;
+        case 't': o->table = optarg; break;
+        case 'A': o->allow_unconverged = 1; break;
+        case 'M':
+            if (ketsim_popest_method_parse(optarg, &o->method, &e))
+                return cli_usage("fit", "--method '%s': expected pooled, foce-i or saem", optarg);
+            break;
+        case 'r':
+            if (repeat(o->errors, &o->n_errors, "--error", optarg))
+                return 2;
+            break;
+        case 'S':
+            if (repeat(o->sets, &o->n_sets, "--set", optarg))
+                return 2;
+            break;
+        case 'o':
+            if (repeat(o->omegas, &o->n_omegas, "--omega", optarg))
+                return 2;
+            break;
+        case 'b':
+            if (repeat(o->blocks, &o->n_blocks, "--omega-block", optarg))
+                return 2;
+            break;
+        case 'c':
+            if (repeat(o->covs, &o->n_covs, "--covariate", optarg))
+                return 2;
+            break;
+        case 'B':
+            if (repeat(o->bounds, &o->n_bounds, "--bound", optarg))
+                return 2;
+            break;
+        case 'm':
+            if (parse_count("--max-iter", optarg, 1, 10000, &o->po.max_iter))
+                return 2;
+            break;
+        case 'T':
+            if (parse_count("--threads", optarg, 1, 64, &o->po.threads))
+                return 2;
+            break;
+        case 'C':
+            if (parse_count("--chains", optarg, 1, 100, &o->po.saem_chains))
+                return 2;
+            break;
+        case 'I':
+            if (parse_count("--is-samples", optarg, 10, 1000000, &o->po.is_samples))
+                return 2;
+            break;
+        case 'x':
+            if (cli_parse_double(optarg, &v) || !(v >= 0 && v < 1.8e19) || v != floor(v))
+                return cli_usage("fit", "--seed '%s': expected a non-negative integer", optarg);
+            o->po.seed = (uint64_t)v;
+            break;
+        case 'k': {
+            char a[64], *comma;
+            snprintf(a, sizeof a, "%s", optarg);
+            comma = strchr(a, ',');
+            if (!comma)
+                return cli_usage("fit", "--saem-iter '%s': expected K1,K2 (exploration, smoothing iterations)", optarg);
+            *comma = 0;
+            if (parse_count("--saem-iter", a, 1, 100000, &o->po.saem_explore) ||
+                parse_count("--saem-iter", comma + 1, 1, 100000, &o->po.saem_smooth))
+                return 2;
+            break;
+        }
+        case 'V':
+            if (strcmp(optarg, "sandwich") == 0)
+                o->po.covstep = KETSIM_COVSTEP_SANDWICH;
+            else if (strcmp(optarg, "r") == 0 || strcmp(optarg, "R") == 0)
+                o->po.covstep = KETSIM_COVSTEP_R;
+            else if (strcmp(optarg, "none") == 0)
+                o->po.covstep = KETSIM_COVSTEP_NONE;
+            else
+                return cli_usage("fit", "--cov '%s': expected sandwich, r or none", optarg);
+            break;
+        case 'w':
+            if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
+                return cli_usage("fit", "--weight '%s': expected a weight in kg between 0.005 and 500", optarg);
+            o->weight_given = 1;
+            break;
+        case 'h': help_fit(); return -1;
+        default:
+            return cli_usage("fit", "unknown or incomplete option '%s' (see ketsim help fit)", argv[optind - 1]);
+        }
+    }
+    (void)n;
+    if (optind < argc)
+        return cli_usage("fit", "unexpected argument '%s'", argv[optind]);
+    if (!o->data)
+        return cli_usage("fit", "--data FILE is required");
+    if (!o->estimate && !o->eta)
+        return cli_usage("fit", "--estimate NAME[,NAME...] is required");
+    if (!o->eta)
+        return cli_usage("fit", "--method %s needs --eta NAME[,NAME...] (the parameters with between-subject "
+                                "variability)", ketsim_popest_method_name(o->method));
+    return 0;
+}
+
+/* Split a comma list into buf; names point into buf. */
+static int split(const char *flag, const char *list, char *buf, size_t cap, const char **names, size_t *n)
+{
+    *n = 0;
+    if (strlen(list) >= cap)
+        return cli_usage("fit", "%s list too long", flag);
+    strcpy(buf, list);
+    char *save = NULL;
+    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        if (*n == MAX_LIST)
+            return cli_usage("fit", "%s: at most %d names", flag, MAX_LIST);
+        names[(*n)++] = tok;
+    }
+    if (*n == 0)
+        return cli_usage("fit", "%s: empty list", flag);
+    return 0;
+}
+
+/* Every option that names parameters, applied to the estimator; usage
+ * errors come back as exit 2 with the flag in the message. */
+static int configure(const pop_opts *o, ketsim_popest *pe, ketsim_error *err)
+{
+    char buf[4096], b2[512];
+    const char *names[MAX_LIST];
+    size_t n;
+    int rc = 0;
+    double lo[MAX_REPEAT], hi[MAX_REPEAT];
+    char bname[MAX_REPEAT][128];
+    for (size_t i = 0; i < o->n_bounds; i++) {
+        const char *eq = strchr(o->bounds[i], '='), *colon = eq ? strchr(eq, ':') : NULL;
+        char l[64], h[64];
+        if (!eq || !colon || (size_t)(eq - o->bounds[i]) >= sizeof bname[0] ||
+            (size_t)(colon - eq - 1) >= sizeof l || strlen(colon + 1) >= sizeof h)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--bound '%s': expected NAME=LO:HI", o->bounds[i]);
+        snprintf(bname[i], sizeof bname[i], "%.*s", (int)(eq - o->bounds[i]), o->bounds[i]);
+        snprintf(l, sizeof l, "%.*s", (int)(colon - eq - 1), eq + 1);
+        snprintf(h, sizeof h, "%s", colon + 1);
+        if ((l[0] && cli_parse_double(l, &lo[i])) || (h[0] && cli_parse_double(h, &hi[i])))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--bound '%s': LO and HI must be numbers", o->bounds[i]);
+        if (!l[0])
+            lo[i] = NAN;
+        if (!h[0])
+            hi[i] = NAN;
+    }
+    if (o->estimate) {
+        if (split("--estimate", o->estimate, buf, sizeof buf, names, &n))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--estimate: bad list");
+        for (size_t i = 0; !rc && i < n; i++) {
+            double l = NAN, h = NAN;
+            for (size_t k = 0; k < o->n_bounds; k++)
+                if (strcmp(bname[k], names[i]) == 0)
+                    l = lo[k], h = hi[k];
+            rc = ketsim_popest_add_theta(pe, names[i], l, h, err);
+        }
+    }
+    for (size_t k = 0; !rc && k < o->n_bounds; k++) {
+        int found = 0;
+        if (o->estimate) {
+            split("--estimate", o->estimate, buf, sizeof buf, names, &n);
+            for (size_t i = 0; i < n; i++)
+                found |= strcmp(bname[k], names[i]) == 0;
+        }
+        if (!found)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--bound: '%s' is not in --estimate", bname[k]);
+    }
+    if (!rc && split("--eta", o->eta, buf, sizeof buf, names, &n))
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--eta: bad list");
+    for (size_t i = 0; !rc && i < n; i++) {
+        double start = 0;
+        for (size_t k = 0; k < o->n_omegas; k++) {
+            const char *eq = strchr(o->omegas[k], '=');
+            if (eq && (size_t)(eq - o->omegas[k]) == strlen(names[i]) &&
+                strncmp(o->omegas[k], names[i], strlen(names[i])) == 0 &&
+                (cli_parse_double(eq + 1, &start) || !(start > 0)))
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "--omega '%s': expected NAME=VARIANCE (> 0)", o->omegas[k]);
+        }
+        rc = ketsim_popest_add_eta(pe, names[i], start, err);
+    }
+    for (size_t k = 0; !rc && k < o->n_omegas; k++) {
+        const char *eq = strchr(o->omegas[k], '=');
+        int found = 0;
+        for (size_t i = 0; eq && i < n; i++)
+            found |= (size_t)(eq - o->omegas[k]) == strlen(names[i]) &&
+                     strncmp(o->omegas[k], names[i], strlen(names[i])) == 0;
+        if (!found)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--omega '%s': expected NAME=VARIANCE with NAME in --eta", o->omegas[k]);
+    }
+    for (size_t k = 0; !rc && k < o->n_blocks; k++) {
+        const char *bn[MAX_LIST];
+        size_t nb;
+        if (split("--omega-block", o->blocks[k], b2, sizeof b2, bn, &nb))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--omega-block: bad list");
+        rc = ketsim_popest_add_omega_block(pe, bn, nb, err);
+    }
+    for (size_t k = 0; !rc && k < o->n_errors; k++) {
+        char spec[256];
+        snprintf(spec, sizeof spec, "%s", o->errors[k]);
+        char *eq = strchr(spec, '=');
+        const char *model = eq ? eq + 1 : spec;
+        if (eq)
+            *eq = 0;
+        ketsim_fit_errmodel em;
+        if (ketsim_fit_errmodel_parse(model, &em, err))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--error '%s': expected additive, proportional or combined",
+                               o->errors[k]);
+        rc = ketsim_popest_set_error(pe, eq ? spec : NULL, em, 0, 0, err);
+    }
+    for (size_t k = 0; !rc && k < o->n_covs; k++) {
+        char spec[256], *part[4] = {0};
+        size_t np = 0;
+        snprintf(spec, sizeof spec, "%s", o->covs[k]);
+        char *save = NULL;
+        for (char *tok = strtok_r(spec, ":", &save); tok && np < 4; tok = strtok_r(NULL, ":", &save))
+            part[np++] = tok;
+        ketsim_popest_covkind kind;
+        double start = 0;
+        if (np < 3 || ketsim_popest_covkind_parse(part[2], &kind, err) || (np == 4 && cli_parse_double(part[3], &start)))
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "--covariate '%s': expected NAME:COVARIATE:power|exponential|linear|categorical[:START]",
+                               o->covs[k]);
+        rc = ketsim_popest_add_covariate(pe, part[0], part[1], kind, start, err);
+    }
+    return rc;
+}
+
+static void print_value(const ketsim_popest_value *v, const char *extra)
+{
+    double lo = v->estimate - 1.96 * v->se, hi = v->estimate + 1.96 * v->se;
+    printf("%-40s %13.6g %12.4g %8.1f  [%.4g, %.4g]%s%s\n", v->name, v->estimate, v->se, v->rse_pct, lo, hi,
+           v->at_bound ? "  AT BOUND" : "", extra ? extra : "");
+}
+
+static void print_result(const pop_opts *o, const ketsim_popest_result *r)
+{
+    size_t q = r->n_eta;
+    printf("fit %s: %zu subjects, %zu observations (%zu BLQ, M3), %zu unknowns; %zu iterations; estimation %zu "
+           "simulations, %.1f s; in all %zu simulations, %.1f s\n\n",
+           ketsim_popest_method_name(o->method), r->n_subjects, r->n_obs, r->n_blq, r->n_est, r->iterations,
+           r->n_sims_estimation, r->seconds_estimation, r->n_sims, r->seconds);
+    printf("%-40s %13s %12s %8s  %s\n", "THETA", "estimate", "SE", "RSE%", "95% CI");
+    for (size_t i = 0; i < r->n_theta; i++)
+        print_value(&r->theta[i], NULL);
+    printf("\n%-40s %13s %12s %8s %8s %10s\n", "OMEGA (variance of ETA)", "variance", "SE", "RSE%", "CV%", "shrink%");
+    for (size_t k = 0; k < q; k++)
+        printf("%-40s %13.6g %12.4g %8.1f %8.1f %10.1f\n", r->eta_names[k], r->omega[k * q + k], r->omega_se[k * q + k],
+               100 * r->omega_se[k * q + k] / r->omega[k * q + k], r->omega_cv_pct[k], r->eta_shrinkage_pct[k]);
+    for (size_t k = 0; k < q; k++)
+        for (size_t l = 0; l < k; l++)
+            if (r->omega_est[k * q + l])
+                printf("  cov(%s, %s) = %.5g (SE %.3g), correlation %.3f\n", r->eta_names[k], r->eta_names[l],
+                       r->omega[k * q + l], r->omega_se[k * q + l], r->omega_corr[k * q + l]);
+    printf("\n%-40s %13s %12s %8s  %s\n", "SIGMA (residual SD)", "estimate", "SE", "RSE%", "95% CI");
+    for (size_t i = 0; i < r->n_sigma; i++)
+        print_value(&r->sigma[i], NULL);
+    printf("\nepsilon shrinkage %.1f%%\n", r->eps_shrinkage_pct);
+    printf("covariance step: %s%s\n", r->cov_method, r->cov_ok || !strcmp(r->cov_method, "none") ? "" : " FAILED");
+    printf("\nOFV (-2LL, %s) %.4f   AIC %.4f   BIC %.4f\n", r->ofv_method, r->ofv, r->aic, r->bic);
+    if (o->method == KETSIM_POPEST_SAEM)
+        printf("FOCE-I objective at the SAEM estimates %.4f\n", r->ofv_foce);
+    printf("%s\n", r->converged ? "converged" : "NOT CONVERGED");
+    if (!r->converged)
+        printf("  %s\n", r->message);
+}
+
+int cmd_fit_pop(int argc, char **argv)
+{
+    pop_opts o;
+    int st = parse_opts(argc, argv, &o);
+    if (st)
+        return st < 0 ? 0 : st;
+    ketsim_error err = {0};
+    cli_subject subj;
+    ketsim_popest *pe = NULL;
+    ketsim_popest_result *r = NULL;
+    ketsim_dataset *ds = NULL;
+    int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
+    if (!rc && o.weight_given)
+        subj.weight_kg = o.weight_kg;
+    if (!rc)
+        rc = ketsim_dataset_read(o.data, &ds, &err);
+    if (!rc)
+        rc = ketsim_popest_create(subj.params, subj.catalog, subj.drug, subj.weight_kg, ketsim_dataset_events(ds), &pe,
+                                  &err);
+    if (!rc)
+        rc = ketsim_popest_set_method(pe, o.method, &err);
+    if (!rc)
+        rc = ketsim_popest_set_options(pe, &o.po, &err);
+    if (!rc)
+        rc = configure(&o, pe, &err);
+    if (!rc)
+        rc = ketsim_popest_run(pe, &r, &err);
+    if (!rc)
+        print_result(&o, r);
+    if (!rc && o.out) {
+        char comment[600];
+        snprintf(comment, sizeof comment, "ketsim fit --method %s --data %.500s", ketsim_popest_method_name(o.method),
+                 o.data);
+        rc = ketsim_popest_write_params(o.out, r, comment, &err);
+    }
+    if (!rc && o.json)
+        rc = ketsim_popest_write_json(o.json, r, &err);
+    if (!rc && o.table)
+        rc = ketsim_popest_write_table(o.table, ketsim_dataset_events(ds), r, &err);
+    int status = rc ? cli_fail(&err) : 0;
+    if (!rc && !r->converged && !o.allow_unconverged) {
+        fprintf(stderr, "ketsim: fit did not converge: %s (files written; --allow-unconverged accepts it)\n",
+                r->message);
+        status = 1;
+    }
+    ketsim_popest_result_free(r);
+    ketsim_popest_free(pe);
+    ketsim_dataset_free(ds);
+    cli_subject_free(&subj);
+    return status;
+}
