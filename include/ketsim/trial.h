@@ -100,7 +100,7 @@ typedef struct ketsim_trial_scenario {
     char set_name[KETSIM_TRIAL_MAX_SETS][80];
     double set_value[KETSIM_TRIAL_MAX_SETS];
     int set_line[KETSIM_TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
-    char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
+    char file[4096];               /* the file the scenario was read from ("" if none) */
 } ketsim_trial_scenario;
 
 /* ---- Scenarios ---------------------------------------------------------------

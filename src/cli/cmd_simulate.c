@@ -1,7 +1,7 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
 #include "interrupt.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
 
@@ -177,27 +177,68 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int write_result(const sim_opts *o, const cli_subject *subj, const ketsim_trajectory *t,
+/* Into the output opened before the solve (--out or standard output). */
+static int write_result(const sim_opts *o, cli_file *out, const cli_subject *subj, const ketsim_trajectory *t,
                         const size_t *cols, size_t n_cols, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, o->out, err);
-    if (rc)
-        return rc;
+    FILE *fp = cli_file_stream(out);
+    int rc;
     if (o->out && ends_with(o->out, ".json"))
-        rc = ketsim_traj_write_json(af.fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
+        rc = ketsim_traj_write_json(fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
                                     subj->weight_kg, err);
     else
-        rc = ketsim_traj_write_csv(af.fp, t, cols, n_cols, err);
+        rc = ketsim_traj_write_csv(fp, t, cols, n_cols, err);
     if (rc) {
-        atomic_abort(&af);
+        cli_file_abort(out);
         return rc;
     }
-    if (cli_interrupted()) { /* Ctrl-C while writing: leave nothing behind */
-        atomic_abort(&af);
-        return KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted while writing %s", o->out ? o->out : "output");
+    return cli_file_commit(out, err);
+}
+
+static int stream_row(double t_h, const double *outputs, size_t n, void *user, ketsim_error *err)
+{
+    (void)t_h, (void)n;
+    return ketsim_traj_writer_row(user, outputs, err);
+}
+
+/* Solve and write at once, row by row: memory does not grow with the grid
+ * (beyond its times and, for JSON, the selected columns). */
+static int stream_result(const sim_opts *o, cli_file *out, const cli_subject *subj, ketsim_subject_worker *w,
+                         const ketsim_subject_input *in, const size_t *cols, size_t n_cols, ketsim_error *err)
+{
+    ketsim_traj_writer *tw = NULL;
+    int json = o->out && ends_with(o->out, ".json");
+    int rc = ketsim_traj_writer_open(cli_file_stream(out), json, ketsim_subject_worker_model(w), cols, n_cols,
+                                     ketsim_species_name(subj->species), subj->drug, subj->weight_kg, &tw, err);
+    if (!rc)
+        rc = ketsim_subject_run_stream(w, in, stream_row, tw, err);
+    if (cli_interrupted())
+        cli_interrupt_wait();
+    if (!rc)
+        rc = ketsim_traj_writer_finish(tw, err);
+    ketsim_traj_writer_free(tw);
+    if (rc) {
+        cli_file_abort(out);
+        return rc;
     }
-    return atomic_commit(&af, err);
+    return cli_file_commit(out, err);
+}
+
+/* The figures, into the staging directory of --plot DIR, then published. */
+static int write_figures(const sim_opts *o, cli_outdirs *figs, const cli_subject *subj, const ketsim_trajectory *t,
+                         ketsim_error *err)
+{
+    char subtitle[160];
+    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
+             subj->weight_kg);
+    cli_output_lock();
+    int rc = ketsim_plot_trajectory(t, cli_outdirs_plot_stage(figs), o->plot_log, subtitle, err);
+    cli_output_unlock();
+    cli_run_info info = {0};
+    if (!rc)
+        return cli_outdirs_publish(figs, &info, err);
+    cli_outdirs_end(figs);
+    return rc;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -220,7 +261,7 @@ int cmd_simulate(int argc, char **argv)
     double *times = NULL;
     size_t n_times, n_drugs = 0;
     const char *drugs[MAX_REPEAT + 1];
-    volatile sig_atomic_t *cancel = cli_interrupt_install();
+    volatile sig_atomic_t *cancel = cli_interrupt_flag();
     int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
@@ -229,6 +270,15 @@ int cmd_simulate(int argc, char **argv)
         cli_subject_free(&subj);
         return rc ? cli_fail(&err) : 0;
     }
+    /* the outputs are opened (and so checked) before the solve */
+    cli_file out;
+    cli_outdirs figs;
+    memset(&out, 0, sizeof out);
+    memset(&figs, 0, sizeof figs);
+    if (!rc)
+        rc = cli_file_open(&out, o.out, &err);
+    if (!rc && o.plot_dir)
+        rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
         rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
     if (!rc)
@@ -239,33 +289,34 @@ int cmd_simulate(int argc, char **argv)
         rc = ketsim_subject_worker_create(subj.params, subj.catalog, drugs, n_drugs, &w, &err);
     if (!rc && select_outputs(o.outputs, ketsim_subject_worker_model(w), cols, sizeof cols / sizeof cols[0],
                               &n_cols)) {
+        cli_file_abort(&out);
+        cli_outdirs_end(&figs);
         ketsim_subject_worker_free(w);
         ketsim_regimen_free(reg);
         free(times);
         cli_subject_free(&subj);
         return 2;
     }
-    if (!rc) {
-        ketsim_subject_worker_set_cancel(w, cancel);
-        ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times,
-                                   .n_times = n_times};
-        rc = ketsim_subject_run(w, &in, &traj, &err);
-    }
-    if (!rc && cli_interrupted())
-        rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
+    ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times, .n_times = n_times};
     if (!rc)
-        rc = write_result(&o, &subj, traj, cols, n_cols, &err);
-    if (!rc && o.plot_dir) {
-        char subtitle[160];
-        snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj.drug, ketsim_species_name(subj.species),
-                 subj.weight_kg);
-        rc = ketsim_plot_trajectory(traj, o.plot_dir, o.plot_log, subtitle, &err);
-    }
+        ketsim_subject_worker_set_cancel(w, cancel);
+    /* without figures nothing needs the whole trajectory: rows go to the
+     * file as they are solved */
+    if (!rc && !o.plot_dir)
+        rc = stream_result(&o, &out, &subj, w, &in, cols, n_cols, &err);
+    else if (!rc)
+        rc = ketsim_subject_run(w, &in, &traj, &err);
+    if (cli_interrupted())
+        cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
+    if (!rc && o.plot_dir)
+        rc = write_result(&o, &out, &subj, traj, cols, n_cols, &err);
+    if (!rc && o.plot_dir)
+        rc = write_figures(&o, &figs, &subj, traj, &err);
+    cli_file_abort(&out);
+    cli_outdirs_end(&figs);
     ketsim_subject_worker_free(w);
     ketsim_regimen_free(reg);
     free(times);
     cli_subject_free(&subj);
-    if (rc && cli_interrupted())
-        return cli_interrupt_exit();
     return rc ? cli_fail(&err) : 0;
 }

@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/plot_results.h"
-#include "util/atomic.h"
+#include "interrupt.h"
+#include "output.h"
+#include "util/files.h"
 #include "util/dist.h"
 
 #include <errno.h>
@@ -60,27 +62,6 @@ int trial_cli_default_threads(void)
     return n > 16 ? 16 : (int)n;
 }
 
-static int mkdir_created(const char *dir, int *created, ketsim_error *err)
-{
-    struct stat st;
-    *created = 0;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return KETSIM_OK;
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
-    }
-    if (mkdir(dir, 0777) != 0)
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
-    *created = 1;
-    return KETSIM_OK;
-}
-
-int trial_cli_mkdir(const char *dir, ketsim_error *err)
-{
-    int created;
-    return mkdir_created(dir, &created, err);
-}
-
 /* Skipped subjects, one line each on stderr (the first few). */
 /* Failed subjects of one chunk of replicates: the first ten in the run are
  * named on stderr; *shown and *total carry the counts across chunks. */
@@ -101,65 +82,186 @@ static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_
 
 void trial_cli_result_free(trial_cli_result *res)
 {
-    if (res->reps)
-        for (int r = 0; r < res->opts.replicates; r++)
-            ketsim_trial_metrics_free(&res->reps[r]);
+    /* the replicates' metric tables are views into names and values */
     free(res->reps);
+    free(res->names);
+    free(res->values);
     res->reps = NULL;
+    res->names = NULL;
+    res->values = NULL;
 }
 
-/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary. */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *nonmem, const char *dir,
-                         ketsim_error *err)
+/* Column of endpoint `name`: where replicate 0 had it (the usual case:
+ * every replicate lists the same endpoints), else by search; -1 if new. */
+static long column_of(const trial_cli_result *res, size_t i, const char *name)
 {
-    char path[4096];
-    atomic_file af;
-    int rc;
-    if (nonmem) {
-        snprintf(path, sizeof path, "%s/%s_subjects_nonmem.csv", dir, res->sc.name);
-        if ((rc = atomic_open(&af, path, err)))
-            return rc;
-        if ((rc = ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, nonmem, err))) {
-            atomic_abort(&af);
-            return rc;
+    if (i < res->n_metrics && strcmp(res->names[i], name) == 0)
+        return (long)i;
+    for (size_t k = 0; k < res->n_metrics; k++)
+        if (strcmp(res->names[k], name) == 0)
+            return (long)k;
+    return -1;
+}
+
+/* A new endpoint that earlier replicates did not have: a new column, NaN
+ * (undefined, as ketsim_trial_metric says of an absent name) for them.  The
+ * row stride grows by doubling, so this stays rare and cheap. */
+static int add_column(trial_cli_result *res, int r, const char *name, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    if (res->n_metrics == res->stride) {
+        size_t stride = 2 * res->stride;
+        double *v = malloc(R * stride * sizeof *v);
+        char(*nn)[80] = realloc(res->names, stride * sizeof *nn);
+        if (nn)
+            res->names = nn;
+        if (!v || !nn) {
+            free(v);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
         }
-        if ((rc = atomic_commit(&af, err)))
-            return rc;
+        for (size_t k = 0; k <= (size_t)r && k < R; k++)
+            memcpy(v + k * stride, res->values + k * res->stride, res->n_metrics * sizeof *v);
+        free(res->values);
+        res->values = v;
+        res->stride = stride;
     }
-    snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
-    if ((rc = atomic_open(&af, path, err)))
-        return rc;
-    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->defs, &res->opts, res->reps,
-                                         (size_t)res->opts.replicates, err);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
+    size_t c = res->n_metrics++;
+    snprintf(res->names[c], sizeof res->names[c], "%s", name);
+    for (size_t k = 0; k <= (size_t)r; k++)
+        res->values[k * res->stride + c] = NAN;
+    return KETSIM_OK;
+}
+
+/* Keep one replicate's endpoints as one double each: the names once (in
+ * replicate 0's order, then any a later replicate adds), the values in a
+ * replicates x columns array, NaN where a replicate lacks an endpoint. */
+static int keep_endpoints(trial_cli_result *res, int r, const ketsim_trial_metrics *m, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    if (!res->names) {
+        res->n_first = res->n_metrics = m->n;
+        res->stride = m->n + 8;
+        res->names = malloc(res->stride * sizeof *res->names);
+        res->values = malloc(R * res->stride * sizeof *res->values);
+        if (!res->names || !res->values)
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
+        memcpy(res->names, m->name, m->n * sizeof *res->names);
     }
-    return atomic_commit(&af, err);
+    double *row = res->values + (size_t)r * res->stride;
+    for (size_t k = 0; k < res->n_metrics; k++)
+        row[k] = NAN;
+    for (size_t i = 0; i < m->n; i++) {
+        long c = column_of(res, i, m->name[i]);
+        if (c < 0) {
+            int rc = add_column(res, r, m->name[i], err);
+            if (rc)
+                return rc;
+            c = (long)res->n_metrics - 1;
+            row = res->values + (size_t)r * res->stride;
+        }
+        row[c] = m->value[i];
+    }
+    return KETSIM_OK;
+}
+
+/* The metric tables the writers read, one per replicate, pointing into the
+ * shared names and the compact values.  Replicate 0 lists exactly its own
+ * endpoints (the writers list what replicate 0 has); the others list every
+ * column, NaN where they had none, which reads the same as an absent name. */
+static int make_views(trial_cli_result *res, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    res->reps = calloc(R, sizeof *res->reps);
+    if (!res->reps)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates", R);
+    for (size_t r = 0; r < R; r++) {
+        size_t n = r == 0 ? res->n_first : res->n_metrics;
+        res->reps[r] = (ketsim_trial_metrics){.n = n, .cap = n, .name = res->names,
+                                              .value = res->values + r * res->stride};
+    }
+    return KETSIM_OK;
+}
+
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
+{
+    size_t R = (size_t)res->opts.replicates;
+    ketsim_trial_metrics *m = calloc(R, sizeof *m);
+    if (!m)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t r = 0; r < R; r++) {
+        size_t M = res->reps[r].n;
+        m[r].name = malloc((M ? M : 1) * sizeof *m[r].name);
+        m[r].value = malloc((M ? M : 1) * sizeof *m[r].value);
+        if (!m[r].name || !m[r].value) {
+            for (size_t k = 0; k <= r; k++)
+                ketsim_trial_metrics_free(&m[k]);
+            free(m);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+        }
+        memcpy(m[r].name, res->names, M * sizeof *m[r].name);
+        memcpy(m[r].value, res->reps[r].value, M * sizeof *m[r].value);
+        m[r].n = m[r].cap = M;
+    }
+    *out = m;
+    return KETSIM_OK;
+}
+
+static int write_nonmem(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_subjects_nonmem(fp, &res->sc, res->first, err);
+}
+
+static int write_summary(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_summary_json(fp, &res->sc, &res->defs, &res->opts, res->reps,
+                                           (size_t)res->opts.replicates, err);
+}
+
+/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary,
+ * into the staging directory of the output set: published by the caller. */
+static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *out, ketsim_error *err)
+{
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    int rc = KETSIM_OK;
+    if (nonmem) {
+        snprintf(name, sizeof name, "%s_subjects_nonmem.csv", res->sc.name);
+        rc = cli_outdirs_write(out, name, write_nonmem, res, err);
+    }
+    snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
+    if (!rc)
+        rc = cli_outdirs_write(out, name, write_summary, res, err);
+    return rc;
 }
 
 /* The long subjects CSV, written as the chunks of replicates finish: the
- * file is open (a temporary one, renamed at the end) for the whole run, and
- * each chunk's replicates go out in replicate order before the next chunk
- * is simulated, so memory does not grow with the replicates and the bytes do
- * not depend on the thread or process count. */
+ * file is open in the output set's stage for the whole run, and each
+ * chunk's replicates go out in replicate order before the next chunk is
+ * simulated, so memory does not grow with the replicates and the bytes do
+ * not depend on the thread or process count.  Every write is under the
+ * output lock, so an interrupt never cleans up under it. */
 typedef struct subject_stream {
-    int on;           /* 1: this process writes the file */
+    outset *set;      /* non-NULL: this process writes the file */
     int all;          /* every replicate (else replicate 0 only) */
-    atomic_file af;
+    FILE *fp;
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
 } subject_stream;
 
-static int stream_open(subject_stream *st, const trial_cli_result *res, const char *dir, int mode,
+static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outdirs *out, int mode,
                        ketsim_error *err)
 {
     memset(st, 0, sizeof *st);
-    if (!dir || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL) || trial_dist_rank() != 0)
+    if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
         return KETSIM_OK;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
-    int rc = atomic_open(&st->af, path, err);
-    st->on = rc == KETSIM_OK;
-    st->all = mode == TRIAL_SUBJECTS_ALL;
+    snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
+    cli_output_lock();
+    int rc = outset_open_file(out->data, st->name, &st->fp, err);
+    cli_output_unlock();
+    if (!rc) {
+        st->set = out->data;
+        st->all = mode == TRIAL_SUBJECTS_ALL;
+    }
     return rc;
 }
 
@@ -169,21 +271,27 @@ static int stream_chunk(subject_stream *st, const trial_cli_result *res, const k
 {
     size_t ns = (size_t)res->sc.n_subjects;
     int rc = KETSIM_OK;
-    for (int r = 0; st->on && !rc && r < n && (st->all || r0 + r == 0); r++)
-        rc = ketsim_trial_write_subjects_csv(st->af.fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    if (!st->set)
+        return rc;
+    cli_output_lock();
+    for (int r = 0; !rc && r < n && (st->all || r0 + r == 0); r++)
+        rc = ketsim_trial_write_subjects_csv(st->fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    cli_output_unlock();
     return rc;
 }
 
+/* Close the file (checked); on an earlier failure the whole stage is
+ * discarded by the caller anyway. */
 static int stream_close(subject_stream *st, int ok, ketsim_error *err)
 {
-    if (!st->on)
+    if (!st->set)
         return KETSIM_OK;
-    st->on = 0;
-    if (!ok) {
-        atomic_abort(&st->af);
-        return KETSIM_OK;
-    }
-    return atomic_commit(&st->af, err);
+    ketsim_error ignored = {0};
+    cli_output_lock();
+    int rc = outset_close_file(st->set, st->fp, st->name, ok ? err : &ignored);
+    cli_output_unlock();
+    st->set = NULL;
+    return ok ? rc : KETSIM_OK;
 }
 
 /* The scenario's table and endpoint rules: the human table, --set, and the
@@ -209,9 +317,42 @@ static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_s
     return rc;
 }
 
-int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir, trial_cli_result *res)
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
 {
+    char what[sizeof sc->file + 32];
+    snprintf(what, sizeof what, "%s%sscenario name", sc->file, sc->file[0] ? ": " : "");
+    return files_check_name(what, sc->name, err);
+}
+
+/* The endpoints' names are made from arm names and visit labels into
+ * 80-byte fields: a name of 79 characters may have been cut, and two cut
+ * names can be the same.  Worked out on an empty trial before any subject
+ * is simulated, so a scenario that would collide is refused at once. */
+static int check_endpoint_names(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, ketsim_error *err)
+{
+    ketsim_trial_subject_result *none = calloc((size_t)sc->n_subjects, sizeof *none);
+    ketsim_trial_metrics m = {0};
+    int rc = none ? ketsim_trial_endpoints(sc, d, none, &m, err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < m.n; i++) {
+        if (strlen(m.name[i]) >= sizeof m.name[0] - 1)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT,
+                             "%s: the endpoint name '%s...' is too long (arm names and visit texts make it): "
+                             "shorten them",
+                             sc->file, m.name[i]);
+        for (size_t j = 0; !rc && j < i; j++)
+            if (strcmp(m.name[i], m.name[j]) == 0)
+                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: two endpoints are both called '%s'", sc->file, m.name[i]);
+    }
+    ketsim_trial_metrics_free(&m);
+    free(none);
+    return rc;
+}
+
+int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
+                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res)
+{
+    const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
+    const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
     memset(res, 0, sizeof *res);
     res->sc = *sc;
     res->opts = *o;
@@ -219,36 +360,32 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     ketsim_params *params = NULL;
     ketsim_trial_subject_result *subj = NULL;
     int rc = setup_params(sc, sets, n_sets, &params, res, &err);
-    int created = 0;
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = mkdir_created(out_dir, &created, &err);
-    if (!rc) {
-        res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
-        if (!res->reps)
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
-    }
+    if (!rc)
+        rc = check_endpoint_names(sc, &res->defs, &err);
     /* Replicates are simulated in chunks of about chunk_subjects subjects and
-     * reduced to their endpoints as they come, so memory does not grow with
-     * the number of replicates; subjects go to the subjects CSV as each
-     * chunk finishes, and replicate 0's are kept for the NONMEM-style file
-     * and the figures. */
-    ketsim_trial_subject_result *first = NULL;
+     * reduced to their endpoints as they come: each replicate leaves one
+     * double per endpoint (about 1 kB), which the exact quantiles over
+     * replicates need.  Subjects go to the subjects CSV as each chunk
+     * finishes, and replicate 0's are kept for the NONMEM-style file and the
+     * figures. */
+    ketsim_trial_metrics scratch = {0};
     size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
     int per = chunk_subjects > 0 ? chunk_subjects : CHUNK_SUBJECTS;
     int chunk = per / sc->n_subjects > 1 ? per / sc->n_subjects : 1;
     if (chunk > o->replicates)
         chunk = o->replicates;
+    int nonmem = data_stage && subjects == TRIAL_SUBJECTS_NONMEM;
     if (!rc) {
         subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (out_dir && subjects == TRIAL_SUBJECTS_NONMEM) || plot_dir;
+        int keep_first = nonmem || plot_stage;
         if (keep_first)
-            first = malloc(ns * sizeof *first);
-        if (!subj || (keep_first && !first))
+            res->first = malloc(ns * sizeof *res->first);
+        if (!subj || (keep_first && !res->first))
             rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }
     subject_stream st = {0};
     if (!rc)
-        rc = stream_open(&st, res, out_dir, subjects, &err);
+        rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
     for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
         ketsim_trial_run_opts co = *o;
         co.first_replicate = r0;
@@ -256,29 +393,38 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
         if (!rc && o->skip_failures && trial_dist_rank() == 0)
             report_failures(sc, subj, co.replicates, &shown, &total_failed);
-        for (int r = 0; !rc && r < co.replicates; r++)
-            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
+        for (int r = 0; !rc && r < co.replicates; r++) {
+            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &scratch, &err);
+            if (!rc)
+                rc = keep_endpoints(res, r0 + r, &scratch, &err);
+        }
         if (!rc)
             rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
-        if (!rc && r0 == 0 && first)
-            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the NONMEM-style file and figures */
+        if (!rc && r0 == 0 && res->first)
+            memcpy(res->first, subj, ns * sizeof *res->first); /* replicate 0 */
     }
     free(subj);
+    ketsim_trial_metrics_free(&scratch);
     int crc = stream_close(&st, !rc, &err);
     if (!rc)
         rc = crc;
+    if (!rc)
+        rc = make_views(res, &err);
     if (total_failed > shown)
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
-    /* under MPI every rank has every result; one writes */
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects == TRIAL_SUBJECTS_NONMEM ? first : NULL, out_dir, &err);
-    if (!rc && plot_dir && trial_dist_rank() == 0)
-        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
-    free(first);
+    /* under MPI every rank has every result; the one with the output set
+     * (rank 0) writes */
+    if (!rc && data_stage)
+        rc = write_outputs(res, nonmem, out, &err);
+    if (!rc && plot_stage) {
+        cli_output_lock();
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
+        cli_output_unlock();
+    }
+    free(res->first);
+    res->first = NULL;
     ketsim_params_free(params);
     if (rc) {
-        if (created)
-            rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -403,25 +549,48 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
+    /* every output location is checked (created, locked, writable) before
+     * the first subject is simulated; under MPI rank 0 writes, and all ranks
+     * stop together if it cannot */
+    cli_outdirs out;
+    int rc = (out_dir || plot_dir) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
+    if (!rc && trial_dist_rank() == 0)
+        rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
+    else
+        memset(&out, 0, sizeof out);
+    if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_outdirs_end(&out);
+        return cli_fail(&err);
+    }
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, &res);
-    if (st)
+    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
+    if (st) {
+        cli_outdirs_end(&out);
         return st;
+    }
     if (trial_dist_rank() == 0) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
+                             .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
+                             .inputs = {sc.file}};
+        if (cli_outdirs_publish(&out, &info, &err)) {
+            trial_cli_result_free(&res);
+            return cli_fail(&err);
+        }
         ketsim_error perr = {0};
         if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
                                      &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
+        printf("\nscenario file: %s\n", sc.file[0] ? sc.file : "(none)");
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects%s.csv%s and %s/%s_summary.json\n", out_dir, sc.name,
+            printf("wrote %s/%s_subjects%s.csv%s, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
                    subjects_csv == TRIAL_SUBJECTS_NONMEM ? "_nonmem" : "",
-                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name);
+                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
-            printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+            printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
         if (plot_dir)
-            printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+            printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);

@@ -5,16 +5,24 @@
 #include <stdio.h>
 
 #include "ketsim/trial.h"
+#include "output.h"
 
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
 
-/* One finished run: the per-replicate endpoints. */
+/* One finished run: the per-replicate endpoints, stored compactly (the
+ * names once, one double per endpoint and replicate) and seen through one
+ * ketsim_trial_metrics per replicate that points into them. */
 typedef struct trial_cli_result {
     ketsim_trial_scenario sc;
     ketsim_trial_run_opts opts;
     ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps; /* opts.replicates entries */
+    ketsim_trial_metrics *reps; /* opts.replicates views (not to be freed one by one) */
+    char (*names)[80];          /* n_metrics endpoint names, replicate 0's first */
+    size_t n_metrics, n_first;  /* all columns; replicate 0's */
+    size_t stride;              /* columns allocated per replicate */
+    double *values;             /* opts.replicates x stride, replicate-major; NaN: not in that replicate */
+    ketsim_trial_subject_result *first; /* replicate 0's subjects, during the run only */
 } trial_cli_result;
 
 /* What goes into the per-subject file. */
@@ -27,18 +35,21 @@ enum {
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
  * endpoints per replicate, and write the per-subject file (`subjects`, one
- * of TRIAL_SUBJECTS_*) and DIR/NAME_summary.json when out_dir is non-NULL,
- * and the figures (ketsim_plot_trial) into plot_dir when that is non-NULL.
- * Replicates are simulated chunk_subjects subjects at a time (at least one
- * replicate; <= 0: 4096).  Returns an exit status (0 on success, the error
- * printed). */
+ * of TRIAL_SUBJECTS_*) and NAME_summary.json into out's data set and the
+ * figures (ketsim_plot_trial) into its figure set, where out has them (out
+ * may be NULL).  Replicates are simulated chunk_subjects subjects at a time
+ * (at least one replicate; <= 0: 4096).  The caller publishes.  Returns an
+ * exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir,
-                  trial_cli_result *res);
+                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res);
+/* The scenario's name is used in file names: it must be plain (no '/',
+ * no leading '.'); the error names the scenario file. */
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);
 void trial_cli_result_free(trial_cli_result *res);
+/* Independent copies of the replicates' tables (each freed with
+ * ketsim_trial_metrics_free), for a consumer that takes ownership. */
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
-/* mkdir DIR if it does not exist (one level); KETSIM_EIO on failure. */
-int trial_cli_mkdir(const char *dir, ketsim_error *err);
 
 #endif
