@@ -77,21 +77,10 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
                         const char *plot_dir)
 {
     ketsim_error err = {0};
-    char path[1024];
-    ketsim_lab_protocol *p = calloc(1, sizeof *p);
-    ketsim_params *tables = NULL, *params = NULL;
+    ketsim_lab_protocol *p = NULL;
+    ketsim_params *params = NULL;
     ketsim_lab_result *res = NULL;
-    int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
-    if (!rc)
-        rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
-    if (!rc)
-        rc = ketsim_lab_protocol_load(path, tables, p, &err);
-    if (!rc)
-        rc = ketsim_params_for_species(tables, p->species, &params, &err);
-    ketsim_params_free(tables);
-    for (size_t i = 0; !rc && i < n_sets; i++)
-        if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
-            ketsim_error_prefix(&err, "--set: ");
+    int rc = ketsim_lab_open(arg, (const char *const *)sets, n_sets, &p, &params, &err);
     if (!rc && out_dir)
         rc = make_dir(out_dir, &err);
     if (!rc)

@@ -14,8 +14,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define CHUNK_SUBJECTS 4096
-
 #define MAX_SETS 256
 
 void help_trial(void)
@@ -51,10 +49,7 @@ void help_trial(void)
 
 int trial_cli_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    return n > 16 ? 16 : (int)n;
+    return ketsim_default_threads();
 }
 
 static int mkdir_created(const char *dir, int *created, ketsim_error *err)
@@ -78,31 +73,26 @@ int trial_cli_mkdir(const char *dir, ketsim_error *err)
     return mkdir_created(dir, &created, err);
 }
 
-/* Skipped subjects, one line each on stderr (the first few). */
-/* Failed subjects of one chunk of replicates: the first ten in the run are
- * named on stderr; *shown and *total carry the counts across chunks. */
-static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj, int replicates,
-                            size_t *shown, size_t *total)
+/* Failed subjects: the first ten in the run are named on stderr. */
+typedef struct failure_log {
+    size_t shown, total;
+} failure_log;
+
+static void report_failure(const ketsim_trial_subject_result *subj, void *user)
 {
-    size_t n_items = (size_t)replicates * (size_t)sc->n_subjects;
-    for (size_t i = 0; i < n_items; i++) {
-        if (!subj[i].failed)
-            continue;
-        if (*shown < 10) {
-            fprintf(stderr, "ketsim: skipped %s\n", subj[i].fail_reason);
-            (*shown)++;
-        }
-        (*total)++;
+    failure_log *log = user;
+    if (trial_dist_rank() != 0)
+        return;
+    if (log->shown < 10) {
+        fprintf(stderr, "ketsim: skipped %s\n", subj->fail_reason);
+        log->shown++;
     }
+    log->total++;
 }
 
 void trial_cli_result_free(trial_cli_result *res)
 {
-    if (res->reps)
-        for (int r = 0; r < res->opts.replicates; r++)
-            ketsim_trial_metrics_free(&res->reps[r]);
-    free(res->reps);
-    res->reps = NULL;
+    ketsim_trial_outcome_free(res);
 }
 
 /* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
@@ -139,73 +129,22 @@ static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
 {
-    memset(res, 0, sizeof *res);
-    res->sc = *sc;
-    res->opts = *o;
     ketsim_error err = {0};
-    ketsim_params *params = NULL;
-    ketsim_trial_subject_result *subj = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &params, &err);
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        rc = ketsim_params_set_assignment(params, sets[i], &err);
-        if (rc)
-            ketsim_error_prefix(&err, "--set: ");
-    }
-    if (!rc) {
-        /* the scenario's own overrides also reach the endpoint definitions */
-        for (size_t i = 0; !rc && i < sc->n_sets; i++)
-            if (strncmp(sc->set_name[i], "trial.", 6) == 0)
-                rc = ketsim_params_set(params, sc->set_name[i], sc->set_value[i], &err);
-        ketsim_trial_defs_read(params, &res->defs);
-        res->opts.alpha = res->defs.alpha;
-    }
-    int created = 0;
-    if (!rc && out_dir && trial_dist_rank() == 0)
+    failure_log log = {0};
+    int created = 0, rc = 0;
+    memset(res, 0, sizeof *res);
+    if (out_dir && trial_dist_rank() == 0)
         rc = mkdir_created(out_dir, &created, &err);
-    if (!rc) {
-        res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
-        if (!res->reps)
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
-    }
-    /* Replicates are simulated in chunks of about CHUNK_SUBJECTS subjects and
-     * reduced to their endpoints as they come, so memory does not grow with
-     * the number of replicates; only replicate 0's subjects are kept, for
-     * the per-subject file. */
-    ketsim_trial_subject_result *first = NULL;
-    size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
-    int chunk = CHUNK_SUBJECTS / sc->n_subjects > 1 ? CHUNK_SUBJECTS / sc->n_subjects : 1;
-    if (chunk > o->replicates)
-        chunk = o->replicates;
-    if (!rc) {
-        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (out_dir && subjects_csv) || plot_dir;
-        if (keep_first)
-            first = malloc(ns * sizeof *first);
-        if (!subj || (keep_first && !first))
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
-    }
-    for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
-        ketsim_trial_run_opts co = *o;
-        co.first_replicate = r0;
-        co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
-        rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
-        if (!rc && o->skip_failures && trial_dist_rank() == 0)
-            report_failures(sc, subj, co.replicates, &shown, &total_failed);
-        for (int r = 0; !rc && r < co.replicates; r++)
-            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
-        if (!rc && r0 == 0 && first)
-            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the per-subject file */
-    }
-    free(subj);
-    if (total_failed > shown)
-        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
+    if (!rc)
+        rc = ketsim_trial_execute(sc, o, (const char *const *)sets, n_sets, (out_dir && subjects_csv) || plot_dir,
+                                  report_failure, &log, res, &err);
+    if (log.total > log.shown)
+        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", log.total - log.shown);
     /* under MPI every rank has every result; one writes */
     if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects_csv ? first : NULL, subjects_csv, out_dir, &err);
+        rc = write_outputs(res, subjects_csv ? res->first : NULL, subjects_csv, out_dir, &err);
     if (!rc && plot_dir && trial_dist_rank() == 0)
-        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
-    free(first);
-    ketsim_params_free(params);
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_dir, &err);
     if (rc) {
         if (created)
             rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
@@ -305,20 +244,12 @@ int cmd_trial(int argc, char **argv)
     subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
     ketsim_trial_scenario sc;
     ketsim_error err = {0};
-    if (ketsim_trial_scenario_resolve(argv[optind], &sc, &err))
+    if (ketsim_trial_open(argv[optind], (int)subjects, &sc, &err))
         return cli_fail(&err);
-    if (subjects > 0) {
-        sc.n_subjects = (int)subjects;
-        if (ketsim_trial_scenario_check(&sc, &err)) {
-            ketsim_error_prefix(&err, "--subjects: ");
-            return cli_fail(&err);
-        }
-    }
-    ketsim_trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
-                        .replicates = reps > 0 ? (int)reps : sc.replicates,
-                        .threads = (int)threads,
-                        .skip_failures = skip,
-                        .subject_timeout_s = timeout_s};
+    ketsim_trial_run_opts o;
+    ketsim_trial_opts_init(&sc, seed, (int)reps, (int)threads, &o);
+    o.skip_failures = skip;
+    o.subject_timeout_s = timeout_s;
     trial_cli_result res;
     int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, plot_dir, &res);
     if (st)

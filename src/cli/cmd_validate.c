@@ -1,6 +1,5 @@
 /* ketsim validate: literature vs simulated for every target. */
 #include "cli.h"
-#include "ketsim/datadir.h"
 #include "ketsim/formats.h"
 #include "ketsim/validate.h"
 #include "util/atomic.h"
@@ -74,15 +73,9 @@ int cmd_validate(int argc, char **argv)
     int st = parse(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
-    char buf[1024];
-    const char *path = o.targets ? o.targets : ketsim_data_path("targets.csv", buf, sizeof buf);
     ketsim_error err = {0};
     ketsim_validation *v = NULL;
-    ketsim_params *base = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
-    if (!rc)
-        rc = ketsim_targets_read(path, base, &v, &err);
-    ketsim_params_free(base);
+    int rc = ketsim_validation_open(o.targets, &v, &err);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
     size_t cp = 0, cm = 0, kp = 0, km = 0;

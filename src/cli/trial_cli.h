@@ -4,18 +4,14 @@
 
 #include <stdio.h>
 
+#include "ketsim/api.h"
 #include "ketsim/trial.h"
 
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
 
-/* One finished run: the per-replicate endpoints. */
-typedef struct trial_cli_result {
-    ketsim_trial_scenario sc;
-    ketsim_trial_run_opts opts;
-    ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps; /* opts.replicates entries */
-} trial_cli_result;
+/* One finished run: the per-replicate endpoints (include/ketsim/api.h). */
+typedef ketsim_trial_outcome trial_cli_result;
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
  * endpoints per replicate, and write DIR/NAME_subjects.csv (replicate 0) and
