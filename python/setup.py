@@ -26,6 +26,9 @@ def pkg_config(*args):
 cflags = pkg_config("--cflags", "ketsim", "gsl")
 libs = pkg_config("--libs", "ketsim", "gsl")
 libdir = os.path.realpath(pkg_config("--variable=libdir", "ketsim")[0])
+# The installed copy of the data, for when the source tree the library was
+# built from (its compiled-in data directory) is gone.
+datadir = os.path.realpath(pkg_config("--variable=datadir", "ketsim")[0])
 
 core = Extension(
     "ketsim._core",
@@ -36,6 +39,7 @@ core = Extension(
     libraries=[f[2:] for f in libs if f.startswith("-l")],
     extra_link_args=[f for f in libs if not f.startswith(("-L", "-l"))],
     runtime_library_dirs=[libdir],
+    define_macros=[("KETSIM_INSTALLED_DATA_DIR", '"%s"' % datadir.replace("\\", "\\\\").replace('"', '\\"'))],
 )
 
 setup(ext_modules=[core])

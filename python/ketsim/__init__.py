@@ -38,6 +38,23 @@ __all__ = [
 __version__ = _core.version
 
 
+def _use_installed_data():
+    """Point libketsim at the data installed with it when the data directory
+    it would read (the source tree it was built from) is gone and no
+    KETSIM_DATA_DIR is set: an installed package keeps finding its scenarios
+    after the sources move."""
+    if os.environ.get("KETSIM_DATA_DIR"):
+        return
+    if os.path.exists(os.path.join(_core.data_dir(), "targets.csv")):
+        return
+    installed = _core.installed_data_dir()
+    if installed and os.path.exists(os.path.join(installed, "targets.csv")):
+        os.environ["KETSIM_DATA_DIR"] = installed
+
+
+_use_installed_data()
+
+
 def _error(message, code):
     e = KetsimError(message)
     e.code = code

@@ -22,6 +22,10 @@
 
 #define MAX_LIST 4096
 
+#ifndef KETSIM_INSTALLED_DATA_DIR
+#define KETSIM_INSTALLED_DATA_DIR ""
+#endif
+
 typedef struct module_state {
     PyObject *error; /* ketsim.KetsimError */
 } module_state;
@@ -638,6 +642,13 @@ static PyObject *py_data_dir(PyObject *self, PyObject *noargs)
     return PyUnicode_FromString(ketsim_data_dir());
 }
 
+static PyObject *py_installed_data_dir(PyObject *self, PyObject *noargs)
+{
+    (void)self;
+    (void)noargs;
+    return PyUnicode_FromString(KETSIM_INSTALLED_DATA_DIR);
+}
+
 /* ---- module ------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
@@ -651,6 +662,7 @@ static PyMethodDef methods[] = {
     {"outputs", py_outputs, METH_VARARGS, "see ketsim.outputs"},
     {"drugs", py_drugs, METH_NOARGS, "see ketsim.drugs"},
     {"data_dir", py_data_dir, METH_NOARGS, "the data directory libketsim reads"},
+    {"installed_data_dir", py_installed_data_dir, METH_NOARGS, "the data installed with libketsim"},
     {NULL, NULL, 0, NULL},
 };
 

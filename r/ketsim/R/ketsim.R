@@ -2,6 +2,19 @@
 # program is built on, through the same front doors (include/ketsim/api.h),
 # so a result here is the program's result for the same inputs.
 
+# Point libketsim at the data installed with it when the data directory it
+# would read (the source tree it was built from) is gone and no
+# KETSIM_DATA_DIR is set: an installed package keeps finding its scenarios
+# after the sources move.
+.onLoad <- function(libname, pkgname) {
+  if (nzchar(Sys.getenv("KETSIM_DATA_DIR"))) return(invisible())
+  if (file.exists(file.path(.Call(rk_data_dir), "targets.csv"))) return(invisible())
+  installed <- .Call(rk_installed_data_dir)
+  if (nzchar(installed) && file.exists(file.path(installed, "targets.csv")))
+    Sys.setenv(KETSIM_DATA_DIR = installed)
+  invisible()
+}
+
 hours <- function(x, what) {
   if (is.numeric(x) && length(x) == 1L && !is.na(x)) return(as.double(x))
   if (is.character(x) && length(x) == 1L && !is.na(x)) {

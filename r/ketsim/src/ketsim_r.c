@@ -22,6 +22,10 @@
 
 #define RK_MAX_LIST 4096
 
+#ifndef KETSIM_INSTALLED_DATA_DIR
+#define KETSIM_INSTALLED_DATA_DIR ""
+#endif
+
 /* ---- arguments ---------------------------------------------------------------- */
 
 /* A character vector (NULL: none) as C strings owned by R (valid during
@@ -480,6 +484,11 @@ static SEXP rk_data_dir(void)
     return mkString(ketsim_data_dir());
 }
 
+static SEXP rk_installed_data_dir(void)
+{
+    return mkString(KETSIM_INSTALLED_DATA_DIR);
+}
+
 static SEXP rk_version(void)
 {
     return mkString(KETSIM_VERSION);
@@ -496,6 +505,7 @@ static const R_CallMethodDef call_methods[] = {
     {"rk_outputs", (DL_FUNC)&rk_outputs, 2},
     {"rk_drugs", (DL_FUNC)&rk_drugs, 0},
     {"rk_data_dir", (DL_FUNC)&rk_data_dir, 0},
+    {"rk_installed_data_dir", (DL_FUNC)&rk_installed_data_dir, 0},
     {"rk_version", (DL_FUNC)&rk_version, 0},
     {NULL, NULL, 0},
 };
