@@ -27,6 +27,8 @@ add_test(NAME r_package_check
     ${CMAKE_SOURCE_DIR} ${KETSIM_PACKAGES_WORK} ${CMAKE_BINARY_DIR})
 add_test(NAME packages_agree
   COMMAND bash ${CMAKE_SOURCE_DIR}/tests/packages/agree.sh $<TARGET_FILE:ketsim_cli> ${KETSIM_PACKAGES_WORK})
-set_tests_properties(python_package r_package r_package_check packages_agree PROPERTIES
+add_test(NAME packages_examples
+  COMMAND bash ${CMAKE_SOURCE_DIR}/tests/packages/examples.sh ${CMAKE_SOURCE_DIR} ${KETSIM_PACKAGES_WORK})
+set_tests_properties(python_package r_package r_package_check packages_agree packages_examples PROPERTIES
   FIXTURES_REQUIRED ketsim_packages
   ENVIRONMENT "${KETSIM_PACKAGES_ENV}")
