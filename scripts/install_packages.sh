@@ -14,7 +14,8 @@
 #   uses, and the `python3` first on PATH when that is another interpreter.
 #   An interpreter of the same version without numpy and pandas of its own
 #   (such as a pyenv build) is given Debian's through a .pth file in its
-#   site directory (debian-dist-packages.pth), since no other copy of them
+#   site directory (debian-dist-packages.pth, which adds Debian's
+#   dist-packages after the interpreter's own), since no other copy of them
 #   can be installed offline.
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,26 +48,33 @@ trap 'rm -rf "$work"' EXIT
 has_numpy_pandas() { "$1" -c 'import numpy, pandas' >/dev/null 2>&1; }
 py_version() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])'; }
 
+site_dir() { "$1" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])'; }
+
 # Let an interpreter without numpy and pandas use Debian's, when Debian's
 # Python is the same version (the compiled modules are then compatible).
+# The .pth file holds an import line that adds Debian's directory as a site
+# directory, after the interpreter's own, so that its .pth files (libsbml's,
+# for one) are read as Debian's Python reads them.
 bridge_debian() {
-    local py=$1 deb=/usr/bin/python3
+    local py=$1 deb=/usr/bin/python3 dist
     [ -x "$deb" ] && has_numpy_pandas "$deb" || return 1
     [ "$(py_version "$py")" = "$(py_version "$deb")" ] || return 1
-    local site
-    site=$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    dist=$("$deb" -c 'import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))')
     {
         echo "# Debian's python3-numpy, python3-pandas, ... for this interpreter (written by ketsim's scripts/install_packages.sh)"
-        "$deb" -c 'import numpy, os; print(os.path.dirname(os.path.dirname(numpy.__file__)))'
-    } >"$site/debian-dist-packages.pth"
+        echo "import site; site.addsitedir('$dist')"
+    } >"$(site_dir "$py")/debian-dist-packages.pth"
     has_numpy_pandas "$py"
 }
 
 install_python() {
     local py=$1
-    if ! has_numpy_pandas "$py" && ! bridge_debian "$py"; then
-        echo "ketsim: skipped the Python package for $py (no numpy and pandas; Debian: python3-numpy python3-pandas)" >&2
-        return 0
+    # a bridge written before is written again (this script may have changed it)
+    if [ -f "$(site_dir "$py")/debian-dist-packages.pth" ] || ! has_numpy_pandas "$py"; then
+        if ! bridge_debian "$py"; then
+            echo "ketsim: skipped the Python package for $py (no numpy and pandas; Debian: python3-numpy python3-pandas)" >&2
+            return 0
+        fi
     fi
     rm -rf "$work/python" && cp -r "$src/python" "$work/python"
     rm -rf "$work/python/build" "$work/python"/*.egg-info
