@@ -3,7 +3,8 @@
 # scratch copy against the libketsim install.sh put in WORK/prefix, no
 # manual (no LaTeX), Suggests not forced, and no CRAN repository (offline:
 # an empty local one, so that nothing is looked up).  Fails on any ERROR,
-# WARNING or NOTE.  usage: r_check.sh SOURCE_DIR WORK_DIR BUILD_DIR
+# WARNING or NOTE, or when the C file does not compile cleanly with the
+# project's warnings.  usage: r_check.sh SOURCE_DIR WORK_DIR BUILD_DIR
 set -euo pipefail
 src=$1 work=$2 build=$3
 libdir=$(sed -n 's/^CMAKE_INSTALL_LIBDIR:PATH=//p' "$build/CMakeCache.txt")
@@ -14,6 +15,10 @@ rm -rf "$check" && mkdir -p "$check/repo/src/contrib"
 echo "options(repos = c(local = 'file://$check/repo'))" >"$check/Rprofile"
 export R_PROFILE_USER=$check/Rprofile _R_CHECK_FORCE_SUGGESTS_=false
 export R_LIBS=$work/r
+# R compiles with its own flags; the C file must also pass the project's
+# (-Wall -Wextra -Werror), as the Python extension's setup.py asks.
+${CC:-cc} -std=c11 -Wall -Wextra -Werror -fsyntax-only -I"$(R RHOME)/include" $(R CMD config --cppflags) \
+    $(pkg-config --cflags ketsim gsl) "$src/r/ketsim/src/ketsim_r.c"
 cp -r "$src/r/ketsim" "$check/ketsim"
 cd "$check"
 R CMD build ketsim >build.log 2>&1 || { cat build.log; exit 1; }

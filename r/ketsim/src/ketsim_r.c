@@ -104,6 +104,7 @@ static SEXP rk_take(rk_text *m)
 }
 
 /* Raise an R error with the library's message, after everything is freed. */
+static void rk_fail(const char *msg) __attribute__((noreturn));
 static void rk_fail(const char *msg)
 {
     char copy[KETSIM_ERRMSG_LEN + 64];
@@ -171,8 +172,8 @@ static SEXP rk_simulate(SEXP species, SEXP drug, SEXP weight_kg, SEXP doses, SEX
                         SEXP outputs, SEXP sets, SEXP params_file)
 {
     char msg[KETSIM_ERRMSG_LEN];
-    const char **dose_v, **set_v;
-    size_t n_doses, n_sets;
+    const char **dose_v = NULL, **set_v = NULL;
+    size_t n_doses = 0, n_sets = 0;
     if (rk_strings(doses, "dose", &dose_v, &n_doses, msg, sizeof msg) ||
         rk_strings(sets, "set", &set_v, &n_sets, msg, sizeof msg))
         rk_fail(msg);
@@ -219,8 +220,8 @@ static SEXP rk_simulate_dataset(SEXP text, SEXP name, SEXP species, SEXP drug, S
                                 SEXP params_file)
 {
     char msg[KETSIM_ERRMSG_LEN];
-    const char **set_v;
-    size_t n_sets;
+    const char **set_v = NULL;
+    size_t n_sets = 0;
     const char *txt = rk_string(text), *nm = rk_string(name);
     if (!txt || !nm)
         rk_fail("simulate_dataset: expected the dataset as one string");
@@ -304,8 +305,8 @@ static SEXP rk_trial(SEXP name, SEXP num, SEXP sets, SEXP skip, SEXP nonmem)
 {
     static const char *const fields[] = {"summary", "subjects", "table", "skipped"};
     char msg[KETSIM_ERRMSG_LEN];
-    const char **set_v;
-    size_t n_sets;
+    const char **set_v = NULL;
+    size_t n_sets = 0;
     const char *nm = rk_string(name);
     if (!nm || !isReal(num) || XLENGTH(num) != 5)
         rk_fail("trial: bad arguments");
@@ -349,8 +350,8 @@ static SEXP rk_lab(SEXP name, SEXP seed, SEXP sets)
 {
     static const char *const fields[] = {"summary", "animals", "table"};
     char msg[KETSIM_ERRMSG_LEN];
-    const char **set_v;
-    size_t n_sets;
+    const char **set_v = NULL;
+    size_t n_sets = 0;
     const char *nm = rk_string(name);
     if (!nm)
         rk_fail("lab: expected a protocol name or file");
@@ -394,8 +395,8 @@ static SEXP rk_params(SEXP species, SEXP drug, SEXP sets)
     static const char *const fields[] = {"name", "value", "unit", "kind", "targets", "source", "description",
                                          "default", "min", "max", "overridden"};
     char msg[KETSIM_ERRMSG_LEN];
-    const char **set_v;
-    size_t n_sets;
+    const char **set_v = NULL;
+    size_t n_sets = 0;
     if (rk_strings(sets, "set", &set_v, &n_sets, msg, sizeof msg))
         rk_fail(msg);
     ketsim_error err = {0};
@@ -494,19 +495,23 @@ static SEXP rk_version(void)
     return mkString(KETSIM_VERSION);
 }
 
+/* R keeps every entry point as a DL_FUNC; the cast goes through
+ * void (*)(void), the one function type any other converts to cleanly. */
+#define RK_CALL(name, n) {#name, (DL_FUNC)(void (*)(void))(name), n}
+
 static const R_CallMethodDef call_methods[] = {
-    {"rk_duration", (DL_FUNC)&rk_duration, 1},
-    {"rk_simulate", (DL_FUNC)&rk_simulate, 9},
-    {"rk_simulate_dataset", (DL_FUNC)&rk_simulate_dataset, 7},
-    {"rk_trial", (DL_FUNC)&rk_trial, 5},
-    {"rk_lab", (DL_FUNC)&rk_lab, 3},
-    {"rk_validate", (DL_FUNC)&rk_validate, 1},
-    {"rk_params", (DL_FUNC)&rk_params, 3},
-    {"rk_outputs", (DL_FUNC)&rk_outputs, 2},
-    {"rk_drugs", (DL_FUNC)&rk_drugs, 0},
-    {"rk_data_dir", (DL_FUNC)&rk_data_dir, 0},
-    {"rk_installed_data_dir", (DL_FUNC)&rk_installed_data_dir, 0},
-    {"rk_version", (DL_FUNC)&rk_version, 0},
+    RK_CALL(rk_duration, 1),
+    RK_CALL(rk_simulate, 9),
+    RK_CALL(rk_simulate_dataset, 7),
+    RK_CALL(rk_trial, 5),
+    RK_CALL(rk_lab, 3),
+    RK_CALL(rk_validate, 1),
+    RK_CALL(rk_params, 3),
+    RK_CALL(rk_outputs, 2),
+    RK_CALL(rk_drugs, 0),
+    RK_CALL(rk_data_dir, 0),
+    RK_CALL(rk_installed_data_dir, 0),
+    RK_CALL(rk_version, 0),
     {NULL, NULL, 0},
 };
 
