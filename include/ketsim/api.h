@@ -19,6 +19,7 @@
 #include "ketsim/events.h"
 #include "ketsim/lab.h"
 #include "ketsim/params.h"
+#include "ketsim/popest.h"
 #include "ketsim/regimen.h"
 #include "ketsim/simulate.h"
 #include "ketsim/trial.h"
@@ -127,6 +128,37 @@ void ketsim_trial_outcome_free(ketsim_trial_outcome *r);
  * (seed: the protocol's p->seed unless the caller has another). */
 int ketsim_lab_open(const char *name_or_path, const char *const *sets, size_t n_sets, ketsim_lab_protocol **p,
                     ketsim_params **params, ketsim_error *err);
+
+/* ---- population estimation (src/api/popest_run.c) ------------------------ */
+
+/* The seed of `fit --method foce-i|saem` when none is given. */
+#define KETSIM_POPEST_DEFAULT_SEED 20261201
+
+/* A population model as the program's options spell it.  Lists are
+ * comma-separated parameter names; the arrays hold one option each. */
+typedef struct ketsim_popest_spec {
+    const char *estimate;            /* --estimate: the THETAs (NULL: none) */
+    const char *eta;                 /* --eta: the rows with an ETA (required) */
+    const char *const *omegas;       /* --omega NAME=VARIANCE: start variances */
+    size_t n_omegas;
+    const char *const *blocks;       /* --omega-block NAME,NAME,...: full OMEGA blocks */
+    size_t n_blocks;
+    const char *const *errors;       /* --error [OUTPUT=]additive|proportional|combined */
+    size_t n_errors;
+    const char *const *covariates;   /* --covariate NAME:COVARIATE:KIND[:START] */
+    size_t n_covariates;
+    const char *const *bounds;       /* --bound NAME=LO:HI (either side may be empty) */
+    size_t n_bounds;
+} ketsim_popest_spec;
+
+/* Apply a spec to an estimator; errors name the option and the item. */
+int ketsim_popest_configure(ketsim_popest *pe, const ketsim_popest_spec *spec, ketsim_error *err);
+
+/* An estimator for the setup's parameters, drug and weight over the event
+ * table, with method, options and spec applied; *out is NULL on failure. */
+int ketsim_popest_open(const ketsim_setup *s, const ketsim_events *ev, ketsim_popest_method method,
+                       const ketsim_popest_options *opts, const ketsim_popest_spec *spec, ketsim_popest **out,
+                       ketsim_error *err);
 
 /* ---- validate (src/api/validate_run.c) ------------------------------------ */
 
