@@ -15,6 +15,8 @@ several Python threads run at the same time.
 import io
 import json
 import os
+import tempfile
+import warnings
 
 import pandas as pd
 
@@ -28,6 +30,7 @@ __all__ = [
     "trial",
     "lab",
     "validate",
+    "fit",
     "params",
     "outputs",
     "drugs",
@@ -247,6 +250,79 @@ def validate(targets=None):
             df[col] = df[col].astype(float)
     df.attrs["totals"] = doc["totals"]
     return df
+
+
+def _names(value, what):
+    """A list of parameter names (or comma-separated text) as the program's list."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if not all(isinstance(v, str) for v in value):
+        raise TypeError(f"{what}: expected parameter names")
+    return ",".join(value)
+
+
+def _bound_text(name, bound):
+    lo, hi = bound
+    text = lambda v: "" if v is None else _number_text(v)
+    return f"{name}={text(lo)}:{text(hi)}"
+
+
+def fit(data, estimate=None, eta=None, method="foce-i", species="human", drug="ketamine", weight_kg=None,
+        set=None, params=None, error=None, omega=None, omega_block=None, covariate=None, bound=None,
+        threads=None, seed=None, max_iter=None, saem_iter=None, chains=None, is_samples=None, cov="sandwich"):
+    """Population estimation (FOCE-I or SAEM), as ``ketsim fit --method foce-i|saem``.
+
+    data: a NONMEM-style DataFrame or CSV path (docs/dataset.md), with DV.
+    estimate: the THETAs (parameter names; list or comma-separated text).
+    eta: the parameters with between-subject variability.
+    error: a residual error model ("additive", "proportional", "combined"),
+        or {output: model}, or a list of "[OUTPUT=]MODEL".
+    omega: start variances {name: variance}; omega_block: lists of ETA names
+        sharing a full OMEGA block; covariate: "NAME:COVARIATE:KIND[:START]"
+        texts (or tuples); bound: {name: (lo, hi)} (None for either side).
+    threads, seed, max_iter, saem_iter=(K1, K2), chains, is_samples, cov
+        ("sandwich", "r", "none"): as the program's options.
+
+    Returns ``(result, table)``: the program's fit.json as a dict (THETA,
+    OMEGA, SIGMA, objective, shrinkage, EBEs, convergence) and its per-record
+    table (ID, TIME, OUTPUT, DV, MDV, BLQ, PRED, IPRED, RES, IWRES, CWRES) as
+    a DataFrame.  A fit that did not converge is returned with a warning
+    (``result["converged"]`` is False), as the program writes its files and
+    exits 1.
+    """
+    if isinstance(data, pd.DataFrame):
+        text, name = data.to_csv(index=False, float_format="%.17g"), "<DataFrame>"
+    else:
+        name = _path(data, "data")
+        with open(name, encoding="utf-8") as f:
+            text = f.read()
+    if isinstance(error, str):
+        error = [error]
+    elif isinstance(error, dict):
+        error = [f"{out}={model}" for out, model in error.items()]
+    omegas = [f"{n}={_number_text(v)}" for n, v in (omega or {}).items()]
+    blocks = [_names(b, "omega_block") for b in (omega_block or [])]
+    covariates = [c if isinstance(c, str) else ":".join(str(p) for p in c) for c in (covariate or [])]
+    bounds = [_bound_text(n, b) for n, b in (bound or {}).items()]
+    explore, smooth = saem_iter if saem_iter is not None else (0, 0)
+    counts = [_count(threads, "threads", 1, 64, 0), _count(max_iter, "max_iter", 1, 10000, 0),
+              _count(explore or None, "saem_iter", 1, 100000, 0), _count(smooth or None, "saem_iter", 1, 100000, 0),
+              _count(chains, "chains", 1, 100, 0), _count(is_samples, "is_samples", 10, 1000000, 0)]
+    seed = _count(seed, "seed", 0, 2 ** 63, _core.popest_default_seed)
+    with tempfile.TemporaryDirectory(prefix="ketsim-fit-") as tmp:
+        json_path, table_path = os.path.join(tmp, "fit.json"), os.path.join(tmp, "table.csv")
+        converged, message = _core.fit(
+            text, name, species, drug, _path(params, "params"), float(weight_kg) if weight_kg else 0.0,
+            _assignments(set), method, _names(estimate, "estimate"), _names(eta, "eta"), omegas, blocks,
+            list(error or []), covariates, bounds, cov, json_path, table_path, seed, *counts)
+        with open(json_path, encoding="utf-8") as f:
+            result = json.load(f)
+        table = pd.read_csv(table_path)
+    if not converged:
+        warnings.warn(f"fit did not converge: {message}", RuntimeWarning, stacklevel=2)
+    return result, table
 
 
 _PARAM_COLUMNS = ["name", "value", "unit", "kind", "targets", "source", "description", "default", "min",

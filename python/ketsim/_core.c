@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_LIST 4096
 
@@ -316,6 +317,120 @@ done:
     free(drug);
     free(params_file);
     str_list_free(&sets);
+    return result;
+}
+
+/* ---- population fit --------------------------------------------------------- */
+
+typedef struct fit_args {
+    char *species, *drug, *params_file, *method, *estimate, *eta, *cov, *json_path, *table_path, *text, *name;
+    str_list sets, omegas, blocks, errors, covariates, bounds;
+    double weight_kg;
+    ketsim_popest_options po;
+} fit_args;
+
+static void fit_args_free(fit_args *a)
+{
+    char **strs[] = {&a->species, &a->drug, &a->params_file, &a->method, &a->estimate, &a->eta, &a->cov,
+                     &a->json_path, &a->table_path, &a->text, &a->name};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++) {
+        free(*strs[i]);
+        *strs[i] = NULL;
+    }
+    str_list *lists[] = {&a->sets, &a->omegas, &a->blocks, &a->errors, &a->covariates, &a->bounds};
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        str_list_free(lists[i]);
+}
+
+/* The method, options and spec, the dataset read from text, the estimator
+ * run, and fit.json and the per-record table written where asked. */
+static int fit_run(const fit_args *a, int *converged, char *message, size_t size, ketsim_error *err)
+{
+    ketsim_setup setup;
+    ketsim_dataset *ds = NULL;
+    ketsim_popest *pe = NULL;
+    ketsim_popest_result *r = NULL;
+    ketsim_popest_method method;
+    ketsim_popest_options po = a->po;
+    ketsim_popest_spec spec = {.estimate = a->estimate, .eta = a->eta,
+                               .omegas = (const char *const *)a->omegas.item, .n_omegas = a->omegas.n,
+                               .blocks = (const char *const *)a->blocks.item, .n_blocks = a->blocks.n,
+                               .errors = (const char *const *)a->errors.item, .n_errors = a->errors.n,
+                               .covariates = (const char *const *)a->covariates.item,
+                               .n_covariates = a->covariates.n,
+                               .bounds = (const char *const *)a->bounds.item, .n_bounds = a->bounds.n};
+    int rc = ketsim_setup_init(&setup, a->species, a->drug, a->params_file, (const char *const *)a->sets.item,
+                               a->sets.n, err);
+    if (!rc && a->weight_kg > 0)
+        setup.weight_kg = a->weight_kg;
+    if (!rc && (rc = ketsim_popest_method_parse(a->method, &method, err)))
+        ketsim_error_prefix(err, "--method: ");
+    if (!rc && strcmp(a->cov, "sandwich") != 0 && strcasecmp(a->cov, "r") != 0 && strcmp(a->cov, "none") != 0)
+        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--cov '%s': expected sandwich, r or none", a->cov);
+    if (!rc) {
+        po.covstep = a->cov[0] == 's' ? KETSIM_COVSTEP_SANDWICH
+                     : a->cov[0] == 'n' ? KETSIM_COVSTEP_NONE : KETSIM_COVSTEP_R;
+        FILE *in = fmemopen(a->text, strlen(a->text), "r");
+        rc = in ? ketsim_dataset_read_stream(in, a->name, &ds, err)
+                : KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot read the dataset text", a->name);
+        if (in)
+            fclose(in);
+    }
+    if (!rc)
+        rc = ketsim_popest_open(&setup, ketsim_dataset_events(ds), method, &po, &spec, &pe, err);
+    if (!rc)
+        rc = ketsim_popest_run(pe, &r, err);
+    if (!rc)
+        rc = ketsim_popest_write_json(a->json_path, r, err);
+    if (!rc)
+        rc = ketsim_popest_write_table(a->table_path, ketsim_dataset_events(ds), r, err);
+    if (!rc) {
+        *converged = r->converged;
+        snprintf(message, size, "%s", r->message);
+    }
+    ketsim_popest_result_free(r);
+    ketsim_popest_free(pe);
+    ketsim_dataset_free(ds);
+    ketsim_setup_free(&setup);
+    return rc;
+}
+
+static PyObject *py_fit(PyObject *self, PyObject *args)
+{
+    PyObject *o[17];
+    fit_args a = {0};
+    unsigned long long seed;
+    Py_ssize_t threads, max_iter, explore, smooth, chains, is_samples;
+    if (!PyArg_ParseTuple(args, "OOOOOdOOOOOOOOOOOOKnnnnnn", &o[0], &o[1], &o[2], &o[3], &o[4], &a.weight_kg,
+                          &o[5], &o[6], &o[7], &o[8], &o[9], &o[10], &o[11], &o[12], &o[13], &o[14], &o[15], &o[16],
+                          &seed, &threads, &max_iter, &explore, &smooth, &chains, &is_samples))
+        return NULL;
+    PyObject *result = NULL;
+    if (str_from(o[0], "data", &a.text) || str_from(o[1], "name", &a.name) || str_from(o[2], "species", &a.species) ||
+        str_from(o[3], "drug", &a.drug) || str_from(o[4], "params", &a.params_file) ||
+        str_list_from(o[5], "set", &a.sets) || str_from(o[6], "method", &a.method) ||
+        str_from(o[7], "estimate", &a.estimate) || str_from(o[8], "eta", &a.eta) ||
+        str_list_from(o[9], "omega", &a.omegas) || str_list_from(o[10], "omega_block", &a.blocks) ||
+        str_list_from(o[11], "error", &a.errors) || str_list_from(o[12], "covariate", &a.covariates) ||
+        str_list_from(o[13], "bound", &a.bounds) || str_from(o[14], "cov", &a.cov) ||
+        str_from(o[15], "json_path", &a.json_path) || str_from(o[16], "table_path", &a.table_path))
+        goto done;
+    if (!a.text || !a.name || !a.method || !a.cov || !a.json_path || !a.table_path) {
+        PyErr_SetString(PyExc_TypeError, "fit: data, method, cov and the output paths are required");
+        goto done;
+    }
+    a.po = (ketsim_popest_options){.threads = (size_t)threads, .seed = seed, .max_iter = (size_t)max_iter,
+                                   .saem_explore = (size_t)explore, .saem_smooth = (size_t)smooth,
+                                   .saem_chains = (size_t)chains, .is_samples = (size_t)is_samples};
+    ketsim_error err = {0};
+    int converged = 0, rc;
+    char message[512] = "";
+    Py_BEGIN_ALLOW_THREADS
+    rc = fit_run(&a, &converged, message, sizeof message, &err);
+    Py_END_ALLOW_THREADS
+    result = rc ? raise_ketsim(self, &err) : Py_BuildValue("(Os)", converged ? Py_True : Py_False, message);
+done:
+    fit_args_free(&a);
     return result;
 }
 
@@ -656,6 +771,7 @@ static PyMethodDef methods[] = {
     {"simulate", py_simulate, METH_VARARGS, "see ketsim.simulate"},
     {"simulate_dataset", py_simulate_dataset, METH_VARARGS, "see ketsim.simulate_dataset"},
     {"trial", py_trial, METH_VARARGS, "see ketsim.trial"},
+    {"fit", py_fit, METH_VARARGS, "see ketsim.fit"},
     {"lab", py_lab, METH_VARARGS, "see ketsim.lab"},
     {"validate", py_validate, METH_VARARGS, "see ketsim.validate"},
     {"params", py_params, METH_VARARGS, "see ketsim.params"},
@@ -702,5 +818,6 @@ PyMODINIT_FUNC PyInit__core(void)
         return NULL;
     }
     PyModule_AddStringConstant(m, "version", KETSIM_VERSION);
+    PyModule_AddIntConstant(m, "popest_default_seed", KETSIM_POPEST_DEFAULT_SEED);
     return m;
 }

@@ -307,3 +307,62 @@ def test_the_interpreter_lock_is_released_while_simulating():
         time.sleep(0.001)
     t.join()
     assert ticks >= 10, f"{ticks} ticks during a {alone:.3f} s simulation"
+
+
+# ---- population fit -------------------------------------------------------
+
+THEOPH = SOURCE / "examples" / "theoph.yaml"
+FIT_ARGS = ["--drug", str(THEOPH), "--estimate", "theo.cl_l_per_h,theo.v1_l,theo.route.po.ka_per_h",
+            "--eta", "theo.cl_l_per_h,theo.v1_l", "--error", "proportional", "--cov", "none", "--threads", "2"]
+TIMING = ("seconds", "seconds_estimation")
+
+
+@pytest.fixture(scope="module")
+def pop_data(tmp_path_factory):
+    """The first subjects of the simulated population the fit tests use
+    (pop_make_data, built next to the program)."""
+    gen = Path(CLI).parent / "pop_make_data" if CLI else None
+    if not gen or not gen.exists():
+        pytest.skip("pop_make_data (built with the program) not found")
+    path = tmp_path_factory.mktemp("pop") / "small.csv"
+    subprocess.run([str(gen), "small", str(path)], check=True)
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join(lines[:62]) + "\n")
+    return path
+
+
+@needs_cli
+def test_fit_is_the_programs(pop_data, tmp_path):
+    run_cli("fit", "--method", "foce-i", "--data", str(pop_data), *FIT_ARGS,
+            "--json", str(tmp_path / "fit.json"), "--table", str(tmp_path / "table.csv"))
+    want = json.loads((tmp_path / "fit.json").read_text())
+    got, table = ketsim.fit(pop_data, drug=str(THEOPH), estimate=["theo.cl_l_per_h", "theo.v1_l",
+                            "theo.route.po.ka_per_h"], eta="theo.cl_l_per_h,theo.v1_l", error="proportional",
+                            cov="none", threads=2)
+    for key in TIMING:  # wall clock, the one thing two runs do not share
+        assert got.pop(key) > 0 and want.pop(key) > 0
+    assert got == want
+    assert got["converged"] and set(got["theta"]) == {"theo.cl_l_per_h", "theo.v1_l", "theo.route.po.ka_per_h"}
+    pd.testing.assert_frame_equal(table, pd.read_csv(tmp_path / "table.csv"))
+    from_frame, _ = ketsim.fit(pd.read_csv(pop_data), drug=str(THEOPH), estimate=["theo.cl_l_per_h", "theo.v1_l",
+                               "theo.route.po.ka_per_h"], eta="theo.cl_l_per_h,theo.v1_l", error="proportional",
+                               cov="none", threads=1)
+    for key in TIMING:
+        from_frame.pop(key)
+    assert from_frame == want  # a DataFrame, and one thread: the same estimates
+
+
+@needs_cli
+@pytest.mark.parametrize("kwargs,args", [
+    (dict(eta="no.such"), ["--eta", "no.such"]),
+    (dict(eta="theo.v1_l", bound={"theo.v1_l": (1, 2)}), ["--eta", "theo.v1_l", "--bound", "theo.v1_l=1:2"]),
+    (dict(eta="theo.v1_l", error="wobbly"), ["--eta", "theo.v1_l", "--error", "wobbly"]),
+    (dict(eta="theo.v1_l", covariate=["theo.v1_l:WT:sideways"]),
+     ["--eta", "theo.v1_l", "--covariate", "theo.v1_l:WT:sideways"]),
+])
+def test_fit_errors_carry_the_programs_message(pop_data, kwargs, args):
+    with pytest.raises(ketsim.KetsimError) as e:
+        ketsim.fit(pop_data, drug=str(THEOPH), estimate="theo.cl_l_per_h", **kwargs)
+    status, message = cli_error("fit", "--method", "foce-i", "--data", str(pop_data), "--drug", str(THEOPH),
+                                "--estimate", "theo.cl_l_per_h", *args)
+    assert str(e.value) == message and status == 2
