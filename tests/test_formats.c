@@ -108,11 +108,13 @@ static json_t *summary_of(const ketsim_trial_scenario *sc)
         reps[r].value = values[r];
     }
     ketsim_trial_run_opts o = {.seed = 7, .replicates = 2, .alpha = 0.05};
+    ketsim_trial_defs d = {.response_fraction = 0.5, .remission_max = 10, .relapse_fraction = 0.5,
+                           .alpha = 0.05, .relapse_consecutive = 2, .relapse_madrs_min = 22};
     capture c;
     ketsim_error err;
     ketsim_error_clear(&err);
     cap_open(&c);
-    int rc = ketsim_trial_write_summary_json(c.fp, sc, &o, reps, 2, &err);
+    int rc = ketsim_trial_write_summary_json(c.fp, sc, &d, &o, reps, 2, &err);
     char *s = cap_close(&c);
     if (rc)
         fail_msg("summary: %s", err.msg);
@@ -154,6 +156,17 @@ static void test_summary_round_trip(void **state)
     assert_true(json_is_null(json_object_get(never, "median")));
     assert_int_equal(json_integer_value(json_object_get(never, "defined")), 0);
     assert_true(json_real_value(json_object_get(metric(root, "x@1d.n"), "median")) == 4);
+    /* mean and SD (n - 1) over the replicates where a metric is defined */
+    assert_true(json_is_null(json_object_get(never, "mean")) && json_is_null(json_object_get(never, "sd")));
+    const json_t *pm = metric(root, "x_vs_y@1d.p");
+    assert_true(fabs(json_real_value(json_object_get(pm, "mean")) - 0.105) < 1e-10);
+    assert_true(fabs(json_real_value(json_object_get(pm, "sd")) - 0.19 / sqrt(2.0)) < 1e-10 /* 10 digits */);
+    assert_true(json_real_value(json_object_get(metric(root, "x@1d.n"), "sd")) == 0);
+    /* the rules the endpoints were computed with */
+    const json_t *defs = json_object_get(root, "definitions");
+    assert_true(json_real_value(json_object_get(defs, "relapse_madrs_min")) == 22);
+    assert_int_equal(json_integer_value(json_object_get(defs, "relapse_consecutive")), 2);
+    assert_true(json_is_null(json_object_get(defs, "early_visit")));
     /* the p metric gives one power row: 1 of 2 replicates significant */
     const json_t *power = json_object_get(root, "power");
     assert_int_equal(json_array_size(power), 1);
@@ -194,13 +207,15 @@ static void test_json_out_of_memory(void **state)
     double values[1] = {0.01};
     ketsim_trial_metrics rep = {1, 1, names, values};
     ketsim_trial_run_opts o = {.seed = 7, .replicates = 1, .alpha = 0.05};
+    ketsim_trial_defs d = {.response_fraction = 0.5, .remission_max = 10, .relapse_fraction = 0.5,
+                           .alpha = 0.05, .relapse_consecutive = 2, .relapse_madrs_min = 22};
     int failures = 0, rc;
     for (long k = 0;; k++) {
         alloc_left = k;
         json_set_alloc_funcs(failing_malloc, free);
         capture c;
         cap_open(&c);
-        rc = ketsim_trial_write_summary_json(c.fp, &sc, &o, &rep, 1, &err);
+        rc = ketsim_trial_write_summary_json(c.fp, &sc, &d, &o, &rep, 1, &err);
         json_set_alloc_funcs(malloc, free);
         char *text = cap_close(&c);
         if (rc == KETSIM_OK) {

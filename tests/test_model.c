@@ -155,16 +155,16 @@ static void test_grid_independence(void **state)
     teardown_model(&f);
 }
 
-/* Dehydronorketamine alone is a one-compartment drug with no metabolites:
+/* (S)-dehydronorketamine alone is a one-compartment drug with no metabolites:
  * C(t) = D/V exp(-CL/V t) after an IV bolus. */
 static void test_closed_form_one_compartment(void **state)
 {
     (void)state;
     fixture f;
-    setup_model(&f, KETSIM_HUMAN, "dhnk", "iv:20mg");
+    setup_model(&f, KETSIM_HUMAN, "dhnk_s", "iv:20mg");
     ketsim_trajectory *tr = run_grid(&f, 24, 0.25);
-    double v = ketsim_params_value(f.p, "dhnk.v1_l"), cl = ketsim_params_value(f.p, "dhnk.cl_l_per_h");
-    long k = ketsim_output_index("plasma_dhnk_ng_per_ml");
+    double v = ketsim_params_value(f.p, "s_dhnk.v1_l"), cl = ketsim_params_value(f.p, "s_dhnk.cl_l_per_h");
+    long k = ketsim_output_index("plasma_s_dhnk_ng_per_ml");
     for (size_t i = 1; i < ketsim_traj_n_times(tr); i++) {
         double t = ketsim_traj_time(tr, i);
         double exact = 20.0 / v * exp(-cl / v * t) * 1000.0;

@@ -309,6 +309,121 @@ static void test_km_gehan(void **state)
     ketsim_stats_km_free(km);
 }
 
+/* Quartiles with their intervals, and S(t) with its band, on the Gehan data,
+ * against R 4 (survival 3.5):
+ *   f <- survfit(Surv(t, e) ~ 1, conf.type = "log-log")
+ *   quantile(f, probs = c(0.25, 0.5, 0.75)); summary(f, times = c(10, 15, 20)) */
+static void test_km_quartiles_gehan(void **state)
+{
+    (void)state;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    ketsim_stats_km *km = NULL;
+    ketsim_stats_interval q;
+    assert_int_equal(ketsim_stats_km_fit(g6_t, g6_e, 21, LEVEL, &km, &err),
+                     KETSIM_OK);
+    /* 6-MP: 25% 13 [6, 22]; 50% 23 [13, NA]; 75% NA [23, NA] */
+    assert_int_equal(ketsim_stats_km_quantile(km, 0.25, &q, &err), KETSIM_OK);
+    close_to(q.estimate, 13, 0);
+    close_to(q.lo, 6, 0);
+    close_to(q.hi, 22, 0);
+    assert_int_equal(ketsim_stats_km_quantile(km, 0.5, &q, &err), KETSIM_OK);
+    close_to(q.estimate, km->median, 0);
+    close_to(q.lo, km->median_lo, 0);
+    assert_true(isnan(q.hi) && isnan(km->median_hi));
+    assert_int_equal(ketsim_stats_km_quantile(km, 0.75, &q, &err), KETSIM_OK);
+    assert_true(isnan(q.estimate) && isnan(q.hi));
+    close_to(q.lo, 23, 0);
+    /* S(10) 0.7529412 [0.5031995, 0.8893618], S(15), S(20) */
+    const double at[3] = {10, 15, 20};
+    const double s[3] = {0.7529411764705882, 0.6901960784313725, 0.6274509803921569};
+    const double lo[3] = {0.5031995, 0.4316102, 0.3675109};
+    const double hi[3] = {0.8893618, 0.8490660, 0.8049122};
+    for (int i = 0; i < 3; i++) {
+        ketsim_stats_km_band_at(km, at[i], &q);
+        close_to(q.estimate, s[i], 1e-12);
+        close_to(q.lo, lo[i], 5e-8);
+        close_to(q.hi, hi[i], 5e-8);
+    }
+    /* before the first event: S = 1, no log-log interval (R: NA); past the
+     * last time (35): unknown */
+    ketsim_stats_km_band_at(km, 5, &q);
+    close_to(q.estimate, 1, 0);
+    assert_true(isnan(q.lo) && isnan(q.hi));
+    ketsim_stats_km_band_at(km, 35, &q);
+    assert_true(isfinite(q.estimate));
+    ketsim_stats_km_band_at(km, 36, &q);
+    assert_true(isnan(q.estimate) && isnan(q.lo) && isnan(q.hi));
+    ketsim_stats_km_band_at(km, NAN, &q);
+    assert_true(isnan(q.estimate));
+    assert_int_equal(ketsim_stats_km_quantile(km, 0, &q, &err), KETSIM_EINPUT);
+    assert_int_equal(ketsim_stats_km_quantile(km, 1, &q, &err), KETSIM_EINPUT);
+    ketsim_stats_km_free(km);
+
+    /* placebo arm, no censoring: 25% 4 [1, 5]; 50% 8 [4, 11]; 75% 12 [8, 22];
+     * S(10) 0.3809524 [0.18306655, 0.5777887], S(15) 0.1428571 [0.03565736,
+     * 0.3211616] */
+    int e1[21];
+    for (int i = 0; i < 21; i++)
+        e1[i] = 1;
+    assert_int_equal(ketsim_stats_km_fit(gp_t, e1, 21, LEVEL, &km, &err),
+                     KETSIM_OK);
+    const double qq[3][4] = {{0.25, 4, 1, 5}, {0.5, 8, 4, 11}, {0.75, 12, 8, 22}};
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(ketsim_stats_km_quantile(km, qq[i][0], &q, &err), KETSIM_OK);
+        close_to(q.estimate, qq[i][1], 0);
+        close_to(q.lo, qq[i][2], 0);
+        close_to(q.hi, qq[i][3], 0);
+    }
+    ketsim_stats_km_band_at(km, 10, &q);
+    close_to(q.estimate, 8.0 / 21, 1e-12);
+    close_to(q.lo, 0.18306655, 5e-9);
+    close_to(q.hi, 0.5777887, 5e-8);
+    ketsim_stats_km_band_at(km, 15, &q);
+    close_to(q.estimate, 3.0 / 21, 1e-12);
+    close_to(q.lo, 0.03565736, 5e-9);
+    close_to(q.hi, 0.3211616, 5e-8);
+    ketsim_stats_km_band_at(km, 23, &q); /* everyone has had the event */
+    close_to(q.estimate, 0, 0);
+    assert_true(isnan(q.lo) && isnan(q.hi));
+    ketsim_stats_km_band_at(km, 40, &q); /* and S stays 0 past the last time */
+    close_to(q.estimate, 0, 0);
+    ketsim_stats_km_free(km);
+}
+
+/* A 2x2 table with 16 of 17 outcome-positives test-positive and 5 of 7
+ * outcome-negatives test-negative (Murrough 2013's 94% and 71% as counts).
+ * Wilson intervals from R: prop.test(k, n, correct = FALSE)$conf.int. */
+static void test_diagnostic_2x2(void **state)
+{
+    (void)state;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    ketsim_stats_diagnostic d;
+    assert_int_equal(ketsim_stats_diagnostic_2x2(16, 2, 1, 5, LEVEL, &d, &err), KETSIM_OK);
+    assert_int_equal(d.tp + d.fp + d.fn + d.tn, 24);
+    close_to(d.sensitivity.estimate, 16.0 / 17, 1e-15);
+    close_to(d.sensitivity.lo, 0.730179693624246, 1e-12);
+    close_to(d.sensitivity.hi, 0.989539599015002, 1e-12);
+    close_to(d.specificity.estimate, 5.0 / 7, 1e-15);
+    close_to(d.specificity.lo, 0.358934451832619, 1e-12);
+    close_to(d.specificity.hi, 0.917781075995943, 1e-12);
+    close_to(d.ppv.estimate, 16.0 / 18, 1e-15);
+    close_to(d.ppv.lo, 0.672002348698212, 1e-12);
+    close_to(d.ppv.hi, 0.968980477354388, 1e-12);
+    close_to(d.npv.estimate, 5.0 / 6, 1e-15);
+    close_to(d.npv.lo, 0.43649717781353, 1e-12);
+    close_to(d.npv.hi, 0.969946630251693, 1e-12);
+    /* nobody tested negative: NPV undefined, the rest defined */
+    assert_int_equal(ketsim_stats_diagnostic_2x2(10, 4, 0, 0, LEVEL, &d, &err), KETSIM_OK);
+    assert_true(isnan(d.npv.estimate) && isnan(d.npv.lo) && isnan(d.npv.hi));
+    assert_true(isnan(d.specificity.estimate) == 0);
+    close_to(d.specificity.estimate, 0, 0);
+    close_to(d.sensitivity.estimate, 1, 0);
+    close_to(d.sensitivity.hi, 1, 0);
+    assert_int_equal(ketsim_stats_diagnostic_2x2(1, 1, 1, 1, 1.5, &d, &err), KETSIM_EINPUT);
+}
+
 static void test_km_edge_cases(void **state)
 {
     (void)state;
@@ -527,7 +642,9 @@ int main(void)
         cmocka_unit_test(test_power),
         cmocka_unit_test(test_km_hand_example),
         cmocka_unit_test(test_km_gehan),
+        cmocka_unit_test(test_km_quartiles_gehan),
         cmocka_unit_test(test_km_edge_cases),
+        cmocka_unit_test(test_diagnostic_2x2),
         cmocka_unit_test(test_logrank),
         cmocka_unit_test(test_anova),
         cmocka_unit_test(test_holm),

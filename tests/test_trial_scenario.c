@@ -139,6 +139,47 @@ static void test_errors(void **state)
 }
 
 /* Each arm its own drug, route and schedule; old and new forms side by side. */
+/* The endpoint keys: relapse rules and the early visit. */
+#define FOLLOWED \
+    "name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: k\n    dose_mg_per_kg: 0.5\n" \
+    "doses: [0d, 2d]\nvisits: [4h, 1d, 3d]\nprimary_visit: 3d\nfollowup: {until: 30d, every: 3.5d}\n"
+
+static void test_endpoint_keys(void **state)
+{
+    (void)state;
+    ketsim_trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    const char *text = FOLLOWED "relapse:\n  fraction: 0.6\n  madrs_min: 20\n  consecutive: 1\n  by: [7d, 21d]\n"
+                                "early_visit: 4h\n";
+    assert_int_equal(ketsim_trial_scenario_load_string("s.yaml", text, &sc, &err), KETSIM_OK);
+    assert_true(sc.relapse_fraction == 0.6 && sc.relapse_madrs_min == 20 && sc.relapse_consecutive == 1);
+    assert_int_equal(sc.n_relapse_by, 2);
+    assert_true(sc.relapse_by_h[1] == 21 * 24);
+    assert_string_equal(sc.relapse_by_label[0], "7d");
+    assert_true(sc.has_early_visit);
+    assert_int_equal(sc.early_visit, 0);
+    ketsim_trial_defs d = {.relapse_fraction = 0.5, .relapse_consecutive = 2, .relapse_madrs_min = 22};
+    ketsim_trial_defs_scenario(&sc, &d);
+    assert_true(d.relapse_fraction == 0.6 && d.relapse_madrs_min == 20 && d.relapse_consecutive == 1);
+    /* without the keys the trial.* rows stay, and there is no early visit */
+    assert_int_equal(ketsim_trial_scenario_load_string("s.yaml", FOLLOWED, &sc, &err), KETSIM_OK);
+    assert_false(sc.has_early_visit);
+    d = (ketsim_trial_defs){.relapse_fraction = 0.5, .relapse_consecutive = 2, .relapse_madrs_min = 22};
+    ketsim_trial_defs_scenario(&sc, &d);
+    assert_true(d.relapse_fraction == 0.5 && d.relapse_madrs_min == 22 && d.relapse_consecutive == 2);
+
+    expect_error(FOLLOWED "relapse:\n  colour: 1\n", "s.yaml:12:", "relapse.colour");
+    expect_error(FOLLOWED "relapse:\n  consecutive: 0\n", "s.yaml:12:", "relapse.consecutive");
+    expect_error(FOLLOWED "relapse:\n  madrs_min: 61\n", "s.yaml:12:", "relapse.madrs_min");
+    expect_error(FOLLOWED "relapse:\n  fraction: 1.5\n", "s.yaml:12:", "relapse.fraction");
+    expect_error(FOLLOWED "relapse:\n  by: [40d]\n", "s.yaml:12:", "relapse.by[0]");
+    expect_error(FOLLOWED "relapse:\n  by: [14d, 7d]\n", "s.yaml:12:", "relapse.by[1]");
+    expect_error(GOOD "relapse:\n  madrs_min: 20\n", "s.yaml:14:", "followup");
+    expect_error(FOLLOWED "early_visit: 2h\n", "s.yaml:11:", "early_visit");
+    expect_error(FOLLOWED "early_visit: 3d\n", "s.yaml:11:", "before the primary");
+}
+
 static void test_any_regimen(void **state)
 {
     (void)state;
@@ -193,6 +234,18 @@ static void test_builtin(void **state)
     assert_int_equal(sc.n_doses, 6);
     assert_true(sc.dose_h[5] == 11 * 24);
     assert_true(sc.followup_until_h == 83 * 24);
+    /* murrough2013_early: the same course, the same ratings and the 4-h one */
+    ketsim_trial_scenario early;
+    assert_int_equal(ketsim_trial_scenario_resolve("murrough2013_early", &early, &err), KETSIM_OK);
+    assert_int_equal(early.n_doses, sc.n_doses);
+    assert_memory_equal(early.dose_h, sc.dose_h, sc.n_doses * sizeof sc.dose_h[0]);
+    assert_true(early.seed == sc.seed && early.n_subjects == sc.n_subjects);
+    assert_int_equal(early.n_visits, sc.n_visits + 1);
+    assert_true(early.has_early_visit && early.visit_h[early.early_visit] == 4);
+    for (size_t k = 0, j = 0; k < early.n_visits; k++)
+        if (k != early.early_visit)
+            assert_true(early.visit_h[k] == sc.visit_h[j++]);
+    assert_true(early.visit_h[early.primary_visit] == sc.visit_h[sc.primary_visit]);
 }
 
 int main(void)
@@ -201,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_good),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_any_regimen),
+        cmocka_unit_test(test_endpoint_keys),
         cmocka_unit_test(test_builtin),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

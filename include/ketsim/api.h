@@ -73,6 +73,14 @@ typedef struct ketsim_simulation ketsim_simulation;
  * checked as the program checks its options: until in [0, 10 years],
  * every > 0, weight (when given) in [0.005, 500] kg. */
 int ketsim_simulation_run(const ketsim_simulate_request *rq, ketsim_simulation **out, ketsim_error *err);
+/* The same in two steps, for a caller that opens its outputs in between:
+ * open checks the request and builds the subject (no solve); then either
+ * solve (the whole trajectory, ketsim_simulation_trajectory) or stream (each
+ * row of the selected grid to fn as it is solved, nothing kept). */
+int ketsim_simulation_open(const ketsim_simulate_request *rq, ketsim_simulation **out, ketsim_error *err);
+int ketsim_simulation_solve(ketsim_simulation *s, ketsim_error *err);
+int ketsim_simulation_stream(ketsim_simulation *s, ketsim_row_fn fn, void *user, ketsim_error *err);
+const ketsim_model *ketsim_simulation_model(const ketsim_simulation *s);
 const ketsim_setup *ketsim_simulation_setup(const ketsim_simulation *s);
 /* weight_kg of the run (the request's, or the reference weight). */
 double ketsim_simulation_weight_kg(const ketsim_simulation *s);
@@ -100,24 +108,45 @@ void ketsim_trial_opts_init(const ketsim_trial_scenario *sc, long seed, int repl
 
 /* Called once for every subject whose failed solve was skipped. */
 typedef void (*ketsim_trial_failure_fn)(const ketsim_trial_subject_result *subject, void *user);
+/* Called after each chunk of replicates, first_replicate .. first_replicate
+ * + n - 1, is simulated and reduced; subj holds their subjects, replicate
+ * after replicate.  A non-zero return (an error in *err) stops the run. */
+typedef int (*ketsim_trial_chunk_fn)(const ketsim_trial_subject_result *subj, int first_replicate, int n,
+                                     void *user, ketsim_error *err);
 
-/* A finished run: the endpoints of every replicate trial. */
+typedef struct ketsim_trial_exec_opts {
+    int keep_first;                  /* keep replicate 0's subjects (per-subject table, figures) */
+    int chunk_subjects;              /* subjects simulated at a time (at least one replicate); <= 0: 4096 */
+    ketsim_trial_failure_fn on_failure; /* NULL, or told of each skipped subject */
+    void *failure_user;
+    ketsim_trial_chunk_fn on_chunk;  /* NULL, or given each chunk's subjects */
+    void *chunk_user;
+} ketsim_trial_exec_opts;
+
+/* A finished run: the endpoints of every replicate trial, stored compactly
+ * (the names once, one double per endpoint and replicate) and seen through
+ * one ketsim_trial_metrics per replicate that points into them. */
 typedef struct ketsim_trial_outcome {
     ketsim_trial_scenario sc;
     ketsim_trial_run_opts opts;   /* as run; alpha from the endpoint table */
     ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps;   /* opts.replicates entries */
+    ketsim_trial_metrics *reps;   /* opts.replicates views (not to be freed one by one) */
     ketsim_trial_subject_result *first; /* replicate 0's subjects when kept, else NULL */
+    char (*names)[80];            /* n_metrics endpoint names, replicate 0's first */
+    size_t n_metrics, n_first;    /* all columns; replicate 0's */
+    size_t stride;                /* columns allocated per replicate */
+    double *values;               /* opts.replicates x stride; NaN: not in that replicate */
 } ketsim_trial_outcome;
 
 /* Simulate the scenario on the human table plus `sets` (NAME=VALUE; the
- * scenario's own trial.* settings also reach the endpoint definitions),
- * reducing replicates to their endpoints in chunks so that memory does not
- * grow with their number.  keep_first keeps replicate 0's subjects (for
- * the per-subject table and figures).  On failure *out is emptied. */
+ * scenario's own trial.* settings and relapse rules also reach the
+ * endpoint definitions), reducing replicates to their endpoints chunk by
+ * chunk so that memory does not grow with their number.  A scenario whose
+ * endpoint names would be cut or shared is refused before any subject is
+ * simulated.  On failure *out is emptied. */
 int ketsim_trial_execute(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, const char *const *sets,
-                         size_t n_sets, int keep_first, ketsim_trial_failure_fn on_failure, void *user,
-                         ketsim_trial_outcome *out, ketsim_error *err);
+                         size_t n_sets, const ketsim_trial_exec_opts *x, ketsim_trial_outcome *out,
+                         ketsim_error *err);
 void ketsim_trial_outcome_free(ketsim_trial_outcome *r);
 
 /* ---- lab (src/api/lab_run.c) ---------------------------------------------- */

@@ -21,6 +21,7 @@
 #include "ketsim/params.h"
 #include "ketsim/regimen.h"
 #include "ketsim/roc.h"
+#include "ketsim/stats.h"
 #include "ketsim/trial.h"
 
 /* ---- predict -------------------------------------------------------------- */
@@ -57,6 +58,9 @@ typedef struct ketsim_predict_row {
     double r_outcome, rho_outcome;   /* point-biserial (Pearson) and Spearman with the 0/1 outcome */
     double r_change, p_change;       /* Pearson with the % MADRS change at the outcome visit */
     double rho_change;
+    int binary;               /* 1: the marker is 0 or 1 in every subject, a yes/no test */
+    ketsim_stats_diagnostic diag; /* binary: test positive = 1; sensitivity, specificity,
+                                     PPV, NPV with Wilson 95% intervals */
 } ketsim_predict_row;
 
 typedef struct ketsim_predict_report {

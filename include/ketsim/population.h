@@ -54,10 +54,11 @@ typedef struct ketsim_pop {
     double pm_fraction, pm_cl_factor;
     double madrs_mean, madrs_sd, madrs_min, madrs_max;
     double spine_median, spine_omega, spine_max;
-    double nonresp_fraction, nonresp_consol_scale, nonresp_spine_headroom, base_spine_max;
+    double nonresp_fraction, nonresp_consol_scale, nonresp_spine_headroom, nonresp_early_scale;
+    double base_spine_max;
     double chol[KETSIM_N_ETA * KETSIM_N_ETA]; /* lower Cholesky of omega */
     double placebo_mean, placebo_sd, placebo_kon, placebo_koff, placebo_boost;
-    double perceived_gain, cadss_half;
+    double perceived_gain, cadss_half, sedation_half;
     double rater_sd;
     /* typical values of the varied model parameters (base table) */
     double base_s_cl, base_r_cl, base_s_v1, base_r_v1, base_mood, base_ltp_e, base_ltp_l,
@@ -98,8 +99,9 @@ typedef struct ketsim_session {
 } ketsim_session;
 
 /* Perceived drug effect at one time: the chance of feeling sedated or
- * dissociated, from the model's `sedation` (a probability) and `cadss`
- * (points, half-perceived at pop.expectancy.cadss_half_points). */
+ * dissociated, from the model's `sedation` (a probability of Ramsay >= 2,
+ * half-perceived at pop.expectancy.sedation_half) and `cadss` (points,
+ * half-perceived at pop.expectancy.cadss_half_points). */
 double ketsim_pop_perceived(const ketsim_pop *pop, double sedation, double cadss);
 /* Length of the window after a session's start in which its perceived
  * effect is read (h). */

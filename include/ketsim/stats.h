@@ -130,6 +130,25 @@ int ketsim_stats_wilson(size_t k, size_t n, double level,
 int ketsim_stats_power(const double *p, size_t n, double alpha,
                        ketsim_stats_interval *out, ketsim_error *err);
 
+/* A binary test against a binary outcome, from the four counts of its 2x2
+ * table: true positives (test and outcome positive), false positives, false
+ * negatives and true negatives. */
+typedef struct ketsim_stats_diagnostic {
+    size_t tp, fp, fn, tn;
+    ketsim_stats_interval sensitivity; /* tp / (tp + fn) */
+    ketsim_stats_interval specificity; /* tn / (tn + fp) */
+    ketsim_stats_interval ppv;         /* tp / (tp + fp) */
+    ketsim_stats_interval npv;         /* tn / (tn + fn) */
+} ketsim_stats_diagnostic;
+
+/* Sensitivity, specificity and the predictive values, each with its Wilson
+ * interval at `level`; a proportion whose denominator is 0 is NAN with a
+ * NAN interval.  The predictive values hold for the prevalence of the
+ * sample, (tp + fn) / total.  Fails only on a level outside (0,1). */
+int ketsim_stats_diagnostic_2x2(size_t tp, size_t fp, size_t fn, size_t tn,
+                                double level, ketsim_stats_diagnostic *out,
+                                ketsim_error *err);
+
 /* ---- Survival ----------------------------------------------------------- */
 
 /* A Kaplan-Meier curve.  Step i holds what happens at the i-th distinct time
@@ -151,6 +170,7 @@ typedef struct ketsim_stats_km {
     double median;      /* first event time with S <= 0.5; NAN if not reached */
     double median_lo;   /* Brookmeyer-Crowley interval for the median: */
     double median_hi;   /* see ketsim_stats_km_fit; NAN where not reached */
+    double time_max;    /* largest time observed (event or censored) */
 } ketsim_stats_km;
 
 /* Fit a Kaplan-Meier curve to n subjects (time[i] finite and >= 0,
@@ -169,6 +189,26 @@ typedef struct ketsim_stats_km {
 int ketsim_stats_km_fit(const double *time, const int *event, size_t n,
                         double level, ketsim_stats_km **out,
                         ketsim_error *err);
+
+/* The p-th quantile of the event time (0 < prob < 1): the first event time
+ * at which S <= 1 - prob (prob 0.25: the time by which a quarter have had
+ * the event), with the Brookmeyer-Crowley interval of the median applied to
+ * that level: the first event times at which the pointwise log-log band's
+ * lower and upper limits fall to 1 - prob.  NAN where a curve never gets
+ * there (the quantile or a limit is not reached).  prob 0.5 gives median,
+ * median_lo and median_hi.  This agrees with R's quantile() of a survfit
+ * with conf.type = "log-log" except at R's midpoint rule, where a curve sits
+ * exactly at 1 - prob over an interval. */
+int ketsim_stats_km_quantile(const ketsim_stats_km *km, double prob,
+                             ketsim_stats_interval *out, ketsim_error *err);
+
+/* S(t) with its pointwise log-log interval at the curve's level (what R's
+ * summary(survfit(..., conf.type = "log-log"), times = t) gives).  Where S
+ * is 1 (before the first event) or 0 the log-log scale has no interval and
+ * lo, hi are NAN, as in R; all three are NAN when t is NaN, negative or past
+ * time_max (nobody left to observe) while S is above 0. */
+void ketsim_stats_km_band_at(const ketsim_stats_km *km, double t,
+                             ketsim_stats_interval *out);
 
 /* S(t) of a fitted curve: 1 before the first event time. */
 double ketsim_stats_km_surv_at(const ketsim_stats_km *km, double t);

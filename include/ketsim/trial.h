@@ -37,6 +37,7 @@
 #define KETSIM_TRIAL_TEXT_MAX 256
 #define KETSIM_TRIAL_MAX_SUBJECTS 10000
 #define KETSIM_TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
+#define KETSIM_TRIAL_MAX_RELAPSE_BY 8    /* "fraction relapsed by" times */
 
 typedef enum ketsim_trial_design { KETSIM_TRIAL_PARALLEL = 0, KETSIM_TRIAL_CROSSOVER = 1 } ketsim_trial_design;
 typedef enum ketsim_trial_control {
@@ -79,6 +80,18 @@ typedef struct ketsim_trial_scenario {
     size_t primary_visit;          /* index into visit_h: response, remission, power */
     double followup_until_h;       /* relapse follow-up after the last dose (0 = none) */
     double followup_every_h;
+    /* Relapse rules (the scenario's `relapse` block); 0 leaves the trial.*
+     * row in force (ketsim_trial_defs_scenario). */
+    double relapse_fraction;       /* relapse: MADRS above this fraction of the first baseline */
+    double relapse_madrs_min;      /* the absolute rule: MADRS at or above this */
+    int relapse_consecutive;       /* ratings in a row, both rules */
+    size_t n_relapse_by;           /* 0: 14 d and 28 d, those within the follow-up */
+    double relapse_by_h[KETSIM_TRIAL_MAX_RELAPSE_BY];       /* h after the last session */
+    char relapse_by_label[KETSIM_TRIAL_MAX_RELAPSE_BY][16];
+    /* A visit whose response is judged as a test of response at the
+     * primary visit (`early_visit`); used when has_early_visit. */
+    int has_early_visit;
+    size_t early_visit;            /* index into visit_h, before primary_visit */
     double dropout;                /* probability a subject drops out (at a random visit) */
     double inclusion_madrs_min;    /* -1 = pop.madrs_inclusion_min */
     uint64_t seed;                 /* default seed */
@@ -87,7 +100,7 @@ typedef struct ketsim_trial_scenario {
     char set_name[KETSIM_TRIAL_MAX_SETS][80];
     double set_value[KETSIM_TRIAL_MAX_SETS];
     int set_line[KETSIM_TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
-    char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
+    char file[4096];               /* the file the scenario was read from ("" if none) */
 } ketsim_trial_scenario;
 
 /* ---- Scenarios ---------------------------------------------------------------
@@ -174,8 +187,14 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
 typedef struct ketsim_trial_defs {
     double response_fraction, remission_max, relapse_fraction, alpha;
     int relapse_consecutive;
+    double relapse_madrs_min;  /* the absolute relapse rule: MADRS >= this */
 } ketsim_trial_defs;
+/* The trial.* rows of a table. */
 void ketsim_trial_defs_read(const ketsim_params *p, ketsim_trial_defs *d);
+/* The scenario's own relapse rules (its `relapse` block) over d: what the
+ * endpoints use (ketsim_trial_endpoints and ketsim_trial_relapse_times apply
+ * it themselves; callers that print the rules call it). */
+void ketsim_trial_defs_scenario(const ketsim_trial_scenario *sc, ketsim_trial_defs *d);
 
 /* Subjects of one replicate whose solve failed and was skipped. */
 size_t ketsim_trial_count_failed(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj);
@@ -198,12 +217,37 @@ double ketsim_trial_metric(const ketsim_trial_metrics *m, const char *name);
 /* Whether the endpoint exists at all (it may still be NAN, undefined). */
 int ketsim_trial_metrics_has(const ketsim_trial_metrics *m, const char *name);
 
+/* Relapse rules: a rating above relapse_fraction x the first period's
+ * baseline, or (absolute) at or above relapse_madrs_min; both need
+ * relapse_consecutive such ratings in a row. */
+typedef enum ketsim_trial_relapse_rule {
+    KETSIM_TRIAL_RELAPSE_FRACTION = 0,
+    KETSIM_TRIAL_RELAPSE_ABSOLUTE = 1
+} ketsim_trial_relapse_rule;
+
 /* Relapse follow-up of arm a (active) in one replicate: for each responder at
  * the primary visit of the last period, the time in days after the last dose
  * of the relapse (ev 1) or of the last follow-up rating (ev 0, censored).
- * tt and ev hold n_subjects entries; returns how many were filled. */
+ * tt and ev hold n_subjects entries; returns how many were filled.  The
+ * first form is the fraction rule. */
 size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                            size_t a, double *tt, int *ev);
+size_t ketsim_trial_relapse_times_rule(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                                       const ketsim_trial_subject_result *s, size_t a, ketsim_trial_relapse_rule rule,
+                                       double *tt, int *ev);
+/* The "fraction relapsed by" times of a scenario (h after the last session):
+ * its `relapse.by` list, or 14 d and 28 d where the follow-up reaches them;
+ * label (16 bytes) names the time as in the metric names ("14d"). */
+size_t ketsim_trial_n_relapse_by(const ketsim_trial_scenario *sc);
+double ketsim_trial_relapse_by_h(const ketsim_trial_scenario *sc, size_t k, char *label);
+
+/* Sessions of the arm given in period p that a subject had started before
+ * the first visit of that period with a response (a visit at a session's
+ * start is rated before it): 1, 2, ...; 0 when no visit of the period shows
+ * a response; -1 when the period's baseline is missing or the subject
+ * failed. */
+int ketsim_trial_infusions_to_response(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                                       const ketsim_trial_subject_result *s, int period);
 
 /* The per-subject CSV, the NONMEM-style dataset, the summary JSON and the
  * printed table of a run are written by the formats layer (formats.h). */
@@ -212,6 +256,11 @@ size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_
  * number of finite values. */
 size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
                               double *median, double *p5, double *p95);
+/* Mean and sample SD (n - 1) of one metric across replicates (finite values
+ * only; NAN with none, SD NAN with fewer than two); returns the number of
+ * finite values. */
+size_t ketsim_trial_metric_moments(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *mean,
+                                   double *sd);
 /* Fraction of replicates with metric `pname` < alpha (NAN counts as not
  * significant). */
 double ketsim_trial_power(const ketsim_trial_metrics *reps, size_t n_reps, const char *pname, double alpha);

@@ -455,20 +455,20 @@ static int trial_texts(const ketsim_trial_outcome *r, int nonmem, mem_text *summ
     size_t n = (size_t)r->opts.replicates;
     int rc = mem_open(summary, err);
     if (!rc)
-        rc = ketsim_trial_write_summary_json(summary->fp, &r->sc, &r->opts, r->reps, n, err);
+        rc = ketsim_trial_write_summary_json(summary->fp, &r->sc, &r->defs, &r->opts, r->reps, n, err);
     if (!rc)
         rc = mem_close(summary, err);
     if (!rc)
         rc = mem_open(subjects, err);
     if (!rc)
         rc = nonmem ? ketsim_trial_write_subjects_nonmem(subjects->fp, &r->sc, r->first, err)
-                    : ketsim_trial_write_subjects_csv(subjects->fp, &r->sc, r->first, 0, err);
+                    : ketsim_trial_write_subjects_csv(subjects->fp, &r->sc, &r->defs, r->first, 0, err);
     if (!rc)
         rc = mem_close(subjects, err);
     if (!rc)
         rc = mem_open(table, err);
     if (!rc)
-        rc = ketsim_trial_print_table(table->fp, &r->sc, &r->opts, r->reps, n, err);
+        rc = ketsim_trial_print_table(table->fp, &r->sc, &r->defs, &r->opts, r->reps, n, err);
     if (!rc)
         rc = mem_close(table, err);
     return rc;
@@ -513,7 +513,8 @@ static PyObject *py_trial(PyObject *self, PyObject *args)
         ketsim_trial_opts_init(sc, seed, (int)replicates, (int)threads, &o);
         o.skip_failures = skip;
         o.subject_timeout_s = timeout_s;
-        rc = ketsim_trial_execute(sc, &o, (const char *const *)sets.item, sets.n, 1, note_failure, &fail, r, &err);
+        ketsim_trial_exec_opts x = {.keep_first = 1, .on_failure = note_failure, .failure_user = &fail};
+        rc = ketsim_trial_execute(sc, &o, (const char *const *)sets.item, sets.n, &x, r, &err);
     }
     if (!rc)
         rc = mem_close(&fail.text, &err);

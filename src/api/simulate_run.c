@@ -88,7 +88,7 @@ static int select_outputs(const char *list, const ketsim_model *m, size_t *cols,
     return KETSIM_OK;
 }
 
-int ketsim_simulation_run(const ketsim_simulate_request *rq, ketsim_simulation **out, ketsim_error *err)
+int ketsim_simulation_open(const ketsim_simulate_request *rq, ketsim_simulation **out, ketsim_error *err)
 {
     *out = NULL;
     int rc = check_request(rq, err);
@@ -111,18 +111,46 @@ int ketsim_simulation_run(const ketsim_simulate_request *rq, ketsim_simulation *
         rc = ketsim_subject_worker_create(s->setup.params, s->setup.catalog, drugs, n_drugs, &s->worker, err);
     if (!rc)
         rc = select_outputs(rq->outputs, ketsim_subject_worker_model(s->worker), s->cols, &s->n_cols, err);
-    if (!rc) {
-        ketsim_subject_worker_set_cancel(s->worker, rq->cancel);
-        ketsim_subject_input in = {.weight_kg = s->weight_kg, .regimen = s->regimen, .times_h = s->times_h,
-                                   .n_times = s->n_times};
-        rc = ketsim_subject_run(s->worker, &in, &s->traj, err);
-    }
     if (rc) {
         ketsim_simulation_free(s);
         return rc;
     }
+    ketsim_subject_worker_set_cancel(s->worker, rq->cancel);
     *out = s;
     return KETSIM_OK;
+}
+
+static ketsim_subject_input simulation_input(const ketsim_simulation *s)
+{
+    return (ketsim_subject_input){.weight_kg = s->weight_kg, .regimen = s->regimen, .times_h = s->times_h,
+                                  .n_times = s->n_times};
+}
+
+int ketsim_simulation_solve(ketsim_simulation *s, ketsim_error *err)
+{
+    ketsim_subject_input in = simulation_input(s);
+    return ketsim_subject_run(s->worker, &in, &s->traj, err);
+}
+
+int ketsim_simulation_stream(ketsim_simulation *s, ketsim_row_fn fn, void *user, ketsim_error *err)
+{
+    ketsim_subject_input in = simulation_input(s);
+    return ketsim_subject_run_stream(s->worker, &in, fn, user, err);
+}
+
+int ketsim_simulation_run(const ketsim_simulate_request *rq, ketsim_simulation **out, ketsim_error *err)
+{
+    int rc = ketsim_simulation_open(rq, out, err);
+    if (!rc && (rc = ketsim_simulation_solve(*out, err))) {
+        ketsim_simulation_free(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
+const ketsim_model *ketsim_simulation_model(const ketsim_simulation *s)
+{
+    return ketsim_subject_worker_model(s->worker);
 }
 
 const ketsim_setup *ketsim_simulation_setup(const ketsim_simulation *s)

@@ -112,12 +112,14 @@ static void outcomes(const ketsim_predict_opts *o, const ketsim_trial_defs *d, c
     }
 }
 
-/* Fill marker values x[i] for row `which`; returns 0 when not applicable. */
-enum { M_BDNF, M_GLU, M_CADSS40, M_MADRS2, M_MADRS4, M_MET, M_PM, M_BASE, M_N_BUILTIN };
+/* Fill marker values x[i] for row `which`; returns 0 when not applicable.
+ * New markers go at the end: a marker's index is its bootstrap stream. */
+enum { M_BDNF, M_GLU, M_CADSS40, M_MADRS2, M_MADRS4, M_MET, M_PM, M_BASE, M_RESP2, M_RESP4, M_N_BUILTIN };
 
 static const char *const builtin_name[M_N_BUILTIN] = {
     "bdnf_change_230_240min", "glutamate_surge_peak", "cadss_40min", "madrs_change_2h",
-    "madrs_change_4h", "bdnf_val66met_carrier", "cyp2b6_poor_metaboliser", "baseline_madrs"};
+    "madrs_change_4h", "bdnf_val66met_carrier", "cyp2b6_poor_metaboliser", "baseline_madrs",
+    "response_2h", "response_4h"};
 static const char *const builtin_desc[M_N_BUILTIN] = {
     "plasma BDNF, mean of 230 and 240 min, relative change from baseline",
     "peak prefrontal glutamate (pfc_glutamate_rel) over 0-4 h, minus 1",
@@ -126,9 +128,11 @@ static const char *const builtin_desc[M_N_BUILTIN] = {
     "rated MADRS at 4 h minus rated baseline (points)",
     "genotype: BDNF Val66Met Met carrier (1) or not (0)",
     "genotype: CYP2B6 poor metaboliser (1) or not (0)",
-    "rated baseline MADRS (points)"};
+    "rated baseline MADRS (points)",
+    "responder at 2 h (1) or not (0): rated MADRS <= (1 - trial.response_fraction) x baseline",
+    "responder at 4 h (1) or not (0): rated MADRS <= (1 - trial.response_fraction) x baseline"};
 
-static double builtin_value(int which, int i, const grid *g, const ketsim_cohort_result *c)
+static double builtin_value(int which, int i, const grid *g, const ketsim_cohort_result *c, const ketsim_trial_defs *d)
 {
     const int *m = c->madrs_rated + (size_t)i * g->n;
     switch (which) {
@@ -145,6 +149,8 @@ static double builtin_value(int which, int i, const grid *g, const ketsim_cohort
     case M_MADRS4: return m[nearest(g, 4.0)] - m[0];
     case M_MET: return c->bdnf_met[i];
     case M_PM: return c->cyp2b6_pm[i];
+    case M_RESP2: return responds(m[nearest(g, 2.0)], m[0], d);
+    case M_RESP4: return responds(m[nearest(g, 4.0)], m[0], d);
     default: return m[0];
     }
 }
@@ -157,6 +163,22 @@ static double user_value(const ketsim_predict_user_marker *u, size_t j, int i, c
     for (size_t k = 0; k < g->n && g->t[k] <= EARLY_H + 1e-9; k++)
         pk = fmax(pk, ketsim_cohort_out(c, i, k, j));
     return pk;
+}
+
+/* A marker that is only ever 0 or 1 is a yes/no test (1 = test positive):
+ * its 2x2 table against the outcome, with Wilson intervals. */
+static void binary_table(const double *x, const int *y, size_t n, ketsim_predict_row *row)
+{
+    size_t tab[2][2] = {{0, 0}, {0, 0}}; /* [test][outcome] */
+    row->binary = n > 0;
+    for (size_t i = 0; i < n && row->binary; i++) {
+        row->binary = x[i] == 0 || x[i] == 1;
+        if (row->binary)
+            tab[x[i] == 1][y[i]]++;
+    }
+    ketsim_error e;
+    if (row->binary && ketsim_stats_diagnostic_2x2(tab[1][1], tab[1][0], tab[0][1], tab[0][0], 0.95, &row->diag, &e))
+        row->binary = 0;
 }
 
 /* stream: the bootstrap stream of this marker (fixed per marker, so adding
@@ -182,6 +204,7 @@ static int evaluate(const ketsim_predict_opts *o, const double *x, const outcome
         }
     row->n = m;
     row->r_outcome = row->rho_outcome = row->r_change = row->p_change = row->rho_change = NAN;
+    binary_table(xs, ys, m, row);
     ketsim_error e2 = {0};
     double p;
     /* a constant marker or a one-class outcome has no ROC: reported as such */
@@ -287,7 +310,7 @@ int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts
             snprintf(row->name, sizeof row->name, "%s", builtin_name[w]);
             snprintf(row->description, sizeof row->description, "%s", builtin_desc[w]);
             for (int i = 0; i < n; i++)
-                x[i] = builtin_value(w, i, gp, &c);
+                x[i] = builtin_value(w, i, gp, &c, &d);
             rc = evaluate(o, x, &od, n, (uint64_t)w, row, err);
         }
         for (size_t u = 0; !rc && u < o->n_user; u++) {

@@ -1,7 +1,7 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
 #include "interrupt.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
 
@@ -129,30 +129,74 @@ static int ends_with(const char *s, const char *suffix)
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int write_result(const sim_opts *o, const ketsim_simulation *sim, ketsim_error *err)
+/* Into the output opened before the solve (--out or standard output). */
+static int write_result(const sim_opts *o, cli_file *out, const ketsim_simulation *sim, ketsim_error *err)
 {
     const ketsim_setup *subj = ketsim_simulation_setup(sim);
     const ketsim_trajectory *t = ketsim_simulation_trajectory(sim);
     const size_t *cols = ketsim_simulation_columns(sim);
     size_t n_cols = ketsim_simulation_n_columns(sim);
-    atomic_file af;
-    int rc = atomic_open(&af, o->out, err);
-    if (rc)
-        return rc;
+    FILE *fp = cli_file_stream(out);
+    int rc;
     if (o->out && ends_with(o->out, ".json"))
-        rc = ketsim_traj_write_json(af.fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
+        rc = ketsim_traj_write_json(fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
                                     ketsim_simulation_weight_kg(sim), err);
     else
-        rc = ketsim_traj_write_csv(af.fp, t, cols, n_cols, err);
+        rc = ketsim_traj_write_csv(fp, t, cols, n_cols, err);
     if (rc) {
-        atomic_abort(&af);
+        cli_file_abort(out);
         return rc;
     }
-    if (cli_interrupted()) { /* Ctrl-C while writing: leave nothing behind */
-        atomic_abort(&af);
-        return KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted while writing %s", o->out ? o->out : "output");
+    return cli_file_commit(out, err);
+}
+
+static int stream_row(double t_h, const double *outputs, size_t n, void *user, ketsim_error *err)
+{
+    (void)t_h, (void)n;
+    return ketsim_traj_writer_row(user, outputs, err);
+}
+
+/* Solve and write at once, row by row: memory does not grow with the grid
+ * (beyond its times and, for JSON, the selected columns). */
+static int stream_result(const sim_opts *o, cli_file *out, ketsim_simulation *sim, ketsim_error *err)
+{
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    ketsim_traj_writer *tw = NULL;
+    int json = o->out && ends_with(o->out, ".json");
+    int rc = ketsim_traj_writer_open(cli_file_stream(out), json, ketsim_simulation_model(sim),
+                                     ketsim_simulation_columns(sim), ketsim_simulation_n_columns(sim),
+                                     ketsim_species_name(subj->species), subj->drug, ketsim_simulation_weight_kg(sim),
+                                     &tw, err);
+    if (!rc)
+        rc = ketsim_simulation_stream(sim, stream_row, tw, err);
+    if (cli_interrupted())
+        cli_interrupt_wait();
+    if (!rc)
+        rc = ketsim_traj_writer_finish(tw, err);
+    ketsim_traj_writer_free(tw);
+    if (rc) {
+        cli_file_abort(out);
+        return rc;
     }
-    return atomic_commit(&af, err);
+    return cli_file_commit(out, err);
+}
+
+/* The figures, into the staging directory of --plot DIR, then published. */
+static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simulation *sim, ketsim_error *err)
+{
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    char subtitle[160];
+    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
+             ketsim_simulation_weight_kg(sim));
+    cli_output_lock();
+    int rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), cli_outdirs_plot_stage(figs), o->plot_log,
+                                    subtitle, err);
+    cli_output_unlock();
+    cli_run_info info = {0};
+    if (!rc)
+        return cli_outdirs_publish(figs, &info, err);
+    cli_outdirs_end(figs);
+    return rc;
 }
 
 /* --dataset: every subject of a NONMEM-style file. */
@@ -189,21 +233,31 @@ int cmd_simulate(int argc, char **argv)
                                   .weight_kg = o.weight_given ? o.weight_kg : 0,
                                   .doses = o.doses, .n_doses = o.n_doses, .until_h = o.until_h,
                                   .every_h = o.every_h, .outputs = o.outputs,
-                                  .cancel = cli_interrupt_install()};
-    int rc = ketsim_simulation_run(&rq, &sim, &err);
-    if (!rc && cli_interrupted())
-        rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
+                                  .cancel = cli_interrupt_flag()};
+    /* the outputs are opened (and so checked) before the solve */
+    cli_file out;
+    cli_outdirs figs;
+    memset(&out, 0, sizeof out);
+    memset(&figs, 0, sizeof figs);
+    int rc = cli_file_open(&out, o.out, &err);
+    if (!rc && o.plot_dir)
+        rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
-        rc = write_result(&o, sim, &err);
-    if (!rc && o.plot_dir) {
-        const ketsim_setup *subj = ketsim_simulation_setup(sim);
-        char subtitle[160];
-        snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
-                 ketsim_simulation_weight_kg(sim));
-        rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), o.plot_dir, o.plot_log, subtitle, &err);
-    }
+        rc = ketsim_simulation_open(&rq, &sim, &err);
+    /* without figures nothing needs the whole trajectory: rows go to the
+     * file as they are solved */
+    if (!rc && !o.plot_dir)
+        rc = stream_result(&o, &out, sim, &err);
+    else if (!rc)
+        rc = ketsim_simulation_solve(sim, &err);
+    if (cli_interrupted())
+        cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
+    if (!rc && o.plot_dir)
+        rc = write_result(&o, &out, sim, &err);
+    if (!rc && o.plot_dir)
+        rc = write_figures(&o, &figs, sim, &err);
+    cli_file_abort(&out);
+    cli_outdirs_end(&figs);
     ketsim_simulation_free(sim);
-    if (rc && cli_interrupted())
-        return cli_interrupt_exit();
     return rc ? cli_fail(&err) : 0;
 }

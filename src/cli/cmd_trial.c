@@ -2,7 +2,9 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/plot_results.h"
-#include "util/atomic.h"
+#include "interrupt.h"
+#include "output.h"
+#include "util/files.h"
 #include "util/dist.h"
 
 #include <errno.h>
@@ -14,6 +16,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#define CHUNK_SUBJECTS 4096
+
 #define MAX_SETS 256
 
 void help_trial(void)
@@ -21,7 +25,8 @@ void help_trial(void)
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
-         "                                  [--subjects N] [--no-subjects] [--format csv|nonmem]\n"
+         "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
+         "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -31,8 +36,10 @@ void help_trial(void)
          "the file format is in docs/trial.md.  --seed and --replicates default to the\n"
          "scenario's values.  With --out-dir, writes NAME_subjects.csv (replicate 0, long\n"
          "format; not with --no-subjects; with --format nonmem NAME_subjects_nonmem.csv, a\n"
-         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there.  --subjects N\n"
-         "replaces the scenario's size.  Results do not depend on --threads or on the\n"
+         "NONMEM-style dataset of doses and ratings) and NAME_summary.json there; with\n"
+         "--all-subjects NAME_subjects.csv holds every replicate, written as each chunk of\n"
+         "--chunk-subjects subjects (default 4096) finishes, so memory stays flat.\n"
+         "--subjects N replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
          "the run with exit 1 (--on-failure stop, the default), or with --on-failure skip\n"
@@ -52,28 +59,8 @@ int trial_cli_default_threads(void)
     return ketsim_default_threads();
 }
 
-static int mkdir_created(const char *dir, int *created, ketsim_error *err)
-{
-    struct stat st;
-    *created = 0;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return KETSIM_OK;
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
-    }
-    if (mkdir(dir, 0777) != 0)
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
-    *created = 1;
-    return KETSIM_OK;
-}
-
-int trial_cli_mkdir(const char *dir, ketsim_error *err)
-{
-    int created;
-    return mkdir_created(dir, &created, err);
-}
-
-/* Failed subjects: the first ten in the run are named on stderr. */
+/* Skipped subjects: the first ten in the run named on stderr, the rest
+ * counted (rank 0 only: under MPI every rank sees every subject). */
 typedef struct failure_log {
     size_t shown, total;
 } failure_log;
@@ -95,59 +82,166 @@ void trial_cli_result_free(trial_cli_result *res)
     ketsim_trial_outcome_free(res);
 }
 
-/* format: 1 long CSV, 2 NONMEM-style dataset (subj NULL: no subject file). */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *subj, int format,
-                         const char *dir, ketsim_error *err)
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
 {
-    char path[4096];
-    atomic_file af;
-    snprintf(path, sizeof path, "%s/%s_subjects%s.csv", dir, res->sc.name, format == 2 ? "_nonmem" : "");
-    int rc;
-    if (subj) {
-        if ((rc = atomic_open(&af, path, err)))
-            return rc;
-        rc = format == 2 ? ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, subj, err)
-                         : ketsim_trial_write_subjects_csv(af.fp, &res->sc, subj, 0, err);
-        if (rc) {
-            atomic_abort(&af);
-            return rc;
+    size_t R = (size_t)res->opts.replicates;
+    ketsim_trial_metrics *m = calloc(R, sizeof *m);
+    if (!m)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t r = 0; r < R; r++) {
+        size_t M = res->reps[r].n;
+        m[r].name = malloc((M ? M : 1) * sizeof *m[r].name);
+        m[r].value = malloc((M ? M : 1) * sizeof *m[r].value);
+        if (!m[r].name || !m[r].value) {
+            for (size_t k = 0; k <= r; k++)
+                ketsim_trial_metrics_free(&m[k]);
+            free(m);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         }
-        if ((rc = atomic_commit(&af, err)))
-            return rc;
+        memcpy(m[r].name, res->names, M * sizeof *m[r].name);
+        memcpy(m[r].value, res->reps[r].value, M * sizeof *m[r].value);
+        m[r].n = m[r].cap = M;
     }
-    snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
-    if ((rc = atomic_open(&af, path, err)))
-        return rc;
-    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->opts, res->reps, (size_t)res->opts.replicates, err);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
+    *out = m;
+    return KETSIM_OK;
+}
+
+static int write_nonmem(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_subjects_nonmem(fp, &res->sc, res->first, err);
+}
+
+static int write_summary(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_summary_json(fp, &res->sc, &res->defs, &res->opts, res->reps,
+                                           (size_t)res->opts.replicates, err);
+}
+
+/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary,
+ * into the staging directory of the output set: published by the caller. */
+static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *out, ketsim_error *err)
+{
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    int rc = KETSIM_OK;
+    if (nonmem) {
+        snprintf(name, sizeof name, "%s_subjects_nonmem.csv", res->sc.name);
+        rc = cli_outdirs_write(out, name, write_nonmem, res, err);
     }
-    return atomic_commit(&af, err);
+    snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
+    if (!rc)
+        rc = cli_outdirs_write(out, name, write_summary, res, err);
+    return rc;
+}
+
+/* The long subjects CSV, written as the chunks of replicates finish: the
+ * file is open in the output set's stage for the whole run, and each
+ * chunk's replicates go out in replicate order before the next chunk is
+ * simulated, so memory does not grow with the replicates and the bytes do
+ * not depend on the thread or process count.  Every write is under the
+ * output lock, so an interrupt never cleans up under it. */
+typedef struct subject_stream {
+    const trial_cli_result *res;
+    outset *set;      /* non-NULL: this process writes the file */
+    int all;          /* every replicate (else replicate 0 only) */
+    FILE *fp;
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+} subject_stream;
+
+static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outdirs *out, int mode,
+                       ketsim_error *err)
+{
+    memset(st, 0, sizeof *st);
+    st->res = res;
+    if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
+        return KETSIM_OK;
+    snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
+    cli_output_lock();
+    int rc = outset_open_file(out->data, st->name, &st->fp, err);
+    cli_output_unlock();
+    if (!rc) {
+        st->set = out->data;
+        st->all = mode == TRIAL_SUBJECTS_ALL;
+    }
+    return rc;
+}
+
+/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj (the
+ * chunk callback of ketsim_trial_execute). */
+static int stream_chunk(const ketsim_trial_subject_result *subj, int r0, int n, void *user, ketsim_error *err)
+{
+    subject_stream *st = user;
+    const trial_cli_result *res = st->res;
+    size_t ns = (size_t)res->sc.n_subjects;
+    int rc = KETSIM_OK;
+    if (!st->set)
+        return rc;
+    cli_output_lock();
+    for (int r = 0; !rc && r < n && (st->all || r0 + r == 0); r++)
+        rc = ketsim_trial_write_subjects_csv(st->fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    cli_output_unlock();
+    return rc;
+}
+
+/* Close the file (checked); on an earlier failure the whole stage is
+ * discarded by the caller anyway. */
+static int stream_close(subject_stream *st, int ok, ketsim_error *err)
+{
+    if (!st->set)
+        return KETSIM_OK;
+    ketsim_error ignored = {0};
+    cli_output_lock();
+    int rc = outset_close_file(st->set, st->fp, st->name, ok ? err : &ignored);
+    cli_output_unlock();
+    st->set = NULL;
+    return ok ? rc : KETSIM_OK;
+}
+
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
+{
+    char what[sizeof sc->file + 32];
+    snprintf(what, sizeof what, "%s%sscenario name", sc->file, sc->file[0] ? ": " : "");
+    return files_check_name(what, sc->name, err);
 }
 
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects_csv, const char *plot_dir, trial_cli_result *res)
+                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res)
 {
+    const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
+    const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
     ketsim_error err = {0};
     failure_log log = {0};
-    int created = 0, rc = 0;
+    int nonmem = data_stage && subjects == TRIAL_SUBJECTS_NONMEM;
+    /* Subjects go to the subjects CSV as each chunk finishes (the file is
+     * open in the output set's stage for the whole run); replicate 0's are
+     * kept for the NONMEM-style file and the figures. */
+    subject_stream st;
     memset(res, 0, sizeof *res);
-    if (out_dir && trial_dist_rank() == 0)
-        rc = mkdir_created(out_dir, &created, &err);
+    res->sc = *sc; /* the file names */
+    int rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
+    ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage != NULL, .chunk_subjects = chunk_subjects,
+                                .on_failure = report_failure, .failure_user = &log,
+                                .on_chunk = stream_chunk, .chunk_user = &st};
     if (!rc)
-        rc = ketsim_trial_execute(sc, o, (const char *const *)sets, n_sets, (out_dir && subjects_csv) || plot_dir,
-                                  report_failure, &log, res, &err);
+        rc = ketsim_trial_execute(sc, o, (const char *const *)sets, n_sets, &x, res, &err);
+    int crc = stream_close(&st, !rc, &err);
+    if (!rc)
+        rc = crc;
     if (log.total > log.shown)
         fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", log.total - log.shown);
-    /* under MPI every rank has every result; one writes */
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects_csv ? res->first : NULL, subjects_csv, out_dir, &err);
-    if (!rc && plot_dir && trial_dist_rank() == 0)
-        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_dir, &err);
+    /* under MPI every rank has every result; the one with the output set
+     * (rank 0) writes */
+    if (!rc && data_stage)
+        rc = write_outputs(res, nonmem, out, &err);
+    if (!rc && plot_stage) {
+        cli_output_lock();
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
+        cli_output_unlock();
+    }
+    free(res->first);
+    res->first = NULL;
     if (rc) {
-        if (created)
-            rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -171,12 +265,13 @@ int cmd_trial(int argc, char **argv)
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
         {"subjects", required_argument, 0, 'n'}, {"no-subjects", no_argument, 0, 'N'},
+        {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
-    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1;
-    int subjects_csv = 1, skip = 0, no_subjects = 0, format = 1;
+    long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
+    int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL;
     char *sets[MAX_SETS];
@@ -205,6 +300,12 @@ int cmd_trial(int argc, char **argv)
                                  KETSIM_TRIAL_MAX_SUBJECTS);
             break;
         case 'N': no_subjects = 1; break;
+        case 'A': all_subjects = 1; break;
+        case 'C':
+            if (parse_count(optarg, 1, KETSIM_TRIAL_MAX_ITEMS, &chunk))
+                return cli_usage("trial", "--chunk-subjects '%s': expected an integer between 1 and %d", optarg,
+                                 KETSIM_TRIAL_MAX_ITEMS);
+            break;
         case 'f':
             if (strcmp(optarg, "csv") != 0 && strcmp(optarg, "nonmem") != 0)
                 return cli_usage("trial", "--format '%s': expected csv or nonmem", optarg);
@@ -241,32 +342,72 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
-    subjects_csv = no_subjects ? 0 : format; /* 0 none, 1 long CSV, 2 NONMEM-style */
+    if (all_subjects && no_subjects)
+        return cli_usage("trial", "--all-subjects and --no-subjects exclude each other");
+    if (all_subjects && format == 2)
+        return cli_usage("trial", "--all-subjects writes the long CSV; the NONMEM-style file holds replicate 0");
+    subjects_csv = no_subjects ? TRIAL_SUBJECTS_NONE
+                   : all_subjects ? TRIAL_SUBJECTS_ALL
+                   : format == 2 ? TRIAL_SUBJECTS_NONMEM
+                                 : TRIAL_SUBJECTS_FIRST;
     ketsim_trial_scenario sc;
     ketsim_error err = {0};
-    if (ketsim_trial_open(argv[optind], (int)subjects, &sc, &err))
+    if (ketsim_trial_scenario_resolve(argv[optind], &sc, &err))
         return cli_fail(&err);
-    ketsim_trial_run_opts o;
-    ketsim_trial_opts_init(&sc, seed, (int)reps, (int)threads, &o);
-    o.skip_failures = skip;
-    o.subject_timeout_s = timeout_s;
+    if (subjects > 0) {
+        sc.n_subjects = (int)subjects;
+        if (ketsim_trial_scenario_check(&sc, &err)) {
+            ketsim_error_prefix(&err, "--subjects: ");
+            return cli_fail(&err);
+        }
+    }
+    ketsim_trial_run_opts o = {.seed = seed >= 0 ? (uint64_t)seed : sc.seed,
+                        .replicates = reps > 0 ? (int)reps : sc.replicates,
+                        .threads = (int)threads,
+                        .skip_failures = skip,
+                        .subject_timeout_s = timeout_s};
+    /* every output location is checked (created, locked, writable) before
+     * the first subject is simulated; under MPI rank 0 writes, and all ranks
+     * stop together if it cannot */
+    cli_outdirs out;
+    int rc = (out_dir || plot_dir) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
+    if (!rc && trial_dist_rank() == 0)
+        rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
+    else
+        memset(&out, 0, sizeof out);
+    if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_outdirs_end(&out);
+        return cli_fail(&err);
+    }
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, plot_dir, &res);
-    if (st)
+    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
+    if (st) {
+        cli_outdirs_end(&out);
         return st;
+    }
     if (trial_dist_rank() == 0) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
+                             .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
+                             .inputs = {sc.file}};
+        if (cli_outdirs_publish(&out, &info, &err)) {
+            trial_cli_result_free(&res);
+            return cli_fail(&err);
+        }
         ketsim_error perr = {0};
-        if (ketsim_trial_print_table(stdout, &res.sc, &res.opts, res.reps, (size_t)res.opts.replicates, &perr)) {
+        if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
+                                     &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
+        printf("\nscenario file: %s\n", sc.file[0] ? sc.file : "(none)");
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects%s.csv and %s/%s_summary.json\n", out_dir, sc.name,
-                   subjects_csv == 2 ? "_nonmem" : "", out_dir, sc.name);
+            printf("wrote %s/%s_subjects%s.csv%s, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
+                   subjects_csv == TRIAL_SUBJECTS_NONMEM ? "_nonmem" : "",
+                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
-            printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+            printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
         if (plot_dir)
-            printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+            printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "ketsim/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -64,17 +65,12 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* Decimal only (ketsim_number_parse): strtod would also take "0x10",
+ * " 5" and, past the finiteness check, nothing else, so a hexadecimal
+ * weight or seed passed silently. */
 int cli_parse_double(const char *s, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return ketsim_number_parse(s, out);
 }
 
 int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,

@@ -40,6 +40,40 @@ static const ketsim_predict_row *find_row(const ketsim_predict_report *rep, cons
     return NULL;
 }
 
+/* "0.94 [0.73, 0.99]", or "-" when the denominator is empty. */
+static void prop_cell(char *buf, size_t size, const ketsim_stats_interval *v)
+{
+    if (isfinite(v->estimate))
+        snprintf(buf, size, "%.2f [%.2f, %.2f]", v->estimate, v->lo, v->hi);
+    else
+        snprintf(buf, size, "-");
+}
+
+/* Yes/no markers as tests: sensitivity, specificity and predictive values. */
+static void print_binary(FILE *fp, const ketsim_predict_report *rep)
+{
+    int any = 0;
+    for (size_t i = 0; i < rep->n_rows; i++)
+        any |= rep->rows[i].binary;
+    if (!any)
+        return;
+    fprintf(fp, "\nyes/no markers as tests (positive = 1), Wilson 95%% intervals; PPV and NPV at this cohort's\n"
+                "prevalence of the outcome:\n%-28s %-5s %-5s %-5s %-5s %-19s %-19s %-19s %-19s\n",
+            "marker", "TP", "FP", "FN", "TN", "sensitivity", "specificity", "PPV", "NPV");
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        const ketsim_predict_row *r = &rep->rows[i];
+        if (!r->binary)
+            continue;
+        char c[4][40];
+        prop_cell(c[0], sizeof c[0], &r->diag.sensitivity);
+        prop_cell(c[1], sizeof c[1], &r->diag.specificity);
+        prop_cell(c[2], sizeof c[2], &r->diag.ppv);
+        prop_cell(c[3], sizeof c[3], &r->diag.npv);
+        fprintf(fp, "%-28s %-5zu %-5zu %-5zu %-5zu %-19s %-19s %-19s %-19s\n", r->name, r->diag.tp, r->diag.fp,
+                r->diag.fn, r->diag.tn, c[0], c[1], c[2], c[3]);
+    }
+}
+
 int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep, ketsim_error *err)
 {
     fprintf(fp, "predict: %s, scenario %s (first active arm, course of %zu dose%s), %d virtual patients, seed %llu\n",
@@ -71,6 +105,7 @@ int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_pr
                 r->roc.direction > 0 ? "+" : "-", r->roc.threshold, r->roc.sensitivity, r->roc.specificity,
                 r->r_outcome, r->rho_outcome, r->r_change, r->rho_change);
     }
+    print_binary(fp, rep);
     fprintf(fp, "\nliterature (r with the %s):\n", rep->change_label);
     for (int k = 0; k < 2; k++) {
         const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
@@ -87,7 +122,9 @@ int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_pr
 int ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep, ketsim_error *err)
 {
     fprintf(fp, "rank,marker,n,auc,auc_lo,auc_hi,direction,youden_threshold,sensitivity,specificity,youden_j,"
-                "r_outcome,rho_outcome,r_change,p_change,rho_change\n");
+                "r_outcome,rho_outcome,r_change,p_change,rho_change,binary,tp,fp,fn,tn,"
+                "test_sensitivity,test_sensitivity_lo,test_sensitivity_hi,test_specificity,test_specificity_lo,"
+                "test_specificity_hi,ppv,ppv_lo,ppv_hi,npv,npv_lo,npv_hi\n");
     for (size_t i = 0; i < rep->n_rows; i++) {
         const ketsim_predict_row *r = &rep->rows[i];
         fprintf(fp, "%zu,", i + 1);
@@ -97,10 +134,44 @@ int ketsim_predict_write_csv(FILE *fp, const ketsim_predict_report *rep, ketsim_
                     r->roc.direction, r->roc.threshold, r->roc.sensitivity, r->roc.specificity, r->roc.youden_j);
         else
             fprintf(fp, ",%zu,,,,,,,,,", r->n);
-        fprintf(fp, "%.6g,%.6g,%.6g,%.6g,%.6g\n", r->r_outcome, r->rho_outcome, r->r_change, r->p_change,
-                r->rho_change);
+        fprintf(fp, "%.6g,%.6g,%.6g,%.6g,%.6g,%d", r->r_outcome, r->rho_outcome, r->r_change, r->p_change,
+                r->rho_change, r->binary);
+        if (r->binary) {
+            const ketsim_stats_interval *v[4] = {&r->diag.sensitivity, &r->diag.specificity, &r->diag.ppv,
+                                                 &r->diag.npv};
+            fprintf(fp, ",%zu,%zu,%zu,%zu", r->diag.tp, r->diag.fp, r->diag.fn, r->diag.tn);
+            for (int k = 0; k < 4; k++)
+                fprintf(fp, ",%.6g,%.6g,%.6g", v[k]->estimate, v[k]->lo, v[k]->hi);
+            fputc('\n', fp);
+        } else
+            fprintf(fp, ",,,,,,,,,,,,,,,,\n");
     }
     return formats_stream_status(fp, "predict.csv", err);
+}
+
+/* binary: the 2x2 table of a yes/no marker, or null for a continuous one */
+static void put_binary(json_t *m, const ketsim_predict_row *r, int *bad)
+{
+    if (!r->binary) {
+        fj_set(m, "binary", json_null(), bad);
+        return;
+    }
+    json_t *b = fj_set_object(m, "binary", bad);
+    fj_set_int(b, "tp", (long long)r->diag.tp, bad);
+    fj_set_int(b, "fp", (long long)r->diag.fp, bad);
+    fj_set_int(b, "fn", (long long)r->diag.fn, bad);
+    fj_set_int(b, "tn", (long long)r->diag.tn, bad);
+    const struct { const char *name; const ketsim_stats_interval *v; } k[4] = {
+        {"sensitivity", &r->diag.sensitivity}, {"specificity", &r->diag.specificity},
+        {"ppv", &r->diag.ppv}, {"npv", &r->diag.npv}};
+    for (int i = 0; i < 4; i++) {
+        char key[40];
+        fj_set_num(b, k[i].name, k[i].v->estimate, bad);
+        snprintf(key, sizeof key, "%s_lo", k[i].name);
+        fj_set_num(b, key, k[i].v->lo, bad);
+        snprintf(key, sizeof key, "%s_hi", k[i].name);
+        fj_set_num(b, key, k[i].v->hi, bad);
+    }
 }
 
 int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const ketsim_predict_report *rep,
@@ -139,6 +210,7 @@ int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const kets
         fj_set_num(m, "r_change", r->r_change, &bad);
         fj_set_num(m, "p_change", r->p_change, &bad);
         fj_set_num(m, "rho_change", r->rho_change, &bad);
+        put_binary(m, r, &bad);
         if (r->roc_ok) {
             /* the curve as [false-positive rate, sensitivity] points */
             json_t *roc = fj_set_array(m, "roc", &bad);

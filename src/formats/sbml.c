@@ -508,9 +508,15 @@ static void cascade_params(exporter *x)
 /* Helper quantities of the cascade, used by several rate rules. */
 static void cascade_helpers(exporter *x)
 {
+    add_assignment(x, "evoked_ampa_gate", "dimensionless",
+                   "(1 - ampa_antagonist_occupancy) * (1 - drug_ampa_block)");
     add_assignment(x, "ampa_activation_rel", "dimensionless",
-                   "max(glutamate_release, 0) * max(synaptic_protein, 0)^ampa_surface_exponent"
-                   " * (1 + ampa_potentiation) * (1 - ampa_antagonist_occupancy) * (1 - drug_ampa_block)");
+                   "(1 - ampa_antagonist_occupancy) + evoked_ampa_gate * (max(glutamate_release, 0)"
+                   " * max(synaptic_protein, 0)^ampa_surface_exponent * (1 + ampa_potentiation) - 1)");
+    add_assignment(x, "awake_glutamate_drive", "dimensionless",
+                   "(1 - glu_pyramidal_nmda_dependence * nmda_block_pyramidal)"
+                   " / ((1 - glu_inhibition_weight) + glu_inhibition_weight * max(interneuron_activity, 0))");
+
     add_assignment(x, "protein_synthesis", "dimensionless",
                    "((max(mtorc1, 0) + 0.001) / (max(mtorc1_reference, 0) + 0.001))^synprot_hill"
                    " * (synprot_km_mtor_rel^synprot_hill + 1) / (synprot_km_mtor_rel^synprot_hill"
@@ -526,13 +532,14 @@ static const char *const cascade_rates[C_N] = {
                     " * (1 - nmda_block_interneuron) - nmda_block_interneuron)",
     [C_BLOCK_PYR] = "nmda_koff_per_h * (nmda_drive * (1 - nmda_block_pyramidal) - nmda_block_pyramidal)",
     [C_INTN] = "intn_k_per_h * (1 - intn_nmda_dependence * nmda_block_interneuron - interneuron_activity)",
-    [C_GLU] = "glu_k_per_h * ((1 - glu_pyramidal_nmda_dependence * nmda_block_pyramidal)"
-              " / ((1 - glu_inhibition_weight) + glu_inhibition_weight * max(interneuron_activity, 0))"
+    [C_GLU] = "glu_k_per_h * (((1 - max(anaesthetic_state, 0)) * awake_glutamate_drive"
+              " + max(anaesthetic_state, 0) * min(awake_glutamate_drive, glu_anaesthetic_floor_rel))"
               " / max(glutamate_feedback, 0)^glu_feedback_gain - glutamate_release)",
     [C_GLU_FB] = "glu_feedback_k_per_h * (glutamate_release - glutamate_feedback)",
     [C_PEEF2] = "eef2_k_per_h * (1 - eef2_nmda_dependence * nmda_block_pyramidal - peef2)",
     [C_BDNF] = "bdnf_k_per_h * (bdnf_release_scale * ((1 - bdnf_ampa_weight)"
-               " * (1 + bdnf_translation_gain * (1 - peef2)) + bdnf_ampa_weight * ampa_activation_rel) - bdnf)",
+               " * (1 + evoked_ampa_gate * bdnf_translation_gain * (1 - peef2))"
+               " + bdnf_ampa_weight * ampa_activation_rel) - bdnf)",
     [C_PBDNF] = "plasma_bdnf_k_per_h * (bdnf - plasma_bdnf)",
     [C_TRKB] = "trkb_k_per_h * ((1 - trkb_block) * (1 - drug_trkb_block) * max(bdnf, 0) * (1 + trkb_km_rel)"
                " / (trkb_km_rel + max(bdnf, 0)) - trkb)",
@@ -563,41 +570,29 @@ static const char *const cascade_rates[C_N] = {
     [C_X_CADSS] = "cadss_keo_per_h * (nmda_drive - cadss_effect_site)",
     [C_X_SBP] = "sbp_keo_per_h * (nmda_drive - sbp_effect_site)",
     [C_MTOR_REF] = "mtor_adaptation_k_per_h * (mtorc1 - mtorc1_reference)",
+    [C_ANAES] = "glu_anaesthetic_offset_k_per_h * ((max(nmda_drive, 0) / glu_anaesthetic_x50)^glu_anaesthetic_hill"
+                " * (1 - anaesthetic_state) - anaesthetic_state)",
 };
 
 /* ---- read-outs, mirroring readouts.c ---- */
 
-/* Sum over the model's compounds named in `names` of plasma or brain level. */
-static void compound_sum(exporter *x, sbuf *b, const char *const *names, int brain)
+/* Sum over the model's compounds in `group` (readouts.c) of plasma or brain level. */
+static void compound_sum(exporter *x, sbuf *b, unsigned group, int brain)
 {
     for (size_t i = 0; i < x->m->n_compounds; i++) {
         const model_compound *c = &x->m->cmp[i];
-        for (const char *const *n = names; *n; n++) {
-            if (strcmp(c->name, *n) != 0 || (brain && c->s_brain < 0))
-                continue;
-            char v1[ID_LEN];
-            make_id(v1, "%s_v1_l", c->name);
-            if (brain)
-                sb_printf(b, "%smax(%s, 0)", b->n ? " + " : "", x->sid[c->s_brain]);
-            else
-                sb_printf(b, "%smax(%s / %s * 1000, 0)", b->n ? " + " : "", x->sid[c->s_c], v1);
-        }
+        if (!(c->out_groups & group) || (brain && c->s_brain < 0))
+            continue;
+        char v1[ID_LEN];
+        make_id(v1, "%s_v1_l", c->name);
+        if (brain)
+            sb_printf(b, "%smax(%s, 0)", b->n ? " + " : "", x->sid[c->s_brain]);
+        else
+            sb_printf(b, "%smax(%s / %s * 1000, 0)", b->n ? " + " : "", x->sid[c->s_c], v1);
     }
     if (b->n == 0)
         sb_printf(b, "0");
 }
-
-static const char *const ket[] = {"s_ket", "r_ket", 0}, *const sket[] = {"s_ket", 0},
-                         *const rket[] = {"r_ket", 0}, *const nk[] = {"s_nk", "r_nk", 0},
-                         *const dhnk[] = {"dhnk", 0}, *const hnk[] = {"s_hnk", "r_hnk", 0};
-
-static const struct { const char *name; const char *const *names; int brain; } sums[] = {
-    {"plasma_ketamine_ng_per_ml", ket, 0},   {"plasma_s_ketamine_ng_per_ml", sket, 0},
-    {"plasma_r_ketamine_ng_per_ml", rket, 0}, {"plasma_norketamine_ng_per_ml", nk, 0},
-    {"plasma_dhnk_ng_per_ml", dhnk, 0},      {"plasma_hnk_ng_per_ml", hnk, 0},
-    {"brain_ketamine_free_um", ket, 1},      {"brain_norketamine_free_um", nk, 1},
-    {"brain_hnk_free_um", hnk, 1},
-};
 
 /* Outputs that are formulas of cascade states (in dependency order). */
 static const struct { const char *name, *formula; } derived[] = {
@@ -649,13 +644,16 @@ static const char *output_unit(const char *name)
 
 static void output_rules(exporter *x)
 {
-    for (size_t i = 0; i < sizeof sums / sizeof *sums; i++) {
+    const char *name;
+    unsigned group;
+    int brain;
+    for (size_t i = 0; readouts_concentration_output(i, &name, &group, &brain); i++) {
         sbuf b = {0};
-        compound_sum(x, &b, sums[i].names, sums[i].brain);
+        compound_sum(x, &b, group, brain);
         if (b.oom)
             fail(x, KETSIM_ENOMEM, "out of memory", NULL);
         else
-            add_assignment(x, sums[i].name, output_unit(sums[i].name), b.s);
+            add_assignment(x, name, output_unit(name), b.s);
         free(b.s);
     }
     for (size_t i = 0; i < sizeof derived / sizeof *derived; i++)

@@ -202,9 +202,62 @@ static int parse_durations(const ytree *t, const ytree_node *seq, const char *pa
             return ytree_fail(t, it, ip, err, "times must not be negative");
         if (i > 0 && out[i] <= out[i - 1])
             return ytree_fail(t, it, ip, err, "times must be strictly increasing");
+        /* a visit's label is its text; cut, two visits could share a label
+         * and so their endpoints' names */
+        if (labels && strlen(ytree_scalar(it)) > 15)
+            return ytree_fail(t, it, ip, err,
+                              "longer than 15 characters (a visit's text is its label): write it shorter, e.g. 7d");
         if (labels)
-            snprintf(labels[i], 16, "%.15s", ytree_scalar(it));
+            snprintf(labels[i], 16, "%s", ytree_scalar(it));
     }
+    return KETSIM_OK;
+}
+
+/* `relapse`: the rules of relapse in the follow-up (docs/trial.md). */
+static int parse_relapse(const ytree *t, const ytree_node *n, ketsim_trial_scenario *sc, ketsim_error *err)
+{
+    static const char *const keys[] = {"fraction", "madrs_min", "consecutive", "by", NULL};
+    int rc = ytree_check_keys(t, n, "relapse", keys, err);
+    if (rc)
+        return rc;
+    if (!(sc->followup_until_h > 0))
+        return ytree_fail(t, n, "relapse", err, "relapse rules need a 'followup'");
+    if ((rc = ytree_opt_double(t, n, "relapse", "fraction", 0.01, 1, &sc->relapse_fraction, err)) ||
+        (rc = ytree_opt_double(t, n, "relapse", "madrs_min", 1, 60, &sc->relapse_madrs_min, err)) ||
+        (rc = ytree_opt_int(t, n, "relapse", "consecutive", 1, 10, &sc->relapse_consecutive, err)))
+        return rc;
+    const ytree_node *by = ytree_map_get(n, "by");
+    if (!by)
+        return KETSIM_OK;
+    if ((rc = parse_durations(t, by, "relapse.by", sc->relapse_by_h, sc->relapse_by_label,
+                              KETSIM_TRIAL_MAX_RELAPSE_BY, &sc->n_relapse_by, err)))
+        return rc;
+    for (size_t k = 0; k < sc->n_relapse_by; k++) {
+        char ip[YTREE_PATH_MAX];
+        ytree_path_index(ip, sizeof ip, "relapse.by", k);
+        if (!(sc->relapse_by_h[k] > 0) || sc->relapse_by_h[k] > sc->followup_until_h + 1e-9)
+            return ytree_fail(t, ytree_seq_item(by, k), ip, err,
+                              "must be after the last session and within followup.until");
+    }
+    return KETSIM_OK;
+}
+
+/* `early_visit`: one of the visits before the primary one. */
+static int parse_early_visit(const ytree *t, const ytree_node *n, ketsim_trial_scenario *sc, ketsim_error *err)
+{
+    double h;
+    int rc = ytree_get_duration(t, n, "early_visit", &h, err);
+    if (rc)
+        return rc;
+    size_t k = 0;
+    while (k < sc->n_visits && fabs(sc->visit_h[k] - h) > 1e-9)
+        k++;
+    if (k == sc->n_visits)
+        return ytree_fail(t, n, "early_visit", err, "must be one of the visits");
+    if (k >= sc->primary_visit)
+        return ytree_fail(t, n, "early_visit", err, "must come before the primary visit");
+    sc->has_early_visit = 1;
+    sc->early_visit = k;
     return KETSIM_OK;
 }
 
@@ -214,12 +267,16 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
                                        "design",  "subjects",    "arms",      "doses",
                                        "washout", "visits",      "primary_visit", "followup",
                                        "dropout", "inclusion_madrs_min", "seed", "replicates",
-                                       "set",     NULL};
+                                       "set",     "relapse",     "early_visit", NULL};
     const ytree_node *root = ytree_root(t);
     int rc = ytree_check_keys(t, root, "", keys, err);
     if (rc)
         return rc;
     memset(sc, 0, sizeof *sc);
+    /* every scenario read from a file says which (messages, summaries) */
+    if (strlen(ytree_filename(t)) >= sizeof sc->file)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: scenario file path too long", ytree_filename(t));
+    snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
     strcpy(sc->drug, "ketamine");
     sc->inclusion_madrs_min = -1;
     sc->seed = 1;
@@ -327,6 +384,10 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
         if (sc->followup_until_h / sc->followup_every_h > KETSIM_TRIAL_MAX_FOLLOWUP + 1e-9)
             return ytree_fail(t, n, "followup", err, "too many follow-up visits (at most 64)");
     }
+    if ((n = ytree_map_get(root, "relapse")) && (rc = parse_relapse(t, n, sc, err)))
+        return rc;
+    if ((n = ytree_map_get(root, "early_visit")) && (rc = parse_early_visit(t, n, sc, err)))
+        return rc;
     if ((rc = ytree_opt_double(t, root, "", "dropout", 0, 1, &sc->dropout, err)) ||
         (rc = ytree_opt_double(t, root, "", "inclusion_madrs_min", 0, 60, &sc->inclusion_madrs_min, err)) ||
         (rc = ytree_opt_int(t, root, "", "replicates", 1, 100000, &sc->replicates, err)))
@@ -344,7 +405,6 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
         sc->n_sets = ytree_len(n);
         /* names and ranges are checked against the table by
          * trial_scenario_check_sets, which names this file and line */
-        snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
         for (size_t i = 0; i < sc->n_sets && !rc; i++) {
             const char *k = ytree_map_key(n, i);
             char sp[YTREE_PATH_MAX];

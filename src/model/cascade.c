@@ -21,6 +21,10 @@ const cascade_field cascade_fields[] = {
     CF("glu.pyramidal_nmda_dependence", dep_pyr),
     CF("glu.feedback_k_per_h", k_fb),
     CF("glu.feedback_gain", g_fb),
+    CF("glu.anaesthetic_x50", anaes_x50),
+    CF("glu.anaesthetic_hill", anaes_h),
+    CF("glu.anaesthetic_floor_rel", anaes_floor),
+    CF("glu.anaesthetic_offset_k_per_h", anaes_koff),
     CF("ampa.surface_exponent", ampa_exp),
     CF("ampa.antagonist_occupancy", ampa_occ),
     CF("eef2.k_per_h", k_eef2),
@@ -109,10 +113,22 @@ static double both(double hook, double drug)
     return 1.0 - (1.0 - hook) * (1.0 - drug);
 }
 
+/* The share of a ketamine-evoked (above- or below-baseline) AMPA signal that
+ * gets through: a fixed hook and a tool compound's occupancy both block it. */
+static double evoked_ampa_gate(const cascade_par *cp, const brain_drive *d)
+{
+    return 1.0 - both(cp->ampa_occ, d->ampa_block);
+}
+
+/* AMPA signalling to BDNF release, mTORC1 and potentiation.  A fixed hook
+ * (chronic block) scales all of it; an acute antagonist (a tool compound's
+ * occupancy) blocks only the part evoked above or below the resting level,
+ * which homeostasis holds over the hours of an experiment, so NBQX alone
+ * leaves basal signalling at vehicle level while it abolishes the surge's. */
 double cascade_ampa_activation(const cascade_par *cp, const brain_drive *d, const double *c)
 {
-    return pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot) *
-           (1.0 - both(cp->ampa_occ, d->ampa_block));
+    double unblocked = pos(c[C_GLU]) * pow(pos(c[C_SYNP]), cp->ampa_exp) * (1.0 + d->ampa_pot);
+    return (1.0 - cp->ampa_occ) + evoked_ampa_gate(cp, d) * (unblocked - 1.0);
 }
 
 /* Synaptic protein synthesis: saturating in mTORC1 relative to its slow
@@ -128,12 +144,32 @@ double cascade_synthesis(const cascade_par *cp, double mtor, double mtor_ref)
     return mh * (kh + 1.0) / (kh + mh);
 }
 
+/* Cortex switches between an awake and an anaesthetised state (a two-state
+ * process: stochastic switching between discrete activity patterns gives
+ * neural inertia, PMC6200107).  The odds of the anaesthetised state at
+ * equilibrium are (x / x50)^h, so it is a steep function of the NMDA drive
+ * (ketamine's hypnosis is the deep end of its dissociation; HCN1 and other
+ * low-affinity targets act over the same range).  Leaving it takes its own
+ * time, k_off, however fast the drug falls; entering it is faster the
+ * further the drive exceeds x50 (within a minute of an induction dose). */
+static double anaesthesia_rate(const cascade_par *cp, double nmda_drive, double state)
+{
+    double odds = pow(pos(nmda_drive) / cp->anaes_x50, cp->anaes_h);
+    return cp->anaes_koff * (odds * (1.0 - state) - state);
+}
+
 static double glutamate_drive(const cascade_par *cp, const double *c)
 {
     /* Disinhibition: interneuron output divides pyramidal drive; direct
-     * pyramidal block lowers it.  At anaesthetic block the second wins. */
+     * pyramidal block lowers it.  The anaesthetic state caps what is left
+     * (HCN1 and other non-NMDA targets hyperpolarise pyramidal cells) at
+     * the level glucose use shows under anaesthesia: below baseline in
+     * rats, at baseline in humans.  It lowers a surge; it never raises a
+     * drive that pyramidal block has already brought below the cap. */
     double inhibition = (1.0 - cp->w_inh) + cp->w_inh * pos(c[C_INTN]);
-    return (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
+    double awake = (1.0 - cp->dep_pyr * c[C_BLOCK_PYR]) / inhibition;
+    double a = pos(c[C_ANAES]);
+    return (1.0 - a) * awake + a * fmin(awake, cp->anaes_floor);
 }
 
 static double trkb_target(const cascade_par *cp, double bdnf, double drug_block)
@@ -202,7 +238,9 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     dc[C_PEEF2] = cp->k_eef2 * (1.0 - cp->dep_eef2 * c[C_BLOCK_PYR] - c[C_PEEF2]);
 
     double ampa = cascade_ampa_activation(cp, d, c);
-    double translation = 1.0 + cp->g_trans * (1.0 - c[C_PEEF2]);
+    /* Translated BDNF is released by activity (AMPA, L-type Ca2+ channels;
+     * Lepack 2015), so the AMPA antagonist gates this evoked supply too. */
+    double translation = 1.0 + evoked_ampa_gate(cp, d) * cp->g_trans * (1.0 - c[C_PEEF2]);
     double supply = cp->bdnf_scale * ((1.0 - cp->w_ampa_bdnf) * translation + cp->w_ampa_bdnf * ampa);
     dc[C_BDNF] = cp->k_bdnf * (supply - c[C_BDNF]);
     dc[C_PBDNF] = cp->k_pbdnf * (c[C_BDNF] - c[C_PBDNF]);
@@ -238,6 +276,7 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
                                c[C_TGLU]);
     dc[C_X_CADSS] = cp->cadss_keo * (x - c[C_X_CADSS]);
     dc[C_X_SBP] = cp->sbp_keo * (x - c[C_X_SBP]);
+    dc[C_ANAES] = anaesthesia_rate(cp, x, c[C_ANAES]);
 }
 
 double cascade_synaptic_function(const cascade_par *cp, const double *c)

@@ -15,7 +15,7 @@ static const char *const cascade_names[C_N] = {
     "glutamate_feedback", "peef2", "bdnf", "plasma_bdnf", "trkb", "sno_gapdh", "rheb", "mtorc1",
     "synaptic_protein", "spine_density", "ltp_early", "ltp_late", "gad", "tissue_gaba",
     "tissue_glutamine", "tissue_glutamate", "cadss_effect_site", "sbp_effect_site",
-    "mtorc1_reference", "nascent_spines",
+    "mtorc1_reference", "nascent_spines", "anaesthetic_state",
 };
 
 /* Add compound `name` (and, recursively, its metabolites) to the model's list. */

@@ -46,6 +46,7 @@ enum {
     C_TRKB, C_SNO, C_RHEB, C_MTOR, C_SYNP, C_SPINE, C_LTP_E, C_LTP_L, C_GAD,
     C_GABA, C_GLN, C_TGLU, C_X_CADSS, C_X_SBP, C_MTOR_REF,
     C_SPINE_NASCENT, /* spines formed but not yet stable (docs/model.md 3.14) */
+    C_ANAES,         /* anaesthetic state (docs/model.md 3.24) */
     C_N
 };
 
@@ -53,6 +54,7 @@ typedef struct cascade_par {
     double nmda_koff, sel;
     double k_int, dep_int;
     double k_glu, w_inh, dep_pyr, k_fb, g_fb;
+    double anaes_x50, anaes_h, anaes_floor, anaes_koff;
     double ampa_exp, ampa_occ;
     double k_eef2, dep_eef2;
     double k_bdnf, w_ampa_bdnf, g_trans, bdnf_scale, k_pbdnf;
@@ -146,6 +148,10 @@ typedef struct compound_output compound_output;
 
 /* readouts.c */
 unsigned readouts_compound_groups(const char *name);
+/* The i-th fixed concentration output: its name, the group of compounds it
+ * sums (match model_compound.out_groups) and whether it is the brain level;
+ * 0 past the last. */
+int readouts_concentration_output(size_t i, const char **name, unsigned *group, int *brain);
 /* Name the per-compound outputs (after the layout is known). */
 int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, ketsim_error *err);
 

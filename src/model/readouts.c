@@ -10,10 +10,12 @@
 #include <string.h>
 
 enum {
-    O_TIME, O_KET, O_SKET, O_RKET, O_NK, O_DHNK, O_HNK, O_BKET, O_BNK, O_BHNK,
+    O_TIME, O_KET, O_SKET, O_RKET, O_NK, O_SNK, O_RNK, O_DHNK, O_SDHNK, O_RDHNK, O_HNK, O_SHNK,
+    O_RHNK, O_BKET, O_BSKET, O_BRKET, O_BNK, O_BSNK, O_BRNK, O_BHNK, O_BSHNK, O_BRHNK,
     O_BLOCK_INT, O_BLOCK_PYR, O_INTN, O_GLU, O_AMPA, O_PEEF2, O_BDNF, O_PBDNF, O_TRKB,
     O_SNO, O_RHEB, O_MTOR, O_SYNP, O_SPINE, O_NASCENT, O_LTP, O_SYNFN, O_GABA, O_TGLU, O_GLN,
-    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_DBP, O_HR, O_SEDATION, O_N
+    O_GLU_GLN, O_GABA_GLU, O_MADRS, O_HAMD, O_CADSS, O_SBP, O_DBP, O_HR, O_SEDATION, O_ANAES,
+    O_N
 };
 
 static const ketsim_output_info outputs[O_N] = {
@@ -22,11 +24,23 @@ static const ketsim_output_info outputs[O_N] = {
     {"plasma_s_ketamine_ng_per_ml", "ng/mL", "plasma S-ketamine"},
     {"plasma_r_ketamine_ng_per_ml", "ng/mL", "plasma R-ketamine"},
     {"plasma_norketamine_ng_per_ml", "ng/mL", "plasma norketamine (S + R)"},
-    {"plasma_dhnk_ng_per_ml", "ng/mL", "plasma dehydronorketamine"},
+    {"plasma_s_norketamine_ng_per_ml", "ng/mL", "plasma S-norketamine"},
+    {"plasma_r_norketamine_ng_per_ml", "ng/mL", "plasma R-norketamine"},
+    {"plasma_dhnk_ng_per_ml", "ng/mL", "plasma dehydronorketamine (S + R)"},
+    {"plasma_s_dhnk_ng_per_ml", "ng/mL", "plasma S-dehydronorketamine"},
+    {"plasma_r_dhnk_ng_per_ml", "ng/mL", "plasma R-dehydronorketamine"},
     {"plasma_hnk_ng_per_ml", "ng/mL", "plasma hydroxynorketamine ((2S,6S) + (2R,6R))"},
+    {"plasma_s_hnk_ng_per_ml", "ng/mL", "plasma (2S,6S)-hydroxynorketamine"},
+    {"plasma_r_hnk_ng_per_ml", "ng/mL", "plasma (2R,6R)-hydroxynorketamine"},
     {"brain_ketamine_free_um", "uM", "free brain ketamine (S + R)"},
+    {"brain_s_ketamine_free_um", "uM", "free brain S-ketamine"},
+    {"brain_r_ketamine_free_um", "uM", "free brain R-ketamine"},
     {"brain_norketamine_free_um", "uM", "free brain norketamine (S + R)"},
+    {"brain_s_norketamine_free_um", "uM", "free brain S-norketamine"},
+    {"brain_r_norketamine_free_um", "uM", "free brain R-norketamine"},
     {"brain_hnk_free_um", "uM", "free brain HNK ((2S,6S) + (2R,6R))"},
+    {"brain_s_hnk_free_um", "uM", "free brain (2S,6S)-HNK"},
+    {"brain_r_hnk_free_um", "uM", "free brain (2R,6R)-HNK"},
     {"nmda_block_interneuron", "fraction", "NMDA receptors blocked on GABAergic interneurons"},
     {"nmda_block_pyramidal", "fraction", "NMDA receptors blocked on pyramidal neurons"},
     {"interneuron_activity_rel", "rel", "interneuron firing"},
@@ -56,6 +70,7 @@ static const ketsim_output_info outputs[O_N] = {
     {"dbp_change_mmhg", "mmHg", "diastolic blood pressure change from baseline"},
     {"hr_change_bpm", "beats/min", "heart rate change from baseline"},
     {"sedation", "probability", "probability of feeling sedated (Ramsay >= 2) from GABA-A sedatives (midazolam)"},
+    {"anaesthetic_state", "fraction", "share of cortex in ketamine's anaesthetic state (0 awake, 1 anaesthetised)"},
 };
 
 size_t ketsim_n_outputs(void) { return O_N; }
@@ -116,8 +131,9 @@ int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, 
             size_t k = m->n_compound_outputs;
             char (*txt)[128] = m->compound_output_text[k];
             snprintf(txt[0], sizeof txt[0], brain ? "brain_%s_free_um" : "plasma_%s_ng_per_ml", c->name);
-            /* dehydronorketamine's own output is the fixed one of that name
-             * (a group of one compound); drug files cannot make others clash */
+            /* the HNKs' and DHNKs' own outputs are the fixed ones of those
+             * names (groups of one compound); drug files cannot make others
+             * clash */
             if (ketsim_output_index(txt[0]) >= 0)
                 continue;
             snprintf(txt[1], sizeof txt[1], "%s", brain ? "uM" : "ng/mL");
@@ -129,15 +145,20 @@ int readouts_build_compound_outputs(ketsim_model *m, const ketsim_catalog *cat, 
     return KETSIM_OK;
 }
 
-/* Compound groups the concentration outputs sum over. */
-enum { G_KET = 1, G_SKET = 2, G_RKET = 4, G_NK = 8, G_DHNK = 16, G_HNK = 32 };
+/* Compound groups the concentration outputs sum over: each metabolite as
+ * the racemate (S + R) and as each enantiomer alone. */
+enum {
+    G_KET = 1 << 0, G_SKET = 1 << 1, G_RKET = 1 << 2, G_NK = 1 << 3, G_SNK = 1 << 4, G_RNK = 1 << 5,
+    G_DHNK = 1 << 6, G_SDHNK = 1 << 7, G_RDHNK = 1 << 8, G_HNK = 1 << 9, G_SHNK = 1 << 10, G_RHNK = 1 << 11
+};
 
 static const struct {
     const char *name;
     unsigned groups;
 } group_of[] = {
-    {"s_ket", G_KET | G_SKET}, {"r_ket", G_KET | G_RKET}, {"s_nk", G_NK},   {"r_nk", G_NK},
-    {"dhnk", G_DHNK},          {"s_hnk", G_HNK},          {"r_hnk", G_HNK},
+    {"s_ket", G_KET | G_SKET},    {"r_ket", G_KET | G_RKET},    {"s_nk", G_NK | G_SNK},
+    {"r_nk", G_NK | G_RNK},       {"s_dhnk", G_DHNK | G_SDHNK}, {"r_dhnk", G_DHNK | G_RDHNK},
+    {"s_hnk", G_HNK | G_SHNK},    {"r_hnk", G_HNK | G_RHNK},
 };
 
 /* Looked up once when the model is built, not at every output time. */
@@ -163,6 +184,30 @@ static double sum_over(const ketsim_model *m, const double *y, unsigned group, i
             s += fmax(pk_plasma_ng_per_ml(c, y), 0.0);
     }
     return s;
+}
+
+/* The fixed concentration outputs: which group each sums, plasma or brain. */
+static const struct {
+    int out;
+    unsigned group;
+    int brain;
+} concentration[] = {
+    {O_KET, G_KET, 0},     {O_SKET, G_SKET, 0},   {O_RKET, G_RKET, 0},   {O_NK, G_NK, 0},
+    {O_SNK, G_SNK, 0},     {O_RNK, G_RNK, 0},     {O_DHNK, G_DHNK, 0},   {O_SDHNK, G_SDHNK, 0},
+    {O_RDHNK, G_RDHNK, 0}, {O_HNK, G_HNK, 0},     {O_SHNK, G_SHNK, 0},   {O_RHNK, G_RHNK, 0},
+    {O_BKET, G_KET, 1},    {O_BSKET, G_SKET, 1},  {O_BRKET, G_RKET, 1},  {O_BNK, G_NK, 1},
+    {O_BSNK, G_SNK, 1},    {O_BRNK, G_RNK, 1},    {O_BHNK, G_HNK, 1},    {O_BSHNK, G_SHNK, 1},
+    {O_BRHNK, G_RHNK, 1},
+};
+
+int readouts_concentration_output(size_t i, const char **name, unsigned *group, int *brain)
+{
+    if (i >= sizeof concentration / sizeof concentration[0])
+        return 0;
+    *name = outputs[concentration[i].out].name;
+    *group = concentration[i].group;
+    *brain = concentration[i].brain;
+    return 1;
 }
 
 static double hill(double x, double x50, double h)
@@ -192,15 +237,8 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     brain_drive d;
     pk_brain_drive(m, y, &d);
     o[O_TIME] = 0.0; /* filled by the caller */
-    o[O_KET] = sum_over(m, y, G_KET, 0);
-    o[O_SKET] = sum_over(m, y, G_SKET, 0);
-    o[O_RKET] = sum_over(m, y, G_RKET, 0);
-    o[O_NK] = sum_over(m, y, G_NK, 0);
-    o[O_DHNK] = sum_over(m, y, G_DHNK, 0);
-    o[O_HNK] = sum_over(m, y, G_HNK, 0);
-    o[O_BKET] = sum_over(m, y, G_KET, 1);
-    o[O_BNK] = sum_over(m, y, G_NK, 1);
-    o[O_BHNK] = sum_over(m, y, G_HNK, 1);
+    for (size_t i = 0; i < sizeof concentration / sizeof concentration[0]; i++)
+        o[concentration[i].out] = sum_over(m, y, concentration[i].group, concentration[i].brain);
     o[O_BLOCK_INT] = c[C_BLOCK_INT];
     o[O_BLOCK_PYR] = c[C_BLOCK_PYR];
     o[O_INTN] = c[C_INTN];
@@ -231,6 +269,7 @@ void ketsim_model_outputs(const ketsim_model *m, const double *y, double *o)
     o[O_DBP] = cp->dbp_max * hill(c[C_X_SBP], cp->dbp_x50, cp->dbp_h);
     o[O_HR] = cp->hr_max * hill(c[C_X_SBP], cp->hr_x50, cp->hr_h);
     o[O_SEDATION] = hill(d.sedation_x, 1.0, cp->sedation_h);
+    o[O_ANAES] = c[C_ANAES];
     for (size_t k = 0; k < m->n_compound_outputs; k++) {
         const compound_output *co = &m->compound_src[k];
         const model_compound *cc = &m->cmp[co->compound];

@@ -39,8 +39,9 @@ static const struct {
     [C_BLOCK_INT] = {BIT(C_BLOCK_INT), D_NMDA},
     [C_BLOCK_PYR] = {BIT(C_BLOCK_PYR), D_NMDA},
     [C_INTN] = {BIT(C_BLOCK_INT) | BIT(C_INTN), 0},
-    /* glutamate: disinhibition (interneurons), pyramidal block, feedback */
-    [C_GLU] = {BIT(C_INTN) | BIT(C_BLOCK_PYR) | BIT(C_GLU_FB) | BIT(C_GLU), 0},
+    /* glutamate: disinhibition (interneurons), pyramidal block, feedback,
+     * the anaesthetic state */
+    [C_GLU] = {BIT(C_INTN) | BIT(C_BLOCK_PYR) | BIT(C_GLU_FB) | BIT(C_GLU) | BIT(C_ANAES), 0},
     [C_GLU_FB] = {BIT(C_GLU) | BIT(C_GLU_FB), 0},
     [C_PEEF2] = {BIT(C_BLOCK_PYR) | BIT(C_PEEF2), 0},
     /* BDNF: translation (eEF2) and AMPA-driven release */
@@ -66,6 +67,8 @@ static const struct {
     [C_X_CADSS] = {BIT(C_X_CADSS), D_NMDA},
     [C_X_SBP] = {BIT(C_X_SBP), D_NMDA},
     [C_MTOR_REF] = {BIT(C_MTOR) | BIT(C_MTOR_REF), 0},
+    /* the anaesthetic state follows the NMDA drive */
+    [C_ANAES] = {BIT(C_ANAES), D_NMDA},
 };
 
 /* ydot[row] depends on y[col]; -1 is an absent state. */

@@ -35,6 +35,7 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->nonresp_fraction = P("pop.nonresponder_fraction");
     pop->nonresp_consol_scale = P("pop.nonresponder_consolidation_scale");
     pop->nonresp_spine_headroom = P("pop.nonresponder_spine_headroom");
+    pop->nonresp_early_scale = P("pop.nonresponder_early_scale");
     pop->base_spine_max = P("spine.max_rel");
     pop->placebo_mean = P("pop.placebo.mean_points");
     pop->placebo_sd = P("pop.placebo.sd_points");
@@ -43,6 +44,7 @@ int ketsim_pop_init(ketsim_pop *pop, const ketsim_params *params, ketsim_error *
     pop->placebo_boost = P("pop.placebo.session_boost");
     pop->perceived_gain = P("pop.expectancy.perceived_gain");
     pop->cadss_half = P("pop.expectancy.cadss_half_points");
+    pop->sedation_half = P("pop.expectancy.sedation_half");
     pop->rater_sd = P("pop.rater_noise_sd");
     pop->base_s_cl = P("s_ket.cl_l_per_h");
     pop->base_r_cl = P("r_ket.cl_l_per_h");
@@ -153,8 +155,9 @@ static int find_rows(ketsim_pop *pop, const ketsim_params *params, ketsim_error 
 size_t ketsim_pop_values(const ketsim_pop *pop, const ketsim_patient *s, ketsim_param_value *out)
 {
     double cl = s->cyp2b6_pm ? pop->pm_cl_factor : 1.0;
-    /* Non-responders: the acute (early) potentiation, but little
+    /* Non-responders: a weaker acute (early) potentiation, little
      * consolidation and little room for new spines. */
+    double early_scale = s->nonresponder ? pop->nonresp_early_scale : 1.0;
     double consol_scale = s->nonresponder ? pop->nonresp_consol_scale : 1.0;
     double spine_max = s->nonresponder ? s->spine_setpoint + pop->nonresp_spine_headroom
                                        : pop->base_spine_max;
@@ -164,7 +167,7 @@ size_t ketsim_pop_values(const ketsim_pop *pop, const ketsim_patient *s, ketsim_
         pop->base_s_v1 * exp(s->eta[KETSIM_ETA_V1]),
         pop->base_r_v1 * exp(s->eta[KETSIM_ETA_V1]),
         pop->base_mood * exp(s->eta[KETSIM_ETA_MOOD_SENS]),
-        pop->base_ltp_e * exp(s->eta[KETSIM_ETA_LTP_EARLY]),
+        pop->base_ltp_e * early_scale * exp(s->eta[KETSIM_ETA_LTP_EARLY]),
         pop->base_ltp_l * exp(s->eta[KETSIM_ETA_LTP_LATE]),
         pop->base_ltp_c * consol_scale * exp(s->eta[KETSIM_ETA_LTP_CONSOL]),
         pop->base_release * (s->bdnf_met ? pop->met_release_scale : 1.0),
@@ -245,10 +248,20 @@ double ketsim_pop_placebo_at(const ketsim_pop *pop, const ketsim_patient *s,
     return s->placebo_points * x.r;
 }
 
+/* x / (x + half): the share of patients who notice an effect of size x. */
+static double noticed(double x, double half)
+{
+    x = fmax(x, 0.0);
+    return x > 0 ? x / (x + half) : 0.0;
+}
+
 double ketsim_pop_perceived(const ketsim_pop *pop, double sedation, double cadss)
 {
-    double c = fmax(cadss, 0.0), dissociated = c / (c + pop->cadss_half);
-    return 1.0 - (1.0 - fmin(fmax(sedation, 0.0), 1.0)) * (1.0 - dissociated);
+    /* Sedation is read as a probability of Ramsay >= 2; a patient notices
+     * drowsiness before that, so it too passes through a half-point. */
+    double sedated = noticed(fmin(sedation, 1.0), pop->sedation_half);
+    double dissociated = noticed(cadss, pop->cadss_half);
+    return 1.0 - (1.0 - sedated) * (1.0 - dissociated);
 }
 
 double ketsim_pop_observed_madrs(const ketsim_patient *s, double model_madrs, double placebo_points)

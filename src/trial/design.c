@@ -34,6 +34,27 @@ static int check_arm(const ketsim_trial_scenario *sc, const ketsim_trial_arm *ar
     return KETSIM_OK;
 }
 
+/* The scenario's own endpoint rules: relapse and the early visit. */
+static int check_endpoint_rules(const ketsim_trial_scenario *sc, ketsim_error *err)
+{
+    if (sc->has_early_visit && sc->early_visit >= sc->primary_visit)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': the early visit must come before the primary visit",
+                           sc->name);
+    if (sc->relapse_fraction < 0 || sc->relapse_fraction > 1 || sc->relapse_madrs_min < 0 ||
+        sc->relapse_madrs_min > 60 || sc->relapse_consecutive < 0 || sc->relapse_consecutive > 10)
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "scenario '%s': relapse rules outside fraction (0, 1], madrs_min 1..60, consecutive 1..10",
+                           sc->name);
+    if (sc->n_relapse_by > KETSIM_TRIAL_MAX_RELAPSE_BY)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': at most %d relapse.by times", sc->name,
+                           KETSIM_TRIAL_MAX_RELAPSE_BY);
+    for (size_t k = 0; k < sc->n_relapse_by; k++)
+        if (!(sc->relapse_by_h[k] > 0 && sc->relapse_by_h[k] <= sc->followup_until_h + 1e-9))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': relapse.by time %g h outside the follow-up",
+                               sc->name, sc->relapse_by_h[k]);
+    return KETSIM_OK;
+}
+
 int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *err)
 {
     if (sc->n_arms == 0)
@@ -84,7 +105,7 @@ int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *e
     }
     if (sc->dropout < 0 || sc->dropout > 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario '%s': dropout must be a probability", sc->name);
-    return KETSIM_OK;
+    return check_endpoint_rules(sc, err);
 }
 
 int ketsim_trial_scenario_apply_sets(const ketsim_trial_scenario *sc, ketsim_params *p, ketsim_error *err)

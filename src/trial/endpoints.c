@@ -8,7 +8,14 @@
  *   relapse     among responders at the primary visit of the last period,
  *               the first follow-up visit that starts trial.relapse_consecutive
  *               ratings in a row above trial.relapse_fraction x the first
- *               period's baseline; time from the last dose, Kaplan-Meier;
+ *               period's baseline (or, by the absolute rule, at or above
+ *               trial.relapse_madrs_min); time from the last dose,
+ *               Kaplan-Meier quartiles with Brookmeyer-Crowley intervals and
+ *               the fraction relapsed by set times;
+ *   infusions to response  sessions started before the first visit with a
+ *               response, per subject; median and distribution per arm;
+ *   early visit response at `early_visit` as a test of response at the
+ *               primary visit: sensitivity, specificity, PPV, NPV;
  *   onset/peak/duration  per comparison with the control arm: the first
  *               visit where the arm beats control (p < trial.alpha, change
  *               larger), the visit of the largest mean difference, the last
@@ -29,6 +36,38 @@ void ketsim_trial_defs_read(const ketsim_params *p, ketsim_trial_defs *d)
     d->relapse_fraction = ketsim_params_value(p, "trial.relapse_fraction");
     d->relapse_consecutive = (int)lround(ketsim_params_value(p, "trial.relapse_consecutive"));
     d->alpha = ketsim_params_value(p, "trial.alpha");
+    d->relapse_madrs_min = ketsim_params_value(p, "trial.relapse_madrs_min");
+}
+
+void ketsim_trial_defs_scenario(const ketsim_trial_scenario *sc, ketsim_trial_defs *d)
+{
+    if (sc->relapse_fraction > 0)
+        d->relapse_fraction = sc->relapse_fraction;
+    if (sc->relapse_madrs_min > 0)
+        d->relapse_madrs_min = sc->relapse_madrs_min;
+    if (sc->relapse_consecutive > 0)
+        d->relapse_consecutive = sc->relapse_consecutive;
+}
+
+size_t ketsim_trial_n_relapse_by(const ketsim_trial_scenario *sc)
+{
+    if (sc->n_relapse_by > 0)
+        return sc->n_relapse_by;
+    /* the defaults, 14 and 28 days, where the follow-up reaches them */
+    size_t n = 0;
+    for (int d = 14; d <= 28; d += 14)
+        n += (size_t)(sc->followup_until_h >= 24.0 * d - 1e-9);
+    return n;
+}
+
+double ketsim_trial_relapse_by_h(const ketsim_trial_scenario *sc, size_t k, char *label)
+{
+    if (sc->n_relapse_by > 0) {
+        snprintf(label, 16, "%s", sc->relapse_by_label[k]);
+        return sc->relapse_by_h[k];
+    }
+    snprintf(label, 16, "%dd", 14 * (int)(k + 1));
+    return 24.0 * 14 * (double)(k + 1);
 }
 
 void ketsim_trial_metrics_free(ketsim_trial_metrics *m)
@@ -209,6 +248,99 @@ static int arm_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_def
     return rc;
 }
 
+int ketsim_trial_infusions_to_response(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                                       const ketsim_trial_subject_result *s, int p)
+{
+    if (s->failed || s->base_rated[p] < 0)
+        return -1;
+    const ketsim_trial_arm *arm = &sc->arms[ketsim_trial_arm_in_period(sc, s->assign, p)];
+    for (size_t k = 0; k < sc->n_visits; k++) {
+        int r = s->madrs_rated[p][k];
+        if (r < 0)
+            break;
+        if (!is_responder(d, s->base_rated[p], r))
+            continue;
+        /* a rating at a session's start is taken before that session */
+        int n = 0;
+        for (size_t j = 0; j < ketsim_trial_arm_n_sessions(sc, arm); j++)
+            n += ketsim_trial_arm_session_h(sc, arm, j) < sc->visit_h[k] - 1e-9;
+        return n;
+    }
+    return 0;
+}
+
+/* Repeated courses: the number of sessions to the first response, as the
+ * median among subjects who responded and the share of the arm's subjects
+ * that first responded after 1, 2, ... sessions or not at all. */
+static int infusion_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                              const ketsim_trial_subject_result *s, size_t a, double *buf, ketsim_trial_metrics *m,
+                              ketsim_error *err)
+{
+    size_t n_sess = ketsim_trial_arm_n_sessions(sc, &sc->arms[a]);
+    if (n_sess < 2)
+        return KETSIM_OK;
+    size_t count[KETSIM_TRIAL_MAX_DOSES + 1] = {0}, n = 0, nr = 0;
+    for (int i = 0; i < sc->n_subjects; i++)
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+            if (ketsim_trial_arm_in_period(sc, s[i].assign, p) != a)
+                continue;
+            int k = ketsim_trial_infusions_to_response(sc, d, &s[i], p);
+            if (k < 0)
+                continue;
+            count[k]++;
+            n++;
+            if (k > 0)
+                buf[nr++] = k;
+        }
+    const char *an = sc->arms[a].name;
+    double med = NAN;
+    ketsim_error e;
+    if (nr > 0 && ketsim_stats_median(buf, nr, &med, &e) != KETSIM_OK)
+        med = NAN;
+    int rc = put(m, med, err, "%s.infusions_to_response_median", an);
+    for (size_t k = 1; !rc && k <= n_sess; k++)
+        rc = put(m, n ? (double)count[k] / (double)n : NAN, err, "%s.infusions_to_response_%zu", an, k);
+    if (!rc)
+        rc = put(m, n ? (double)count[0] / (double)n : NAN, err, "%s.infusions_to_response_none", an);
+    return rc;
+}
+
+/* Response at the early visit as a test of response at the primary visit,
+ * over the periods the arm was given with both ratings present. */
+static int early_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
+                           const ketsim_trial_subject_result *s, size_t a, ketsim_trial_metrics *m, ketsim_error *err)
+{
+    if (!sc->has_early_visit)
+        return KETSIM_OK;
+    size_t tab[2][2] = {{0, 0}, {0, 0}}; /* [test][outcome] */
+    for (int i = 0; i < sc->n_subjects; i++)
+        for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
+            if (ketsim_trial_arm_in_period(sc, s[i].assign, p) != a)
+                continue;
+            int b = s[i].base_rated[p], re = s[i].madrs_rated[p][sc->early_visit],
+                rp = s[i].madrs_rated[p][sc->primary_visit];
+            if (b < 0 || re < 0 || rp < 0)
+                continue;
+            tab[is_responder(d, b, re)][is_responder(d, b, rp)]++;
+        }
+    ketsim_stats_diagnostic dg;
+    ketsim_error e;
+    if (ketsim_stats_diagnostic_2x2(tab[1][1], tab[1][0], tab[0][1], tab[0][0], KETSIM_STATS_LEVEL_DEFAULT, &dg, &e))
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "%s", e.msg);
+    const struct { const char *name; const ketsim_stats_interval *v; } out[] = {
+        {"sensitivity", &dg.sensitivity}, {"specificity", &dg.specificity}, {"ppv", &dg.ppv}, {"npv", &dg.npv}};
+    const char *an = sc->arms[a].name, *vl = sc->visit_label[sc->early_visit];
+    int rc = KETSIM_OK;
+    for (size_t k = 0; !rc && k < sizeof out / sizeof out[0]; k++) {
+        rc = put(m, out[k].v->estimate, err, "%s@%s.predicts_primary_%s", an, vl, out[k].name);
+        if (!rc)
+            rc = put(m, out[k].v->lo, err, "%s@%s.predicts_primary_%s_lo", an, vl, out[k].name);
+        if (!rc)
+            rc = put(m, out[k].v->hi, err, "%s@%s.predicts_primary_%s_hi", an, vl, out[k].name);
+    }
+    return rc;
+}
+
 static int compare(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                    size_t a, size_t ref, double *x, double *y, int *ox, int *oy, ketsim_trial_metrics *m,
                    ketsim_error *err)
@@ -298,9 +430,21 @@ static int compare(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, 
     return rc;
 }
 
-size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
-                           size_t a, double *tt, int *ev)
+/* Does rating r start (or continue) a relapse under the rule? */
+static int relapse_rating(const ketsim_trial_defs *d, ketsim_trial_relapse_rule rule, int r, int base)
 {
+    if (rule == KETSIM_TRIAL_RELAPSE_ABSOLUTE)
+        return r >= d->relapse_madrs_min - 1e-9;
+    return r > d->relapse_fraction * base;
+}
+
+size_t ketsim_trial_relapse_times_rule(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d0,
+                                       const ketsim_trial_subject_result *s, size_t a, ketsim_trial_relapse_rule rule,
+                                       double *tt, int *ev)
+{
+    ketsim_trial_defs dd = *d0;
+    const ketsim_trial_defs *d = &dd;
+    ketsim_trial_defs_scenario(sc, &dd);
     size_t nfu = ketsim_trial_n_followup(sc);
     int last = ketsim_trial_n_periods(sc) - 1;
     size_t n = 0;
@@ -309,7 +453,6 @@ size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_
             continue;
         if (!is_responder(d, s[i].base_rated[last], s[i].madrs_rated[last][sc->primary_visit]))
             continue;
-        double thr = d->relapse_fraction * s[i].base_rated[0];
         double t_event = NAN, t_cens = 0;
         int run = 0;
         for (size_t k = 0; k < nfu; k++) {
@@ -317,7 +460,7 @@ size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_
             if (r < 0)
                 break;
             t_cens = ketsim_trial_followup_h(sc, k);
-            run = r > thr ? run + 1 : 0;
+            run = relapse_rating(d, rule, r, s[i].base_rated[0]) ? run + 1 : 0;
             if (run >= d->relapse_consecutive) {
                 t_event = ketsim_trial_followup_h(sc, k + 1 - (size_t)run);
                 break;
@@ -330,33 +473,68 @@ size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_
     return n;
 }
 
+size_t ketsim_trial_relapse_times(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+                           size_t a, double *tt, int *ev)
+{
+    return ketsim_trial_relapse_times_rule(sc, d, s, a, KETSIM_TRIAL_RELAPSE_FRACTION, tt, ev);
+}
+
+/* Kaplan-Meier summaries of one rule's relapse times: the fraction that
+ * relapsed during follow-up, the quartiles with their intervals, and the
+ * fraction relapsed by each set time (1 - S). */
+static int relapse_summary(const ketsim_trial_scenario *sc, const char *stem, const double *tt, const int *ev, size_t n,
+                           ketsim_trial_metrics *m, ketsim_error *err)
+{
+    size_t relapsed = 0;
+    for (size_t i = 0; i < n; i++)
+        relapsed += (size_t)ev[i];
+    ketsim_stats_km *km = NULL;
+    ketsim_error e;
+    if (n > 0 && ketsim_stats_km_fit(tt, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) != KETSIM_OK)
+        km = NULL;
+    int rc = put(m, n ? (double)relapsed / (double)n : NAN, err, "%s_fraction", stem);
+    static const struct { double p; const char *name; } qs[] = {{0.5, "median"}, {0.25, "q25"}, {0.75, "q75"}};
+    for (size_t k = 0; !rc && k < sizeof qs / sizeof qs[0]; k++) {
+        ketsim_stats_interval q = {NAN, NAN, NAN};
+        if (km)
+            ketsim_stats_km_quantile(km, qs[k].p, &q, &e);
+        rc = put(m, q.estimate, err, "%s_%s_d", stem, qs[k].name);
+        if (!rc)
+            rc = put(m, q.lo, err, "%s_%s_lo_d", stem, qs[k].name);
+        if (!rc)
+            rc = put(m, q.hi, err, "%s_%s_hi_d", stem, qs[k].name);
+    }
+    for (size_t k = 0; !rc && k < ketsim_trial_n_relapse_by(sc); k++) {
+        char label[16];
+        double t_d = ketsim_trial_relapse_by_h(sc, k, label) / 24.0;
+        ketsim_stats_interval b = {NAN, NAN, NAN};
+        if (km)
+            ketsim_stats_km_band_at(km, t_d, &b);
+        /* relapsed by t: 1 - S(t), its interval the band turned over */
+        rc = put(m, 1 - b.estimate, err, "%s_by_%s", stem, label);
+        if (!rc)
+            rc = put(m, 1 - b.hi, err, "%s_by_%s_lo", stem, label);
+        if (!rc)
+            rc = put(m, 1 - b.lo, err, "%s_by_%s_hi", stem, label);
+    }
+    ketsim_stats_km_free(km);
+    return rc;
+}
+
 static int relapse(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
                    size_t a, double *tt, int *ev, ketsim_trial_metrics *m, ketsim_error *err)
 {
-    size_t n = ketsim_trial_relapse_times(sc, d, s, a, tt, ev), relapsed = 0;
-    for (size_t i = 0; i < n; i++)
-        relapsed += (size_t)ev[i];
     const char *an = sc->arms[a].name;
+    size_t n = ketsim_trial_relapse_times_rule(sc, d, s, a, KETSIM_TRIAL_RELAPSE_FRACTION, tt, ev);
     int rc = put(m, (double)n, err, "%s.relapse_responders", an);
-    double med = NAN, lo = NAN, hi = NAN;
-    if (n > 0) {
-        ketsim_stats_km *km = NULL;
-        ketsim_error e;
-        if (ketsim_stats_km_fit(tt, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) == KETSIM_OK) {
-            med = km->median;
-            lo = km->median_lo;
-            hi = km->median_hi;
-        }
-        ketsim_stats_km_free(km);
-    }
+    char stem[96];
+    snprintf(stem, sizeof stem, "%s.relapse", an);
     if (!rc)
-        rc = put(m, n ? (double)relapsed / (double)n : NAN, err, "%s.relapse_fraction", an);
+        rc = relapse_summary(sc, stem, tt, ev, n, m, err);
+    n = ketsim_trial_relapse_times_rule(sc, d, s, a, KETSIM_TRIAL_RELAPSE_ABSOLUTE, tt, ev);
+    snprintf(stem, sizeof stem, "%s.relapse_abs", an);
     if (!rc)
-        rc = put(m, med, err, "%s.relapse_median_d", an);
-    if (!rc)
-        rc = put(m, lo, err, "%s.relapse_median_lo_d", an);
-    if (!rc)
-        rc = put(m, hi, err, "%s.relapse_median_hi_d", an);
+        rc = relapse_summary(sc, stem, tt, ev, n, m, err);
     return rc;
 }
 
@@ -368,9 +546,12 @@ size_t ketsim_trial_count_failed(const ketsim_trial_scenario *sc, const ketsim_t
     return n;
 }
 
-int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *s,
+int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d0, const ketsim_trial_subject_result *s,
                     ketsim_trial_metrics *m, ketsim_error *err)
 {
+    ketsim_trial_defs dd = *d0;
+    const ketsim_trial_defs *d = &dd;
+    ketsim_trial_defs_scenario(sc, &dd);
     m->n = 0;
     size_t cap = 2 * (size_t)sc->n_subjects + 2;
     double *x = malloc(cap * sizeof *x), *y = malloc(cap * sizeof *y);
@@ -378,8 +559,13 @@ int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_d
     int rc = KETSIM_OK;
     if (!x || !y || !ox || !oy)
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for endpoints");
-    for (size_t a = 0; !rc && a < sc->n_arms; a++)
+    for (size_t a = 0; !rc && a < sc->n_arms; a++) {
         rc = arm_endpoints(sc, d, s, a, x, m, err);
+        if (!rc)
+            rc = infusion_endpoints(sc, d, s, a, x, m, err);
+        if (!rc)
+            rc = early_endpoints(sc, d, s, a, m, err);
+    }
     int ref = reference_arm(sc);
     for (size_t a = 0; !rc && ref >= 0 && a < sc->n_arms; a++)
         if (sc->arms[a].control == KETSIM_TRIAL_ACTIVE)
@@ -420,6 +606,33 @@ size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_
         }
     }
     free(v);
+    return n;
+}
+
+size_t ketsim_trial_metric_moments(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *mean,
+                                   double *sd)
+{
+    *mean = *sd = NAN;
+    double sum = 0, ss = 0;
+    size_t n = 0;
+    /* two passes over the replicates keep the SD exact for large means */
+    for (size_t r = 0; r < n_reps; r++) {
+        double x = ketsim_trial_metric(&reps[r], name);
+        if (isfinite(x)) {
+            sum += x;
+            n++;
+        }
+    }
+    if (n == 0)
+        return 0;
+    *mean = sum / (double)n;
+    for (size_t r = 0; r < n_reps; r++) {
+        double x = ketsim_trial_metric(&reps[r], name);
+        if (isfinite(x))
+            ss += (x - *mean) * (x - *mean);
+    }
+    if (n > 1)
+        *sd = sqrt(ss / (double)(n - 1));
     return n;
 }
 

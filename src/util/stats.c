@@ -9,8 +9,9 @@
 #include <gsl/gsl_sort.h>
 #include <gsl/gsl_statistics_double.h>
 
-/* S(t) within this distance of 0.5 counts as 0.5: products such as
- * 9/10 * 8/9 * ... * 5/6 should give exactly 0.5 but may round just above. */
+/* S(t) within this distance of 0.5 (or of any quantile's level) counts as
+ * equal to it: products such as 9/10 * 8/9 * ... * 5/6 should give exactly
+ * 0.5 but may round just above. */
 #define KM_HALF_TOL 1e-12
 
 /* ---- Input checks and small helpers ----------------------------------- */
@@ -392,6 +393,33 @@ int ketsim_stats_power(const double *p, size_t n, double alpha,
     return ketsim_stats_wilson(hits, n, KETSIM_STATS_LEVEL_DEFAULT, out, err);
 }
 
+/* k of n with its Wilson interval, or all NAN when n is 0. */
+static void proportion_or_nan(size_t k, size_t n, double level,
+                              ketsim_stats_interval *out)
+{
+    ketsim_error e;
+    if (n == 0 || ketsim_stats_wilson(k, n, level, out, &e) != KETSIM_OK)
+        out->estimate = out->lo = out->hi = NAN;
+}
+
+int ketsim_stats_diagnostic_2x2(size_t tp, size_t fp, size_t fn, size_t tn,
+                                double level, ketsim_stats_diagnostic *out,
+                                ketsim_error *err)
+{
+    int rc = check_level(level, "diagnostic table", err);
+    if (rc != KETSIM_OK)
+        return rc;
+    out->tp = tp;
+    out->fp = fp;
+    out->fn = fn;
+    out->tn = tn;
+    proportion_or_nan(tp, tp + fn, level, &out->sensitivity);
+    proportion_or_nan(tn, tn + fp, level, &out->specificity);
+    proportion_or_nan(tp, tp + fp, level, &out->ppv);
+    proportion_or_nan(tn, tn + fn, level, &out->npv);
+    return KETSIM_OK;
+}
+
 /* ---- Survival ----------------------------------------------------------- */
 
 static int check_survival(const double *time, const int *event, size_t n,
@@ -519,12 +547,12 @@ static void km_steps(ketsim_stats_km *km, const double *time,
     }
 }
 
-/* First step whose value in y is <= 0.5 (within rounding), as a time. */
-static double first_time_at_or_below_half(const ketsim_stats_km *km,
-                                          const double *y)
+/* First step whose value in y is <= level (within rounding), as a time. */
+static double first_time_at_or_below(const ketsim_stats_km *km,
+                                     const double *y, double level)
 {
     for (size_t i = 0; i < km->n_steps; i++)
-        if (y[i] <= 0.5 + KM_HALF_TOL)
+        if (y[i] <= level + KM_HALF_TOL)
             return km->time[i];
     return NAN;
 }
@@ -548,16 +576,57 @@ int ketsim_stats_km_fit(const double *time, const int *event, size_t n,
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "%s: no memory", what);
     }
     km->level = level;
+    km->time_max = time[idx[n - 1]];
     double z = gsl_cdf_ugaussian_Pinv(0.5 + 0.5 * level);
     km_steps(km, time, event, idx, n, z);
     free(idx);
-    km->median = first_time_at_or_below_half(km, km->surv);
+    km->median = first_time_at_or_below(km, km->surv, 0.5);
     km->median_reached = !isnan(km->median);
     /* The lower band reaches 0.5 first, so it gives the lower limit. */
-    km->median_lo = first_time_at_or_below_half(km, km->lower);
-    km->median_hi = first_time_at_or_below_half(km, km->upper);
+    km->median_lo = first_time_at_or_below(km, km->lower, 0.5);
+    km->median_hi = first_time_at_or_below(km, km->upper, 0.5);
     *out = km;
     return KETSIM_OK;
+}
+
+int ketsim_stats_km_quantile(const ketsim_stats_km *km, double prob,
+                             ketsim_stats_interval *out, ketsim_error *err)
+{
+    if (!(prob > 0.0 && prob < 1.0))
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "Kaplan-Meier quantile: probability %g is not in "
+                           "(0,1)", prob);
+    /* The p-th quantile is where a fraction p has had the event, S <= 1 - p;
+     * the band that falls first (lower) gives the earlier limit. */
+    double level = 1.0 - prob;
+    out->estimate = first_time_at_or_below(km, km->surv, level);
+    out->lo = first_time_at_or_below(km, km->lower, level);
+    out->hi = first_time_at_or_below(km, km->upper, level);
+    return KETSIM_OK;
+}
+
+void ketsim_stats_km_band_at(const ketsim_stats_km *km, double t,
+                             ketsim_stats_interval *out)
+{
+    out->estimate = out->lo = out->hi = NAN;
+    /* past the last subject observed nobody is at risk: S is not estimated,
+     * unless it had fallen to 0 (everyone had the event), where it stays */
+    int all_had_it = km->n_steps > 0 && km->surv[km->n_steps - 1] <= 0.0;
+    if (!(t >= 0.0 && (t <= km->time_max || all_had_it)))
+        return;
+    size_t i = 0;
+    while (i < km->n_steps && km->time[i] <= t)
+        i++;
+    if (i == 0) { /* before the first event */
+        out->estimate = 1.0;
+        return;
+    }
+    out->estimate = km->surv[i - 1];
+    /* log(-log S) has no value at S = 0 or 1: no interval there (as R) */
+    if (out->estimate > 0.0 && out->estimate < 1.0) {
+        out->lo = km->lower[i - 1];
+        out->hi = km->upper[i - 1];
+    }
 }
 
 double ketsim_stats_km_surv_at(const ketsim_stats_km *km, double t)

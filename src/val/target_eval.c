@@ -1,6 +1,7 @@
 /* Targets' statistics: parsing the statistic column, and the statistics of
  * one simulated subject (value at a time, max/min over a window, time of
- * max/min, difference, ratio, fold over vehicle). */
+ * max/min, difference, ratio, fold over vehicle, ratio of areas under the
+ * curve, half-life). */
 #include "target_impl.h"
 #include "ketsim/catalog.h"
 #include "ketsim/model.h"
@@ -82,12 +83,14 @@ static int parse_targets(val_target *t, char **parts, int n, ketsim_error *err)
     return KETSIM_OK;
 }
 
-/* STAT:OUTPUT[:OUTPUT2]:TIME[:TIME2], e.g. max:cadss:0h:6h, ratio:a:b:40min. */
+/* STAT:OUTPUT[:OUTPUT2]:TIME[:TIME2], e.g. max:cadss:0h:6h, ratio:a:b:40min,
+ * auc_ratio:a:b:0h:2d. */
 static int parse_subject(val_target *t, char **parts, int n, ketsim_error *err)
 {
     static const struct { const char *name; val_stat_kind k; int n_out, n_times; } kinds[] = {
         {"at", ST_AT, 1, 1}, {"max", ST_MAX, 1, 2}, {"min", ST_MIN, 1, 2}, {"tmax", ST_TMAX, 1, 2},
         {"tmin", ST_TMIN, 1, 2}, {"diff", ST_DIFF, 1, 2}, {"ratio", ST_RATIO, 2, 1}, {"fold", ST_FOLD, 1, 1},
+        {"auc_ratio", ST_AUC_RATIO, 2, 2}, {"halflife", ST_HALFLIFE, 1, 2},
     };
     char why[400];
     for (size_t i = 0; n > 0 && i < sizeof kinds / sizeof kinds[0]; i++) {
@@ -116,7 +119,8 @@ static int parse_subject(val_target *t, char **parts, int n, ketsim_error *err)
             return fail(t, err, "times must be ordered and within 'until'");
         return KETSIM_OK;
     }
-    return fail(t, err, "unknown statistic (at, max, min, tmax, tmin, diff, ratio, fold, trial, targets)");
+    return fail(t, err,
+                "unknown statistic (at, max, min, tmax, tmin, diff, ratio, fold, auc_ratio, halflife, trial, targets)");
 }
 
 int val_target_parse(val_target *t, ketsim_error *err)
@@ -136,9 +140,48 @@ int val_target_parse(val_target *t, ketsim_error *err)
     return parse_subject(t, parts, n, err);
 }
 
+static int in_window(double time, double t0, double t1) { return time >= t0 - 1e-9 && time <= t1 + 1e-9; }
+
+/* Area under one output over [t0, t1] by the trapezoid rule on the grid. */
+static double auc(const ketsim_trajectory *tr, size_t out, double t0, double t1)
+{
+    double a = 0.0;
+    for (size_t i = 1; i < ketsim_traj_n_times(tr); i++) {
+        double ta = ketsim_traj_time(tr, i - 1), tb = ketsim_traj_time(tr, i);
+        if (in_window(ta, t0, t1) && in_window(tb, t0, t1))
+            a += (tb - ta) * (ketsim_traj_output(tr, i - 1, out) + ketsim_traj_output(tr, i, out)) / 2;
+    }
+    return a;
+}
+
+/* Half-life ln 2 / k of the least-squares line through ln(output) over the
+ * grid points of [t0, t1], as a noncompartmental analysis reads a terminal
+ * phase; infinite when the output does not fall, NaN with fewer than two
+ * positive points. */
+static double halflife(const ketsim_trajectory *tr, size_t out, double t0, double t1)
+{
+    double n = 0, st = 0, sy = 0, stt = 0, sty = 0;
+    for (size_t i = 0; i < ketsim_traj_n_times(tr); i++) {
+        double time = ketsim_traj_time(tr, i), x = ketsim_traj_output(tr, i, out);
+        if (!in_window(time, t0, t1) || !(x > 0))
+            continue;
+        double y = log(x);
+        n += 1, st += time, sy += y, stt += time * time, sty += time * y;
+    }
+    double den = n * stt - st * st;
+    if (n < 2 || !(den > 0))
+        return NAN;
+    double slope = (n * sty - st * sy) / den;
+    return slope < 0 ? log(2.0) / -slope : INFINITY;
+}
+
 /* Statistic over the trajectory (grid includes t0 and t1 exactly). */
 static double evaluate(const val_target *t, const ketsim_trajectory *tr)
 {
+    if (t->kind == ST_AUC_RATIO)
+        return auc(tr, (size_t)t->out_a, t->t0, t->t1) / auc(tr, (size_t)t->out_b, t->t0, t->t1);
+    if (t->kind == ST_HALFLIFE)
+        return halflife(tr, (size_t)t->out_a, t->t0, t->t1);
     double best = NAN, tbest = NAN, va = NAN, vb = NAN;
     for (size_t i = 0; i < ketsim_traj_n_times(tr); i++) {
         double time = ketsim_traj_time(tr, i), x = ketsim_traj_output(tr, i, (size_t)t->out_a);

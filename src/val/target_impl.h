@@ -9,10 +9,13 @@
 
 /* ST_FOLD: value at a time divided by the value in the same regimen without
  * the main drug's doses (a vehicle group that gets the same pretreatments).
+ * ST_AUC_RATIO: ratio of two outputs' areas under the curve over a window.
+ * ST_HALFLIFE: half-life of the log-linear fit of one output over a window.
  * ST_TRIAL: a statistic of an endpoint over replicate virtual trials.
  * ST_TARGETS: a contrast of other targets. */
 typedef enum {
-    ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_FOLD, ST_TRIAL, ST_TARGETS
+    ST_AT, ST_MAX, ST_MIN, ST_TMAX, ST_TMIN, ST_DIFF, ST_RATIO, ST_FOLD, ST_AUC_RATIO, ST_HALFLIFE, ST_TRIAL,
+    ST_TARGETS
 } val_stat_kind;
 
 typedef enum { TG_DIFF, TG_RATIO, TG_ORDER } val_derived_kind;
@@ -45,7 +48,7 @@ typedef struct val_overrides {
 
 /* Parse the statistic column (and check its times against `until`). */
 int val_target_parse(val_target *t, ketsim_error *err);
-/* The statistic of one simulated subject (kinds ST_AT..ST_FOLD) with the
+/* The statistic of one simulated subject (kinds ST_AT..ST_HALFLIFE) with the
  * species' table `base`. */
 int val_target_simulate(const val_target *t, const ketsim_params *base, const val_overrides *ov, double *out,
                         ketsim_error *err);

@@ -144,7 +144,9 @@ long ketsim_validation_find(const ketsim_validation *v, const char *id)
     return -1;
 }
 
-/* A derived target's references, followed to detect a cycle. */
+/* A derived target's references, followed to detect a cycle.  A contrast
+ * of trial-level targets is itself trial-level: calibration, which does not
+ * re-run replicate trials, must not judge it from one subject. */
 static int visit(ketsim_validation *v, size_t i, int *state, ketsim_error *err)
 {
     state[i] = 1;
@@ -159,6 +161,8 @@ static int visit(ketsim_validation *v, size_t i, int *state, ketsim_error *err)
             if (rc)
                 return rc;
         }
+        if (v->t[j].r.trial_level)
+            t->r.trial_level = 1;
     }
     state[i] = 2;
     return KETSIM_OK;

@@ -114,6 +114,7 @@ int val_trial_run_create(const ketsim_params *base, ketsim_scenario_loader load,
     ketsim_trial_run_opts o = {.seed = 0, .replicates = replicates, .threads = 2};
     if (!rc) {
         ketsim_trial_defs_read(p, &defs);
+        ketsim_trial_defs_scenario(&sc, &defs);
         o.seed = sc.seed;
         o.alpha = defs.alpha;
         rc = ketsim_trial_run(&sc, p, &o, &subj, err);

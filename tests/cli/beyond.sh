@@ -50,8 +50,29 @@ if cmp -s "$dir/p1/predict.csv" "$dir/p2/predict.csv" && cmp -s "$dir/p1/predict
 else
     bad "predict differs between 1 and 2 threads"
 fi
-[ "$(wc -l <"$dir/p1/predict.csv")" -eq 10 ] && ok || bad "predict.csv: want header + 9 markers"
+[ "$(wc -l <"$dir/p1/predict.csv")" -eq 12 ] && ok || bad "predict.csv: want header + 11 markers"
 json_ok "$dir/p1/predict.json" && ok || bad "predict.json is not valid JSON"
+# yes/no markers carry their 2x2 table; its counts and proportions agree,
+# and continuous markers have none
+python3 - "$dir/p1/predict.csv" "$dir/p1/predict.json" <<'PY' && ok || bad "predict: binary markers' tables"
+import csv, json, sys
+rows = {r["marker"]: r for r in csv.DictReader(open(sys.argv[1]))}
+for name in ("response_4h", "response_2h", "bdnf_val66met_carrier"):
+    r = rows[name]
+    tp, fp, fn, tn = (int(r[k]) for k in ("tp", "fp", "fn", "tn"))
+    assert r["binary"] == "1" and tp + fp + fn + tn == int(r["n"]), r
+    if tp + fn:
+        assert abs(float(r["test_sensitivity"]) - tp / (tp + fn)) < 1e-5, r
+        assert float(r["test_sensitivity_lo"]) <= float(r["test_sensitivity"]) <= float(r["test_sensitivity_hi"])
+    if tn + fn:
+        assert abs(float(r["npv"]) - tn / (tn + fn)) < 1e-5, r
+assert rows["madrs_change_4h"]["binary"] == "0" and rows["madrs_change_4h"]["tp"] == ""
+markers = {m["marker"]: m for m in json.load(open(sys.argv[2]))["markers"]}
+b = markers["response_4h"]["binary"]
+assert b["tp"] == int(rows["response_4h"]["tp"]) and "ppv_lo" in b, b
+assert markers["baseline_madrs"]["binary"] is None
+PY
+grep -q "yes/no markers as tests" "$dir/p1.txt" && ok || bad "predict table lacks the yes/no markers"
 grep -q "Haile 2014" "$dir/p1.txt" && ok || bad "predict table lacks the literature comparison"
 
 # design: a small grid

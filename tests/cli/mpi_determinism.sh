@@ -1,6 +1,6 @@
 #!/bin/bash
 # Under `mpirun -np 2` a trial gives byte-identical files and table to one
-# process with the same seed.  Skipped (passes with a message) when mpirun is
+# process with the same seed, also every replicate's subjects streamed.  Skipped (passes with a message) when mpirun is
 # missing or the program was built without MPI.
 set -u
 KETSIM="$1"
@@ -51,6 +51,13 @@ for f in small_subjects.csv small_summary.json; do
     check "$f: 1 process vs 3 (2 threads each)" cmp -s "$dir/one/$f" "$dir/three/$f"
 done
 check "summary JSON parses" python3 -m json.tool "$dir/one/small_summary.json"
+# every replicate's subjects, streamed chunk by chunk (one replicate a chunk)
+"$KETSIM" trial "$dir/small.yaml" --seed 3 --replicates 5 --threads 1 --all-subjects --out-dir "$dir/one_all" \
+    >/dev/null 2>&1 || { echo "FAIL: single-process --all-subjects run"; exit 1; }
+$mpi 2 "$KETSIM" trial "$dir/small.yaml" --seed 3 --replicates 5 --threads 1 --all-subjects --chunk-subjects 7 \
+    --out-dir "$dir/two_all" >/dev/null 2>&1 || { echo "FAIL: mpirun -np 2 --all-subjects"; exit 1; }
+check "--all-subjects: 1 process vs 2, chunks of one replicate" \
+    cmp -s "$dir/one_all/small_subjects.csv" "$dir/two_all/small_subjects.csv"
 # the last line names the output directory, which differs
 same_table() { cmp -s <(grep -v '^wrote' "$1") <(grep -v '^wrote' "$2"); }
 check "printed table: 1 process vs 2 (printed once)" same_table "$dir/one.txt" "$dir/two.txt"

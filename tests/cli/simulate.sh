@@ -10,7 +10,7 @@ check() { if eval "$2"; then passes=$((passes + 1)); else echo "FAIL: $1"; fails
 
 "$KETSIM" simulate >"$tmp/default.csv"
 check "default run exits 0" "[ $? -eq 0 ]"
-required="time_h plasma_ketamine_ng_per_ml plasma_s_ketamine_ng_per_ml plasma_r_ketamine_ng_per_ml plasma_norketamine_ng_per_ml plasma_dhnk_ng_per_ml plasma_hnk_ng_per_ml brain_ketamine_free_um brain_hnk_free_um nmda_block_interneuron nmda_block_pyramidal interneuron_activity_rel pfc_glutamate_rel ampa_activation_rel peef2_rel bdnf_rel plasma_bdnf_rel trkb_activation_rel rheb_rel mtorc1_rel synaptic_protein_rel spine_density_rel hippocampal_gaba_rel glu_gln_ratio_rel gaba_glu_ratio_rel madrs hamd cadss sbp_change_mmhg"
+required="time_h plasma_ketamine_ng_per_ml plasma_s_ketamine_ng_per_ml plasma_r_ketamine_ng_per_ml plasma_norketamine_ng_per_ml plasma_s_norketamine_ng_per_ml plasma_r_norketamine_ng_per_ml plasma_dhnk_ng_per_ml plasma_s_dhnk_ng_per_ml plasma_r_dhnk_ng_per_ml plasma_hnk_ng_per_ml plasma_s_hnk_ng_per_ml plasma_r_hnk_ng_per_ml brain_ketamine_free_um brain_hnk_free_um nmda_block_interneuron nmda_block_pyramidal interneuron_activity_rel pfc_glutamate_rel ampa_activation_rel peef2_rel bdnf_rel plasma_bdnf_rel trkb_activation_rel rheb_rel mtorc1_rel synaptic_protein_rel spine_density_rel hippocampal_gaba_rel glu_gln_ratio_rel gaba_glu_ratio_rel madrs hamd cadss sbp_change_mmhg"
 header=$(head -1 "$tmp/default.csv")
 for col in $required; do
     check "column $col" "echo ',$header,' | grep -q ',$col,'"

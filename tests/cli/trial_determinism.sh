@@ -1,6 +1,8 @@
 #!/bin/bash
 # The same seed gives byte-identical files with 1, 2 and 3 threads; another
-# seed gives different ones.
+# seed gives different ones.  Every replicate's subjects (--all-subjects),
+# streamed chunk by chunk, are the same bytes at any thread count and chunk
+# size, and begin with the replicate-0 file.
 set -u
 KETSIM="$1"
 dir=$(mktemp -d)
@@ -40,4 +42,18 @@ python3 -m json.tool "$dir/a/small_summary.json" >/dev/null || fail "summary JSO
 python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["schema"] == "ketsim-trial-summary/1"' \
     "$dir/a/small_summary.json" || fail "summary schema"
 ls "$dir/a" | grep -q tmp && fail "temporary file left behind"
+
+# --all-subjects: one replicate per chunk (6 subjects) and one chunk for all
+all() { "$KETSIM" trial "$dir/small.yaml" --seed 5 --replicates 3 --threads "$1" --all-subjects \
+        ${2:+--chunk-subjects $2} --out-dir "$dir/$3" >"$dir/$3.txt" || fail "run $3"; }
+all 1 6 all1
+all 2 6 all2
+all 3 "" all3
+cmp -s "$dir/all1/small_subjects.csv" "$dir/all2/small_subjects.csv" || fail "--all-subjects differs between 1 and 2 threads"
+cmp -s "$dir/all1/small_subjects.csv" "$dir/all3/small_subjects.csv" || fail "--all-subjects differs between chunk sizes"
+cmp -s "$dir/all1/small_summary.json" "$dir/a/small_summary.json" || fail "summary changed with --all-subjects"
+# 3 replicates x 48 rows + header, replicates 0, 1, 2 in order, replicate 0 as without the option
+[ "$(wc -l <"$dir/all1/small_subjects.csv")" -eq 145 ] || fail "unexpected --all-subjects row count"
+[ "$(cut -d, -f1 "$dir/all1/small_subjects.csv" | uniq | tr '\n' ' ')" = "replicate 0 1 2 " ] || fail "replicates out of order"
+cmp -s <(head -49 "$dir/all1/small_subjects.csv") "$dir/a/small_subjects.csv" || fail "replicate 0 differs with --all-subjects"
 echo ok

@@ -268,18 +268,19 @@ static int rk_trial_run(const char *name, const double *num, int skip, int nonme
         ketsim_trial_opts_init(sc, (long)num[0], (int)num[1], (int)num[2], &o);
         o.skip_failures = skip;
         o.subject_timeout_s = num[4];
-        rc = ketsim_trial_execute(sc, &o, set_v, n_sets, 1, rk_note_failure, &texts[3], r, err);
+        ketsim_trial_exec_opts x = {.keep_first = 1, .on_failure = rk_note_failure, .failure_user = &texts[3]};
+        rc = ketsim_trial_execute(sc, &o, set_v, n_sets, &x, r, err);
     }
     if (!rc)
         rc = rk_close(&texts[3], err);
     size_t n = r ? (size_t)r->opts.replicates : 0;
     if (!rc && !(rc = rk_open(&texts[0], err)))
-        rc = ketsim_trial_write_summary_json(texts[0].fp, &r->sc, &r->opts, r->reps, n, err);
+        rc = ketsim_trial_write_summary_json(texts[0].fp, &r->sc, &r->defs, &r->opts, r->reps, n, err);
     if (!rc && !(rc = rk_close(&texts[0], err)) && !(rc = rk_open(&texts[1], err)))
         rc = nonmem ? ketsim_trial_write_subjects_nonmem(texts[1].fp, &r->sc, r->first, err)
-                    : ketsim_trial_write_subjects_csv(texts[1].fp, &r->sc, r->first, 0, err);
+                    : ketsim_trial_write_subjects_csv(texts[1].fp, &r->sc, &r->defs, r->first, 0, err);
     if (!rc && !(rc = rk_close(&texts[1], err)) && !(rc = rk_open(&texts[2], err)))
-        rc = ketsim_trial_print_table(texts[2].fp, &r->sc, &r->opts, r->reps, n, err);
+        rc = ketsim_trial_print_table(texts[2].fp, &r->sc, &r->defs, &r->opts, r->reps, n, err);
     if (!rc)
         rc = rk_close(&texts[2], err);
     if (r)
