@@ -86,7 +86,7 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     }
     if (!rc)
         rc = cli_outdirs_begin(&out, out_dir, plot_dir, p->name, &err);
-    long used_seed = seed >= 0 ? seed : p->seed;
+    long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
     if (!rc)
         rc = ketsim_lab_run(p, params, used_seed, &res, &err);
     if (!rc && out_dir)
@@ -96,7 +96,7 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = ketsim_plot_lab(p, res, cli_outdirs_plot_stage(&out), &err);
         cli_output_unlock();
     }
-    cli_run_info info = {.n_seeds = 1, .seed_names = {p->name},
+    cli_run_info info = {.n_seeds = 1, .seed_names = {p ? p->name : ""},
                          .seeds = {(unsigned long long)used_seed}, .n_inputs = 1, .inputs = {path}};
     if (!rc)
         rc = cli_outdirs_publish(&out, &info, &err);
