@@ -70,20 +70,13 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     char path[4096];
     cli_outdirs out;
     memset(&out, 0, sizeof out);
-    ketsim_lab_protocol *p = calloc(1, sizeof *p);
-    ketsim_params *tables = NULL, *params = NULL;
+    ketsim_lab_protocol *p = NULL;
+    ketsim_params *params = NULL;
     ketsim_lab_result *res = NULL;
-    int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
+    /* the file found here is the one opened, and the one the manifest names */
+    int rc = ketsim_lab_protocol_find(arg, path, sizeof path, &err);
     if (!rc)
-        rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
-    if (!rc)
-        rc = ketsim_lab_protocol_load(path, tables, p, &err);
-    if (!rc)
-        rc = ketsim_params_for_species(tables, p->species, &params, &err);
-    ketsim_params_free(tables);
-    for (size_t i = 0; !rc && i < n_sets; i++)
-        if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
-            ketsim_error_prefix(&err, "--set: ");
+        rc = ketsim_lab_open(path, (const char *const *)sets, n_sets, &p, &params, &err);
     /* the protocol's name goes into file names; the locations are checked
      * before the animals are simulated */
     if (!rc && (out_dir || plot_dir)) {
@@ -93,7 +86,7 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     }
     if (!rc)
         rc = cli_outdirs_begin(&out, out_dir, plot_dir, p->name, &err);
-    long used_seed = seed >= 0 ? seed : p->seed;
+    long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
     if (!rc)
         rc = ketsim_lab_run(p, params, used_seed, &res, &err);
     if (!rc && out_dir)
@@ -103,7 +96,7 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = ketsim_plot_lab(p, res, cli_outdirs_plot_stage(&out), &err);
         cli_output_unlock();
     }
-    cli_run_info info = {.n_seeds = 1, .seed_names = {p->name},
+    cli_run_info info = {.n_seeds = 1, .seed_names = {p ? p->name : ""},
                          .seeds = {(unsigned long long)used_seed}, .n_inputs = 1, .inputs = {path}};
     if (!rc)
         rc = cli_outdirs_publish(&out, &info, &err);

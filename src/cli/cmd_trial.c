@@ -56,130 +56,30 @@ void help_trial(void)
 
 int trial_cli_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    return n > 16 ? 16 : (int)n;
+    return ketsim_default_threads();
 }
 
-/* Skipped subjects, one line each on stderr (the first few). */
-/* Failed subjects of one chunk of replicates: the first ten in the run are
- * named on stderr; *shown and *total carry the counts across chunks. */
-static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj, int replicates,
-                            size_t *shown, size_t *total)
+/* Skipped subjects: the first ten in the run named on stderr, the rest
+ * counted (rank 0 only: under MPI every rank sees every subject). */
+typedef struct failure_log {
+    size_t shown, total;
+} failure_log;
+
+static void report_failure(const ketsim_trial_subject_result *subj, void *user)
 {
-    size_t n_items = (size_t)replicates * (size_t)sc->n_subjects;
-    for (size_t i = 0; i < n_items; i++) {
-        if (!subj[i].failed)
-            continue;
-        if (*shown < 10) {
-            fprintf(stderr, "ketsim: skipped %s\n", subj[i].fail_reason);
-            (*shown)++;
-        }
-        (*total)++;
+    failure_log *log = user;
+    if (trial_dist_rank() != 0)
+        return;
+    if (log->shown < 10) {
+        fprintf(stderr, "ketsim: skipped %s\n", subj->fail_reason);
+        log->shown++;
     }
+    log->total++;
 }
 
 void trial_cli_result_free(trial_cli_result *res)
 {
-    /* the replicates' metric tables are views into names and values */
-    free(res->reps);
-    free(res->names);
-    free(res->values);
-    res->reps = NULL;
-    res->names = NULL;
-    res->values = NULL;
-}
-
-/* Column of endpoint `name`: where replicate 0 had it (the usual case:
- * every replicate lists the same endpoints), else by search; -1 if new. */
-static long column_of(const trial_cli_result *res, size_t i, const char *name)
-{
-    if (i < res->n_metrics && strcmp(res->names[i], name) == 0)
-        return (long)i;
-    for (size_t k = 0; k < res->n_metrics; k++)
-        if (strcmp(res->names[k], name) == 0)
-            return (long)k;
-    return -1;
-}
-
-/* A new endpoint that earlier replicates did not have: a new column, NaN
- * (undefined, as ketsim_trial_metric says of an absent name) for them.  The
- * row stride grows by doubling, so this stays rare and cheap. */
-static int add_column(trial_cli_result *res, int r, const char *name, ketsim_error *err)
-{
-    size_t R = (size_t)res->opts.replicates;
-    if (res->n_metrics == res->stride) {
-        size_t stride = 2 * res->stride;
-        double *v = malloc(R * stride * sizeof *v);
-        char(*nn)[80] = realloc(res->names, stride * sizeof *nn);
-        if (nn)
-            res->names = nn;
-        if (!v || !nn) {
-            free(v);
-            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
-        }
-        for (size_t k = 0; k <= (size_t)r && k < R; k++)
-            memcpy(v + k * stride, res->values + k * res->stride, res->n_metrics * sizeof *v);
-        free(res->values);
-        res->values = v;
-        res->stride = stride;
-    }
-    size_t c = res->n_metrics++;
-    snprintf(res->names[c], sizeof res->names[c], "%s", name);
-    for (size_t k = 0; k <= (size_t)r; k++)
-        res->values[k * res->stride + c] = NAN;
-    return KETSIM_OK;
-}
-
-/* Keep one replicate's endpoints as one double each: the names once (in
- * replicate 0's order, then any a later replicate adds), the values in a
- * replicates x columns array, NaN where a replicate lacks an endpoint. */
-static int keep_endpoints(trial_cli_result *res, int r, const ketsim_trial_metrics *m, ketsim_error *err)
-{
-    size_t R = (size_t)res->opts.replicates;
-    if (!res->names) {
-        res->n_first = res->n_metrics = m->n;
-        res->stride = m->n + 8;
-        res->names = malloc(res->stride * sizeof *res->names);
-        res->values = malloc(R * res->stride * sizeof *res->values);
-        if (!res->names || !res->values)
-            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates' endpoints", R);
-        memcpy(res->names, m->name, m->n * sizeof *res->names);
-    }
-    double *row = res->values + (size_t)r * res->stride;
-    for (size_t k = 0; k < res->n_metrics; k++)
-        row[k] = NAN;
-    for (size_t i = 0; i < m->n; i++) {
-        long c = column_of(res, i, m->name[i]);
-        if (c < 0) {
-            int rc = add_column(res, r, m->name[i], err);
-            if (rc)
-                return rc;
-            c = (long)res->n_metrics - 1;
-            row = res->values + (size_t)r * res->stride;
-        }
-        row[c] = m->value[i];
-    }
-    return KETSIM_OK;
-}
-
-/* The metric tables the writers read, one per replicate, pointing into the
- * shared names and the compact values.  Replicate 0 lists exactly its own
- * endpoints (the writers list what replicate 0 has); the others list every
- * column, NaN where they had none, which reads the same as an absent name. */
-static int make_views(trial_cli_result *res, ketsim_error *err)
-{
-    size_t R = (size_t)res->opts.replicates;
-    res->reps = calloc(R, sizeof *res->reps);
-    if (!res->reps)
-        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %zu replicates", R);
-    for (size_t r = 0; r < R; r++) {
-        size_t n = r == 0 ? res->n_first : res->n_metrics;
-        res->reps[r] = (ketsim_trial_metrics){.n = n, .cap = n, .name = res->names,
-                                              .value = res->values + r * res->stride};
-    }
-    return KETSIM_OK;
+    ketsim_trial_outcome_free(res);
 }
 
 int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
@@ -242,6 +142,7 @@ static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *o
  * not depend on the thread or process count.  Every write is under the
  * output lock, so an interrupt never cleans up under it. */
 typedef struct subject_stream {
+    const trial_cli_result *res;
     outset *set;      /* non-NULL: this process writes the file */
     int all;          /* every replicate (else replicate 0 only) */
     FILE *fp;
@@ -252,6 +153,7 @@ static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outd
                        ketsim_error *err)
 {
     memset(st, 0, sizeof *st);
+    st->res = res;
     if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
         return KETSIM_OK;
     snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
@@ -265,10 +167,12 @@ static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outd
     return rc;
 }
 
-/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj. */
-static int stream_chunk(subject_stream *st, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
-                        int r0, int n, ketsim_error *err)
+/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj (the
+ * chunk callback of ketsim_trial_execute). */
+static int stream_chunk(const ketsim_trial_subject_result *subj, int r0, int n, void *user, ketsim_error *err)
 {
+    subject_stream *st = user;
+    const trial_cli_result *res = st->res;
     size_t ns = (size_t)res->sc.n_subjects;
     int rc = KETSIM_OK;
     if (!st->set)
@@ -294,29 +198,6 @@ static int stream_close(subject_stream *st, int ok, ketsim_error *err)
     return ok ? rc : KETSIM_OK;
 }
 
-/* The scenario's table and endpoint rules: the human table, --set, and the
- * scenario's own trial.* overrides and relapse rules. */
-static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_sets, ketsim_params **params,
-                        trial_cli_result *res, ketsim_error *err)
-{
-    int rc = ketsim_params_create(KETSIM_HUMAN, params, err);
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        rc = ketsim_params_set_assignment(*params, sets[i], err);
-        if (rc)
-            ketsim_error_prefix(err, "--set: ");
-    }
-    if (rc)
-        return rc;
-    /* the scenario's own overrides also reach the endpoint definitions */
-    for (size_t i = 0; !rc && i < sc->n_sets; i++)
-        if (strncmp(sc->set_name[i], "trial.", 6) == 0)
-            rc = ketsim_params_set(*params, sc->set_name[i], sc->set_value[i], err);
-    ketsim_trial_defs_read(*params, &res->defs);
-    ketsim_trial_defs_scenario(sc, &res->defs);
-    res->opts.alpha = res->defs.alpha;
-    return rc;
-}
-
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
 {
     char what[sizeof sc->file + 32];
@@ -324,94 +205,31 @@ int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
     return files_check_name(what, sc->name, err);
 }
 
-/* The endpoints' names are made from arm names and visit labels into
- * 80-byte fields: a name of 79 characters may have been cut, and two cut
- * names can be the same.  Worked out on an empty trial before any subject
- * is simulated, so a scenario that would collide is refused at once. */
-static int check_endpoint_names(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, ketsim_error *err)
-{
-    ketsim_trial_subject_result *none = calloc((size_t)sc->n_subjects, sizeof *none);
-    ketsim_trial_metrics m = {0};
-    int rc = none ? ketsim_trial_endpoints(sc, d, none, &m, err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    for (size_t i = 0; !rc && i < m.n; i++) {
-        if (strlen(m.name[i]) >= sizeof m.name[0] - 1)
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT,
-                             "%s: the endpoint name '%s...' is too long (arm names and visit texts make it): "
-                             "shorten them",
-                             sc->file, m.name[i]);
-        for (size_t j = 0; !rc && j < i; j++)
-            if (strcmp(m.name[i], m.name[j]) == 0)
-                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "%s: two endpoints are both called '%s'", sc->file, m.name[i]);
-    }
-    ketsim_trial_metrics_free(&m);
-    free(none);
-    return rc;
-}
-
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res)
 {
     const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
     const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
-    memset(res, 0, sizeof *res);
-    res->sc = *sc;
-    res->opts = *o;
     ketsim_error err = {0};
-    ketsim_params *params = NULL;
-    ketsim_trial_subject_result *subj = NULL;
-    int rc = setup_params(sc, sets, n_sets, &params, res, &err);
-    if (!rc)
-        rc = check_endpoint_names(sc, &res->defs, &err);
-    /* Replicates are simulated in chunks of about chunk_subjects subjects and
-     * reduced to their endpoints as they come: each replicate leaves one
-     * double per endpoint (about 1 kB), which the exact quantiles over
-     * replicates need.  Subjects go to the subjects CSV as each chunk
-     * finishes, and replicate 0's are kept for the NONMEM-style file and the
-     * figures. */
-    ketsim_trial_metrics scratch = {0};
-    size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
-    int per = chunk_subjects > 0 ? chunk_subjects : CHUNK_SUBJECTS;
-    int chunk = per / sc->n_subjects > 1 ? per / sc->n_subjects : 1;
-    if (chunk > o->replicates)
-        chunk = o->replicates;
+    failure_log log = {0};
     int nonmem = data_stage && subjects == TRIAL_SUBJECTS_NONMEM;
-    if (!rc) {
-        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = nonmem || plot_stage;
-        if (keep_first)
-            res->first = malloc(ns * sizeof *res->first);
-        if (!subj || (keep_first && !res->first))
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
-    }
-    subject_stream st = {0};
+    /* Subjects go to the subjects CSV as each chunk finishes (the file is
+     * open in the output set's stage for the whole run); replicate 0's are
+     * kept for the NONMEM-style file and the figures. */
+    subject_stream st;
+    memset(res, 0, sizeof *res);
+    res->sc = *sc; /* the file names */
+    int rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
+    ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage != NULL, .chunk_subjects = chunk_subjects,
+                                .on_failure = report_failure, .failure_user = &log,
+                                .on_chunk = stream_chunk, .chunk_user = &st};
     if (!rc)
-        rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
-    for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
-        ketsim_trial_run_opts co = *o;
-        co.first_replicate = r0;
-        co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
-        rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
-        if (!rc && o->skip_failures && trial_dist_rank() == 0)
-            report_failures(sc, subj, co.replicates, &shown, &total_failed);
-        for (int r = 0; !rc && r < co.replicates; r++) {
-            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &scratch, &err);
-            if (!rc)
-                rc = keep_endpoints(res, r0 + r, &scratch, &err);
-        }
-        if (!rc)
-            rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
-        if (!rc && r0 == 0 && res->first)
-            memcpy(res->first, subj, ns * sizeof *res->first); /* replicate 0 */
-    }
-    free(subj);
-    ketsim_trial_metrics_free(&scratch);
+        rc = ketsim_trial_execute(sc, o, (const char *const *)sets, n_sets, &x, res, &err);
     int crc = stream_close(&st, !rc, &err);
     if (!rc)
         rc = crc;
-    if (!rc)
-        rc = make_views(res, &err);
-    if (total_failed > shown)
-        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
+    if (log.total > log.shown)
+        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", log.total - log.shown);
     /* under MPI every rank has every result; the one with the output set
      * (rank 0) writes */
     if (!rc && data_stage)
@@ -423,7 +241,6 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     }
     free(res->first);
     res->first = NULL;
-    ketsim_params_free(params);
     if (rc) {
         trial_cli_result_free(res);
         return cli_fail(&err);

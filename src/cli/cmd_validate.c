@@ -1,6 +1,5 @@
 /* ketsim validate: literature vs simulated for every target. */
 #include "cli.h"
-#include "ketsim/datadir.h"
 #include "ketsim/formats.h"
 #include "ketsim/validate.h"
 #include "output.h"
@@ -72,15 +71,11 @@ int cmd_validate(int argc, char **argv)
     const char *path = o.targets ? o.targets : ketsim_data_path("targets.csv", buf, sizeof buf);
     ketsim_error err = {0};
     ketsim_validation *v = NULL;
-    ketsim_params *base = NULL;
     cli_file out;
     memset(&out, 0, sizeof out);
     int rc = o.markdown ? cli_file_open(&out, o.markdown, &err) : KETSIM_OK; /* checked before the run */
     if (!rc)
-        rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
-    if (!rc)
-        rc = ketsim_targets_read(path, base, &v, &err);
-    ketsim_params_free(base);
+        rc = ketsim_validation_open(path, &v, &err);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
     size_t cp = 0, cm = 0, kp = 0, km = 0;

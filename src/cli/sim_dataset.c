@@ -22,14 +22,9 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
     int rc = cli_file_open(&f, out, err); /* checked before the subjects are simulated */
     if (!rc)
         rc = ketsim_dataset_read(dataset, &ds, err);
-    if (!rc && !(pred = malloc(ketsim_dataset_n_records(ds) * sizeof *pred)))
-        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     if (!rc) {
         ketsim_progress *bar = ketsim_progress_create(ketsim_dataset_n_subjects(ds), "subjects", quiet);
-        ketsim_events_sim_opts o = {.params = subj->params, .catalog = subj->catalog, .drug = subj->drug,
-                                    .default_weight_kg = subj->weight_kg, .progress = on_progress,
-                                    .progress_user = bar};
-        rc = ketsim_events_simulate(ketsim_dataset_events(ds), &o, pred, err);
+        rc = ketsim_dataset_predict(subj, ds, on_progress, bar, &pred, err);
         ketsim_progress_finish(bar);
     }
     if (cli_interrupted())

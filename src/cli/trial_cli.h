@@ -4,26 +4,15 @@
 
 #include <stdio.h>
 
+#include "ketsim/api.h"
 #include "ketsim/trial.h"
 #include "output.h"
 
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
 
-/* One finished run: the per-replicate endpoints, stored compactly (the
- * names once, one double per endpoint and replicate) and seen through one
- * ketsim_trial_metrics per replicate that points into them. */
-typedef struct trial_cli_result {
-    ketsim_trial_scenario sc;
-    ketsim_trial_run_opts opts;
-    ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps; /* opts.replicates views (not to be freed one by one) */
-    char (*names)[80];          /* n_metrics endpoint names, replicate 0's first */
-    size_t n_metrics, n_first;  /* all columns; replicate 0's */
-    size_t stride;              /* columns allocated per replicate */
-    double *values;             /* opts.replicates x stride, replicate-major; NaN: not in that replicate */
-    ketsim_trial_subject_result *first; /* replicate 0's subjects, during the run only */
-} trial_cli_result;
+/* One finished run: the per-replicate endpoints (include/ketsim/api.h). */
+typedef ketsim_trial_outcome trial_cli_result;
 
 /* What goes into the per-subject file. */
 enum {
