@@ -25,6 +25,7 @@ void help_trial(void)
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
+         "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -45,6 +46,10 @@ void help_trial(void)
          "With --plot, NAME_madrs.png/.svg (MADRS per arm in replicate 0: the arm mean\n"
          "with the patients' 5th-95th percentile band) and, with follow-up,\n"
          "NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
+         "--uncertainty FIT.json draws each replicate's THETAs from a population fit's\n"
+         "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
+         "named values per replicate (fewer rows than replicates is refused).  The values\n"
+         "used go to NAME_replicate_parameters.csv beside the summary (docs/trial.md).\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -135,7 +140,9 @@ static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject
         atomic_abort(&af);
         return rc;
     }
-    return atomic_commit(&af, err);
+    if ((rc = atomic_commit(&af, err)))
+        return rc;
+    return trial_unc_cli_write(res, dir, err);
 }
 
 /* The long subjects CSV, written as the chunks of replicates finish: the
@@ -305,12 +312,13 @@ int cmd_trial(int argc, char **argv)
         {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
+        {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
@@ -359,6 +367,8 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
             break;
         case 'P': plot_dir = optarg; break;
+        case 'U': fit_json = optarg; break;
+        case 'Q': sets_csv = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -403,10 +413,16 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
-    trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, &res);
+    ketsim_trial_rep_params rp;
+    int st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
     if (st)
         return st;
+    trial_cli_result res;
+    st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, &res);
+    if (st) {
+        ketsim_trial_rep_params_free(&rp);
+        return st;
+    }
     if (trial_dist_rank() == 0) {
         ketsim_error perr = {0};
         if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
@@ -425,5 +441,6 @@ int cmd_trial(int argc, char **argv)
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);
+    ketsim_trial_rep_params_free(&rp);
     return 0;
 }

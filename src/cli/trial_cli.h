@@ -41,4 +41,12 @@ int trial_cli_default_threads(void);
 /* mkdir DIR if it does not exist (one level); KETSIM_EIO on failure. */
 int trial_cli_mkdir(const char *dir, ketsim_error *err);
 
+/* --uncertainty / --parameter-sets (NULL: not given): rp filled for
+ * o->replicates and o->rep_params set; 0, or the exit status with the error
+ * printed.  Free rp with ketsim_trial_rep_params_free. */
+int trial_unc_cli_prepare(const char *fit_json, const char *sets_csv, ketsim_trial_run_opts *o,
+                          ketsim_trial_rep_params *rp);
+/* DIR/NAME_replicate_parameters.csv of a run with per-replicate values. */
+int trial_unc_cli_write(const trial_cli_result *res, const char *dir, ketsim_error *err);
+
 #endif
