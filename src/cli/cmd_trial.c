@@ -26,6 +26,7 @@ void help_trial(void)
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
+         "                                  [--omega PARAMETER=VARIANCE]...\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -50,6 +51,8 @@ void help_trial(void)
          "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
          "named values per replicate (fewer rows than replicates is refused).  The values\n"
          "used go to NAME_replicate_parameters.csv beside the summary (docs/trial.md).\n"
+         "--omega P=VAR gives parameter P log-normal variability between subjects (VAR:\n"
+         "variance of log P), as a scenario's omega key does; ETAs go to eta_P columns.\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -313,14 +316,15 @@ int cmd_trial(int argc, char **argv)
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
+        {"omega", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL;
-    char *sets[MAX_SETS];
-    size_t n_sets = 0;
+    char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
+    size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
     optind = 1;
     opterr = 0;
@@ -369,6 +373,11 @@ int cmd_trial(int argc, char **argv)
         case 'P': plot_dir = optarg; break;
         case 'U': fit_json = optarg; break;
         case 'Q': sets_csv = optarg; break;
+        case 'W':
+            if (n_omegas == KETSIM_TRIAL_MAX_OMEGA)
+                return cli_usage("trial", "too many --omega options (max %d)", KETSIM_TRIAL_MAX_OMEGA);
+            omegas[n_omegas++] = optarg;
+            break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -414,7 +423,9 @@ int cmd_trial(int argc, char **argv)
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
     ketsim_trial_rep_params rp;
-    int st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
+    int st = trial_unc_cli_omega(&sc, omegas, n_omegas);
+    if (!st)
+        st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
     if (st)
         return st;
     trial_cli_result res;
@@ -436,6 +447,8 @@ int cmd_trial(int argc, char **argv)
                    subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name);
         else if (out_dir)
             printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+        if (out_dir && o.rep_params)
+            printf("wrote %s/%s_replicate_parameters.csv\n", out_dir, sc.name);
         if (plot_dir)
             printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");

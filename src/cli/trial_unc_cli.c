@@ -63,3 +63,43 @@ int trial_unc_cli_write(const trial_cli_result *res, const char *dir, ketsim_err
     }
     return atomic_commit(&af, err);
 }
+
+int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(omegas[i], '=');
+        double v;
+        size_t len = eq ? (size_t)(eq - omegas[i]) : 0;
+        if (!eq || len == 0 || len >= sizeof sc->omega_name[0] || cli_parse_double(eq + 1, &v))
+            return cli_usage("trial", "--omega '%s': expected PARAMETER=VARIANCE (of log P)", omegas[i]);
+        if (!(v > 0 && v <= 10))
+            return cli_usage("trial", "--omega '%s': a variance of log P must be in (0, 10]", omegas[i]);
+        size_t j = 0;
+        while (j < sc->n_omega && (strlen(sc->omega_name[j]) != len || strncmp(sc->omega_name[j], omegas[i], len) != 0))
+            j++;
+        if (j == sc->n_omega) {
+            if (sc->n_omega == KETSIM_TRIAL_MAX_OMEGA)
+                return cli_usage("trial", "--omega: at most %d parameters with their own variability",
+                                 KETSIM_TRIAL_MAX_OMEGA);
+            memcpy(sc->omega_name[j], omegas[i], len);
+            sc->omega_name[j][len] = '\0';
+            sc->omega_line[j] = 0;
+            sc->n_omega++;
+        }
+        /* replaces the scenario's variance; its block covariances stay and
+         * the whole matrix is checked again when the trial starts */
+        sc->omega_cov[j][j] = v;
+    }
+    ketsim_error err = {0};
+    ketsim_params *p = NULL;
+    double chol[KETSIM_TRIAL_MAX_OMEGA * KETSIM_TRIAL_MAX_OMEGA];
+    int rc = n ? ketsim_params_create(KETSIM_HUMAN, &p, &err) : KETSIM_OK;
+    if (!rc && n)
+        rc = ketsim_trial_scenario_omega_check(sc, p, chol, &err);
+    ketsim_params_free(p);
+    if (rc) {
+        ketsim_error_prefix(&err, "--omega: ");
+        return cli_fail(&err);
+    }
+    return 0;
+}

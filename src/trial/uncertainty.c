@@ -100,10 +100,11 @@ int ketsim_trial_uncertainty_draw(const ketsim_trial_uncertainty *u, uint64_t se
     return KETSIM_OK;
 }
 
-/* Where an omega row was given, for messages. */
+/* Where an omega row was given, for messages (the file and line of the
+ * scenario, or the bare name for one given by --omega). */
 static int omega_fail(const ketsim_trial_scenario *sc, size_t j, const char *msg, ketsim_error *err)
 {
-    if (sc->file[0])
+    if (sc->file[0] && sc->omega_line[j] > 0) /* 0: given on the command line */
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%d: field 'omega.%s': %s", sc->file, sc->omega_line[j],
                            sc->omega_name[j], msg);
     return KETSIM_FAIL(err, KETSIM_EINPUT, "scenario 'omega.%s': %s", sc->omega_name[j], msg);

@@ -203,6 +203,20 @@ assert ours != theirs
 assert "eta_mood.sensitivity" not in open(sys.argv[2]).readline()
 PY
 
+# the same variability from the command line
+"$ketsim" trial "$tmp/om_none.yaml" --threads 2 --out-dir "$tmp/ow" --omega nmda.koff_per_h=0.09 >/dev/null 2>"$tmp/err" \
+    && ok || bad "--omega run: $(cat "$tmp/err")"
+python3 - "$tmp/ow/omtest_subjects.csv" "$tmp/o2/omtest_subjects.csv" <<'PY' && ok || bad "--omega ETAs"
+import csv, math, sys
+rows = [r for r in csv.DictReader(open(sys.argv[1])) if r["visit"] == "baseline"]
+assert list(rows[0])[-1] == "eta_nmda.koff_per_h", list(rows[0])[-3:]
+x = [float(r["eta_nmda.koff_per_h"]) for r in rows]
+n, m = len(x), sum(x) / len(x)
+v = sum((a - m) ** 2 for a in x) / (n - 1)
+print(f"--omega nmda.koff_per_h=0.09: variance {v:.4f} over {n} subjects")
+assert abs(v - 0.09) < 4 * 0.09 * math.sqrt(2 / (n - 1)), v
+PY
+
 # ---- bad inputs: exit 2, a message naming the problem, no output ----------
 expect2() { # NAME PATTERN ARGS...
     local name="$1" pat="$2"; shift 2
@@ -227,6 +241,9 @@ expect2 "broken fit.json" "not a fit.json" "$tmp/unc.yaml" --uncertainty "$tmp/b
 expect2 "too few parameter sets" "2 parameter sets for 30 replicates" "$tmp/unc.yaml" --parameter-sets "$tmp/short.csv"
 expect2 "unknown parameter-sets column" "mood.sensitivty': unknown" "$tmp/unc.yaml" --parameter-sets "$tmp/badname.csv"
 expect2 "both sources" "exclude each other" "$tmp/unc.yaml" --parameter-sets "$tmp/sets.csv" --uncertainty "$tmp/fit.json"
+expect2 "unknown --omega parameter" "omega.nmda.kof': unknown parameter" "$tmp/unc.yaml" --omega nmda.kof=0.1
+expect2 "bad --omega variance" "variance of log P" "$tmp/unc.yaml" --omega nmda.koff_per_h=-1
+expect2 "--omega breaking a block" "not positive definite" "$tmp/om.yaml" --omega s_ket.cl_l_per_h=0.004
 printf 'mood.sensitivity\n1\nabc\n' >"$tmp/nan.csv"
 expect2 "non-numeric parameter set" "nan.csv:3: column 'mood.sensitivity'" "$tmp/unc.yaml" --replicates 2 --parameter-sets "$tmp/nan.csv"
 
