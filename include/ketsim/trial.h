@@ -146,7 +146,8 @@ typedef struct ketsim_trial_rep_params {
 
 void ketsim_trial_rep_params_free(ketsim_trial_rep_params *rp);
 /* Names exist in p, are not trial.* rows (those are read once per run) and
- * every value is within its row's range; rows >= replicates. */
+ * every value is within its row's range; rows >= replicates.  Callers run it
+ * once before a run (the runner checks only what each chunk uses). */
 int ketsim_trial_rep_params_check(const ketsim_trial_rep_params *rp, const ketsim_params *p, int replicates,
                                   ketsim_error *err);
 

@@ -423,10 +423,18 @@ static int setup_variability(run_shared *sh, const ketsim_params *base, ketsim_p
     const ketsim_trial_rep_params *rp = o->rep_params;
     if (rc || !rp)
         return rc;
-    if ((rc = ketsim_trial_rep_params_check(rp, base, o->first_replicate + o->replicates, err)))
-        return rc;
-    for (size_t j = 0; !rc && j < rp->n_params; j++)
+    /* the full check (ketsim_trial_rep_params_check) is the caller's, once
+     * per run; per chunk only what this chunk needs, and set_at checks the
+     * ranges of the rows it uses */
+    if (rp->n_rows < (size_t)(o->first_replicate + o->replicates))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%zu parameter sets for replicates up to %d", rp->n_rows,
+                           o->first_replicate + o->replicates - 1);
+    for (size_t j = 0; !rc && j < rp->n_params; j++) {
         rc = ketsim_params_find(base, rp->name[j], &sh->rep_row[j], err);
+        if (!rc && strncmp(rp->name[j], "trial.", 6) == 0)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': trial.* rows cannot vary between replicates",
+                             rp->name[j]);
+    }
     ketsim_params *work = NULL;
     ketsim_pop *pops = rc ? NULL : malloc((size_t)o->replicates * sizeof *pops);
     if (!rc && !pops)

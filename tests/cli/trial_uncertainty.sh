@@ -203,6 +203,16 @@ assert ours != theirs
 assert "eta_mood.sensitivity" not in open(sys.argv[2]).readline()
 PY
 
+# both at once, simulated one replicate per chunk or all together: same bytes
+sed 's/subjects: 400/subjects: 100/' "$tmp/om.yaml" >"$tmp/om100.yaml"
+for c in 100 4096; do
+    "$ketsim" trial "$tmp/om100.yaml" --replicates 4 --all-subjects --chunk-subjects $c --threads 2 \
+        --uncertainty "$tmp/fit.json" --out-dir "$tmp/c$c" >/dev/null 2>&1 && ok || bad "chunked run ($c)"
+done
+for f in omtest_subjects.csv omtest_summary.json omtest_replicate_parameters.csv; do
+    cmp -s "$tmp/c100/$f" "$tmp/c4096/$f" && ok || bad "$f depends on --chunk-subjects"
+done
+
 # the same variability from the command line
 "$ketsim" trial "$tmp/om_none.yaml" --threads 2 --out-dir "$tmp/ow" --omega nmda.koff_per_h=0.09 >/dev/null 2>"$tmp/err" \
     && ok || bad "--omega run: $(cat "$tmp/err")"
