@@ -142,6 +142,25 @@ assert abs(r + 0.5) < 4 * 0.75 / math.sqrt(n), r
 assert abs(mx) < 4 * 0.2 / math.sqrt(n) and abs(my) < 4 * 0.4 / math.sqrt(n), (mx, my)
 PY
 
+# a real fit: FOCE-I on the synthetic esketamine data in examples/, then its
+# fit.json into a trial; the same fit without a covariance step is refused
+src="$(cd "$(dirname "$0")/../.." && pwd)"
+for cov in sandwich none; do
+    "$ketsim" fit --method foce-i --data "$src/examples/pk_data.csv" --drug esketamine \
+        --estimate s_ket.cl_l_per_h,s_ket.v1_l --eta s_ket.cl_l_per_h --error proportional --threads 2 \
+        --cov $cov --allow-unconverged --json "$tmp/real_$cov.json" >/dev/null 2>"$tmp/err" \
+        && ok || bad "fit --cov $cov: $(cat "$tmp/err")"
+done
+"$ketsim" trial "$tmp/unc.yaml" --replicates 3 --threads 2 --out-dir "$tmp/rf" --uncertainty "$tmp/real_sandwich.json" \
+    >/dev/null 2>"$tmp/err" && ok || bad "trial with a real fit: $(cat "$tmp/err")"
+python3 - "$tmp/rf/unctest_summary.json" "$tmp/rf/unctest_replicate_parameters.csv" <<'PY' && ok || bad "real fit record"
+import csv, json, sys
+rp = json.load(open(sys.argv[1]))["replicate_parameters"]
+assert rp["drawn"] == ["s_ket.cl_l_per_h", "s_ket.v1_l"] and rp["fixed"] == [], rp
+rows = list(csv.DictReader(open(sys.argv[2])))
+assert len(rows) == 3 and len({r["s_ket.cl_l_per_h"] for r in rows}) == 3
+PY
+
 # ---- parameter sets: the default values give the plain run's endpoints ----
 python3 - "$tmp/sets.csv" "$tmp/short.csv" "$tmp/badname.csv" <<'PY'
 import sys
@@ -246,6 +265,7 @@ expect2 "negative variance" "variance of log P" "$tmp/b4.yaml"
 sed 's/nmda.koff_per_h: 0.09/s_ket.cl_l_per_h: 0.09/' "$tmp/om.yaml" >"$tmp/b5.yaml"
 expect2 "parameter twice" "twice" "$tmp/b5.yaml"
 expect2 "fit without covariance" "has no covariance" "$tmp/unc.yaml" --uncertainty "$tmp/nocov.json"
+expect2 "real fit with --cov none" "has no covariance" "$tmp/unc.yaml" --uncertainty "$tmp/real_none.json"
 echo '{"theta": ' >"$tmp/broken.json"
 expect2 "broken fit.json" "not a fit.json" "$tmp/unc.yaml" --uncertainty "$tmp/broken.json"
 expect2 "too few parameter sets" "2 parameter sets for 30 replicates" "$tmp/unc.yaml" --parameter-sets "$tmp/short.csv"
