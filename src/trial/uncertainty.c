@@ -43,6 +43,12 @@ int ketsim_trial_rep_params_check(const ketsim_trial_rep_params *rp, const ketsi
             return KETSIM_FAIL(err, KETSIM_EINPUT,
                                "%s: parameter '%s': trial.* rows define the endpoints of the whole run and cannot vary "
                                "between replicates", what, rp->name[j]);
+        /* the population draws these two for every subject: a typical value
+         * given here would be overwritten without a word */
+        if (strcmp(rp->name[j], "patient.madrs_baseline") == 0 || strcmp(rp->name[j], "spine.setpoint_rel") == 0)
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "%s: parameter '%s' is drawn per subject by the population; vary its pop.* rows "
+                               "(pop.madrs_baseline_mean, pop.spine_setpoint_median) instead", what, rp->name[j]);
         ketsim_params_info(p, row, &info);
         for (size_t r = 0; r < (size_t)replicates; r++) {
             double v = rp->value[r * rp->n_params + j];

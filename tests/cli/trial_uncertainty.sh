@@ -274,6 +274,10 @@ expect2 "both sources" "exclude each other" "$tmp/unc.yaml" --parameter-sets "$t
 expect2 "unknown --omega parameter" "omega.nmda.kof': unknown parameter" "$tmp/unc.yaml" --omega nmda.kof=0.1
 expect2 "bad --omega variance" "variance of log P" "$tmp/unc.yaml" --omega nmda.koff_per_h=-1
 expect2 "--omega breaking a block" "not positive definite" "$tmp/om.yaml" --omega s_ket.cl_l_per_h=0.004
+printf 'patient.madrs_baseline\n30\n30\n' >"$tmp/drawn.csv"
+expect2 "a per-subject row as a parameter set" "drawn per subject" "$tmp/unc.yaml" --replicates 2 --parameter-sets "$tmp/drawn.csv"
+printf 'trial.alpha\n0.05\n0.05\n' >"$tmp/trial.csv"
+expect2 "a trial.* row as a parameter set" "trial.alpha" "$tmp/unc.yaml" --replicates 2 --parameter-sets "$tmp/trial.csv"
 printf 'mood.sensitivity\n1\nabc\n' >"$tmp/nan.csv"
 expect2 "non-numeric parameter set" "nan.csv:3: column 'mood.sensitivity'" "$tmp/unc.yaml" --replicates 2 --parameter-sets "$tmp/nan.csv"
 
