@@ -102,7 +102,7 @@ typedef struct ketsim_trial_scenario {
     char set_name[KETSIM_TRIAL_MAX_SETS][80];
     double set_value[KETSIM_TRIAL_MAX_SETS];
     int set_line[KETSIM_TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
-    char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
+    char file[4096];               /* the file the scenario was read from ("" if none) */
     /* The scenario's own between-subject variability (`omega`,
      * `omega_block`): ETA ~ N(0, omega_cov) on the log scale, P_i = P x
      * exp(ETA), on top of the population's built-in variability.  Pairs

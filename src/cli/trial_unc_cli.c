@@ -46,22 +46,19 @@ int trial_unc_cli_prepare(const char *fit_json, const char *sets_csv, ketsim_tri
     return 0;
 }
 
-int trial_unc_cli_write(const trial_cli_result *res, const char *dir, ketsim_error *err)
+static int write_rep_params(FILE *fp, const void *p, ketsim_error *err)
 {
-    const ketsim_trial_rep_params *rp = res->opts.rep_params;
-    if (!rp)
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_rep_params_csv(fp, res->opts.rep_params, res->opts.replicates, err);
+}
+
+int trial_unc_cli_write(const trial_cli_result *res, cli_outdirs *out, ketsim_error *err)
+{
+    if (!res->opts.rep_params)
         return KETSIM_OK;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s_replicate_parameters.csv", dir, res->sc.name);
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    if ((rc = ketsim_trial_write_rep_params_csv(af.fp, rp, res->opts.replicates, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    snprintf(name, sizeof name, "%s_replicate_parameters.csv", res->sc.name);
+    return cli_outdirs_write(out, name, write_rep_params, res, err);
 }
 
 int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n)
