@@ -121,6 +121,16 @@ int ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc
 int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
                                     const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps, size_t n_reps,
                                     ketsim_error *err);
+/* Per-replicate typical values (src/formats/trial_unc_io.c, docs/trial.md
+ * "Parameter uncertainty").  A population fit's fit.json: its THETAs of
+ * model rows with the covariance of their logs (refused without a
+ * successful covariance step).  A table of parameter sets: a header of
+ * parameter names (an optional first column `replicate` is ignored, so the
+ * file written below reads back), then one row per replicate. */
+int ketsim_trial_uncertainty_load(const char *path, ketsim_trial_uncertainty *u, ketsim_error *err);
+int ketsim_trial_param_sets_load(const char *path, ketsim_trial_rep_params *rp, ketsim_error *err);
+/* replicate,NAME,... with the values replicates [0, replicates) used. */
+int ketsim_trial_write_rep_params_csv(FILE *fp, const ketsim_trial_rep_params *rp, int replicates, ketsim_error *err);
 /* The readable table of a run: per visit and arm MADRS change, response and
  * remission; burden per arm; per comparison difference, effect size and
  * power (at o->alpha); onset, peak, duration; sessions to response; the

@@ -27,6 +27,8 @@ void help_trial(void)
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
+         "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
+         "                                  [--omega PARAMETER=VARIANCE]...\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -47,6 +49,12 @@ void help_trial(void)
          "With --plot, NAME_madrs.png/.svg (MADRS per arm in replicate 0: the arm mean\n"
          "with the patients' 5th-95th percentile band) and, with follow-up,\n"
          "NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
+         "--uncertainty FIT.json draws each replicate's THETAs from a population fit's\n"
+         "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
+         "named values per replicate (fewer rows than replicates is refused).  The values\n"
+         "used go to NAME_replicate_parameters.csv beside the summary (docs/trial.md).\n"
+         "--omega P=VAR gives parameter P log-normal variability between subjects (VAR:\n"
+         "variance of log P), as a scenario's omega key does; ETAs go to eta_P columns.\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -132,6 +140,8 @@ static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *o
     snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
     if (!rc)
         rc = cli_outdirs_write(out, name, write_summary, res, err);
+    if (!rc)
+        rc = trial_unc_cli_write(res, out, err);
     return rc;
 }
 
@@ -268,14 +278,16 @@ int cmd_trial(int argc, char **argv)
         {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
+        {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
+        {"omega", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL;
-    char *sets[MAX_SETS];
-    size_t n_sets = 0;
+    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL;
+    char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
+    size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
     optind = 1;
     opterr = 0;
@@ -322,6 +334,13 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
             break;
         case 'P': plot_dir = optarg; break;
+        case 'U': fit_json = optarg; break;
+        case 'Q': sets_csv = optarg; break;
+        case 'W':
+            if (n_omegas == KETSIM_TRIAL_MAX_OMEGA)
+                return cli_usage("trial", "too many --omega options (max %d)", KETSIM_TRIAL_MAX_OMEGA);
+            omegas[n_omegas++] = optarg;
+            break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -366,6 +385,12 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
+    ketsim_trial_rep_params rp;
+    int st = trial_unc_cli_omega(&sc, omegas, n_omegas);
+    if (!st)
+        st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
+    if (st)
+        return st;
     /* every output location is checked (created, locked, writable) before
      * the first subject is simulated; under MPI rank 0 writes, and all ranks
      * stop together if it cannot */
@@ -377,12 +402,14 @@ int cmd_trial(int argc, char **argv)
         memset(&out, 0, sizeof out);
     if ((rc = trial_dist_any_failed(rc, &err))) {
         cli_outdirs_end(&out);
+        ketsim_trial_rep_params_free(&rp);
         return cli_fail(&err);
     }
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
+    st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
     if (st) {
         cli_outdirs_end(&out);
+        ketsim_trial_rep_params_free(&rp);
         return st;
     }
     if (trial_dist_rank() == 0) {
@@ -406,10 +433,13 @@ int cmd_trial(int argc, char **argv)
                    subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
             printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
+        if (out_dir && o.rep_params)
+            printf("wrote %s/%s_replicate_parameters.csv\n", out_dir, sc.name);
         if (plot_dir)
             printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
     }
     trial_cli_result_free(&res);
+    ketsim_trial_rep_params_free(&rp);
     return 0;
 }

@@ -41,4 +41,16 @@ int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
 
+/* --uncertainty / --parameter-sets (NULL: not given): rp filled for
+ * o->replicates and o->rep_params set; 0, or the exit status with the error
+ * printed.  Free rp with ketsim_trial_rep_params_free. */
+int trial_unc_cli_prepare(const char *fit_json, const char *sets_csv, ketsim_trial_run_opts *o,
+                          ketsim_trial_rep_params *rp);
+/* --omega PARAMETER=VARIANCE (log scale; repeatable) added to the
+ * scenario's own omega, or replacing a variance it gives; 0 or the exit
+ * status with the error printed. */
+int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n);
+/* DIR/NAME_replicate_parameters.csv of a run with per-replicate values. */
+int trial_unc_cli_write(const trial_cli_result *res, cli_outdirs *out, ketsim_error *err);
+
 #endif

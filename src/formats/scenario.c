@@ -6,6 +6,7 @@
 #include "ketsim/trial.h"
 #include "ketsim/datadir.h"
 #include "util/ytree.h"
+#include "scenario_omega.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -267,7 +268,8 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
                                        "design",  "subjects",    "arms",      "doses",
                                        "washout", "visits",      "primary_visit", "followup",
                                        "dropout", "inclusion_madrs_min", "seed", "replicates",
-                                       "set",     "relapse",     "early_visit", NULL};
+                                       "set",     "relapse",     "early_visit", "omega",
+                                       "omega_block", NULL};
     const ytree_node *root = ytree_root(t);
     int rc = ytree_check_keys(t, root, "", keys, err);
     if (rc)
@@ -417,6 +419,8 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
                 return rc;
         }
     }
+    if ((rc = formats_scenario_parse_omega(t, root, sc, err)))
+        return rc;
     rc = ketsim_trial_scenario_check(sc, err);
     if (rc) {
         char pre[300];

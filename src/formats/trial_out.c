@@ -4,20 +4,36 @@
 #include "ketsim/stats.h"
 #include "json_out.h"
 #include "stream.h"
+#include "trial_unc_out.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* The scenario's own ETAs (none without `omega`: the columns are absent). */
+static void put_etas(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *r)
+{
+    for (size_t j = 0; j < sc->n_omega; j++)
+        fprintf(fp, ",%.8g", r->eta[j]);
+}
+
 int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
                                     const ketsim_trial_subject_result *s, int replicate, ketsim_error *err)
 {
-    if (replicate == 0)
+    if (replicate == 0) {
         fputs("replicate,subject,assignment,period,arm,visit,time_h,time_in_period_h,weight_kg,age_y,female,"
               "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg,dbp_peak_mmhg,"
-              "hr_peak_bpm,infusions_to_response\n",
+              "hr_peak_bpm,infusions_to_response",
               fp);
+        for (size_t j = 0; j < sc->n_omega; j++) {
+            fputs(",", fp);
+            char col[96];
+            snprintf(col, sizeof col, "eta_%s", sc->omega_name[j]);
+            ketsim_csv_field(fp, col);
+        }
+        fputc('\n', fp);
+    }
     for (int i = 0; i < sc->n_subjects; i++) {
         const ketsim_trial_subject_result *r = &s[i];
         if (r->failed)
@@ -43,6 +59,7 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                         k < 0 ? 0.0 : r->dbp_peak[p], k < 0 ? 0.0 : r->hr_peak[p]);
                 if (itr > 0)
                     fprintf(fp, "%d", itr);
+                put_etas(fp, sc, r);
                 fputc('\n', fp);
             }
         }
@@ -58,7 +75,9 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                     r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
             if (r->fu_rated[k] >= 0)
                 fprintf(fp, "%d", r->fu_rated[k]);
-            fprintf(fp, ",,,,,\n");
+            fprintf(fp, ",,,,,");
+            put_etas(fp, sc, r);
+            fputc('\n', fp);
         }
     }
     return formats_stream_status(fp, "the trial subjects CSV", err);
@@ -246,6 +265,7 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
     }
     fj_set_str(root, "primary_visit", sc->visit_label[sc->primary_visit], &bad);
     put_definitions(root, sc, d, &bad);
+    trial_out_rep_params(root, sc, o, &bad);
 
     const ketsim_trial_metrics *m0 = &reps[0];
     json_t *metrics = fj_set_array(root, "metrics", &bad);
