@@ -224,7 +224,7 @@ static int draw_vpc(const char *path, const void *vctx, ketsim_error *err)
     const gof_ctx *c = vctx;
     const ketsim_popest_vpc_bin *b = c->in->vpc[c->o];
     size_t nb = c->in->n_vpc[c->o];
-    double *buf = malloc((12 * nb + 1) * sizeof *buf);
+    double *buf = malloc((13 * nb + 1) * sizeof *buf); /* x, 9 simulated, 3 observed */
     if (!buf)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     double *x = buf, *v[3][3], *ob[3];
