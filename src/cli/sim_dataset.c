@@ -1,6 +1,7 @@
 /* ketsim simulate --dataset FILE: predictions for every observation record. */
 #include "sim_extras.h"
-#include "util/atomic.h"
+#include "interrupt.h"
+#include "output.h"
 #include "ketsim/dataset.h"
 #include "ketsim/progress.h"
 
@@ -17,27 +18,22 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
 {
     ketsim_dataset *ds = NULL;
     double *pred = NULL;
-    int rc = ketsim_dataset_read(dataset, &ds, err);
-    if (!rc && !(pred = malloc(ketsim_dataset_n_records(ds) * sizeof *pred)))
-        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    cli_file f;
+    int rc = cli_file_open(&f, out, err); /* checked before the subjects are simulated */
+    if (!rc)
+        rc = ketsim_dataset_read(dataset, &ds, err);
     if (!rc) {
         ketsim_progress *bar = ketsim_progress_create(ketsim_dataset_n_subjects(ds), "subjects", quiet);
-        ketsim_events_sim_opts o = {.params = subj->params, .catalog = subj->catalog, .drug = subj->drug,
-                                    .default_weight_kg = subj->weight_kg, .progress = on_progress,
-                                    .progress_user = bar};
-        rc = ketsim_events_simulate(ketsim_dataset_events(ds), &o, pred, err);
+        rc = ketsim_dataset_predict(subj, ds, on_progress, bar, &pred, err);
         ketsim_progress_finish(bar);
     }
-    if (!rc) {
-        atomic_file af;
-        rc = atomic_open(&af, out, err);
-        if (!rc)
-            rc = ketsim_dataset_write_csv(af.fp, ds, pred, err);
-        if (!rc)
-            rc = atomic_commit(&af, err);
-        else if (af.fp)
-            atomic_abort(&af);
-    }
+    if (cli_interrupted())
+        cli_interrupt_wait();
+    if (!rc)
+        rc = ketsim_dataset_write_csv(cli_file_stream(&f), ds, pred, err);
+    if (!rc)
+        rc = cli_file_commit(&f, err);
+    cli_file_abort(&f);
     free(pred);
     ketsim_dataset_free(ds);
     return rc;
