@@ -20,6 +20,7 @@ typedef struct ketsim_plot_axes {
     int log_y;                  /* logarithmic y axis (values <= 0 are not drawn) */
     double xmin, xmax, ymin, ymax; /* NAN: from the data */
     int legend_bottom;          /* 1: legend in the bottom-right corner (lines only) */
+    int log_x;                  /* logarithmic x axis (lines only; values <= 0 are not drawn) */
 } ketsim_plot_axes;
 
 /* Axes with every limit from the data. */
@@ -70,6 +71,17 @@ int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                      const ketsim_plot_bar *b, size_t n, ketsim_error *err);
 int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                           const ketsim_plot_km *c, size_t n, ketsim_error *err);
+
+/* As ketsim_plot_lines with series k in colour colours[k] (an index into
+ * the series colours, as a series' position would give it). */
+int ketsim_plot_lines_coloured(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                               const ketsim_plot_series *s, size_t n, const size_t *colours, ketsim_error *err);
+/* Bands as ketsim_plot_bands with series as ketsim_plot_lines drawn over
+ * them on the same axes (colours: the bands by index, series k in
+ * colours[k], or nb + k where colours is NULL); one legend of lines. */
+int ketsim_plot_bands_series(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const ketsim_plot_band *b,
+                             size_t nb, const ketsim_plot_series *s, size_t ns, const size_t *colours,
+                             ketsim_error *err);
 
 /* Text lines (separated by newlines) in the top-left corner inside a panel
  * already drawn, e.g. what the bars of a bar chart stand for. */

@@ -6,6 +6,7 @@
 #include "ketsim/beyond.h"
 #include "ketsim/error.h"
 #include "ketsim/lab.h"
+#include "ketsim/popest.h"
 #include "ketsim/trial.h"
 
 /* predict_roc: ROC curves of the `top` best-ranked markers, AUC in the legend. */
@@ -33,5 +34,23 @@ int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *
  * read-out, a bar per group (mean with SEM whiskers) and every animal's
  * value as a dot over its bar. */
 int ketsim_plot_lab(const ketsim_lab_protocol *p, const ketsim_lab_result *r, const char *dir, ketsim_error *err);
+
+/* A population fit's figures (docs/fit.md, "Diagnostics"), per fitted
+ * output NAME: gof_NAME (DV against PRED and IPRED with the identity line,
+ * CWRES against time and PRED with the zero line), individual_NAME_K (page
+ * K: observed points with the IPRED and PRED curves of four subjects) and,
+ * when bins are given, vpc_NAME (observed 5th/50th/95th percentiles over
+ * the simulated 95% intervals of the same percentiles). */
+typedef struct ketsim_popest_plot_input {
+    const ketsim_events *ev;
+    const ketsim_popest_result *r;
+    const ketsim_popest_curves *curves;
+    const ketsim_popest_vpc_bin *const *vpc; /* per output of curves (NULL: no VPC) */
+    const size_t *n_vpc;
+    size_t n_rep;                           /* simulations behind the VPC */
+    int log_scale;                          /* 1 log, 0 linear, -1 log where the data span 100-fold */
+} ketsim_popest_plot_input;
+
+int ketsim_plot_popest(const char *dir, const ketsim_popest_plot_input *in, ketsim_error *err);
 
 #endif

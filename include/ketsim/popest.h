@@ -140,6 +140,7 @@ typedef struct ketsim_popest_result {
     /* per record of the event table (NAN where not a fitted observation) */
     size_t n_records;
     double *pred, *ipred, *res, *iwres, *cwres;
+    double *npde;                   /* NULL until ketsim_popest_npde fills it */
     /* covariance step */
     int cov_ok;
     char cov_method[64];
@@ -163,13 +164,68 @@ typedef struct ketsim_popest_result {
 int ketsim_popest_run(ketsim_popest *pe, ketsim_popest_result **out, ketsim_error *err);
 void ketsim_popest_result_free(ketsim_popest_result *r);
 
+/* Diagnostics from the final estimates of a run (src/fit/popest_diag.c,
+ * docs/fit.md "Diagnostics").  They need ketsim_popest_run to have
+ * succeeded on `pe` and use its subject workers, so they give the same
+ * predictions as the fit. */
+
+/* The design of the data set simulated n_rep times: per replicate, every
+ * subject gets ETAs drawn from N(0, OMEGA) and every fitted observation a
+ * residual error from its output's SIGMA.  Deterministic for a seed, whatever
+ * the number of threads (one random stream per subject). */
+typedef struct ketsim_popest_sims {
+    size_t n_rep, n_obs;        /* n_obs: fitted observations, in record order */
+    double *y;                  /* n_rep x n_obs simulated observations */
+    size_t *rec, *subject, *output; /* per observation: record, subject index, output code */
+    double *time_h, *dv;        /* per observation */
+    int *blq;                   /* observed below LLOQ */
+} ketsim_popest_sims;
+
+int ketsim_popest_simulate_design(ketsim_popest *pe, size_t n_rep, uint64_t seed, ketsim_popest_sims **out,
+                                  ketsim_error *err);
+void ketsim_popest_sims_free(ketsim_popest_sims *s);
+
+/* NPDE per record into r->npde (allocated here; NAN where not a fitted
+ * observation, for BLQ records and for subjects whose simulated covariance
+ * is singular). */
+int ketsim_popest_npde(const ketsim_popest_sims *s, ketsim_popest_result *r, ketsim_error *err);
+
+/* One time bin of a visual predictive check of one output. */
+typedef struct ketsim_popest_vpc_bin {
+    double t_lo_h, t_hi_h, t_mid_h; /* the bin's observation times: least, greatest, median */
+    size_t n_obs;                   /* observations in the bin (BLQ ones left out) */
+    double obs[3];                  /* observed 5th, 50th, 95th percentile */
+    double sim[3][3];               /* per percentile: its 2.5%, 50%, 97.5% over the replicates */
+} ketsim_popest_vpc_bin;
+
+/* Bins of one output: one bin per distinct observation time when there are
+ * at most max_bins of them, else max_bins bins of (about) equal counts. */
+int ketsim_popest_vpc(const ketsim_popest_sims *s, size_t output, size_t max_bins, ketsim_popest_vpc_bin **bins,
+                      size_t *n_bins, ketsim_error *err);
+
+/* PRED and IPRED curves of every subject on a grid of n_grid times from 0
+ * to the subject's last record, for each fitted output (in the order of
+ * first appearance in the data). */
+typedef struct ketsim_popest_curves {
+    size_t n_subjects, n_outputs, n_grid;
+    size_t *outputs;            /* output codes */
+    double *time_h;             /* n_subjects x n_grid */
+    double *pred, *ipred;       /* n_subjects x n_outputs x n_grid */
+} ketsim_popest_curves;
+
+int ketsim_popest_curves_compute(ketsim_popest *pe, size_t n_grid, ketsim_popest_curves **out, ketsim_error *err);
+void ketsim_popest_curves_free(ketsim_popest_curves *c);
+
 /* Writers (src/formats/popest_out.c). */
 /* fit.json: method, ofv, theta, omega, sigma, shrinkage, converged, ... */
 int ketsim_popest_write_json(const char *path, const ketsim_popest_result *r, ketsim_error *err);
-/* The per-record table: ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES,
- * one row per observation record (EVID 0). */
+/* The per-record table: ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES
+ * (and NPDE when r->npde is set), one row per observation record (EVID 0). */
 int ketsim_popest_write_table(const char *path, const ketsim_events *ev, const ketsim_popest_result *r,
                               ketsim_error *err);
+/* The bins of ketsim_popest_vpc as CSV (src/formats/popest_vpc_out.c). */
+int ketsim_popest_write_vpc(const char *path, const char *output_name, const ketsim_popest_vpc_bin *b, size_t n,
+                            size_t n_rep, ketsim_error *err);
 /* NAME=VALUE lines of the THETAs (the typical values), for --params. */
 int ketsim_popest_write_params(const char *path, const ketsim_popest_result *r, const char *comment,
                                ketsim_error *err);

@@ -29,6 +29,11 @@ void help_fit(void)
          "                  [--bound NAME=LO:HI]... [--cov sandwich|r|none] [--threads N] [--seed N]\n"
          "                  [--saem-iter K1,K2] [--chains N] [--is-samples N] [--max-iter N]\n"
          "                  [--out params.txt] [--json fit.json] [--table records.csv] [--allow-unconverged]\n"
+         "                  [--plot DIR] [--vpc N] [--vpc-bins N] [--plot-scale auto|log|linear]\n"
+         "\n"
+         "Diagnostics (docs/fit.md, \"Diagnostics\"): --plot DIR writes goodness-of-fit, individual-fit\n"
+         "and VPC figures (PNG and SVG) and DIR/vpc_OUTPUT.csv; --vpc N simulates the design N times\n"
+         "from the estimates (default 200 with --plot; --seed) and adds NPDE to the --table.\n"
          "\n"
          "Population methods (docs/fit.md, \"Population estimation\"): THETAs on the log scale,\n"
          "exponential ETAs (P_i = THETA exp(ETA)), diagonal OMEGA unless --omega-block, a residual\n"
@@ -83,6 +88,8 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"bound", required_argument, 0, 'P'},   {"saem-iter", required_argument, 0, 'P'},
         {"chains", required_argument, 0, 'P'},  {"is-samples", required_argument, 0, 'P'},
         {"cov", required_argument, 0, 'P'},     {"allow-unconverged", no_argument, 0, 'P'},
+        {"plot", required_argument, 0, 'P'},    {"vpc", required_argument, 0, 'P'},
+        {"vpc-bins", required_argument, 0, 'P'}, {"plot-scale", required_argument, 0, 'P'},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);

@@ -1,5 +1,6 @@
 /* ketsim fit --method foce-i|saem: population estimation (ketsim/popest.h). */
 #include "cli.h"
+#include "pop_diag.h"
 #include "ketsim/dataset.h"
 #include "ketsim/popest.h"
 
@@ -20,6 +21,7 @@ typedef struct pop_opts {
     int weight_given, allow_unconverged;
     ketsim_popest_method method;
     ketsim_popest_options po;
+    pop_diag_opts diag;
 } pop_opts;
 
 static int repeat(char **list, size_t *n, const char *flag, char *arg)
@@ -54,7 +56,7 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
         {"seed", required_argument, 0, 'x'},      {"bound", required_argument, 0, 'B'},
         {"saem-iter", required_argument, 0, 'k'}, {"chains", required_argument, 0, 'C'},
         {"is-samples", required_argument, 0, 'I'}, {"cov", required_argument, 0, 'V'},
-        {"allow-unconverged", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'},
+        {"allow-unconverged", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'}, POP_DIAG_LONGOPTS,
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -67,7 +69,13 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
     size_t n;
     optind = 1;
     opterr = 0;
+    o->diag.log_scale = -1;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int d = pop_diag_option(&o->diag, c, optarg);
+        if (d == 2)
+            return 2;
+        if (d == 1)
+            continue;
         switch (c) {
         case 's': o->species = optarg; break;
         case 'd': o->drug = optarg; break;
@@ -246,6 +254,9 @@ int cmd_fit_pop(int argc, char **argv)
         rc = ketsim_popest_run(pe, &r, &err);
     if (!rc)
         print_result(&o, r);
+    o.diag.seed = o.po.seed;
+    if (!rc)
+        rc = pop_diag_run(&o.diag, pe, r, ketsim_dataset_events(ds), &err);
     if (!rc && o.out) {
         char comment[600];
         snprintf(comment, sizeof comment, "ketsim fit --method %s --data %.500s", ketsim_popest_method_name(o.method),

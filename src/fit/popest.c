@@ -1211,6 +1211,7 @@ void ketsim_popest_result_free(ketsim_popest_result *r)
     free(r->res);
     free(r->iwres);
     free(r->cwres);
+    free(r->npde);
     free(r->cov_corr);
     free(r->cov_names);
     free(r);
@@ -1512,6 +1513,8 @@ int ketsim_popest_run(ketsim_popest *pe, ketsim_popest_result **out, ketsim_erro
         snprintf(r->message, sizeof r->message, "%.500s", m);
     }
     r->converged = r->message[0] == 0;
+    memcpy(pe->x_final, x, pe->n_x * sizeof *x);
+    pe->have_final = 1;
     for (size_t k = 0; k < pe->n_th; k++)
         r->n_sims += pe->th[k].n_sims;
     clock_gettime(CLOCK_MONOTONIC, &t1);

@@ -134,6 +134,10 @@ struct ketsim_popest {
     pe_mode *modes;                /* per subject */
     double *mode_f, *mode_J;       /* storage behind modes[] */
     size_t n_sims_total;
+    /* the final estimates, kept by ketsim_popest_run for the diagnostics
+     * (popest_diag.c) */
+    double x_final[PE_MAX_X];
+    int have_final;
 };
 
 /* parallel loop over subjects; fn's results go into per-subject slots */

@@ -155,7 +155,9 @@ int ketsim_popest_write_table(const char *path, const ketsim_events *ev, const k
     int rc = atomic_open(&af, path, err);
     if (rc)
         return rc;
-    fputs("ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES\n", af.fp);
+    fputs(r->npde ? "ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES,NPDE\n"
+                  : "ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES\n",
+          af.fp);
     size_t n = ketsim_events_n_records(ev);
     for (size_t i = 0; i < n && i < r->n_records; i++) {
         const ketsim_event *e = ketsim_events_record(ev, i);
@@ -169,6 +171,8 @@ int ketsim_popest_write_table(const char *path, const ketsim_events *ev, const k
         put(af.fp, r->res[i]);
         put(af.fp, r->iwres[i]);
         put(af.fp, r->cwres[i]);
+        if (r->npde)
+            put(af.fp, r->npde[i]);
         fputc('\n', af.fp);
     }
     return atomic_commit(&af, err);

@@ -47,7 +47,7 @@ static const int palette[N_SERIES_COLOURS][3] = {
 
 ketsim_plot_axes ketsim_plot_axes_auto(const char *title, const char *xlabel, const char *ylabel)
 {
-    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN, 0};
+    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN, 0, 0};
 }
 
 static const char *device_for(const char *path)
@@ -252,10 +252,12 @@ static void range_finish(range *r, const ketsim_plot_axes *ax)
             pad = r->y1 != 0 ? 0.1 * fabs(r->y1) : 1;
         r->y0 -= pad, r->y1 += pad;
     }
+    if (ax->log_x) /* x came in as log10 already: whole decades */
+        r->x0 = floor(r->x0), r->x1 = ceil(r->x1 + 1e-9);
     if (r->x1 == r->x0)
         r->x1 = r->x0 + 1;
-    if (isfinite(ax->xmin)) r->x0 = ax->xmin;
-    if (isfinite(ax->xmax)) r->x1 = ax->xmax;
+    if (isfinite(ax->xmin)) r->x0 = ax->log_x ? log10(ax->xmin) : ax->xmin;
+    if (isfinite(ax->xmax)) r->x1 = ax->log_x ? log10(ax->xmax) : ax->xmax;
     if (isfinite(ax->ymin)) r->y0 = ax->log_y ? log10(ax->ymin) : ax->ymin;
     if (isfinite(ax->ymax)) r->y1 = ax->log_y ? log10(ax->ymax) : ax->ymax;
 }
@@ -287,9 +289,10 @@ static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axe
     plwind(r->x0, r->x1, r->y0, r->y1);
     plcol0(COL_GRID);
     plwidth(1);
-    plbox(x_numbers ? "g" : "", 0, 0, ax->log_y ? "gl" : "g", 0, 0);
+    plbox(x_numbers ? (ax->log_x ? "gl" : "g") : "", 0, 0, ax->log_y ? "gl" : "g", 0, 0);
     plcol0(COL_FG);
-    plbox(!x_numbers ? "bc" : show_x ? "bcnst" : "bcst", 0, 0, ax->log_y ? "bcnstvl" : "bcnstv", 0, 0);
+    plbox(!x_numbers ? "bc" : show_x ? (ax->log_x ? "bcnstl" : "bcnst") : (ax->log_x ? "bcstl" : "bcst"), 0, 0,
+          ax->log_y ? "bcnstvl" : "bcnstv", 0, 0);
     if (ax->ylabel)
         plmtex("l", 5.0, 0.5, 0.5, ax->ylabel);
     if (show_x && ax->xlabel)
@@ -300,16 +303,17 @@ static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axe
 
 /* Legend in the panel's top-right corner, lines (or boxes for fills). */
 static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
-                               int bottom);
+                               int bottom, const size_t *colours);
 
 static void draw_legend(const char *const *labels, size_t n, int boxes)
 {
-    draw_legend_marked(labels, n, boxes, NULL, 0);
+    draw_legend_marked(labels, n, boxes, NULL, 0, NULL);
 }
 
-/* As draw_legend; a non-NULL markers[i] shows that glyph instead of a line. */
+/* As draw_legend; a non-NULL markers[i] shows that glyph instead of a line;
+ * colours[i] (NULL: i) is entry i's series colour. */
 static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
-                               int bottom)
+                               int bottom, const size_t *colours)
 {
     PLINT opt[MAX_LEGEND], tcol[MAX_LEGEND], lcol[MAX_LEGEND], lsty[MAX_LEGEND], bcol[MAX_LEGEND],
         bpat[MAX_LEGEND];
@@ -323,7 +327,7 @@ static void draw_legend_marked(const char *const *labels, size_t n, int boxes, c
             continue;
         opt[m] = boxes ? PL_LEGEND_LINE | PL_LEGEND_COLOR_BOX : PL_LEGEND_LINE;
         tcol[m] = COL_FG;
-        lcol[m] = COL_SERIES + (PLINT)(i % N_SERIES_COLOURS);
+        lcol[m] = COL_SERIES + (PLINT)((colours ? colours[i] : i) % N_SERIES_COLOURS);
         bcol[m] = COL_FILL + (PLINT)(i % N_SERIES_COLOURS);
         lsty[m] = 1, lw[m] = 2.5, bpat[m] = 0, bsc[m] = 0.8, blw[m] = 1;
         scol[m] = lcol[m], snum[m] = 1, ssc[m] = 1.2, sym[m] = "";
@@ -379,8 +383,55 @@ static void draw_markers(const ketsim_plot_series *s, const ketsim_plot_axes *ax
 
 /* ---- primitives ----------------------------------------------------- */
 
+/* The series with x moved to log10 (NAN where x <= 0) for a log x axis;
+ * the copies' x arrays live in *store (freed by the caller). */
+static ketsim_plot_series *log_x_copy(const ketsim_plot_series *s, size_t n, double **store)
+{
+    size_t total = 0;
+    for (size_t k = 0; k < n; k++)
+        total += s[k].n;
+    ketsim_plot_series *c = malloc((n ? n : 1) * sizeof *c);
+    double *x = malloc((total ? total : 1) * sizeof *x);
+    if (!c || !x) {
+        free(c), free(x);
+        return NULL;
+    }
+    for (size_t k = 0, off = 0; k < n; off += s[k].n, k++) {
+        c[k] = s[k];
+        for (size_t i = 0; i < s[k].n; i++)
+            x[off + i] = s[k].x[i] > 0 ? log10(s[k].x[i]) : NAN;
+        c[k].x = x + off;
+    }
+    *store = x;
+    return c;
+}
+
+static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                               const ketsim_plot_series *s, size_t n, const size_t *colours_in, ketsim_error *err);
+
+int ketsim_plot_lines_coloured(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                               const ketsim_plot_series *s, size_t n, const size_t *colours, ketsim_error *err)
+{
+    if (!ax->log_x)
+        return plot_lines_linear_x(p, panel, ax, s, n, colours, err);
+    double *store = NULL;
+    ketsim_plot_series *c = log_x_copy(s, n, &store);
+    if (!c)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    int rc = plot_lines_linear_x(p, panel, ax, c, n, colours, err);
+    free(c), free(store);
+    return rc;
+}
+
 int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                       const ketsim_plot_series *s, size_t n, ketsim_error *err)
+{
+    return ketsim_plot_lines_coloured(p, panel, ax, s, n, NULL, err);
+}
+
+/* ketsim_plot_lines on x as given (already log10 for a log x axis). */
+static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                               const ketsim_plot_series *s, size_t n, const size_t *colours_in, ketsim_error *err)
 {
     int rc = check_panel(p, panel, err);
     if (rc)
@@ -401,8 +452,12 @@ int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
     draw_frame(p, panel, ax, &r, 1);
     const char *labels[MAX_LEGEND];
     const char *markers[MAX_LEGEND];
+    size_t colours[MAX_LEGEND];
     for (size_t k = 0; k < n; k++) {
-        plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+        size_t col = colours_in ? colours_in[k] : k;
+        if (k < MAX_LEGEND)
+            colours[k] = col;
+        plcol0(COL_SERIES + (PLINT)(col % N_SERIES_COLOURS));
         pllsty(s[k].dashed ? 2 : 1);
         plwidth(2.5);
         if (!s[k].no_line)
@@ -414,7 +469,7 @@ int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
     }
     pllsty(1);
     plwidth(1);
-    draw_legend_marked(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0, markers, ax->legend_bottom);
+    draw_legend_marked(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0, markers, ax->legend_bottom, colours);
     free(bx), free(by);
     return KETSIM_OK;
 }
@@ -469,6 +524,70 @@ int ketsim_plot_bands(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
     }
     plwidth(1);
     draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 1);
+    free(px), free(py);
+    return KETSIM_OK;
+}
+
+int ketsim_plot_bands_series(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const ketsim_plot_band *b,
+                             size_t nb, const ketsim_plot_series *s, size_t ns, const size_t *colours_in,
+                             ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    range r = {0};
+    size_t longest = 1;
+    for (size_t k = 0; k < nb; k++) {
+        for (size_t i = 0; i < b[k].n; i++) {
+            range_add(&r, b[k].x[i], b[k].lo[i], ax->log_y);
+            range_add(&r, b[k].x[i], b[k].hi[i], ax->log_y);
+            range_add(&r, b[k].x[i], b[k].mean[i], ax->log_y);
+        }
+        longest = b[k].n > longest ? b[k].n : longest;
+    }
+    for (size_t k = 0; k < ns; k++) {
+        for (size_t i = 0; i < s[k].n; i++)
+            range_add(&r, s[k].x[i], s[k].y[i], ax->log_y);
+        longest = s[k].n > longest ? s[k].n : longest;
+    }
+    range_finish(&r, ax);
+    double *px = malloc(2 * longest * sizeof *px), *py = malloc(2 * longest * sizeof *py);
+    if (!px || !py) {
+        free(px), free(py);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    draw_frame(p, panel, ax, &r, 1);
+    const char *labels[MAX_LEGEND] = {0}, *markers[MAX_LEGEND] = {0};
+    size_t colours[MAX_LEGEND];
+    for (size_t k = 0; k < MAX_LEGEND; k++)
+        colours[k] = k;
+    for (size_t k = 0; k < nb; k++) {
+        plcol0(COL_FILL + (PLINT)(k % N_SERIES_COLOURS));
+        fill_band(&b[k], ax, px, py);
+        plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+        plwidth(2.5);
+        polyline(b[k].x, b[k].mean, b[k].n, ax, px, py);
+        if (k < MAX_LEGEND)
+            labels[k] = b[k].label;
+    }
+    for (size_t k = 0; k < ns; k++) {
+        size_t c = nb + k, col = colours_in ? colours_in[k] : c;
+        if (c < MAX_LEGEND)
+            colours[c] = col;
+        plcol0(COL_SERIES + (PLINT)(col % N_SERIES_COLOURS));
+        pllsty(s[k].dashed ? 2 : 1);
+        plwidth(2.5);
+        if (!s[k].no_line)
+            polyline(s[k].x, s[k].y, s[k].n, ax, px, py);
+        if (s[k].marker)
+            draw_markers(&s[k], ax);
+        if (c < MAX_LEGEND)
+            labels[c] = s[k].label, markers[c] = s[k].marker;
+    }
+    pllsty(1);
+    plwidth(1);
+    size_t nl = nb + ns < MAX_LEGEND ? nb + ns : MAX_LEGEND;
+    draw_legend_marked(labels, nl, 0, markers, ax->legend_bottom, colours);
     free(px), free(py);
     return KETSIM_OK;
 }
