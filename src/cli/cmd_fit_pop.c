@@ -1,6 +1,7 @@
 /* ketsim fit --method foce-i|saem: population estimation (ketsim/popest.h). */
 #include "cli.h"
 #include "pop_diag.h"
+#include "output.h"
 #include "ketsim/dataset.h"
 #include "ketsim/popest.h"
 
@@ -239,10 +240,17 @@ int cmd_fit_pop(int argc, char **argv)
         return st < 0 ? 0 : st;
     ketsim_error err = {0};
     cli_subject subj;
+    memset(&subj, 0, sizeof subj);
     ketsim_popest *pe = NULL;
     ketsim_popest_result *r = NULL;
     ketsim_dataset *ds = NULL;
-    int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
+    /* --plot DIR is checked (created, locked, writable) before the fit and
+     * published, figures and VPC tables together, after it */
+    cli_outdirs figs;
+    memset(&figs, 0, sizeof figs);
+    int rc = o.diag.plot_dir ? cli_outdirs_begin(&figs, NULL, o.diag.plot_dir, "fit", &err) : KETSIM_OK;
+    if (!rc)
+        rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
     if (!rc)
@@ -256,7 +264,14 @@ int cmd_fit_pop(int argc, char **argv)
         print_result(&o, r);
     o.diag.seed = o.po.seed;
     if (!rc)
-        rc = pop_diag_run(&o.diag, pe, r, ketsim_dataset_events(ds), &err);
+        rc = pop_diag_run(&o.diag, o.diag.plot_dir ? cli_outdirs_plot_stage(&figs) : NULL, pe, r,
+                          ketsim_dataset_events(ds), &err);
+    if (!rc && o.diag.plot_dir) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {"fit"}, .seeds = {(unsigned long long)o.po.seed},
+                             .n_inputs = 1, .inputs = {o.data}};
+        rc = cli_outdirs_publish(&figs, &info, &err);
+    }
+    cli_outdirs_end(&figs);
     if (!rc && o.out) {
         char comment[600];
         snprintf(comment, sizeof comment, "ketsim fit --method %s --data %.500s", ketsim_popest_method_name(o.method),

@@ -2,6 +2,7 @@
  * population fit (docs/fit.md, "Diagnostics"). */
 #include "pop_diag.h"
 #include "cli.h"
+#include "interrupt.h"
 #include "ketsim/plot.h"
 #include "ketsim/plot_results.h"
 
@@ -44,23 +45,23 @@ int pop_diag_option(pop_diag_opts *d, int c, const char *arg)
 }
 
 /* VPC bins of every fitted output, and their CSV files when a directory is given. */
-static int vpc_all(const pop_diag_opts *d, const ketsim_popest_sims *s, const ketsim_popest_curves *c,
+static int vpc_all(const char *dir, const pop_diag_opts *d, const ketsim_popest_sims *s, const ketsim_popest_curves *c,
                    const ketsim_events *ev, ketsim_popest_vpc_bin **bins, size_t *nb, ketsim_error *err)
 {
     int rc = KETSIM_OK;
     for (size_t o = 0; !rc && o < c->n_outputs; o++) {
         const char *name = ketsim_events_output_name(ev, c->outputs[o]);
         rc = ketsim_popest_vpc(s, c->outputs[o], d->max_bins ? d->max_bins : DEFAULT_BINS, &bins[o], &nb[o], err);
-        if (!rc && d->plot_dir) {
+        if (!rc && dir) {
             char path[4200];
-            snprintf(path, sizeof path, "%s/vpc_%s.csv", d->plot_dir, name);
+            snprintf(path, sizeof path, "%s/vpc_%s.csv", dir, name);
             rc = ketsim_popest_write_vpc(path, name, bins[o], nb[o], s->n_rep, err);
         }
     }
     return rc;
 }
 
-int pop_diag_run(const pop_diag_opts *d, ketsim_popest *pe, ketsim_popest_result *r, const ketsim_events *ev,
+int pop_diag_run(const pop_diag_opts *d, const char *write_dir, ketsim_popest *pe, ketsim_popest_result *r, const ketsim_events *ev,
                  ketsim_error *err)
 {
     if (!d->plot_dir && !d->n_rep)
@@ -77,14 +78,18 @@ int pop_diag_run(const pop_diag_opts *d, ketsim_popest *pe, ketsim_popest_result
         rc = ketsim_popest_curves_compute(pe, CURVE_POINTS, &c, err);
     if (!rc && c->n_outputs > KETSIM_EVENTS_MAX_COV)
         rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--plot: more than %d fitted outputs", KETSIM_EVENTS_MAX_COV);
-    if (!rc && d->plot_dir)
-        rc = ketsim_plot_mkdir(d->plot_dir, "--plot", err);
+    /* the figures and tables go into write_dir, the staging directory of
+     * --plot DIR (published by the caller), under the output lock */
+    cli_output_lock();
     if (!rc)
-        rc = vpc_all(d, s, c, ev, bins, nb, err);
-    if (!rc && d->plot_dir) {
+        rc = vpc_all(write_dir, d, s, c, ev, bins, nb, err);
+    cli_output_unlock();
+    if (!rc && write_dir) {
         ketsim_popest_plot_input in = {.ev = ev, .r = r, .curves = c, .vpc = (const ketsim_popest_vpc_bin *const *)bins,
                                        .n_vpc = nb, .n_rep = n_rep, .log_scale = d->log_scale};
-        rc = ketsim_plot_popest(d->plot_dir, &in, err);
+        cli_output_lock();
+        rc = ketsim_plot_popest(write_dir, &in, err);
+        cli_output_unlock();
     }
     if (!rc)
         printf("\ndiagnostics: %zu simulations of the design (seed %llu); NPDE in the table%s%s\n", n_rep,

@@ -20,7 +20,7 @@ typedef struct pop_diag_opts {
  * one, 0 if not, 2 on a usage error. */
 int pop_diag_option(pop_diag_opts *d, int c, const char *arg);
 /* Simulate, fill r->npde, write DIR/vpc_OUTPUT.csv and the figures. */
-int pop_diag_run(const pop_diag_opts *d, ketsim_popest *pe, ketsim_popest_result *r, const ketsim_events *ev,
+int pop_diag_run(const pop_diag_opts *d, const char *write_dir, ketsim_popest *pe, ketsim_popest_result *r, const ketsim_events *ev,
                  ketsim_error *err);
 
 /* getopt codes of the options (long options only) */
