@@ -79,12 +79,33 @@ walk() {
     fail "no end after $n injection points"
 }
 
+# A fault that persists while a published set is moved into place (every
+# rename after the stage became ready fails): one line that says the next
+# run finishes it, and the next run does, leaving a complete set.
+persistent() {
+    label="trial --out-dir, renames refused after publishing" n=2
+    rm -rf "$work/run" && mkdir -p "$work/run"
+    local args=(trial zarate2006 --replicates 1 --subjects 4 --threads 1 --out-dir tout)
+    (cd "$work/run" && KETSIM_FAULT_FAMILY=rename KETSIM_FAULT_N=2 KETSIM_FAULT_TIMES=1000 \
+        LD_PRELOAD="$shim" "$ketsim" "${args[@]}" >/dev/null 2>"$work/err")
+    local rc=$?
+    [ "$rc" -ne 0 ] && [ "$(wc -l <"$work/err")" -eq 1 ] && grep -q 'the next ketsim run' "$work/err" ||
+        fail "exit $rc, message: $(cat "$work/err")"
+    (cd "$work/run" && "$ketsim" "${args[@]}" >/dev/null 2>"$work/err") || fail "the next run fails: $(cat "$work/err")"
+    [ -z "$(leftovers)" ] || fail "leftovers after the next run: $(leftovers)"
+    local f
+    for f in zarate2006_manifest.json zarate2006_subjects.csv zarate2006_summary.json; do
+        [ -s "$work/run/tout/$f" ] || fail "the next run leaves no $f"
+    done
+}
+
 head -4 "$KETSIM_DATA_DIR/targets.csv" >"$work/t.csv"
 walk "simulate --out" a.csv simulate --out a.csv
 walk "simulate --out (csv of a dataset)" p.csv simulate --dataset "$KETSIM_DATA_DIR/../examples/dataset.csv" --out p.csv
 walk "trial --out-dir" tout trial zarate2006 --replicates 1 --subjects 4 --threads 1 --out-dir tout
 walk "lab --out-dir" lout lab table2_mouse --out-dir lout
 walk "validate --markdown" v.md validate --targets t.csv --markdown v.md
+persistent
 if [ "$failures" -ne 0 ]; then
     echo "fault_walk: $failures failures" >&2
     exit 1

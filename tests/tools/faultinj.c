@@ -6,16 +6,19 @@
  *   KETSIM_FAULT_FAMILY  which calls are counted: open (open, openat, creat,
  *                        fopen, their 64 forms), write (write and fwrite on
  *                        files other than stdin/stdout/stderr), close
- *                        (fclose, which flushes), rename (rename, renameat),
+ *                        (fflush and fclose, which write out what stdio
+ *                        has buffered), rename (rename, renameat),
  *                        fsync (fsync, fdatasync), mkdir (mkdir, mkdirat),
  *                        or io for all of these together.  Default io.
  *   KETSIM_FAULT_N       the Nth counted call fails (1-based); 0 or unset:
  *                        nothing fails, the calls are only counted.
+ *   KETSIM_FAULT_TIMES   how many counted calls fail from the Nth on: a
+ *                        fault that persists (default 1, a passing one).
  *   KETSIM_FAULT_LOG     a file the library appends to: "fired FAMILY N"
  *                        when the fault fires, "count TOTAL" at exit.
  *
  * The errno of a failed call is the one the system gives for the situation
- * simulated: EMFILE for opens, ENOSPC for writes and closes, EIO for fsync
+ * simulated: EMFILE for opens, ENOSPC for writes, flushes and closes, EIO for fsync
  * and rename, ENOSPC for mkdir.  A failed fclose still closes the stream
  * (as the real one does on an error), so no descriptor leaks.  malloc is not
  * interposed: a command makes tens of thousands of allocations, too many to
@@ -48,7 +51,8 @@ static const struct {
 };
 
 static int mask = -1;         /* families counted; -1 until read from the environment */
-static long target;           /* the call to fail, 0: none */
+static long target;           /* the first call to fail, 0: none */
+static long times = 1;        /* how many calls fail from `target` on */
 static long calls;            /* counted calls so far (atomic) */
 
 static void init(void)
@@ -62,6 +66,9 @@ static void init(void)
             m |= families[i].bit;
     const char *n = getenv("KETSIM_FAULT_N");
     target = n ? strtol(n, NULL, 10) : 0;
+    const char *t = getenv("KETSIM_FAULT_TIMES");
+    if (t && strtol(t, NULL, 10) > 0)
+        times = strtol(t, NULL, 10);
     __atomic_store_n(&mask, m, __ATOMIC_RELEASE);
 }
 
@@ -88,7 +95,7 @@ static int fail_now(int bit)
     if (!(mask & bit))
         return 0;
     long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
-    if (n != target)
+    if (target <= 0 || n < target || n - target >= times)
         return 0;
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
         if (families[i].bit == bit) {
@@ -182,6 +189,18 @@ size_t fwrite(const void *buf, size_t size, size_t n, FILE *fp)
         return 0;
     }
     return real_fn(buf, size, n, fp);
+}
+
+/* A refused flush marks the stream as in error and keeps its buffer, as
+ * the C library does when the disk is full. */
+int fflush(FILE *fp)
+{
+    REAL(int, "fflush", FILE *);
+    if (fp && fileno(fp) > 2 && fail_now(F_CLOSE)) {
+        fp->_flags |= 0x20; /* glibc's _IO_ERR_SEEN */
+        return EOF;
+    }
+    return real_fn(fp);
 }
 
 int fclose(FILE *fp)
