@@ -118,7 +118,8 @@ __attribute__((destructor)) static void report(void)
 
 static mode_t mode_arg(int flags, va_list ap)
 {
-    return (flags & (O_CREAT | O_TMPFILE)) ? (mode_t)va_arg(ap, unsigned) : 0;
+    /* O_TMPFILE contains O_DIRECTORY's bit: test all of it */
+    return (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE ? (mode_t)va_arg(ap, unsigned) : 0;
 }
 
 #define OPEN_LIKE(fn)                                                                              \
@@ -174,18 +175,24 @@ ssize_t write(int fd, const void *buf, size_t n)
     return fd > 2 && fail_now(F_WRITE) ? -1 : real_fn(fd, buf, n);
 }
 
-/* The stream is marked as in error, as a failed write inside the C library
- * marks it, so a later ferror() sees it too. */
+/* Mark a stream as in error, as a failed write inside the C library does,
+ * so that a later ferror() sees it too (glibc's _IO_ERR_SEEN flag). */
+static void mark_error(FILE *fp)
+{
+#ifdef __GLIBC__
+    fp->_flags |= 0x20;
+#else
+    (void)fp;
+#endif
+}
+
+/* A refused fwrite writes nothing and marks the stream. */
 size_t fwrite(const void *buf, size_t size, size_t n, FILE *fp)
 {
     REAL(size_t, "fwrite", const void *, size_t, size_t, FILE *);
     int fd = fileno(fp);
     if (fd > 2 && size && n && fail_now(F_WRITE)) {
-        int e = errno;
-        char junk = 0;
-        (void)real_fn(&junk, 1, 0, fp); /* no-op write: keeps the stream usable */
-        errno = e;
-        fp->_flags |= 0x20;             /* glibc's _IO_ERR_SEEN */
+        mark_error(fp);
         return 0;
     }
     return real_fn(buf, size, n, fp);
@@ -197,7 +204,7 @@ int fflush(FILE *fp)
 {
     REAL(int, "fflush", FILE *);
     if (fp && fileno(fp) > 2 && fail_now(F_CLOSE)) {
-        fp->_flags |= 0x20; /* glibc's _IO_ERR_SEEN */
+        mark_error(fp);
         return EOF;
     }
     return real_fn(fp);
