@@ -313,7 +313,21 @@ int outset_publish(outset *s, outset_manifest_fn manifest, void *user, ketsim_er
     s->created = 0;
     s->ended = 1;
     (void)fsync(s->dirfd);
-    return roll_forward(s->dirfd, ready, s->dir, err);
+    /* A failure here (a descriptor, a rename refused) would leave the old
+     * manifest gone and the files half moved.  Moving again takes up where
+     * the first pass stopped (the stage holds only what is left), so a
+     * passing fault does not leave the directory mixed; one that persists
+     * leaves the ready stage, which the next run into DIR publishes. */
+    if (roll_forward(s->dirfd, ready, s->dir, err) == KETSIM_OK)
+        return KETSIM_OK;
+    rc = roll_forward(s->dirfd, ready, s->dir, err);
+    if (rc && err) {
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        KETSIM_FAIL(err, rc, "%s (the output set is complete in %s; the next ketsim run into this directory "
+                    "moves it into place)", why, ready);
+    }
+    return rc;
 }
 
 void outset_discard(outset *s)
