@@ -111,10 +111,10 @@ int cmd_main_job(int argc, char **argv)
     ketsim_trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
     ketsim_trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, &z);
+    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, NULL, &z);
     if (st)
         return st;
-    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, &m);
+    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, NULL, &m);
     if (st) {
         trial_cli_result_free(&z);
         return st;

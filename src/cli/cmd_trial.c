@@ -1,6 +1,7 @@
 /* ketsim trial: run a virtual clinical trial from a scenario. */
 #include "cli.h"
 #include "trial_cli.h"
+#include "results_db_cli.h"
 #include "ketsim/plot_results.h"
 #include "util/atomic.h"
 #include "util/dist.h"
@@ -22,6 +23,7 @@ void help_trial(void)
 {
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
+         "                                  [--out FILE.sqlite]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
@@ -37,6 +39,10 @@ void help_trial(void)
          "NONMEM-style dataset of doses and ratings) and NAME_summary.json there; with\n"
          "--all-subjects NAME_subjects.csv holds every replicate, written as each chunk of\n"
          "--chunk-subjects subjects (default 4096) finishes, so memory stays flat.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores the run in an SQLite database: run\n"
+         "metadata, changed parameters, arms, visits, subjects and ratings (the replicates\n"
+         "the subjects CSV would hold), endpoints per replicate, summary and power\n"
+         "(docs/formats.md); it replaces FILE only once complete.\n"
          "--subjects N replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
@@ -209,8 +215,22 @@ static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_s
     return rc;
 }
 
+/* The results database's share of one chunk: the replicates the subjects
+ * CSV would hold (none, replicate 0, or all). */
+static int db_chunk(ketsim_results_db *db, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
+                    int r0, int n, int mode, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (int r = 0; db && !rc && r < n && mode != TRIAL_SUBJECTS_NONE && (mode == TRIAL_SUBJECTS_ALL || r0 + r == 0);
+         r++)
+        rc = ketsim_results_db_trial_subjects(db, &res->sc, &res->defs, subj + (size_t)r * res->sc.n_subjects, r0 + r,
+                                              err);
+    return rc;
+}
+
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir, trial_cli_result *res)
+                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir, ketsim_results_db *db,
+                  trial_cli_result *res)
 {
     memset(res, 0, sizeof *res);
     res->sc = *sc;
@@ -219,6 +239,8 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     ketsim_params *params = NULL;
     ketsim_trial_subject_result *subj = NULL;
     int rc = setup_params(sc, sets, n_sets, &params, res, &err);
+    if (!rc && db)
+        rc = cli_results_db_trial_setup(db, sc, o, params, &err);
     int created = 0;
     if (!rc && out_dir && trial_dist_rank() == 0)
         rc = mkdir_created(out_dir, &created, &err);
@@ -260,6 +282,8 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
             rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
         if (!rc)
             rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
+        if (!rc)
+            rc = db_chunk(db, res, subj, r0, co.replicates, subjects, &err);
         if (!rc && r0 == 0 && first)
             memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the NONMEM-style file and figures */
     }
@@ -274,6 +298,12 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         rc = write_outputs(res, subjects == TRIAL_SUBJECTS_NONMEM ? first : NULL, out_dir, &err);
     if (!rc && plot_dir && trial_dist_rank() == 0)
         rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
+    if (!rc && db)
+        rc = ketsim_results_db_trial_endpoints(db, sc, &res->opts, res->reps, (size_t)o->replicates, &err);
+    if (db && !rc)
+        rc = ketsim_results_db_commit(db, &err); /* the database is complete: it takes its name */
+    else if (db)
+        ketsim_results_db_abort(db);
     free(first);
     ketsim_params_free(params);
     if (rc) {
@@ -298,6 +328,7 @@ int cmd_trial(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
+        {"out", required_argument, 0, 'D'},
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
@@ -310,10 +341,12 @@ int cmd_trial(int argc, char **argv)
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -349,6 +382,12 @@ int cmd_trial(int argc, char **argv)
             format = optarg[0] == 'n' ? 2 : 1;
             break;
         case 'o': out_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("trial", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'F':
             if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
                 return cli_usage("trial", "--on-failure '%s': expected stop or skip", optarg);
@@ -403,8 +442,12 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
+    ketsim_results_db *db = NULL; /* trial_cli_run commits or removes it */
+    if (db_path && trial_dist_rank() == 0 &&
+        cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err))
+        return cli_fail(&err);
     trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, &res);
+    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, db, &res);
     if (st)
         return st;
     if (trial_dist_rank() == 0) {
@@ -423,6 +466,8 @@ int cmd_trial(int argc, char **argv)
         if (plot_dir)
             printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
+        if (db_path)
+            printf("%swrote %s\n", out_dir || plot_dir ? "" : "\n", db_path);
     }
     trial_cli_result_free(&res);
     return 0;

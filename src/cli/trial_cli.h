@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 
+#include "ketsim/formats.h"
 #include "ketsim/trial.h"
 
 int cmd_trial(int argc, char **argv);
@@ -30,11 +31,13 @@ enum {
  * of TRIAL_SUBJECTS_*) and DIR/NAME_summary.json when out_dir is non-NULL,
  * and the figures (ketsim_plot_trial) into plot_dir when that is non-NULL.
  * Replicates are simulated chunk_subjects subjects at a time (at least one
- * replicate; <= 0: 4096).  Returns an exit status (0 on success, the error
+ * replicate; <= 0: 4096).  db (NULL: none) is the open results database
+ * of --out: the run fills it, then commits it (success) or removes it
+ * (failure).  Returns an exit status (0 on success, the error
  * printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir,
-                  trial_cli_result *res);
+                  ketsim_results_db *db, trial_cli_result *res);
 void trial_cli_result_free(trial_cli_result *res);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
