@@ -230,4 +230,21 @@ if [ "$(id -u)" != 0 ]; then
     check_bad "$tmp/ro/r.sqlite" "not writable"
 fi
 
+# 9. the query examples of docs/formats.md run on a database of this run
+doc_block() { # LANG: the first fenced block of that language in the results-database section
+    awk -v lang="$1" '/^## trial \(`--out FILE.sqlite`\)/ {on = 1} on && /^## lab/ {on = 0}
+        on && $0 == "```" lang {code = 1; next} code && /^```/ {exit} code {print}' "$root/docs/formats.md"
+}
+mkdir "$tmp/doc" && cp "$tmp/b.sqlite" "$tmp/doc/results.sqlite"
+doc_block python >"$tmp/doc/ex.py"
+if [ -s "$tmp/doc/ex.py" ] && (cd "$tmp/doc" && python3 ex.py) >"$tmp/doc/py.out" 2>&1 &&
+    grep -q "ketamine" "$tmp/doc/py.out"; then ok; else bad "the Python example: $(cat "$tmp/doc/py.out")"; fi
+if command -v Rscript >/dev/null && Rscript -e 'library(RSQLite)' >/dev/null 2>&1; then
+    doc_block r >"$tmp/doc/ex.R"
+    if [ -s "$tmp/doc/ex.R" ] && (cd "$tmp/doc" && Rscript ex.R) >"$tmp/doc/r.out" 2>&1 &&
+        grep -q "ketamine@1d.change_mean" "$tmp/doc/r.out"; then ok; else bad "the R example: $(cat "$tmp/doc/r.out")"; fi
+else
+    echo "note: RSQLite not installed, the R example is not run"
+fi
+
 finish
