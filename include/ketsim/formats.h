@@ -145,6 +145,9 @@ int ketsim_results_db_trial_subjects(ketsim_results_db *db, const ketsim_trial_s
 int ketsim_results_db_trial_endpoints(ketsim_results_db *db, const ketsim_trial_scenario *sc,
                                       const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps,
                                       size_t n_reps, ketsim_error *err);
+/* A lab experiment: its groups and read-outs, every animal's value, the
+ * group statistics and the contrasts (as in the lab summary JSON). */
+int ketsim_results_db_lab(ketsim_results_db *db, const ketsim_lab_result *res, ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

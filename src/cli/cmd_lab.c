@@ -3,6 +3,7 @@
 #include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/plot_results.h"
+#include "results_db_cli.h"
 #include "util/atomic.h"
 
 #include <errno.h>
@@ -18,7 +19,7 @@ void help_lab(void)
 {
     puts("usage: ketsim lab --list\n"
          "       ketsim lab NAME|FILE.yaml [--seed N] [--out-dir DIR] [--plot DIR]\n"
-         "                             [--set NAME=VALUE]...\n"
+         "                             [--out FILE.sqlite] [--set NAME=VALUE]...\n"
          "\n"
          "Run a virtual laboratory experiment: groups of animals with their stress\n"
          "paradigm, genotype, pretreatments and test drug, read out by Western blot,\n"
@@ -30,6 +31,8 @@ void help_lab(void)
          "read-out) and NAME_summary.json.  With --plot, NAME_readouts.png/.svg: a panel per\n"
          "read-out with a bar per group (mean, SEM whiskers) and a dot per animal\n"
          "(NAME_readouts_2, ... past four read-outs).  --seed defaults to the protocol's seed.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores groups, read-outs, every animal's\n"
+         "value, group statistics and contrasts in an SQLite database (docs/formats.md).\n"
          "\n"
          "examples:\n"
          "  ketsim lab --list\n"
@@ -74,8 +77,9 @@ static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *
 }
 
 static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir,
-                        const char *plot_dir)
+                        const char *plot_dir, const char *db_path, const char *cmdline)
 {
+    ketsim_results_db *db = NULL;
     ketsim_error err = {0};
     char path[1024];
     ketsim_lab_protocol *p = calloc(1, sizeof *p);
@@ -92,6 +96,8 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     for (size_t i = 0; !rc && i < n_sets; i++)
         if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
             ketsim_error_prefix(&err, "--set: ");
+    if (!rc && db_path)
+        rc = cli_results_db_open(db_path, "lab", cmdline, 0, &db, &err);
     if (!rc && out_dir)
         rc = make_dir(out_dir, &err);
     if (!rc)
@@ -100,6 +106,10 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = write_files(res, p, out_dir, &err);
     if (!rc && plot_dir)
         rc = ketsim_plot_lab(p, res, plot_dir, &err);
+    if (!rc && db) {
+        rc = cli_results_db_lab_finish(db, res, params, &err);
+        db = NULL; /* committed, or removed on failure */
+    }
     if (!rc)
         rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
@@ -107,7 +117,10 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
             printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
         if (plot_dir)
             printf("%swrote %s/%s_readouts.png/.svg\n", out_dir ? "" : "\n", plot_dir, p->name);
+        if (db_path)
+            printf("%swrote %s\n", out_dir || plot_dir ? "" : "\n", db_path);
     }
+    ketsim_results_db_abort(db); /* only a run that failed before the commit */
     ketsim_lab_result_free(res);
     ketsim_params_free(params);
     free(p);
@@ -119,14 +132,16 @@ int cmd_lab(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'}, {"seed", required_argument, 0, 's'},
         {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
-        {"plot", required_argument, 0, 'P'},
+        {"plot", required_argument, 0, 'P'},    {"out", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     long seed = -1;
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
     char *sets[LAB_CLI_MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -142,6 +157,12 @@ int cmd_lab(int argc, char **argv)
         }
         case 'o': out_dir = optarg; break;
         case 'P': plot_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("lab", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'S':
             if (n_sets == LAB_CLI_MAX_SETS)
                 return cli_usage("lab", "too many --set options (max %d)", LAB_CLI_MAX_SETS);
@@ -167,5 +188,5 @@ int cmd_lab(int argc, char **argv)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");
     if (optind + 1 < argc)
         return cli_usage("lab", "unexpected argument '%s'", argv[optind + 1]);
-    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir);
+    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir, db_path, cmdline);
 }

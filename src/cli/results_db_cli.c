@@ -59,6 +59,7 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
         return rc;
     char num[32];
     snprintf(num, sizeof num, "%d", threads);
+    /* a command without --threads (lab: its own default) records none */
     rc = ketsim_results_db_meta(*db, "command", command, err);
     if (!rc)
         rc = ketsim_results_db_meta(*db, "command_line", command_line, err);
@@ -66,7 +67,7 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
         rc = ketsim_results_db_meta(*db, "version", KETSIM_VERSION, err);
     if (!rc)
         rc = ketsim_results_db_meta(*db, "git_commit", KETSIM_GIT_COMMIT, err);
-    if (!rc)
+    if (!rc && threads > 0)
         rc = ketsim_results_db_meta(*db, "threads", num, err);
     if (!rc)
         rc = ketsim_results_db_meta(*db, "data_dir", ketsim_data_dir(), err);
@@ -111,5 +112,37 @@ int cli_results_db_trial_setup(ketsim_results_db *db, const ketsim_trial_scenari
     if (!rc)
         rc = ketsim_results_db_params(db, used, names, sc->n_sets, err);
     ketsim_params_free(used);
+    return rc;
+}
+
+static const char *stress_name(ketsim_lab_stress s)
+{
+    return s == KETSIM_LAB_STRESS_CUS ? "cus" : s == KETSIM_LAB_STRESS_DEFEAT ? "social_defeat" : "none";
+}
+
+int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *res, const ketsim_params *params,
+                              ketsim_error *err)
+{
+    const ketsim_lab_protocol *p = ketsim_lab_result_protocol(res);
+    int rc = ketsim_results_db_meta(db, "experiment", p->name, err);
+    if (!rc)
+        rc = meta_num(db, "seed", (unsigned long long)ketsim_lab_result_seed(res), err);
+    if (!rc)
+        rc = ketsim_results_db_meta(db, "species", ketsim_species_name(p->species), err);
+    if (!rc)
+        rc = ketsim_results_db_meta(db, "strain", p->strain, err);
+    if (!rc)
+        rc = ketsim_results_db_meta(db, "stress", stress_name(p->stress), err);
+    if (!rc)
+        rc = ketsim_results_db_meta(db, "variability", p->variability ? "1" : "0", err);
+    if (!rc && p->path[0])
+        rc = ketsim_results_db_data_file(db, p->path, "protocol", err);
+    if (!rc)
+        rc = ketsim_results_db_params(db, params, NULL, 0, err);
+    if (!rc)
+        rc = ketsim_results_db_lab(db, res, err);
+    if (!rc)
+        return ketsim_results_db_commit(db, err);
+    ketsim_results_db_abort(db);
     return rc;
 }

@@ -22,5 +22,10 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
  * a copy here, as the run applies them). */
 int cli_results_db_trial_setup(ketsim_results_db *db, const ketsim_trial_scenario *sc,
                                const ketsim_trial_run_opts *o, const ketsim_params *base, ketsim_error *err);
+/* A lab run's rows (experiment, seed, species, strain, stress, the
+ * protocol file, parameters that differ from the species' defaults, and
+ * the results), then the commit; on failure the database is removed. */
+int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *res, const ketsim_params *params,
+                              ketsim_error *err);
 
 #endif

@@ -23,7 +23,7 @@
 
 /* Prepared inserts, one per table that takes many rows. */
 enum { ST_RUN, ST_FILE, ST_PARAM, ST_SUBJECT, ST_PERIOD, ST_RATING, ST_ENDPOINT, ST_SUMMARY, ST_POWER, ST_ARM,
-       ST_VISIT, N_ST };
+       ST_VISIT, ST_LAB_GROUP, ST_LAB_READOUT, ST_LAB_ANIMAL, ST_LAB_CELL, ST_LAB_CONTRAST, N_ST };
 
 static const char *const insert_sql[N_ST] = {
     "INSERT INTO run VALUES (?1, ?2)",
@@ -37,6 +37,11 @@ static const char *const insert_sql[N_ST] = {
     "INSERT INTO power VALUES (?1, ?2, ?3, ?4, ?5)",
     "INSERT INTO arm VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO visit VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO lab_group VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    "INSERT INTO lab_readout VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO lab_animal VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO lab_cell VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO lab_contrast VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
 
 /* Tables first (keys only); the secondary indexes are built at the end,
@@ -65,13 +70,25 @@ static const char schema_sql[] =
     "  PRIMARY KEY (replicate, name));\n"
     "CREATE TABLE summary (name TEXT PRIMARY KEY, median REAL, p5 REAL, p95 REAL, mean REAL, sd REAL,\n"
     "  defined INTEGER NOT NULL);\n"
-    "CREATE TABLE power (test TEXT PRIMARY KEY, alpha REAL NOT NULL, power REAL, lo REAL, hi REAL);\n";
+    "CREATE TABLE power (test TEXT PRIMARY KEY, alpha REAL NOT NULL, power REAL, lo REAL, hi REAL);\n"
+    "CREATE TABLE lab_group (group_index INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n INTEGER NOT NULL,\n"
+    "  drug TEXT NOT NULL, dose TEXT NOT NULL, pretreatments INTEGER NOT NULL, genotype TEXT NOT NULL,\n"
+    "  unstressed INTEGER NOT NULL, is_control INTEGER NOT NULL);\n"
+    "CREATE TABLE lab_readout (readout_index INTEGER PRIMARY KEY, assay TEXT NOT NULL, measure TEXT NOT NULL,\n"
+    "  unit TEXT NOT NULL, label TEXT NOT NULL, time_h REAL NOT NULL, anova_p REAL);\n"
+    "CREATE TABLE lab_animal (readout_index INTEGER NOT NULL, group_index INTEGER NOT NULL, animal INTEGER NOT NULL,\n"
+    "  value REAL, PRIMARY KEY (readout_index, group_index, animal));\n"
+    "CREATE TABLE lab_cell (readout_index INTEGER NOT NULL, group_index INTEGER NOT NULL, n INTEGER NOT NULL,\n"
+    "  mean REAL, sem REAL, p_vs_control REAL, PRIMARY KEY (readout_index, group_index));\n"
+    "CREATE TABLE lab_contrast (readout_index INTEGER NOT NULL, contrast_index INTEGER NOT NULL,\n"
+    "  a TEXT NOT NULL, b TEXT NOT NULL, diff REAL, p_holm REAL, PRIMARY KEY (readout_index, contrast_index));\n";
 
 static const char index_sql[] =
     "CREATE INDEX rating_by_visit ON rating (visit, period);\n"
     "CREATE INDEX subject_period_by_arm ON subject_period (arm, period);\n"
     "CREATE INDEX endpoint_by_name ON endpoint (name, replicate);\n"
-    "CREATE INDEX endpoint_by_arm ON endpoint (arm, visit);\n";
+    "CREATE INDEX endpoint_by_arm ON endpoint (arm, visit);\n"
+    "CREATE INDEX lab_animal_by_group ON lab_animal (group_index, readout_index);\n";
 
 struct ketsim_results_db {
     sqlite3 *db;
@@ -530,5 +547,93 @@ int ketsim_results_db_trial_endpoints(ketsim_results_db *r, const ketsim_trial_s
         if (!rc && stem)
             rc = put_power(r, reps, n_reps, m0->name[i], stem, alpha, err);
     }
+    return rc;
+}
+
+/* ---- lab ------------------------------------------------------------------ */
+
+static const char *genotype_name(ketsim_lab_genotype g)
+{
+    return g == KETSIM_LAB_BDNF_KO ? "bdnf_ko" : g == KETSIM_LAB_VAL66MET ? "val66met" : "wild_type";
+}
+
+static int put_lab_groups(ketsim_results_db *r, const ketsim_lab_protocol *p, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    sqlite3_stmt *q = r->st[ST_LAB_GROUP];
+    for (int g = 0; !rc && g < p->n_groups; g++) {
+        const ketsim_lab_group *gr = &p->group[g];
+        sqlite3_bind_int(q, 1, g);
+        bind_text(q, 2, gr->name);
+        sqlite3_bind_int(q, 3, gr->n);
+        bind_text(q, 4, gr->has_drug ? gr->test.drug : "vehicle");
+        bind_text(q, 5, gr->has_drug ? gr->test.spec : "");
+        sqlite3_bind_int(q, 6, gr->n_pre);
+        bind_text(q, 7, genotype_name(gr->genotype));
+        sqlite3_bind_int(q, 8, gr->unstressed != 0);
+        sqlite3_bind_int(q, 9, g == p->control);
+        rc = step(r, ST_LAB_GROUP, err);
+    }
+    return rc;
+}
+
+static int put_lab_readout(ketsim_results_db *r, const ketsim_lab_result *res, int k, ketsim_error *err)
+{
+    const ketsim_lab_protocol *p = ketsim_lab_result_protocol(res);
+    const ketsim_lab_readout *ro = &p->readout[k];
+    sqlite3_stmt *q = r->st[ST_LAB_READOUT];
+    sqlite3_bind_int(q, 1, k);
+    bind_text(q, 2, ketsim_lab_measure_assay(ro->measure));
+    bind_text(q, 3, ketsim_lab_measure_name(ro->measure));
+    bind_text(q, 4, ketsim_lab_measure_unit(ro->measure));
+    bind_text(q, 5, ro->label);
+    sqlite3_bind_double(q, 6, ro->time_h);
+    bind_real(q, 7, ketsim_lab_result_anova_p(res, k));
+    int rc = step(r, ST_LAB_READOUT, err);
+    for (int g = 0; !rc && g < p->n_groups; g++) {
+        const double *v = NULL;
+        int n = 0;
+        ketsim_lab_result_values(res, k, g, &v, &n);
+        for (int i = 0; !rc && i < n; i++) {
+            q = r->st[ST_LAB_ANIMAL];
+            sqlite3_bind_int(q, 1, k);
+            sqlite3_bind_int(q, 2, g);
+            sqlite3_bind_int(q, 3, i + 1);
+            bind_real(q, 4, v[i]);
+            rc = step(r, ST_LAB_ANIMAL, err);
+        }
+        ketsim_lab_cell c = {0, NAN, NAN, NAN};
+        ketsim_lab_result_cell(res, k, g, &c);
+        q = r->st[ST_LAB_CELL];
+        sqlite3_bind_int(q, 1, k);
+        sqlite3_bind_int(q, 2, g);
+        sqlite3_bind_int(q, 3, c.n);
+        bind_real(q, 4, c.mean);
+        bind_real(q, 5, c.sem);
+        bind_real(q, 6, c.p);
+        if (!rc)
+            rc = step(r, ST_LAB_CELL, err);
+    }
+    for (int c = 0; !rc && c < p->n_contrasts; c++) {
+        double d = NAN, pc = NAN;
+        ketsim_lab_result_contrast(res, k, c, &d, &pc);
+        q = r->st[ST_LAB_CONTRAST];
+        sqlite3_bind_int(q, 1, k);
+        sqlite3_bind_int(q, 2, c);
+        bind_text(q, 3, p->group[p->contrast[c][0]].name);
+        bind_text(q, 4, p->group[p->contrast[c][1]].name);
+        bind_real(q, 5, d);
+        bind_real(q, 6, pc);
+        rc = step(r, ST_LAB_CONTRAST, err);
+    }
+    return rc;
+}
+
+int ketsim_results_db_lab(ketsim_results_db *r, const ketsim_lab_result *res, ketsim_error *err)
+{
+    const ketsim_lab_protocol *p = ketsim_lab_result_protocol(res);
+    int rc = put_lab_groups(r, p, err);
+    for (int k = 0; !rc && k < p->n_readouts; k++)
+        rc = put_lab_readout(r, res, k, err);
     return rc;
 }

@@ -10,7 +10,10 @@
 #  6. --no-subjects and the default (replicate 0) follow the subjects CSV;
 #     skipped solver failures are subjects with failed = 1 and no ratings;
 #  7. a failing run and a killed run leave the previous database intact;
-#  8. bad paths: exit 2, one message, nothing on stdout, no file.
+#  8. bad paths: exit 2, one message, nothing on stdout, no file;
+#  9. lab --out: values against the animals CSV and summary JSON, the same
+#     bytes from the same run, a bad path;
+# 10. the Python and R examples of docs/formats.md run.
 source "$(dirname "$0")/lib/common.bash"
 command -v sqlite3 >/dev/null || { bad "the sqlite3 shell is missing (scripts/packages.d/sqlite.txt)"; finish; exit; }
 
@@ -47,10 +50,19 @@ want = {
     "endpoint": ["replicate", "name", "arm", "visit", "value"],
     "summary": ["name", "median", "p5", "p95", "mean", "sd", "defined"],
     "power": ["test", "alpha", "power", "lo", "hi"],
+    "lab_group": ["group_index", "name", "n", "drug", "dose", "pretreatments", "genotype", "unstressed",
+                  "is_control"],
+    "lab_readout": ["readout_index", "assay", "measure", "unit", "label", "time_h", "anova_p"],
+    "lab_animal": ["readout_index", "group_index", "animal", "value"],
+    "lab_cell": ["readout_index", "group_index", "n", "mean", "sem", "p_vs_control"],
+    "lab_contrast": ["readout_index", "contrast_index", "a", "b", "diff", "p_holm"],
 }
 keys = {"run": ["key"], "subject": ["replicate", "subject"], "subject_period": ["replicate", "subject", "period"],
         "rating": ["replicate", "subject", "seq"], "endpoint": ["replicate", "name"], "summary": ["name"],
-        "power": ["test"], "param": ["name"], "arm": ["arm_index"], "visit": ["visit_index"], "data_file": ["path"]}
+        "power": ["test"], "param": ["name"], "arm": ["arm_index"], "visit": ["visit_index"], "data_file": ["path"],
+        "lab_group": ["group_index"], "lab_readout": ["readout_index"],
+        "lab_animal": ["readout_index", "group_index", "animal"], "lab_cell": ["readout_index", "group_index"],
+        "lab_contrast": ["readout_index", "contrast_index"]}
 tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 assert tables == set(want), tables
 for t, cols in want.items():
@@ -59,7 +71,10 @@ for t, cols in want.items():
     pk = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5] > 0]
     assert pk == keys[t], (t, pk)
 idx = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
-assert idx == {"rating_by_visit", "subject_period_by_arm", "endpoint_by_name", "endpoint_by_arm"}, idx
+assert idx == {"rating_by_visit", "subject_period_by_arm", "endpoint_by_name", "endpoint_by_arm",
+               "lab_animal_by_group"}, idx
+# a trial leaves the lab tables empty
+assert sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want if t.startswith("lab_")) == 0
 # the query planner uses them
 plan = " ".join(str(r) for r in db.execute(
     "EXPLAIN QUERY PLAN SELECT * FROM rating WHERE visit = '1d' AND period = 1"))
@@ -230,7 +245,58 @@ if [ "$(id -u)" != 0 ]; then
     check_bad "$tmp/ro/r.sqlite" "not writable"
 fi
 
-# 9. the query examples of docs/formats.md run on a database of this run
+# 9. lab: rows and values against the animals CSV and summary JSON, the same
+#     bytes twice, bad paths
+"$ketsim" lab mtor_time_course --set lab.fst.sd_s=30 --out-dir "$tmp/lo" --out "$tmp/l.sqlite" >"$tmp/stdout" 2>"$tmp/stderr" &&
+    grep -q "wrote $tmp/l.sqlite" "$tmp/stdout" && ok || bad "lab --out: $(cat "$tmp/stderr")"
+python3 - "$tmp/l.sqlite" "$tmp/lo/mtor_time_course_animals.csv" "$tmp/lo/mtor_time_course_summary.json" <<'EOF' && ok || bad "lab rows and values against the CSV and JSON"
+import csv, json, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+summ = json.load(open(sys.argv[3]))
+sql = """SELECT r.label, g.name, a.animal, r.assay, r.measure, r.unit, r.time_h, a.value
+         FROM lab_animal a JOIN lab_readout r USING (readout_index) JOIN lab_group g USING (group_index)
+         ORDER BY a.readout_index, a.group_index, a.animal"""
+got = [[lab, grp, str(an), assay, meas, unit, "%.10g" % t, "%.10g" % v]
+       for lab, grp, an, assay, meas, unit, t, v in db.execute(sql)]
+want = [[r["label"], r["group"], r["animal"], r["assay"], r["measure"], r["unit"], r["time_h"], r["value"]]
+        for r in rows]
+assert got == want, (len(got), len(want), next((a, b) for a, b in zip(got, want) if a != b))
+assert set(r["experiment"] for r in rows) == {db.execute("SELECT value FROM run WHERE key = 'experiment'").fetchone()[0]}
+same = lambda d, j: (d is None and j is None) or (d is not None and j is not None and float("%.10g" % d) == float(j))
+assert db.execute("SELECT value FROM run WHERE key = 'seed'").fetchone()[0] == str(summ["seed"])
+assert [tuple(r) for r in db.execute("SELECT name, n FROM lab_group ORDER BY group_index")] == [
+    (g["name"], g["n"]) for g in summ["groups"]]
+assert db.execute("SELECT name FROM lab_group WHERE is_control = 1").fetchone()[0] == summ["control"]
+assert db.execute("SELECT count(*) FROM lab_readout").fetchone()[0] == len(summ["readouts"])
+for k, ro in enumerate(summ["readouts"]):
+    r = db.execute("SELECT assay, measure, unit, time_h, anova_p FROM lab_readout WHERE readout_index = ?",
+                   (k,)).fetchone()
+    assert r[:3] == (ro["assay"], ro["measure"], ro["unit"]) and same(r[3], ro["time_h"]) and same(r[4], ro["anova_p"])
+    cells = db.execute("""SELECT g.name, c.n, c.mean, c.sem, c.p_vs_control FROM lab_cell c
+                          JOIN lab_group g USING (group_index) WHERE readout_index = ? ORDER BY group_index""",
+                       (k,)).fetchall()
+    assert len(cells) == len(ro["groups"])
+    for c, jc in zip(cells, ro["groups"]):
+        assert c[0] == jc["group"] and c[1] == jc["n"], (c, jc)
+        assert same(c[2], jc["mean"]) and same(c[3], jc["sem"]) and same(c[4], jc["p_vs_control"]), (c, jc)
+    cons = db.execute("SELECT a, b, diff, p_holm FROM lab_contrast WHERE readout_index = ? ORDER BY contrast_index",
+                      (k,)).fetchall()
+    assert len(cons) == len(ro["contrasts"])
+    for c, jc in zip(cons, ro["contrasts"]):
+        assert c[:2] == (jc["a"], jc["b"]) and same(c[2], jc["diff"]) and same(c[3], jc["p_holm"]), (c, jc)
+assert db.execute("SELECT name, value, origin FROM param").fetchall() == [("lab.fst.sd_s", 30.0, "--set")]
+assert db.execute("SELECT count(*) FROM rating").fetchone()[0] == 0
+EOF
+sqlite3 "$tmp/l.sqlite" .dump >"$tmp/l.dump"
+"$ketsim" lab mtor_time_course --set lab.fst.sd_s=30 --out-dir "$tmp/lo" --out "$tmp/l.sqlite" >/dev/null 2>&1
+sqlite3 "$tmp/l.sqlite" .dump | cmp -s - "$tmp/l.dump" && ok || bad "lab: the same run twice gives another .dump"
+"$ketsim" lab mtor_time_course --out "$tmp/nodir/l.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/stdout" ] && grep -q "does not exist" "$tmp/stderr" && [ ! -e "$tmp/nodir" ] && ok ||
+    bad "lab --out into a missing directory: rc=$rc, $(cat "$tmp/stderr")"
+
+# 10. the query examples of docs/formats.md run on a database of this run
 doc_block() { # LANG: the first fenced block of that language in the results-database section
     awk -v lang="$1" '/^## trial \(`--out FILE.sqlite`\)/ {on = 1} on && /^## lab/ {on = 0}
         on && $0 == "```" lang {code = 1; next} code && /^```/ {exit} code {print}' "$root/docs/formats.md"
