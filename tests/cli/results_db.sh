@@ -298,7 +298,7 @@ rc=$?
 
 # 10. the query examples of docs/formats.md run on a database of this run
 doc_block() { # LANG: the first fenced block of that language in the results-database section
-    awk -v lang="$1" '/^## trial \(`--out FILE.sqlite`\)/ {on = 1} on && /^## lab/ {on = 0}
+    awk -v lang="$1" '/^## .*\(`--out FILE.sqlite`\)/ {on = 1} on && /^## lab/ {on = 0}
         on && $0 == "```" lang {code = 1; next} code && /^```/ {exit} code {print}' "$root/docs/formats.md"
 }
 mkdir "$tmp/doc" && cp "$tmp/b.sqlite" "$tmp/doc/results.sqlite"
