@@ -22,6 +22,7 @@
 #include "ketsim/calibrate.h"
 #include "ketsim/catalog.h"
 #include "ketsim/error.h"
+#include "ketsim/events.h"
 #include "ketsim/lab.h"
 #include "ketsim/params.h"
 #include "ketsim/simulate.h"
@@ -148,6 +149,10 @@ int ketsim_results_db_trial_endpoints(ketsim_results_db *db, const ketsim_trial_
 /* A lab experiment: its groups and read-outs, every animal's value, the
  * group statistics and the contrasts (as in the lab summary JSON). */
 int ketsim_results_db_lab(ketsim_results_db *db, const ketsim_lab_result *res, ketsim_error *err);
+/* simulate --dataset: every record of the dataset as read (typed), with
+ * the prediction on prediction records (pred: one value per record), and
+ * the covariates given on each record. */
+int ketsim_results_db_dataset(ketsim_results_db *db, const ketsim_events *ev, const double *pred, ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

@@ -1,5 +1,6 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
+#include "results_db_cli.h"
 #include "interrupt.h"
 #include "util/atomic.h"
 #include "ketsim/plot.h"
@@ -203,12 +204,14 @@ static int write_result(const sim_opts *o, const cli_subject *subj, const ketsim
 int cmd_simulate(int argc, char **argv)
 {
     sim_opts o;
+    char cmdline[8192]; /* for a results database's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
-    if (o.dataset && o.out && !ends_with(o.out, ".csv"))
-        return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv", o.out);
-    if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json"))
+    if (o.dataset && o.out && !ends_with(o.out, ".csv") && !cli_results_db_path(o.out))
+        return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv or .sqlite", o.out);
+    if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json") && !o.dataset)
         return cli_usage("simulate", "--out '%s': the file name must end in .csv or .json", o.out);
     size_t cols[512], n_cols = 0;
 
@@ -225,7 +228,7 @@ int cmd_simulate(int argc, char **argv)
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
     if (!rc && o.dataset) {
-        rc = cli_simulate_dataset(&subj, o.dataset, o.out, o.quiet, &err);
+        rc = cli_simulate_dataset(&subj, o.dataset, o.out, o.quiet, cmdline, &err);
         cli_subject_free(&subj);
         return rc ? cli_fail(&err) : 0;
     }

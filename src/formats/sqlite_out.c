@@ -23,7 +23,8 @@
 
 /* Prepared inserts, one per table that takes many rows. */
 enum { ST_RUN, ST_FILE, ST_PARAM, ST_SUBJECT, ST_PERIOD, ST_RATING, ST_ENDPOINT, ST_SUMMARY, ST_POWER, ST_ARM,
-       ST_VISIT, ST_LAB_GROUP, ST_LAB_READOUT, ST_LAB_ANIMAL, ST_LAB_CELL, ST_LAB_CONTRAST, N_ST };
+       ST_VISIT, ST_LAB_GROUP, ST_LAB_READOUT, ST_LAB_ANIMAL, ST_LAB_CELL, ST_LAB_CONTRAST,
+       ST_DS_RECORD, ST_DS_COV, N_ST };
 
 static const char *const insert_sql[N_ST] = {
     "INSERT INTO run VALUES (?1, ?2)",
@@ -42,6 +43,8 @@ static const char *const insert_sql[N_ST] = {
     "INSERT INTO lab_animal VALUES (?1, ?2, ?3, ?4)",
     "INSERT INTO lab_cell VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO lab_contrast VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO dataset_record VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+    "INSERT INTO dataset_covariate VALUES (?1, ?2, ?3)",
 };
 
 /* Tables first (keys only); the secondary indexes are built at the end,
@@ -81,14 +84,21 @@ static const char schema_sql[] =
     "CREATE TABLE lab_cell (readout_index INTEGER NOT NULL, group_index INTEGER NOT NULL, n INTEGER NOT NULL,\n"
     "  mean REAL, sem REAL, p_vs_control REAL, PRIMARY KEY (readout_index, group_index));\n"
     "CREATE TABLE lab_contrast (readout_index INTEGER NOT NULL, contrast_index INTEGER NOT NULL,\n"
-    "  a TEXT NOT NULL, b TEXT NOT NULL, diff REAL, p_holm REAL, PRIMARY KEY (readout_index, contrast_index));\n";
+    "  a TEXT NOT NULL, b TEXT NOT NULL, diff REAL, p_holm REAL, PRIMARY KEY (readout_index, contrast_index));\n"
+    "CREATE TABLE dataset_record (record INTEGER PRIMARY KEY, line INTEGER NOT NULL, id REAL NOT NULL,\n"
+    "  time_h REAL NOT NULL, evid INTEGER NOT NULL, mdv INTEGER NOT NULL, cmt INTEGER NOT NULL, amt_mg REAL,\n"
+    "  rate_mg_per_h REAL, ss INTEGER NOT NULL, output TEXT, dv REAL, blq INTEGER NOT NULL, wt_kg REAL,\n"
+    "  pred REAL);\n"
+    "CREATE TABLE dataset_covariate (record INTEGER NOT NULL, name TEXT NOT NULL, value REAL,\n"
+    "  PRIMARY KEY (record, name));\n";
 
 static const char index_sql[] =
     "CREATE INDEX rating_by_visit ON rating (visit, period);\n"
     "CREATE INDEX subject_period_by_arm ON subject_period (arm, period);\n"
     "CREATE INDEX endpoint_by_name ON endpoint (name, replicate);\n"
     "CREATE INDEX endpoint_by_arm ON endpoint (arm, visit);\n"
-    "CREATE INDEX lab_animal_by_group ON lab_animal (group_index, readout_index);\n";
+    "CREATE INDEX lab_animal_by_group ON lab_animal (group_index, readout_index);\n"
+    "CREATE INDEX dataset_record_by_id ON dataset_record (id, time_h);\n";
 
 struct ketsim_results_db {
     sqlite3 *db;
@@ -635,5 +645,49 @@ int ketsim_results_db_lab(ketsim_results_db *r, const ketsim_lab_result *res, ke
     int rc = put_lab_groups(r, p, err);
     for (int k = 0; !rc && k < p->n_readouts; k++)
         rc = put_lab_readout(r, res, k, err);
+    return rc;
+}
+
+/* ---- simulate --dataset ---------------------------------------------------- */
+
+static int put_dataset_record(ketsim_results_db *r, const ketsim_events *ev, size_t i, double pred,
+                              ketsim_error *err)
+{
+    const ketsim_event *e = ketsim_events_record(ev, i);
+    int predicted = ketsim_event_is_prediction(e);
+    sqlite3_stmt *q = r->st[ST_DS_RECORD];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
+    sqlite3_bind_int64(q, 2, (sqlite3_int64)e->line);
+    sqlite3_bind_double(q, 3, e->id);
+    sqlite3_bind_double(q, 4, e->time_h);
+    sqlite3_bind_int(q, 5, e->evid);
+    sqlite3_bind_int(q, 6, e->mdv);
+    sqlite3_bind_int64(q, 7, (sqlite3_int64)e->cmt);
+    bind_real(q, 8, predicted ? NAN : e->amt_mg);
+    bind_real(q, 9, predicted ? NAN : e->rate_mg_per_h);
+    sqlite3_bind_int(q, 10, e->ss);
+    bind_text(q, 11, predicted ? ketsim_events_output_name(ev, e->output) : NULL);
+    bind_real(q, 12, predicted && !e->mdv ? e->dv : NAN);
+    sqlite3_bind_int(q, 13, e->blq);
+    bind_real(q, 14, e->wt_kg);
+    bind_real(q, 15, predicted ? pred : NAN);
+    int rc = step(r, ST_DS_RECORD, err);
+    for (size_t k = 0; !rc && k < ketsim_events_n_covariates(ev); k++) {
+        if (isnan(e->cov[k]))
+            continue;
+        q = r->st[ST_DS_COV];
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
+        bind_text(q, 2, ketsim_events_covariate_name(ev, k));
+        sqlite3_bind_double(q, 3, e->cov[k]);
+        rc = step(r, ST_DS_COV, err);
+    }
+    return rc;
+}
+
+int ketsim_results_db_dataset(ketsim_results_db *r, const ketsim_events *ev, const double *pred, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t i = 0; !rc && i < ketsim_events_n_records(ev); i++)
+        rc = put_dataset_record(r, ev, i, pred[i], err);
     return rc;
 }

@@ -13,7 +13,9 @@
 #  8. bad paths: exit 2, one message, nothing on stdout, no file;
 #  9. lab --out: values against the animals CSV and summary JSON, the same
 #     bytes from the same run, a bad path;
-# 10. the Python and R examples of docs/formats.md run.
+# 10. the Python and R examples of docs/formats.md run;
+# 11. simulate --dataset --out FILE.sqlite: records and predictions against
+#     the predictions CSV, covariates, a bad path.
 source "$(dirname "$0")/lib/common.bash"
 command -v sqlite3 >/dev/null || { bad "the sqlite3 shell is missing (scripts/packages.d/sqlite.txt)"; finish; exit; }
 
@@ -56,13 +58,17 @@ want = {
     "lab_animal": ["readout_index", "group_index", "animal", "value"],
     "lab_cell": ["readout_index", "group_index", "n", "mean", "sem", "p_vs_control"],
     "lab_contrast": ["readout_index", "contrast_index", "a", "b", "diff", "p_holm"],
+    "dataset_record": ["record", "line", "id", "time_h", "evid", "mdv", "cmt", "amt_mg", "rate_mg_per_h", "ss",
+                       "output", "dv", "blq", "wt_kg", "pred"],
+    "dataset_covariate": ["record", "name", "value"],
 }
 keys = {"run": ["key"], "subject": ["replicate", "subject"], "subject_period": ["replicate", "subject", "period"],
         "rating": ["replicate", "subject", "seq"], "endpoint": ["replicate", "name"], "summary": ["name"],
         "power": ["test"], "param": ["name"], "arm": ["arm_index"], "visit": ["visit_index"], "data_file": ["path"],
         "lab_group": ["group_index"], "lab_readout": ["readout_index"],
         "lab_animal": ["readout_index", "group_index", "animal"], "lab_cell": ["readout_index", "group_index"],
-        "lab_contrast": ["readout_index", "contrast_index"]}
+        "lab_contrast": ["readout_index", "contrast_index"], "dataset_record": ["record"],
+        "dataset_covariate": ["record", "name"]}
 tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 assert tables == set(want), tables
 for t, cols in want.items():
@@ -72,9 +78,10 @@ for t, cols in want.items():
     assert pk == keys[t], (t, pk)
 idx = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 assert idx == {"rating_by_visit", "subject_period_by_arm", "endpoint_by_name", "endpoint_by_arm",
-               "lab_animal_by_group"}, idx
-# a trial leaves the lab tables empty
-assert sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want if t.startswith("lab_")) == 0
+               "lab_animal_by_group", "dataset_record_by_id"}, idx
+# a trial leaves the lab and dataset tables empty
+assert sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want
+           if t.startswith("lab_") or t.startswith("dataset_")) == 0
 # the query planner uses them
 plan = " ".join(str(r) for r in db.execute(
     "EXPLAIN QUERY PLAN SELECT * FROM rating WHERE visit = '1d' AND period = 1"))
@@ -295,6 +302,46 @@ sqlite3 "$tmp/l.sqlite" .dump | cmp -s - "$tmp/l.dump" && ok || bad "lab: the sa
 rc=$?
 [ $rc -eq 2 ] && [ ! -s "$tmp/stdout" ] && grep -q "does not exist" "$tmp/stderr" && [ ! -e "$tmp/nodir" ] && ok ||
     bad "lab --out into a missing directory: rc=$rc, $(cat "$tmp/stderr")"
+
+# 11. simulate --dataset: every record, predictions equal the CSV's, covariates
+cat >"$tmp/study.csv" <<'EOF'
+ID,TIME,AMT,RATE,CMT,EVID,DV,WT,SEX,AGE,OUTPUT
+1,0,35,52.5,1,1,.,70,1,41,.
+1,0.5,.,.,.,0,120,70,1,41,plasma_ketamine_ng_per_ml
+1,24,.,.,.,0,15,70,1,41,madrs
+2,0,20,30,1,1,.,82,0,35,.
+2,1,.,.,.,0,60,82,0,35,plasma_ketamine_ng_per_ml
+2,2,.,.,.,2,.,82,0,35,plasma_ketamine_ng_per_ml
+EOF
+"$ketsim" simulate --quiet --dataset "$tmp/study.csv" --out "$tmp/pred.csv" 2>"$tmp/stderr" || bad "dataset CSV: $(cat "$tmp/stderr")"
+"$ketsim" simulate --quiet --dataset "$tmp/study.csv" --out "$tmp/pred.sqlite" >"$tmp/stdout" 2>"$tmp/stderr" &&
+    [ ! -s "$tmp/stdout" ] && ok || bad "dataset --out FILE.sqlite: $(cat "$tmp/stderr")"
+python3 - "$tmp/pred.sqlite" "$tmp/pred.csv" <<'EOF' && ok || bad "dataset records against the predictions CSV"
+import csv, sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+rows = list(csv.DictReader(open(sys.argv[2], newline="")))
+assert db.execute("SELECT count(*) FROM dataset_record").fetchone()[0] == 6
+got = db.execute("""SELECT id, time_h, output, pred, dv FROM dataset_record WHERE pred IS NOT NULL
+                    ORDER BY record""").fetchall()
+assert len(got) == len(rows) == 4, (len(got), len(rows))
+for (i, t, out, pred, dv), r in zip(got, rows):
+    assert float(r["ID"]) == i and float(r["TIME"]) == t and r["OUTPUT"] == out, (i, t, out, r)
+    assert "%.10g" % pred == r["PRED"], (pred, r["PRED"])
+    assert (dv is None) == (r["DV"] == "."), (dv, r["DV"])
+doses = db.execute("SELECT id, amt_mg, rate_mg_per_h FROM dataset_record WHERE evid = 1 ORDER BY record").fetchall()
+assert doses == [(1.0, 35.0, 52.5), (2.0, 20.0, 30.0)], doses
+cov = dict(((rec, name), v) for rec, name, v in db.execute("SELECT record, name, value FROM dataset_covariate"))
+assert cov[(1, "SEX")] == 1.0 and cov[(4, "AGE")] == 35.0, cov
+assert db.execute("SELECT value FROM run WHERE key = 'command'").fetchone()[0] == "simulate"
+assert db.execute("SELECT role FROM data_file").fetchone()[0] == "dataset"
+EOF
+"$ketsim" simulate --quiet --dataset "$tmp/study.csv" --out "$tmp/nodir/p.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ $rc -eq 2 ] && [ ! -s "$tmp/stdout" ] && grep -q "does not exist" "$tmp/stderr" && ok ||
+    bad "dataset --out into a missing directory: rc=$rc, $(cat "$tmp/stderr")"
+"$ketsim" simulate --out "$tmp/traj.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
+rc=$?
+[ $rc -eq 2 ] && [ ! -e "$tmp/traj.sqlite" ] && ok || bad "simulate --out FILE.sqlite without --dataset: rc=$rc"
 
 # 10. the query examples of docs/formats.md run on a database of this run
 doc_block() { # LANG: the first fenced block of that language in the results-database section
