@@ -191,6 +191,12 @@ static ketsim_trajectory *default_run(int dense, long *steps)
     return tr;
 }
 
+/* The block solve gives the dense LU's Newton corrections up to rounding,
+ * but where the right-hand side has kinks (induction thresholds, the
+ * anaesthetic cap) rounding can tip one step's acceptance, and the step
+ * sequences then differ (425 vs 423 steps for the default dose): the two
+ * trajectories agree to the solver's own accuracy (ten times its rtol of
+ * 1e-6, of each state's range), and take about as many steps. */
 static void test_default_trajectory_unchanged(void **state)
 {
     (void)state;
@@ -198,13 +204,14 @@ static void test_default_trajectory_unchanged(void **state)
     ketsim_trajectory *a = default_run(1, &steps_dense), *b = default_run(0, &steps_block);
     size_t nt = ketsim_traj_n_times(a), ns = ketsim_traj_n_states(a);
     assert_int_equal(nt, ketsim_traj_n_times(b));
+    assert_true(labs(steps_dense - steps_block) <= steps_dense / 50);
     for (size_t k = 0; k < ns; k++) {
         double range = 0;
         for (size_t i = 0; i < nt; i++)
             range = fmax(range, fabs(ketsim_traj_state(a, i)[k]));
         for (size_t i = 0; i < nt; i++) {
             double x = ketsim_traj_state(a, i)[k], y = ketsim_traj_state(b, i)[k];
-            if (!(fabs(x - y) <= 1e-6 * range))
+            if (!(fabs(x - y) <= 1e-5 * range))
                 fail_msg("state %zu at t = %g: dense %.17g, block %.17g", k, ketsim_traj_time(a, i), x, y);
         }
     }
