@@ -167,6 +167,27 @@ static int setup(ketsim_results_db *r, ketsim_error *err)
     return rc;
 }
 
+/* A new empty file PATH.tmp.XXXXXX (SQLite takes an empty file as a new
+ * database).  mkstemp picks the name but creates 0600; the file is made
+ * again with O_EXCL and mode 0666 so that it follows the process's umask
+ * like any output, without the library touching the umask itself. */
+static int create_tmp(const char *path, char *tmp, size_t size)
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        snprintf(tmp, size, "%s.tmp.XXXXXX", path);
+        int fd = mkstemp(tmp);
+        if (fd < 0)
+            return -1;
+        close(fd);
+        unlink(tmp);
+        fd = open(tmp, O_RDWR | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 static void release(ketsim_results_db *r)
 {
     for (int i = 0; i < N_ST; i++)
@@ -185,18 +206,12 @@ int ketsim_results_db_open(const char *path, ketsim_results_db **out, ketsim_err
     if (!r)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     snprintf(r->final_path, sizeof r->final_path, "%s", path);
-    snprintf(r->tmp_path, sizeof r->tmp_path, "%s.tmp.XXXXXX", path);
-    /* mkstemp reserves a unique name; SQLite takes an empty file as a new database */
-    int fd = mkstemp(r->tmp_path);
+    int fd = create_tmp(path, r->tmp_path, sizeof r->tmp_path);
     if (fd < 0) {
         rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--out '%s': cannot create a file there: %s", path, strerror(errno));
         free(r);
         return rc;
     }
-    /* mkstemp creates 0600; a database is as readable as the umask allows */
-    mode_t um = umask(0);
-    umask(um);
-    fchmod(fd, 0666 & ~um);
     close(fd);
     if (sqlite3_open_v2(r->tmp_path, &r->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
         rc = db_fail(r, "cannot open", err);

@@ -298,6 +298,10 @@ EOF
 sqlite3 "$tmp/l.sqlite" .dump >"$tmp/l.dump"
 "$ketsim" lab mtor_time_course --set lab.fst.sd_s=30 --out-dir "$tmp/lo" --out "$tmp/l.sqlite" >/dev/null 2>&1
 sqlite3 "$tmp/l.sqlite" .dump | cmp -s - "$tmp/l.dump" && ok || bad "lab: the same run twice gives another .dump"
+# the database follows the umask, as every output does
+(umask 027 && "$ketsim" lab mtor_time_course --out "$tmp/mask.sqlite" >/dev/null 2>&1)
+[ "$(stat -c %a "$tmp/mask.sqlite" 2>/dev/null)" = 640 ] && ok ||
+    bad "umask 027: the database is mode $(stat -c %a "$tmp/mask.sqlite" 2>/dev/null), not 640"
 "$ketsim" lab mtor_time_course --out "$tmp/nodir/l.sqlite" >"$tmp/stdout" 2>"$tmp/stderr"
 rc=$?
 [ $rc -eq 2 ] && [ ! -s "$tmp/stdout" ] && grep -q "does not exist" "$tmp/stderr" && [ ! -e "$tmp/nodir" ] && ok ||
