@@ -97,3 +97,9 @@ add_test(NAME install_tree
     -DLIBDIR=${CMAKE_INSTALL_LIBDIR}
     -DMANDIR=${CMAKE_INSTALL_MANDIR}
     -P ${CMAKE_SOURCE_DIR}/tests/install_check.cmake)
+
+# The program finds its installed data from its own place: BINDIR/../DATADIR
+# relative to the prefix, so an install into any --prefix works without
+# KETSIM_DATA_DIR (src/cli/datadir_cli.c).
+file(RELATIVE_PATH KETSIM_BIN_TO_DATA "/${CMAKE_INSTALL_BINDIR}" "/${CMAKE_INSTALL_DATADIR}/ketsim")
+target_compile_definitions(ketsim_cli PRIVATE KETSIM_BIN_TO_DATA="${KETSIM_BIN_TO_DATA}")

@@ -14,8 +14,10 @@ if(KETSIM_MPI)
 else()
   message(STATUS "ketsim: MPI support off")
 endif()
-# The MPI test needs to know whether the binary can split work.
-if(TEST cli_mpi_determinism)
-  set_tests_properties(cli_mpi_determinism PROPERTIES ENVIRONMENT
-    "KETSIM_DATA_DIR=${CMAKE_SOURCE_DIR}/data;KETSIM_BUILT_WITH_MPI=${KETSIM_MPI}")
-endif()
+# The MPI tests need to know whether the binary can split work.
+foreach(t cli_mpi_determinism cli_robust_mpi)
+  if(TEST ${t})
+    set_tests_properties(${t} PROPERTIES ENVIRONMENT
+      "KETSIM_DATA_DIR=${CMAKE_SOURCE_DIR}/data;KETSIM_BUILT_WITH_MPI=${KETSIM_MPI}")
+  endif()
+endforeach()

@@ -17,6 +17,7 @@ grep -v '^#' "$out/cases.txt" | while IFS='|' read -r name file args ignore; do
     if [ "$file" = "-" ]; then src="$work/$name/stdout.txt"; ext=txt
         case $name in simulate_*) ext=csv ;; esac
     else src="$work/$name/$file"; ext=${file##*.}; fi
-    cp "$src" "$out/$name.$ext"
+    # the data directory as DATA: summaries name the files they used
+    sed "s|$root/data|DATA|g" "$src" >"$out/$name.$ext"
 done
 echo "golden files written to $out"

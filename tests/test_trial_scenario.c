@@ -248,10 +248,58 @@ static void test_builtin(void **state)
     assert_true(early.visit_h[early.primary_visit] == sc.visit_h[sc.primary_visit]);
 }
 
+/* `omega` and `omega_block`: a full covariance matrix in parameter order,
+ * line numbers for later messages, shape errors at load, name errors when
+ * checked against the table. */
+static void test_omega(void **state)
+{
+    (void)state;
+    ketsim_trial_scenario sc;
+    ketsim_error err;
+    ketsim_error_clear(&err);
+    const char *text = GOOD "omega:\n  nmda.koff_per_h: 0.09\n"
+                            "omega_block:\n"
+                            "  - params: [s_ket.cl_l_per_h, mood.sensitivity]\n"
+                            "    matrix: [[0.04, 0.012], [0.012, 0.0225]]\n";
+    assert_int_equal(ketsim_trial_scenario_load_string("s.yaml", text, &sc, &err), KETSIM_OK);
+    assert_int_equal(sc.n_omega, 3);
+    assert_string_equal(sc.omega_name[0], "nmda.koff_per_h");
+    assert_string_equal(sc.omega_name[2], "mood.sensitivity");
+    assert_int_equal(sc.omega_line[0], 14);
+    assert_true(sc.omega_cov[0][0] == 0.09 && sc.omega_cov[1][2] == 0.012 && sc.omega_cov[2][1] == 0.012);
+    assert_true(sc.omega_cov[0][1] == 0 && sc.omega_cov[2][2] == 0.0225);
+    ketsim_params *p = NULL;
+    assert_int_equal(ketsim_params_create(KETSIM_HUMAN, &p, &err), KETSIM_OK);
+    double chol[KETSIM_TRIAL_MAX_OMEGA * KETSIM_TRIAL_MAX_OMEGA];
+    assert_int_equal(ketsim_trial_scenario_omega_check(&sc, p, chol, &err), KETSIM_OK);
+    assert_true(fabs(chol[1 * 3 + 1] - 0.2) < 1e-12 && fabs(chol[2 * 3 + 1] - 0.06) < 1e-12);
+    strcpy(sc.omega_name[1], "s_ket.cl_l_per_hh");
+    assert_int_equal(ketsim_trial_scenario_omega_check(&sc, p, chol, &err), KETSIM_EINPUT);
+    assert_non_null(strstr(err.msg, "s.yaml:16: field 'omega.s_ket.cl_l_per_hh': unknown parameter"));
+    strcpy(sc.omega_name[1], "pop.age_mean_y");
+    assert_int_equal(ketsim_trial_scenario_omega_check(&sc, p, chol, &err), KETSIM_EINPUT);
+    ketsim_params_free(p);
+
+    expect_error(GOOD "omega:\n  nmda.koff_per_h: 0\n", "omega.nmda.koff_per_h", "variance");
+    expect_error(GOOD "omega:\n  nmda.koff_per_h: x\n", "omega.nmda.koff_per_h", NULL);
+    expect_error(GOOD "omega: 3\n", "omega", NULL);
+    expect_error(GOOD "omega_block:\n  params: [a.b]\n  matrix: [[1]]\n", "omega_block.params", "two");
+    expect_error(GOOD "omega_block:\n  params: [a.b, c.d]\n  matrix: [[1, 0]]\n", "omega_block.matrix", "row");
+    expect_error(GOOD "omega_block:\n  params: [a.b, c.d]\n  matrix: [[1, 0.5], [0.4, 1]]\n", "matrix[1][0]",
+                 "symmetric");
+    expect_error(GOOD "omega_block:\n  params: [a.b, c.d]\n  matrix: [[1, 1], [1, 1]]\n", "omega_block",
+                 "positive definite");
+    expect_error(GOOD "omega:\n  a.b: 1\nomega_block:\n  params: [a.b, c.d]\n  matrix: [[1, 0], [0, 1]]\n",
+                 "omega_block.params[0]", "twice");
+    expect_error(GOOD "omega_block:\n  params: [a.b, c.d]\n  matrix: [[1, 0], [0, 1]]\n  extra: 1\n", "extra",
+                 NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_good),
+        cmocka_unit_test(test_omega),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_any_regimen),
         cmocka_unit_test(test_endpoint_keys),

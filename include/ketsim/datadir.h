@@ -4,8 +4,10 @@
 
 #include <stddef.h>
 
-/* $KETSIM_DATA_DIR when set and non-empty; else ./data when it holds
- * targets.csv; else the source tree's data/ the library was built from. */
+/* $KETSIM_DATA_DIR when set and non-empty; else the source tree's data/
+ * the library was built from.  Never ./data: files in the working directory
+ * do not replace the built-in ones.  (The ketsim program also sets the
+ * variable from --data-dir, or to its installed data directory.) */
 const char *ketsim_data_dir(void);
 
 /* DIR/REL into buf (truncated to size); returns buf. */

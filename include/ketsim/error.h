@@ -17,7 +17,9 @@
 #define KETSIM_ENOMEM (-4)   /* out of memory */
 #define KETSIM_EINTERNAL (-5)/* a broken invariant: a bug */
 
-#define KETSIM_ERRMSG_LEN 512
+/* Room for a message naming a long path and the reason; a longer message
+ * loses its middle, marked " [...] ", never its end (the reason). */
+#define KETSIM_ERRMSG_LEN 2048
 
 typedef struct ketsim_error {
     int code;
@@ -32,7 +34,8 @@ int ketsim_error_set(ketsim_error *err, int code, const char *func,
 
 void ketsim_error_clear(ketsim_error *err);
 
-/* Put `prefix` (e.g. "--dose: ") in front of the message, truncating the end. */
+/* Put `prefix` (e.g. "--dose: ") in front of the message (cut in the middle
+ * when the two do not fit). */
 void ketsim_error_prefix(ketsim_error *err, const char *prefix);
 
 /* Exit status the CLI uses for an error code: 2 for input, 1 otherwise. */

@@ -66,6 +66,21 @@ int ketsim_traj_write_csv(FILE *fp, const ketsim_trajectory *t, const size_t *co
 int ketsim_traj_write_json(FILE *fp, const ketsim_trajectory *t, const size_t *cols, size_t n_cols,
                            const char *species, const char *drug, double weight_kg, ketsim_error *err);
 
+/* The same two files written row by row as a run is solved
+ * (ketsim_subject_run_stream), so that no trajectory is held: CSV rows go
+ * out at once; JSON is column-major, so its selected columns are kept (8
+ * bytes a value) and written at the end, with the layout of
+ * ketsim_traj_write_json.  `m` names the columns (ketsim_model_output). */
+typedef struct ketsim_traj_writer ketsim_traj_writer;
+int ketsim_traj_writer_open(FILE *fp, int json, const ketsim_model *m, const size_t *cols, size_t n_cols,
+                            const char *species, const char *drug, double weight_kg, ketsim_traj_writer **out,
+                            ketsim_error *err);
+/* One row: every output of the model at one time (outputs[0] the time). */
+int ketsim_traj_writer_row(ketsim_traj_writer *w, const double *outputs, ketsim_error *err);
+/* The end of the file (JSON: all of it); then free with _free. */
+int ketsim_traj_writer_finish(ketsim_traj_writer *w, ketsim_error *err);
+void ketsim_traj_writer_free(ketsim_traj_writer *w);
+
 /* ---- trial scenarios (src/formats/scenario.c; docs/trial.md) -------------- */
 
 /* Load and check a scenario file.  Every error is KETSIM_EINPUT with
@@ -107,6 +122,16 @@ int ketsim_trial_write_subjects_nonmem(FILE *fp, const ketsim_trial_scenario *sc
 int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
                                     const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps, size_t n_reps,
                                     ketsim_error *err);
+/* Per-replicate typical values (src/formats/trial_unc_io.c, docs/trial.md
+ * "Parameter uncertainty").  A population fit's fit.json: its THETAs of
+ * model rows with the covariance of their logs (refused without a
+ * successful covariance step).  A table of parameter sets: a header of
+ * parameter names (an optional first column `replicate` is ignored, so the
+ * file written below reads back), then one row per replicate. */
+int ketsim_trial_uncertainty_load(const char *path, ketsim_trial_uncertainty *u, ketsim_error *err);
+int ketsim_trial_param_sets_load(const char *path, ketsim_trial_rep_params *rp, ketsim_error *err);
+/* replicate,NAME,... with the values replicates [0, replicates) used. */
+int ketsim_trial_write_rep_params_csv(FILE *fp, const ketsim_trial_rep_params *rp, int replicates, ketsim_error *err);
 /* The readable table of a run: per visit and arm MADRS change, response and
  * remission; burden per arm; per comparison difference, effect size and
  * power (at o->alpha); onset, peak, duration; sessions to response; the
@@ -127,6 +152,9 @@ typedef struct ketsim_results_db ketsim_results_db;
 int ketsim_results_db_open(const char *path, ketsim_results_db **out, ketsim_error *err);
 int ketsim_results_db_commit(ketsim_results_db *db, ketsim_error *err);
 void ketsim_results_db_abort(ketsim_results_db *db);
+/* The temporary file being written (PATH.tmp.XXXXXX), for a caller that
+ * must remove it from a signal's cleanup without touching the database. */
+const char *ketsim_results_db_temp_path(const ketsim_results_db *db);
 /* One row of the run table (key unique) and of the data_file table. */
 int ketsim_results_db_meta(ketsim_results_db *db, const char *key, const char *value, ketsim_error *err);
 int ketsim_results_db_data_file(ketsim_results_db *db, const char *path, const char *role, ketsim_error *err);
@@ -219,5 +247,33 @@ int ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, cons
 int ketsim_opt_print(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err);
 int ketsim_opt_write_csv(FILE *fp, const ketsim_opt_report *rep, ketsim_error *err);
 int ketsim_opt_write_json(FILE *fp, const ketsim_opt_opts *o, const ketsim_opt_report *rep, ketsim_error *err);
+
+/* ---- output-set manifests (src/formats/manifest_out.c; docs/formats.md) -- */
+
+/* One file of an output set. */
+typedef struct ketsim_manifest_file {
+    const char *name;          /* inside the output directory */
+    unsigned long long bytes;
+    const char *sha256;        /* 64 hexadecimal digits */
+} ketsim_manifest_file;
+
+/* What a run published into one directory, and how it was made. */
+typedef struct ketsim_manifest {
+    const char *set;           /* e.g. "zarate2006": the file is SET_manifest.json */
+    const char *run_id;        /* random, unique per run */
+    const char *created_utc;   /* ISO 8601 */
+    const char *version;       /* ketsim's */
+    int argc;                  /* the command line, argv[0] = "ketsim" */
+    char *const *argv;
+    size_t n_seeds;            /* the seeds used, by name (e.g. "zarate2006") */
+    const char *const *seed_names;
+    const unsigned long long *seeds;
+    size_t n_inputs;           /* the data files read (scenarios, protocols, targets) */
+    const char *const *inputs;
+    size_t n_files;
+    const ketsim_manifest_file *files;
+} ketsim_manifest;
+
+int ketsim_manifest_write_json(FILE *fp, const ketsim_manifest *m, ketsim_error *err);
 
 #endif

@@ -5,6 +5,7 @@
 
 #define KETSIM_VERSION "0.1.0"
 
+#include "ketsim/api.h"
 #include "ketsim/beyond.h"
 #include "ketsim/calibrate.h"
 #include "ketsim/catalog.h"

@@ -41,7 +41,9 @@ typedef enum ketsim_rng_purpose {
     KETSIM_RNG_PLACEBO = 6,      /* placebo response */
     KETSIM_RNG_LAB = 7,          /* virtual lab experiments */
     KETSIM_RNG_BOOTSTRAP = 8,    /* resampling for intervals */
-    KETSIM_RNG_SAMPLING = 9      /* anything else sampled per item */
+    KETSIM_RNG_SAMPLING = 9,     /* anything else sampled per item */
+    KETSIM_RNG_USER_IIV = 10,    /* a scenario's own omega (per subject) */
+    KETSIM_RNG_UNCERTAINTY = 11  /* parameter uncertainty (per replicate) */
 } ketsim_rng_purpose;
 
 typedef struct ketsim_rng {

@@ -29,6 +29,15 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
                           const unsigned char *before_doses, size_t n_times,
                           ketsim_trajectory **out, ketsim_error *err);
 
+/* Streaming: one row of read-outs per output time, handed to fn as soon as
+ * it is solved (outputs[0] is the time), so that a long grid never has to
+ * be held in memory.  fn returns KETSIM_OK to go on, or an error code (with
+ * err filled) to stop the run with it.  A NaN or infinite read-out stops it
+ * with KETSIM_ESOLVER naming the output and time, before fn sees the row. */
+typedef int (*ketsim_row_fn)(double t_h, const double *outputs, size_t n_outputs, void *user, ketsim_error *err);
+int ketsim_sim_run_stream(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h, size_t n_times,
+                          ketsim_row_fn fn, void *user, ketsim_error *err);
+
 /* Cancellation hook for long runs: while *cancel is non-zero, ketsim_sim_run
  * stops before the next solver step and fails with KETSIM_ESOLVER
  * ("interrupted at t = ... h").  The flag is the caller's, typically set by a

@@ -74,6 +74,12 @@ void ketsim_subject_worker_set_tolerances(ketsim_subject_worker *w, double rtol,
 int ketsim_subject_run(ketsim_subject_worker *w, const ketsim_subject_input *in,
                        const ketsim_trajectory **out, ketsim_error *err);
 
+/* The same with the rows streamed to fn as they are solved instead of a
+ * trajectory (see ketsim_sim_run_stream): for long output grids.  Regimens
+ * with resets and pre-dose flags are not streamed (KETSIM_EINTERNAL). */
+int ketsim_subject_run_stream(ketsim_subject_worker *w, const ketsim_subject_input *in, ketsim_row_fn fn,
+                              void *user, ketsim_error *err);
+
 /* The two halves of a run, for callers that solve several regimens with one
  * subject's parameters (steady-state searches, finite differences):
  * prepare applies values and weight; solve integrates one regimen from the

@@ -38,6 +38,8 @@
 #define KETSIM_TRIAL_MAX_SUBJECTS 10000
 #define KETSIM_TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
 #define KETSIM_TRIAL_MAX_RELAPSE_BY 8    /* "fraction relapsed by" times */
+#define KETSIM_TRIAL_MAX_OMEGA 16        /* parameters with a scenario's own IIV */
+#define KETSIM_TRIAL_MAX_REP_PARAMS 64   /* parameters drawn or set per replicate */
 
 typedef enum ketsim_trial_design { KETSIM_TRIAL_PARALLEL = 0, KETSIM_TRIAL_CROSSOVER = 1 } ketsim_trial_design;
 typedef enum ketsim_trial_control {
@@ -100,7 +102,15 @@ typedef struct ketsim_trial_scenario {
     char set_name[KETSIM_TRIAL_MAX_SETS][80];
     double set_value[KETSIM_TRIAL_MAX_SETS];
     int set_line[KETSIM_TRIAL_MAX_SETS];  /* line of each in `file`, for messages */
-    char file[KETSIM_TRIAL_TEXT_MAX];     /* the file the scenario was read from ("" if none) */
+    char file[4096];               /* the file the scenario was read from ("" if none) */
+    /* The scenario's own between-subject variability (`omega`,
+     * `omega_block`): ETA ~ N(0, omega_cov) on the log scale, P_i = P x
+     * exp(ETA), on top of the population's built-in variability.  Pairs
+     * outside every block have covariance 0. */
+    size_t n_omega;
+    char omega_name[KETSIM_TRIAL_MAX_OMEGA][80];
+    int omega_line[KETSIM_TRIAL_MAX_OMEGA];
+    double omega_cov[KETSIM_TRIAL_MAX_OMEGA][KETSIM_TRIAL_MAX_OMEGA];
 } ketsim_trial_scenario;
 
 /* ---- Scenarios ---------------------------------------------------------------
@@ -112,6 +122,50 @@ int ketsim_trial_scenario_check(const ketsim_trial_scenario *sc, ketsim_error *e
 /* The scenario's `set` entries applied to p (names and ranges checked);
  * errors name the scenario file and line. */
 int ketsim_trial_scenario_apply_sets(const ketsim_trial_scenario *sc, ketsim_params *p, ketsim_error *err);
+
+/* The scenario's omega rows checked against p (names exist and are
+ * positive-valued, not pop.* or trial.* rows) and the lower Cholesky factor
+ * of omega_cov (n_omega x n_omega, row-major) into chol; errors name the
+ * scenario file and line. */
+int ketsim_trial_scenario_omega_check(const ketsim_trial_scenario *sc, const ketsim_params *p, double *chol,
+                                      ketsim_error *err);
+
+/* ---- Per-replicate parameters (src/trial/uncertainty.c) --------------------
+ * Typical values that differ between replicate trials: replicate r uses row
+ * r of `value`.  Filled from a fit's covariance step
+ * (ketsim_trial_uncertainty_draw) or from a user's table (formats.h). */
+typedef struct ketsim_trial_rep_params {
+    char source[16];                /* "uncertainty" or "parameter-sets" */
+    char file[KETSIM_TRIAL_TEXT_MAX];
+    size_t n_params;
+    char name[KETSIM_TRIAL_MAX_REP_PARAMS][80];
+    int drawn[KETSIM_TRIAL_MAX_REP_PARAMS];  /* 1: varies between replicates */
+    size_t n_rows;
+    double *value;                  /* n_rows x n_params, natural scale */
+} ketsim_trial_rep_params;
+
+void ketsim_trial_rep_params_free(ketsim_trial_rep_params *rp);
+/* Names exist in p, are not trial.* rows (those are read once per run) and
+ * every value is within its row's range; rows >= replicates.  Callers run it
+ * once before a run (the runner checks only what each chunk uses). */
+int ketsim_trial_rep_params_check(const ketsim_trial_rep_params *rp, const ketsim_params *p, int replicates,
+                                  ketsim_error *err);
+
+/* Parameter uncertainty of THETAs estimated on the log scale: log THETA ~
+ * N(log estimate, cov_log). */
+typedef struct ketsim_trial_uncertainty {
+    size_t n;
+    char name[KETSIM_TRIAL_MAX_REP_PARAMS][80];
+    double estimate[KETSIM_TRIAL_MAX_REP_PARAMS];   /* natural scale */
+    int drawn[KETSIM_TRIAL_MAX_REP_PARAMS];         /* 0: no SE (at a bound): kept at the estimate */
+    double cov_log[KETSIM_TRIAL_MAX_REP_PARAMS * KETSIM_TRIAL_MAX_REP_PARAMS]; /* drawn ones only, packed */
+} ketsim_trial_uncertainty;
+
+/* One THETA vector per replicate [0, replicates) into rp, replicate r from
+ * the stream (seed, r, KETSIM_RNG_UNCERTAINTY): the same values whatever
+ * the chunking or thread count.  Fails if cov_log is not positive definite. */
+int ketsim_trial_uncertainty_draw(const ketsim_trial_uncertainty *u, uint64_t seed, int replicates,
+                                  ketsim_trial_rep_params *rp, ketsim_error *err);
 
 /* ---- Design (src/trial/design.c, schedule.c) ------------------------------ */
 
@@ -159,6 +213,7 @@ typedef struct ketsim_trial_subject_result {
      * holds "replicate R, subject I: solver failed at t = ... h: REASON" */
     int failed;
     char fail_reason[160];
+    double eta[KETSIM_TRIAL_MAX_OMEGA]; /* the scenario's own ETAs (sc->omega_name order) */
 } ketsim_trial_subject_result;
 
 typedef struct ketsim_trial_run_opts {
@@ -170,6 +225,9 @@ typedef struct ketsim_trial_run_opts {
     int skip_failures;     /* 0: a subject's solver failure stops the run (default);
                               1: the subject is marked failed and excluded */
     double subject_timeout_s; /* wall-clock limit per subject solve (<= 0: none) */
+    /* Typical values per replicate (NULL: every replicate uses the table);
+     * row first_replicate + r for the r-th replicate of the call. */
+    const ketsim_trial_rep_params *rep_params;
 } ketsim_trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,

@@ -2,37 +2,38 @@
 #include "beyond_cli.h"
 #include "cli.h"
 #include "trial_cli.h"
-#include "util/atomic.h"
+#include "interrupt.h"
 
 #include <math.h>
 #include <string.h>
 
-int beyond_cli_write(const char *dir, const char *base, beyond_writer csv, beyond_writer json, const void *ctx,
+int beyond_cli_begin(cli_outdirs *out, const char *out_dir, const char *plot_dir, const char *base,
                      ketsim_error *err)
 {
-    int rc = trial_cli_mkdir(dir, err);
-    if (rc)
-        return rc;
-    char p1[4096], p2[4096];
-    snprintf(p1, sizeof p1, "%s/%s.csv", dir, base);
-    snprintf(p2, sizeof p2, "%s/%s.json", dir, base);
-    atomic_file a, b;
-    if ((rc = atomic_open(&a, p1, err)))
-        return rc;
-    if ((rc = atomic_open(&b, p2, err))) {
-        atomic_abort(&a);
-        return rc;
+    return cli_outdirs_begin(out, out_dir, plot_dir, base, err);
+}
+
+int beyond_cli_finish(cli_outdirs *out, const char *base, beyond_writer csv, beyond_writer json, const void *ctx,
+                      beyond_plotter plot, const void *plot_ctx, const cli_run_info *info, ketsim_error *err)
+{
+    char name[64];
+    int rc = KETSIM_OK;
+    if (cli_outdirs_data_stage(out)) {
+        snprintf(name, sizeof name, "%s.csv", base);
+        rc = cli_outdirs_write(out, name, csv, ctx, err);
+        snprintf(name, sizeof name, "%s.json", base);
+        if (!rc)
+            rc = cli_outdirs_write(out, name, json, ctx, err);
     }
-    if ((rc = csv(a.fp, ctx, err)) || (rc = json(b.fp, ctx, err))) {
-        atomic_abort(&a);
-        atomic_abort(&b);
-        return rc;
+    if (!rc && cli_outdirs_plot_stage(out)) {
+        cli_output_lock();
+        rc = plot(plot_ctx, cli_outdirs_plot_stage(out), err);
+        cli_output_unlock();
     }
-    if ((rc = atomic_commit(&a, err))) {
-        atomic_abort(&b);
-        return rc;
-    }
-    return atomic_commit(&b, err);
+    if (!rc)
+        return cli_outdirs_publish(out, info, err);
+    cli_outdirs_end(out);
+    return rc;
 }
 
 int beyond_cli_count(const char *s, long lo, long hi, long *out)

@@ -25,14 +25,9 @@ void cli_put_clean(FILE *fp, const char *msg);
 /* Print "ketsim CMD: MESSAGE" for a usage error and return 2. */
 int cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* The subject a simulation is about: species, parameters, drugs, model. */
-typedef struct cli_subject {
-    ketsim_species species;
-    ketsim_params *params;
-    ketsim_catalog *catalog;
-    const char *drug;     /* catalog name of the main drug */
-    double weight_kg;
-} cli_subject;
+/* The subject a simulation is about: species, parameters, drugs, model
+ * (the library's front door, include/ketsim/api.h). */
+typedef ketsim_setup cli_subject;
 
 /* Parse NUMBER with no trailing junk; -1 on failure. */
 int cli_parse_double(const char *s, double *out);

@@ -1,7 +1,7 @@
 /* ketsim calibrate: refit the parameters of kind calibrated. */
 #include "cli.h"
 #include "ketsim/datadir.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/calibrate.h"
 #include "ketsim/formats.h"
 
@@ -100,17 +100,10 @@ static int parse_opts(int argc, char **argv, cal_opts *o)
     return 0;
 }
 
-static int write_params(const char *path, const ketsim_calib_result *r, ketsim_error *err)
+static int write_params(cli_file *out, const ketsim_calib_result *r, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    if ((rc = ketsim_calib_write_params(af.fp, r, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    int rc = ketsim_calib_write_params(cli_file_stream(out), r, err);
+    return rc ? rc : cli_file_commit(out, err);
 }
 
 int cmd_calibrate(int argc, char **argv)
@@ -124,21 +117,32 @@ int cmd_calibrate(int argc, char **argv)
         return st < 0 ? 0 : st;
     }
     char path[4096], list[4096];
+    ketsim_data_path("targets.csv", path, sizeof path);
     const char *only[MAX_LIST];
     size_t n_only = 0;
     ketsim_error err = {0};
     ketsim_calib_options co = {.set_names = (const char *const *)o->set_names, .set_values = o->set_values,
                                .n_set = o->n_set, .max_iter = o->max_iter};
     int rc = ketsim_species_parse(o->species, &co.report_species, &err);
+    if (!rc && o->params && strlen(o->params) >= sizeof list)
+        rc = KETSIM_FAIL(&err, KETSIM_EINPUT, "--params: list too long");
     if (!rc && o->params) {
         snprintf(list, sizeof list, "%s", o->params);
         char *save = NULL;
-        for (char *tok = strtok_r(list, ",", &save); tok && n_only < MAX_LIST; tok = strtok_r(NULL, ",", &save))
-            only[n_only++] = tok;
+        for (char *tok = strtok_r(list, ",", &save); !rc && tok; tok = strtok_r(NULL, ",", &save)) {
+            if (n_only == MAX_LIST) /* dropped silently before */
+                rc = KETSIM_FAIL(&err, KETSIM_EINPUT, "--params: at most %d parameters", MAX_LIST);
+            else
+                only[n_only++] = tok;
+        }
         co.only = only;
         co.n_only = n_only;
     }
     ketsim_calib_prior *priors = NULL;
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    if (!rc && o->out)
+        rc = cli_file_open(&out, o->out, &err); /* checked before the fit */
     if (!rc && o->prior)
         rc = ketsim_calib_priors_read(o->prior, &priors, &co.n_priors, &err);
     co.priors = priors;
@@ -149,14 +153,17 @@ int cmd_calibrate(int argc, char **argv)
         rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
     co.base = base;
     if (!rc)
-        rc = ketsim_targets_read(o->targets ? o->targets : ketsim_data_path("targets.csv", path, sizeof path), base,
-                                 &v, &err);
+        rc = ketsim_targets_read(o->targets ? o->targets : path, base, &v, &err);
     if (!rc)
         rc = ketsim_calibrate(v, &co, &r, &err);
     if (!rc)
         rc = ketsim_calib_print(stdout, r, o->species, &err);
+    if (!rc)
+        printf("\ntargets file: %s%s%s\n", o->targets ? o->targets : path, o->prior ? "; priors: " : "",
+               o->prior ? o->prior : "");
     if (!rc && o->out)
-        rc = write_params(o->out, r, &err);
+        rc = write_params(&out, r, &err);
+    cli_file_abort(&out);
     ketsim_validation_free(v);
     free(priors);
     ketsim_calib_result_free(r);

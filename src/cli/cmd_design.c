@@ -59,6 +59,8 @@ static int parse_axis(const char *s, int with_n, axis *a, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': expected KNOB=LO:HI%s", s, with_n ? ":N" : "");
     memcpy(a->knob, s, (size_t)(eq - s));
     char buf[256];
+    if (strlen(eq + 1) >= sizeof buf) /* cut, a number would be another number */
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%.40s...': too long", s);
     snprintf(buf, sizeof buf, "%s", eq + 1);
     char *save = NULL, *tok[5];
     int nt = 0;
@@ -116,6 +118,12 @@ static int w_json(FILE *fp, const void *p, ketsim_error *err)
 {
     const design_ctx *c = p;
     return ketsim_design_write_json(fp, c->cand, c->res, c->n, &c->o, err);
+}
+
+static int plot_design(const void *p, const char *dir, ketsim_error *err)
+{
+    const design_ctx *c = p;
+    return ketsim_plot_design(c->cand, c->res, c->n, dir, err);
 }
 
 static void name_variant(ketsim_design_candidate *c, const char *base, const axis *ax, size_t n_ax, const size_t *lev,
@@ -243,12 +251,14 @@ typedef struct design_args {
     const char *base, *compound, *dose;
 } design_args;
 
+/* files[0] and files[1] receive the drug files read (files[1] "" if one). */
 static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catalog *cat, uint64_t seed,
-                            ketsim_design_candidate *cand, size_t *n, ketsim_error *err)
+                            ketsim_design_candidate *cand, size_t *n, char files[2][4096], ketsim_error *err)
 {
     char path[4096];
     const char *drug = NULL;
     int rc;
+    files[0][0] = files[1][0] = '\0';
     if (!a->grid && !a->lhs_range) {
         cand[(*n)++] = example("ketamine", "ketamine", KETSIM_ROUTE_IV, 0.5, 1, 40.0 / 60);
         cand[(*n)++] = example("esketamine 84 mg IN", "esketamine", KETSIM_ROUTE_IN, 84, 0, 0);
@@ -256,10 +266,12 @@ static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catal
         cand[(*n)++] = example("(2R,6R)-HNK 1 mg/kg", "hnk_2r6r", KETSIM_ROUTE_IV, 1, 1, 40.0 / 60);
         cand[(*n)++] = example("(2R,6R)-HNK 2 mg/kg", "hnk_2r6r", KETSIM_ROUTE_IV, 2, 1, 40.0 / 60);
         data_drug_path(path, sizeof path, "hnk_like.yaml");
+        snprintf(files[0], 4096, "%s", path);
         if ((rc = load_file(cat, p, path, &drug, err)))
             return rc;
         cand[(*n)++] = example("hnk_like (hypothetical)", drug, KETSIM_ROUTE_IV, 1, 1, 40.0 / 60);
         data_drug_path(path, sizeof path, "inert.yaml");
+        snprintf(files[1], 4096, "%s", path);
         if ((rc = load_file(cat, p, path, &drug, err)))
             return rc;
         cand[(*n)++] = example("inert (no NMDA, no AMPA)", drug, KETSIM_ROUTE_IV, 1, 1, 40.0 / 60);
@@ -270,6 +282,7 @@ static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catal
     else
         data_drug_path(path, sizeof path, "hnk_like.yaml");
     size_t before = ketsim_catalog_n_compounds(cat);
+    snprintf(files[0], 4096, "%s", path);
     if ((rc = load_file(cat, p, path, &drug, err)))
         return rc;
     const char *compound = a->compound;
@@ -373,26 +386,34 @@ int cmd_design(int argc, char **argv)
     static ketsim_design_result res[KETSIM_DESIGN_MAX_CANDIDATES];
     size_t nc = 0;
     ketsim_design_opts o = {.n_subjects = (int)n, .seed = (uint64_t)seed, .threads = (int)threads, .horizon_days = (double)days};
-    int rc = beyond_cli_params(NULL, 0, &p, &err);
+    cli_outdirs out;
+    char files[2][4096];
+    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "design", &err);
+    if (!rc)
+        rc = beyond_cli_params(NULL, 0, &p, &err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, &err);
     if (!rc)
-        rc = build_candidates(&a, p, cat, (uint64_t)seed, cand, &nc, &err);
+        rc = build_candidates(&a, p, cat, (uint64_t)seed, cand, &nc, files, &err);
     if (!rc)
         rc = ketsim_beyond_design(p, cat, cand, nc, &o, res, &err);
     design_ctx ctx = {cand, res, nc, o};
-    if (!rc && out_dir)
-        rc = beyond_cli_write(out_dir, "design", w_csv, w_json, &ctx, &err);
-    if (!rc && plot_dir)
-        rc = ketsim_plot_design(cand, res, nc, plot_dir, &err);
+    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
+                         .seeds = {(unsigned long long)seed}, .n_inputs = files[1][0] ? 2 : 1,
+                         .inputs = {files[0], files[1]}};
+    if (!rc)
+        rc = beyond_cli_finish(&out, "design", w_csv, w_json, &ctx, plot_design, &ctx, &info, &err);
+    else
+        cli_outdirs_end(&out);
     ketsim_catalog_free(cat);
     ketsim_params_free(p);
     if (rc)
         return cli_fail(&err);
     if (ketsim_design_print(stdout, cand, res, nc, &o, &err))
         return cli_fail(&err);
+    printf("\ndrug files: %s%s%s\n", files[0], files[1][0] ? ", " : "", files[1]);
     if (out_dir)
-        printf("\nwrote %s/design.csv and %s/design.json\n", out_dir, out_dir);
+        printf("wrote %s/design.csv, %s/design.json and %s/design_manifest.json\n", out_dir, out_dir, out_dir);
     if (plot_dir)
         printf("wrote %s/design_tradeoff.png and .svg\n", plot_dir);
     return 0;

@@ -1,6 +1,6 @@
 /* ketsim export sbml: the model and a regimen as an SBML document. */
 #include "cli.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/sbml.h"
 
 #include <getopt.h>
@@ -83,19 +83,10 @@ static int parse_opts(int argc, char **argv, export_opts *o)
     return rc;
 }
 
-static int write_sbml(const char *path, const ketsim_model *m, const ketsim_regimen *reg,
-                      ketsim_error *err)
+static int write_sbml(cli_file *out, const ketsim_model *m, const ketsim_regimen *reg, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    rc = ketsim_sbml_write(m, reg, af.fp, err);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    int rc = ketsim_sbml_write(m, reg, cli_file_stream(out), err);
+    return rc ? rc : cli_file_commit(out, err);
 }
 
 static int export_sbml(int argc, char **argv)
@@ -113,17 +104,21 @@ static int export_sbml(int argc, char **argv)
     ketsim_regimen *reg = NULL;
     ketsim_model *m = NULL;
     const char *drugs[1];
+    cli_file out;
     int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
         subj.weight_kg = o.weight_kg;
     if (!rc)
         rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
+    if (!rc)
+        rc = cli_file_open(&out, o.out, &err);
     if (!rc) {
         drugs[0] = subj.drug;
         rc = ketsim_model_create(subj.params, subj.catalog, drugs, 1, subj.weight_kg, &m, &err);
+        if (!rc)
+            rc = write_sbml(&out, m, reg, &err);
+        cli_file_abort(&out);
     }
-    if (!rc)
-        rc = write_sbml(o.out, m, reg, &err);
     ketsim_model_free(m);
     ketsim_regimen_free(reg);
     cli_subject_free(&subj);

@@ -1,6 +1,6 @@
 /* ketsim fit: estimate parameters from observations. */
 #include "cli.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/dataset.h"
 #include "ketsim/fit.h"
 #include "ketsim/popest.h"
@@ -21,6 +21,7 @@ void help_fit(void)
     puts("usage: ketsim fit [--method pooled] --data FILE.csv --estimate NAME[,NAME...] [--species human|rat|mouse]\n"
          "                  [--drug NAME|FILE] [--weight KG] [--error additive|proportional|combined]\n"
          "                  [--params FILE] [--set NAME=VALUE]... [--max-iter N] [--out params.txt]\n"
+         "                  [--accept-unusable]\n"
          "       ketsim fit --method foce-i|saem --data FILE.csv --estimate NAME,... --eta NAME,...\n"
          "                  [--omega NAME=VARIANCE]... [--omega-block NAME,NAME,...]...\n"
          "                  [--error [OUTPUT=]additive|proportional|combined]...\n"
@@ -42,6 +43,9 @@ void help_fit(void)
          "the parameter table after --params and --set.  Prints estimates with SE, RSE%,\n"
          "correlations, -2LL, AIC and BIC; --out writes NAME=VALUE lines for\n"
          "`ketsim simulate --params`.  Default error model: proportional.\n"
+         "A fit that did not converge, or whose -2LL or a standard error is not finite,\n"
+         "is not a result: it exits with status 3 and writes no --out file, unless\n"
+         "--accept-unusable asks for the estimates anyway (marked in the file).\n"
          "\n"
          "example:\n"
          "  ketsim fit --data pk.csv --drug esketamine --estimate s_ket.cl_l_per_h,s_ket.v1_l --out fit.txt");
@@ -52,9 +56,14 @@ typedef struct fit_opts {
     char *sets[MAX_REPEAT];
     size_t n_sets, max_iter;
     double weight_kg;
-    int weight_given;
+    int weight_given, accept_unusable;
     ketsim_fit_errmodel em;
 } fit_opts;
+
+/* Exit status of a fit that ran but whose result cannot be used (not
+ * converged, -2LL or a standard error not finite): neither success (0) nor
+ * a runtime failure (1) nor bad input (2). */
+#define FIT_EXIT_UNUSABLE 3
 
 static int parse_opts(int argc, char **argv, fit_opts *o)
 {
@@ -64,6 +73,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"estimate", required_argument, 0, 'E'}, {"error", required_argument, 0, 'r'},
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"out", required_argument, 0, 'O'},     {"max-iter", required_argument, 0, 'm'},
+        {"accept-unusable", no_argument, 0, 'A'},
         {"method", required_argument, 0, 'M'},  {"help", no_argument, 0, 'h'},
         /* population-only options: a clear message instead of "unknown" */
         {"eta", required_argument, 0, 'P'},     {"omega", required_argument, 0, 'P'},
@@ -92,6 +102,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         case 'p': o->params_file = optarg; break;
         case 'O': o->out = optarg; break;
         case 'D': o->data = optarg; break;
+        case 'A': o->accept_unusable = 1; break;
         case 'E': o->estimate = optarg; break;
         case 'r':
             if (ketsim_fit_errmodel_parse(optarg, &o->em, &e))
@@ -180,20 +191,42 @@ static void print_result(const fit_opts *o, const ketsim_fit_result *r)
            r->n_par + r->n_sigma, r->n_sigma);
 }
 
-static int write_params(const char *path, const fit_opts *o, const ketsim_fit_result *r, ketsim_error *err)
+/* Why the result cannot be used (every reason), or NULL when it can. */
+static const char *unusable(const ketsim_fit_result *r, char *buf, size_t size)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
+    size_t len = 0;
+    buf[0] = '\0';
+#define REASON(...) \
+    (len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s", len ? "; " : ""), \
+     len += (size_t)snprintf(buf + len, len < size ? size - len : 0, __VA_ARGS__))
+    if (!r->converged)
+        REASON("NOT converged after %zu iterations", r->iterations);
+    if (!isfinite(r->ofv))
+        REASON("-2LL is %g", r->ofv);
+    for (size_t i = 0; i < r->n_par; i++) {
+        if (!isfinite(r->estimate[i]))
+            REASON("the estimate of %s is %g", r->names[i], r->estimate[i]);
+        else if (!isfinite(r->se[i]))
+            REASON("the SE of %s is %g", r->names[i], r->se[i]);
+    }
+#undef REASON
+    return len ? buf : NULL;
+}
+
+static int write_params(cli_file *out, const fit_opts *o, const ketsim_fit_result *r, const char *why,
+                        ketsim_error *err)
+{
+    FILE *fp = cli_file_stream(out);
     /* the file name goes into a comment line: a newline in it must not end
      * the comment */
-    fputs("# ketsim fit --data ", af.fp);
-    cli_put_clean(af.fp, o->data);
-    fprintf(af.fp, " (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", errmodel_name(o->em), r->ofv, r->aic, r->bic);
+    if (why)
+        fprintf(fp, "# NOT A USABLE FIT (%s), written because of --accept-unusable\n", why);
+    fputs("# ketsim fit --data ", fp);
+    cli_put_clean(fp, o->data);
+    fprintf(fp, " (%s error): -2LL %.6g, AIC %.6g, BIC %.6g\n", errmodel_name(o->em), r->ofv, r->aic, r->bic);
     for (size_t i = 0; i < r->n_par; i++)
-        fprintf(af.fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
-    return atomic_commit(&af, err);
+        fprintf(fp, "%s=%.10g\n", r->names[i], r->estimate[i]);
+    return cli_file_commit(out, err);
 }
 
 /* The population methods have their own command file (cmd_fit_pop.c). */
@@ -232,17 +265,36 @@ int cmd_fit(int argc, char **argv)
         subj.weight_kg = o.weight_kg;
     ketsim_fit_options fo = {.error_model = o.em, .max_iter = o.max_iter};
     ketsim_dataset *ds = NULL;
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    if (!rc && o.out)
+        rc = cli_file_open(&out, o.out, &err); /* checked before the fit */
     if (!rc)
         rc = ketsim_dataset_read(o.data, &ds, &err);
     if (!rc)
         rc = ketsim_fit_run(subj.params, subj.catalog, subj.drug, subj.weight_kg, ketsim_dataset_events(ds), names,
                             n_names, &fo, &r, &err);
-    if (!rc)
+    char reason[1024];
+    const char *why = NULL;
+    if (!rc) {
         print_result(&o, r);
-    if (!rc && o.out)
-        rc = write_params(o.out, &o, r, &err);
+        why = unusable(r, reason, sizeof reason);
+    }
+    /* the start values must never pass for estimates */
+    if (!rc && o.out && (!why || o.accept_unusable))
+        rc = write_params(&out, &o, r, why, &err);
+    cli_file_abort(&out);
     ketsim_fit_result_free(r);
     ketsim_dataset_free(ds);
     cli_subject_free(&subj);
-    return rc ? cli_fail(&err) : 0;
+    if (rc)
+        return cli_fail(&err);
+    if (why && !o.accept_unusable) {
+        fprintf(stderr, "ketsim: fit: not a usable result (%s)%s; exit status %d (--accept-unusable to keep it)\n",
+                why, o.out ? ", no --out file written" : "", FIT_EXIT_UNUSABLE);
+        return FIT_EXIT_UNUSABLE;
+    }
+    if (why)
+        fprintf(stderr, "ketsim: fit: not a usable result (%s), kept because of --accept-unusable\n", why);
+    return 0;
 }

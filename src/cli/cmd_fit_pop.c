@@ -10,7 +10,6 @@
 #include <string.h>
 
 #define MAX_REPEAT 64
-#define MAX_LIST 32
 
 typedef struct pop_opts {
     const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table;
@@ -61,7 +60,7 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
     memset(o, 0, sizeof *o);
     o->species = "human";
     o->drug = "ketamine";
-    o->po.seed = 20261201;
+    o->po.seed = KETSIM_POPEST_DEFAULT_SEED;
     ketsim_error e;
     double v;
     int c;
@@ -174,129 +173,15 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
     return 0;
 }
 
-/* Split a comma list into buf; names point into buf. */
-static int split(const char *flag, const char *list, char *buf, size_t cap, const char **names, size_t *n)
+/* The options that name parameters, as the library's spec. */
+static ketsim_popest_spec spec_of(const pop_opts *o)
 {
-    *n = 0;
-    if (strlen(list) >= cap)
-        return cli_usage("fit", "%s list too long", flag);
-    strcpy(buf, list);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (*n == MAX_LIST)
-            return cli_usage("fit", "%s: at most %d names", flag, MAX_LIST);
-        names[(*n)++] = tok;
-    }
-    if (*n == 0)
-        return cli_usage("fit", "%s: empty list", flag);
-    return 0;
-}
-
-/* Every option that names parameters, applied to the estimator; usage
- * errors come back as exit 2 with the flag in the message. */
-static int configure(const pop_opts *o, ketsim_popest *pe, ketsim_error *err)
-{
-    char buf[4096], b2[512];
-    const char *names[MAX_LIST];
-    size_t n;
-    int rc = 0;
-    double lo[MAX_REPEAT], hi[MAX_REPEAT];
-    char bname[MAX_REPEAT][128];
-    for (size_t i = 0; i < o->n_bounds; i++) {
-        const char *eq = strchr(o->bounds[i], '='), *colon = eq ? strchr(eq, ':') : NULL;
-        char l[64], h[64];
-        if (!eq || !colon || (size_t)(eq - o->bounds[i]) >= sizeof bname[0] ||
-            (size_t)(colon - eq - 1) >= sizeof l || strlen(colon + 1) >= sizeof h)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--bound '%s': expected NAME=LO:HI", o->bounds[i]);
-        snprintf(bname[i], sizeof bname[i], "%.*s", (int)(eq - o->bounds[i]), o->bounds[i]);
-        snprintf(l, sizeof l, "%.*s", (int)(colon - eq - 1), eq + 1);
-        snprintf(h, sizeof h, "%s", colon + 1);
-        if ((l[0] && cli_parse_double(l, &lo[i])) || (h[0] && cli_parse_double(h, &hi[i])))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--bound '%s': LO and HI must be numbers", o->bounds[i]);
-        if (!l[0])
-            lo[i] = NAN;
-        if (!h[0])
-            hi[i] = NAN;
-    }
-    if (o->estimate) {
-        if (split("--estimate", o->estimate, buf, sizeof buf, names, &n))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--estimate: bad list");
-        for (size_t i = 0; !rc && i < n; i++) {
-            double l = NAN, h = NAN;
-            for (size_t k = 0; k < o->n_bounds; k++)
-                if (strcmp(bname[k], names[i]) == 0)
-                    l = lo[k], h = hi[k];
-            rc = ketsim_popest_add_theta(pe, names[i], l, h, err);
-        }
-    }
-    for (size_t k = 0; !rc && k < o->n_bounds; k++) {
-        int found = 0;
-        if (o->estimate) {
-            split("--estimate", o->estimate, buf, sizeof buf, names, &n);
-            for (size_t i = 0; i < n; i++)
-                found |= strcmp(bname[k], names[i]) == 0;
-        }
-        if (!found)
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--bound: '%s' is not in --estimate", bname[k]);
-    }
-    if (!rc && split("--eta", o->eta, buf, sizeof buf, names, &n))
-        rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--eta: bad list");
-    for (size_t i = 0; !rc && i < n; i++) {
-        double start = 0;
-        for (size_t k = 0; k < o->n_omegas; k++) {
-            const char *eq = strchr(o->omegas[k], '=');
-            if (eq && (size_t)(eq - o->omegas[k]) == strlen(names[i]) &&
-                strncmp(o->omegas[k], names[i], strlen(names[i])) == 0 &&
-                (cli_parse_double(eq + 1, &start) || !(start > 0)))
-                return KETSIM_FAIL(err, KETSIM_EINPUT, "--omega '%s': expected NAME=VARIANCE (> 0)", o->omegas[k]);
-        }
-        rc = ketsim_popest_add_eta(pe, names[i], start, err);
-    }
-    for (size_t k = 0; !rc && k < o->n_omegas; k++) {
-        const char *eq = strchr(o->omegas[k], '=');
-        int found = 0;
-        for (size_t i = 0; eq && i < n; i++)
-            found |= (size_t)(eq - o->omegas[k]) == strlen(names[i]) &&
-                     strncmp(o->omegas[k], names[i], strlen(names[i])) == 0;
-        if (!found)
-            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--omega '%s': expected NAME=VARIANCE with NAME in --eta", o->omegas[k]);
-    }
-    for (size_t k = 0; !rc && k < o->n_blocks; k++) {
-        const char *bn[MAX_LIST];
-        size_t nb;
-        if (split("--omega-block", o->blocks[k], b2, sizeof b2, bn, &nb))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--omega-block: bad list");
-        rc = ketsim_popest_add_omega_block(pe, bn, nb, err);
-    }
-    for (size_t k = 0; !rc && k < o->n_errors; k++) {
-        char spec[256];
-        snprintf(spec, sizeof spec, "%s", o->errors[k]);
-        char *eq = strchr(spec, '=');
-        const char *model = eq ? eq + 1 : spec;
-        if (eq)
-            *eq = 0;
-        ketsim_fit_errmodel em;
-        if (ketsim_fit_errmodel_parse(model, &em, err))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "--error '%s': expected additive, proportional or combined",
-                               o->errors[k]);
-        rc = ketsim_popest_set_error(pe, eq ? spec : NULL, em, 0, 0, err);
-    }
-    for (size_t k = 0; !rc && k < o->n_covs; k++) {
-        char spec[256], *part[4] = {0};
-        size_t np = 0;
-        snprintf(spec, sizeof spec, "%s", o->covs[k]);
-        char *save = NULL;
-        for (char *tok = strtok_r(spec, ":", &save); tok && np < 4; tok = strtok_r(NULL, ":", &save))
-            part[np++] = tok;
-        ketsim_popest_covkind kind;
-        double start = 0;
-        if (np < 3 || ketsim_popest_covkind_parse(part[2], &kind, err) || (np == 4 && cli_parse_double(part[3], &start)))
-            return KETSIM_FAIL(err, KETSIM_EINPUT,
-                               "--covariate '%s': expected NAME:COVARIATE:power|exponential|linear|categorical[:START]",
-                               o->covs[k]);
-        rc = ketsim_popest_add_covariate(pe, part[0], part[1], kind, start, err);
-    }
-    return rc;
+    return (ketsim_popest_spec){.estimate = o->estimate, .eta = o->eta,
+                                .omegas = (const char *const *)o->omegas, .n_omegas = o->n_omegas,
+                                .blocks = (const char *const *)o->blocks, .n_blocks = o->n_blocks,
+                                .errors = (const char *const *)o->errors, .n_errors = o->n_errors,
+                                .covariates = (const char *const *)o->covs, .n_covariates = o->n_covs,
+                                .bounds = (const char *const *)o->bounds, .n_bounds = o->n_bounds};
 }
 
 static void print_value(const ketsim_popest_value *v, const char *extra)
@@ -354,15 +239,9 @@ int cmd_fit_pop(int argc, char **argv)
         subj.weight_kg = o.weight_kg;
     if (!rc)
         rc = ketsim_dataset_read(o.data, &ds, &err);
+    ketsim_popest_spec spec = spec_of(&o);
     if (!rc)
-        rc = ketsim_popest_create(subj.params, subj.catalog, subj.drug, subj.weight_kg, ketsim_dataset_events(ds), &pe,
-                                  &err);
-    if (!rc)
-        rc = ketsim_popest_set_method(pe, o.method, &err);
-    if (!rc)
-        rc = ketsim_popest_set_options(pe, &o.po, &err);
-    if (!rc)
-        rc = configure(&o, pe, &err);
+        rc = ketsim_popest_open(&subj, ketsim_dataset_events(ds), o.method, &o.po, &spec, &pe, &err);
     if (!rc)
         rc = ketsim_popest_run(pe, &r, &err);
     if (!rc)

@@ -3,11 +3,14 @@
 #include "ketsim/formats.h"
 #include "ketsim/lab.h"
 #include "ketsim/plot_results.h"
+#include "interrupt.h"
+#include "output.h"
 #include "results_db_cli.h"
-#include "util/atomic.h"
+#include "util/files.h"
 
 #include <errno.h>
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,86 +44,87 @@ void help_lab(void)
          "  ketsim lab my_protocol.yaml --set lab.fst.sd_s=30");
 }
 
-static int make_dir(const char *dir, ketsim_error *err)
+static int write_animals(FILE *fp, const void *res, ketsim_error *err)
 {
-    struct stat st;
-    if (stat(dir, &st) == 0)
-        return S_ISDIR(st.st_mode) ? KETSIM_OK
-                                   : KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
-    if (mkdir(dir, 0777) != 0)
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
-    return KETSIM_OK;
+    return ketsim_lab_write_animals_csv(res, fp, err);
 }
 
-static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *p, const char *dir, ketsim_error *err)
+static int write_summary(FILE *fp, const void *res, ketsim_error *err)
 {
-    char path[4096];
-    atomic_file af;
-    snprintf(path, sizeof path, "%s/%s_animals.csv", dir, p->name);
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    if ((rc = ketsim_lab_write_animals_csv(res, af.fp, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    if ((rc = atomic_commit(&af, err)))
-        return rc;
-    snprintf(path, sizeof path, "%s/%s_summary.json", dir, p->name);
-    if ((rc = atomic_open(&af, path, err)))
-        return rc;
-    if ((rc = ketsim_lab_write_summary_json(res, af.fp, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    return ketsim_lab_write_summary_json(res, fp, err);
+}
+
+static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *p, cli_outdirs *out,
+                       ketsim_error *err)
+{
+    char name[128];
+    snprintf(name, sizeof name, "%s_animals.csv", p->name);
+    int rc = cli_outdirs_write(out, name, write_animals, res, err);
+    snprintf(name, sizeof name, "%s_summary.json", p->name);
+    if (!rc)
+        rc = cli_outdirs_write(out, name, write_summary, res, err);
+    return rc;
 }
 
 static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir,
                         const char *plot_dir, const char *db_path, const char *cmdline)
 {
-    ketsim_results_db *db = NULL;
     ketsim_error err = {0};
-    char path[1024];
-    ketsim_lab_protocol *p = calloc(1, sizeof *p);
-    ketsim_params *tables = NULL, *params = NULL;
+    char path[4096];
+    cli_outdirs out;
+    memset(&out, 0, sizeof out);
+    ketsim_lab_protocol *p = NULL;
+    ketsim_params *params = NULL;
     ketsim_lab_result *res = NULL;
-    int rc = p ? ketsim_lab_protocol_find(arg, path, sizeof path, &err) : KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
+    /* the file found here is the one opened, and the one the manifest names */
+    int rc = ketsim_lab_protocol_find(arg, path, sizeof path, &err);
     if (!rc)
-        rc = ketsim_params_create(KETSIM_HUMAN, &tables, &err);
+        rc = ketsim_lab_open(path, (const char *const *)sets, n_sets, &p, &params, &err);
+    /* the protocol's name goes into file names; the locations are checked
+     * before the animals are simulated */
+    if (!rc && (out_dir || plot_dir)) {
+        char what[4200];
+        snprintf(what, sizeof what, "%s: protocol name", path);
+        rc = files_check_name(what, p->name, &err);
+    }
     if (!rc)
-        rc = ketsim_lab_protocol_load(path, tables, p, &err);
-    if (!rc)
-        rc = ketsim_params_for_species(tables, p->species, &params, &err);
-    ketsim_params_free(tables);
-    for (size_t i = 0; !rc && i < n_sets; i++)
-        if ((rc = ketsim_params_set_assignment(params, sets[i], &err)))
-            ketsim_error_prefix(&err, "--set: ");
+        rc = cli_outdirs_begin(&out, out_dir, plot_dir, p->name, &err);
+    ketsim_results_db *db = NULL;
     if (!rc && db_path)
         rc = cli_results_db_open(db_path, "lab", cmdline, 0, &db, &err);
-    if (!rc && out_dir)
-        rc = make_dir(out_dir, &err);
+    long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
     if (!rc)
-        rc = ketsim_lab_run(p, params, seed >= 0 ? seed : p->seed, &res, &err);
+        rc = ketsim_lab_run(p, params, used_seed, &res, &err);
     if (!rc && out_dir)
-        rc = write_files(res, p, out_dir, &err);
-    if (!rc && plot_dir)
-        rc = ketsim_plot_lab(p, res, plot_dir, &err);
+        rc = write_files(res, p, &out, &err);
+    if (!rc && plot_dir) {
+        cli_output_lock();
+        rc = ketsim_plot_lab(p, res, cli_outdirs_plot_stage(&out), &err);
+        cli_output_unlock();
+    }
+    cli_run_info info = {.n_seeds = 1, .seed_names = {p ? p->name : ""},
+                         .seeds = {(unsigned long long)used_seed}, .n_inputs = 1, .inputs = {path}};
+    if (!rc)
+        rc = cli_outdirs_publish(&out, &info, &err);
+    else
+        cli_outdirs_end(&out);
     if (!rc && db) {
         rc = cli_results_db_lab_finish(db, res, params, &err);
         db = NULL; /* committed, or removed on failure */
     }
+    cli_results_db_abort(db); /* only a run that failed before the commit */
     if (!rc)
         rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
+        printf("\nprotocol file: %s\n", path);
         if (out_dir)
-            printf("\nwrote %s/%s_animals.csv and %s/%s_summary.json\n", out_dir, p->name, out_dir, p->name);
+            printf("wrote %s/%s_animals.csv, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, p->name,
+                   out_dir, p->name, out_dir, p->name);
         if (plot_dir)
-            printf("%swrote %s/%s_readouts.png/.svg\n", out_dir ? "" : "\n", plot_dir, p->name);
+            printf("wrote %s/%s_readouts.png/.svg\n", plot_dir, p->name);
         if (db_path)
-            printf("%swrote %s\n", out_dir || plot_dir ? "" : "\n", db_path);
+            printf("wrote %s\n", db_path);
     }
-    ketsim_results_db_abort(db); /* only a run that failed before the commit */
     ketsim_lab_result_free(res);
     ketsim_params_free(params);
     free(p);
@@ -137,32 +141,31 @@ int cmd_lab(int argc, char **argv)
     };
     long seed = -1;
     const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     char *sets[LAB_CLI_MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
-    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
-    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
         switch (c) {
         case 'l': list = 1; break;
         case 's': {
-            char *end;
-            errno = 0;
-            seed = strtol(optarg, &end, 10);
-            if (errno || *end || end == optarg || seed < 0 || seed > 0x7fffffffL)
+            double v;
+            if (cli_parse_double(optarg, &v) || v != floor(v) || v < 0 || v > 0x7fffffffL)
                 return cli_usage("lab", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
+            seed = (long)v;
             break;
         }
         case 'o': out_dir = optarg; break;
-        case 'P': plot_dir = optarg; break;
         case 'D':
             if (!cli_results_db_path(optarg))
                 return cli_usage("lab", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
                                  optarg);
             db_path = optarg;
             break;
+        case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == LAB_CLI_MAX_SETS)
                 return cli_usage("lab", "too many --set options (max %d)", LAB_CLI_MAX_SETS);

@@ -39,9 +39,18 @@ void help_optimize(void)
          "  ketsim optimize --routes in --bounds interval_d=2:7 --horizon-days 42");
 }
 
+/* Text copied into a fixed buffer: refused rather than cut, since a cut
+ * number is another number. */
+static int fits(const char *s, size_t size)
+{
+    return strlen(s) < size;
+}
+
 static int parse_range(const char *s, double *lo, double *hi)
 {
     char buf[128];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *c = strchr(buf, ':');
     if (!c)
@@ -77,6 +86,8 @@ static int parse_routes(const char *s, ketsim_opt_bounds *b)
 {
     b->use_iv = b->use_in = 0;
     char buf[64];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *save = NULL;
     for (char *t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
@@ -93,6 +104,8 @@ static int parse_routes(const char *s, ketsim_opt_bounds *b)
 static int parse_in_doses(const char *s, ketsim_opt_bounds *b)
 {
     char buf[64];
+    if (!fits(s, sizeof buf))
+        return -1;
     snprintf(buf, sizeof buf, "%s", s);
     char *save = NULL;
     b->n_in_doses = 0;
@@ -119,6 +132,11 @@ static int w_json(FILE *fp, const void *p, ketsim_error *err)
 {
     const opt_ctx *c = p;
     return ketsim_opt_write_json(fp, c->o, c->rep, err);
+}
+
+static int plot_days(const void *rep, const char *dir, ketsim_error *err)
+{
+    return ketsim_plot_optimize(rep, dir, err);
 }
 
 static int parse_cap(const char *s, double *v)
@@ -232,21 +250,27 @@ int cmd_optimize(int argc, char **argv)
     ketsim_error err = {0};
     ketsim_params *p = NULL;
     static ketsim_opt_report rep;
-    int rc = beyond_cli_params(NULL, 0, &p, &err);
+    cli_outdirs out;
+    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "optimize", &err);
+    if (!rc)
+        rc = beyond_cli_params(NULL, 0, &p, &err);
     if (!rc)
         rc = ketsim_beyond_optimize(p, &o, &rep, &err);
     ketsim_params_free(p);
     opt_ctx ctx = {&o, &rep};
-    if (!rc && out_dir)
-        rc = beyond_cli_write(out_dir, "optimize", w_csv, w_json, &ctx, &err);
-    if (!rc && plot_dir)
-        rc = ketsim_plot_optimize(&rep, plot_dir, &err);
+    cli_run_info info = {.n_seeds = 2, .seed_names = {"cohort", "evaluation"},
+                         .seeds = {(unsigned long long)o.seed, (unsigned long long)o.eval_seed}};
+    if (!rc)
+        rc = beyond_cli_finish(&out, "optimize", w_csv, w_json, &ctx, plot_days, &rep, &info, &err);
+    else
+        cli_outdirs_end(&out);
     if (rc)
         return cli_fail(&err);
     if (ketsim_opt_print(stdout, &o, &rep, &err))
         return cli_fail(&err);
     if (out_dir)
-        printf("\nwrote %s/optimize.csv and %s/optimize.json\n", out_dir, out_dir);
+        printf("\nwrote %s/optimize.csv, %s/optimize.json and %s/optimize_manifest.json\n", out_dir, out_dir,
+               out_dir);
     if (plot_dir)
         printf("wrote %s/optimize_days.png and .svg\n", plot_dir);
     return 0;

@@ -88,6 +88,11 @@ static int write_json(FILE *fp, const void *ctx, ketsim_error *err)
     return ketsim_predict_write_json(fp, p[0], p[1], err);
 }
 
+static int plot_roc(const void *rep, const char *dir, ketsim_error *err)
+{
+    return ketsim_plot_predict(rep, 6, dir, err);
+}
+
 int cmd_predict(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -163,27 +168,29 @@ int cmd_predict(int argc, char **argv)
     o.threads = (int)threads;
     ketsim_params *params = NULL;
     static ketsim_predict_report rep;
-    int rc = beyond_cli_params(sets, n_sets, &params, &err);
+    cli_outdirs out;
+    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "predict", &err);
+    if (!rc)
+        rc = beyond_cli_params(sets, n_sets, &params, &err);
     if (!rc)
         rc = ketsim_beyond_predict(params, &o, &rep, &err);
     ketsim_params_free(params);
-    if (rc)
+    if (rc) {
+        cli_outdirs_end(&out);
         return cli_fail(&err);
+    }
     const void *ctx[2] = {&o, &rep};
-    if (out_dir && (rc = beyond_cli_write(out_dir, "predict", write_csv, write_json, ctx, &err))) {
+    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
+                         .seeds = {(unsigned long long)o.seed}, .n_inputs = o.sc.file[0] ? 1 : 0,
+                         .inputs = {o.sc.file}};
+    if ((rc = beyond_cli_finish(&out, "predict", write_csv, write_json, ctx, plot_roc, &rep, &info, &err)) ||
+        ketsim_predict_print(stdout, &o, &rep, &err)) {
         ketsim_predict_report_free(&rep);
         return cli_fail(&err);
     }
-    if (plot_dir && (rc = ketsim_plot_predict(&rep, 6, plot_dir, &err))) {
-        ketsim_predict_report_free(&rep);
-        return cli_fail(&err);
-    }
-    if (ketsim_predict_print(stdout, &o, &rep, &err)) {
-        ketsim_predict_report_free(&rep);
-        return cli_fail(&err);
-    }
+    printf("\nscenario file: %s\n", o.sc.file[0] ? o.sc.file : "(none)");
     if (out_dir)
-        printf("\nwrote %s/predict.csv and %s/predict.json\n", out_dir, out_dir);
+        printf("wrote %s/predict.csv, %s/predict.json and %s/predict_manifest.json\n", out_dir, out_dir, out_dir);
     if (plot_dir)
         printf("wrote %s/predict_roc.png and .svg\n", plot_dir);
     ketsim_predict_report_free(&rep);

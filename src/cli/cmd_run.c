@@ -7,7 +7,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "util/dist.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "main_tables.h"
 #include "ketsim/datadir.h"
 #include "ketsim/formats.h"
@@ -34,21 +34,32 @@ void help_main_job(void)
            ZARATE_REPS, MURROUGH_REPS);
 }
 
-/* The tables, from the target rows, into a memory buffer (printed, then
- * published as table1.txt).  Takes over the replicate endpoints of z and m. */
-static int make_tables(trial_cli_result *z, trial_cli_result *m, char **text, size_t *len, ketsim_error *err)
+static void free_copies(ketsim_trial_metrics *m, int n)
 {
-    char path[4096];
+    for (int i = 0; i < n; i++)
+        ketsim_trial_metrics_free(&m[i]);
+    free(m);
+}
+
+/* The tables, from the target rows, into a memory buffer (printed, then
+ * published as table1.txt), judged on the replicate endpoints of z and m. */
+static int make_tables(trial_cli_result *z, trial_cli_result *m, const char *targets, char **text, size_t *len,
+                       ketsim_error *err)
+{
     ketsim_validation *v = NULL;
     ketsim_params *base = NULL;
     int rc = ketsim_params_create(KETSIM_HUMAN, &base, err);
     if (!rc)
-        rc = ketsim_targets_read(ketsim_data_path("targets.csv", path, sizeof path), base, &v, err);
+        rc = ketsim_targets_read(targets, base, &v, err);
     ketsim_params_free(base);
-    if (!rc && !(rc = ketsim_validation_adopt_trial(v, z->sc.name, z->opts.replicates, z->reps, err)))
-        z->reps = NULL;
-    if (!rc && !(rc = ketsim_validation_adopt_trial(v, m->sc.name, m->opts.replicates, m->reps, err)))
-        m->reps = NULL;
+    /* the validation takes tables it owns and frees one by one */
+    ketsim_trial_metrics *zr = NULL, *mr = NULL;
+    if (!rc && !(rc = trial_cli_result_copy_reps(z, &zr, err)) &&
+        (rc = ketsim_validation_adopt_trial(v, z->sc.name, z->opts.replicates, zr, err)))
+        free_copies(zr, z->opts.replicates);
+    if (!rc && !(rc = trial_cli_result_copy_reps(m, &mr, err)) &&
+        (rc = ketsim_validation_adopt_trial(v, m->sc.name, m->opts.replicates, mr, err)))
+        free_copies(mr, m->opts.replicates);
     FILE *fp = rc ? NULL : open_memstream(text, len);
     if (!rc && !fp)
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
@@ -68,11 +79,25 @@ static int make_tables(trial_cli_result *z, trial_cli_result *m, char **text, si
     if (!rc)
         rc = main_tables_print(fp, v, "2", "Table 2: biomarkers, relative to untreated = 1", &pass, &miss, err);
     if (!rc)
-        fprintf(fp, "\n%zu rows ok, %zu MISS\n", pass, miss);
+        fprintf(fp, "\n%zu rows ok, %zu MISS\n\ndata files: %s, %s, %s\n", pass, miss, targets, z->sc.file,
+                m->sc.file);
     if (fp && fclose(fp) && !rc)
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     ketsim_validation_free(v);
     return rc;
+}
+
+typedef struct table_text {
+    const char *text;
+    size_t len;
+} table_text;
+
+static int write_table(FILE *fp, const void *p, ketsim_error *err)
+{
+    const table_text *t = p;
+    if (fwrite(t->text, 1, t->len, fp) != t->len)
+        return KETSIM_FAIL(err, KETSIM_EIO, "table1.txt: write failed");
+    return KETSIM_OK;
 }
 
 int cmd_main_job(int argc, char **argv)
@@ -110,13 +135,29 @@ int cmd_main_job(int argc, char **argv)
         return cli_fail(&err);
     ketsim_trial_run_opts zo = {.seed = zs.seed, .replicates = ZARATE_REPS, .threads = threads};
     ketsim_trial_run_opts mo = {.seed = ms.seed, .replicates = MURROUGH_REPS, .threads = threads};
+    /* one output set for the whole job: both trials' files, their figures
+     * and table1.txt are published together, or none of them */
+    cli_outdirs out;
+    memset(&out, 0, sizeof out);
+    int rc = trial_cli_check_name(&zs, &err);
+    if (!rc)
+        rc = trial_cli_check_name(&ms, &err);
+    if (!rc && trial_dist_rank() == 0)
+        rc = cli_outdirs_begin(&out, out_dir, out_dir, "run", &err);
+    if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_outdirs_end(&out);
+        return cli_fail(&err);
+    }
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, NULL, &z);
-    if (st)
+    int st = trial_cli_run(&zs, &zo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, NULL, &z);
+    if (st) {
+        cli_outdirs_end(&out);
         return st;
-    st = trial_cli_run(&ms, &mo, NULL, 0, out_dir, TRIAL_SUBJECTS_FIRST, 0, out_dir, NULL, &m);
+    }
+    st = trial_cli_run(&ms, &mo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, NULL, &m);
     if (st) {
         trial_cli_result_free(&z);
+        cli_outdirs_end(&out);
         return st;
     }
     if (trial_dist_rank() != 0) { /* under MPI, rank 0 reports */
@@ -124,28 +165,28 @@ int cmd_main_job(int argc, char **argv)
         trial_cli_result_free(&m);
         return 0;
     }
-    char *text = NULL;
+    char *text = NULL, targets[4096];
     size_t len = 0;
-    int rc = make_tables(&z, &m, &text, &len, &err);
-    char path[4096];
-    snprintf(path, sizeof path, "%s/table1.txt", out_dir);
-    atomic_file af;
+    ketsim_data_path("targets.csv", targets, sizeof targets);
+    rc = make_tables(&z, &m, targets, &text, &len, &err);
+    table_text t = {text, len};
+    if (!rc)
+        rc = cli_outdirs_write(&out, "table1.txt", write_table, &t, &err);
+    cli_run_info info = {.n_seeds = 2,
+                         .seed_names = {zs.name, ms.name}, .seeds = {zo.seed, mo.seed},
+                         .n_inputs = 3, .inputs = {targets, zs.file, ms.file}};
+    if (!rc)
+        rc = cli_outdirs_publish(&out, &info, &err);
+    else
+        cli_outdirs_end(&out);
     if (!rc) {
         fwrite(text, 1, len, stdout);
-        rc = atomic_open(&af, path, &err);
-    }
-    if (!rc) {
-        if (fwrite(text, 1, len, af.fp) != len) {
-            atomic_abort(&af);
-            rc = KETSIM_FAIL(&err, KETSIM_EIO, "%s: write failed", path);
-        } else
-            rc = atomic_commit(&af, &err);
+        printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s/table1.txt,\n"
+               "figures: %s/{zarate2006,murrough2013}_madrs.{png,svg}, %s/murrough2013_relapse.{png,svg};\n"
+               "manifest: %s/run_manifest.json\n",
+               out_dir, out_dir, out_dir, out_dir, out_dir);
     }
     free(text);
-    if (!rc)
-        printf("\nfiles: %s/{zarate2006,murrough2013}_{subjects.csv,summary.json}, %s,\n"
-               "figures: %s/{zarate2006,murrough2013}_madrs.{png,svg}, %s/murrough2013_relapse.{png,svg}\n",
-               out_dir, path, out_dir, out_dir);
     trial_cli_result_free(&z);
     trial_cli_result_free(&m);
     return rc ? cli_fail(&err) : 0;

@@ -1,6 +1,6 @@
 /* ketsim sensitivity: how an output at a time depends on parameters. */
 #include "cli.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/gsa.h"
 #include "ketsim/sensitivity.h"
 
@@ -226,8 +226,8 @@ static int by_key(const void *a, const void *b)
     return (x < y) - (x > y);
 }
 
-static int emit(const sens_opts *o, const char *const *cols, size_t n_cols, row *rows, size_t n, size_t zeros,
-                ketsim_error *err)
+static int emit(const sens_opts *o, cli_file *out, const char *const *cols, size_t n_cols, row *rows, size_t n,
+                size_t zeros, ketsim_error *err)
 {
     qsort(rows, n, sizeof *rows, by_key);
     printf("%-4s %-36s", "rank", "parameter");
@@ -246,25 +246,22 @@ static int emit(const sens_opts *o, const char *const *cols, size_t n_cols, row 
         printf("(%zu parameters with zero effect not shown; all are in --out)\n", zeros);
     if (!o->out)
         return 0;
-    atomic_file af;
-    int rc = atomic_open(&af, o->out, err);
-    if (rc)
-        return rc;
-    fprintf(af.fp, "rank,parameter");
+    FILE *fp = cli_file_stream(out);
+    fprintf(fp, "rank,parameter");
     for (size_t c = 0; c < n_cols; c++)
-        fprintf(af.fp, ",%s", cols[c]);
-    fprintf(af.fp, ",note\n");
+        fprintf(fp, ",%s", cols[c]);
+    fprintf(fp, ",note\n");
     for (size_t i = 0; i < n; i++) {
         /* parameter names can come from a drug file: quoted if they need it */
-        fprintf(af.fp, "%zu,", i + 1);
-        ketsim_csv_field(af.fp, rows[i].name);
+        fprintf(fp, "%zu,", i + 1);
+        ketsim_csv_field(fp, rows[i].name);
         for (size_t c = 0; c < n_cols; c++)
-            fprintf(af.fp, ",%.10g", rows[i].v[c]);
-        fputc(',', af.fp);
-        ketsim_csv_field(af.fp, rows[i].note);
-        fputc('\n', af.fp);
+            fprintf(fp, ",%.10g", rows[i].v[c]);
+        fputc(',', fp);
+        ketsim_csv_field(fp, rows[i].note);
+        fputc('\n', fp);
     }
-    return atomic_commit(&af, err);
+    return cli_file_commit(out, err);
 }
 
 /* With the solver's relative tolerance of 1e-6, differences over steps of
@@ -278,7 +275,7 @@ static int converged(double a, double b)
     return fabs(a - b) <= 0.02 * fmax(fabs(a), fabs(b)) + 1e-4;
 }
 
-static int run_local(const sens_opts *o, ketsim_sens *s, const par_list *l, ketsim_error *err)
+static int run_local(const sens_opts *o, cli_file *out, ketsim_sens *s, const par_list *l, ketsim_error *err)
 {
     row *rows = calloc(l->n, sizeof *rows);
     if (!rows)
@@ -302,7 +299,7 @@ static int run_local(const sens_opts *o, ketsim_sens *s, const par_list *l, kets
         printf("local sensitivity of %s at %g h (value %.6g), %s; step 1e-2 reported, 1e-3 check\n",
                o->output, o->time_h, y0, normalised ? "d ln y / d ln p" : "y = 0: d y / d ln p (not normalised)");
         const char *cols[] = {"value", "S", "S_check"};
-        rc = emit(o, cols, 3, rows, l->n, zeros, err);
+        rc = emit(o, out, cols, 3, rows, l->n, zeros, err);
         printf("%zu of %zu parameters: the two step sizes agree within 2%%\n", l->n - unconverged, l->n);
     }
     free(rows);
@@ -323,7 +320,7 @@ static void keep_forward_supported(const ketsim_sens *s, par_list *l, size_t *dr
     l->n = k;
 }
 
-static int run_forward(const sens_opts *o, const ketsim_params *p, ketsim_sens *s, par_list *l, ketsim_error *err)
+static int run_forward(const sens_opts *o, cli_file *out, const ketsim_params *p, ketsim_sens *s, par_list *l, ketsim_error *err)
 {
     size_t dropped = 0;
     if (!o->params)
@@ -348,7 +345,7 @@ static int run_forward(const sens_opts *o, const ketsim_params *p, ketsim_sens *
         if (dropped)
             printf("(%zu parameters outside the cascade and compound PK not covered; use --method local)\n", dropped);
         const char *cols[] = {"value", "S"};
-        rc = emit(o, cols, 2, rows, l->n, zeros, err);
+        rc = emit(o, out, cols, 2, rows, l->n, zeros, err);
     }
     free(rows);
     free(sens);
@@ -370,7 +367,7 @@ static int gsa_eval(const double *x, size_t k, double *y, void *p)
     return rc;
 }
 
-static int run_global(const sens_opts *o, ketsim_sens *s, const par_list *l, ketsim_error *err)
+static int run_global(const sens_opts *o, cli_file *out, ketsim_sens *s, const par_list *l, ketsim_error *err)
 {
     size_t k = l->n;
     double *a = calloc(3 * k, sizeof *a);
@@ -391,13 +388,13 @@ static int run_global(const sens_opts *o, ketsim_sens *s, const par_list *l, ket
         printf("Sobol indices of %s at %g h: %zu base samples, %zu model runs, variance %.6g\n", o->output,
                o->time_h, n, n * (k + 2), v);
         const char *cols[] = {"low", "high", "S1", "ST"};
-        rc = emit(o, cols, 4, rows, k, 0, err);
+        rc = emit(o, out, cols, 4, rows, k, 0, err);
     } else if (!rc) {
         printf("Morris elementary effects of %s at %g h: %zu trajectories, %zu levels, %zu model runs\n"
                "(effects in output units per full parameter range)\n",
                o->output, o->time_h, n, o->levels, n * (k + 1));
         const char *cols[] = {"low", "high", "mu_star", "mu", "sigma"};
-        rc = emit(o, cols, 5, rows, k, 0, err);
+        rc = emit(o, out, cols, 5, rows, k, 0, err);
     }
     free(a);
     free(rows);
@@ -427,13 +424,18 @@ int cmd_sensitivity(int argc, char **argv)
     }
     if (!rc)
         rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    if (!rc && o.out)
+        rc = cli_file_open(&out, o.out, &err); /* checked before the analysis */
     if (!rc)
         rc = ketsim_sens_create(subj.params, subj.catalog, subj.drug, subj.weight_kg, reg,
                                 (size_t)ketsim_output_index(o.output), o.time_h, &s, &err);
     if (!rc)
-        rc = strcmp(o.method, "local") == 0    ? run_local(&o, s, l, &err)
-             : strcmp(o.method, "cvodes") == 0 ? run_forward(&o, subj.params, s, l, &err)
-                                               : run_global(&o, s, l, &err);
+        rc = strcmp(o.method, "local") == 0    ? run_local(&o, &out, s, l, &err)
+             : strcmp(o.method, "cvodes") == 0 ? run_forward(&o, &out, subj.params, s, l, &err)
+                                               : run_global(&o, &out, s, l, &err);
+    cli_file_abort(&out);
     ketsim_sens_free(s);
     ketsim_regimen_free(reg);
     cli_subject_free(&subj);

@@ -1,10 +1,10 @@
 /* ketsim simulate: one subject, one regimen, outputs on a grid. */
 #include "cli.h"
-#include "results_db_cli.h"
 #include "interrupt.h"
-#include "util/atomic.h"
+#include "output.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
+#include "results_db_cli.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -126,81 +126,94 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
     return 0;
 }
 
-/* Resolve --outputs into column indices of the model (all its outputs,
- * per-compound concentrations included, when absent). */
-static int select_outputs(const char *list, const ketsim_model *m, size_t *cols, size_t max, size_t *n)
-{
-    *n = 0;
-    if (!list) {
-        for (size_t k = 0; k < ketsim_model_n_outputs(m) && *n < max; k++)
-            cols[(*n)++] = k;
-        return 0;
-    }
-    char buf[4096];
-    if (strlen(list) >= sizeof buf)
-        return cli_usage("simulate", "--outputs list too long");
-    strcpy(buf, list);
-    char *save = NULL;
-    for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        long k = ketsim_model_output_index(m, tok);
-        if (k < 0)
-            return cli_usage("simulate", "--outputs: unknown output '%s' (see ketsim outputs --drug ...)", tok);
-        if (*n == max)
-            return cli_usage("simulate", "--outputs: too many columns");
-        cols[(*n)++] = (size_t)k;
-    }
-    if (*n == 0)
-        return cli_usage("simulate", "--outputs: empty list");
-    return 0;
-}
-
-/* The main drug plus every drug a dose names (DRUG/ROUTE:...), once each. */
-static int collect_drugs(const cli_subject *subj, const ketsim_regimen *reg, const char **drugs,
-                         size_t *n, ketsim_error *err)
-{
-    drugs[(*n)++] = subj->drug;
-    for (size_t i = 0; i < ketsim_regimen_count(reg); i++) {
-        const char *name = ketsim_regimen_dose(reg, i)->drug;
-        size_t idx, k;
-        if (!name[0])
-            continue;
-        if (ketsim_catalog_find_drug(subj->catalog, name, &idx, err))
-            return KETSIM_EINPUT;
-        for (k = 0; k < *n && strcmp(drugs[k], name) != 0; k++)
-            ;
-        if (k == *n)
-            drugs[(*n)++] = name;
-    }
-    return KETSIM_OK;
-}
-
 static int ends_with(const char *s, const char *suffix)
 {
     size_t n = strlen(s), m = strlen(suffix);
     return n >= m && strcmp(s + n - m, suffix) == 0;
 }
 
-static int write_result(const sim_opts *o, const cli_subject *subj, const ketsim_trajectory *t,
-                        const size_t *cols, size_t n_cols, ketsim_error *err)
+/* Into the output opened before the solve (--out or standard output). */
+static int write_result(const sim_opts *o, cli_file *out, const ketsim_simulation *sim, ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, o->out, err);
-    if (rc)
-        return rc;
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    const ketsim_trajectory *t = ketsim_simulation_trajectory(sim);
+    const size_t *cols = ketsim_simulation_columns(sim);
+    size_t n_cols = ketsim_simulation_n_columns(sim);
+    FILE *fp = cli_file_stream(out);
+    int rc;
     if (o->out && ends_with(o->out, ".json"))
-        rc = ketsim_traj_write_json(af.fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
-                                    subj->weight_kg, err);
+        rc = ketsim_traj_write_json(fp, t, cols, n_cols, ketsim_species_name(subj->species), subj->drug,
+                                    ketsim_simulation_weight_kg(sim), err);
     else
-        rc = ketsim_traj_write_csv(af.fp, t, cols, n_cols, err);
+        rc = ketsim_traj_write_csv(fp, t, cols, n_cols, err);
     if (rc) {
-        atomic_abort(&af);
+        cli_file_abort(out);
         return rc;
     }
-    if (cli_interrupted()) { /* Ctrl-C while writing: leave nothing behind */
-        atomic_abort(&af);
-        return KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted while writing %s", o->out ? o->out : "output");
+    return cli_file_commit(out, err);
+}
+
+static int stream_row(double t_h, const double *outputs, size_t n, void *user, ketsim_error *err)
+{
+    (void)t_h, (void)n;
+    return ketsim_traj_writer_row(user, outputs, err);
+}
+
+/* Solve and write at once, row by row: memory does not grow with the grid
+ * (beyond its times and, for JSON, the selected columns). */
+static int stream_result(const sim_opts *o, cli_file *out, ketsim_simulation *sim, ketsim_error *err)
+{
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    ketsim_traj_writer *tw = NULL;
+    int json = o->out && ends_with(o->out, ".json");
+    int rc = ketsim_traj_writer_open(cli_file_stream(out), json, ketsim_simulation_model(sim),
+                                     ketsim_simulation_columns(sim), ketsim_simulation_n_columns(sim),
+                                     ketsim_species_name(subj->species), subj->drug, ketsim_simulation_weight_kg(sim),
+                                     &tw, err);
+    if (!rc)
+        rc = ketsim_simulation_stream(sim, stream_row, tw, err);
+    if (cli_interrupted())
+        cli_interrupt_wait();
+    if (!rc)
+        rc = ketsim_traj_writer_finish(tw, err);
+    ketsim_traj_writer_free(tw);
+    if (rc) {
+        cli_file_abort(out);
+        return rc;
     }
-    return atomic_commit(&af, err);
+    return cli_file_commit(out, err);
+}
+
+/* The figures, into the staging directory of --plot DIR, then published. */
+static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simulation *sim, ketsim_error *err)
+{
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    char subtitle[160];
+    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
+             ketsim_simulation_weight_kg(sim));
+    cli_output_lock();
+    int rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), cli_outdirs_plot_stage(figs), o->plot_log,
+                                    subtitle, err);
+    cli_output_unlock();
+    cli_run_info info = {0};
+    if (!rc)
+        return cli_outdirs_publish(figs, &info, err);
+    cli_outdirs_end(figs);
+    return rc;
+}
+
+/* --dataset: every subject of a NONMEM-style file. */
+static int simulate_dataset(const sim_opts *o, const char *cmdline)
+{
+    ketsim_error err = {0};
+    cli_subject subj;
+    int rc = cli_subject_init(&subj, o->species, o->drug, o->params_file, (char **)o->sets, o->n_sets, &err);
+    if (!rc && o->weight_given)
+        subj.weight_kg = o->weight_kg;
+    if (!rc)
+        rc = cli_simulate_dataset(&subj, o->dataset, o->out, o->quiet, cmdline, &err);
+    cli_subject_free(&subj);
+    return rc ? cli_fail(&err) : 0;
 }
 
 int cmd_simulate(int argc, char **argv)
@@ -215,62 +228,41 @@ int cmd_simulate(int argc, char **argv)
         return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv or .sqlite", o.out);
     if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json") && !o.dataset)
         return cli_usage("simulate", "--out '%s': the file name must end in .csv or .json", o.out);
-    size_t cols[512], n_cols = 0;
+    if (o.dataset)
+        return simulate_dataset(&o, cmdline);
 
     ketsim_error err = {0};
-    cli_subject subj;
-    ketsim_regimen *reg = NULL;
-    ketsim_subject_worker *w = NULL;
-    const ketsim_trajectory *traj = NULL;
-    double *times = NULL;
-    size_t n_times, n_drugs = 0;
-    const char *drugs[MAX_REPEAT + 1];
-    volatile sig_atomic_t *cancel = cli_interrupt_install();
-    int rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
-    if (!rc && o.weight_given)
-        subj.weight_kg = o.weight_kg;
-    if (!rc && o.dataset) {
-        rc = cli_simulate_dataset(&subj, o.dataset, o.out, o.quiet, cmdline, &err);
-        cli_subject_free(&subj);
-        return rc ? cli_fail(&err) : 0;
-    }
+    ketsim_simulation *sim = NULL;
+    ketsim_simulate_request rq = {.species = o.species, .drug = o.drug, .params_file = o.params_file,
+                                  .sets = (const char *const *)o.sets, .n_sets = o.n_sets,
+                                  .weight_kg = o.weight_given ? o.weight_kg : 0,
+                                  .doses = o.doses, .n_doses = o.n_doses, .until_h = o.until_h,
+                                  .every_h = o.every_h, .outputs = o.outputs,
+                                  .cancel = cli_interrupt_flag()};
+    /* the outputs are opened (and so checked) before the solve */
+    cli_file out;
+    cli_outdirs figs;
+    memset(&out, 0, sizeof out);
+    memset(&figs, 0, sizeof figs);
+    int rc = cli_file_open(&out, o.out, &err);
+    if (!rc && o.plot_dir)
+        rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
-        rc = cli_build_regimen(o.doses, o.n_doses, &reg, &err);
-    if (!rc)
-        rc = ketsim_grid_uniform(o.until_h, o.every_h, &times, &n_times, &err);
-    if (!rc)
-        rc = collect_drugs(&subj, reg, drugs, &n_drugs, &err);
-    if (!rc)
-        rc = ketsim_subject_worker_create(subj.params, subj.catalog, drugs, n_drugs, &w, &err);
-    if (!rc && select_outputs(o.outputs, ketsim_subject_worker_model(w), cols, sizeof cols / sizeof cols[0],
-                              &n_cols)) {
-        ketsim_subject_worker_free(w);
-        ketsim_regimen_free(reg);
-        free(times);
-        cli_subject_free(&subj);
-        return 2;
-    }
-    if (!rc) {
-        ketsim_subject_worker_set_cancel(w, cancel);
-        ketsim_subject_input in = {.weight_kg = subj.weight_kg, .regimen = reg, .times_h = times,
-                                   .n_times = n_times};
-        rc = ketsim_subject_run(w, &in, &traj, &err);
-    }
-    if (!rc && cli_interrupted())
-        rc = KETSIM_FAIL(&err, KETSIM_ESOLVER, "interrupted");
-    if (!rc)
-        rc = write_result(&o, &subj, traj, cols, n_cols, &err);
-    if (!rc && o.plot_dir) {
-        char subtitle[160];
-        snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj.drug, ketsim_species_name(subj.species),
-                 subj.weight_kg);
-        rc = ketsim_plot_trajectory(traj, o.plot_dir, o.plot_log, subtitle, &err);
-    }
-    ketsim_subject_worker_free(w);
-    ketsim_regimen_free(reg);
-    free(times);
-    cli_subject_free(&subj);
-    if (rc && cli_interrupted())
-        return cli_interrupt_exit();
+        rc = ketsim_simulation_open(&rq, &sim, &err);
+    /* without figures nothing needs the whole trajectory: rows go to the
+     * file as they are solved */
+    if (!rc && !o.plot_dir)
+        rc = stream_result(&o, &out, sim, &err);
+    else if (!rc)
+        rc = ketsim_simulation_solve(sim, &err);
+    if (cli_interrupted())
+        cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
+    if (!rc && o.plot_dir)
+        rc = write_result(&o, &out, sim, &err);
+    if (!rc && o.plot_dir)
+        rc = write_figures(&o, &figs, sim, &err);
+    cli_file_abort(&out);
+    cli_outdirs_end(&figs);
+    ketsim_simulation_free(sim);
     return rc ? cli_fail(&err) : 0;
 }

@@ -3,7 +3,9 @@
 #include "trial_cli.h"
 #include "results_db_cli.h"
 #include "ketsim/plot_results.h"
-#include "util/atomic.h"
+#include "interrupt.h"
+#include "output.h"
+#include "util/files.h"
 #include "util/dist.h"
 
 #include <errno.h>
@@ -27,6 +29,8 @@ void help_trial(void)
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
+         "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
+         "                                  [--omega PARAMETER=VARIANCE]...\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -51,6 +55,12 @@ void help_trial(void)
          "With --plot, NAME_madrs.png/.svg (MADRS per arm in replicate 0: the arm mean\n"
          "with the patients' 5th-95th percentile band) and, with follow-up,\n"
          "NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
+         "--uncertainty FIT.json draws each replicate's THETAs from a population fit's\n"
+         "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
+         "named values per replicate (fewer rows than replicates is refused).  The values\n"
+         "used go to NAME_replicate_parameters.csv beside the summary (docs/trial.md).\n"
+         "--omega P=VAR gives parameter P log-normal variability between subjects (VAR:\n"
+         "variance of log P), as a scenario's omega key does; ETAs go to eta_P columns.\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -60,255 +70,228 @@ void help_trial(void)
 
 int trial_cli_default_threads(void)
 {
-    long n = sysconf(_SC_NPROCESSORS_ONLN);
-    if (n < 1)
-        n = 1;
-    return n > 16 ? 16 : (int)n;
+    return ketsim_default_threads();
 }
 
-static int mkdir_created(const char *dir, int *created, ketsim_error *err)
+/* Skipped subjects: the first ten in the run named on stderr, the rest
+ * counted (rank 0 only: under MPI every rank sees every subject). */
+typedef struct failure_log {
+    size_t shown, total;
+} failure_log;
+
+static void report_failure(const ketsim_trial_subject_result *subj, void *user)
 {
-    struct stat st;
-    *created = 0;
-    if (stat(dir, &st) == 0) {
-        if (S_ISDIR(st.st_mode))
-            return KETSIM_OK;
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': exists and is not a directory", dir);
+    failure_log *log = user;
+    if (trial_dist_rank() != 0)
+        return;
+    if (log->shown < 10) {
+        fprintf(stderr, "ketsim: skipped %s\n", subj->fail_reason);
+        log->shown++;
     }
-    if (mkdir(dir, 0777) != 0)
-        return KETSIM_FAIL(err, KETSIM_EIO, "--out-dir '%s': cannot create: %s", dir, strerror(errno));
-    *created = 1;
-    return KETSIM_OK;
-}
-
-int trial_cli_mkdir(const char *dir, ketsim_error *err)
-{
-    int created;
-    return mkdir_created(dir, &created, err);
-}
-
-/* Skipped subjects, one line each on stderr (the first few). */
-/* Failed subjects of one chunk of replicates: the first ten in the run are
- * named on stderr; *shown and *total carry the counts across chunks. */
-static void report_failures(const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *subj, int replicates,
-                            size_t *shown, size_t *total)
-{
-    size_t n_items = (size_t)replicates * (size_t)sc->n_subjects;
-    for (size_t i = 0; i < n_items; i++) {
-        if (!subj[i].failed)
-            continue;
-        if (*shown < 10) {
-            fprintf(stderr, "ketsim: skipped %s\n", subj[i].fail_reason);
-            (*shown)++;
-        }
-        (*total)++;
-    }
+    log->total++;
 }
 
 void trial_cli_result_free(trial_cli_result *res)
 {
-    if (res->reps)
-        for (int r = 0; r < res->opts.replicates; r++)
-            ketsim_trial_metrics_free(&res->reps[r]);
-    free(res->reps);
-    res->reps = NULL;
+    ketsim_trial_outcome_free(res);
 }
 
-/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary. */
-static int write_outputs(const trial_cli_result *res, const ketsim_trial_subject_result *nonmem, const char *dir,
-                         ketsim_error *err)
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err)
 {
-    char path[4096];
-    atomic_file af;
-    int rc;
-    if (nonmem) {
-        snprintf(path, sizeof path, "%s/%s_subjects_nonmem.csv", dir, res->sc.name);
-        if ((rc = atomic_open(&af, path, err)))
-            return rc;
-        if ((rc = ketsim_trial_write_subjects_nonmem(af.fp, &res->sc, nonmem, err))) {
-            atomic_abort(&af);
-            return rc;
+    size_t R = (size_t)res->opts.replicates;
+    ketsim_trial_metrics *m = calloc(R, sizeof *m);
+    if (!m)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t r = 0; r < R; r++) {
+        size_t M = res->reps[r].n;
+        m[r].name = malloc((M ? M : 1) * sizeof *m[r].name);
+        m[r].value = malloc((M ? M : 1) * sizeof *m[r].value);
+        if (!m[r].name || !m[r].value) {
+            for (size_t k = 0; k <= r; k++)
+                ketsim_trial_metrics_free(&m[k]);
+            free(m);
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         }
-        if ((rc = atomic_commit(&af, err)))
-            return rc;
+        memcpy(m[r].name, res->names, M * sizeof *m[r].name);
+        memcpy(m[r].value, res->reps[r].value, M * sizeof *m[r].value);
+        m[r].n = m[r].cap = M;
     }
-    snprintf(path, sizeof path, "%s/%s_summary.json", dir, res->sc.name);
-    if ((rc = atomic_open(&af, path, err)))
-        return rc;
-    rc = ketsim_trial_write_summary_json(af.fp, &res->sc, &res->defs, &res->opts, res->reps,
-                                         (size_t)res->opts.replicates, err);
-    if (rc) {
-        atomic_abort(&af);
-        return rc;
+    *out = m;
+    return KETSIM_OK;
+}
+
+static int write_nonmem(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_subjects_nonmem(fp, &res->sc, res->first, err);
+}
+
+static int write_summary(FILE *fp, const void *p, ketsim_error *err)
+{
+    const trial_cli_result *res = p;
+    return ketsim_trial_write_summary_json(fp, &res->sc, &res->defs, &res->opts, res->reps,
+                                           (size_t)res->opts.replicates, err);
+}
+
+/* The NONMEM-style dataset of replicate 0 (when asked for) and the summary,
+ * into the staging directory of the output set: published by the caller. */
+static int write_outputs(const trial_cli_result *res, int nonmem, cli_outdirs *out, ketsim_error *err)
+{
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    int rc = KETSIM_OK;
+    if (nonmem) {
+        snprintf(name, sizeof name, "%s_subjects_nonmem.csv", res->sc.name);
+        rc = cli_outdirs_write(out, name, write_nonmem, res, err);
     }
-    return atomic_commit(&af, err);
+    snprintf(name, sizeof name, "%s_summary.json", res->sc.name);
+    if (!rc)
+        rc = cli_outdirs_write(out, name, write_summary, res, err);
+    if (!rc)
+        rc = trial_unc_cli_write(res, out, err);
+    return rc;
 }
 
 /* The long subjects CSV, written as the chunks of replicates finish: the
- * file is open (a temporary one, renamed at the end) for the whole run, and
- * each chunk's replicates go out in replicate order before the next chunk
- * is simulated, so memory does not grow with the replicates and the bytes do
- * not depend on the thread or process count. */
+ * file is open in the output set's stage for the whole run, and each
+ * chunk's replicates go out in replicate order before the next chunk is
+ * simulated, so memory does not grow with the replicates and the bytes do
+ * not depend on the thread or process count.  Every write is under the
+ * output lock, so an interrupt never cleans up under it. */
 typedef struct subject_stream {
-    int on;           /* 1: this process writes the file */
+    const trial_cli_result *res;
+    outset *set;      /* non-NULL: this process writes the file */
     int all;          /* every replicate (else replicate 0 only) */
-    atomic_file af;
+    FILE *fp;
+    char name[KETSIM_TRIAL_NAME_MAX + 32];
+    ketsim_results_db *db; /* --out FILE.sqlite, or NULL */
+    int mode;              /* TRIAL_SUBJECTS_*: which replicates the database keeps too */
 } subject_stream;
 
-static int stream_open(subject_stream *st, const trial_cli_result *res, const char *dir, int mode,
+static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outdirs *out, int mode,
                        ketsim_error *err)
 {
     memset(st, 0, sizeof *st);
-    if (!dir || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL) || trial_dist_rank() != 0)
+    st->res = res;
+    st->mode = mode;
+    if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
         return KETSIM_OK;
-    char path[4096];
-    snprintf(path, sizeof path, "%s/%s_subjects.csv", dir, res->sc.name);
-    int rc = atomic_open(&st->af, path, err);
-    st->on = rc == KETSIM_OK;
-    st->all = mode == TRIAL_SUBJECTS_ALL;
+    snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
+    cli_output_lock();
+    int rc = outset_open_file(out->data, st->name, &st->fp, err);
+    cli_output_unlock();
+    if (!rc) {
+        st->set = out->data;
+        st->all = mode == TRIAL_SUBJECTS_ALL;
+    }
     return rc;
 }
 
-/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj. */
-static int stream_chunk(subject_stream *st, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
-                        int r0, int n, ketsim_error *err)
+/* Replicates [r0, r0 + n) of a chunk whose subjects are in subj (the
+ * chunk callback of ketsim_trial_execute). */
+static int stream_chunk(const ketsim_trial_subject_result *subj, int r0, int n, void *user, ketsim_error *err)
 {
+    subject_stream *st = user;
+    const trial_cli_result *res = st->res;
     size_t ns = (size_t)res->sc.n_subjects;
     int rc = KETSIM_OK;
-    for (int r = 0; st->on && !rc && r < n && (st->all || r0 + r == 0); r++)
-        rc = ketsim_trial_write_subjects_csv(st->af.fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    cli_output_lock();
+    for (int r = 0; st->set && !rc && r < n && (st->all || r0 + r == 0); r++)
+        rc = ketsim_trial_write_subjects_csv(st->fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    /* the database keeps the replicates the subjects CSV would hold */
+    int db_all = st->mode == TRIAL_SUBJECTS_ALL;
+    for (int r = 0; st->db && st->mode != TRIAL_SUBJECTS_NONE && !rc && r < n && (db_all || r0 + r == 0); r++)
+        rc = ketsim_results_db_trial_subjects(st->db, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    cli_output_unlock();
     return rc;
 }
 
+/* Close the file (checked); on an earlier failure the whole stage is
+ * discarded by the caller anyway. */
 static int stream_close(subject_stream *st, int ok, ketsim_error *err)
 {
-    if (!st->on)
+    if (!st->set)
         return KETSIM_OK;
-    st->on = 0;
-    if (!ok) {
-        atomic_abort(&st->af);
-        return KETSIM_OK;
-    }
-    return atomic_commit(&st->af, err);
+    ketsim_error ignored = {0};
+    cli_output_lock();
+    int rc = outset_close_file(st->set, st->fp, st->name, ok ? err : &ignored);
+    cli_output_unlock();
+    st->set = NULL;
+    return ok ? rc : KETSIM_OK;
 }
 
-/* The scenario's table and endpoint rules: the human table, --set, and the
- * scenario's own trial.* overrides and relapse rules. */
-static int setup_params(const ketsim_trial_scenario *sc, char **sets, size_t n_sets, ketsim_params **params,
-                        trial_cli_result *res, ketsim_error *err)
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
 {
-    int rc = ketsim_params_create(KETSIM_HUMAN, params, err);
-    for (size_t i = 0; !rc && i < n_sets; i++) {
-        rc = ketsim_params_set_assignment(*params, sets[i], err);
-        if (rc)
+    char what[sizeof sc->file + 32];
+    snprintf(what, sizeof what, "%s%sscenario name", sc->file, sc->file[0] ? ": " : "");
+    return files_check_name(what, sc->name, err);
+}
+
+/* The database's own rows before the run: the scenario, its arms and
+ * visits, and the parameters --set changed (the scenario's own `set`
+ * entries are applied to a copy there, as the run applies them). */
+static int db_setup(ketsim_results_db *db, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                    char **sets, size_t n_sets, ketsim_error *err)
+{
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, err);
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        if ((rc = ketsim_params_set_assignment(base, sets[i], err)))
             ketsim_error_prefix(err, "--set: ");
+    if (!rc) {
+        cli_output_lock();
+        rc = cli_results_db_trial_setup(db, sc, o, base, err);
+        cli_output_unlock();
     }
-    if (rc)
-        return rc;
-    /* the scenario's own overrides also reach the endpoint definitions */
-    for (size_t i = 0; !rc && i < sc->n_sets; i++)
-        if (strncmp(sc->set_name[i], "trial.", 6) == 0)
-            rc = ketsim_params_set(*params, sc->set_name[i], sc->set_value[i], err);
-    ketsim_trial_defs_read(*params, &res->defs);
-    ketsim_trial_defs_scenario(sc, &res->defs);
-    res->opts.alpha = res->defs.alpha;
-    return rc;
-}
-
-/* The results database's share of one chunk: the replicates the subjects
- * CSV would hold (none, replicate 0, or all). */
-static int db_chunk(ketsim_results_db *db, const trial_cli_result *res, const ketsim_trial_subject_result *subj,
-                    int r0, int n, int mode, ketsim_error *err)
-{
-    int rc = KETSIM_OK;
-    for (int r = 0; db && !rc && r < n && mode != TRIAL_SUBJECTS_NONE && (mode == TRIAL_SUBJECTS_ALL || r0 + r == 0);
-         r++)
-        rc = ketsim_results_db_trial_subjects(db, &res->sc, &res->defs, subj + (size_t)r * res->sc.n_subjects, r0 + r,
-                                              err);
+    ketsim_params_free(base);
     return rc;
 }
 
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir, ketsim_results_db *db,
-                  trial_cli_result *res)
+                  cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res)
 {
-    memset(res, 0, sizeof *res);
-    res->sc = *sc;
-    res->opts = *o;
+    const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
+    const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
     ketsim_error err = {0};
-    ketsim_params *params = NULL;
-    ketsim_trial_subject_result *subj = NULL;
-    int rc = setup_params(sc, sets, n_sets, &params, res, &err);
+    failure_log log = {0};
+    int nonmem = data_stage && subjects == TRIAL_SUBJECTS_NONMEM;
+    /* Subjects go to the subjects CSV as each chunk finishes (the file is
+     * open in the output set's stage for the whole run); replicate 0's are
+     * kept for the NONMEM-style file and the figures. */
+    subject_stream st;
+    memset(res, 0, sizeof *res);
+    res->sc = *sc; /* the file names */
+    int rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
+    st.db = db;
     if (!rc && db)
-        rc = cli_results_db_trial_setup(db, sc, o, params, &err);
-    int created = 0;
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = mkdir_created(out_dir, &created, &err);
-    if (!rc) {
-        res->reps = calloc((size_t)o->replicates, sizeof *res->reps);
-        if (!res->reps)
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory");
-    }
-    /* Replicates are simulated in chunks of about chunk_subjects subjects and
-     * reduced to their endpoints as they come, so memory does not grow with
-     * the number of replicates; subjects go to the subjects CSV as each
-     * chunk finishes, and replicate 0's are kept for the NONMEM-style file
-     * and the figures. */
-    ketsim_trial_subject_result *first = NULL;
-    size_t ns = (size_t)sc->n_subjects, shown = 0, total_failed = 0;
-    int per = chunk_subjects > 0 ? chunk_subjects : CHUNK_SUBJECTS;
-    int chunk = per / sc->n_subjects > 1 ? per / sc->n_subjects : 1;
-    if (chunk > o->replicates)
-        chunk = o->replicates;
-    if (!rc) {
-        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
-        int keep_first = (out_dir && subjects == TRIAL_SUBJECTS_NONMEM) || plot_dir;
-        if (keep_first)
-            first = malloc(ns * sizeof *first);
-        if (!subj || (keep_first && !first))
-            rc = KETSIM_FAIL(&err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
-    }
-    subject_stream st = {0};
+        rc = db_setup(db, sc, o, sets, n_sets, &err);
+    ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage != NULL, .chunk_subjects = chunk_subjects,
+                                .on_failure = report_failure, .failure_user = &log,
+                                .on_chunk = stream_chunk, .chunk_user = &st};
     if (!rc)
-        rc = stream_open(&st, res, out_dir, subjects, &err);
-    for (int r0 = 0; !rc && r0 < o->replicates; r0 += chunk) {
-        ketsim_trial_run_opts co = *o;
-        co.first_replicate = r0;
-        co.replicates = o->replicates - r0 < chunk ? o->replicates - r0 : chunk;
-        rc = ketsim_trial_run_into(sc, params, &co, subj, &err);
-        if (!rc && o->skip_failures && trial_dist_rank() == 0)
-            report_failures(sc, subj, co.replicates, &shown, &total_failed);
-        for (int r = 0; !rc && r < co.replicates; r++)
-            rc = ketsim_trial_endpoints(sc, &res->defs, subj + (size_t)r * ns, &res->reps[r0 + r], &err);
-        if (!rc)
-            rc = stream_chunk(&st, res, subj, r0, co.replicates, &err);
-        if (!rc)
-            rc = db_chunk(db, res, subj, r0, co.replicates, subjects, &err);
-        if (!rc && r0 == 0 && first)
-            memcpy(first, subj, ns * sizeof *first); /* replicate 0, for the NONMEM-style file and figures */
-    }
-    free(subj);
+        rc = ketsim_trial_execute(sc, o, (const char *const *)sets, n_sets, &x, res, &err);
     int crc = stream_close(&st, !rc, &err);
     if (!rc)
         rc = crc;
-    if (total_failed > shown)
-        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", total_failed - shown);
-    /* under MPI every rank has every result; one writes */
-    if (!rc && out_dir && trial_dist_rank() == 0)
-        rc = write_outputs(res, subjects == TRIAL_SUBJECTS_NONMEM ? first : NULL, out_dir, &err);
-    if (!rc && plot_dir && trial_dist_rank() == 0)
-        rc = ketsim_plot_trial(sc, &res->defs, first, 1, plot_dir, &err);
-    if (!rc && db)
+    if (log.total > log.shown)
+        fprintf(stderr, "ketsim: ... and %zu more skipped subjects\n", log.total - log.shown);
+    /* under MPI every rank has every result; the one with the output set
+     * (rank 0) writes */
+    if (!rc && data_stage)
+        rc = write_outputs(res, nonmem, out, &err);
+    if (!rc && plot_stage) {
+        cli_output_lock();
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
+        cli_output_unlock();
+    }
+    if (!rc && db) {
+        cli_output_lock();
         rc = ketsim_results_db_trial_endpoints(db, sc, &res->opts, res->reps, (size_t)o->replicates, &err);
-    if (db && !rc)
-        rc = ketsim_results_db_commit(db, &err); /* the database is complete: it takes its name */
-    else if (db)
-        ketsim_results_db_abort(db);
-    free(first);
-    ketsim_params_free(params);
+        cli_output_unlock();
+    }
+    free(res->first);
+    res->first = NULL;
     if (rc) {
-        if (created)
-            rmdir(out_dir); /* a failed run leaves no trace; fails harmlessly if not empty */
+        cli_results_db_abort(db);
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -336,14 +319,16 @@ int cmd_trial(int argc, char **argv)
         {"all-subjects", no_argument, 0, 'A'},  {"chunk-subjects", required_argument, 0, 'C'},
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
+        {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
+        {"omega", required_argument, 0, 'W'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
-    char *sets[MAX_SETS];
-    size_t n_sets = 0;
+    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL;
+    char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
+    size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
     char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
     cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
@@ -398,6 +383,13 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
             break;
         case 'P': plot_dir = optarg; break;
+        case 'U': fit_json = optarg; break;
+        case 'Q': sets_csv = optarg; break;
+        case 'W':
+            if (n_omegas == KETSIM_TRIAL_MAX_OMEGA)
+                return cli_usage("trial", "too many --omega options (max %d)", KETSIM_TRIAL_MAX_OMEGA);
+            omegas[n_omegas++] = optarg;
+            break;
         case 'S':
             if (n_sets == MAX_SETS)
                 return cli_usage("trial", "too many --set options (max %d)", MAX_SETS);
@@ -442,33 +434,73 @@ int cmd_trial(int argc, char **argv)
                         .threads = (int)threads,
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
-    ketsim_results_db *db = NULL; /* trial_cli_run commits or removes it */
-    if (db_path && trial_dist_rank() == 0 &&
-        cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err))
-        return cli_fail(&err);
-    trial_cli_result res;
-    int st = trial_cli_run(&sc, &o, sets, n_sets, out_dir, subjects_csv, (int)chunk, plot_dir, db, &res);
+    ketsim_trial_rep_params rp;
+    int st = trial_unc_cli_omega(&sc, omegas, n_omegas);
+    if (!st)
+        st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
     if (st)
         return st;
+    /* every output location is checked (created, locked, writable) before
+     * the first subject is simulated; under MPI rank 0 writes, and all ranks
+     * stop together if it cannot */
+    cli_outdirs out;
+    int rc = (out_dir || plot_dir) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
+    if (!rc && trial_dist_rank() == 0)
+        rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
+    else
+        memset(&out, 0, sizeof out);
+    ketsim_results_db *db = NULL; /* committed after the output set is published */
+    if (!rc && db_path && trial_dist_rank() == 0)
+        rc = cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err);
+    if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_results_db_abort(db);
+        cli_outdirs_end(&out);
+        ketsim_trial_rep_params_free(&rp);
+        return cli_fail(&err);
+    }
+    trial_cli_result res;
+    st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, &res);
+    if (st) {
+        cli_outdirs_end(&out);
+        ketsim_trial_rep_params_free(&rp);
+        return st;
+    }
     if (trial_dist_rank() == 0) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
+                             .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
+                             .inputs = {sc.file}};
+        int prc = cli_outdirs_publish(&out, &info, &err);
+        if (!prc && db)
+            prc = cli_results_db_commit(db, &err); /* the database is complete: it takes its name */
+        else
+            cli_results_db_abort(db);
+        if (prc) {
+            trial_cli_result_free(&res);
+            ketsim_trial_rep_params_free(&rp);
+            return cli_fail(&err);
+        }
         ketsim_error perr = {0};
         if (ketsim_trial_print_table(stdout, &res.sc, &res.defs, &res.opts, res.reps, (size_t)res.opts.replicates,
                                      &perr)) {
             trial_cli_result_free(&res);
             return cli_fail(&perr);
         }
+        printf("\nscenario file: %s\n", sc.file[0] ? sc.file : "(none)");
         if (out_dir && subjects_csv)
-            printf("\nwrote %s/%s_subjects%s.csv%s and %s/%s_summary.json\n", out_dir, sc.name,
+            printf("wrote %s/%s_subjects%s.csv%s, %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name,
                    subjects_csv == TRIAL_SUBJECTS_NONMEM ? "_nonmem" : "",
-                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name);
+                   subjects_csv == TRIAL_SUBJECTS_ALL ? " (every replicate)" : "", out_dir, sc.name, out_dir, sc.name);
         else if (out_dir)
-            printf("\nwrote %s/%s_summary.json\n", out_dir, sc.name);
+            printf("wrote %s/%s_summary.json and %s/%s_manifest.json\n", out_dir, sc.name, out_dir, sc.name);
+        if (out_dir && o.rep_params)
+            printf("wrote %s/%s_replicate_parameters.csv\n", out_dir, sc.name);
         if (plot_dir)
-            printf("%swrote %s/%s_madrs.png/.svg%s\n", out_dir ? "" : "\n", plot_dir, sc.name,
+            printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
         if (db_path)
-            printf("%swrote %s\n", out_dir || plot_dir ? "" : "\n", db_path);
+            printf("wrote %s\n", db_path);
     }
     trial_cli_result_free(&res);
+    ketsim_trial_rep_params_free(&rp);
     return 0;
 }

@@ -1,9 +1,8 @@
 /* ketsim validate: literature vs simulated for every target. */
 #include "cli.h"
-#include "ketsim/datadir.h"
 #include "ketsim/formats.h"
 #include "ketsim/validate.h"
-#include "util/atomic.h"
+#include "output.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +12,9 @@ void help_validate(void)
 {
     puts("usage: ketsim validate [--targets FILE] [--json | --markdown FILE] [--strict]\n"
          "\n"
-         "Run the scenario of every target in the targets file (default: data/targets.csv\n"
-         "from $KETSIM_DATA_DIR, ./data or the source tree) and print literature value,\n"
+         "Run the scenario of every target in the targets file (default: targets.csv of\n"
+         "the data directory: --data-dir, $KETSIM_DATA_DIR, the installed data or the source\n"
+         "tree; never ./data) and print literature value,\n"
          "accepted range, simulated value, margin to the nearer bound and pass/MISS, then\n"
          "the totals by role.  'calibration' targets are those a parameter was fitted or\n"
          "set against; 'check' targets were held out.  --markdown FILE writes the\n"
@@ -52,20 +52,13 @@ static int parse(int argc, char **argv, val_opts *o)
 
 /* The report names the command that makes it; the output path is left out
  * so that CI can regenerate it anywhere and compare bytes. */
-static int write_markdown(const val_opts *o, const ketsim_validation *v, ketsim_error *err)
+static int write_markdown(const val_opts *o, cli_file *out, const ketsim_validation *v, ketsim_error *err)
 {
-    char command[512];
+    char command[4200];
     snprintf(command, sizeof command, "ketsim validate%s%s --markdown docs/validation.md",
              o->targets ? " --targets " : "", o->targets ? o->targets : "");
-    atomic_file af;
-    int rc = atomic_open(&af, o->markdown, err);
-    if (rc)
-        return rc;
-    if ((rc = ketsim_validation_write_markdown(af.fp, v, command, err))) {
-        atomic_abort(&af);
-        return rc;
-    }
-    return atomic_commit(&af, err);
+    int rc = ketsim_validation_write_markdown(cli_file_stream(out), v, command, err);
+    return rc ? rc : cli_file_commit(out, err);
 }
 
 int cmd_validate(int argc, char **argv)
@@ -74,28 +67,34 @@ int cmd_validate(int argc, char **argv)
     int st = parse(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
-    char buf[1024];
+    char buf[4096];
     const char *path = o.targets ? o.targets : ketsim_data_path("targets.csv", buf, sizeof buf);
     ketsim_error err = {0};
     ketsim_validation *v = NULL;
-    ketsim_params *base = NULL;
-    int rc = ketsim_params_create(KETSIM_HUMAN, &base, &err);
+    cli_file out;
+    memset(&out, 0, sizeof out);
+    int rc = o.markdown ? cli_file_open(&out, o.markdown, &err) : KETSIM_OK; /* checked before the run */
     if (!rc)
-        rc = ketsim_targets_read(path, base, &v, &err);
-    ketsim_params_free(base);
+        rc = ketsim_validation_open(path, &v, &err);
     if (!rc)
         rc = ketsim_validation_run(v, &err);
     size_t cp = 0, cm = 0, kp = 0, km = 0;
     if (!rc) {
         ketsim_validation_totals(v, &cp, &cm, &kp, &km);
         if (o.markdown) {
-            rc = write_markdown(&o, v, &err);
+            rc = write_markdown(&o, &out, v, &err);
             if (!rc)
-                printf("%s: calibration targets %zu passed, %zu missed; checks %zu passed, %zu missed\n", o.markdown,
-                       cp, cm, kp, km);
-        } else
-            rc = o.json ? ketsim_validation_write_json(stdout, v, &err) : ketsim_validation_print_table(stdout, v, &err);
+                printf("%s: calibration targets %zu passed, %zu missed; checks %zu passed, %zu missed\n"
+                       "targets file: %s\n", o.markdown, cp, cm, kp, km, path);
+        } else if (o.json) {
+            rc = ketsim_validation_write_json(stdout, v, &err);
+        } else {
+            rc = ketsim_validation_print_table(stdout, v, &err);
+            if (!rc)
+                printf("\ntargets file: %s\n", path);
+        }
     }
+    cli_file_abort(&out);
     ketsim_validation_free(v);
     if (rc)
         return cli_fail(&err);

@@ -1,4 +1,5 @@
 #include "cli.h"
+#include "ketsim/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -64,77 +65,26 @@ int cli_usage(const char *cmd, const char *fmt, ...)
     return 2;
 }
 
+/* Decimal only (ketsim_number_parse): strtod would also take "0x10",
+ * " 5" and, past the finiteness check, nothing else, so a hexadecimal
+ * weight or seed passed silently. */
 int cli_parse_double(const char *s, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    char *end;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || *end || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
-}
-
-static int looks_like_path(const char *s)
-{
-    size_t n = strlen(s);
-    return strchr(s, '/') || (n > 5 && (strcmp(s + n - 5, ".yaml") == 0)) ||
-           (n > 4 && strcmp(s + n - 4, ".yml") == 0);
+    return ketsim_number_parse(s, out);
 }
 
 int cli_subject_init(cli_subject *s, const char *species, const char *drug_arg,
                      const char *params_file, char **sets, size_t n_sets, ketsim_error *err)
 {
-    memset(s, 0, sizeof *s);
-    int rc = ketsim_species_parse(species, &s->species, err);
-    if (rc)
-        ketsim_error_prefix(err, "--species: ");
-    if (!rc)
-        rc = ketsim_params_create(s->species, &s->params, err);
-    if (!rc)
-        rc = ketsim_catalog_create(&s->catalog, err);
-    if (!rc && looks_like_path(drug_arg))
-        rc = ketsim_catalog_load_drug_file(s->catalog, s->params, drug_arg, &s->drug, err);
-    else if (!rc) {
-        size_t idx;
-        rc = ketsim_catalog_find_drug(s->catalog, drug_arg, &idx, err);
-        if (!rc)
-            s->drug = ketsim_catalog_drug_name(s->catalog, idx);
-        else
-            ketsim_error_prefix(err, "--drug: ");
-    }
-    if (!rc && params_file)
-        rc = ketsim_params_load_file(s->params, params_file, err);
-    for (size_t i = 0; !rc && i < n_sets; i++)
-        rc = ketsim_params_set_assignment(s->params, sets[i], err);
-    if (!rc)
-        s->weight_kg = ketsim_params_value(s->params, "species.ref_weight_kg");
-    return rc;
+    return ketsim_setup_init(s, species, drug_arg, params_file, (const char *const *)sets, n_sets, err);
 }
 
 void cli_subject_free(cli_subject *s)
 {
-    ketsim_params_free(s->params);
-    ketsim_catalog_free(s->catalog);
-    memset(s, 0, sizeof *s);
+    ketsim_setup_free(s);
 }
 
 int cli_build_regimen(const char *const *doses, size_t n, ketsim_regimen **reg, ketsim_error *err)
 {
-    int rc = ketsim_regimen_create(reg, err);
-    ketsim_dose d;
-    if (!rc && n == 0) {
-        d = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1, .duration_h = 40.0 / 60};
-        rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    for (size_t i = 0; !rc && i < n; i++) {
-        rc = ketsim_dose_parse(doses[i], &d, err);
-        if (rc)
-            ketsim_error_prefix(err, "--dose: ");
-        else
-            rc = ketsim_regimen_add(*reg, &d, err);
-    }
-    return rc;
+    return ketsim_regimen_from_specs(doses, n, reg, err);
 }

@@ -1,7 +1,11 @@
 /* ketsim: command dispatch.  Each subcommand lives in its own file. */
 #include "cli.h"
+#include "interrupt.h"
+#include "output.h"
+#include "datadir_cli.h"
 
 #include "ketsim/dist.h"
+#include "util/dist.h"
 
 #include <gsl/gsl_errno.h>
 #include <stdio.h>
@@ -21,7 +25,9 @@ static void usage(FILE *fp)
                 "usage: ketsim [COMMAND [OPTIONS]]\n\ncommands:\n", KETSIM_VERSION);
     for (size_t i = 0; i < N_COMMANDS; i++)
         fprintf(fp, "  %-12s %s\n", commands[i].name, commands[i].summary);
-    fprintf(fp, "  %-12s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n",
+    fprintf(fp, "  %-12s %s\n\nWith no command, ketsim runs the main job ('ketsim help run').\n"
+                "--data-dir DIR (with any command) reads the built-in scenarios, protocols, targets and\n"
+                "drug files from DIR instead of $KETSIM_DATA_DIR or the installed data.\n",
             "help CMD", "help on a command");
 }
 
@@ -31,6 +37,21 @@ static const cli_command *find(const char *name)
         if (strcmp(commands[i].name, name) == 0)
             return &commands[i];
     return NULL;
+}
+
+/* Commands that share their work between MPI processes; every other one
+ * would repeat all of it on every rank and print everything K times. */
+static int splits_work(const char *name)
+{
+    return strcmp(name, "trial") == 0 || strcmp(name, "run") == 0;
+}
+
+static int refuse_mpi(const char *name)
+{
+    if (trial_dist_rank() == 0)
+        fprintf(stderr, "ketsim %s: does not split its work between MPI processes: run it without mpirun "
+                        "(only trial and run do)\n", name);
+    return 2;
 }
 
 static int dispatch(int argc, char **argv)
@@ -63,6 +84,8 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    if (!splits_work(c->name) && trial_dist_size() > 1)
+        return refuse_mpi(c->name);
     return c->run(argc - 1, argv + 1);
 }
 
@@ -72,10 +95,21 @@ int main(int argc, char **argv)
      * GSL aborts on errors by default, and ketsim checks every return code;
      * MPI runs only when mpirun started us (the library never starts it). */
     gsl_set_error_handler_off();
+    /* before any thread exists: Ctrl-C must find its watcher in place */
+    if (cli_interrupt_start() != 0) {
+        fprintf(stderr, "ketsim: cannot set up the interrupt handling\n");
+        return 1;
+    }
     ketsim_error err = {0};
     if (ketsim_dist_init(&argc, &argv, &err))
         return cli_fail(&err);
-    int rc = dispatch(argc, argv);
+    cli_record_command(argc, argv);
+    int rc = cli_data_dir_setup(&argc, argv);
+    if (!rc)
+        rc = dispatch(argc, argv);
+    /* under mpirun: a rank that failed alone stops the job within seconds */
+    trial_dist_end(rc, 3.0);
     ketsim_dist_finalize();
+    cli_interrupt_stop();
     return rc;
 }

@@ -1,10 +1,12 @@
 #include "results_db_cli.h"
+#include "interrupt.h"
 #include "ketsim/datadir.h"
 #include "ketsim/ketsim.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #ifndef KETSIM_GIT_COMMIT
 #define KETSIM_GIT_COMMIT "unknown"
@@ -51,6 +53,18 @@ void cli_results_db_command_line(char *buf, size_t size, int argc, char **argv)
         put_arg(buf, size, &used, argv[i]);
 }
 
+/* The interrupt watcher's cleanup (run with the output lock held, so no
+ * write is in progress): the temporary database and its rollback journal
+ * go; the process ends right after, so the connection is left alone. */
+static void remove_temp(void *obj)
+{
+    const char *tmp = ketsim_results_db_temp_path(obj);
+    char journal[4200];
+    snprintf(journal, sizeof journal, "%s-journal", tmp);
+    unlink(tmp);
+    unlink(journal);
+}
+
 int cli_results_db_open(const char *path, const char *command, const char *command_line, int threads,
                         ketsim_results_db **db, ketsim_error *err)
 {
@@ -74,8 +88,38 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
     if (rc) {
         ketsim_results_db_abort(*db);
         *db = NULL;
+        return rc;
+    }
+    cli_output_lock();
+    if (cli_cleanup_register(remove_temp, *db) != 0)
+        rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "%s: too many outputs to clean up on an interrupt", path);
+    cli_output_unlock();
+    if (rc) {
+        ketsim_results_db_abort(*db);
+        *db = NULL;
     }
     return rc;
+}
+
+int cli_results_db_commit(ketsim_results_db *db, ketsim_error *err)
+{
+    if (!db)
+        return KETSIM_OK;
+    cli_output_lock();
+    cli_cleanup_unregister(db);
+    int rc = ketsim_results_db_commit(db, err);
+    cli_output_unlock();
+    return rc;
+}
+
+void cli_results_db_abort(ketsim_results_db *db)
+{
+    if (!db)
+        return;
+    cli_output_lock();
+    cli_cleanup_unregister(db);
+    ketsim_results_db_abort(db);
+    cli_output_unlock();
 }
 
 static int meta_num(ketsim_results_db *db, const char *key, unsigned long long v, ketsim_error *err)
@@ -142,7 +186,7 @@ int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *re
     if (!rc)
         rc = ketsim_results_db_lab(db, res, err);
     if (!rc)
-        return ketsim_results_db_commit(db, err);
-    ketsim_results_db_abort(db);
+        return cli_results_db_commit(db, err);
+    cli_results_db_abort(db);
     return rc;
 }

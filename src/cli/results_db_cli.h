@@ -16,6 +16,11 @@ void cli_results_db_command_line(char *buf, size_t size, int argc, char **argv);
  * directory. */
 int cli_results_db_open(const char *path, const char *command, const char *command_line, int threads,
                         ketsim_results_db **db, ketsim_error *err);
+/* Commit (the database takes its name) or remove it; both end it and
+ * take it off the interrupt cleanup list that _open put it on, so a Ctrl-C
+ * while it is being written removes the temporary file.  NULL: nothing. */
+int cli_results_db_commit(ketsim_results_db *db, ketsim_error *err);
+void cli_results_db_abort(ketsim_results_db *db);
 /* A trial's own rows: scenario, seed, replicates, subjects, the scenario
  * file, the arms and visits, and every parameter that differs from its
  * default (base with --set; the scenario's own `set` entries are applied to

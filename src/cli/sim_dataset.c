@@ -1,12 +1,14 @@
 /* ketsim simulate --dataset FILE: predictions for every observation record. */
 #include "sim_extras.h"
+#include "interrupt.h"
+#include "output.h"
 #include "results_db_cli.h"
-#include "util/atomic.h"
 #include "ketsim/dataset.h"
 #include "ketsim/progress.h"
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void on_progress(size_t done, void *user)
 {
@@ -27,8 +29,8 @@ static int write_db(ketsim_results_db *db, const cli_subject *subj, const char *
     if (!rc)
         rc = ketsim_results_db_dataset(db, ketsim_dataset_events(ds), pred, err);
     if (!rc)
-        return ketsim_results_db_commit(db, err);
-    ketsim_results_db_abort(db);
+        return cli_results_db_commit(db, err);
+    cli_results_db_abort(db);
     return rc;
 }
 
@@ -38,32 +40,30 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
     ketsim_dataset *ds = NULL;
     double *pred = NULL;
     ketsim_results_db *db = NULL;
-    int rc = ketsim_dataset_read(dataset, &ds, err);
-    if (!rc && out && cli_results_db_path(out)) /* opened first: a bad path costs no simulation */
-        rc = cli_results_db_open(out, "simulate", command_line, 0, &db, err);
-    if (!rc && !(pred = malloc(ketsim_dataset_n_records(ds) * sizeof *pred)))
-        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    cli_file f;
+    memset(&f, 0, sizeof f);
+    /* the output is opened (and so checked) before the subjects are simulated */
+    int is_db = out && cli_results_db_path(out);
+    int rc = is_db ? cli_results_db_open(out, "simulate", command_line, 0, &db, err) : cli_file_open(&f, out, err);
+    if (!rc)
+        rc = ketsim_dataset_read(dataset, &ds, err);
     if (!rc) {
         ketsim_progress *bar = ketsim_progress_create(ketsim_dataset_n_subjects(ds), "subjects", quiet);
-        ketsim_events_sim_opts o = {.params = subj->params, .catalog = subj->catalog, .drug = subj->drug,
-                                    .default_weight_kg = subj->weight_kg, .progress = on_progress,
-                                    .progress_user = bar};
-        rc = ketsim_events_simulate(ketsim_dataset_events(ds), &o, pred, err);
+        rc = ketsim_dataset_predict(subj, ds, on_progress, bar, &pred, err);
         ketsim_progress_finish(bar);
     }
+    if (cli_interrupted())
+        cli_interrupt_wait();
     if (db && rc) {
-        ketsim_results_db_abort(db);
+        cli_results_db_abort(db);
     } else if (db) {
         rc = write_db(db, subj, dataset, ds, pred, err); /* commits, or removes it on failure */
-    } else if (!rc) {
-        atomic_file af;
-        rc = atomic_open(&af, out, err);
+    } else {
         if (!rc)
-            rc = ketsim_dataset_write_csv(af.fp, ds, pred, err);
+            rc = ketsim_dataset_write_csv(cli_file_stream(&f), ds, pred, err);
         if (!rc)
-            rc = atomic_commit(&af, err);
-        else if (af.fp)
-            atomic_abort(&af);
+            rc = cli_file_commit(&f, err);
+        cli_file_abort(&f);
     }
     free(pred);
     ketsim_dataset_free(ds);

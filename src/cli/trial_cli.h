@@ -4,19 +4,16 @@
 
 #include <stdio.h>
 
+#include "ketsim/api.h"
 #include "ketsim/formats.h"
 #include "ketsim/trial.h"
+#include "output.h"
 
 int cmd_trial(int argc, char **argv);
 void help_trial(void);
 
-/* One finished run: the per-replicate endpoints. */
-typedef struct trial_cli_result {
-    ketsim_trial_scenario sc;
-    ketsim_trial_run_opts opts;
-    ketsim_trial_defs defs;
-    ketsim_trial_metrics *reps; /* opts.replicates entries */
-} trial_cli_result;
+/* One finished run: the per-replicate endpoints (include/ketsim/api.h). */
+typedef ketsim_trial_outcome trial_cli_result;
 
 /* What goes into the per-subject file. */
 enum {
@@ -28,20 +25,35 @@ enum {
 
 /* Run a scenario (already loaded) on the human table plus `sets`, compute
  * endpoints per replicate, and write the per-subject file (`subjects`, one
- * of TRIAL_SUBJECTS_*) and DIR/NAME_summary.json when out_dir is non-NULL,
- * and the figures (ketsim_plot_trial) into plot_dir when that is non-NULL.
- * Replicates are simulated chunk_subjects subjects at a time (at least one
- * replicate; <= 0: 4096).  db (NULL: none) is the open results database
- * of --out: the run fills it, then commits it (success) or removes it
- * (failure).  Returns an exit status (0 on success, the error
- * printed). */
+ * of TRIAL_SUBJECTS_*) and NAME_summary.json into out's data set and the
+ * figures (ketsim_plot_trial) into its figure set, where out has them (out
+ * may be NULL).  Replicates are simulated chunk_subjects subjects at a time
+ * (at least one replicate; <= 0: 4096).  db (NULL: none) is the open
+ * results database of --out: the run fills it and, on failure, removes it;
+ * the caller publishes the set and then commits the database.  Returns an
+ * exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  const char *out_dir, int subjects, int chunk_subjects, const char *plot_dir,
-                  ketsim_results_db *db, trial_cli_result *res);
+                  cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res);
+/* The scenario's name is used in file names: it must be plain (no '/',
+ * no leading '.'); the error names the scenario file. */
+int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);
 void trial_cli_result_free(trial_cli_result *res);
+/* Independent copies of the replicates' tables (each freed with
+ * ketsim_trial_metrics_free), for a consumer that takes ownership. */
+int trial_cli_result_copy_reps(const trial_cli_result *res, ketsim_trial_metrics **out, ketsim_error *err);
 /* Default thread count: online CPUs, at most 16. */
 int trial_cli_default_threads(void);
-/* mkdir DIR if it does not exist (one level); KETSIM_EIO on failure. */
-int trial_cli_mkdir(const char *dir, ketsim_error *err);
+
+/* --uncertainty / --parameter-sets (NULL: not given): rp filled for
+ * o->replicates and o->rep_params set; 0, or the exit status with the error
+ * printed.  Free rp with ketsim_trial_rep_params_free. */
+int trial_unc_cli_prepare(const char *fit_json, const char *sets_csv, ketsim_trial_run_opts *o,
+                          ketsim_trial_rep_params *rp);
+/* --omega PARAMETER=VARIANCE (log scale; repeatable) added to the
+ * scenario's own omega, or replacing a variance it gives; 0 or the exit
+ * status with the error printed. */
+int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n);
+/* DIR/NAME_replicate_parameters.csv of a run with per-replicate values. */
+int trial_unc_cli_write(const trial_cli_result *res, cli_outdirs *out, ketsim_error *err);
 
 #endif

@@ -2,6 +2,7 @@
  * rows.  Lookups are linear: the table is read when a model is built, never
  * per step. */
 #include "ketsim/params.h"
+#include "ketsim/units.h"
 
 #include <errno.h>
 #include <math.h>
@@ -262,18 +263,11 @@ int ketsim_params_copy_values(ketsim_params *p, const ketsim_params *src, ketsim
     return KETSIM_OK;
 }
 
-/* Strict number parsing: the whole token must be a finite number. */
+/* Strict number parsing: the whole token must be a finite decimal number
+ * (no hexadecimal, inf or nan: ketsim_number_parse). */
 static int parse_number(const char *s, double *out)
 {
-    if (!s || !*s)
-        return -1;
-    char *end = NULL;
-    errno = 0;
-    double v = strtod(s, &end);
-    if (errno || end == s || *end != '\0' || !isfinite(v))
-        return -1;
-    *out = v;
-    return 0;
+    return ketsim_number_parse(s, out);
 }
 
 int ketsim_params_set_assignment(ketsim_params *p, const char *assignment, ketsim_error *err)

@@ -4,6 +4,7 @@
 #include "ketsim/formats.h"
 #include "stream.h"
 
+#include <errno.h>
 #include <string.h>
 
 void ketsim_csv_field(FILE *fp, const char *text)
@@ -34,7 +35,9 @@ void ketsim_csv_quoted(FILE *fp, const char *text)
 
 int formats_stream_status(FILE *fp, const char *what, ketsim_error *err)
 {
+    /* the error flag is sticky and every later write retried and failed
+     * the same way, so errno still says why */
     if (ferror(fp))
-        return KETSIM_FAIL(err, KETSIM_EIO, "error writing %s", what);
+        return KETSIM_FAIL(err, KETSIM_EIO, "error writing %s: %s", what, errno ? strerror(errno) : "I/O error");
     return KETSIM_OK;
 }

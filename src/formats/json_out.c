@@ -1,6 +1,7 @@
 /* JSON builders over jansson; see json_out.h. */
 #include "json_out.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,11 +187,50 @@ int fj_dump(json_t *root, int bad, FILE *fp, ketsim_error *err)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
     int rc = KETSIM_OK;
     if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF || ferror(fp))
-        rc = KETSIM_FAIL(err, KETSIM_EIO, "error writing JSON output");
+        rc = KETSIM_FAIL(err, KETSIM_EIO, "error writing JSON output: %s", errno ? strerror(errno) : "I/O error");
     /* json_dumps allocates with jansson's allocator: free it with the same */
     json_malloc_t malloc_fn;
     json_free_t free_fn;
     json_get_alloc_funcs(&malloc_fn, &free_fn);
     free_fn(text);
     return rc;
+}
+
+int fj_dump_text(json_t *root, int bad, char **text, ketsim_error *err)
+{
+    *text = bad || !root ? NULL : json_dumps(root, FJ_FLAGS);
+    json_decref(root);
+    if (!*text)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
+    return KETSIM_OK;
+}
+
+void fj_free_text(char *text)
+{
+    json_malloc_t malloc_fn;
+    json_free_t free_fn;
+    json_get_alloc_funcs(&malloc_fn, &free_fn);
+    free_fn(text);
+}
+
+int fj_string_text(const char *s, FILE *fp, ketsim_error *err)
+{
+    json_t *j = fj_str(s);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    if (!text)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while building JSON output");
+    fputs(text, fp);
+    fj_free_text(text);
+    return KETSIM_OK;
+}
+
+void fj_number_text(double v, char *buf, size_t size)
+{
+    json_t *j = fj_num(v);
+    char *text = j ? json_dumps(j, JSON_ENCODE_ANY | JSON_REAL_PRECISION(10)) : NULL;
+    json_decref(j);
+    snprintf(buf, size, "%s", text ? text : "null");
+    if (text)
+        fj_free_text(text);
 }

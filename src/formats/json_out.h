@@ -52,4 +52,13 @@ json_t *fj_root(int *bad);
  * stream reports an error. */
 int fj_dump(json_t *root, int bad, FILE *fp, ketsim_error *err);
 
+/* Pieces for a document too big to be a tree (a long trajectory), in the
+ * same format as fj_dump: the text of `root` (freed; the text is freed with
+ * fj_free_text), a string written with jansson's escaping, and a number as
+ * jansson writes it ("null" when not finite). */
+int fj_dump_text(json_t *root, int bad, char **text, ketsim_error *err);
+void fj_free_text(char *text);
+int fj_string_text(const char *s, FILE *fp, ketsim_error *err);
+void fj_number_text(double v, char *buf, size_t size);
+
 #endif

@@ -490,6 +490,8 @@ int ketsim_lab_protocol_find(const char *arg, char *path, size_t size, ketsim_er
 {
     size_t n = strlen(arg);
     if (strchr(arg, '/') || (n > 5 && !strcmp(arg + n - 5, ".yaml")) || (n > 4 && !strcmp(arg + n - 4, ".yml"))) {
+        if (n >= size)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: protocol path too long", arg);
         snprintf(path, size, "%s", arg);
         FILE *f = fopen(path, "r");
         if (!f)
@@ -497,7 +499,8 @@ int ketsim_lab_protocol_find(const char *arg, char *path, size_t size, ketsim_er
         fclose(f);
         return KETSIM_OK;
     }
-    snprintf(path, size, "%s/lab/%s.yaml", ketsim_data_dir(), arg);
+    if (snprintf(path, size, "%s/lab/%s.yaml", ketsim_data_dir(), arg) >= (int)size)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "'%s': the protocol's path is too long", arg);
     struct stat st;
     if (stat(path, &st) != 0)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in experiment '%s' (see ketsim lab --list)", arg);
@@ -511,8 +514,9 @@ static int cmp_str(const void *a, const void *b)
 
 int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_error *err)
 {
-    char dir[600];
-    snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir());
+    char dir[4096];
+    if (snprintf(dir, sizeof dir, "%s/lab", ketsim_data_dir()) >= (int)sizeof dir)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "the data directory's path is too long");
     DIR *d = opendir(dir);
     if (!d)
         return KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot open the built-in experiments", dir);
@@ -528,7 +532,7 @@ int ketsim_lab_protocol_list(FILE *out, const ketsim_params *tables, ketsim_erro
     qsort(names, n, sizeof *names, cmp_str);
     int rc = KETSIM_OK;
     for (size_t i = 0; i < n; i++) {
-        char path[900];
+        char path[4096 + 300];
         ketsim_lab_protocol *p = malloc(sizeof *p);
         snprintf(path, sizeof path, "%s/%s.yaml", dir, names[i]);
         if (!p)

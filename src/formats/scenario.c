@@ -6,6 +6,7 @@
 #include "ketsim/trial.h"
 #include "ketsim/datadir.h"
 #include "util/ytree.h"
+#include "scenario_omega.h"
 
 #include <dirent.h>
 #include <math.h>
@@ -202,8 +203,13 @@ static int parse_durations(const ytree *t, const ytree_node *seq, const char *pa
             return ytree_fail(t, it, ip, err, "times must not be negative");
         if (i > 0 && out[i] <= out[i - 1])
             return ytree_fail(t, it, ip, err, "times must be strictly increasing");
+        /* a visit's label is its text; cut, two visits could share a label
+         * and so their endpoints' names */
+        if (labels && strlen(ytree_scalar(it)) > 15)
+            return ytree_fail(t, it, ip, err,
+                              "longer than 15 characters (a visit's text is its label): write it shorter, e.g. 7d");
         if (labels)
-            snprintf(labels[i], 16, "%.15s", ytree_scalar(it));
+            snprintf(labels[i], 16, "%s", ytree_scalar(it));
     }
     return KETSIM_OK;
 }
@@ -262,12 +268,17 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
                                        "design",  "subjects",    "arms",      "doses",
                                        "washout", "visits",      "primary_visit", "followup",
                                        "dropout", "inclusion_madrs_min", "seed", "replicates",
-                                       "set",     "relapse",     "early_visit", NULL};
+                                       "set",     "relapse",     "early_visit", "omega",
+                                       "omega_block", NULL};
     const ytree_node *root = ytree_root(t);
     int rc = ytree_check_keys(t, root, "", keys, err);
     if (rc)
         return rc;
     memset(sc, 0, sizeof *sc);
+    /* every scenario read from a file says which (messages, summaries) */
+    if (strlen(ytree_filename(t)) >= sizeof sc->file)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: scenario file path too long", ytree_filename(t));
+    snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
     strcpy(sc->drug, "ketamine");
     sc->inclusion_madrs_min = -1;
     sc->seed = 1;
@@ -396,7 +407,6 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
         sc->n_sets = ytree_len(n);
         /* names and ranges are checked against the table by
          * trial_scenario_check_sets, which names this file and line */
-        snprintf(sc->file, sizeof sc->file, "%s", ytree_filename(t));
         for (size_t i = 0; i < sc->n_sets && !rc; i++) {
             const char *k = ytree_map_key(n, i);
             char sp[YTREE_PATH_MAX];
@@ -409,6 +419,8 @@ static int parse_root(const ytree *t, ketsim_trial_scenario *sc, ketsim_error *e
                 return rc;
         }
     }
+    if ((rc = formats_scenario_parse_omega(t, root, sc, err)))
+        return rc;
     rc = ketsim_trial_scenario_check(sc, err);
     if (rc) {
         char pre[300];

@@ -107,6 +107,11 @@ struct ketsim_results_db {
     char tmp_path[4096 + 16];
 };
 
+const char *ketsim_results_db_temp_path(const ketsim_results_db *db)
+{
+    return db->tmp_path;
+}
+
 static int db_fail(ketsim_results_db *r, const char *what, ketsim_error *err)
 {
     return KETSIM_FAIL(err, KETSIM_EIO, "%s: %s: %s", r->final_path, what, sqlite3_errmsg(r->db));

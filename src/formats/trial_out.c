@@ -4,19 +4,36 @@
 #include "ketsim/stats.h"
 #include "json_out.h"
 #include "stream.h"
+#include "trial_unc_out.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+/* The scenario's own ETAs (none without `omega`: the columns are absent). */
+static void put_etas(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_subject_result *r)
+{
+    for (size_t j = 0; j < sc->n_omega; j++)
+        fprintf(fp, ",%.8g", r->eta[j]);
+}
 
 int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
                                     const ketsim_trial_subject_result *s, int replicate, ketsim_error *err)
 {
-    if (replicate == 0)
+    if (replicate == 0) {
         fputs("replicate,subject,assignment,period,arm,visit,time_h,time_in_period_h,weight_kg,age_y,female,"
               "bdnf_met,cyp2b6_pm,dropout_index,madrs_true,madrs_rated,cadss_peak,sbp_peak_mmhg,dbp_peak_mmhg,"
-              "hr_peak_bpm,infusions_to_response\n",
+              "hr_peak_bpm,infusions_to_response",
               fp);
+        for (size_t j = 0; j < sc->n_omega; j++) {
+            fputs(",", fp);
+            char col[96];
+            snprintf(col, sizeof col, "eta_%s", sc->omega_name[j]);
+            ketsim_csv_field(fp, col);
+        }
+        fputc('\n', fp);
+    }
     for (int i = 0; i < sc->n_subjects; i++) {
         const ketsim_trial_subject_result *r = &s[i];
         if (r->failed)
@@ -42,6 +59,7 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                         k < 0 ? 0.0 : r->dbp_peak[p], k < 0 ? 0.0 : r->hr_peak[p]);
                 if (itr > 0)
                     fprintf(fp, "%d", itr);
+                put_etas(fp, sc, r);
                 fputc('\n', fp);
             }
         }
@@ -57,10 +75,110 @@ int ketsim_trial_write_subjects_csv(FILE *fp, const ketsim_trial_scenario *sc, c
                     r->cyp2b6_pm, r->dropout_index, r->fu_true[k]);
             if (r->fu_rated[k] >= 0)
                 fprintf(fp, "%d", r->fu_rated[k]);
-            fprintf(fp, ",,,,,\n");
+            fprintf(fp, ",,,,,");
+            put_etas(fp, sc, r);
+            fputc('\n', fp);
         }
     }
     return formats_stream_status(fp, "the trial subjects CSV", err);
+}
+
+/* ---- metrics over replicates, by position ----------------------------------
+ * Every replicate of a scenario lists the same endpoints in the same order,
+ * so a metric is found once in replicate 0 and then read by position: a
+ * lookup by name per replicate and metric would cost replicates x metrics^2
+ * string comparisons (hours at 100000 replicates).  A replicate whose table
+ * differs at that position falls back to the lookup by name. */
+
+static long metric_index(const ketsim_trial_metrics *m0, const char *name)
+{
+    for (size_t i = 0; i < m0->n; i++)
+        if (strcmp(m0->name[i], name) == 0)
+            return (long)i;
+    return -1;
+}
+
+static double value_at(const ketsim_trial_metrics *reps, size_t r, size_t i)
+{
+    const ketsim_trial_metrics *m = &reps[r];
+    if (i < m->n && (m->name == reps[0].name || strcmp(m->name[i], reps[0].name[i]) == 0))
+        return m->value[i];
+    return ketsim_trial_metric(m, reps[0].name[i]);
+}
+
+/* Median, 5th and 95th percentiles of metric i over the replicates (finite
+ * values only); returns how many were finite.  idx < 0: none. */
+static size_t quantiles_at(const ketsim_trial_metrics *reps, size_t n_reps, long idx, double *med, double *p5,
+                           double *p95)
+{
+    *med = *p5 = *p95 = NAN;
+    if (idx < 0)
+        return 0;
+    double *v = malloc((n_reps ? n_reps : 1) * sizeof *v);
+    if (!v)
+        return 0;
+    size_t n = 0;
+    for (size_t r = 0; r < n_reps; r++) {
+        double x = value_at(reps, r, (size_t)idx);
+        if (isfinite(x))
+            v[n++] = x;
+    }
+    if (n > 0) {
+        const double probs[3] = {0.5, 0.05, 0.95};
+        double q[3];
+        ketsim_error e;
+        if (ketsim_stats_quantiles(v, n, probs, 3, q, &e) == KETSIM_OK)
+            *med = q[0], *p5 = q[1], *p95 = q[2];
+    }
+    free(v);
+    return n;
+}
+
+/* Mean and SD (n - 1) of metric i over the replicates, finite values only,
+ * in two passes as ketsim_trial_metric_moments does (the same numbers). */
+static void moments_at(const ketsim_trial_metrics *reps, size_t n_reps, long idx, double *mean, double *sd)
+{
+    *mean = *sd = NAN;
+    double sum = 0, ss = 0;
+    size_t n = 0;
+    for (size_t r = 0; idx >= 0 && r < n_reps; r++) {
+        double x = value_at(reps, r, (size_t)idx);
+        if (isfinite(x)) {
+            sum += x;
+            n++;
+        }
+    }
+    if (n == 0)
+        return;
+    *mean = sum / (double)n;
+    for (size_t r = 0; r < n_reps; r++) {
+        double x = value_at(reps, r, (size_t)idx);
+        if (isfinite(x))
+            ss += (x - *mean) * (x - *mean);
+    }
+    if (n > 1)
+        *sd = sqrt(ss / (double)(n - 1));
+}
+
+/* Fraction of replicates whose p value (metric idx) is below alpha; NaN
+ * counts as not significant. */
+static size_t significant_at(const ketsim_trial_metrics *reps, size_t n_reps, long idx, double alpha)
+{
+    size_t k = 0;
+    for (size_t r = 0; idx >= 0 && r < n_reps; r++)
+        k += (size_t)(value_at(reps, r, (size_t)idx) < alpha);
+    return k;
+}
+
+static double total_failed(const ketsim_trial_metrics *reps, size_t n_reps)
+{
+    long idx = metric_index(&reps[0], "failed_subjects");
+    double failed = 0;
+    for (size_t r = 0; idx >= 0 && r < n_reps; r++) {
+        double f = value_at(reps, r, (size_t)idx);
+        failed += isfinite(f) ? f : 0;
+    }
+    return failed;
 }
 
 static const char *control_name(ketsim_trial_control c)
@@ -121,11 +239,7 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
     fj_set_int(root, "subjects", sc->n_subjects, &bad);
     fj_set(root, "seed", fj_uint(o->seed), &bad);
     fj_set_int(root, "replicates", o->replicates, &bad);
-    double failed = 0;
-    for (size_t r = 0; r < n_reps; r++) {
-        double f = ketsim_trial_metric(&reps[r], "failed_subjects");
-        failed += isfinite(f) ? f : 0;
-    }
+    double failed = total_failed(reps, n_reps);
     fj_set_str(root, "on_failure", o->skip_failures ? "skip" : "stop", &bad);
     fj_set_int(root, "failed_subjects", llround(failed), &bad);
 
@@ -151,13 +265,14 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
     }
     fj_set_str(root, "primary_visit", sc->visit_label[sc->primary_visit], &bad);
     put_definitions(root, sc, d, &bad);
+    trial_out_rep_params(root, sc, o, &bad);
 
     const ketsim_trial_metrics *m0 = &reps[0];
     json_t *metrics = fj_set_array(root, "metrics", &bad);
     for (size_t i = 0; i < m0->n && !bad; i++) {
         double med, p5, p95, mean, sd;
-        size_t n = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
-        ketsim_trial_metric_moments(reps, n_reps, m0->name[i], &mean, &sd);
+        size_t n = quantiles_at(reps, n_reps, (long)i, &med, &p5, &p95);
+        moments_at(reps, n_reps, (long)i, &mean, &sd);
         json_t *jm = fj_push_object(metrics, &bad);
         fj_set_str(jm, "name", m0->name[i], &bad);
         fj_set_num(jm, "median", med, &bad);
@@ -173,9 +288,7 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
         size_t stem;
         if (!is_p_metric(m0->name[i], &stem))
             continue;
-        size_t k = 0;
-        for (size_t r = 0; r < n_reps; r++)
-            k += (size_t)(ketsim_trial_metric(&reps[r], m0->name[i]) < alpha);
+        size_t k = significant_at(reps, n_reps, (long)i, alpha);
         ketsim_stats_interval w = {NAN, NAN, NAN};
         ketsim_error e;
         ketsim_stats_wilson(k, n_reps, KETSIM_STATS_LEVEL_DEFAULT, &w, &e);
@@ -197,7 +310,7 @@ static void cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_
                  double scale, const char *fmt)
 {
     double med, p5, p95;
-    size_t n = ketsim_trial_metric_quantiles(reps, n_reps, name, &med, &p5, &p95);
+    size_t n = quantiles_at(reps, n_reps, metric_index(&reps[0], name), &med, &p5, &p95);
     if (n == 0) {
         snprintf(buf, size, "-");
         return;
@@ -226,13 +339,13 @@ static void print_comparison(FILE *fp, const ketsim_trial_scenario *sc, const ke
         cell(c2, sizeof c2, reps, nr, n1, 1, "%.2f");
         snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
         fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
-                ketsim_trial_power(reps, nr, n1, o->alpha));
+                (double)significant_at(reps, nr, metric_index(&reps[0], n1), o->alpha) / (double)nr);
     }
     const char *what[3] = {"onset_h", "peak_h", "duration_h"};
     for (int w = 0; w < 3; w++) {
         snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
         double med, p5, p95;
-        size_t n = ketsim_trial_metric_quantiles(reps, nr, n1, &med, &p5, &p95);
+        size_t n = quantiles_at(reps, nr, metric_index(&reps[0], n1), &med, &p5, &p95);
         if (n)
             fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5, p95, n,
                     nr);
@@ -398,9 +511,7 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
         cell(c4, sizeof c4, reps, nr, n1, 1, "%.1f");
         fprintf(fp, "%-12s %-22s %-22s %-22s %-22s\n", sc->arms[a].name, c1, c2, c3, c4);
     }
-    double failed = 0;
-    for (size_t r = 0; r < nr; r++)
-        failed += ketsim_trial_metric(&reps[r], "failed_subjects");
+    double failed = total_failed(reps, nr);
     if (failed > 0 || o->skip_failures)
         fprintf(fp, "\nfailed subjects (solver, skipped and excluded from endpoints): %.0f of %.0f\n", failed,
                 (double)sc->n_subjects * (double)nr);

@@ -20,6 +20,10 @@
 #define ALL(v) {(v), (v), (v)}
 #define SP(h, r, m) {(h), (r), (m)}
 #define POS 0.0, INFINITY
+/* Strictly positive: at zero the model is undefined (a half-maximal level
+ * or a rate it divides by); 1e-9 is far below any meaningful value and far
+ * above an underflow. */
+#define POS_NZ 1e-9, INFINITY
 #define FRAC 0.0, 1.0
 
 /* Sources cited more than once. */
@@ -367,15 +371,15 @@ static const ketsim_param_def rows[] = {
     {"spine.setpoint_rel", "1", SP(0.6, 1.0, 1.0), POS, LIT, "human: assumed: a treatment-resistant patient keeps about 60% of healthy spine density (chronic stress cuts mPFC spines 25-40%, Li 2011 Biol Psychiatry; pop.spine_setpoint_median); rodents: unstressed", "spine set point (chronic stress and depression lower it)"},
     /* ---- fast potentiation (early and consolidated) ---- */
     {"ltp.early_k_on_per_h", "1/h", ALL(54.0437), POS, HAND("madrs_2h"), "set by hand against target madrs_2h: induction fast enough for the 2-h fall", "induction rate of early potentiation per unit drive"},
-    {"ltp.early_k_off_per_h", "1/h", ALL(0.0273946), POS, HAND("trial_peak"), "set by hand (scans of replicate trials) against target trial_peak (seed Table 1: peak at 24 h, most of it gone within a week; t1/2 25 h), with the typical patient's lowest MADRS kept within 12-48 h by hand", "decay of early (protein-synthesis-independent) potentiation"},
+    {"ltp.early_k_off_per_h", "1/h", ALL(0.0273946), POS_NZ, HAND("trial_peak"), "set by hand (scans of replicate trials) against target trial_peak (seed Table 1: peak at 24 h, most of it gone within a week; t1/2 25 h), with the typical patient's lowest MADRS kept within 12-48 h by hand", "decay of early (protein-synthesis-independent) potentiation"},
     {"ltp.early_max", "1", ALL(0.7861311552), POS, CAL("madrs_2h"), "calibrated to target madrs_2h (Murrough 2013: 18.9-point fall at 2 h)", "maximal early potentiation"},
     {"ltp.trkb_weight", "1", ALL(0.5), FRAC, ASSUMED, "assumed", "share of drive from TrkB (rest from AMPA)"},
     {"ltp.induction_threshold", "1", ALL(0.0399672), POS, HAND("madrs_24h"), "set by hand against target madrs_24h: induction follows the surge", "drive needed before potentiation is induced"},
     {"ltp.early_mood_weight", "1", ALL(0.745097), FRAC, HAND("madrs_24h"), "set by hand against target madrs_24h: Autry 2011: a rapamycin-insensitive early effect exists", "weight of early (unconsolidated) potentiation in the synaptic-function index"},
     {"ltp.early_synthesis_dependence", "1", ALL(20), POS, ASSUMED, "assumed: without new protein early potentiation fades within hours (Li 2010: rapamycin abolishes the 24 h effect)", "extra decay of early potentiation per unit synthesis deficit"},
     {"ltp.consolidation_k_per_h", "1/h", ALL(0.0082639), POS, HAND("trial_murrough_relapse"), "set by hand (scans of replicate trials) against target trial_murrough_relapse: consolidation builds up over repeated infusions", "consolidation rate (needs mTORC1-driven synthesis)"},
-    {"ltp.late_k_off_per_h", "1/h", ALL(0.00267), POS, HAND("madrs_fade_14d trial_murrough_relapse"), "set by hand against targets madrs_fade_14d and trial_murrough_relapse: t1/2 11 d", "decay of consolidated potentiation (days)"},
-    {"ltp.late_max", "1", ALL(4.75), POS, HAND("trial_murrough_relapse"), "set by hand (scans of replicate trials) against target trial_murrough_relapse: room to build up over six infusions", "maximal consolidated potentiation"},
+    {"ltp.late_k_off_per_h", "1/h", ALL(0.00267), POS_NZ, HAND("madrs_fade_14d trial_murrough_relapse"), "set by hand against targets madrs_fade_14d and trial_murrough_relapse: t1/2 11 d", "decay of consolidated potentiation (days)"},
+    {"ltp.late_max", "1", ALL(4.75), POS_NZ, HAND("trial_murrough_relapse"), "set by hand (scans of replicate trials) against target trial_murrough_relapse: room to build up over six infusions", "maximal consolidated potentiation"},
     /* ---- 12. tissue metabolite pools ---- */
     {"gaba.k_per_h", "1/h", ALL(1.0), POS, ASSUMED, "assumed: GABA pool turns over in about an hour", "tissue GABA relaxation"},
     {"gaba.activity_exponent", "1", ALL(0.3), POS, HAND("hgaba_2h"), "set by hand against target hgaba_2h: GABA synthesis partly activity-dependent (direction only)", "dependence of GABA synthesis on interneuron activity"},
@@ -393,11 +397,11 @@ static const ketsim_param_def rows[] = {
     {"sedation.hill", "1", ALL(2), POS, ASSUMED, "assumed: a steep quantal concentration-sedation curve (Barr 2001 reports C50 rising 1.5-fold from Ramsay >= 2 to >= 3)", "Hill exponent of the sedation probability"},
     {"cadss.keo_per_h", "1/h", ALL(4), POS, ASSUMED, "assumed: peak near end of infusion", "effect-site rate"},
     {"cadss.max", "points", ALL(50), POS, ASSUMED, "assumed: CADSS range 0-92", "maximal CADSS"},
-    {"cadss.x50", "1", ALL(1.179966057), POS, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
+    {"cadss.x50", "1", ALL(1.179966057), POS_NZ, CAL("cadss_peak"), "calibrated to target cadss_peak (mean 7.7, van Schalkwyk 2018)", "NMDA drive (sum C/Ki) at half-maximal CADSS"},
     {"cadss.hill", "1", ALL(2.43734), POS, HAND("cadss_gone_2h"), "set by hand against target cadss_gone_2h: dissociation resolves within about 2 h", "Hill exponent"},
     {"sbp.keo_per_h", "1/h", ALL(4.98413), POS, HAND("sbp_back"), "set by hand against target sbp_back: back near baseline about 1.5 h after the infusion", "effect-site rate"},
     {"sbp.max_mmhg", "mmHg", ALL(40), POS, ASSUMED, "assumed", "maximal SBP rise"},
-    {"sbp.x50", "1", ALL(0.7257689189), POS, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
+    {"sbp.x50", "1", ALL(0.7257689189), POS_NZ, CAL("sbp_peak"), "calibrated to target sbp_peak (+16 mmHg, 2024 chart review)", "NMDA drive at half-maximal rise"},
     {"sbp.hill", "1", ALL(2.5), POS, ASSUMED, "assumed", "Hill exponent"},
     /* diastolic pressure and heart rate read the SBP effect site: one
      * sympathetic drive (they peak together at 30-40 min and are back by

@@ -1,5 +1,9 @@
-/* Figures with PLplot (include/ketsim/plot.h). */
+/* Figures with PLplot (include/ketsim/plot.h).  fopencookie (a GNU
+ * extension) lets ketsim see every byte PLplot's cairo driver writes, which
+ * PLplot itself never checks. */
+#define _GNU_SOURCE
 #include "ketsim/plot.h"
+#include "util/files.h"
 
 #include <errno.h>
 #include <math.h>
@@ -18,12 +22,21 @@
 #define MAX_LEGEND 16
 #define CHAR_SCALE 0.72   /* cairo's default text is large for a multi-panel page */
 
+/* The figure's file as PLplot writes it: every write is checked and the
+ * first error kept, since the driver ignores the stream's status. */
+typedef struct plot_sink {
+    int fd;
+    int error;        /* errno of the first failed write, fsync or close */
+    int closed;
+} plot_sink;
+
 struct ketsim_plot {
     PLINT stream;
     size_t n_panels;
     int share_x, height_px;
     char final_path[4096];
     char tmp_path[4096 + 16];
+    plot_sink sink;
 };
 
 /* A colour-blind-safe palette (Okabe-Ito), black first. */
@@ -85,6 +98,36 @@ static int have_device(const char *dev)
     return 0;
 }
 
+static ssize_t sink_write(void *cookie, const char *buf, size_t n)
+{
+    plot_sink *k = cookie;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(k->fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            if (!k->error)
+                k->error = w < 0 ? errno : EIO;
+            return -1;
+        }
+        done += (size_t)w;
+    }
+    return (ssize_t)done;
+}
+
+/* PLplot closes the stream at plend1: the data reach the disk here. */
+static int sink_close(void *cookie)
+{
+    plot_sink *k = cookie;
+    if (fsync(k->fd) != 0 && !k->error)
+        k->error = errno;
+    if (close(k->fd) != 0 && !k->error)
+        k->error = errno;
+    k->closed = 1;
+    return k->error ? -1 : 0;
+}
+
 int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
                      const char *title, ketsim_plot **out, ketsim_error *err)
 {
@@ -104,22 +147,27 @@ int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_pan
         return KETSIM_FAIL(err, KETSIM_EINPUT, "figure path too long");
     }
     strcpy(p->final_path, path);
-    snprintf(p->tmp_path, sizeof p->tmp_path, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(p->tmp_path);
+    /* mode 0666 less the umask, like every other output */
+    int fd = files_create_tmp(path, p->tmp_path, sizeof p->tmp_path, err);
     if (fd < 0) {
-        int e = errno;
         free(p);
-        return KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot create figure: %s", path, strerror(e));
+        return KETSIM_EIO;
     }
-    /* mkstemp makes the file private; a figure is an ordinary output file. */
-    fchmod(fd, 0644);
-    close(fd);
+    p->sink.fd = fd;
+    cookie_io_functions_t io = {.read = NULL, .write = sink_write, .seek = NULL, .close = sink_close};
+    FILE *fp = fopencookie(&p->sink, "w", io);
+    if (!fp) {
+        close(fd);
+        unlink(p->tmp_path);
+        free(p);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
     p->n_panels = n_panels;
     p->height_px = height_px;
     p->share_x = share_x;
     plmkstrm(&p->stream);
     plsdev(dev);
-    plsfnam(p->tmp_path);
+    plsfile(fp); /* PLplot writes through the sink and closes it at plend1 */
     plspage(0, 0, width_px, height_px, 0, 0);
     set_colours();
     plinit();
@@ -136,11 +184,23 @@ static void end_stream(ketsim_plot *p)
     plend1();
 }
 
+/* plend1 closes the stream when the driver opened it; a driver that did
+ * not leaves the sink for us. */
+static void close_sink(ketsim_plot *p)
+{
+    if (!p->sink.closed)
+        sink_close(&p->sink);
+}
+
 int ketsim_plot_close(ketsim_plot *p, ketsim_error *err)
 {
     end_stream(p);
+    close_sink(p);
     int rc = KETSIM_OK;
-    if (rename(p->tmp_path, p->final_path) != 0) {
+    if (p->sink.error) {
+        rc = KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot write figure: %s", p->final_path, strerror(p->sink.error));
+        unlink(p->tmp_path);
+    } else if (rename(p->tmp_path, p->final_path) != 0) {
         rc = KETSIM_FAIL(err, KETSIM_EIO, "%s: cannot write figure: %s", p->final_path, strerror(errno));
         unlink(p->tmp_path);
     }
@@ -153,6 +213,7 @@ void ketsim_plot_abort(ketsim_plot *p)
     if (!p)
         return;
     end_stream(p);
+    close_sink(p);
     unlink(p->tmp_path);
     free(p);
 }

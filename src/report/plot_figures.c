@@ -1,6 +1,7 @@
 /* The standard figures of one simulated subject (ketsim_plot_trajectory). */
 #include "ketsim/model.h"
 #include "ketsim/plot.h"
+#include "util/files.h"
 #include "ketsim/simulate.h"
 
 #include <errno.h>
@@ -65,7 +66,9 @@ int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer dr
                         ketsim_error *err)
 {
     static const char *const ext[] = {"png", "svg"};
-    int rc = KETSIM_OK;
+    /* the base can come from a file (a scenario's or protocol's name): it
+     * must not lead out of the directory */
+    int rc = files_check_name("figure name", base, err);
     for (size_t e = 0; !rc && e < 2; e++) {
         char path[4096];
         if (snprintf(path, sizeof path, "%s/%s.%s", dir, base, ext[e]) >= (int)sizeof path)

@@ -16,5 +16,8 @@ int sim_traj_set_names(ketsim_trajectory *t, const ketsim_model *m, ketsim_error
 /* Row j of src into row i of dst (same model), stamped with time_h. */
 void sim_traj_copy_row(ketsim_trajectory *dst, size_t i, const ketsim_trajectory *src, size_t j,
                        double time_h);
+/* KETSIM_ESOLVER naming the output and time when a read-out of one output
+ * row is NaN or infinite. */
+int sim_check_outputs(const ketsim_model *m, const double *o, size_t n_out, double t_h, ketsim_error *err);
 
 #endif

@@ -151,8 +151,70 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
         double *o = t->outputs + i * t->n_out;
         ketsim_model_outputs(s->m, t->states + i * ns, o);
         o[0] = times_h[i];
+        if ((rc = sim_check_outputs(s->m, o, t->n_out, times_h[i], err)))
+            return rc;
     }
     return KETSIM_OK;
+}
+
+/* A NaN or an infinity in a read-out means the model is undefined for these
+ * parameter values (a zero where a division needs a positive number, an
+ * overflow): an error that names the output and the time, never a number
+ * passed on to a file or an endpoint. */
+int sim_check_outputs(const ketsim_model *m, const double *o, size_t n_out, double t_h, ketsim_error *err)
+{
+    for (size_t k = 0; k < n_out; k++)
+        if (!isfinite(o[k])) {
+            const ketsim_output_info *info = ketsim_model_output(m, k);
+            return KETSIM_FAIL(err, KETSIM_ESOLVER,
+                               "output '%s' is %s at t = %.6g h: the model is undefined for these parameter values",
+                               info ? info->name : "?", isnan(o[k]) ? "NaN" : "infinite", t_h);
+        }
+    return KETSIM_OK;
+}
+
+/* The sink between the solver and the caller's row function: the state of
+ * one output time becomes its read-outs, checked, then handed on. */
+typedef struct stream_ctx {
+    ketsim_sim *s;
+    const double *times_h;
+    double *row;
+    size_t n_out;
+    ketsim_row_fn fn;
+    void *user;
+    ketsim_error *err;
+    int rc;          /* the first failure: a NaN read-out or the caller's */
+} stream_ctx;
+
+static int stream_sink(size_t i, const double *y, void *user)
+{
+    stream_ctx *c = user;
+    ketsim_model_outputs(c->s->m, y, c->row);
+    c->row[0] = c->times_h[i];
+    c->rc = sim_check_outputs(c->s->m, c->row, c->n_out, c->times_h[i], c->err);
+    if (!c->rc)
+        c->rc = c->fn(c->times_h[i], c->row, c->n_out, c->user, c->err);
+    return c->rc;
+}
+
+int ketsim_sim_run_stream(ketsim_sim *s, const ketsim_regimen *reg, const double *times_h, size_t n_times,
+                          ketsim_row_fn fn, void *user, ketsim_error *err)
+{
+    int rc = ketsim_model_steady_state(s->m, s->y0, err);
+    if (!rc)
+        rc = dose_inputs_build(s->m, reg, &s->inputs, err);
+    if (rc)
+        return rc;
+    stream_ctx c = {s, times_h, NULL, ketsim_model_n_outputs(s->m), fn, user, err, KETSIM_OK};
+    c.row = malloc(c.n_out * sizeof *c.row);
+    if (!c.row)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    solver_set_sink(s->sol, stream_sink, &c);
+    rc = solver_run(s->sol, s->y0, s->inputs.v, s->inputs.n, times_h, NULL, n_times, NULL, err);
+    solver_set_sink(s->sol, NULL, NULL);
+    free(c.row);
+    /* a row that failed said why in err; the solver's own "stopped" would hide it */
+    return c.rc ? c.rc : rc;
 }
 
 void ketsim_sim_set_cancel(ketsim_sim *s, volatile sig_atomic_t *cancel)

@@ -50,6 +50,8 @@ struct solver {
     size_t breaks_cap;
     long max_steps;
     volatile sig_atomic_t *cancel; /* owned by the caller; NULL: none */
+    solver_sink_fn sink;           /* NULL: outputs go into yout */
+    void *sink_user;
     double wall_limit_s;           /* per solver_run; <= 0: none */
     double wall_start_s;           /* monotonic clock at the start of solver_run */
     solver_stats stats;
@@ -556,6 +558,23 @@ void solver_set_max_steps(solver *s, long max_steps) { s->max_steps = max_steps;
 
 void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel) { s->cancel = cancel; }
 
+void solver_set_sink(solver *s, solver_sink_fn fn, void *user)
+{
+    s->sink = fn;
+    s->sink_user = user;
+}
+
+/* Output i is the state y: stored in yout, or handed to the sink. */
+static int emit_row(solver *s, double *yout, size_t i, const double *y, ketsim_error *err)
+{
+    if (!s->sink) {
+        memcpy(yout + s->n * i, y, s->n * sizeof *y);
+        return KETSIM_OK;
+    }
+    (void)err; /* the sink says why it stopped, in its own error record */
+    return s->sink(i, y, s->sink_user) ? KETSIM_EIO : KETSIM_OK;
+}
+
 void solver_set_wall_limit(solver *s, double seconds) { s->wall_limit_s = seconds; }
 
 static double monotonic_s(void)
@@ -631,8 +650,11 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
                         size_t *next, double *yout, ketsim_error *err)
 {
     double *y = N_VGetArrayPointer(s->y);
-    while (*next < n_out && tout[*next] <= a)  /* outputs at a: after the events at a */
-        memcpy(yout + s->n * (*next)++, y, s->n * sizeof *y);
+    int rc = KETSIM_OK;
+    while (!rc && *next < n_out && tout[*next] <= a)  /* outputs at a: after the events at a */
+        rc = emit_row(s, yout, (*next)++, y, err);
+    if (rc)
+        return rc;
     int flag = CVodeReInit(s->cvode, a, s->y);
     if (flag == CV_SUCCESS)
         flag = CVodeSetStopTime(s->cvode, b);
@@ -641,7 +663,6 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
     s->stats.reinits++;
     N_Vector tmp = s->tmp;
     double t = a;
-    int rc = KETSIM_OK;
     while (t < b) {
         if (s->cancel && *s->cancel) {
             rc = KETSIM_FAIL(err, KETSIM_ESOLVER, "interrupted at t = %.6g h", t);
@@ -662,10 +683,12 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
             rc = fail_cvode(flag, t, err);
             break;
         }
-        while (*next < n_out && tout[*next] < b && tout[*next] <= t) {
+        while (!rc && *next < n_out && tout[*next] < b && tout[*next] <= t) {
             CVodeGetDky(s->cvode, tout[*next], 0, tmp);
-            memcpy(yout + s->n * (*next)++, N_VGetArrayPointer(tmp), s->n * sizeof *y);
+            rc = emit_row(s, yout, (*next)++, N_VGetArrayPointer(tmp), err);
         }
+        if (rc)
+            break;
     }
     long nfe = 0, nje = 0, nfels = 0, nsetups = 0;
     CVodeGetNumRhsEvals(s->cvode, &nfe); /* counters restart at each re-init */
@@ -681,12 +704,14 @@ static int run_interval(solver *s, double a, double b, const double *tout, size_
 }
 
 /* Outputs at breakpoint t marked "before": the state before t's inputs. */
-static void emit_before(solver *s, double t, const double *tout, const unsigned char *before,
-                        size_t n_out, size_t *next, double *yout)
+static int emit_before(solver *s, double t, const double *tout, const unsigned char *before,
+                       size_t n_out, size_t *next, double *yout, ketsim_error *err)
 {
     const double *y = N_VGetArrayPointer(s->y);
-    while (before && *next < n_out && tout[*next] == t && before[*next])
-        memcpy(yout + s->n * (*next)++, y, s->n * sizeof *y);
+    int rc = KETSIM_OK;
+    while (!rc && before && *next < n_out && tout[*next] == t && before[*next])
+        rc = emit_row(s, yout, (*next)++, y, err);
+    return rc;
 }
 
 int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
@@ -708,15 +733,18 @@ int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
     double *y = N_VGetArrayPointer(s->y);
     memcpy(y, y0, s->n * sizeof *y);
     for (size_t k = 0; k + 1 < nb && rc == KETSIM_OK; k++) {
-        emit_before(s, s->breaks[k], tout, before, n_out, &next, yout);
+        rc = emit_before(s, s->breaks[k], tout, before, n_out, &next, yout, err);
+        if (rc)
+            break;
         apply_inputs(s, in, n_in, s->breaks[k], y);
         rc = run_interval(s, s->breaks[k], s->breaks[k + 1], tout, n_out, &next, yout, err);
     }
+    if (!rc)
+        rc = emit_before(s, t_end, tout, before, n_out, &next, yout, err);
     if (rc)
         return rc;
-    emit_before(s, t_end, tout, before, n_out, &next, yout);
     apply_inputs(s, in, n_in, t_end, y);
-    while (next < n_out)  /* outputs at t_end */
-        memcpy(yout + s->n * next++, y, s->n * sizeof *y);
-    return KETSIM_OK;
+    while (!rc && next < n_out)  /* outputs at t_end */
+        rc = emit_row(s, yout, next++, y, err);
+    return rc;
 }

@@ -97,6 +97,13 @@ void solver_set_max_steps(solver *s, long max_steps);
  * a running solver_run stops before its next step and fails with
  * KETSIM_ESOLVER, "interrupted at t = ...".  NULL (the default) disables it. */
 void solver_set_cancel(solver *s, volatile sig_atomic_t *cancel);
+/* Streaming: with a sink, solver_run hands each output's state to fn (in
+ * order of the output index) instead of storing it in yout, which may then
+ * be NULL; a non-zero return stops the run with KETSIM_EIO (the sink keeps
+ * the reason: err is left as the sink filled it).  NULL restores
+ * storing. */
+typedef int (*solver_sink_fn)(size_t i, const double *y, void *user);
+void solver_set_sink(solver *s, solver_sink_fn fn, void *user);
 /* Wall-clock bound on one solver_run, in seconds (<= 0, the default: none);
  * exceeding it fails with KETSIM_ESOLVER, "solver exceeded the wall-time
  * limit ...".  Unlike the step budget it bounds slow right-hand sides too. */

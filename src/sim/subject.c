@@ -210,3 +210,17 @@ int ketsim_subject_run(ketsim_subject_worker *w, const ketsim_subject_input *in,
         *out = w->traj;
     return rc;
 }
+
+int ketsim_subject_run_stream(ketsim_subject_worker *w, const ketsim_subject_input *in, ketsim_row_fn fn,
+                              void *user, ketsim_error *err)
+{
+    if (in->before_doses || (in->regimen && ketsim_regimen_n_resets(in->regimen) > 0))
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "streamed runs take no resets and no pre-dose flags");
+    int rc = ketsim_subject_prepare(w, in->weight_kg, in->values, in->n_values, err);
+    if (rc)
+        return rc;
+    if (!in->regimen)
+        ketsim_regimen_clear(w->seg_reg); /* stands in for "no doses" */
+    return ketsim_sim_run_stream(w->sim, in->regimen ? in->regimen : w->seg_reg, in->times_h, in->n_times, fn,
+                                 user, err);
+}

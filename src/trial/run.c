@@ -32,6 +32,10 @@ typedef struct run_shared {
     const char *drugs[MAX_DRUGS];  /* the scenario's drug and every arm's */
     size_t n_drugs;
     const ketsim_pop *pop;
+    const ketsim_pop *rep_pop;     /* per replicate of the call (rep_params), else NULL */
+    size_t rep_row[KETSIM_TRIAL_MAX_REP_PARAMS];  /* table rows of o->rep_params */
+    size_t omega_row[KETSIM_TRIAL_MAX_OMEGA];     /* table rows of sc->omega_name */
+    double omega_chol[KETSIM_TRIAL_MAX_OMEGA * KETSIM_TRIAL_MAX_OMEGA];
     const ketsim_trial_run_opts *o;
     const int *assign;             /* replicates x n_subjects */
     ketsim_trial_subject_result *out;
@@ -48,6 +52,7 @@ typedef struct worker {
     ketsim_subject_worker *sw;
     ketsim_regimen *reg;
     long o_madrs, o_cadss, o_sbp, o_dbp, o_hr, o_sedation;
+    const ketsim_pop *pop;  /* the current subject's population (its replicate's) */
     double *grid;           /* the output grid, sized for the scenario */
     size_t grid_cap;
 } worker;
@@ -160,14 +165,14 @@ static size_t build_grid(const ketsim_trial_scenario *sc, const ketsim_session *
 
 /* What the patient felt in each session: the largest perceived effect over
  * the window after its start. */
-static void read_perceived(const run_shared *sh, const worker *w, const ketsim_trajectory *tr, const double *grid,
+static void read_perceived(const worker *w, const ketsim_trajectory *tr, const double *grid,
                            size_t nu, ketsim_session *sess, size_t n_sess)
 {
     for (size_t i = 0; i < n_sess; i++) {
         double best = 0;
         for (size_t k = find_time(grid, nu, sess[i].time_h);
              k < nu && grid[k] <= sess[i].time_h + KETSIM_SESSION_WINDOW_H + 1e-9; k++)
-            best = fmax(best, ketsim_pop_perceived(sh->pop, ketsim_traj_output(tr, k, (size_t)w->o_sedation),
+            best = fmax(best, ketsim_pop_perceived(w->pop, ketsim_traj_output(tr, k, (size_t)w->o_sedation),
                                                    ketsim_traj_output(tr, k, (size_t)w->o_cadss)));
         sess[i].perceived = best;
     }
@@ -195,10 +200,10 @@ static void mark_failed(ketsim_trial_subject_result *res, const char *why)
 }
 
 /* One rating: the model's MADRS with the placebo response at t. */
-static double observed(const run_shared *sh, const ketsim_patient *s, const ketsim_session *sess,
+static double observed(const ketsim_pop *pop, const ketsim_patient *s, const ketsim_session *sess,
                        size_t n_sess, const ketsim_trajectory *tr, size_t k, double t, long o_madrs)
 {
-    double pl = ketsim_pop_placebo_at(sh->pop, s, sess, n_sess, t);
+    double pl = ketsim_pop_placebo_at(pop, s, sess, n_sess, t);
     return ketsim_pop_observed_madrs(s, ketsim_traj_output(tr, k, (size_t)o_madrs), pl);
 }
 
@@ -228,12 +233,12 @@ static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s,
     for (int p = 0; p < np; p++) {
         double st = ketsim_trial_period_start_h(sc, p);
         size_t k0 = find_time(grid, nu, st);
-        res->base_true[p] = observed(sh, s, sess, n_sess, tr, k0, st, w->o_madrs);
-        res->base_rated[p] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->base_true[p]));
+        res->base_true[p] = observed(w->pop, s, sess, n_sess, tr, k0, st, w->o_madrs);
+        res->base_rated[p] = MISSING(ketsim_pop_rate_madrs(w->pop, &r, res->base_true[p]));
         for (size_t k = 0; k < sc->n_visits; k++, gidx++) {
             double t = st + sc->visit_h[k];
-            res->madrs_true[p][k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
-            res->madrs_rated[p][k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->madrs_true[p][k]));
+            res->madrs_true[p][k] = observed(w->pop, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
+            res->madrs_rated[p][k] = MISSING(ketsim_pop_rate_madrs(w->pop, &r, res->madrs_true[p][k]));
         }
         double cp = 0, sp = 0, dp = 0, hp = 0;
         for (size_t kk = k0; kk < nu && grid[kk] <= st + PEAK_WINDOW_H + 1e-9; kk++) {
@@ -250,10 +255,50 @@ static void rate(const run_shared *sh, const worker *w, const ketsim_patient *s,
     double last = ketsim_trial_period_start_h(sc, np - 1) + ketsim_trial_last_session_h(sc);
     for (size_t k = 0; k < nfu; k++, gidx++) {
         double t = last + ketsim_trial_followup_h(sc, k);
-        res->fu_true[k] = observed(sh, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
-        res->fu_rated[k] = MISSING(ketsim_pop_rate_madrs(sh->pop, &r, res->fu_true[k]));
+        res->fu_true[k] = observed(w->pop, s, sess, n_sess, tr, find_time(grid, nu, t), t, w->o_madrs);
+        res->fu_rated[k] = MISSING(ketsim_pop_rate_madrs(w->pop, &r, res->fu_true[k]));
     }
 #undef MISSING
+}
+
+#define MAX_VALUES (KETSIM_POP_MAX_VALUES + KETSIM_TRIAL_MAX_REP_PARAMS + KETSIM_TRIAL_MAX_OMEGA)
+
+/* The subject's individual values: the replicate's typical values (if any),
+ * the population's draws over them, then the scenario's own ETAs, each
+ * multiplying the value the subject would otherwise have.  The ETAs come
+ * from a stream of their own, so the other draws do not move. */
+static size_t subject_values(const run_shared *sh, size_t rep_in_call, const ketsim_patient *s, uint64_t id,
+                             ketsim_param_value *v, ketsim_trial_subject_result *res)
+{
+    const ketsim_trial_rep_params *rp = sh->o->rep_params;
+    const ketsim_pop *pop = sh->rep_pop ? &sh->rep_pop[rep_in_call] : sh->pop;
+    size_t n = 0;
+    if (rp) {
+        const double *row = rp->value + ((size_t)sh->o->first_replicate + rep_in_call) * rp->n_params;
+        for (size_t j = 0; j < rp->n_params; j++)
+            v[n++] = (ketsim_param_value){sh->rep_row[j], row[j]};
+    }
+    n += ketsim_pop_values(pop, s, v + n);
+    const ketsim_trial_scenario *sc = sh->sc;
+    if (sc->n_omega == 0)
+        return n;
+    ketsim_rng r;
+    ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_USER_IIV);
+    ketsim_error e;
+    if (ketsim_rng_mvnormal(&r, sc->n_omega, sh->omega_chol, res->eta, &e) != KETSIM_OK)
+        memset(res->eta, 0, sizeof res->eta);
+    for (size_t j = 0; j < sc->n_omega; j++) {
+        size_t k = n; /* the last value given for the row wins, as in ketsim_subject_prepare */
+        for (size_t i = n; i-- > 0;)
+            if (v[i].row == sh->omega_row[j]) {
+                k = i;
+                break;
+            }
+        if (k == n)
+            v[n++] = (ketsim_param_value){sh->omega_row[j], ketsim_params_value_at(sh->base, sh->omega_row[j])};
+        v[k].value *= exp(res->eta[j]);
+    }
+    return n;
 }
 
 static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_error *err)
@@ -268,7 +313,8 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     res->assign = assign;
 
     ketsim_patient s;
-    ketsim_pop_draw(sh->pop, sh->o->seed, id, sc->inclusion_madrs_min, &s);
+    w->pop = sh->rep_pop ? &sh->rep_pop[item / (size_t)sc->n_subjects] : sh->pop;
+    ketsim_pop_draw(w->pop, sh->o->seed, id, sc->inclusion_madrs_min, &s);
     record_patient(res, &s);
     ketsim_session sess[MAX_SESSIONS];
     size_t n_sess;
@@ -276,9 +322,10 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     int rc = build_course(sc, assign, w->reg, sess, &n_sess, err);
     if (rc)
         return rc;
-    ketsim_param_value values[KETSIM_POP_MAX_VALUES];
+    ketsim_param_value values[MAX_VALUES];
     ketsim_subject_input in = {.weight_kg = s.weight_kg, .values = values,
-                               .n_values = ketsim_pop_values(sh->pop, &s, values), .regimen = w->reg,
+                               .n_values = subject_values(sh, item / (size_t)sc->n_subjects, &s, id, values, res),
+                               .regimen = w->reg,
                                .times_h = grid, .n_times = build_grid(sc, sess, n_sess, grid)};
     const ketsim_trajectory *tr;
     if ((rc = ketsim_subject_run(w->sw, &in, &tr, err))) {
@@ -299,7 +346,7 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     int drops = ketsim_rng_bernoulli(&r, sc->dropout);
     double u = ketsim_rng_uniform(&r);
     res->dropout_index = drops ? (int)(u * n_ratings) : -1;
-    read_perceived(sh, w, tr, grid, in.n_times, sess, n_sess);
+    read_perceived(w, tr, grid, in.n_times, sess, n_sess);
     rate(sh, w, &s, sess, n_sess, tr, grid, in.n_times, id, res);
     return KETSIM_OK;
 }
@@ -362,6 +409,60 @@ static int collect_drugs(const ketsim_trial_scenario *sc, const ketsim_catalog *
     return KETSIM_OK;
 }
 
+/* The scenario's omega rows, and with per-replicate typical values the
+ * population of each replicate of the call (its pop.* rows and the typical
+ * values the population varies around come from the replicate's table). */
+static int setup_variability(run_shared *sh, const ketsim_params *base, ketsim_pop **rep_pop, ketsim_error *err)
+{
+    const ketsim_trial_scenario *sc = sh->sc;
+    const ketsim_trial_run_opts *o = sh->o;
+    *rep_pop = NULL;
+    int rc = ketsim_trial_scenario_omega_check(sc, base, sh->omega_chol, err);
+    for (size_t j = 0; !rc && j < sc->n_omega; j++)
+        rc = ketsim_params_find(base, sc->omega_name[j], &sh->omega_row[j], err);
+    const ketsim_trial_rep_params *rp = o->rep_params;
+    if (rc || !rp)
+        return rc;
+    /* the full check (ketsim_trial_rep_params_check) is the caller's, once
+     * per run; per chunk only what this chunk needs, and set_at checks the
+     * ranges of the rows it uses */
+    if (rp->n_rows < (size_t)(o->first_replicate + o->replicates))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%zu parameter sets for replicates up to %d", rp->n_rows,
+                           o->first_replicate + o->replicates - 1);
+    for (size_t j = 0; !rc && j < rp->n_params; j++) {
+        rc = ketsim_params_find(base, rp->name[j], &sh->rep_row[j], err);
+        if (!rc && strncmp(rp->name[j], "trial.", 6) == 0)
+            rc = KETSIM_FAIL(err, KETSIM_EINPUT, "parameter '%s': trial.* rows cannot vary between replicates",
+                             rp->name[j]);
+    }
+    ketsim_params *work = NULL;
+    ketsim_pop *pops = rc ? NULL : malloc((size_t)o->replicates * sizeof *pops);
+    if (!rc && !pops)
+        rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc)
+        rc = ketsim_params_clone(base, &work, err);
+    for (int r = 0; !rc && r < o->replicates; r++) {
+        const double *row = rp->value + (size_t)(o->first_replicate + r) * rp->n_params;
+        rc = ketsim_params_copy_values(work, base, err);
+        for (size_t j = 0; !rc && j < rp->n_params; j++)
+            rc = ketsim_params_set_at(work, sh->rep_row[j], row[j], err);
+        if (!rc)
+            rc = ketsim_pop_init(&pops[r], work, err);
+        if (rc) {
+            char pre[64];
+            snprintf(pre, sizeof pre, "replicate %d: ", o->first_replicate + r);
+            ketsim_error_prefix(err, pre);
+        }
+    }
+    ketsim_params_free(work);
+    if (rc) {
+        free(pops);
+        return rc;
+    }
+    *rep_pop = pops;
+    return KETSIM_OK;
+}
+
 int ketsim_trial_run(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
               ketsim_trial_subject_result **out, ketsim_error *err)
 {
@@ -406,6 +507,10 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
     run_shared sh = {.sc = sc, .base = base, .cat = cat, .pop = &pop, .o = o};
     if (!rc)
         rc = collect_drugs(sc, cat, sh.drugs, &sh.n_drugs, err);
+    ketsim_pop *rep_pop = NULL;
+    if (!rc)
+        rc = setup_variability(&sh, base, &rep_pop, err);
+    sh.rep_pop = rep_pop;
     size_t n_items = (size_t)o->replicates * (size_t)sc->n_subjects;
     if (!rc) {
         assign = malloc(n_items * sizeof *assign);
@@ -449,6 +554,7 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
             rc = trial_dist_allgather(res, sizeof *res, n_items, err);
     }
     free(assign);
+    free(rep_pop);
     ketsim_catalog_free(cat);
     ketsim_params_free(base);
     return rc;

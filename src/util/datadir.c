@@ -2,19 +2,18 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #ifndef KETSIM_DATA_DIR
 #define KETSIM_DATA_DIR "data"
 #endif
 
+/* Never the working directory: a ./data/scenarios/zarate2006.yaml that
+ * happened to be there silently replaced the built-in scenario. */
 const char *ketsim_data_dir(void)
 {
     const char *env = getenv("KETSIM_DATA_DIR");
     if (env && *env)
         return env;
-    if (access("data/targets.csv", R_OK) == 0)
-        return "data";
     return KETSIM_DATA_DIR;
 }
 

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef KETSIM_HAVE_MPI
 #include <mpi.h>
@@ -110,7 +111,46 @@ int trial_dist_any_failed(int rc, ketsim_error *err)
     return err->code ? err->code : KETSIM_EINTERNAL;
 }
 
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void trial_dist_end(int status, double wait_s)
+{
+    if (trial_dist_size() == 1)
+        return;
+    MPI_Request req;
+    if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
+        MPI_Abort(MPI_COMM_WORLD, status ? status : 1);
+    if (status == 0) { /* a rank that succeeded waits for the slower ones */
+        MPI_Wait(&req, MPI_STATUS_IGNORE);
+        return;
+    }
+    /* A rank that failed: if the others are not here soon, they are still
+     * working and will wait for it in a collective that never comes, so the
+     * job is stopped instead of hanging. */
+    double until = now_s() + wait_s;
+    int done = 0;
+    while (!done && now_s() < until) {
+        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
+        if (!done) {
+            struct timespec pause = {0, 20 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    if (!done)
+        MPI_Abort(MPI_COMM_WORLD, status);
+}
+
 #else
+
+void trial_dist_end(int status, double wait_s)
+{
+    (void)status, (void)wait_s;
+}
 
 int ketsim_dist_init(int *argc, char ***argv, ketsim_error *err)
 {

@@ -28,4 +28,11 @@ int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err);
  * error in *err on every process. */
 int trial_dist_any_failed(int rc, ketsim_error *err);
 
+/* The end of a program's run under MPI, called by every rank with its exit
+ * status (collective).  A rank that succeeded waits for the others; a rank
+ * that failed waits at most wait_s seconds and then aborts the whole job
+ * (MPI_Abort), because ranks still working would otherwise wait for it in
+ * their next collective for ever.  Nothing without MPI or with one process. */
+void trial_dist_end(int status, double wait_s);
+
 #endif

@@ -2,7 +2,7 @@
 # Killed and interrupted runs leave no output file.
 #
 # Outputs are written to PATH.tmp.XXXXXX and renamed over PATH only when
-# complete (src/io/atomic.h).  SIGKILL cannot be caught, so a killed run may
+# complete (src/util/atomic.c).  SIGKILL cannot be caught, so a killed run may
 # leave a PATH.tmp.XXXXXX behind, but never PATH itself.  SIGINT (Ctrl-C) is
 # caught: ketsim stops, removes its temporary file, prints
 # "ketsim: interrupted" and exits with 130.

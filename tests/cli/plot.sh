@@ -15,12 +15,12 @@ for f in concentrations cascade clinical; do
     check "$f.png has content" "[ \$(stat -c %s '$tmp/figs/$f.png') -gt 20000 ]"
     check "$f.svg is an SVG" "grep -q '<svg' '$tmp/figs/$f.svg'"
 done
-check "no temporary files left" "[ \$(ls '$tmp/figs' | wc -l) -eq 6 ]"
+check "no temporary files left (six figures and their manifest)" "[ \$(ls -A '$tmp/figs' | wc -l) -eq 7 ] && [ -f '$tmp/figs/simulate_manifest.json' ]"
 "$KETSIM" simulate --until 1d --plot-log >/dev/null 2>"$tmp/err"
 check "--plot-log alone is refused" "[ $? -eq 2 ] && grep -q -- '--plot-log needs --plot' '$tmp/err'"
 touch "$tmp/afile"
 "$KETSIM" simulate --until 1d --plot "$tmp/afile" >/dev/null 2>"$tmp/err"
-check "--plot onto a file fails" "[ $? -eq 1 ] && grep -q 'cannot create the directory' '$tmp/err'"
+check "--plot onto a file fails" "[ $? -eq 1 ] && grep -q 'exists and is not a directory' '$tmp/err'"
 
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]

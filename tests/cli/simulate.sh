@@ -31,7 +31,7 @@ done
 # trial-level targets, whose replicate trials are slow under instrumentation;
 # the uninstrumented stage runs them all.
 if [ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ]; then
-    grep -v ',trial:' "${KETSIM_DATA_DIR:-data}/targets.csv" >"$tmp/targets.csv"
+    python3 "$(dirname "$0")/../../scripts/quick_targets.py" "${KETSIM_DATA_DIR:-data}/targets.csv" >"$tmp/targets.csv"
     "$KETSIM" validate --json --targets "$tmp/targets.csv" >"$tmp/val.json"
 else
     "$KETSIM" validate --json >"$tmp/val.json"

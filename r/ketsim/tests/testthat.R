@@ -1,0 +1,4 @@
+library(testthat)
+library(ketsim)
+
+test_check("ketsim")
