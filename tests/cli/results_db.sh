@@ -9,7 +9,7 @@
 #     size, apart from the two rows that record them (threads, command_line);
 #  6. --no-subjects and the default (replicate 0) follow the subjects CSV;
 #     skipped solver failures are subjects with failed = 1 and no ratings;
-#  7. a failing run and a killed run leave the previous database intact;
+#  7. a failing, a killed and an interrupted run leave the previous database intact (Ctrl-C: no temporary file either);
 #  8. bad paths: exit 2, one message, nothing on stdout, no file;
 #  9. lab --out: values against the animals CSV and summary JSON, the same
 #     bytes from the same run, a bad path;
@@ -208,7 +208,10 @@ rc=$?
 [ $rc -eq 1 ] && sqlite3 "$tmp/a.sqlite" .dump | cmp -s - "$tmp/prev.dump" &&
     ! compgen -G "$tmp/a.sqlite.tmp.*" >/dev/null && ok ||
     bad "a failing run (rc=$rc) changed the previous database or left a temporary file"
-trial --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/a.sqlite" >/dev/null 2>&1 &
+# (the program itself in the background, not the timeout wrapper: a kill
+# must reach the process that writes)
+"$ketsim" trial zarate2006 --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/a.sqlite" \
+    >/dev/null 2>&1 &
 pid=$!
 seen=0
 for _ in $(seq 300); do
@@ -222,12 +225,31 @@ wait $pid 2>/dev/null
     bad "a killed run (temporary file seen: $seen) changed the previous database"
 rm -f "$tmp"/a.sqlite.tmp.*
 # killed with no previous database: nothing under the name
-trial --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/new.sqlite" >/dev/null 2>&1 &
+"$ketsim" trial zarate2006 --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/new.sqlite" \
+    >/dev/null 2>&1 &
 pid=$!
 sleep 2
 kill -KILL $pid 2>/dev/null
 wait $pid 2>/dev/null
 [ ! -e "$tmp/new.sqlite" ] && ok || bad "a killed run left $tmp/new.sqlite"
+rm -f "$tmp"/new.sqlite.tmp.*
+# interrupted (Ctrl-C): exit 130, the previous database intact and no
+# temporary file or journal left (the interrupt watcher removes them)
+"$ketsim" trial zarate2006 --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/a.sqlite" \
+    >/dev/null 2>"$tmp/stderr" &
+pid=$!
+seen=0
+for _ in $(seq 300); do
+    compgen -G "$tmp/a.sqlite.tmp.*" >/dev/null && { seen=1; break; }
+    sleep 0.1
+done
+sleep 1
+kill -INT $pid 2>/dev/null
+wait $pid
+rc=$?
+[ $seen = 1 ] && [ $rc -eq 130 ] && sqlite3 "$tmp/a.sqlite" .dump | cmp -s - "$tmp/prev.dump" &&
+    ! compgen -G "$tmp/a.sqlite.tmp*" >/dev/null && ok ||
+    bad "an interrupted run (rc=$rc, temporary file seen: $seen) left $(ls "$tmp" | grep tmp) or changed the database"
 
 # 8. bad paths: exit 2, one message naming the path, nothing on stdout, no file
 check_bad() { # PATH PATTERN
