@@ -22,6 +22,7 @@
 #include "ketsim/calibrate.h"
 #include "ketsim/catalog.h"
 #include "ketsim/error.h"
+#include "ketsim/events.h"
 #include "ketsim/lab.h"
 #include "ketsim/params.h"
 #include "ketsim/simulate.h"
@@ -138,6 +139,48 @@ int ketsim_trial_write_rep_params_csv(FILE *fp, const ketsim_trial_rep_params *r
 int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d,
                              const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps, size_t n_reps,
                              ketsim_error *err);
+
+/* ---- results in SQLite (src/formats/sqlite_out.c; docs/formats.md) ------- */
+
+/* A results database being written (schema ketsim-results/1).  It is built
+ * in PATH.tmp.XXXXXX inside one transaction; _commit builds the indexes,
+ * commits, closes, fsyncs and renames it over PATH (and frees it); _abort
+ * removes the temporary file (and frees it), so a failed or killed run
+ * leaves the previous database at PATH, or none.  _open checks the path
+ * first: a missing directory or a directory as PATH is KETSIM_EINPUT. */
+typedef struct ketsim_results_db ketsim_results_db;
+int ketsim_results_db_open(const char *path, ketsim_results_db **out, ketsim_error *err);
+int ketsim_results_db_commit(ketsim_results_db *db, ketsim_error *err);
+void ketsim_results_db_abort(ketsim_results_db *db);
+/* The temporary file being written (PATH.tmp.XXXXXX), for a caller that
+ * must remove it from a signal's cleanup without touching the database. */
+const char *ketsim_results_db_temp_path(const ketsim_results_db *db);
+/* One row of the run table (key unique) and of the data_file table. */
+int ketsim_results_db_meta(ketsim_results_db *db, const char *key, const char *value, ketsim_error *err);
+int ketsim_results_db_data_file(ketsim_results_db *db, const char *path, const char *role, ketsim_error *err);
+/* Every row of p whose value differs from its default; rows named in
+ * scenario_names have origin "scenario", the others "--set". */
+int ketsim_results_db_params(ketsim_results_db *db, const ketsim_params *p, const char *const *scenario_names,
+                             size_t n_scenario, ketsim_error *err);
+/* The arms and visits of a scenario. */
+int ketsim_results_db_trial_design(ketsim_results_db *db, const ketsim_trial_scenario *sc, ketsim_error *err);
+/* One replicate's subjects: covariates (failed ones too), per period the
+ * arm, burden peaks and sessions to response, and every rating. */
+int ketsim_results_db_trial_subjects(ketsim_results_db *db, const ketsim_trial_scenario *sc,
+                                     const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
+                                     int replicate, ketsim_error *err);
+/* Every endpoint of every replicate, their summary over replicates (as in
+ * the summary JSON) and the power of each p value metric. */
+int ketsim_results_db_trial_endpoints(ketsim_results_db *db, const ketsim_trial_scenario *sc,
+                                      const ketsim_trial_run_opts *o, const ketsim_trial_metrics *reps,
+                                      size_t n_reps, ketsim_error *err);
+/* A lab experiment: its groups and read-outs, every animal's value, the
+ * group statistics and the contrasts (as in the lab summary JSON). */
+int ketsim_results_db_lab(ketsim_results_db *db, const ketsim_lab_result *res, ketsim_error *err);
+/* simulate --dataset: every record of the dataset as read (typed), with
+ * the prediction on prediction records (pred: one value per record), and
+ * the covariates given on each record. */
+int ketsim_results_db_dataset(ketsim_results_db *db, const ketsim_events *ev, const double *pred, ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

@@ -5,6 +5,7 @@
 #include "ketsim/plot_results.h"
 #include "interrupt.h"
 #include "output.h"
+#include "results_db_cli.h"
 #include "util/files.h"
 
 #include <errno.h>
@@ -21,7 +22,7 @@ void help_lab(void)
 {
     puts("usage: ketsim lab --list\n"
          "       ketsim lab NAME|FILE.yaml [--seed N] [--out-dir DIR] [--plot DIR]\n"
-         "                             [--set NAME=VALUE]...\n"
+         "                             [--out FILE.sqlite] [--set NAME=VALUE]...\n"
          "\n"
          "Run a virtual laboratory experiment: groups of animals with their stress\n"
          "paradigm, genotype, pretreatments and test drug, read out by Western blot,\n"
@@ -33,6 +34,8 @@ void help_lab(void)
          "read-out) and NAME_summary.json.  With --plot, NAME_readouts.png/.svg: a panel per\n"
          "read-out with a bar per group (mean, SEM whiskers) and a dot per animal\n"
          "(NAME_readouts_2, ... past four read-outs).  --seed defaults to the protocol's seed.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores groups, read-outs, every animal's\n"
+         "value, group statistics and contrasts in an SQLite database (docs/formats.md).\n"
          "\n"
          "examples:\n"
          "  ketsim lab --list\n"
@@ -64,7 +67,7 @@ static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *
 }
 
 static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir,
-                        const char *plot_dir)
+                        const char *plot_dir, const char *db_path, const char *cmdline)
 {
     ketsim_error err = {0};
     char path[4096];
@@ -86,6 +89,9 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     }
     if (!rc)
         rc = cli_outdirs_begin(&out, out_dir, plot_dir, p->name, &err);
+    ketsim_results_db *db = NULL;
+    if (!rc && db_path)
+        rc = cli_results_db_open(db_path, "lab", cmdline, 0, &db, &err);
     long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
     if (!rc)
         rc = ketsim_lab_run(p, params, used_seed, &res, &err);
@@ -102,6 +108,11 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = cli_outdirs_publish(&out, &info, &err);
     else
         cli_outdirs_end(&out);
+    if (!rc && db) {
+        rc = cli_results_db_lab_finish(db, res, params, &err);
+        db = NULL; /* committed, or removed on failure */
+    }
+    cli_results_db_abort(db); /* only a run that failed before the commit */
     if (!rc)
         rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
@@ -111,6 +122,8 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
                    out_dir, p->name, out_dir, p->name);
         if (plot_dir)
             printf("wrote %s/%s_readouts.png/.svg\n", plot_dir, p->name);
+        if (db_path)
+            printf("wrote %s\n", db_path);
     }
     ketsim_lab_result_free(res);
     ketsim_params_free(params);
@@ -123,11 +136,13 @@ int cmd_lab(int argc, char **argv)
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'}, {"seed", required_argument, 0, 's'},
         {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
-        {"plot", required_argument, 0, 'P'},
+        {"plot", required_argument, 0, 'P'},    {"out", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     long seed = -1;
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     char *sets[LAB_CLI_MAX_SETS];
     size_t n_sets = 0;
     int list = 0, c;
@@ -144,6 +159,12 @@ int cmd_lab(int argc, char **argv)
             break;
         }
         case 'o': out_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("lab", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == LAB_CLI_MAX_SETS)
@@ -170,5 +191,5 @@ int cmd_lab(int argc, char **argv)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");
     if (optind + 1 < argc)
         return cli_usage("lab", "unexpected argument '%s'", argv[optind + 1]);
-    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir);
+    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir, db_path, cmdline);
 }

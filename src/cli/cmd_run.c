@@ -149,12 +149,12 @@ int cmd_main_job(int argc, char **argv)
         return cli_fail(&err);
     }
     trial_cli_result z, m;
-    int st = trial_cli_run(&zs, &zo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, &z);
+    int st = trial_cli_run(&zs, &zo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, NULL, &z);
     if (st) {
         cli_outdirs_end(&out);
         return st;
     }
-    st = trial_cli_run(&ms, &mo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, &m);
+    st = trial_cli_run(&ms, &mo, NULL, 0, &out, TRIAL_SUBJECTS_FIRST, 0, NULL, &m);
     if (st) {
         trial_cli_result_free(&z);
         cli_outdirs_end(&out);

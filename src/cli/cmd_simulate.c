@@ -4,6 +4,7 @@
 #include "output.h"
 #include "ketsim/plot.h"
 #include "sim_extras.h"
+#include "results_db_cli.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -30,7 +31,9 @@ void help_simulate(void)
          "DIR; --plot-log puts concentrations on a log axis.\n"
          "--dataset FILE.csv simulates every ID of a NONMEM-style dataset (ID, TIME, AMT,\n"
          "RATE, CMT, EVID, II, ADDL, SS, WT, OUTPUT, ...; see docs/dataset.md) and writes\n"
-         "ID,TIME,OUTPUT,PRED plus the input columns for each observation record.\n"
+         "ID,TIME,OUTPUT,PRED plus the input columns for each observation record; with\n"
+         "--out FILE.sqlite, every record and prediction into a results database\n"
+         "(docs/formats.md).\n"
          "--quiet hides the progress bar.\n"
          "\n"
          "examples:\n"
@@ -200,7 +203,7 @@ static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simu
 }
 
 /* --dataset: every subject of a NONMEM-style file. */
-static int simulate_dataset(const sim_opts *o)
+static int simulate_dataset(const sim_opts *o, const char *cmdline)
 {
     ketsim_error err = {0};
     cli_subject subj;
@@ -208,7 +211,7 @@ static int simulate_dataset(const sim_opts *o)
     if (!rc && o->weight_given)
         subj.weight_kg = o->weight_kg;
     if (!rc)
-        rc = cli_simulate_dataset(&subj, o->dataset, o->out, o->quiet, &err);
+        rc = cli_simulate_dataset(&subj, o->dataset, o->out, o->quiet, cmdline, &err);
     cli_subject_free(&subj);
     return rc ? cli_fail(&err) : 0;
 }
@@ -216,15 +219,17 @@ static int simulate_dataset(const sim_opts *o)
 int cmd_simulate(int argc, char **argv)
 {
     sim_opts o;
+    char cmdline[8192]; /* for a results database's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
-    if (o.dataset && o.out && !ends_with(o.out, ".csv"))
-        return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv", o.out);
-    if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json"))
+    if (o.dataset && o.out && !ends_with(o.out, ".csv") && !cli_results_db_path(o.out))
+        return cli_usage("simulate", "--out '%s': with --dataset the file name must end in .csv or .sqlite", o.out);
+    if (o.out && !ends_with(o.out, ".csv") && !ends_with(o.out, ".json") && !o.dataset)
         return cli_usage("simulate", "--out '%s': the file name must end in .csv or .json", o.out);
     if (o.dataset)
-        return simulate_dataset(&o);
+        return simulate_dataset(&o, cmdline);
 
     ketsim_error err = {0};
     ketsim_simulation *sim = NULL;

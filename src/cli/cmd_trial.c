@@ -1,6 +1,7 @@
 /* ketsim trial: run a virtual clinical trial from a scenario. */
 #include "cli.h"
 #include "trial_cli.h"
+#include "results_db_cli.h"
 #include "ketsim/plot_results.h"
 #include "interrupt.h"
 #include "output.h"
@@ -24,6 +25,7 @@ void help_trial(void)
 {
     puts("usage: ketsim trial --list\n"
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
+         "                                  [--out FILE.sqlite]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
@@ -41,6 +43,10 @@ void help_trial(void)
          "NONMEM-style dataset of doses and ratings) and NAME_summary.json there; with\n"
          "--all-subjects NAME_subjects.csv holds every replicate, written as each chunk of\n"
          "--chunk-subjects subjects (default 4096) finishes, so memory stays flat.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores the run in an SQLite database: run\n"
+         "metadata, changed parameters, arms, visits, subjects and ratings (the replicates\n"
+         "the subjects CSV would hold), endpoints per replicate, summary and power\n"
+         "(docs/formats.md); it replaces FILE only once complete.\n"
          "--subjects N replaces the scenario's size.  Results do not depend on --threads or on the\n"
          "number of MPI processes (mpirun -np K ketsim trial ...).\n"
          "A subject whose solve fails (or runs past --subject-timeout, default 10 s) stops\n"
@@ -157,6 +163,8 @@ typedef struct subject_stream {
     int all;          /* every replicate (else replicate 0 only) */
     FILE *fp;
     char name[KETSIM_TRIAL_NAME_MAX + 32];
+    ketsim_results_db *db; /* --out FILE.sqlite, or NULL */
+    int mode;              /* TRIAL_SUBJECTS_*: which replicates the database keeps too */
 } subject_stream;
 
 static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outdirs *out, int mode,
@@ -164,6 +172,7 @@ static int stream_open(subject_stream *st, const trial_cli_result *res, cli_outd
 {
     memset(st, 0, sizeof *st);
     st->res = res;
+    st->mode = mode;
     if (!out || !out->data || (mode != TRIAL_SUBJECTS_FIRST && mode != TRIAL_SUBJECTS_ALL))
         return KETSIM_OK;
     snprintf(st->name, sizeof st->name, "%s_subjects.csv", res->sc.name);
@@ -185,11 +194,13 @@ static int stream_chunk(const ketsim_trial_subject_result *subj, int r0, int n, 
     const trial_cli_result *res = st->res;
     size_t ns = (size_t)res->sc.n_subjects;
     int rc = KETSIM_OK;
-    if (!st->set)
-        return rc;
     cli_output_lock();
-    for (int r = 0; !rc && r < n && (st->all || r0 + r == 0); r++)
+    for (int r = 0; st->set && !rc && r < n && (st->all || r0 + r == 0); r++)
         rc = ketsim_trial_write_subjects_csv(st->fp, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
+    /* the database keeps the replicates the subjects CSV would hold */
+    int db_all = st->mode == TRIAL_SUBJECTS_ALL;
+    for (int r = 0; st->db && st->mode != TRIAL_SUBJECTS_NONE && !rc && r < n && (db_all || r0 + r == 0); r++)
+        rc = ketsim_results_db_trial_subjects(st->db, &res->sc, &res->defs, subj + (size_t)r * ns, r0 + r, err);
     cli_output_unlock();
     return rc;
 }
@@ -215,8 +226,28 @@ int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err)
     return files_check_name(what, sc->name, err);
 }
 
+/* The database's own rows before the run: the scenario, its arms and
+ * visits, and the parameters --set changed (the scenario's own `set`
+ * entries are applied to a copy there, as the run applies them). */
+static int db_setup(ketsim_results_db *db, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
+                    char **sets, size_t n_sets, ketsim_error *err)
+{
+    ketsim_params *base = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &base, err);
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        if ((rc = ketsim_params_set_assignment(base, sets[i], err)))
+            ketsim_error_prefix(err, "--set: ");
+    if (!rc) {
+        cli_output_lock();
+        rc = cli_results_db_trial_setup(db, sc, o, base, err);
+        cli_output_unlock();
+    }
+    ketsim_params_free(base);
+    return rc;
+}
+
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res)
+                  cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res)
 {
     const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
     const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
@@ -230,6 +261,9 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     memset(res, 0, sizeof *res);
     res->sc = *sc; /* the file names */
     int rc = stream_open(&st, res, data_stage ? out : NULL, subjects, &err);
+    st.db = db;
+    if (!rc && db)
+        rc = db_setup(db, sc, o, sets, n_sets, &err);
     ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage != NULL, .chunk_subjects = chunk_subjects,
                                 .on_failure = report_failure, .failure_user = &log,
                                 .on_chunk = stream_chunk, .chunk_user = &st};
@@ -249,9 +283,15 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
         cli_output_unlock();
     }
+    if (!rc && db) {
+        cli_output_lock();
+        rc = ketsim_results_db_trial_endpoints(db, sc, &res->opts, res->reps, (size_t)o->replicates, &err);
+        cli_output_unlock();
+    }
     free(res->first);
     res->first = NULL;
     if (rc) {
+        cli_results_db_abort(db);
         trial_cli_result_free(res);
         return cli_fail(&err);
     }
@@ -271,6 +311,7 @@ int cmd_trial(int argc, char **argv)
 {
     static const struct option longopts[] = {
         {"list", no_argument, 0, 'l'},          {"seed", required_argument, 0, 's'},
+        {"out", required_argument, 0, 'D'},
         {"replicates", required_argument, 0, 'r'}, {"out-dir", required_argument, 0, 'o'},
         {"plot", required_argument, 0, 'P'},
         {"threads", required_argument, 0, 't'}, {"set", required_argument, 0, 'S'},
@@ -285,10 +326,12 @@ int cmd_trial(int argc, char **argv)
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL;
     char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
     size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
@@ -324,6 +367,12 @@ int cmd_trial(int argc, char **argv)
             format = optarg[0] == 'n' ? 2 : 1;
             break;
         case 'o': out_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("trial", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'F':
             if (strcmp(optarg, "stop") != 0 && strcmp(optarg, "skip") != 0)
                 return cli_usage("trial", "--on-failure '%s': expected stop or skip", optarg);
@@ -400,13 +449,17 @@ int cmd_trial(int argc, char **argv)
         rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
     else
         memset(&out, 0, sizeof out);
+    ketsim_results_db *db = NULL; /* committed after the output set is published */
+    if (!rc && db_path && trial_dist_rank() == 0)
+        rc = cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err);
     if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_results_db_abort(db);
         cli_outdirs_end(&out);
         ketsim_trial_rep_params_free(&rp);
         return cli_fail(&err);
     }
     trial_cli_result res;
-    st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, &res);
+    st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, &res);
     if (st) {
         cli_outdirs_end(&out);
         ketsim_trial_rep_params_free(&rp);
@@ -416,8 +469,14 @@ int cmd_trial(int argc, char **argv)
         cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
                              .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
                              .inputs = {sc.file}};
-        if (cli_outdirs_publish(&out, &info, &err)) {
+        int prc = cli_outdirs_publish(&out, &info, &err);
+        if (!prc && db)
+            prc = cli_results_db_commit(db, &err); /* the database is complete: it takes its name */
+        else
+            cli_results_db_abort(db);
+        if (prc) {
             trial_cli_result_free(&res);
+            ketsim_trial_rep_params_free(&rp);
             return cli_fail(&err);
         }
         ketsim_error perr = {0};
@@ -438,6 +497,8 @@ int cmd_trial(int argc, char **argv)
         if (plot_dir)
             printf("wrote %s/%s_madrs.png/.svg%s\n", plot_dir, sc.name,
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
+        if (db_path)
+            printf("wrote %s\n", db_path);
     }
     trial_cli_result_free(&res);
     ketsim_trial_rep_params_free(&rp);

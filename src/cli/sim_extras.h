@@ -5,8 +5,10 @@
 
 #include "cli.h"
 
-/* Simulate every subject of a NONMEM-style dataset and write predictions. */
+/* Simulate every subject of a NONMEM-style dataset and write predictions
+ * (to a results database when out ends in .sqlite, .sqlite3 or .db; its
+ * run table quotes command_line). */
 int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, int quiet,
-                         ketsim_error *err);
+                         const char *command_line, ketsim_error *err);
 
 #endif

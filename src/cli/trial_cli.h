@@ -5,6 +5,7 @@
 #include <stdio.h>
 
 #include "ketsim/api.h"
+#include "ketsim/formats.h"
 #include "ketsim/trial.h"
 #include "output.h"
 
@@ -27,10 +28,12 @@ enum {
  * of TRIAL_SUBJECTS_*) and NAME_summary.json into out's data set and the
  * figures (ketsim_plot_trial) into its figure set, where out has them (out
  * may be NULL).  Replicates are simulated chunk_subjects subjects at a time
- * (at least one replicate; <= 0: 4096).  The caller publishes.  Returns an
+ * (at least one replicate; <= 0: 4096).  db (NULL: none) is the open
+ * results database of --out: the run fills it and, on failure, removes it;
+ * the caller publishes the set and then commits the database.  Returns an
  * exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
-                  cli_outdirs *out, int subjects, int chunk_subjects, trial_cli_result *res);
+                  cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res);
 /* The scenario's name is used in file names: it must be plain (no '/',
  * no leading '.'); the error names the scenario file. */
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);

@@ -437,6 +437,8 @@ int ketsim_trial_scenario_load(const char *path, ketsim_trial_scenario *sc, kets
     if (!rc)
         rc = parse_root(t, sc, err);
     ytree_free(t);
+    if (!rc) /* the file a run used, with or without a `set` block (results databases list it) */
+        snprintf(sc->file, sizeof sc->file, "%s", path);
     return rc;
 }
 
