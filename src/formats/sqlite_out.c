@@ -456,7 +456,7 @@ static int put_ratings(ketsim_results_db *r, const ketsim_trial_scenario *sc, co
     double last_start = ketsim_trial_period_start_h(sc, np - 1);
     double ld = last_start + ketsim_trial_last_session_h(sc);
     for (size_t k = 0; !rc && k < ketsim_trial_n_followup(sc); k++) {
-        char label[16];
+        char label[32]; /* "fu" and any size_t */
         snprintf(label, sizeof label, "fu%zu", k + 1);
         double t = ld + ketsim_trial_followup_h(sc, k);
         rating_row w = {np, seq++, label, "followup", t, t - last_start, s->fu_true[k], s->fu_rated[k]};
