@@ -55,8 +55,8 @@ static void test_crossover_endpoints(void **state)
 {
     (void)state;
     ketsim_trial_scenario sc = base(KETSIM_TRIAL_CROSSOVER, 4);
-    ketsim_trial_subject_result s[4];
-    memset(s, 0, sizeof s);
+    ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 4, 0);
+    assert_non_null(s);
     /* sequences 0,1,0,1; baseline 30 every period.  Ketamine ratings at 1d:
      * 10, 12, 20, 16 (changes 20, 18, 10, 14); placebo: 28, 27, 29, 26
      * (changes 2, 3, 1, 4).  At 2h both arms equal (no difference). */
@@ -116,6 +116,7 @@ static void test_crossover_endpoints(void **state)
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
     close_to(ketsim_trial_metric(&m, "ket@1d.n") + ketsim_trial_metric(&m, "pbo@1d.n"), 7, 0);
     ketsim_trial_metrics_free(&m);
+    ketsim_trial_subjects_free(s);
 }
 
 static void test_parallel_and_relapse(void **state)
@@ -124,8 +125,8 @@ static void test_parallel_and_relapse(void **state)
     ketsim_trial_scenario sc = base(KETSIM_TRIAL_PARALLEL, 6);
     sc.followup_until_h = 6 * 24;
     sc.followup_every_h = 24;
-    ketsim_trial_subject_result s[6];
-    memset(s, 0, sizeof s);
+    ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 6, 0);
+    assert_non_null(s);
     /* arms 0,1,0,1,0,1; ketamine subjects 1,3,5 all respond at 1d */
     const int rate1d[6] = {30, 10, 28, 12, 29, 14};
     for (int i = 0; i < 6; i++) {
@@ -170,6 +171,7 @@ static void test_parallel_and_relapse(void **state)
     for (int r = 0; r < 3; r++)
         ketsim_trial_metrics_free(&reps[r]);
     ketsim_trial_metrics_free(&m);
+    ketsim_trial_subjects_free(s);
 }
 
 /* One active arm (the ketamine arm of base()), everyone assigned to it. */
@@ -209,8 +211,8 @@ static void test_relapse_rules(void **state)
     const int fu[6][10] = {{16, 16, 10, 10, 10, 10, 10, 10, 10, 10}, {10, 10, 20, 23, 23, 10, 10, 10, 10, 10},
                            {10, 10, 10, 10, 22, 22, 10, 10, 10, 10}, {10, 10, 10, 10, 10, 18, 10, 18, 18, 10},
                            {10, 10, -1, -1, -1, -1, -1, -1, -1, -1}, {10, 10, 10, 10, 10, 10, 10, 10, 10, 10}};
-    ketsim_trial_subject_result s[6];
-    memset(s, 0, sizeof s);
+    ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 6, 0);
+    assert_non_null(s);
     for (int i = 0; i < 6; i++) {
         s[i].dropout_index = -1;
         s[i].base_rated[0] = 30;
@@ -284,6 +286,7 @@ static void test_relapse_rules(void **state)
     close_to(ketsim_trial_relapse_by_h(&sc, 0, label), 14 * 24, 0);
     assert_string_equal(label, "14d");
     ketsim_trial_metrics_free(&m);
+    ketsim_trial_subjects_free(s);
 }
 
 /* A course of three sessions (0, 48, 96 h), ratings at 2, 48, 50, 96 and
@@ -310,8 +313,8 @@ static void test_infusions_and_early_visit(void **state)
      * no baseline (left out), H responds at 2 h but not at 5 d */
     const int r[8][5] = {{10, 10, 10, 10, 10}, {20, 14, 12, 12, 12}, {20, 20, 12, 12, 12}, {20, 20, 20, 20, 14},
                          {20, 20, 20, 20, 20}, {20, -1, -1, -1, -1}, {10, 10, 10, 10, 10}, {12, 20, 20, 25, 25}};
-    ketsim_trial_subject_result s[8];
-    memset(s, 0, sizeof s);
+    ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 8, 0);
+    assert_non_null(s);
     for (int i = 0; i < 8; i++) {
         s[i].dropout_index = -1;
         s[i].base_rated[0] = i == 6 ? -1 : 30;
@@ -353,6 +356,7 @@ static void test_infusions_and_early_visit(void **state)
     assert_false(ketsim_trial_metrics_has(&m, "ket.infusions_to_response_median"));
     assert_false(ketsim_trial_metrics_has(&m, "ket@2h.predicts_primary_sensitivity"));
     ketsim_trial_metrics_free(&m);
+    ketsim_trial_subjects_free(s);
 }
 
 /* Mean and SD over replicates skip undefined values. */

@@ -35,7 +35,8 @@
 #define KETSIM_TRIAL_MAX_SETS 32
 #define KETSIM_TRIAL_NAME_MAX 64
 #define KETSIM_TRIAL_TEXT_MAX 256
-#define KETSIM_TRIAL_MAX_SUBJECTS 10000
+#define KETSIM_TRIAL_MAX_SUBJECTS 1000000 /* in one trial (its records are sized to its visits) */
+#define KETSIM_COHORT_MAX_SUBJECTS 10000  /* patients of a virtual cohort (predict, design, optimize) */
 #define KETSIM_TRIAL_MAX_ITEMS 1000000   /* replicates x subjects in one run */
 #define KETSIM_TRIAL_MAX_RELAPSE_BY 8    /* "fraction relapsed by" times */
 #define KETSIM_TRIAL_MAX_OMEGA 16        /* parameters with a scenario's own IIV */
@@ -203,18 +204,41 @@ typedef struct ketsim_trial_subject_result {
     /* per period: baseline and visits */
     double base_true[2];
     int base_rated[2];
-    double madrs_true[2][KETSIM_TRIAL_MAX_VISITS];
-    int madrs_rated[2][KETSIM_TRIAL_MAX_VISITS]; /* -1 = missing (dropped out) */
     double cadss_peak[2], sbp_peak[2], dbp_peak[2], hr_peak[2]; /* per period, over the peak window */
-    double fu_true[KETSIM_TRIAL_MAX_FOLLOWUP];
-    int fu_rated[KETSIM_TRIAL_MAX_FOLLOWUP];     /* -1 = missing */
+    /* The ratings are sized to the scenario (sc->n_visits per period,
+     * ketsim_trial_n_followup(sc) in the follow-up, sc->n_omega ETAs) and
+     * live in the block the records were allocated with
+     * (ketsim_trial_subjects_alloc): a million subjects of a six-visit trial
+     * need about 0.3 GB, not the 2 GB that arrays for the largest scenario
+     * would.  Unused periods and an empty follow-up are NULL. */
+    double *madrs_true[2];
+    int *madrs_rated[2];   /* -1 = missing (dropped out) */
+    double *fu_true;
+    int *fu_rated;         /* -1 = missing */
+    double *eta;           /* the scenario's own ETAs (sc->omega_name order) */
     /* skipped solver failure (ketsim_trial_run_opts.skip_failures): every rating is
      * missing, the subject is left out of all endpoints, and fail_reason
-     * holds "replicate R, subject I: solver failed at t = ... h: REASON" */
+     * (KETSIM_TRIAL_FAIL_REASON bytes, allocated only for a run that skips
+     * failures; else NULL) holds "replicate R, subject I: solver failed at
+     * t = ... h: REASON" */
     int failed;
-    char fail_reason[160];
-    double eta[KETSIM_TRIAL_MAX_OMEGA]; /* the scenario's own ETAs (sc->omega_name order) */
+    char *fail_reason;
+    unsigned char *block;  /* this record's ratings (private: the allocator's) */
 } ketsim_trial_subject_result;
+
+#define KETSIM_TRIAL_FAIL_REASON 160
+
+/* n records with their ratings, zeroed, in one allocation (free() it, or
+ * ketsim_trial_subjects_free); with_reasons reserves room for failure
+ * reasons (runs that skip failures).  NULL when out of memory. */
+ketsim_trial_subject_result *ketsim_trial_subjects_alloc(const ketsim_trial_scenario *sc, size_t n, int with_reasons);
+void ketsim_trial_subjects_free(ketsim_trial_subject_result *s);
+/* Copy n records' values, ratings included, into records of another block
+ * of the same scenario and layout (dst keeps its own storage). */
+void ketsim_trial_subjects_copy(const ketsim_trial_scenario *sc, ketsim_trial_subject_result *dst,
+                                const ketsim_trial_subject_result *src, size_t n);
+/* Zero one record's values, keeping its storage. */
+void ketsim_trial_subject_clear(const ketsim_trial_scenario *sc, ketsim_trial_subject_result *s);
 
 typedef struct ketsim_trial_run_opts {
     uint64_t seed;
@@ -231,12 +255,13 @@ typedef struct ketsim_trial_run_opts {
 } ketsim_trial_run_opts;
 
 /* Simulate replicates x n_subjects subjects.  *out (replicates * n_subjects,
- * replicate-major) is allocated; free() it.  base holds the species table
+ * replicate-major) is allocated with ketsim_trial_subjects_alloc; free() it.  base holds the species table
  * with any overrides; the scenario's own `set` entries are applied here. */
 int ketsim_trial_run(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
               ketsim_trial_subject_result **out, ketsim_error *err);
-/* The same into a caller's buffer of replicates * n_subjects records, so that
- * chunked runs reuse one buffer. */
+/* The same into a caller's buffer of at least replicates * n_subjects records
+ * from ketsim_trial_subjects_alloc (with reasons if o->skip_failures), so
+ * that chunked runs reuse one buffer. */
 int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
                    ketsim_trial_subject_result *out, ketsim_error *err);
 

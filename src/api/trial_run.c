@@ -72,7 +72,7 @@ static int endpoint_params(const ketsim_trial_scenario *sc, const char *const *s
  * is simulated, so a scenario that would collide is refused at once. */
 static int check_endpoint_names(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, ketsim_error *err)
 {
-    ketsim_trial_subject_result *none = calloc((size_t)sc->n_subjects, sizeof *none);
+    ketsim_trial_subject_result *none = ketsim_trial_subjects_alloc(sc, (size_t)sc->n_subjects, 0);
     ketsim_trial_metrics m = {0};
     int rc = none ? ketsim_trial_endpoints(sc, d, none, &m, err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     for (size_t i = 0; !rc && i < m.n; i++) {
@@ -208,7 +208,7 @@ static int run_chunk(const ketsim_trial_scenario *sc, const ketsim_params *param
     if (!rc && x->on_chunk)
         rc = x->on_chunk(subj, r0, co->replicates, x->chunk_user, err);
     if (!rc && r0 == 0 && out->first)
-        memcpy(out->first, subj, ns * sizeof *out->first);
+        ketsim_trial_subjects_copy(sc, out->first, subj, ns);
     return rc;
 }
 
@@ -237,9 +237,10 @@ int ketsim_trial_execute(const ketsim_trial_scenario *sc, const ketsim_trial_run
     if (chunk > o->replicates)
         chunk = o->replicates;
     if (!rc) {
-        subj = malloc((size_t)chunk * ns * sizeof *subj); /* one buffer for every chunk */
+        /* one buffer for every chunk */
+        subj = ketsim_trial_subjects_alloc(sc, (size_t)chunk * ns, o->skip_failures);
         if (x->keep_first)
-            out->first = malloc(ns * sizeof *out->first);
+            out->first = ketsim_trial_subjects_alloc(sc, ns, o->skip_failures);
         if (!subj || (x->keep_first && !out->first))
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %d x %zu subjects", chunk, ns);
     }

@@ -349,9 +349,9 @@ int cmd_design(int argc, char **argv)
         case 'c': a.compound = optarg; break;
         case 'd': a.dose = optarg; break;
         case 'n':
-            if (beyond_cli_count(optarg, 10, KETSIM_TRIAL_MAX_SUBJECTS, &n))
+            if (beyond_cli_count(optarg, 10, KETSIM_COHORT_MAX_SUBJECTS, &n))
                 return cli_usage("design", "--subjects '%s': expected an integer between 10 and %d", optarg,
-                                 KETSIM_TRIAL_MAX_SUBJECTS);
+                                 KETSIM_COHORT_MAX_SUBJECTS);
             break;
         case 's':
             if (beyond_cli_count(optarg, 0, 0x7fffffffL, &seed))

@@ -218,9 +218,9 @@ int cmd_optimize(int argc, char **argv)
             break;
         case 'n':
         case 'N':
-            if (beyond_cli_count(optarg, 2, KETSIM_TRIAL_MAX_SUBJECTS, &v))
+            if (beyond_cli_count(optarg, 2, KETSIM_COHORT_MAX_SUBJECTS, &v))
                 return cli_usage("optimize", "--%s '%s': expected an integer between 2 and %d",
-                                 c == 'n' ? "subjects" : "eval-subjects", optarg, KETSIM_TRIAL_MAX_SUBJECTS);
+                                 c == 'n' ? "subjects" : "eval-subjects", optarg, KETSIM_COHORT_MAX_SUBJECTS);
             *(c == 'n' ? &o.n_subjects : &o.eval_subjects) = (int)v;
             break;
         case 's':

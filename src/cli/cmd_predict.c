@@ -130,9 +130,9 @@ int cmd_predict(int argc, char **argv)
                 return cli_usage("predict", "--seed '%s': expected an integer between 0 and 2147483647", optarg);
             break;
         case 'n':
-            if (beyond_cli_count(optarg, 10, KETSIM_TRIAL_MAX_SUBJECTS, &n))
+            if (beyond_cli_count(optarg, 10, KETSIM_COHORT_MAX_SUBJECTS, &n))
                 return cli_usage("predict", "--subjects '%s': expected an integer between 10 and %d", optarg,
-                                 KETSIM_TRIAL_MAX_SUBJECTS);
+                                 KETSIM_COHORT_MAX_SUBJECTS);
             break;
         case 'b':
             if (beyond_cli_count(optarg, 0, 100000, &boot))

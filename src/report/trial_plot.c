@@ -110,9 +110,24 @@ static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
 
 /* One Kaplan-Meier curve: steps from (0, 1), censoring times apart. */
 typedef struct km_data {
-    double t[KETSIM_TRIAL_MAX_SUBJECTS + 1], s[KETSIM_TRIAL_MAX_SUBJECTS + 1], cens[KETSIM_TRIAL_MAX_SUBJECTS];
+    double *t, *s, *cens; /* n_subjects + 1 each: at most one step or tick per responder */
     size_t n, n_cens, n_resp;
 } km_data;
+
+static int km_alloc(km_data *k, size_t ns)
+{
+    k->t = malloc((ns + 1) * sizeof *k->t);
+    k->s = malloc((ns + 1) * sizeof *k->s);
+    k->cens = malloc((ns + 1) * sizeof *k->cens);
+    return k->t && k->s && k->cens;
+}
+
+static void km_free(km_data *k, size_t n)
+{
+    for (size_t i = 0; k && i < n; i++)
+        free(k[i].t), free(k[i].s), free(k[i].cens);
+    free(k);
+}
 
 static int km_arm(const trial_plot_ctx *c, size_t a, km_data *k, double *tt, int *ev, ketsim_error *err)
 {
@@ -147,7 +162,8 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
     for (size_t a = 0; !rc && a < sc->n_arms; a++) {
         if (sc->arms[a].control != KETSIM_TRIAL_ACTIVE)
             continue;
-        rc = km_arm(c, a, &k[m], tt, ev, err);
+        rc = km_alloc(&k[m], ns) ? km_arm(c, a, &k[m], tt, ev, err)
+                                 : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         snprintf(labels[m], sizeof labels[m], "%s (%zu responders)", sc->arms[a].name, k[m].n_resp);
         curves[m] = (ketsim_plot_km){labels[m], k[m].t, k[m].s, k[m].n, k[m].cens, k[m].n_cens};
         m++;
@@ -162,7 +178,8 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
     ax.xmin = 0, ax.xmax = sc->followup_until_h / 24.0;
     if (!rc)
         rc = ketsim_plot_km_curves(p, 0, &ax, curves, m, err);
-    free(k), free(tt), free(ev);
+    km_free(k, sc->n_arms);
+    free(tt), free(ev);
     if (rc) {
         if (p)
             ketsim_plot_abort(p);

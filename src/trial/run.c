@@ -11,6 +11,7 @@
 #include "ketsim/rng.h"
 #include "ketsim/subject.h"
 #include "ketsim/trial.h"
+#include "trial/subjects_impl.h"
 #include "util/dist.h"
 
 #include <math.h>
@@ -42,6 +43,8 @@ typedef struct run_shared {
     size_t n_items;                /* items [0, n_items) of this call */
     size_t end;                    /* this process simulates [first, end) */
     atomic_size_t next;
+    trial_dist_queue *queue;       /* across processes: blocks from rank 0 (else NULL) */
+    size_t blk_next, blk_end;      /* the rest of this process's current block */
     atomic_int failed;
     pthread_mutex_t lock;
     size_t err_item;               /* lowest failing item */
@@ -179,21 +182,23 @@ static void read_perceived(const worker *w, const ketsim_trajectory *tr, const d
 }
 
 /* A skipped subject: nothing rated, nothing measured. */
-static void mark_failed(ketsim_trial_subject_result *res, const char *why)
+static void mark_failed(const ketsim_trial_scenario *sc, ketsim_trial_subject_result *res, const char *why)
 {
     res->failed = 1;
-    snprintf(res->fail_reason, sizeof res->fail_reason, "%.159s", why);
+    if (res->fail_reason)
+        snprintf(res->fail_reason, KETSIM_TRIAL_FAIL_REASON, "%.159s", why);
     res->dropout_index = 0;
-    for (int p = 0; p < 2; p++) {
+    size_t nfu = ketsim_trial_n_followup(sc);
+    for (int p = 0; p < ketsim_trial_n_periods(sc); p++) {
         res->base_true[p] = NAN;
         res->base_rated[p] = -1;
         res->cadss_peak[p] = res->sbp_peak[p] = res->dbp_peak[p] = res->hr_peak[p] = NAN;
-        for (size_t k = 0; k < KETSIM_TRIAL_MAX_VISITS; k++) {
+        for (size_t k = 0; k < sc->n_visits; k++) {
             res->madrs_true[p][k] = NAN;
             res->madrs_rated[p][k] = -1;
         }
     }
-    for (size_t k = 0; k < KETSIM_TRIAL_MAX_FOLLOWUP; k++) {
+    for (size_t k = 0; k < nfu; k++) {
         res->fu_true[k] = NAN;
         res->fu_rated[k] = -1;
     }
@@ -286,7 +291,7 @@ static size_t subject_values(const run_shared *sh, size_t rep_in_call, const ket
     ketsim_rng_init(&r, sh->o->seed, id, KETSIM_RNG_USER_IIV);
     ketsim_error e;
     if (ketsim_rng_mvnormal(&r, sc->n_omega, sh->omega_chol, res->eta, &e) != KETSIM_OK)
-        memset(res->eta, 0, sizeof res->eta);
+        memset(res->eta, 0, sc->n_omega * sizeof *res->eta);
     for (size_t j = 0; j < sc->n_omega; j++) {
         size_t k = n; /* the last value given for the row wins, as in ketsim_subject_prepare */
         for (size_t i = n; i-- > 0;)
@@ -309,7 +314,7 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     uint64_t id = ((uint64_t)rep << 32) | (uint64_t)i;
     int assign = sh->assign[item];
     ketsim_trial_subject_result *res = &sh->out[item];
-    memset(res, 0, sizeof *res);
+    ketsim_trial_subject_clear(sc, res);
     res->assign = assign;
 
     ketsim_patient s;
@@ -333,7 +338,7 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
         snprintf(pre, sizeof pre, "replicate %zu, subject %zu: ", rep, i);
         ketsim_error_prefix(err, pre);
         if (rc == KETSIM_ESOLVER && sh->o->skip_failures) {
-            mark_failed(res, err->msg);
+            mark_failed(sc, res, err->msg);
             return KETSIM_OK;
         }
         return rc;
@@ -351,6 +356,25 @@ static int run_subject(worker *w, const run_shared *sh, size_t item, ketsim_erro
     return KETSIM_OK;
 }
 
+/* The next item for a worker: from this process's fixed share, or, when
+ * processes share the work dynamically, from the block this process took
+ * last and then from rank 0's counter (asked by one thread at a time). */
+static int next_item(run_shared *sh, size_t *item)
+{
+    if (!sh->queue) {
+        *item = atomic_fetch_add(&sh->next, 1);
+        return *item < sh->end;
+    }
+    pthread_mutex_lock(&sh->lock);
+    int ok = !atomic_load(&sh->failed);
+    if (ok && sh->blk_next >= sh->blk_end)
+        ok = trial_dist_queue_next(sh->queue, &sh->blk_next, &sh->blk_end);
+    if (ok)
+        *item = sh->blk_next++;
+    pthread_mutex_unlock(&sh->lock);
+    return ok;
+}
+
 static void *thread_main(void *arg)
 {
     run_shared *sh = arg;
@@ -358,12 +382,8 @@ static void *thread_main(void *arg)
     ketsim_error err = {0};
     int rc = worker_init(&w, sh, &err);
     size_t item = 0;
-    while (!rc) {
-        item = atomic_fetch_add(&sh->next, 1);
-        if (item >= sh->end)
-            break;
+    while (!rc && next_item(sh, &item))
         rc = run_subject(&w, sh, item, &err);
-    }
     if (rc) {
         pthread_mutex_lock(&sh->lock);
         if (!atomic_load(&sh->failed) || item < sh->err_item) {
@@ -463,13 +483,37 @@ static int setup_variability(run_shared *sh, const ketsim_params *base, ketsim_p
     return KETSIM_OK;
 }
 
+/* Every process needs every subject for the analysis: the fixed parts,
+ * then the rating blocks (one stride each, contiguous behind the first
+ * record's), and the received records pointed at this process's blocks. */
+static int gather_subjects(const ketsim_trial_scenario *sc, trial_dist_queue *queue, ketsim_trial_subject_result *res,
+                           size_t n, ketsim_error *err)
+{
+    if (trial_dist_size() == 1)
+        return KETSIM_OK;
+    unsigned char *base = res[0].block;
+    int with_reasons = res[0].fail_reason != NULL;
+    size_t stride = trial_subjects_stride(sc, with_reasons);
+    int rc;
+    if (queue) {
+        rc = trial_dist_queue_gather(queue, res, sizeof *res, base, stride, err);
+    } else {
+        rc = trial_dist_allgather(res, sizeof *res, n, err);
+        if (!rc)
+            rc = trial_dist_allgather(base, stride, n, err);
+    }
+    trial_subjects_rebind(sc, res, n, base, with_reasons);
+    return rc;
+}
+
 int ketsim_trial_run(const ketsim_trial_scenario *sc, const ketsim_params *base, const ketsim_trial_run_opts *o,
               ketsim_trial_subject_result **out, ketsim_error *err)
 {
     *out = NULL;
     if (o->replicates < 1 || sc->n_subjects < 1)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "replicates and subjects must be at least 1");
-    ketsim_trial_subject_result *res = calloc((size_t)o->replicates * (size_t)sc->n_subjects, sizeof *res);
+    ketsim_trial_subject_result *res =
+        ketsim_trial_subjects_alloc(sc, (size_t)o->replicates * (size_t)sc->n_subjects, o->skip_failures);
     if (!res)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for %d x %d subjects", o->replicates, sc->n_subjects);
     int rc = ketsim_trial_run_into(sc, base, o, res, err);
@@ -523,6 +567,9 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
                             assign + (size_t)r * (size_t)sc->n_subjects);
         size_t first, end;
         trial_dist_share(n_items, &first, &end);
+        rc = trial_dist_queue_open(n_items, &sh.queue, err);
+        if (sh.queue)
+            first = 0, end = n_items; /* any item may come this way */
         sh.assign = assign;
         sh.out = res;
         sh.n_items = n_items;
@@ -535,12 +582,13 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
             nt = end > first ? (int)(end - first) : 1;
         pthread_t th[64];
         int started = 0;
-        for (int k = 1; k < nt; k++) {
+        for (int k = 1; !rc && k < nt; k++) {
             if (pthread_create(&th[started], NULL, thread_main, &sh) != 0)
                 break;
             started++;
         }
-        thread_main(&sh);
+        if (!rc)
+            thread_main(&sh);
         for (int k = 0; k < started; k++)
             pthread_join(th[k], NULL);
         pthread_mutex_destroy(&sh.lock);
@@ -548,10 +596,12 @@ int ketsim_trial_run_into(const ketsim_trial_scenario *sc, const ketsim_params *
             *err = sh.err;
             rc = sh.err.code ? sh.err.code : KETSIM_EINTERNAL;
         }
-        /* every process needs every subject for the analysis */
+        /* a rank that finished first waits here asleep, not spinning */
+        trial_dist_quiet_barrier();
         rc = trial_dist_any_failed(rc, err);
         if (!rc)
-            rc = trial_dist_allgather(res, sizeof *res, n_items, err);
+            rc = gather_subjects(sc, sh.queue, res, n_items, err);
+        trial_dist_queue_close(sh.queue);
     }
     free(assign);
     free(rep_pop);

@@ -24,6 +24,23 @@ void trial_dist_share(size_t n, size_t *lo, size_t *hi);
  * `size` bytes, this process filled its share.  Collective. */
 int trial_dist_allgather(void *buf, size_t size, size_t n, ketsim_error *err);
 
+/* Dynamic shares: the items are cut into blocks that the processes take
+ * from a counter on rank 0 as they run out of work, so a rank that is
+ * slowed (another job on its core, harder subjects) does less instead of
+ * holding the others up.  NULL (*q) when there is one process or MPI was
+ * started without serialised threads: then trial_dist_share's fixed share
+ * applies.  Open and close are collective; next is called by one thread at
+ * a time (the caller serialises); gather gives every rank every block's
+ * records in buf (size bytes each) and in buf2 (size2 each, may be NULL). */
+typedef struct trial_dist_queue trial_dist_queue;
+int trial_dist_queue_open(size_t n, trial_dist_queue **q, ketsim_error *err);
+int trial_dist_queue_next(trial_dist_queue *q, size_t *lo, size_t *hi);
+int trial_dist_queue_gather(trial_dist_queue *q, void *buf, size_t size, void *buf2, size_t size2,
+                            ketsim_error *err);
+void trial_dist_queue_close(trial_dist_queue *q);
+/* A barrier that waits asleep instead of spinning (collective). */
+void trial_dist_quiet_barrier(void);
+
 /* Whether any process failed: collective; returns the lowest failing rank's
  * error in *err on every process. */
 int trial_dist_any_failed(int rc, ketsim_error *err);
