@@ -245,19 +245,34 @@ for n in (1000, 10000, 100000, 1000000):
         wall = f(k + "_wall_s")
         rates.append(n / wall)
         w(f"| {n} | {wall:.1f} | {f(k + '_user_s'):.1f} | {n / wall:.0f} | {f(k + '_rss_kb') / 1024:.1f} |")
-if has("one_trial_10000_wall_s"):
-    w(f"| 10000 in one trial | {f('one_trial_10000_wall_s'):.1f} | {f('one_trial_10000_user_s'):.1f} | "
-      f"{10000 / f('one_trial_10000_wall_s'):.0f} | {f('one_trial_10000_rss_kb') / 1024:.1f} |")
-if not has("size1000000_wall_s") and rates:
+for n in (10000, 100000, 1000000):
+    k = f"one_trial_{n}"
+    if has(k + "_wall_s"):
+        w(f"| {n} in one trial | {f(k + '_wall_s'):.1f} | {f(k + '_user_s'):.1f} | "
+          f"{n / f(k + '_wall_s'):.0f} | {f(k + '_rss_kb') / 1024:.1f} |")
+w("")
+if has("one_trial_1000000_wall_s"):
+    k = "one_trial_1000000"
+    wall = f(k + "_wall_s")
+    w(f"**1e6 subjects in one trial, run**: {wall / 60:.1f} min wall (goal under 10 min: "
+      f"{'met' if wall < 600 else '**not met**'}), {f(k + '_user_s') / 60:.1f} min CPU, peak RSS "
+      f"{f(k + '_rss_kb') / 1024:.0f} MB (goal under 500 MB: "
+      f"{'met' if f(k + '_rss_kb') < 500 * 1024 else '**not met**'}).")
+elif rates:
     best = rates[-1]
-    w("")
-    w(f"**1e6 subjects: extrapolated, not run**: at the largest run's rate ({best:.0f} subjects/s), "
-      f"about {1e6 / best / 60:.0f} min wall on this machine.")
+    w(f"**1e6 subjects: extrapolated, not run** (`BENCH_MILLION=1` runs it as one trial): at the largest "
+      f"run's rate ({best:.0f} subjects/s), about {1e6 / best / 60:.0f} min wall on this machine.")
 w("")
 w("Memory stays flat with the number of replicates; within one trial it grows with its subjects "
-  "(the analysis needs every subject's ratings: t tests, Kaplan-Meier event lists; about 1.7 kB "
-  "per subject).")
-if has("size1000_user_s"):
+  "(the analysis needs every subject's ratings: t tests, Kaplan-Meier event lists), by the "
+  "record's fixed 216 bytes and 12 bytes per rating (the benchmark trial's six visits: 288 bytes "
+  "per subject; `ketsim_trial_subjects_alloc`).")
+one = [(n, f(f"one_trial_{n}_rss_kb")) for n in (10000, 100000, 1000000) if has(f"one_trial_{n}_rss_kb")]
+if len(one) >= 2:
+    (n0, m0), (n1, m1) = one[0], one[-1]
+    w(f"Measured: {(m1 - m0) * 1024 / (n1 - n0):.0f} bytes of peak memory per subject between one "
+      f"trial of {n0} and one of {n1}.")
+if has("size1000_user_s") and not has("one_trial_1000000_wall_s"):
     cpu_ms = f("size1000_user_s")  # seconds for 1000 subjects = ms per subject
     w("")
     w(f"**1e6 subjects on two idle cores: extrapolated, not run**: {cpu_ms:.2f} ms CPU per subject "
