@@ -130,6 +130,14 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
  * file written below reads back), then one row per replicate. */
 int ketsim_trial_uncertainty_load(const char *path, ketsim_trial_uncertainty *u, ketsim_error *err);
 int ketsim_trial_param_sets_load(const char *path, ketsim_trial_rep_params *rp, ketsim_error *err);
+/* A population fit's OMEGA (fit.json's `omega`: variances and block
+ * covariances of the ETAs) into the scenario's own variability: each ETA's
+ * parameter is added to sc's omega or has its variance replaced, and the
+ * covariances between the fit's ETAs replace the scenario's for those
+ * pairs (src/formats/fit_omega_io.c).  Refused: a fit that is not
+ * converged, one without ETAs, a variance outside (0, 10].  Names and
+ * positive definiteness are checked by ketsim_trial_scenario_omega_check. */
+int ketsim_trial_scenario_omega_from_fit(const char *path, ketsim_trial_scenario *sc, ketsim_error *err);
 /* replicate,NAME,... with the values replicates [0, replicates) used. */
 int ketsim_trial_write_rep_params_csv(FILE *fp, const ketsim_trial_rep_params *rp, int replicates, ketsim_error *err);
 /* The readable table of a run: per visit and arm MADRS change, response and

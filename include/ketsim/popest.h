@@ -229,5 +229,11 @@ int ketsim_popest_write_vpc(const char *path, const char *output_name, const ket
 /* NAME=VALUE lines of the THETAs (the typical values), for --params. */
 int ketsim_popest_write_params(const char *path, const ketsim_popest_result *r, const char *comment,
                                ketsim_error *err);
+/* The same three into an open stream (an output set's file); the stream's
+ * write errors are reported, closing it is the caller's. */
+int ketsim_popest_fprint_json(FILE *fp, const ketsim_popest_result *r, ketsim_error *err);
+int ketsim_popest_fprint_table(FILE *fp, const ketsim_events *ev, const ketsim_popest_result *r,
+                               ketsim_error *err);
+int ketsim_popest_fprint_params(FILE *fp, const ketsim_popest_result *r, const char *comment, ketsim_error *err);
 
 #endif

@@ -18,6 +18,11 @@ typedef struct cli_command {
 int cmd_main_job(int argc, char **argv);
 void help_main_job(void);
 
+/* Exit status of a fit (pooled or population) that ran but whose result
+ * cannot be used: neither success (0) nor a runtime failure (1) nor bad
+ * input (2). */
+#define CLI_FIT_EXIT_UNUSABLE 3
+
 /* Print "ketsim: MESSAGE" and return the exit status for the error's code. */
 int cli_fail(const ketsim_error *err);
 /* Write msg with control characters and non-UTF-8 bytes as \xNN. */

@@ -1,5 +1,6 @@
 /* ketsim design: candidate compounds against efficacy and burden. */
 #include "beyond_cli.h"
+#include "beyond_unc_cli.h"
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
@@ -19,6 +20,7 @@ void help_design(void)
     puts("usage: ketsim design [--grid KNOB=LO:HI:N[:log]]... | [--lhs N --range KNOB=LO:HI[:log]...]\n"
          "                     [--base DRUGFILE] [--compound NAME] [--dose ROUTE:AMOUNT[:DURATION]]\n"
          "                     [--subjects N] [--seed N] [--days D] [--threads N] [--out-dir DIR] [--plot DIR]\n"
+         "                     [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Compare candidate compounds on one virtual cohort (default 100 patients, the\n"
          "same patients for every candidate and for a placebo reference): efficacy\n"
@@ -34,6 +36,9 @@ void help_design(void)
          "infusion_h, and route (--grid route=iv,in,im).  With --out-dir, writes design.csv\n"
          "and design.json there; with --plot, efficacy against burden with the Pareto\n"
          "front as design_tradeoff.png/.svg.  See docs/beyond.md.\n"
+         "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
+         "20) from its covariance step, and reports the spread of each candidate's effects over\n"
+         "placebo (with --out-dir: design_uncertainty.csv, design_uncertainty_parameters.csv).\n"
          "\n"
          "examples:\n"
          "  ketsim design\n"
@@ -307,6 +312,39 @@ static int build_candidates(const design_args *a, ketsim_params *p, ketsim_catal
     return lhs_variants(p, compound, &base, a->ax, a->n_ax, a->n_lhs, seed, cand, n, err);
 }
 
+/* Each candidate's effects over placebo again under every draw of the
+ * fit's THETAs (the same patients and candidates). */
+static int design_unc(beyond_unc *bu, const ketsim_params *p, const ketsim_catalog *cat,
+                      const ketsim_design_candidate *cand, size_t nc, const ketsim_design_opts *o,
+                      const ketsim_design_result *res, ketsim_error *err)
+{
+    if (!bu->file)
+        return KETSIM_OK;
+    long qd[KETSIM_DESIGN_MAX_CANDIDATES], qr[KETSIM_DESIGN_MAX_CANDIDATES];
+    char name[160];
+    for (size_t i = 0; i < nc; i++) {
+        snprintf(name, sizeof name, "days_excess %.100s", cand[i].name);
+        qd[i] = beyond_unc_add(bu, name, res[i].days_excess);
+        snprintf(name, sizeof name, "response_24h_excess %.100s", cand[i].name);
+        qr[i] = beyond_unc_add(bu, name, res[i].response_24h_excess);
+    }
+    ketsim_design_result *rk = malloc(KETSIM_DESIGN_MAX_CANDIDATES * sizeof *rk);
+    int rc = rk ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (long k = 0; k < bu->draws && !rc; k++) {
+        ketsim_params *pk = NULL;
+        rc = beyond_unc_params(bu, p, k, &pk, err);
+        if (!rc)
+            rc = ketsim_beyond_design(pk, cat, cand, nc, o, rk, err);
+        ketsim_params_free(pk);
+        for (size_t i = 0; !rc && i < nc; i++) {
+            beyond_unc_set(bu, k, qd[i], rk[i].days_excess);
+            beyond_unc_set(bu, k, qr[i], rk[i].response_24h_excess);
+        }
+    }
+    free(rk);
+    return rc;
+}
+
 int cmd_design(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -316,7 +354,7 @@ int cmd_design(int argc, char **argv)
         {"subjects", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
         {"days", required_argument, 0, 'D'},    {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        BEYOND_UNC_LONGOPTS,                     {0, 0, 0, 0},
     };
     static design_args a;
     memset(&a, 0, sizeof a);
@@ -326,7 +364,14 @@ int cmd_design(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
+    beyond_unc bu;
+    beyond_unc_init(&bu);
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int u = beyond_unc_option(&bu, c, optarg, "design");
+        if (u == 2)
+            return 2;
+        if (u == 1)
+            continue;
         switch (c) {
         case 'g':
         case 'r':
@@ -388,15 +433,25 @@ int cmd_design(int argc, char **argv)
     ketsim_design_opts o = {.n_subjects = (int)n, .seed = (uint64_t)seed, .threads = (int)threads, .horizon_days = (double)days};
     cli_outdirs out;
     char files[2][4096];
+    if (beyond_unc_prepare(&bu, (uint64_t)seed, &err)) {
+        beyond_unc_free(&bu);
+        return cli_fail(&err);
+    }
     int rc = beyond_cli_begin(&out, out_dir, plot_dir, "design", &err);
     if (!rc)
         rc = beyond_cli_params(NULL, 0, &p, &err);
+    if (!rc)
+        rc = beyond_unc_apply(&bu, p, -1, &err);
     if (!rc)
         rc = ketsim_catalog_create(&cat, &err);
     if (!rc)
         rc = build_candidates(&a, p, cat, (uint64_t)seed, cand, &nc, files, &err);
     if (!rc)
         rc = ketsim_beyond_design(p, cat, cand, nc, &o, res, &err);
+    if (!rc)
+        rc = design_unc(&bu, p, cat, cand, nc, &o, res, &err);
+    if (!rc)
+        rc = beyond_unc_write(&out, "design", &bu, &err);
     design_ctx ctx = {cand, res, nc, o};
     cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
                          .seeds = {(unsigned long long)seed}, .n_inputs = files[1][0] ? 2 : 1,
@@ -407,9 +462,12 @@ int cmd_design(int argc, char **argv)
         cli_outdirs_end(&out);
     ketsim_catalog_free(cat);
     ketsim_params_free(p);
+    if (!rc && !ketsim_design_print(stdout, cand, res, nc, &o, &err))
+        rc = beyond_unc_print(stdout, &bu, &err);
+    else if (!rc)
+        rc = KETSIM_EIO;
+    beyond_unc_free(&bu);
     if (rc)
-        return cli_fail(&err);
-    if (ketsim_design_print(stdout, cand, res, nc, &o, &err))
         return cli_fail(&err);
     printf("\ndrug files: %s%s%s\n", files[0], files[1][0] ? ", " : "", files[1]);
     if (out_dir)

@@ -28,7 +28,8 @@ void help_fit(void)
          "                  [--covariate NAME:COV:power|exponential|linear|categorical[:START]]...\n"
          "                  [--bound NAME=LO:HI]... [--cov sandwich|r|none] [--threads N] [--seed N]\n"
          "                  [--saem-iter K1,K2] [--chains N] [--is-samples N] [--max-iter N]\n"
-         "                  [--out params.txt] [--json fit.json] [--table records.csv] [--allow-unconverged]\n"
+         "                  [--out params.txt] [--json fit.json] [--table records.csv] [--out-dir DIR]\n"
+         "                  [--accept-unusable]\n"
          "                  [--plot DIR] [--vpc N] [--vpc-bins N] [--plot-scale auto|log|linear]\n"
          "\n"
          "Diagnostics (docs/fit.md, \"Diagnostics\"): --plot DIR writes goodness-of-fit, individual-fit\n"
@@ -37,9 +38,17 @@ void help_fit(void)
          "\n"
          "Population methods (docs/fit.md, \"Population estimation\"): THETAs on the log scale,\n"
          "exponential ETAs (P_i = THETA exp(ETA)), diagonal OMEGA unless --omega-block, a residual\n"
-         "error per output, covariates on log P, BLQ records through the M3 likelihood.  A fit that\n"
-         "does not converge, ends at a bound, has a singular covariance step or an RSE over 100%\n"
-         "exits 1 after writing its files, unless --allow-unconverged.\n"
+         "error per output, covariates on log P, BLQ records through the M3 likelihood.\n"
+         "--out-dir DIR writes fit_params.txt, fit.json and fit_records.csv as one output set\n"
+         "(fit_manifest.json; with --plot DIR the same directory, the figures too).  Every output\n"
+         "(--out, --json, --table, --out-dir, --plot) is opened before the fit and published only\n"
+         "when all are written: a failed or interrupted run leaves the previous ones as they were.\n"
+         "\n"
+         "Not usable, either method: a fit that did not converge (population fits also: a THETA at\n"
+         "a bound, a failed covariance step, an RSE over 100%; pooled: -2LL or an SE not finite)\n"
+         "exits with status 3 and writes no output, unless --accept-unusable (the old name\n"
+         "--allow-unconverged is accepted too) keeps it: exit 0, the parameter file's first line\n"
+         "# NOT A USABLE FIT (REASON).\n"
          "\n"
          "Pooled (the default):\n"
          "Fit model parameters to observations by maximum likelihood (weighted nonlinear\n"
@@ -65,10 +74,8 @@ typedef struct fit_opts {
     ketsim_fit_errmodel em;
 } fit_opts;
 
-/* Exit status of a fit that ran but whose result cannot be used (not
- * converged, -2LL or a standard error not finite): neither success (0) nor
- * a runtime failure (1) nor bad input (2). */
-#define FIT_EXIT_UNUSABLE 3
+/* not converged, -2LL or a standard error not finite (cli.h) */
+#define FIT_EXIT_UNUSABLE CLI_FIT_EXIT_UNUSABLE
 
 static int parse_opts(int argc, char **argv, fit_opts *o)
 {
@@ -78,7 +85,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"estimate", required_argument, 0, 'E'}, {"error", required_argument, 0, 'r'},
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"out", required_argument, 0, 'O'},     {"max-iter", required_argument, 0, 'm'},
-        {"accept-unusable", no_argument, 0, 'A'},
+        {"accept-unusable", no_argument, 0, 'A'}, {"allow-unconverged", no_argument, 0, 'A'}, /* the population fit's old name */
         {"method", required_argument, 0, 'M'},  {"help", no_argument, 0, 'h'},
         /* population-only options: a clear message instead of "unknown" */
         {"eta", required_argument, 0, 'P'},     {"omega", required_argument, 0, 'P'},
@@ -87,7 +94,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"threads", required_argument, 0, 'P'}, {"seed", required_argument, 0, 'P'},
         {"bound", required_argument, 0, 'P'},   {"saem-iter", required_argument, 0, 'P'},
         {"chains", required_argument, 0, 'P'},  {"is-samples", required_argument, 0, 'P'},
-        {"cov", required_argument, 0, 'P'},     {"allow-unconverged", no_argument, 0, 'P'},
+        {"cov", required_argument, 0, 'P'},     {"out-dir", required_argument, 0, 'P'},
         {"plot", required_argument, 0, 'P'},    {"vpc", required_argument, 0, 'P'},
         {"vpc-bins", required_argument, 0, 'P'}, {"plot-scale", required_argument, 0, 'P'},
         {0, 0, 0, 0},

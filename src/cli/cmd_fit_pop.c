@@ -5,6 +5,7 @@
 #include "ketsim/dataset.h"
 #include "ketsim/popest.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -14,12 +15,12 @@
 #define MAX_REPEAT 64
 
 typedef struct pop_opts {
-    const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table;
+    const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table, *out_dir;
     char *sets[MAX_REPEAT], *omegas[MAX_REPEAT], *blocks[MAX_REPEAT], *errors[MAX_REPEAT], *covs[MAX_REPEAT],
         *bounds[MAX_REPEAT];
     size_t n_sets, n_omegas, n_blocks, n_errors, n_covs, n_bounds;
     double weight_kg;
-    int weight_given, allow_unconverged;
+    int weight_given, accept_unusable;
     ketsim_popest_method method;
     ketsim_popest_options po;
     pop_diag_opts diag;
@@ -57,7 +58,8 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
         {"seed", required_argument, 0, 'x'},      {"bound", required_argument, 0, 'B'},
         {"saem-iter", required_argument, 0, 'k'}, {"chains", required_argument, 0, 'C'},
         {"is-samples", required_argument, 0, 'I'}, {"cov", required_argument, 0, 'V'},
-        {"allow-unconverged", no_argument, 0, 'A'}, {"help", no_argument, 0, 'h'}, POP_DIAG_LONGOPTS,
+        {"accept-unusable", no_argument, 0, 'A'}, {"allow-unconverged", no_argument, 0, 'A'}, /* the old name */
+        {"out-dir", required_argument, 0, 'o' + 256}, {"help", no_argument, 0, 'h'}, POP_DIAG_LONGOPTS,
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -87,7 +89,8 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
         case 'e': o->eta = optarg; break;
         case 'j': o->json = optarg; break;
         case 't': o->table = optarg; break;
-        case 'A': o->allow_unconverged = 1; break;
+        case 'A': o->accept_unusable = 1; break;
+        case 'o' + 256: o->out_dir = optarg; break;
         case 'M':
             if (ketsim_popest_method_parse(optarg, &o->method, &e))
                 return cli_usage("fit", "--method '%s': expected pooled, foce-i or saem", optarg);
@@ -232,6 +235,113 @@ static void print_result(const pop_opts *o, const ketsim_popest_result *r)
         printf("  %s\n", r->message);
 }
 
+/* The outputs of one fit: the single files (--out, --json, --table) and
+ * the output sets (--out-dir, --plot).  All are opened before the fit and
+ * written completely before any is published, so a run that fails or is
+ * interrupted leaves every previous output as it was. */
+typedef struct pop_outputs {
+    cli_file single[3];          /* params, json, table */
+    const char *path[3];
+    cli_outdirs sets;
+} pop_outputs;
+
+enum { OUT_PARAMS, OUT_JSON, OUT_TABLE, N_OUT };
+static const char *const set_file[N_OUT] = {"fit_params.txt", "fit.json", "fit_records.csv"};
+
+static int outputs_open(pop_outputs *po, const pop_opts *o, ketsim_error *err)
+{
+    memset(po, 0, sizeof *po);
+    po->path[OUT_PARAMS] = o->out;
+    po->path[OUT_JSON] = o->json;
+    po->path[OUT_TABLE] = o->table;
+    int rc = (o->out_dir || o->diag.plot_dir)
+                 ? cli_outdirs_begin(&po->sets, o->out_dir, o->diag.plot_dir, "fit", err)
+                 : KETSIM_OK;
+    for (int i = 0; i < N_OUT && !rc; i++)
+        if (po->path[i])
+            rc = cli_file_open(&po->single[i], po->path[i], err);
+    return rc;
+}
+
+static void outputs_abort(pop_outputs *po)
+{
+    for (int i = 0; i < N_OUT; i++)
+        cli_file_abort(&po->single[i]);
+    cli_outdirs_end(&po->sets);
+}
+
+/* What every file of a fit is written from. */
+typedef struct pop_content {
+    const ketsim_popest_result *r;
+    const ketsim_events *ev;
+    const char *comment;
+} pop_content;
+
+static int write_one(FILE *fp, int which, const pop_content *c, ketsim_error *err)
+{
+    if (which == OUT_PARAMS)
+        return ketsim_popest_fprint_params(fp, c->r, c->comment, err);
+    if (which == OUT_JSON)
+        return ketsim_popest_fprint_json(fp, c->r, err);
+    return ketsim_popest_fprint_table(fp, c->ev, c->r, err);
+}
+
+static int set_params(FILE *fp, const void *c, ketsim_error *err) { return write_one(fp, OUT_PARAMS, c, err); }
+static int set_json(FILE *fp, const void *c, ketsim_error *err) { return write_one(fp, OUT_JSON, c, err); }
+static int set_table(FILE *fp, const void *c, ketsim_error *err) { return write_one(fp, OUT_TABLE, c, err); }
+
+/* Write everything, then publish: the set first (its own all-or-nothing
+ * machinery), then the single files, which by then are complete temporary
+ * files and only need their renames. */
+static int outputs_publish(pop_outputs *po, const pop_opts *o, const pop_content *c, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (int i = 0; i < N_OUT && !rc; i++)
+        if (po->path[i]) {
+            FILE *fp = cli_file_stream(&po->single[i]);
+            rc = write_one(fp, i, c, err);
+            /* flushed now, so a full disk shows before anything is published */
+            if (!rc && (fflush(fp) || ferror(fp)))
+                rc = KETSIM_FAIL(err, KETSIM_EIO, "write failed: %s", strerror(errno));
+            if (rc) {
+                char where[4200];
+                snprintf(where, sizeof where, "%.4000s: ", po->path[i]);
+                ketsim_error_prefix(err, where);
+            }
+        }
+    cli_writer writers[N_OUT] = {set_params, set_json, set_table};
+    for (int i = 0; i < N_OUT && !rc && o->out_dir; i++)
+        rc = cli_outdirs_write(&po->sets, set_file[i], writers[i], c, err);
+    if (!rc && (o->out_dir || o->diag.plot_dir)) {
+        cli_run_info info = {.n_seeds = 1, .seed_names = {"fit"}, .seeds = {(unsigned long long)o->po.seed},
+                             .n_inputs = 1, .inputs = {o->data}};
+        rc = cli_outdirs_publish(&po->sets, &info, err);
+    }
+    for (int i = 0; i < N_OUT && !rc; i++)
+        if (po->path[i])
+            rc = cli_file_commit(&po->single[i], err);
+    outputs_abort(po);
+    return rc;
+}
+
+/* The first line of the parameter file: how it was made (control
+ * characters of the data file's name as '?', so the comment stays one
+ * line) and, for a result kept by --accept-unusable, that it is not one. */
+static void params_comment(const pop_opts *o, const ketsim_popest_result *r, char *buf, size_t size)
+{
+    size_t len = 0;
+    if (!r->converged)
+        len = (size_t)snprintf(buf, size, "NOT A USABLE FIT (%.400s), written because of --accept-unusable\n# ",
+                               r->message);
+    if (len >= size)
+        len = size - 1;
+    snprintf(buf + len, size - len, "ketsim fit --method %s --data %.500s", ketsim_popest_method_name(o->method),
+             o->data);
+    for (char *q = buf + len; *q; q++)
+        if ((unsigned char)*q < 0x20)
+            *q = '?';
+}
+
 int cmd_fit_pop(int argc, char **argv)
 {
     pop_opts o;
@@ -244,11 +354,10 @@ int cmd_fit_pop(int argc, char **argv)
     ketsim_popest *pe = NULL;
     ketsim_popest_result *r = NULL;
     ketsim_dataset *ds = NULL;
-    /* --plot DIR is checked (created, locked, writable) before the fit and
-     * published, figures and VPC tables together, after it */
-    cli_outdirs figs;
-    memset(&figs, 0, sizeof figs);
-    int rc = o.diag.plot_dir ? cli_outdirs_begin(&figs, NULL, o.diag.plot_dir, "fit", &err) : KETSIM_OK;
+    /* every output location is checked (created, locked, writable) before
+     * the fit */
+    pop_outputs outs;
+    int rc = outputs_open(&outs, &o, &err);
     if (!rc)
         rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
@@ -262,31 +371,28 @@ int cmd_fit_pop(int argc, char **argv)
         rc = ketsim_popest_run(pe, &r, &err);
     if (!rc)
         print_result(&o, r);
+    /* a fit that is not usable publishes nothing unless asked to */
+    int keep = !rc && (r->converged || o.accept_unusable);
     o.diag.seed = o.po.seed;
-    if (!rc)
-        rc = pop_diag_run(&o.diag, o.diag.plot_dir ? cli_outdirs_plot_stage(&figs) : NULL, pe, r,
+    if (keep)
+        rc = pop_diag_run(&o.diag, o.diag.plot_dir ? cli_outdirs_plot_stage(&outs.sets) : NULL, pe, r,
                           ketsim_dataset_events(ds), &err);
-    if (!rc && o.diag.plot_dir) {
-        cli_run_info info = {.n_seeds = 1, .seed_names = {"fit"}, .seeds = {(unsigned long long)o.po.seed},
-                             .n_inputs = 1, .inputs = {o.data}};
-        rc = cli_outdirs_publish(&figs, &info, &err);
+    if (keep && !rc) {
+        char comment[1100];
+        params_comment(&o, r, comment, sizeof comment);
+        pop_content c = {r, ketsim_dataset_events(ds), comment};
+        rc = outputs_publish(&outs, &o, &c, &err);
     }
-    cli_outdirs_end(&figs);
-    if (!rc && o.out) {
-        char comment[600];
-        snprintf(comment, sizeof comment, "ketsim fit --method %s --data %.500s", ketsim_popest_method_name(o.method),
-                 o.data);
-        rc = ketsim_popest_write_params(o.out, r, comment, &err);
-    }
-    if (!rc && o.json)
-        rc = ketsim_popest_write_json(o.json, r, &err);
-    if (!rc && o.table)
-        rc = ketsim_popest_write_table(o.table, ketsim_dataset_events(ds), r, &err);
+    outputs_abort(&outs);
     int status = rc ? cli_fail(&err) : 0;
-    if (!rc && !r->converged && !o.allow_unconverged) {
-        fprintf(stderr, "ketsim: fit did not converge: %s (files written; --allow-unconverged accepts it)\n",
-                r->message);
-        status = 1;
+    if (!rc && !r->converged) {
+        if (o.accept_unusable) {
+            fprintf(stderr, "ketsim: fit: not a usable result (%s), kept because of --accept-unusable\n", r->message);
+        } else {
+            fprintf(stderr, "ketsim: fit: not a usable result (%s); no output written; exit status %d "
+                            "(--accept-unusable to keep it)\n", r->message, CLI_FIT_EXIT_UNUSABLE);
+            status = CLI_FIT_EXIT_UNUSABLE;
+        }
     }
     ketsim_popest_result_free(r);
     ketsim_popest_free(pe);

@@ -1,5 +1,6 @@
 /* ketsim optimize: the regimen that maximises time in response under caps. */
 #include "beyond_cli.h"
+#include "beyond_unc_cli.h"
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
@@ -16,7 +17,7 @@ void help_optimize(void)
          "                       [--cap-cadss X] [--cap-sbp Y] [--max-visits N] [--horizon-days D]\n"
          "                       [--method nm|grid] [--grid-n N] [--iterations N] [--subjects N] [--seed N]\n"
          "                       [--eval-subjects N] [--eval-seed N] [--threads N] [--out-dir DIR]\n"
-         "                       [--plot DIR]\n"
+         "                       [--plot DIR] [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Choose dose, infusion duration, route, interval and number of doses to maximise\n"
          "the mean time in response (MADRS below half of baseline) over the horizon\n"
@@ -31,6 +32,10 @@ void help_optimize(void)
          "evaluated on a FRESH cohort (default 200 patients, another seed) with intervals.\n"
          "With --out-dir, writes optimize.csv and optimize.json there; with --plot, days in\n"
          "response of the best regimens and the standard course as optimize_days.png/.svg.\n"
+         "--uncertainty FIT.json searches at a population fit's THETAs, then evaluates the regimens\n"
+         "found and the standard course on the fresh cohort once per draw (K, default 20) from its\n"
+         "covariance step, and reports the spread of their objective (with --out-dir:\n"
+         "optimize_uncertainty.csv, optimize_uncertainty_parameters.csv).\n"
          "See docs/beyond.md.\n"
          "\n"
          "examples:\n"
@@ -144,6 +149,50 @@ static int parse_cap(const char *s, double *v)
     return cli_parse_double(s, v) || !(*v > 0) ? -1 : 0;
 }
 
+/* The regimens found (and the standard course) on the fresh cohort under
+ * every draw of the fit's THETAs: the search itself is not repeated, so
+ * the spread is that of the chosen regimens' outcome, not of the choice. */
+static int optimize_unc(beyond_unc *bu, const ketsim_params *p, const ketsim_opt_opts *o,
+                        const ketsim_opt_report *rep, ketsim_error *err)
+{
+    if (!bu->file)
+        return KETSIM_OK;
+    ketsim_catalog *cat = NULL;
+    int rc = ketsim_catalog_create(&cat, err);
+    size_t n = rep->n_best + 1;
+    long q[KETSIM_OPT_TOP + 2];
+    char text[256], name[320];
+    /* draw -1: at the estimates */
+    for (long k = -1; k < bu->draws && !rc; k++) {
+        ketsim_params *pk = NULL;
+        double obj[KETSIM_OPT_TOP + 1];
+        rc = beyond_unc_params(bu, p, k, &pk, err);
+        for (size_t i = 0; i < n && !rc; i++) {
+            const ketsim_opt_regimen *r = i < rep->n_best ? &rep->best[i] : &rep->standard;
+            ketsim_opt_eval ev;
+            rc = ketsim_opt_evaluate(pk, cat, o, r, o->eval_subjects, o->eval_seed, &ev, err);
+            obj[i] = ev.objective_d;
+            if (!rc && k < 0) {
+                ketsim_opt_regimen_text(text, sizeof text, r);
+                if (i < rep->n_best)
+                    snprintf(name, sizeof name, "objective_d best %zu: %.200s", i + 1, text);
+                else
+                    snprintf(name, sizeof name, "objective_d standard: %.200s", text);
+                q[i] = beyond_unc_add(bu, name, obj[i]);
+            }
+        }
+        if (!rc && k < 0 && rep->n_best)
+            q[n] = beyond_unc_add(bu, "objective_d best 1 minus standard", obj[0] - obj[n - 1]);
+        for (size_t i = 0; i < n && !rc && k >= 0; i++)
+            beyond_unc_set(bu, k, q[i], obj[i]);
+        if (!rc && k >= 0 && rep->n_best)
+            beyond_unc_set(bu, k, q[n], obj[0] - obj[n - 1]);
+        ketsim_params_free(pk);
+    }
+    ketsim_catalog_free(cat);
+    return rc;
+}
+
 int cmd_optimize(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -156,7 +205,7 @@ int cmd_optimize(int argc, char **argv)
         {"seed", required_argument, 0, 's'},    {"eval-subjects", required_argument, 0, 'N'},
         {"eval-seed", required_argument, 0, 'E'}, {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0},
+        BEYOND_UNC_LONGOPTS,                     {0, 0, 0, 0},
     };
     ketsim_opt_opts o;
     ketsim_opt_defaults(&o);
@@ -166,7 +215,14 @@ int cmd_optimize(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
+    beyond_unc bu;
+    beyond_unc_init(&bu);
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int u = beyond_unc_option(&bu, c, optarg, "optimize");
+        if (u == 2)
+            return 2;
+        if (u == 1)
+            continue;
         switch (c) {
         case 'b':
             if (parse_bound(optarg, &o.b))
@@ -251,11 +307,21 @@ int cmd_optimize(int argc, char **argv)
     ketsim_params *p = NULL;
     static ketsim_opt_report rep;
     cli_outdirs out;
+    if (beyond_unc_prepare(&bu, o.seed, &err)) {
+        beyond_unc_free(&bu);
+        return cli_fail(&err);
+    }
     int rc = beyond_cli_begin(&out, out_dir, plot_dir, "optimize", &err);
     if (!rc)
         rc = beyond_cli_params(NULL, 0, &p, &err);
     if (!rc)
+        rc = beyond_unc_apply(&bu, p, -1, &err);
+    if (!rc)
         rc = ketsim_beyond_optimize(p, &o, &rep, &err);
+    if (!rc)
+        rc = optimize_unc(&bu, p, &o, &rep, &err);
+    if (!rc)
+        rc = beyond_unc_write(&out, "optimize", &bu, &err);
     ketsim_params_free(p);
     opt_ctx ctx = {&o, &rep};
     cli_run_info info = {.n_seeds = 2, .seed_names = {"cohort", "evaluation"},
@@ -264,9 +330,12 @@ int cmd_optimize(int argc, char **argv)
         rc = beyond_cli_finish(&out, "optimize", w_csv, w_json, &ctx, plot_days, &rep, &info, &err);
     else
         cli_outdirs_end(&out);
+    if (!rc && !ketsim_opt_print(stdout, &o, &rep, &err))
+        rc = beyond_unc_print(stdout, &bu, &err);
+    else if (!rc)
+        rc = KETSIM_EIO;
+    beyond_unc_free(&bu);
     if (rc)
-        return cli_fail(&err);
-    if (ketsim_opt_print(stdout, &o, &rep, &err))
         return cli_fail(&err);
     if (out_dir)
         printf("\nwrote %s/optimize.csv, %s/optimize.json and %s/optimize_manifest.json\n", out_dir, out_dir,

@@ -1,5 +1,6 @@
 /* ketsim predict: early markers of an outcome in a virtual cohort. */
 #include "beyond_cli.h"
+#include "beyond_unc_cli.h"
 #include "cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
@@ -17,6 +18,7 @@ void help_predict(void)
     puts("usage: ketsim predict [SCENARIO] [--outcome response_24h|response_end|relapse_by:DAYS]\n"
          "                      [--marker OUTPUT[@TIME]]... [--only-user] [--seed N] [--subjects N]\n"
          "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--plot DIR] [--set NAME=VALUE]...\n"
+         "                      [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Which early measurement predicts the outcome?  A virtual cohort (default 500\n"
          "patients) receives the course of the scenario's first active arm (default\n"
@@ -30,6 +32,9 @@ void help_predict(void)
          "relapse_by:DAYS analyses responders at the scenario's primary visit.\n"
          "With --out-dir, writes predict.csv and predict.json there; with --plot, the ROC\n"
          "curves of the six best markers as predict_roc.png/.svg.  See docs/beyond.md.\n"
+         "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
+         "20) from its covariance step, and reports each AUC's spread over the draws (with\n"
+         "--out-dir: predict_uncertainty.csv and predict_uncertainty_parameters.csv).\n"
          "\n"
          "examples:\n"
          "  ketsim predict\n"
@@ -93,6 +98,44 @@ static int plot_roc(const void *rep, const char *dir, ketsim_error *err)
     return ketsim_plot_predict(rep, 6, dir, err);
 }
 
+/* Each marker's AUC again under every draw of the fit's THETAs (same
+ * patients; no bootstrap, only the AUC is followed). */
+static int predict_unc(beyond_unc *bu, const ketsim_params *params, const ketsim_predict_opts *o,
+                       const ketsim_predict_report *rep, ketsim_error *err)
+{
+    if (!bu->file)
+        return KETSIM_OK;
+    long q[KETSIM_PREDICT_MAX_ROWS];
+    char name[160];
+    for (size_t i = 0; i < rep->n_rows; i++) {
+        snprintf(name, sizeof name, "AUC %.120s", rep->rows[i].name);
+        q[i] = beyond_unc_add(bu, name, rep->rows[i].roc_ok ? rep->rows[i].roc.auc : NAN);
+    }
+    ketsim_predict_opts *ok = malloc(sizeof *ok);
+    ketsim_predict_report *rk = calloc(1, sizeof *rk);
+    int rc = ok && rk ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    if (!rc) {
+        *ok = *o;
+        ok->n_boot = 0;
+    }
+    for (long k = 0; k < bu->draws && !rc; k++) {
+        ketsim_params *pk = NULL;
+        rc = beyond_unc_params(bu, params, k, &pk, err);
+        if (!rc)
+            rc = ketsim_beyond_predict(pk, ok, rk, err);
+        ketsim_params_free(pk);
+        for (size_t i = 0; !rc && i < rep->n_rows; i++)
+            for (size_t j = 0; j < rk->n_rows; j++)
+                if (strcmp(rk->rows[j].name, rep->rows[i].name) == 0 && rk->rows[j].roc_ok)
+                    beyond_unc_set(bu, k, q[i], rk->rows[j].roc.auc);
+        if (!rc)
+            ketsim_predict_report_free(rk);
+    }
+    free(ok);
+    free(rk);
+    return rc;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -100,7 +143,7 @@ int cmd_predict(int argc, char **argv)
         {"seed", required_argument, 0, 's'},    {"subjects", required_argument, 0, 'n'},
         {"bootstrap", required_argument, 0, 'b'}, {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"set", required_argument, 0, 'S'},
-        {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'},
+        {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'}, BEYOND_UNC_LONGOPTS,
         {0, 0, 0, 0},
     };
     static ketsim_predict_opts o;
@@ -114,7 +157,14 @@ int cmd_predict(int argc, char **argv)
     int c;
     optind = 1;
     opterr = 0;
+    beyond_unc bu;
+    beyond_unc_init(&bu);
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        int u = beyond_unc_option(&bu, c, optarg, "predict");
+        if (u == 2)
+            return 2;
+        if (u == 1)
+            continue;
         switch (c) {
         case 'O':
             if (parse_outcome(optarg, &o))
@@ -169,14 +219,25 @@ int cmd_predict(int argc, char **argv)
     ketsim_params *params = NULL;
     static ketsim_predict_report rep;
     cli_outdirs out;
+    if (beyond_unc_prepare(&bu, o.seed, &err)) {
+        beyond_unc_free(&bu);
+        return cli_fail(&err);
+    }
     int rc = beyond_cli_begin(&out, out_dir, plot_dir, "predict", &err);
     if (!rc)
         rc = beyond_cli_params(sets, n_sets, &params, &err);
     if (!rc)
+        rc = beyond_unc_apply(&bu, params, -1, &err);
+    if (!rc)
         rc = ketsim_beyond_predict(params, &o, &rep, &err);
+    if (!rc)
+        rc = predict_unc(&bu, params, &o, &rep, &err);
+    if (!rc)
+        rc = beyond_unc_write(&out, "predict", &bu, &err);
     ketsim_params_free(params);
     if (rc) {
         cli_outdirs_end(&out);
+        beyond_unc_free(&bu);
         return cli_fail(&err);
     }
     const void *ctx[2] = {&o, &rep};
@@ -184,10 +245,12 @@ int cmd_predict(int argc, char **argv)
                          .seeds = {(unsigned long long)o.seed}, .n_inputs = o.sc.file[0] ? 1 : 0,
                          .inputs = {o.sc.file}};
     if ((rc = beyond_cli_finish(&out, "predict", write_csv, write_json, ctx, plot_roc, &rep, &info, &err)) ||
-        ketsim_predict_print(stdout, &o, &rep, &err)) {
+        ketsim_predict_print(stdout, &o, &rep, &err) || beyond_unc_print(stdout, &bu, &err)) {
         ketsim_predict_report_free(&rep);
+        beyond_unc_free(&bu);
         return cli_fail(&err);
     }
+    beyond_unc_free(&bu);
     printf("\nscenario file: %s\n", o.sc.file[0] ? o.sc.file : "(none)");
     if (out_dir)
         printf("wrote %s/predict.csv, %s/predict.json and %s/predict_manifest.json\n", out_dir, out_dir, out_dir);

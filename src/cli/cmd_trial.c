@@ -30,7 +30,7 @@ void help_trial(void)
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
-         "                                  [--omega PARAMETER=VARIANCE]...\n"
+         "                                  [--omega-from FIT.json] [--omega PARAMETER=VARIANCE]...\n"
          "                                  [--on-failure stop|skip] [--subject-timeout SECONDS]\n"
          "\n"
          "Run a virtual clinical trial: virtual patients (covariates, variability, placebo\n"
@@ -61,6 +61,10 @@ void help_trial(void)
          "used go to NAME_replicate_parameters.csv beside the summary (docs/trial.md).\n"
          "--omega P=VAR gives parameter P log-normal variability between subjects (VAR:\n"
          "variance of log P), as a scenario's omega key does; ETAs go to eta_P columns.\n"
+         "--omega-from FIT.json takes a population fit's OMEGA (its ETAs' variances and block\n"
+         "covariances) the same way, so `--uncertainty FIT.json --omega-from FIT.json` simulates\n"
+         "the fit's population: its THETAs' uncertainty between replicates, its OMEGA between\n"
+         "subjects (--omega after it replaces single variances).\n"
          "\n"
          "examples:\n"
          "  ketsim trial zarate2006 --replicates 50\n"
@@ -320,13 +324,14 @@ int cmd_trial(int argc, char **argv)
         {"format", required_argument, 0, 'f'},
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
-        {"omega", required_argument, 0, 'W'},
+        {"omega", required_argument, 0, 'W'}, {"omega-from", required_argument, 0, 'w'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
-    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL,
+               *omega_fit = NULL;
     char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
     size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
@@ -384,6 +389,7 @@ int cmd_trial(int argc, char **argv)
             break;
         case 'P': plot_dir = optarg; break;
         case 'U': fit_json = optarg; break;
+        case 'w': omega_fit = optarg; break;
         case 'Q': sets_csv = optarg; break;
         case 'W':
             if (n_omegas == KETSIM_TRIAL_MAX_OMEGA)
@@ -435,7 +441,9 @@ int cmd_trial(int argc, char **argv)
                         .skip_failures = skip,
                         .subject_timeout_s = timeout_s};
     ketsim_trial_rep_params rp;
-    int st = trial_unc_cli_omega(&sc, omegas, n_omegas);
+    int st = trial_unc_cli_omega_from(&sc, omega_fit);
+    if (!st)
+        st = trial_unc_cli_omega(&sc, omegas, n_omegas);
     if (!st)
         st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
     if (st)

@@ -53,6 +53,10 @@ int trial_unc_cli_prepare(const char *fit_json, const char *sets_csv, ketsim_tri
  * scenario's own omega, or replacing a variance it gives; 0 or the exit
  * status with the error printed. */
 int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n);
+/* --omega-from FIT.json (NULL: not given): the population fit's OMEGA as
+ * the scenario's own variability (ketsim_trial_scenario_omega_from_fit);
+ * 0 or the exit status with the error printed. */
+int trial_unc_cli_omega_from(ketsim_trial_scenario *sc, const char *fit_json);
 /* DIR/NAME_replicate_parameters.csv of a run with per-replicate values. */
 int trial_unc_cli_write(const trial_cli_result *res, cli_outdirs *out, ketsim_error *err);
 

@@ -61,6 +61,36 @@ int trial_unc_cli_write(const trial_cli_result *res, cli_outdirs *out, ketsim_er
     return cli_outdirs_write(out, name, write_rep_params, res, err);
 }
 
+/* Names, ranges and positive definiteness of the scenario's whole omega;
+ * 0 or the exit status with the error (prefixed `flag`) printed. */
+static int omega_check(const ketsim_trial_scenario *sc, const char *flag)
+{
+    ketsim_error err = {0};
+    ketsim_params *p = NULL;
+    double chol[KETSIM_TRIAL_MAX_OMEGA * KETSIM_TRIAL_MAX_OMEGA];
+    int rc = ketsim_params_create(KETSIM_HUMAN, &p, &err);
+    if (!rc)
+        rc = ketsim_trial_scenario_omega_check(sc, p, chol, &err);
+    ketsim_params_free(p);
+    if (rc) {
+        ketsim_error_prefix(&err, flag);
+        return cli_fail(&err);
+    }
+    return 0;
+}
+
+int trial_unc_cli_omega_from(ketsim_trial_scenario *sc, const char *fit_json)
+{
+    if (!fit_json)
+        return 0;
+    ketsim_error err = {0};
+    if (ketsim_trial_scenario_omega_from_fit(fit_json, sc, &err)) {
+        ketsim_error_prefix(&err, "--omega-from: ");
+        return cli_fail(&err);
+    }
+    return omega_check(sc, "--omega-from: ");
+}
+
 int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
@@ -87,16 +117,5 @@ int trial_unc_cli_omega(ketsim_trial_scenario *sc, char **omegas, size_t n)
          * the whole matrix is checked again when the trial starts */
         sc->omega_cov[j][j] = v;
     }
-    ketsim_error err = {0};
-    ketsim_params *p = NULL;
-    double chol[KETSIM_TRIAL_MAX_OMEGA * KETSIM_TRIAL_MAX_OMEGA];
-    int rc = n ? ketsim_params_create(KETSIM_HUMAN, &p, &err) : KETSIM_OK;
-    if (!rc && n)
-        rc = ketsim_trial_scenario_omega_check(sc, p, chol, &err);
-    ketsim_params_free(p);
-    if (rc) {
-        ketsim_error_prefix(&err, "--omega: ");
-        return cli_fail(&err);
-    }
-    return 0;
+    return n ? omega_check(sc, "--omega: ") : 0;
 }

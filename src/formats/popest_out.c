@@ -1,6 +1,7 @@
 /* What a population fit writes: fit.json (jansson), the per-record table
  * and the parameter file (declared in ketsim/popest.h). */
 #include "ketsim/popest.h"
+#include "stream.h"
 #include "util/atomic.h"
 
 #include <jansson.h>
@@ -120,7 +121,7 @@ static json_t *build(const ketsim_popest_result *r)
     return root;
 }
 
-int ketsim_popest_write_json(const char *path, const ketsim_popest_result *r, ketsim_error *err)
+int ketsim_popest_fprint_json(FILE *fp, const ketsim_popest_result *r, ketsim_error *err)
 {
     json_t *root = build(r);
     if (!root)
@@ -129,15 +130,40 @@ int ketsim_popest_write_json(const char *path, const ketsim_popest_result *r, ke
     json_decref(root);
     if (!text)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    fputs(text, fp);
+    fputc('\n', fp);
+    free(text);
+    return formats_stream_status(fp, "fit.json", err);
+}
+
+/* A path writer: the stream writer into an atomic file. */
+typedef int (*stream_writer)(FILE *fp, const void *a, const void *b, const void *c, ketsim_error *err);
+
+static int write_atomic(const char *path, stream_writer fn, const void *a, const void *b, const void *c,
+                        ketsim_error *err)
+{
     atomic_file af;
     int rc = atomic_open(&af, path, err);
-    if (!rc) {
-        fputs(text, af.fp);
-        fputc('\n', af.fp);
-        rc = atomic_commit(&af, err);
+    if (rc)
+        return rc;
+    rc = fn(af.fp, a, b, c, err);
+    if (rc) {
+        atomic_abort(&af);
+        return rc;
     }
-    free(text);
-    return rc;
+    return atomic_commit(&af, err);
+}
+
+static int json_writer(FILE *fp, const void *r, const void *b, const void *c, ketsim_error *err)
+{
+    (void)b;
+    (void)c;
+    return ketsim_popest_fprint_json(fp, r, err);
+}
+
+int ketsim_popest_write_json(const char *path, const ketsim_popest_result *r, ketsim_error *err)
+{
+    return write_atomic(path, json_writer, r, NULL, NULL, err);
 }
 
 static void put(FILE *fp, double v)
@@ -148,58 +174,73 @@ static void put(FILE *fp, double v)
         fputs(",.", fp);
 }
 
-int ketsim_popest_write_table(const char *path, const ketsim_events *ev, const ketsim_popest_result *r,
-                              ketsim_error *err)
+int ketsim_popest_fprint_table(FILE *fp, const ketsim_events *ev, const ketsim_popest_result *r,
+                               ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
     fputs(r->npde ? "ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES,NPDE\n"
                   : "ID,TIME,OUTPUT,DV,MDV,BLQ,PRED,IPRED,RES,IWRES,CWRES\n",
-          af.fp);
+          fp);
     size_t n = ketsim_events_n_records(ev);
     for (size_t i = 0; i < n && i < r->n_records; i++) {
         const ketsim_event *e = ketsim_events_record(ev, i);
         if (e->evid != KETSIM_EVID_OBS)
             continue;
-        fprintf(af.fp, "%.10g,%.10g,%s", e->id, e->time_h, ketsim_events_output_name(ev, e->output));
-        put(af.fp, e->dv);
-        fprintf(af.fp, ",%d,%d", e->mdv, e->blq);
-        put(af.fp, r->pred[i]);
-        put(af.fp, r->ipred[i]);
-        put(af.fp, r->res[i]);
-        put(af.fp, r->iwres[i]);
-        put(af.fp, r->cwres[i]);
+        fprintf(fp, "%.10g,%.10g,%s", e->id, e->time_h, ketsim_events_output_name(ev, e->output));
+        put(fp, e->dv);
+        fprintf(fp, ",%d,%d", e->mdv, e->blq);
+        put(fp, r->pred[i]);
+        put(fp, r->ipred[i]);
+        put(fp, r->res[i]);
+        put(fp, r->iwres[i]);
+        put(fp, r->cwres[i]);
         if (r->npde)
-            put(af.fp, r->npde[i]);
-        fputc('\n', af.fp);
+            put(fp, r->npde[i]);
+        fputc('\n', fp);
     }
-    return atomic_commit(&af, err);
+    return formats_stream_status(fp, "the record table", err);
+}
+
+static int table_writer(FILE *fp, const void *ev, const void *r, const void *c, ketsim_error *err)
+{
+    (void)c;
+    return ketsim_popest_fprint_table(fp, ev, r, err);
+}
+
+int ketsim_popest_write_table(const char *path, const ketsim_events *ev, const ketsim_popest_result *r,
+                              ketsim_error *err)
+{
+    return write_atomic(path, table_writer, ev, r, NULL, err);
+}
+
+int ketsim_popest_fprint_params(FILE *fp, const ketsim_popest_result *r, const char *comment, ketsim_error *err)
+{
+    if (comment)
+        fprintf(fp, "# %s\n", comment);
+    fprintf(fp, "# %s: OFV %.6g (%s), AIC %.6g, BIC %.6g, %s\n", ketsim_popest_method_name(r->method), r->ofv,
+            r->ofv_method, r->aic, r->bic, r->converged ? "converged" : "NOT converged");
+    fputs("# typical values (THETA); covariate effects, OMEGA and SIGMA are comments\n", fp);
+    for (size_t i = 0; i < r->n_theta; i++) {
+        if (strchr(r->theta[i].name, '~'))
+            fprintf(fp, "# covariate %s = %.10g\n", r->theta[i].name, r->theta[i].estimate);
+        else
+            fprintf(fp, "%s=%.10g\n", r->theta[i].name, r->theta[i].estimate);
+    }
+    for (size_t k = 0; k < r->n_eta; k++)
+        fprintf(fp, "# OMEGA(%s) = %.6g (CV %.1f%%)\n", r->eta_names[k], r->omega[k * r->n_eta + k],
+                r->omega_cv_pct[k]);
+    for (size_t i = 0; i < r->n_sigma; i++)
+        fprintf(fp, "# SIGMA %s SD = %.6g\n", r->sigma[i].name, r->sigma[i].estimate);
+    return formats_stream_status(fp, "the parameter file", err);
+}
+
+static int params_writer(FILE *fp, const void *r, const void *comment, const void *c, ketsim_error *err)
+{
+    (void)c;
+    return ketsim_popest_fprint_params(fp, r, comment, err);
 }
 
 int ketsim_popest_write_params(const char *path, const ketsim_popest_result *r, const char *comment,
                                ketsim_error *err)
 {
-    atomic_file af;
-    int rc = atomic_open(&af, path, err);
-    if (rc)
-        return rc;
-    if (comment)
-        fprintf(af.fp, "# %s\n", comment);
-    fprintf(af.fp, "# %s: OFV %.6g (%s), AIC %.6g, BIC %.6g, %s\n", ketsim_popest_method_name(r->method), r->ofv,
-            r->ofv_method, r->aic, r->bic, r->converged ? "converged" : "NOT converged");
-    fputs("# typical values (THETA); covariate effects, OMEGA and SIGMA are comments\n", af.fp);
-    for (size_t i = 0; i < r->n_theta; i++) {
-        if (strchr(r->theta[i].name, '~'))
-            fprintf(af.fp, "# covariate %s = %.10g\n", r->theta[i].name, r->theta[i].estimate);
-        else
-            fprintf(af.fp, "%s=%.10g\n", r->theta[i].name, r->theta[i].estimate);
-    }
-    for (size_t k = 0; k < r->n_eta; k++)
-        fprintf(af.fp, "# OMEGA(%s) = %.6g (CV %.1f%%)\n", r->eta_names[k], r->omega[k * r->n_eta + k],
-                r->omega_cv_pct[k]);
-    for (size_t i = 0; i < r->n_sigma; i++)
-        fprintf(af.fp, "# SIGMA %s SD = %.6g\n", r->sigma[i].name, r->sigma[i].estimate);
-    return atomic_commit(&af, err);
+    return write_atomic(path, params_writer, r, comment, NULL, err);
 }
