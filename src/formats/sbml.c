@@ -522,8 +522,8 @@ static void cascade_helpers(exporter *x)
                    " * (synprot_km_mtor_rel^synprot_hill + 1) / (synprot_km_mtor_rel^synprot_hill"
                    " + ((max(mtorc1, 0) + 0.001) / (max(mtorc1_reference, 0) + 0.001))^synprot_hill)");
     add_assignment(x, "ltp_drive", "dimensionless",
-                   "max(ltp_trkb_weight * (trkb - 1) + (1 - ltp_trkb_weight) * (ampa_activation_rel - 1)"
-                   " - ltp_induction_threshold, 0)");
+                   "max(evoked_ampa_gate * (ltp_trkb_weight * (trkb - 1) + (1 - ltp_trkb_weight)"
+                   " * (ampa_activation_rel - 1)) - ltp_induction_threshold, 0)");
 }
 
 /* Rate rule of each cascade state, in the order of the C_ enumeration. */

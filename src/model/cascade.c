@@ -189,11 +189,18 @@ static double mtor_target(const cascade_par *cp, double trkb, double ampa, doubl
     return (1.0 - both(cp->rapa, drug_inh)) * (cp->mtor_basal + (1.0 - cp->mtor_basal) * driven);
 }
 
-static double ltp_drive(const cascade_par *cp, double trkb, double ampa)
+static double ltp_drive(const cascade_par *cp, double trkb, double ampa, double gate)
 {
     /* Induction needs activation above a threshold: potentiation follows the
-     * surge, not the low tail of drive while the drug clears. */
-    double x = cp->w_trkb_ltp * (trkb - 1.0) + (1.0 - cp->w_trkb_ltp) * (ampa - 1.0) - cp->ltp_theta;
+     * surge, not the low tail of drive while the drug clears.  It also needs
+     * the AMPA-driven depolarisation the surge brings: BDNF-dependent LTP is
+     * recruited by postsynaptic burst firing (Edelmann 2015), and an AMPA
+     * antagonist given first removes both the gamma rise and the behavioural
+     * effect of rapid-acting drugs (MRK-016 study, Zanos 2016 for HNK).  So
+     * an acute antagonist's gate scales the whole evoked drive, TrkB's share
+     * too; with no blocker the gate is 1 and nothing changes. */
+    double evoked = cp->w_trkb_ltp * (trkb - 1.0) + (1.0 - cp->w_trkb_ltp) * (ampa - 1.0);
+    double x = gate * evoked - cp->ltp_theta;
     return x > 0.0 ? x : 0.0;
 }
 
@@ -258,7 +265,7 @@ void cascade_rhs(const cascade_par *cp, const brain_drive *d, const double *c, d
     dc[C_SPINE_NASCENT] = nascent_spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
     dc[C_SPINE] = spine_rate(cp, synthesis, c[C_SPINE], c[C_SPINE_NASCENT]);
 
-    double drive = ltp_drive(cp, c[C_TRKB], ampa);
+    double drive = ltp_drive(cp, c[C_TRKB], ampa, evoked_ampa_gate(cp, d));
     /* Early potentiation outlasts the drive only while protein synthesis
      * keeps up: a synthesis deficit (rapamycin) speeds its decay. */
     double e_loss = cp->e_koff * (1.0 + cp->e_syn_dep * pos(1.0 - synthesis));
@@ -323,7 +330,8 @@ int cascade_steady_state(const cascade_par *cp, double *c, ketsim_error *err)
     c[C_RHEB] = s.rheb;
     c[C_MTOR] = c[C_MTOR_REF] = s.mtor;
     c[C_SPINE] = cp->spine_set;
-    double drive = ltp_drive(cp, s.trkb, s.ampa);
+    brain_drive none = {0}; /* no drug: only the fixed hook gates */
+    double drive = ltp_drive(cp, s.trkb, s.ampa, evoked_ampa_gate(cp, &none));
     c[C_LTP_E] = cp->e_kon * drive * cp->e_max / (cp->e_kon * drive + cp->e_koff);
     double cons = cp->l_kcons * c[C_LTP_E]; /* synthesis is 1 at steady state */
     c[C_LTP_L] = cons / (cons / cp->l_max + cp->l_koff);

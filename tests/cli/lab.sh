@@ -54,8 +54,11 @@ check "bdnf: ANA-12 blocks forced swim" "$(contrast bdnf_loss immobility 24h "an
 check "bdnf: knockout blocks forced swim" "$(contrast bdnf_loss immobility 24h "bdnf_ko+ketamine vs bdnf_ko+vehicle")" "$NS"
 check "hnk: forced swim at 1 h" "$(contrast hnk immobility 1h "hnk vs vehicle")" "d < 0 && $SIG"
 check "hnk: forced swim at 24 h" "$(contrast hnk immobility 24h "hnk vs vehicle")" "d < 0 && $SIG"
-# NBQX blocking HNK is a known miss (target nbqx_blocks_hnk), as for ketamine
 check "hnk: NBQX alone leaves forced swim at vehicle" "$(group hnk forced_swim immobility 1h nbqx+vehicle)" "$NS"
+# NBQX blocks HNK (target nbqx_blocks_hnk): its gate holds HNK's smaller,
+# shorter potentiation drive below the induction threshold
+check "hnk: NBQX blocks forced swim at 1 h" "$(contrast hnk immobility 1h "nbqx+hnk vs nbqx+vehicle")" "$NS"
+check "hnk: NBQX blocks forced swim at 24 h" "$(contrast hnk immobility 24h "nbqx+hnk vs nbqx+vehicle")" "$NS"
 check "stress: CUS lowers sucrose preference" "$(contrast chronic_stress sucrose_preference 24h "cus+vehicle vs no_stress")" "d < 0 && $SIG"
 check "stress: CUS lowers spines" "$(contrast chronic_stress spine_density 24h "cus+vehicle vs no_stress")" "d < 0 && $SIG"
 check "stress: CUS raises immobility" "$(contrast chronic_stress immobility 24h "cus+vehicle vs no_stress")" "d > 0 && $SIG"
