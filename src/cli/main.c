@@ -84,6 +84,13 @@ static int dispatch(int argc, char **argv)
         usage(stderr);
         return 2;
     }
+    /* -h anywhere among a command's arguments is its help, as --help is
+     * (which every command's own option table knows) */
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "-h") == 0) {
+            c->help();
+            return 0;
+        }
     if (!splits_work(c->name) && trial_dist_size() > 1)
         return refuse_mpi(c->name);
     return c->run(argc - 1, argv + 1);
