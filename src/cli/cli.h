@@ -17,6 +17,8 @@ typedef struct cli_command {
 #undef CMD
 int cmd_main_job(int argc, char **argv);
 void help_main_job(void);
+/* Run the command argv[1] (the main job without one); its exit status. */
+int cli_dispatch(int argc, char **argv);
 
 /* Print "ketsim: MESSAGE" and return the exit status for the error's code. */
 int cli_fail(const ketsim_error *err);
