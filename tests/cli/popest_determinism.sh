@@ -1,20 +1,21 @@
 #!/usr/bin/env bash
 # Population estimation is reproducible: fit --method foce-i and
-# --method saem (both without the covariance step, to keep the test short) on a small simulated population
-# (pop_make_data small, first 10 subjects) give byte-identical --table and
+# --method saem (both without the covariance step, to keep the test short)
+# on a small simulated population (pop_make_data small, first 10
+# subjects) give byte-identical --table and
 # --out files, the same --json apart from its two wall-time fields, and the
 # same printed table apart from its timing line, with 1, 2 and 3 threads;
 # another --seed changes SAEM's result.  Under mpirun, fit does not split
 # its subjects between processes: it refuses to run on 2 ranks (once,
 # exit 2, nothing on stdout, no file).
-# KETSIM_QUICK_VALIDATE=1 (sanitizer stage): 1 and 2 threads only.
+# KETSIM_QUICK_VALIDATE=1 (sanitizer stage): 4 subjects, 1 and 2 threads.
 source "$(dirname "$0")/lib/common.bash"
 gen="$(dirname "$ketsim")/pop_make_data"
 cd "$tmp" || exit 1
 "$gen" small all.csv || { echo "FAIL: pop_make_data"; exit 1; }
-head -n 61 all.csv >data.csv # the header and 10 subjects of 6 records
-threads="1 2 3"
-[ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ] && threads="1 2"
+nsubj=10 threads="1 2 3"
+[ "${KETSIM_QUICK_VALIDATE:-0}" = 1 ] && nsubj=4 threads="1 2"
+head -n $((nsubj * 6 + 1)) all.csv >data.csv # the header and 6 records a subject
 args=(--drug "$root/examples/theoph.yaml" --data data.csv --error proportional
       --estimate theo.cl_l_per_h,theo.v1_l,theo.route.po.ka_per_h --eta theo.cl_l_per_h,theo.v1_l)
 
@@ -48,7 +49,7 @@ for method in foce-i saem; do
         same "$method.t1" "$method.t$t" && ok || bad "$method: output differs between 1 and $t threads"
     done
     # the checks above compare something: the files are there and hold the fit
-    [ "$(wc -l <"$method.t1.csv")" -eq 51 ] && grep -q '"theo.cl_l_per_h"' "$method.t1.json" &&
+    [ "$(wc -l <"$method.t1.csv")" -eq $((nsubj * 5 + 1)) ] && grep -q '"theo.cl_l_per_h"' "$method.t1.json" &&
         [ "$(grep -c '"seconds' "$method.t1.json")" -eq 2 ] && ok || bad "$method: unexpected files"
 done
 run saem.s8 --method saem --saem-iter 20,10 --cov none --seed 8 --threads 2 &&
