@@ -170,6 +170,7 @@ walk "validate --markdown" v.md validate --targets t.csv --markdown v.md
 persistent
 alloc_walk "simulate --out, allocations" a.csv simulate --until 2h --every 30min --out a.csv
 alloc_walk "trial --out-dir, allocations" tout trial zarate2006 --replicates 1 --subjects 2 --threads 1 --out-dir tout
+alloc_walk "predict --out-dir, allocations" pout predict --subjects 12 --bootstrap 20 --threads 1 --out-dir pout
 if [ "$failures" -ne 0 ]; then
     echo "fault_walk: $failures failures" >&2
     exit 1
