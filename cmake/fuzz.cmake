@@ -16,6 +16,7 @@ list(REMOVE_ITEM KETSIM_FUZZ_ARGV_SOURCES ${CMAKE_SOURCE_DIR}/src/cli/main.c)
 function(ketsim_fuzz_argv_target target)
   target_sources(${target} PRIVATE ${KETSIM_FUZZ_ARGV_SOURCES})
   target_link_options(${target} PRIVATE -Wl,--wrap=solver_create -Wl,--wrap=fsens_create)
+  target_compile_definitions(${target} PRIVATE KETSIM_FUZZ_DATA_DIR="${CMAKE_SOURCE_DIR}/data")
 endfunction()
 
 # Every build: replay each harness over its seed corpus (fuzz/replay_main.c),
