@@ -15,7 +15,7 @@ else()
   message(STATUS "ketsim: MPI support off")
 endif()
 # The MPI tests need to know whether the binary can split work.
-foreach(t cli_mpi_determinism cli_robust_mpi cli_mpi_dynamic)
+foreach(t cli_mpi_determinism cli_robust_mpi cli_mpi_dynamic cli_popest_determinism)
   if(TEST ${t})
     set_tests_properties(${t} PROPERTIES ENVIRONMENT
       "KETSIM_DATA_DIR=${CMAKE_SOURCE_DIR}/data;KETSIM_BUILT_WITH_MPI=${KETSIM_MPI}")

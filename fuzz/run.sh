@@ -5,7 +5,8 @@
 #   fuzz/run.sh NAME 1000000    run fuzz_NAME for 1,000,000 inputs
 #
 # NAME is a harness without the fuzz_ prefix: dose_spec, set, number, params_file,
-# drugfile, ytree, targets.  The seed corpus fuzz/corpus/NAME is read but
+# drugfile, ytree, targets, dataset, scenario, protocol, argv (the command
+# line; its commands' messages on stderr are silenced: -close_fd_mask=2).  The seed corpus fuzz/corpus/NAME is read but
 # never written; new inputs go to BUILD/fuzz-corpus/NAME and crash inputs to
 # BUILD/fuzz-artifacts/ (BUILD is $KETSIM_FUZZ_BUILD, default build-fuzz).
 # Extra arguments after the budget go to libFuzzer.  Exit status is non-zero
@@ -36,6 +37,8 @@ mkdir -p "$build/fuzz-corpus/$name" "$build/fuzz-artifacts"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-malloc_context_size=2}
 # Short inputs keep the runs fast; the parsers' size limits are tested by the
 # unit tests.  Leaks count as failures (libFuzzer checks after each input).
-exec "$build/fuzz/fuzz_$name" "${limit[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
+quiet=()
+[ "$name" = argv ] && quiet=(-close_fd_mask=2)
+exec "$build/fuzz/fuzz_$name" "${limit[@]}" "${quiet[@]}" -max_len=4096 -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$name-" \
     "$@" "$build/fuzz-corpus/$name" "$seeds"

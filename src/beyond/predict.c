@@ -210,15 +210,27 @@ static int evaluate(const ketsim_predict_opts *o, const double *x, const outcome
     /* a constant marker or a one-class outcome has no ROC: reported as such */
     row->roc_ok = ketsim_roc_fit(xs, ys, m, o->n_boot, 0.95, o->seed, stream,
                                  &row->roc, &e2) == KETSIM_OK;
+    /* but out of memory is an error, not a marker without a value */
+    int nomem = e2.code == KETSIM_ENOMEM;
     if (ketsim_stats_pearson(xs, yd, m, &row->r_outcome, &p, &e2))
         row->r_outcome = NAN;
+    nomem |= e2.code == KETSIM_ENOMEM;
     if (ketsim_spearman(xs, yd, m, &row->rho_outcome, &p, &e2))
         row->rho_outcome = NAN;
+    nomem |= e2.code == KETSIM_ENOMEM;
     if (ketsim_stats_pearson(xs, ch, m, &row->r_change, &row->p_change, &e2))
         row->r_change = row->p_change = NAN;
+    nomem |= e2.code == KETSIM_ENOMEM;
     if (ketsim_spearman(xs, ch, m, &row->rho_change, &p, &e2))
         row->rho_change = NAN;
+    nomem |= e2.code == KETSIM_ENOMEM;
     free(xs), free(ch), free(yd), free(ys);
+    if (nomem) {
+        if (row->roc_ok)
+            ketsim_roc_result_free(&row->roc);
+        row->roc_ok = 0;
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory evaluating marker %s", row->name);
+    }
     return KETSIM_OK;
 }
 

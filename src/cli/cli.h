@@ -17,6 +17,8 @@ typedef struct cli_command {
 #undef CMD
 int cmd_main_job(int argc, char **argv);
 void help_main_job(void);
+/* Run the command argv[1] (the main job without one); its exit status. */
+int cli_dispatch(int argc, char **argv);
 
 /* Exit status of a fit (pooled or population) that ran but whose result
  * cannot be used: neither success (0) nor a runtime failure (1) nor bad

@@ -10,6 +10,7 @@
 
 #include <dirent.h>
 #include <math.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,6 +469,9 @@ int ketsim_trial_scenario_resolve(const char *arg, ketsim_trial_scenario *sc, ke
     char dir[4096], path[4200];
     snprintf(path, sizeof path, "%s/%s.yaml", ketsim_trial_scenario_dir(dir, sizeof dir), arg);
     FILE *fp = fopen(path, "r");
+    /* only a missing file means an unknown name; no memory or descriptors is not bad input */
+    if (!fp && errno != ENOENT && errno != ENOTDIR)
+        return KETSIM_FAIL(err, KETSIM_EIO, "cannot open built-in scenario %s: %s", path, strerror(errno));
     if (!fp)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "no built-in scenario '%s' (see ketsim trial --list)", arg);
     fclose(fp);

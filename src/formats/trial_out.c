@@ -107,16 +107,20 @@ static double value_at(const ketsim_trial_metrics *reps, size_t r, size_t i)
 }
 
 /* Median, 5th and 95th percentiles of metric i over the replicates (finite
- * values only); returns how many were finite.  idx < 0: none. */
+ * values only); returns how many were finite.  idx < 0: none.  Out of
+ * memory sets *bad: a missing value must not be printed as "never
+ * defined". */
 static size_t quantiles_at(const ketsim_trial_metrics *reps, size_t n_reps, long idx, double *med, double *p5,
-                           double *p95)
+                           double *p95, int *bad)
 {
     *med = *p5 = *p95 = NAN;
     if (idx < 0)
         return 0;
     double *v = malloc((n_reps ? n_reps : 1) * sizeof *v);
-    if (!v)
+    if (!v) {
+        *bad = 1;
         return 0;
+    }
     size_t n = 0;
     for (size_t r = 0; r < n_reps; r++) {
         double x = value_at(reps, r, (size_t)idx);
@@ -129,6 +133,8 @@ static size_t quantiles_at(const ketsim_trial_metrics *reps, size_t n_reps, long
         ketsim_error e;
         if (ketsim_stats_quantiles(v, n, probs, 3, q, &e) == KETSIM_OK)
             *med = q[0], *p5 = q[1], *p95 = q[2];
+        else if (e.code == KETSIM_ENOMEM)
+            *bad = 1;
     }
     free(v);
     return n;
@@ -271,7 +277,7 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
     json_t *metrics = fj_set_array(root, "metrics", &bad);
     for (size_t i = 0; i < m0->n && !bad; i++) {
         double med, p5, p95, mean, sd;
-        size_t n = quantiles_at(reps, n_reps, (long)i, &med, &p5, &p95);
+        size_t n = quantiles_at(reps, n_reps, (long)i, &med, &p5, &p95, &bad);
         moments_at(reps, n_reps, (long)i, &mean, &sd);
         json_t *jm = fj_push_object(metrics, &bad);
         fj_set_str(jm, "name", m0->name[i], &bad);
@@ -307,10 +313,10 @@ int ketsim_trial_write_summary_json(FILE *fp, const ketsim_trial_scenario *sc, c
 /* "median [p5, p95]" of a metric over replicates (the median alone for one
  * replicate, "-" when it is never defined). */
 static void cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
-                 double scale, const char *fmt)
+                 double scale, const char *fmt, int *bad)
 {
     double med, p5, p95;
-    size_t n = quantiles_at(reps, n_reps, metric_index(&reps[0], name), &med, &p5, &p95);
+    size_t n = quantiles_at(reps, n_reps, metric_index(&reps[0], name), &med, &p5, &p95, bad);
     if (n == 0) {
         snprintf(buf, size, "-");
         return;
@@ -327,16 +333,16 @@ static void cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_
 
 /* Per-visit tests of one comparison (its metrics are CMP@VISIT.X). */
 static void print_comparison(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o,
-                             const ketsim_trial_metrics *reps, size_t nr, const char *cmp)
+                             const ketsim_trial_metrics *reps, size_t nr, const char *cmp, int *bad)
 {
     char n1[128], c1[128], c2[128];
     fprintf(fp, "\n%s (%s test per visit):\n%-8s %-22s %-22s %-10s\n", cmp,
             sc->design == KETSIM_TRIAL_CROSSOVER ? "paired t" : "Welch t", "visit", "difference", "Cohen d", "power");
     for (size_t k = 0; k < sc->n_visits; k++) {
         snprintf(n1, sizeof n1, "%s@%s.diff", cmp, sc->visit_label[k]);
-        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f", bad);
         snprintf(n1, sizeof n1, "%s@%s.d", cmp, sc->visit_label[k]);
-        cell(c2, sizeof c2, reps, nr, n1, 1, "%.2f");
+        cell(c2, sizeof c2, reps, nr, n1, 1, "%.2f", bad);
         snprintf(n1, sizeof n1, "%s@%s.p", cmp, sc->visit_label[k]);
         fprintf(fp, "%-8s %-22s %-22s %.2f\n", sc->visit_label[k], c1, c2,
                 (double)significant_at(reps, nr, metric_index(&reps[0], n1), o->alpha) / (double)nr);
@@ -345,7 +351,7 @@ static void print_comparison(FILE *fp, const ketsim_trial_scenario *sc, const ke
     for (int w = 0; w < 3; w++) {
         snprintf(n1, sizeof n1, "%s.%s", cmp, what[w]);
         double med, p5, p95;
-        size_t n = quantiles_at(reps, nr, metric_index(&reps[0], n1), &med, &p5, &p95);
+        size_t n = quantiles_at(reps, nr, metric_index(&reps[0], n1), &med, &p5, &p95, bad);
         if (n)
             fprintf(fp, "%-11s %.3g h [%.3g, %.3g] (defined in %zu of %zu replicates)\n", what[w], med, p5, p95, n,
                     nr);
@@ -356,7 +362,7 @@ static void print_comparison(FILE *fp, const ketsim_trial_scenario *sc, const ke
 
 /* Sessions to the first response (arms with a repeated course). */
 static void print_infusions(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_metrics *reps, size_t nr,
-                            size_t a)
+                            size_t a, int *bad)
 {
     size_t n_sess = ketsim_trial_arm_n_sessions(sc, &sc->arms[a]);
     if (n_sess < 2)
@@ -364,7 +370,7 @@ static void print_infusions(FILE *fp, const ketsim_trial_scenario *sc, const ket
     const char *an = sc->arms[a].name;
     char n1[128], c1[128];
     snprintf(n1, sizeof n1, "%s.infusions_to_response_median", an);
-    cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+    cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f", bad);
     fprintf(fp, "\nsessions to the first response (%s, %zu sessions): median among responders %s\n  share %%%s:",
             an, n_sess, c1, nr > 1 ? " (mean over replicates)" : "");
     /* means, so that the shares of one line add up to 100 */
@@ -389,7 +395,7 @@ static void print_infusions(FILE *fp, const ketsim_trial_scenario *sc, const ket
 
 /* Response at the early visit as a test of response at the primary visit. */
 static void print_early(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_metrics *reps, size_t nr,
-                        size_t a)
+                        size_t a, int *bad)
 {
     const char *an = sc->arms[a].name, *ev = sc->visit_label[sc->early_visit];
     static const char *const what[4] = {"sensitivity", "specificity", "ppv", "npv"};
@@ -398,7 +404,7 @@ static void print_early(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_
     for (int w = 0; w < 4; w++) {
         char n1[128], c1[128];
         snprintf(n1, sizeof n1, "%s@%s.predicts_primary_%s", an, ev, what[w]);
-        cell(c1, sizeof c1, reps, nr, n1, 100, "%.0f");
+        cell(c1, sizeof c1, reps, nr, n1, 100, "%.0f", bad);
         fprintf(fp, "  %-24s %s\n", label[w], c1);
     }
 }
@@ -407,13 +413,13 @@ static void print_early(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_
  * estimate; of a single trial, the estimate with its own 95% interval
  * (metrics NAME_lo, NAME_hi, or NAME_lo_d, NAME_hi_d for times). */
 static void relapse_cell(char *buf, size_t size, const ketsim_trial_metrics *reps, size_t nr, const char *stem,
-                         const char *what, double scale, const char *fmt)
+                         const char *what, double scale, const char *fmt, int *bad)
 {
     char name[128];
     size_t len = strlen(what);
     int days = len > 2 && strcmp(what + len - 2, "_d") == 0;
     snprintf(name, sizeof name, "%s_%s", stem, what);
-    cell(buf, size, reps, nr, name, scale, fmt);
+    cell(buf, size, reps, nr, name, scale, fmt, bad);
     if (nr != 1 || strcmp(what, "fraction") == 0 || strcmp(buf, "-") == 0)
         return;
     char lo[24] = "-", hi[24] = "-";
@@ -432,14 +438,14 @@ static void relapse_cell(char *buf, size_t size, const ketsim_trial_metrics *rep
 /* Relapse after the last dose by both rules: share relapsed, Kaplan-Meier
  * quartiles, and the share relapsed by the set times. */
 static void print_relapse(FILE *fp, const ketsim_trial_scenario *sc, const ketsim_trial_defs *d0,
-                          const ketsim_trial_metrics *reps, size_t nr, size_t a)
+                          const ketsim_trial_metrics *reps, size_t nr, size_t a, int *bad)
 {
     ketsim_trial_defs d = *d0;
     ketsim_trial_defs_scenario(sc, &d);
     const char *an = sc->arms[a].name;
     char n1[128], c1[128], c2[128], h1[64], h2[64], fr[96], ab[96];
     snprintf(n1, sizeof n1, "%s.relapse_responders", an);
-    cell(c1, sizeof c1, reps, nr, n1, 1, "%.0f");
+    cell(c1, sizeof c1, reps, nr, n1, 1, "%.0f", bad);
     fprintf(fp, "\nrelapse after the last dose (%s responders at %s): responders %s; %d rating%s in a row\n", an,
             sc->visit_label[sc->primary_visit], c1, d.relapse_consecutive, d.relapse_consecutive == 1 ? "" : "s");
     snprintf(h1, sizeof h1, "MADRS > %g%% of baseline", 100 * d.relapse_fraction);
@@ -452,16 +458,16 @@ static void print_relapse(FILE *fp, const ketsim_trial_scenario *sc, const ketsi
     for (int r = 0; r < 4; r++) {
         double scale = r == 0 ? 100 : 1;
         const char *fmt = r == 0 ? "%.0f" : "%.1f";
-        relapse_cell(c1, sizeof c1, reps, nr, fr, rows[r][0], scale, fmt);
-        relapse_cell(c2, sizeof c2, reps, nr, ab, rows[r][0], scale, fmt);
+        relapse_cell(c1, sizeof c1, reps, nr, fr, rows[r][0], scale, fmt, bad);
+        relapse_cell(c2, sizeof c2, reps, nr, ab, rows[r][0], scale, fmt, bad);
         fprintf(fp, "  %-24s %-24s %-24s\n", rows[r][1], c1, c2);
     }
     for (size_t k = 0; k < ketsim_trial_n_relapse_by(sc); k++) {
         char label[16], row[40], what[24];
         ketsim_trial_relapse_by_h(sc, k, label);
         snprintf(what, sizeof what, "by_%s", label);
-        relapse_cell(c1, sizeof c1, reps, nr, fr, what, 100, "%.0f");
-        relapse_cell(c2, sizeof c2, reps, nr, ab, what, 100, "%.0f");
+        relapse_cell(c1, sizeof c1, reps, nr, fr, what, 100, "%.0f", bad);
+        relapse_cell(c2, sizeof c2, reps, nr, ab, what, 100, "%.0f", bad);
         snprintf(row, sizeof row, "relapsed by %s %%", label);
         fprintf(fp, "  %-24s %-24s %-24s\n", row, c1, c2);
     }
@@ -485,15 +491,16 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
             (unsigned long long)o->seed, o->replicates, nr == 1 ? "" : "s");
     fprintf(fp, "\n%-8s %-12s %-22s %-22s %-22s\n", "visit", "arm", "MADRS change", "response %", "remission %");
     char n1[128], c1[128], c2[128], c3[128];
+    int nomem = 0, *bad = &nomem;
     for (size_t k = 0; k < sc->n_visits; k++)
         for (size_t a = 0; a < sc->n_arms; a++) {
             const char *an = sc->arms[a].name, *vl = sc->visit_label[k];
             snprintf(n1, sizeof n1, "%s@%s.change_mean", an, vl);
-            cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+            cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f", bad);
             snprintf(n1, sizeof n1, "%s@%s.response", an, vl);
-            cell(c2, sizeof c2, reps, nr, n1, 100, "%.0f");
+            cell(c2, sizeof c2, reps, nr, n1, 100, "%.0f", bad);
             snprintf(n1, sizeof n1, "%s@%s.remission", an, vl);
-            cell(c3, sizeof c3, reps, nr, n1, 100, "%.0f");
+            cell(c3, sizeof c3, reps, nr, n1, 100, "%.0f", bad);
             fprintf(fp, "%-8s %-12s %-22s %-22s %-22s%s\n", a ? "" : vl, an, c1, c2, c3,
                     k == sc->primary_visit && a == 0 ? "  (primary)" : "");
         }
@@ -502,13 +509,13 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
     for (size_t a = 0; a < sc->n_arms; a++) {
         char c4[128];
         snprintf(n1, sizeof n1, "%s.cadss_peak_mean", sc->arms[a].name);
-        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f");
+        cell(c1, sizeof c1, reps, nr, n1, 1, "%.1f", bad);
         snprintf(n1, sizeof n1, "%s.sbp_peak_mean", sc->arms[a].name);
-        cell(c2, sizeof c2, reps, nr, n1, 1, "%.1f");
+        cell(c2, sizeof c2, reps, nr, n1, 1, "%.1f", bad);
         snprintf(n1, sizeof n1, "%s.dbp_peak_mean", sc->arms[a].name);
-        cell(c3, sizeof c3, reps, nr, n1, 1, "%.1f");
+        cell(c3, sizeof c3, reps, nr, n1, 1, "%.1f", bad);
         snprintf(n1, sizeof n1, "%s.hr_peak_mean", sc->arms[a].name);
-        cell(c4, sizeof c4, reps, nr, n1, 1, "%.1f");
+        cell(c4, sizeof c4, reps, nr, n1, 1, "%.1f", bad);
         fprintf(fp, "%-12s %-22s %-22s %-22s %-22s\n", sc->arms[a].name, c1, c2, c3, c4);
     }
     double failed = total_failed(reps, nr);
@@ -524,14 +531,16 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
             continue;
         char cmp[96];
         snprintf(cmp, sizeof cmp, "%.*s", (int)(dot - nm), nm);
-        print_comparison(fp, sc, o, reps, nr, cmp);
+        print_comparison(fp, sc, o, reps, nr, cmp, bad);
     }
     for (size_t a = 0; a < sc->n_arms; a++)
-        print_infusions(fp, sc, reps, nr, a);
+        print_infusions(fp, sc, reps, nr, a, bad);
     for (size_t a = 0; a < sc->n_arms && sc->has_early_visit; a++)
-        print_early(fp, sc, reps, nr, a);
+        print_early(fp, sc, reps, nr, a, bad);
     for (size_t a = 0; a < sc->n_arms && ketsim_trial_n_followup(sc) > 0; a++)
         if (sc->arms[a].control == KETSIM_TRIAL_ACTIVE)
-            print_relapse(fp, sc, d, reps, nr, a);
+            print_relapse(fp, sc, d, reps, nr, a, bad);
+    if (nomem)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory while printing the trial table");
     return formats_stream_status(fp, "the trial table", err);
 }

@@ -220,6 +220,8 @@ static int arm_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_def
         ketsim_error e;
         if (ev && n > 0 && ketsim_stats_km_fit(buf, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) == KETSIM_OK)
             med = km->median;
+        else if (ev && n > 0 && e.code == KETSIM_ENOMEM && !rc)
+            rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for endpoints"); /* not a missing median */
         ketsim_stats_km_free(km);
         free(ev);
         if (!rc)
@@ -490,8 +492,11 @@ static int relapse_summary(const ketsim_trial_scenario *sc, const char *stem, co
         relapsed += (size_t)ev[i];
     ketsim_stats_km *km = NULL;
     ketsim_error e;
-    if (n > 0 && ketsim_stats_km_fit(tt, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) != KETSIM_OK)
+    if (n > 0 && ketsim_stats_km_fit(tt, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, &e) != KETSIM_OK) {
         km = NULL;
+        if (e.code == KETSIM_ENOMEM) /* not a curve that cannot be estimated */
+            return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for the relapse curve");
+    }
     int rc = put(m, n ? (double)relapsed / (double)n : NAN, err, "%s_fraction", stem);
     static const struct { double p; const char *name; } qs[] = {{0.5, "median"}, {0.25, "q25"}, {0.75, "q75"}};
     for (size_t k = 0; !rc && k < sizeof qs / sizeof qs[0]; k++) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fault walk: make each file-system call a command makes fail in turn (the
 # Nth open, write, fclose, rename, fsync or mkdir; tests/tools/faultinj.c)
-# and check what the command leaves behind.  For every N until the command
+# and check what the command leaves behind; then the same with allocations
+# (every so many of the program's malloc, calloc and realloc calls).  For every N until the command
 # runs through without the fault firing:
 #   - exit status 0, or non-zero with exactly one line on stderr;
 #   - no temporary or staging file (*.tmp*, .ketsim-stage.*, .ketsim-ready.*)
@@ -99,6 +100,67 @@ persistent() {
     done
 }
 
+# Checksums of the data files under the output location (not the
+# manifests, whose run id changes from run to run).
+data_snapshot() {
+    (cd "$work/run" && find "$out" -type f ! -name '*_manifest.json' -print0 | sort -z | xargs -0r sha256sum)
+}
+
+# alloc_walk LABEL OUT COMMAND...: the Nth allocation the program makes
+# (malloc, calloc, realloc; the shim's alloc family) fails, for N from 1 to
+# the command's count in steps chosen to make about $KETSIM_ALLOC_POINTS
+# runs (default 200).  Every run: no crash (a signal), no temporary file;
+# a failure has one line on stderr, leaves the previous result as it was
+# and is not called bad input (exit 2); a success despite the fault must be
+# the complete, unchanged result (same data files, same printed table), not
+# one with a value missing.
+alloc_walk() {
+    label=$1 out=$2
+    shift 2
+    rm -rf "$work/run" && mkdir -p "$work/run"
+    n=0
+    rm -f "$work/log"
+    if ! (cd "$work/run" && KETSIM_FAULT_FAMILY=alloc KETSIM_FAULT_LOG="$work/log" LD_PRELOAD="$shim" \
+        "$ketsim" "$@" >"$work/ref.out" 2>"$work/err"); then
+        fail "the command fails without a fault: $(cat "$work/err")"
+        return
+    fi
+    local total before ref_out
+    total=$(awk '$1 == "count" {print $3}' "$work/log")
+    before=$(data_snapshot)
+    ref_out=$(grep -v '^wrote ' "$work/ref.out")
+    local points=${KETSIM_ALLOC_POINTS:-200} stride walked=0 failed_runs=0
+    stride=$(( total / points > 1 ? total / points : 1 ))
+    for ((n = 1; n <= total; n += stride)); do
+        rm -f "$work/log"
+        (cd "$work/run" && KETSIM_FAULT_FAMILY=alloc KETSIM_FAULT_N=$n KETSIM_FAULT_LOG="$work/log" \
+            LD_PRELOAD="$shim" "$ketsim" "$@" >"$work/out" 2>"$work/err")
+        local rc=$? where
+        grep -q '^fired' "$work/log" 2>/dev/null || continue
+        walked=$((walked + 1))
+        where=$(awk '$1 == "caller" {printf "%s+0x%x", $2, $3}' "$work/log")
+        [ "$rc" -lt 128 ] || fail "(allocation at $where) killed by signal $((rc - 128)): $(head -c 300 "$work/err")"
+        local left
+        left=$(leftovers)
+        [ -z "$left" ] || fail "(allocation at $where) leftovers: $left"
+        if [ "$rc" -eq 0 ]; then
+            [ "$(data_snapshot)" = "$before" ] && [ "$(grep -v '^wrote ' "$work/out")" = "$ref_out" ] ||
+                fail "(allocation at $where) exit 0 with a different result"
+            continue
+        fi
+        failed_runs=$((failed_runs + 1))
+        [ "$rc" -ne 2 ] || fail "(allocation at $where) exit 2, bad input, for no memory: $(head -c 300 "$work/err")"
+        local lines
+        lines=$(wc -l <"$work/err")
+        [ "$lines" -eq 1 ] && [ -s "$work/err" ] ||
+            fail "(allocation at $where) exit $rc with $lines lines on stderr: $(head -c 600 "$work/err")"
+        [ "$(data_snapshot)" = "$before" ] ||
+            fail "(allocation at $where) exit $rc and the previous result changed: $(cat "$work/err")"
+    done
+    echo "fault_walk: $label: $total allocations, $walked failed in turn (every ${stride}th), $failed_runs ended in an error"
+    [ "$walked" -gt 0 ] || fail "no allocation failed"
+}
+
 head -4 "$KETSIM_DATA_DIR/targets.csv" >"$work/t.csv"
 walk "simulate --out" a.csv simulate --out a.csv
 walk "simulate --out (csv of a dataset)" p.csv simulate --dataset "$KETSIM_DATA_DIR/../examples/dataset.csv" --out p.csv
@@ -106,6 +168,9 @@ walk "trial --out-dir" tout trial zarate2006 --replicates 1 --subjects 4 --threa
 walk "lab --out-dir" lout lab table2_mouse --out-dir lout
 walk "validate --markdown" v.md validate --targets t.csv --markdown v.md
 persistent
+alloc_walk "simulate --out, allocations" a.csv simulate --until 2h --every 30min --out a.csv
+alloc_walk "trial --out-dir, allocations" tout trial zarate2006 --replicates 1 --subjects 2 --threads 1 --out-dir tout
+alloc_walk "predict --out-dir, allocations" pout predict --subjects 12 --bootstrap 20 --threads 1 --out-dir pout
 if [ "$failures" -ne 0 ]; then
     echo "fault_walk: $failures failures" >&2
     exit 1

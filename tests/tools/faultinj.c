@@ -10,6 +10,9 @@
  *                        has buffered), rename (rename, renameat),
  *                        fsync (fsync, fdatasync), mkdir (mkdir, mkdirat),
  *                        or io for all of these together.  Default io.
+ *                        alloc (malloc, calloc, realloc) is counted only
+ *                        when named alone: a command makes thousands of
+ *                        allocations, walked with a stride.
  *   KETSIM_FAULT_N       the Nth counted call fails (1-based); 0 or unset:
  *                        nothing fails, the calls are only counted.
  *   KETSIM_FAULT_TIMES   how many counted calls fail from the Nth on: a
@@ -19,10 +22,11 @@
  *
  * The errno of a failed call is the one the system gives for the situation
  * simulated: EMFILE for opens, ENOSPC for writes, flushes and closes, EIO for fsync
- * and rename, ENOSPC for mkdir.  A failed fclose still closes the stream
- * (as the real one does on an error), so no descriptor leaks.  malloc is not
- * interposed: a command makes tens of thousands of allocations, too many to
- * walk, and the allocation failure paths are unit-tested instead.
+ * and rename, ENOSPC for mkdir, ENOMEM for allocations (NULL; a refused
+ * realloc leaves its block as it was).  A failed fclose still closes the
+ * stream (as the real one does on an error), so no descriptor leaks.  The
+ * allocation calls reach glibc's own allocator through its __libc_ names,
+ * because dlsym itself allocates.
  *
  * Only for tests; never linked into the program, and not built in sanitizer
  * builds (the sanitizers' own interposition must come first). */
@@ -39,7 +43,8 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-enum { F_OPEN = 1, F_WRITE = 2, F_CLOSE = 4, F_RENAME = 8, F_FSYNC = 16, F_MKDIR = 32 };
+enum { F_OPEN = 1, F_WRITE = 2, F_CLOSE = 4, F_RENAME = 8, F_FSYNC = 16, F_MKDIR = 32, F_ALLOC = 64 };
+enum { F_IO = F_OPEN | F_WRITE | F_CLOSE | F_RENAME | F_FSYNC | F_MKDIR };
 
 static const struct {
     const char *name;
@@ -48,6 +53,7 @@ static const struct {
 } families[] = {
     {"open", F_OPEN, EMFILE},   {"write", F_WRITE, ENOSPC}, {"close", F_CLOSE, ENOSPC},
     {"rename", F_RENAME, EIO},  {"fsync", F_FSYNC, EIO},    {"mkdir", F_MKDIR, ENOSPC},
+    {"alloc", F_ALLOC, ENOMEM},
 };
 
 static int mask = -1;         /* families counted; -1 until read from the environment */
@@ -59,10 +65,13 @@ static void init(void)
 {
     if (__atomic_load_n(&mask, __ATOMIC_ACQUIRE) >= 0)
         return;
+    /* the loader allocates before the environment is in place: decide later */
+    if (!environ)
+        return;
     const char *fam = getenv("KETSIM_FAULT_FAMILY");
     int m = 0;
     for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)
-        if (!fam || !*fam || !strcmp(fam, "io") || !strcmp(fam, families[i].name))
+        if (!fam || !*fam || !strcmp(fam, "io") ? (families[i].bit & F_IO) : !strcmp(fam, families[i].name))
             m |= families[i].bit;
     const char *n = getenv("KETSIM_FAULT_N");
     target = n ? strtol(n, NULL, 10) : 0;
@@ -79,8 +88,10 @@ static void log_line(const char *what, const char *fam, long n)
     const char *path = getenv("KETSIM_FAULT_LOG");
     if (!path)
         return;
-    char line[96];
+    char line[4200];
     int len = snprintf(line, sizeof line, "%s %s %ld\n", what, fam, n);
+    if (len < 0 || (size_t)len >= sizeof line)
+        return;
     int fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0)
         return;
@@ -92,7 +103,8 @@ static void log_line(const char *what, const char *fam, long n)
 static int fail_now(int bit)
 {
     init();
-    if (!(mask & bit))
+    int m = __atomic_load_n(&mask, __ATOMIC_ACQUIRE);
+    if (m < 0 || !(m & bit))
         return 0;
     long n = __atomic_add_fetch(&calls, 1, __ATOMIC_RELAXED);
     if (target <= 0 || n < target || n - target >= times)
@@ -257,4 +269,86 @@ int mkdirat(int dirfd, const char *path, mode_t mode)
 {
     REAL(int, "mkdirat", int, const char *, mode_t);
     return fail_now(F_MKDIR) ? -1 : real_fn(dirfd, path, mode);
+}
+
+/* Allocations are counted from the program's main() on: what the shared
+ * libraries' constructors allocate before it (C++ runtimes among them,
+ * which abort on a failed allocation) is no part of the program.  The
+ * start routine is wrapped to hand the real one a main that arms the
+ * counter first. */
+static int alloc_armed;
+static int (*real_main)(int, char **, char **);
+static void *prog_base, *libc_base; /* where the program and the C library are loaded */
+
+static void *base_of(void *addr)
+{
+    Dl_info info;
+    return dladdr(addr, &info) ? info.dli_fbase : NULL;
+}
+
+static int armed_main(int argc, char **argv, char **envp)
+{
+    prog_base = base_of((void *)real_main);
+    libc_base = base_of((void *)__builtin_return_address(0)); /* main is called from the C library */
+    __atomic_store_n(&alloc_armed, 1, __ATOMIC_RELEASE);
+    return real_main(argc, argv, envp);
+}
+
+int __libc_start_main(int (*main_fn)(int, char **, char **), int argc, char **argv, void (*init_fn)(void),
+                      void (*fini_fn)(void), void (*rtld_fini)(void), void *stack_end)
+{
+    REAL(int, "__libc_start_main", int (*)(int, char **, char **), int, char **, void (*)(void),
+         void (*)(void), void (*)(void), void *);
+    real_main = main_fn;
+    return real_fn(armed_main, argc, argv, init_fn, fini_fn, rtld_fini, stack_end);
+}
+
+/* Only the program's own allocations are counted: those called from the
+ * program (or libketsim), and from the C library on its behalf (strdup,
+ * getline, fopen, ...).  Allocations inside other libraries are not: what
+ * they do on a failure is theirs (SUNDIALS 6's N_VClone, for one,
+ * dereferences the NULL its serial clone returns, and C++ libraries throw). */
+static __thread int in_check __attribute__((tls_model("initial-exec")));
+
+static int ours(void *caller)
+{
+    Dl_info info;
+    if (!dladdr(caller, &info))
+        return 0;
+    return info.dli_fbase == prog_base || info.dli_fbase == libc_base ||
+           (info.dli_fname && strstr(info.dli_fname, "/libketsim.so"));
+}
+
+static int alloc_fails(void *caller)
+{
+    if (!__atomic_load_n(&alloc_armed, __ATOMIC_ACQUIRE) || in_check)
+        return 0;
+    in_check = 1; /* dladdr may allocate */
+    int fail = ours(caller) && fail_now(F_ALLOC);
+    Dl_info info;
+    if (fail && dladdr(caller, &info)) /* for addr2line: which call failed */
+        log_line("caller", info.dli_fname ? info.dli_fname : "?",
+                 (long)((char *)caller - (char *)info.dli_fbase));
+    in_check = 0;
+    return fail;
+}
+
+/* glibc's allocator under its own names (no dlsym: dlsym allocates) */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+
+void *malloc(size_t n)
+{
+    return alloc_fails(__builtin_return_address(0)) ? NULL : __libc_malloc(n);
+}
+
+void *calloc(size_t n, size_t size)
+{
+    return alloc_fails(__builtin_return_address(0)) ? NULL : __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t n)
+{
+    return alloc_fails(__builtin_return_address(0)) ? NULL : __libc_realloc(p, n);
 }
