@@ -1,6 +1,7 @@
 #include "util/dist.h"
 #include "ketsim/dist.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -122,6 +123,22 @@ static double now_s(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Wait for a request until it completes or the monotonic clock reaches
+ * `until`, napping between tests: Open MPI's blocking waits spin at full
+ * speed, taking a core from whatever else runs there for as long as the
+ * slowest rank needs.  Returns whether it completed. */
+static int wait_asleep(MPI_Request *req, double until)
+{
+    int done = 0;
+    for (;;) {
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+        if (done || now_s() >= until)
+            return done;
+        struct timespec pause = {0, 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
 void trial_dist_end(int status, double wait_s)
 {
     if (trial_dist_size() == 1)
@@ -129,23 +146,11 @@ void trial_dist_end(int status, double wait_s)
     MPI_Request req;
     if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
         MPI_Abort(MPI_COMM_WORLD, status ? status : 1);
-    if (status == 0) { /* a rank that succeeded waits for the slower ones */
-        MPI_Wait(&req, MPI_STATUS_IGNORE);
-        return;
-    }
-    /* A rank that failed: if the others are not here soon, they are still
-     * working and will wait for it in a collective that never comes, so the
-     * job is stopped instead of hanging. */
-    double until = now_s() + wait_s;
-    int done = 0;
-    while (!done && now_s() < until) {
-        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
-        if (!done) {
-            struct timespec pause = {0, 20 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-    }
-    if (!done)
+    /* A rank that succeeded waits for the slower ones.  A rank that failed:
+     * if the others are not here soon, they are still working and will wait
+     * for it in a collective that never comes, so the job is stopped
+     * instead of hanging. */
+    if (!wait_asleep(&req, status == 0 ? INFINITY : now_s() + wait_s))
         MPI_Abort(MPI_COMM_WORLD, status);
 }
 
@@ -269,24 +274,14 @@ void trial_dist_queue_close(trial_dist_queue *q)
     free(q);
 }
 
-/* A barrier that sleeps while it waits: Open MPI's blocking collectives
- * spin at full speed, which takes a core from whatever else runs there
- * for as long as the slowest rank needs. */
+/* A barrier that waits asleep (wait_asleep). */
 void trial_dist_quiet_barrier(void)
 {
     if (trial_dist_size() == 1)
         return;
     MPI_Request req;
-    if (MPI_Ibarrier(MPI_COMM_WORLD, &req) != MPI_SUCCESS)
-        return;
-    int done = 0;
-    while (!done) {
-        MPI_Test(&req, &done, MPI_STATUS_IGNORE);
-        if (!done) {
-            struct timespec pause = {0, 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-    }
+    if (MPI_Ibarrier(MPI_COMM_WORLD, &req) == MPI_SUCCESS)
+        wait_asleep(&req, INFINITY);
 }
 
 #else
