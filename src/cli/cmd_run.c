@@ -75,7 +75,7 @@ static int make_tables(trial_cli_result *z, trial_cli_result *m, const char *tar
                                &pass, &miss, err);
     }
     if (!rc)
-        rc = main_tables_print(fp, v, "1s", "Supporting values (LITERATURE.md section 4)", &pass, &miss, err);
+        rc = main_tables_print(fp, v, "1s", "Supporting values (docs/literature.md section 4)", &pass, &miss, err);
     if (!rc)
         rc = main_tables_print(fp, v, "2", "Table 2: biomarkers, relative to untreated = 1", &pass, &miss, err);
     if (!rc)

@@ -6,7 +6,7 @@
 #include <math.h>
 #include <string.h>
 
-/* Published correlations of two markers with improvement (LITERATURE.md). */
+/* Published correlations of two markers with improvement (docs/literature.md). */
 typedef struct lit_ref {
     const char *marker;
     double lo, hi; /* expected range of r with the % MADRS change */

@@ -1,4 +1,4 @@
-/* The signalling cascade (DESIGN.md 3.2), from NMDA block to synapses, and
+/* The signalling cascade (docs/model.md section 3), from NMDA block to synapses, and
  * the tissue pools MRS sees.  Every state is relative (1 = untreated healthy
  * baseline) except the blocks (fractions 0-1) and the potentiation states
  * (0 at baseline).  docs/model.md lists each equation. */

@@ -34,7 +34,7 @@
 #define R_Q_KET "assumed as S-ketamine (Fanta 2015): in dogs the enantiomers' intercompartmental clearances are the same (Anesthesiology 1999)"
 #define R_AS_S_NK "assumed as S-norketamine (Otto 2021): no enantiomer-resolved norketamine distribution found"
 #define R_AS_S_HNK "assumed as (2S,6S)-HNK (Simons 2022; rat Moaddel 2015): no enantiomer-resolved HNK distribution found"
-#define MOLAR "molar mass (LITERATURE.md section 2)"
+#define MOLAR "molar mass (docs/literature.md section 2)"
 #define FU_KET "Dayton 1983 Eur J Clin Pharmacol: up to 47% bound"
 #define KP_KET "Cohen 1973 Anesthesiology: rat brain:plasma 6.5 (total)"
 #define KPUU "assumed 1: lipophilic, passive entry; no transporter known"
