@@ -28,7 +28,8 @@ void help_simulate(void)
          "Defaults: human, 70 kg (species reference weight), --until 14d, --every 10min.\n"
          "Without --out, CSV goes to standard output.\n"
          "--plot DIR writes concentrations, cascade and clinical figures (PNG and SVG) into\n"
-         "DIR; --plot-log puts concentrations on a log axis.\n"
+         "DIR; --plot-log puts concentrations on a log axis.  With --plot the table is\n"
+         "written only to --out (nothing on stdout without it).\n"
          "--dataset FILE.csv simulates every ID of a NONMEM-style dataset (ID, TIME, AMT,\n"
          "RATE, CMT, EVID, II, ADDL, SS, WT, OUTPUT, ...; see docs/dataset.md) and writes\n"
          "ID,TIME,OUTPUT,PRED plus the input columns for each observation record; with\n"
@@ -244,7 +245,7 @@ int cmd_simulate(int argc, char **argv)
     cli_outdirs figs;
     memset(&out, 0, sizeof out);
     memset(&figs, 0, sizeof figs);
-    int rc = cli_file_open(&out, o.out, &err);
+    int rc = (o.plot_dir && !o.out) ? 0 : cli_file_open(&out, o.out, &err);
     if (!rc && o.plot_dir)
         rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
@@ -257,7 +258,9 @@ int cmd_simulate(int argc, char **argv)
         rc = ketsim_simulation_solve(sim, &err);
     if (cli_interrupted())
         cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
-    if (!rc && o.plot_dir)
+    /* with figures, the table goes only where --out names: a figure run
+     * does not also pour its CSV onto the terminal */
+    if (!rc && o.plot_dir && o.out)
         rc = write_result(&o, &out, sim, &err);
     if (!rc && o.plot_dir)
         rc = write_figures(&o, &figs, sim, &err);

@@ -7,9 +7,11 @@ trap 'rm -rf "$tmp"' EXIT
 fails=0 passes=0
 check() { if eval "$2"; then passes=$((passes + 1)); else echo "FAIL: $1"; fails=$((fails + 1)); fi; }
 
-"$KETSIM" simulate --until 3d --every 15min --plot "$tmp/figs" --plot-log >"$tmp/run.csv"
+"$KETSIM" simulate --until 3d --every 15min --plot "$tmp/figs" --plot-log >"$tmp/stdout.txt"
 check "plot run exits 0" "[ $? -eq 0 ]"
-check "CSV still written" "[ \$(wc -l <'$tmp/run.csv') -eq 290 ]"
+check "--plot without --out writes no CSV to stdout" "[ ! -s '$tmp/stdout.txt' ]"
+"$KETSIM" simulate --until 3d --every 15min --plot "$tmp/figs2" --out "$tmp/run.csv" >"$tmp/stdout.txt"
+check "--plot with --out writes the CSV there" "[ \$(wc -l <'$tmp/run.csv') -eq 290 ] && [ ! -s '$tmp/stdout.txt' ]"
 for f in concentrations cascade clinical; do
     check "$f.png is a PNG" "[ \"\$(head -c 8 '$tmp/figs/$f.png' | od -An -c | tr -d ' ')\" = '211PNG\r\n032\n' ]"
     check "$f.png has content" "[ \$(stat -c %s '$tmp/figs/$f.png') -gt 20000 ]"

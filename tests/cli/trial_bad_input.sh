@@ -47,5 +47,13 @@ expect2 "bad seed" "seed" "$KETSIM" trial zarate2006 --seed -3 --out-dir "$dir/o
 expect2 "unknown option" "unknown" "$KETSIM" trial zarate2006 --frobnicate --out-dir "$dir/o"
 expect2 "missing scenario" "missing scenario" "$KETSIM" trial --out-dir "$dir/o"
 expect2 "bad --set" "no.such" "$KETSIM" trial zarate2006 --replicates 1 --set no.such=1 --out-dir "$dir/o"
+# the documented limits (docs/trial.md): 32 visits per period, 64 follow-up ratings
+visits=$(seq -s, 1 33 | sed 's/,/h,/g; s/$/h/')
+printf 'name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 0.5\nvisits: [%s]\n' "$visits" >"$dir/visits.yaml"
+expect2 "33 visits" "visits.yaml:7:.*'visits': at most 32" "$KETSIM" trial "$dir/visits.yaml" --out-dir "$dir/o"
+printf 'name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 0.5\nvisits: [%s]\n' "$(seq -s, 1 32 | sed 's/,/h,/g; s/$/h/')" >"$dir/visits32.yaml"
+"$KETSIM" trial "$dir/visits32.yaml" --replicates 1 >/dev/null 2>"$dir/err" || fail "32 visits refused: $(cat "$dir/err")"
+printf 'name: t\ndesign: parallel\nsubjects: 4\narms:\n  - name: a\n    dose_mg_per_kg: 0.5\nvisits: [1d]\nfollowup: {until: 65d, every: 1d}\n' >"$dir/fu.yaml"
+expect2 "65 follow-up ratings" "fu.yaml:8:.*at most 64" "$KETSIM" trial "$dir/fu.yaml" --out-dir "$dir/o"
 "$KETSIM" trial --list | grep -q zarate2006 || fail "--list lacks zarate2006"
 echo ok
