@@ -24,10 +24,12 @@ flags="-fprofile-instr-generate -fcoverage-mapping"
 if [ ! -f "$build/CMakeCache.txt" ]; then
     CC=clang cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Debug \
         -DCMAKE_C_FLAGS="$flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_SHARED_LINKER_FLAGS="$flags" >/dev/null
+else
+    cmake "$build" >/dev/null # a test file added since the last run gets its target
 fi
 read -r -a replays <<<"${PARSER_COVERAGE_HARNESSES:-dataset dose_spec drugfile number params_file protocol scenario set targets ytree argv}"
 corpus=${PARSER_COVERAGE_CORPUS:-$root/fuzz/corpus}
-tests=(test_dataset test_drugfile test_ytree test_parser_regressions test_trial_scenario test_formats)
+tests=(test_dataset test_drugfile test_ytree test_parser_regressions test_trial_scenario test_formats test_regimen test_params)
 targets=()
 for r in "${replays[@]}"; do targets+=("replay_$r"); done
 cmake --build "$build" --target "${targets[@]}" "${tests[@]}" -j"$(nproc)" >/dev/null

@@ -165,7 +165,10 @@ static void test_parallel_and_relapse(void **state)
     for (int r = 0; r < 3; r++)
         assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &reps[r], &err), KETSIM_OK);
     double med, p5, p95;
-    assert_int_equal(ketsim_trial_metric_quantiles(reps, 3, "ket@1d.change_mean", &med, &p5, &p95), 3);
+    size_t n_finite = 0;
+    assert_int_equal(ketsim_trial_metric_quantiles(reps, 3, "ket@1d.change_mean", &med, &p5, &p95, &n_finite, &err),
+                     KETSIM_OK);
+    assert_int_equal(n_finite, 3);
     close_to(med, 18, 1e-12);
     close_to(ketsim_trial_power(reps, 3, "ket_vs_pbo@1d.p", 0.05), 1, 0);
     for (int r = 0; r < 3; r++)

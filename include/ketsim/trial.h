@@ -335,10 +335,12 @@ int ketsim_trial_infusions_to_response(const ketsim_trial_scenario *sc, const ke
 /* The per-subject CSV, the NONMEM-style dataset, the summary JSON and the
  * printed table of a run are written by the formats layer (formats.h). */
 
-/* Quantiles of one metric across replicates (finite values only); returns the
- * number of finite values. */
-size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
-                              double *median, double *p5, double *p95);
+/* Median, 5th and 95th percentile of one metric across replicates (finite
+ * values only; NAN with none) and in *n_finite the number of finite values.
+ * KETSIM_ENOMEM when the values cannot be gathered: an error, not a metric
+ * without values. */
+int ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name,
+                                  double *median, double *p5, double *p95, size_t *n_finite, ketsim_error *err);
 /* Mean and sample SD (n - 1) of one metric across replicates (finite values
  * only; NAN with none, SD NAN with fewer than two); returns the number of
  * finite values. */

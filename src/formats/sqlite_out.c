@@ -562,7 +562,10 @@ int ketsim_results_db_trial_endpoints(ketsim_results_db *r, const ketsim_trial_s
     double alpha = o->alpha > 0 ? o->alpha : 0.05;
     for (size_t i = 0; !rc && i < m0->n; i++) {
         double med, p5, p95, mean, sd;
-        size_t n = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95);
+        size_t n = 0;
+        rc = ketsim_trial_metric_quantiles(reps, n_reps, m0->name[i], &med, &p5, &p95, &n, err);
+        if (rc)
+            break;
         ketsim_trial_metric_moments(reps, n_reps, m0->name[i], &mean, &sd);
         sqlite3_stmt *q = r->st[ST_SUMMARY];
         bind_text(q, 1, m0->name[i]);

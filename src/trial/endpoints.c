@@ -587,31 +587,35 @@ int ketsim_trial_endpoints(const ketsim_trial_scenario *sc, const ketsim_trial_d
     return rc;
 }
 
-size_t ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *median,
-                              double *p5, double *p95)
+int ketsim_trial_metric_quantiles(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *median,
+                                  double *p5, double *p95, size_t *n_finite, ketsim_error *err)
 {
     *median = *p5 = *p95 = NAN;
+    *n_finite = 0;
     double *v = malloc((n_reps ? n_reps : 1) * sizeof *v);
-    if (!v)
-        return 0;
+    if (!v) /* not "no finite value": the caller would store a metric as never defined */
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory for the quantiles of '%s' over %zu replicates", name,
+                           n_reps);
     size_t n = 0;
     for (size_t r = 0; r < n_reps; r++) {
         double x = ketsim_trial_metric(&reps[r], name);
         if (isfinite(x))
             v[n++] = x;
     }
+    int rc = KETSIM_OK;
     if (n > 0) {
         const double probs[3] = {0.5, 0.05, 0.95};
         double q[3];
-        ketsim_error e;
-        if (ketsim_stats_quantiles(v, n, probs, 3, q, &e) == KETSIM_OK) {
+        rc = ketsim_stats_quantiles(v, n, probs, 3, q, err);
+        if (!rc) {
             *median = q[0];
             *p5 = q[1];
             *p95 = q[2];
         }
     }
     free(v);
-    return n;
+    *n_finite = n;
+    return rc;
 }
 
 size_t ketsim_trial_metric_moments(const ketsim_trial_metrics *reps, size_t n_reps, const char *name, double *mean,

@@ -114,6 +114,9 @@ data_snapshot() {
 # and is not called bad input (exit 2); a success despite the fault must be
 # the complete, unchanged result (same data files, same printed table), not
 # one with a value missing.
+#   ALLOC_LAST=K ALLOC_STRIDE=S ALLOC_EXPECT=FUNCTION alloc_walk ...: only the
+#   last K allocations, every Sth; and at least one run whose failed
+#   allocation was made in FUNCTION (addr2line) must end in an error.
 alloc_walk() {
     label=$1 out=$2
     shift 2
@@ -129,9 +132,11 @@ alloc_walk() {
     total=$(awk '$1 == "count" {print $3}' "$work/log")
     before=$(data_snapshot)
     ref_out=$(grep -v '^wrote ' "$work/ref.out")
-    local points=${KETSIM_ALLOC_POINTS:-200} stride walked=0 failed_runs=0
+    local points=${KETSIM_ALLOC_POINTS:-200} stride walked=0 failed_runs=0 first=1 expected=0
     stride=$(( total / points > 1 ? total / points : 1 ))
-    for ((n = 1; n <= total; n += stride)); do
+    [ -n "${ALLOC_STRIDE:-}" ] && stride=$ALLOC_STRIDE
+    [ -n "${ALLOC_LAST:-}" ] && first=$(( total > ALLOC_LAST ? total - ALLOC_LAST + 1 : 1 ))
+    for ((n = first; n <= total; n += stride)); do
         rm -f "$work/log"
         (cd "$work/run" && KETSIM_FAULT_FAMILY=alloc KETSIM_FAULT_N=$n KETSIM_FAULT_LOG="$work/log" \
             LD_PRELOAD="$shim" "$ketsim" "$@" >"$work/out" 2>"$work/err")
@@ -149,6 +154,9 @@ alloc_walk() {
             continue
         fi
         failed_runs=$((failed_runs + 1))
+        if [ -n "${ALLOC_EXPECT:-}" ] && [ "$(caller_function)" = "$ALLOC_EXPECT" ]; then
+            expected=$((expected + 1))
+        fi
         [ "$rc" -ne 2 ] || fail "(allocation at $where) exit 2, bad input, for no memory: $(head -c 300 "$work/err")"
         local lines
         lines=$(wc -l <"$work/err")
@@ -157,8 +165,20 @@ alloc_walk() {
         [ "$(data_snapshot)" = "$before" ] ||
             fail "(allocation at $where) exit $rc and the previous result changed: $(cat "$work/err")"
     done
-    echo "fault_walk: $label: $total allocations, $walked failed in turn (every ${stride}th), $failed_runs ended in an error"
+    echo "fault_walk: $label: $total allocations, $walked failed in turn (every ${stride}th from allocation ${first}), $failed_runs ended in an error"
     [ "$walked" -gt 0 ] || fail "no allocation failed"
+    if [ -n "${ALLOC_EXPECT:-}" ]; then
+        echo "fault_walk: $label: $expected of them in $ALLOC_EXPECT"
+        [ "$expected" -gt 0 ] || fail "no failed allocation in $ALLOC_EXPECT ended in an error"
+    fi
+}
+
+# The function that made the failed allocation of the last run, from the
+# shim's "caller FILE OFFSET" line.
+caller_function() {
+    local file off
+    read -r file off < <(awk '$1 == "caller" {printf "%s 0x%x\n", $2, $3}' "$work/log")
+    [ -n "$file" ] && addr2line -f -e "$file" "$off" 2>/dev/null | head -n 1
 }
 
 head -4 "$KETSIM_DATA_DIR/targets.csv" >"$work/t.csv"
@@ -171,6 +191,12 @@ persistent
 alloc_walk "simulate --out, allocations" a.csv simulate --until 2h --every 30min --out a.csv
 alloc_walk "trial --out-dir, allocations" tout trial zarate2006 --replicates 1 --subjects 2 --threads 1 --out-dir tout
 alloc_walk "predict --out-dir, allocations" pout predict --subjects 12 --bootstrap 20 --threads 1 --out-dir pout
+# The results database stores each metric's quantiles over the replicates
+# among the last few hundred allocations of the run (the printed table
+# follows): a failure there is an error, not a metric without values.
+ALLOC_LAST=400 ALLOC_STRIDE=5 ALLOC_EXPECT=ketsim_trial_metric_quantiles \
+    alloc_walk "trial --out FILE.sqlite, the last allocations" r.sqlite \
+    trial zarate2006 --replicates 2 --subjects 2 --threads 1 --out r.sqlite
 if [ "$failures" -ne 0 ]; then
     echo "fault_walk: $failures failures" >&2
     exit 1
