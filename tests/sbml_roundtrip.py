@@ -7,10 +7,14 @@ and compares the read-outs with a CSV written by `ketsim simulate` at the
 same times.
 
 usage: sbml_roundtrip.py MODEL.xml SIMULATE.csv [--tol 1e-4] [--require a,b,...]
+                         [--set ID=VALUE]...
 
 Every output present in both is compared (max |difference| over the times,
 relative to the series' max |value|); --require lists outputs that must be
-present.
+present.  --set changes a constant parameter of the document before its
+initial assignments are evaluated, as a user would in an SBML tool.
+States are parameters or species with rate rules; a species' value in the
+formulas is its amount (hasOnlySubstanceUnits) or its concentration.
 exit: 0 all checks pass, 1 a check fails, 77 libsbml or scipy missing.
 """
 import argparse
@@ -106,21 +110,37 @@ def names_in(ast):
 
 # ---- the model as Python ----
 
+def species_value(sp, model):
+    """The value a species has in the formulas: its amount when
+    hasOnlySubstanceUnits, else its concentration."""
+    size = model.getCompartment(sp.getCompartment()).getSize()
+    if sp.getHasOnlySubstanceUnits():
+        return sp.getInitialAmount() if sp.isSetInitialAmount() else sp.getInitialConcentration() * size
+    return sp.getInitialConcentration() if sp.isSetInitialConcentration() else sp.getInitialAmount() / size
+
+
 class PyModel:
-    def __init__(self, model):
+    def __init__(self, model, overrides=None):
         self.const = {}
         self.states, self.y0 = [], []
         rate = {r.getVariable(): r for r in model.getListOfRules() if r.isRate()}
         assign = {r.getVariable(): r for r in model.getListOfRules() if r.isAssignment()}
-        for p in model.getListOfParameters():
-            if p.getId() in rate:
-                self.states.append(p.getId())
-                self.y0.append(p.getValue())
-            elif p.getId() not in assign:
-                self.const[p.getId()] = p.getValue()
+        values = [(p.getId(), p.getValue()) for p in model.getListOfParameters()]
+        values += [(sp.getId(), species_value(sp, model)) for sp in model.getListOfSpecies()]
+        for ident, value in values:
+            if ident in rate:
+                self.states.append(ident)
+                self.y0.append(value)
+            elif ident not in assign:
+                self.const[ident] = value
         for c in model.getListOfCompartments():
             self.const[c.getId()] = c.getSize()
+        for ident, value in (overrides or {}).items():
+            if ident not in self.const:
+                raise ValueError(f"--set {ident}: not a constant of the document")
+            self.const[ident] = value
         known = set(self.const) | set(self.states) | set(assign)
+        self.initial = self._initial_assignments(model, known)
         self.assign_order = self._order(assign)
         body = ["    " + ", ".join(var(s) for s in self.states) + (", = y" if len(self.states) == 1 else " = y")]
         body += [f"    {var(v)} = {translate(assign[v].getMath(), known)}" for v in self.assign_order]
@@ -136,6 +156,23 @@ class PyModel:
         self.known = known
         self.events = [self._event(e) for e in model.getListOfEvents()]
         self.breaks = sorted(self._time_thresholds(model))
+
+    def _initial_assignments(self, model, known):
+        """Evaluate the initial assignments in dependency order into the
+        constants (or initial values) they set; returns how many."""
+        ias = {ia.getSymbol(): ia for ia in model.getListOfInitialAssignments()}
+        for ident in self._order(ias):
+            env = dict({var(k): v for k, v in self.const.items()})
+            env.update({var(k): v for k, v in zip(self.states, self.y0)})
+            value = float(eval(compile(translate(ias[ident].getMath(), known), "<sbml>", "eval"),
+                               dict(RUNTIME), env))
+            if ident in self.const:
+                self.const[ident] = value
+            elif ident in self.states:
+                self.y0[self.states.index(ident)] = value
+            else:
+                raise ValueError(f"initial assignment to {ident}, which is not a constant or a state")
+        return len(ias)
 
     @staticmethod
     def _order(assign):
@@ -235,7 +272,12 @@ def main():
     ap.add_argument("--tol", type=float, default=1e-4)
     ap.add_argument("--require", default="")
     ap.add_argument("--method", default="LSODA")
+    ap.add_argument("--set", action="append", default=[], metavar="ID=VALUE")
     args = ap.parse_args()
+    overrides = {}
+    for item in args.set:
+        ident, _, value = item.partition("=")
+        overrides[ident] = float(value)
     failures = 0
 
     doc = libsbml.readSBMLFromFile(args.sbml)
@@ -253,9 +295,10 @@ def main():
         print(f"  warning x{n}:{kind[1:]}")
     failures += bool(errors)
 
-    pm = PyModel(doc.getModel())
-    print(f"model: {len(pm.states)} rate rules, {len(pm.assign_order)} assignment rules, "
-          f"{len(pm.events)} events, input switch times {pm.breaks}")
+    pm = PyModel(doc.getModel(), overrides)
+    print(f"model: SBML Level {doc.getLevel()} Version {doc.getVersion()}, {len(pm.states)} rate rules "
+          f"({doc.getModel().getNumSpecies()} on species), {len(pm.assign_order)} assignment rules, "
+          f"{pm.initial} initial assignments, {len(pm.events)} events, input switch times {pm.breaks}")
     # Before any input the initial values must be a steady state.
     drift = max(abs(r) for r in pm.rhs(-1.0, pm.y0))
     print(f"max |rate| at the initial values before dosing: {drift:.3e}")

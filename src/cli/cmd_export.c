@@ -1,6 +1,7 @@
 /* ketsim export sbml: the model and a regimen as an SBML document. */
 #include "cli.h"
 #include "output.h"
+#include "ketsim/datadir.h"
 #include "ketsim/sbml.h"
 
 #include <getopt.h>
@@ -14,22 +15,29 @@ void help_export(void)
 {
     puts("usage: ketsim export sbml [--species human|rat|mouse] [--drug NAME|FILE] [--weight KG]\n"
          "                          [--dose SPEC]... [--set NAME=VALUE]... [--params FILE]\n"
-         "                          [--out FILE.xml]\n"
+         "                          [--level 3.2|3.1] [--annotations FILE.csv] [--out FILE.xml]\n"
          "\n"
          "Write the whole model (PK, cascade, read-outs) and the dosing regimen as SBML\n"
-         "Level 3 Version 2.  States are parameters with rate rules starting at the untreated\n"
-         "steady state; infusions are piecewise inputs, boluses are events; the outputs of\n"
-         "'ketsim outputs' are assignment rules.  Dose SPEC as in 'ketsim simulate'; without\n"
-         "--dose: racemic ketamine 0.5 mg/kg IV over 40 min.  Without --out the document goes\n"
-         "to standard output.  See docs/sbml.md.\n"
+         "Level 3 Version 2 (--level 3.1: Version 1, min and max written as piecewise).\n"
+         "States have rate rules starting at the untreated steady state: drug amounts, brain\n"
+         "concentrations and molecular cascade levels are species, the others parameters.\n"
+         "Body weight and each dose are parameters that volumes, clearances and inputs are\n"
+         "computed from; infusions are piecewise inputs, boluses are events; the outputs of\n"
+         "'ketsim outputs' are assignment rules.  Parameters carry their table row's unit,\n"
+         "kind and source as notes; SBO terms and ChEBI/UniProt references come from\n"
+         "--annotations (default: sbml_annotations.csv of the data directory).  Dose SPEC as\n"
+         "in 'ketsim simulate'; without --dose: racemic ketamine 0.5 mg/kg IV over 40 min.\n"
+         "Without --out the document goes to standard output.  See docs/sbml.md.\n"
          "\n"
          "examples:\n"
          "  ketsim export sbml --out ketamine.xml\n"
+         "  ketsim export sbml --level 3.1 --out ketamine_l3v1.xml\n"
          "  ketsim export sbml --drug esketamine --dose in:56mg --dose in:56mg@3d --out esk.xml");
 }
 
 typedef struct export_opts {
-    const char *species, *drug, *params_file, *out;
+    const char *species, *drug, *params_file, *out, *annotations;
+    int version;
     const char *doses[MAX_REPEAT];
     char *sets[MAX_REPEAT];
     size_t n_doses, n_sets;
@@ -52,11 +60,13 @@ static int parse_opts(int argc, char **argv, export_opts *o)
         {"weight", required_argument, 0, 'w'},  {"dose", required_argument, 0, 'D'},
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"out", required_argument, 0, 'O'},     {"help", no_argument, 0, 'h'},
+        {"level", required_argument, 0, 'L'},   {"annotations", required_argument, 0, 'A'},
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
     o->species = "human";
     o->drug = "ketamine";
+    o->version = 2;
     int c, rc = 0;
     optind = 1;
     opterr = 0;
@@ -66,6 +76,15 @@ static int parse_opts(int argc, char **argv, export_opts *o)
         case 'd': o->drug = optarg; break;
         case 'p': o->params_file = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'A': o->annotations = optarg; break;
+        case 'L':
+            if (strcmp(optarg, "3.2") == 0)
+                o->version = 2;
+            else if (strcmp(optarg, "3.1") == 0)
+                o->version = 1;
+            else
+                return cli_usage("export", "--level '%s': expected 3.2 or 3.1", optarg);
+            break;
         case 'w':
             if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
                 return cli_usage("export", "--weight '%s': expected a weight in kg between 0.005 and 500", optarg);
@@ -83,9 +102,15 @@ static int parse_opts(int argc, char **argv, export_opts *o)
     return rc;
 }
 
-static int write_sbml(cli_file *out, const ketsim_model *m, const ketsim_regimen *reg, ketsim_error *err)
+static int write_sbml(cli_file *out, const ketsim_model *m, const ketsim_regimen *reg,
+                      const export_opts *o, const ketsim_params *params, ketsim_error *err)
 {
-    int rc = ketsim_sbml_write(m, reg, cli_file_stream(out), err);
+    char path[4096];
+    ketsim_sbml_options opt = {
+        .level = 3, .version = o->version, .params = params,
+        .annotations = o->annotations ? o->annotations : ketsim_data_path("sbml_annotations.csv", path, sizeof path),
+    };
+    int rc = ketsim_sbml_write(m, reg, &opt, cli_file_stream(out), err);
     return rc ? rc : cli_file_commit(out, err);
 }
 
@@ -116,7 +141,7 @@ static int export_sbml(int argc, char **argv)
         drugs[0] = subj.drug;
         rc = ketsim_model_create(subj.params, subj.catalog, drugs, 1, subj.weight_kg, &m, &err);
         if (!rc)
-            rc = write_sbml(&out, m, reg, &err);
+            rc = write_sbml(&out, m, reg, &o, subj.params, &err);
         cli_file_abort(&out);
     }
     ketsim_model_free(m);

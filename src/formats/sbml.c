@@ -1,21 +1,25 @@
-/* SBML Level 3 Version 2 export of a model and a regimen.
+/* SBML Level 3 (Version 2, or Version 1) export of a model and a regimen.
  *
  * The right-hand side is rebuilt here as formula text, term by term in the
  * order pk.c and cascade.c compute it, and parsed into MathML by libsbml.
  * States are non-constant parameters with rate rules (exact for an ODE
  * system whose states carry mixed units: mg, uM, umol and relative levels).
  * Doses enter as in src/sim/simulate.c: infusions are piecewise rates in the
- * target state's rate rule, boluses are events. */
+ * target state's rate rule, boluses are events.  Drug amounts, brain
+ * concentrations and the cascade's molecular states are species (rate rules
+ * on species, no reactions) so that SBO terms and ChEBI or UniProt
+ * references from the annotation table can say what they are.  Level 3
+ * Version 1 has no min and max in MathML: they are rewritten as piecewise. */
 #include "ketsim/sbml.h"
 
 #ifndef KETSIM_HAVE_SBML
 
 int ketsim_sbml_available(void) { return 0; }
 
-int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp,
-                      ketsim_error *err)
+int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg,
+                      const ketsim_sbml_options *opt, FILE *fp, ketsim_error *err)
 {
-    (void)m, (void)reg, (void)fp;
+    (void)m, (void)reg, (void)opt, (void)fp;
     return KETSIM_FAIL(err, KETSIM_EIO, "SBML export is not available: this build has no libsbml");
 }
 
@@ -23,6 +27,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
 
 #include "model/model_impl.h"
 #include "model/dosing.h"
+#include "sbml_annot.h"
 
 #include <sbml/SBMLTypes.h>
 #include <stdarg.h>
@@ -79,6 +84,10 @@ static void sb_term(sbuf *b, char sign, const char *expr)
 
 typedef struct exporter {
     const ketsim_model *m;
+    const ketsim_params *p;  /* the table the model was built from: notes, reference values */
+    const annot_table *annot;
+    const char *organism;    /* species name: which annotation rows apply */
+    int version;             /* SBML Level 3 version: 1 or 2 */
     SBMLDocument_t *doc;
     Model_t *sm;
     char (*sid)[ID_LEN]; /* SBML id of each state */
@@ -114,6 +123,48 @@ static void make_id(char *out, const char *fmt, ...)
     out[k] = '\0';
 }
 
+/* a >= b (max) or a <= b (min) as a new tree. */
+static ASTNode_t *compare(ASTNodeType_t op, const ASTNode_t *a, const ASTNode_t *b)
+{
+    ASTNode_t *c = ASTNode_createWithType(op);
+    ASTNode_addChild(c, ASTNode_deepCopy(a));
+    ASTNode_addChild(c, ASTNode_deepCopy(b));
+    return c;
+}
+
+/* max(a, b, ...) or min(a, b, ...) folded into nested piecewise(a, a >= b, b):
+ * the same value, in MathML that Level 3 Version 1 has. */
+static ASTNode_t *minmax_piecewise(const ASTNode_t *n)
+{
+    ASTNodeType_t op = ASTNode_getType(n) == AST_FUNCTION_MAX ? AST_RELATIONAL_GEQ : AST_RELATIONAL_LEQ;
+    ASTNode_t *acc = ASTNode_deepCopy(ASTNode_getChild(n, 0));
+    for (unsigned i = 1; i < ASTNode_getNumChildren(n); i++) {
+        const ASTNode_t *b = ASTNode_getChild(n, i);
+        ASTNode_t *pw = ASTNode_createWithType(AST_FUNCTION_PIECEWISE);
+        ASTNode_addChild(pw, ASTNode_deepCopy(acc));
+        ASTNode_addChild(pw, compare(op, acc, b));
+        ASTNode_addChild(pw, ASTNode_deepCopy(b));
+        ASTNode_free(acc);
+        acc = pw;
+    }
+    return acc;
+}
+
+/* Rewrite every min and max below (and at) n; returns the new root. */
+static ASTNode_t *lower_minmax(ASTNode_t *n)
+{
+    for (unsigned i = 0; i < ASTNode_getNumChildren(n); i++) {
+        ASTNode_t *c = ASTNode_getChild(n, i);
+        ASTNode_t *lc = lower_minmax(c);
+        if (lc != c)
+            ASTNode_replaceAndDeleteChild(n, i, lc);
+    }
+    ASTNodeType_t t = ASTNode_getType(n);
+    if ((t != AST_FUNCTION_MAX && t != AST_FUNCTION_MIN) || ASTNode_getNumChildren(n) == 0)
+        return n;
+    return minmax_piecewise(n); /* the caller frees or replaces n */
+}
+
 static ASTNode_t *parse(exporter *x, const char *formula)
 {
     ASTNode_t *ast = SBML_parseL3Formula(formula);
@@ -121,6 +172,13 @@ static ASTNode_t *parse(exporter *x, const char *formula)
         char *msg = SBML_getLastParseL3Error();
         fail(x, KETSIM_EINTERNAL, "cannot parse a generated formula", msg);
         free(msg);
+        return NULL;
+    }
+    if (x->version == 1) {
+        ASTNode_t *low = lower_minmax(ast);
+        if (low != ast)
+            ASTNode_free(ast);
+        ast = low;
     }
     return ast;
 }
@@ -156,6 +214,9 @@ static void add_units(exporter *x)
     const unit_part um[] = {{UNIT_KIND_MOLE, 1, -6, 1}, {UNIT_KIND_LITRE, -1, 0, 1}};
     const unit_part g_per_mol[] = {{UNIT_KIND_GRAM, 1, 0, 1}, {UNIT_KIND_MOLE, -1, 0, 1}};
     const unit_part ng_per_ml[] = {{UNIT_KIND_GRAM, 1, -6, 1}, {UNIT_KIND_LITRE, -1, 0, 1}};
+    const unit_part mg_per_kg[] = {{UNIT_KIND_GRAM, 1, -3, 1}, {UNIT_KIND_KILOGRAM, -1, 0, 1}};
+    const unit_part um_per_mg[] = {{UNIT_KIND_MOLE, 1, -6, 1}, {UNIT_KIND_LITRE, -1, 0, 1},
+                                   {UNIT_KIND_GRAM, -1, -3, 1}};
     add_unit(x, "hour", hour, 1);
     add_unit(x, "per_hour", per_hour, 1);
     add_unit(x, "litre_per_hour", l_per_h, 2);
@@ -164,6 +225,8 @@ static void add_units(exporter *x)
     add_unit(x, "micromolar", um, 2);
     add_unit(x, "gram_per_mole", g_per_mol, 2);
     add_unit(x, "ng_per_ml", ng_per_ml, 2);
+    add_unit(x, "mg_per_kg", mg_per_kg, 2);
+    add_unit(x, "micromolar_per_milligram", um_per_mg, 3);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -177,8 +240,8 @@ static const char *unit_of_name(const char *id)
 {
     static const struct { const char *suffix, *unit; } map[] = {
         {"_l_per_h", "litre_per_hour"}, {"_per_h", "per_hour"}, {"_g_per_mol", "gram_per_mole"},
-        {"_ng_per_ml", "ng_per_ml"}, {"_mg", "milligram"}, {"_um", "micromolar"},
-        {"_l", "litre"}, {"_h", "hour"},
+        {"_ng_per_ml", "ng_per_ml"}, {"_mg_per_kg", "mg_per_kg"}, {"_um_per_mg", "micromolar_per_milligram"},
+        {"_mg", "milligram"}, {"_um", "micromolar"}, {"_kg", "kilogram"}, {"_l", "litre"}, {"_h", "hour"},
     };
     for (size_t i = 0; i < sizeof map / sizeof *map; i++)
         if (ends_with(id, map[i].suffix))
@@ -197,6 +260,90 @@ static const char *unit_of_state(const char *unit)
     return "dimensionless";
 }
 
+/* ---- notes and annotations ---- */
+
+static void escape_xml(sbuf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '&')
+            sb_printf(b, "&amp;");
+        else if (*s == '<')
+            sb_printf(b, "&lt;");
+        else if (*s == '>')
+            sb_printf(b, "&gt;");
+        else
+            sb_printf(b, "%c", *s);
+    }
+}
+
+/* XHTML notes: one paragraph per non-NULL argument (already text, escaped here). */
+static void set_notes(exporter *x, SBase_t *sb, const char *p1, const char *p2, const char *p3)
+{
+    const char *para[3] = {p1, p2, p3};
+    sbuf b = {0};
+    sb_printf(&b, "<body xmlns=\"http://www.w3.org/1999/xhtml\">");
+    for (int i = 0; i < 3; i++)
+        if (para[i] && para[i][0]) {
+            sb_printf(&b, "<p>");
+            escape_xml(&b, para[i]);
+            sb_printf(&b, "</p>");
+        }
+    sb_printf(&b, "</body>");
+    if (b.oom || SBase_setNotesString(sb, b.s) != LIBSBML_OPERATION_SUCCESS)
+        fail(x, KETSIM_EINTERNAL, "cannot set the notes of an element", NULL);
+    free(b.s);
+}
+
+/* Notes from the parameter table's row `row`: its unit, kind, source and
+ * meaning; `how` (may be NULL) says how the SBML value relates to it. */
+static void row_notes(exporter *x, SBase_t *sb, const char *row, const char *how)
+{
+    size_t i;
+    ketsim_param_info info;
+    if (ketsim_params_find(x->p, row, &i, NULL) != KETSIM_OK || ketsim_params_info(x->p, i, &info) != KETSIM_OK) {
+        fail(x, KETSIM_EINTERNAL, "no parameter-table row", row);
+        return;
+    }
+    sbuf a = {0}, b = {0};
+    sb_printf(&a, "Parameter-table row %s = %.10g %s; kind: %s%s.", row, info.value,
+              info.unit[0] ? info.unit : "1", ketsim_param_kind_name(info.kind),
+              info.overridden ? " (overridden)" : "");
+    sb_printf(&b, "Source: %s.  Meaning: %s.", info.source, info.description);
+    if (a.oom || b.oom)
+        fail(x, KETSIM_ENOMEM, "out of memory", NULL);
+    else
+        set_notes(x, sb, a.s, b.s, how);
+    free(a.s);
+    free(b.s);
+}
+
+/* SBO term and MIRIAM references of the table rows that apply to the
+ * element; the metaid the RDF refers to is set when there is any. */
+static void annotate(exporter *x, SBase_t *sb, const char *id, annot_kind kind, const char *name)
+{
+    int sbo = annot_sbo(x->annot, kind, name, x->organism);
+    if (sbo >= 0 && SBase_setSBOTerm(sb, sbo) != LIBSBML_OPERATION_SUCCESS)
+        fail(x, KETSIM_EINTERNAL, "cannot set the SBO term of", name);
+    int has_meta = 0;
+    for (size_t i = 0; x->annot && i < x->annot->n && !x->rc; i++) {
+        const annot_row *r = &x->annot->rows[i];
+        if (r->sbo >= 0 || !annot_matches(r, kind, name, x->organism))
+            continue;
+        if (!has_meta) {
+            char meta[ID_LEN + 8];
+            snprintf(meta, sizeof meta, "meta_%s", id);
+            SBase_setMetaId(sb, meta);
+            has_meta = 1;
+        }
+        CVTerm_t *cv = CVTerm_createWithQualifierType(BIOLOGICAL_QUALIFIER);
+        if (!cv || CVTerm_setBiologicalQualifierTypeByString(cv, r->qualifier) != LIBSBML_OPERATION_SUCCESS ||
+            CVTerm_addResource(cv, r->uri) != LIBSBML_OPERATION_SUCCESS ||
+            SBase_addCVTerm(sb, cv) != LIBSBML_OPERATION_SUCCESS)
+            fail(x, KETSIM_EINTERNAL, "cannot annotate", name);
+        CVTerm_free(cv);
+    }
+}
+
 /* ---- model elements ---- */
 
 static Parameter_t *add_param(exporter *x, const char *id, double value, int constant,
@@ -212,14 +359,58 @@ static Parameter_t *add_param(exporter *x, const char *id, double value, int con
     Parameter_setUnits(p, units ? units : unit_of_name(id));
     if (name)
         Parameter_setName(p, name);
+    annotate(x, (SBase_t *)p, id, ANNOT_PARAMETER, id);
     return p;
+}
+
+/* A constant parameter from table row `row`, with the row's notes. */
+static Parameter_t *add_row_param(exporter *x, const char *id, double value, const char *row,
+                                  const char *how)
+{
+    Parameter_t *p = add_param(x, id, value, 1, NULL, row);
+    if (p && !x->rc)
+        row_notes(x, (SBase_t *)p, row, how);
+    return p;
+}
+
+/* A constant parameter whose value is also given by an initial assignment
+ * (so that a tool recomputes it when what it depends on changes). */
+static Parameter_t *add_derived(exporter *x, const char *id, double value, const char *formula,
+                                const char *note)
+{
+    Parameter_t *p = add_param(x, id, value, 1, NULL, NULL);
+    if (x->rc)
+        return p;
+    set_notes(x, (SBase_t *)p, note, NULL, NULL);
+    ASTNode_t *ast = parse(x, formula);
+    if (!ast)
+        return p;
+    InitialAssignment_t *ia = Model_createInitialAssignment(x->sm);
+    if (!ia || InitialAssignment_setSymbol(ia, id) != LIBSBML_OPERATION_SUCCESS ||
+        InitialAssignment_setMath(ia, ast) != LIBSBML_OPERATION_SUCCESS)
+        fail(x, KETSIM_EINTERNAL, "cannot set the initial assignment of", id);
+    ASTNode_free(ast);
+    return p;
+}
+
+static void output_notes(exporter *x, Parameter_t *p, const char *id)
+{
+    long k = ketsim_output_index(id);
+    const ketsim_output_info *o = k >= 0 ? ketsim_output((size_t)k) : NULL;
+    char note[512];
+    if (o)
+        snprintf(note, sizeof note, "Output %s of ketsim simulate (unit %s): %s.", o->name,
+                 o->unit[0] ? o->unit : "1", o->description);
+    else
+        snprintf(note, sizeof note, "Helper quantity of the equations (assignment rule; docs/sbml.md).");
+    set_notes(x, (SBase_t *)p, note, NULL, NULL);
 }
 
 static void add_assignment(exporter *x, const char *id, const char *units, const char *formula)
 {
     if (x->rc)
         return;
-    add_param(x, id, 0.0, 0, units, NULL);
+    output_notes(x, add_param(x, id, 0.0, 0, units, NULL), id);
     ASTNode_t *ast = parse(x, formula);
     if (!ast)
         return;
@@ -245,14 +436,31 @@ static void add_rate_rule(exporter *x, const char *id, const char *formula)
 /* ---- pharmacokinetics, mirroring pk.c ---- */
 
 static const char *const depot_ids[N_DEPOTS] = {"nasal", "gut", "im", "sc", "ip"};
+/* The parameter-table prefix of each depot's rows (routes.c). */
+static const char *const depot_rows[N_DEPOTS] = {"route.in", "route.po", "route.im", "route.sc", "route.ip"};
+
+/* Volumes and clearances: the table's value at the species' reference
+ * weight, and the subject's value computed from it and body_weight_kg by
+ * the scaling of pk.c. */
+static void scaled_param(exporter *x, const model_compound *c, const char *field, double value,
+                         const char *exponent)
+{
+    char id[ID_LEN], ref[ID_LEN], row[ID_LEN], f[4 * ID_LEN], note[6 * ID_LEN];
+    make_id(id, "%s_%s", c->name, field);
+    make_id(ref, "%s_ref_%s", c->name, field);
+    snprintf(row, sizeof row, "%s.%s", c->name, field);
+    add_row_param(x, ref, ketsim_params_value(x->p, row), row,
+                  "The value at species_ref_weight_kg; the model uses the scaled parameter without ref_.");
+    snprintf(f, sizeof f, "%s * (body_weight_kg / species_ref_weight_kg)^%s", ref, exponent);
+    snprintf(note, sizeof note, "%s scaled to body_weight_kg: %s (initial assignment).", ref, f);
+    add_derived(x, id, value, f, note);
+}
 
 static void compound_params(exporter *x, const model_compound *c)
 {
     const struct { const char *field; double v; int used; } f[] = {
-        {"mw_g_per_mol", c->mw, 1},      {"v1_l", c->v1, 1},
-        {"v2_l", c->v2, c->s_p2 >= 0},   {"v3_l", c->v3, c->s_p3 >= 0},
-        {"cl_l_per_h", c->cl, 1},        {"q2_l_per_h", c->q2, c->s_p2 >= 0},
-        {"q3_l_per_h", c->q3, c->s_p3 >= 0}, {"fu_plasma", c->fu, c->s_brain >= 0},
+        {"mw_g_per_mol", c->mw, 1},
+        {"fu_plasma", c->fu, c->s_brain >= 0},
         {"kpuu_brain", c->kpuu, c->s_brain >= 0}, {"keo_brain_per_h", c->keo, c->s_brain >= 0},
         {"nmda_ki_um", c->ki, c->s_brain >= 0},   {"ampa_emax", c->emax, c->s_brain >= 0 && c->emax > 0},
         {"ampa_ec50_um", c->ec50, c->s_brain >= 0 && c->emax > 0},
@@ -261,20 +469,33 @@ static void compound_params(exporter *x, const model_compound *c)
         {"trkb_block_ki_um", c->trkb_block_ki, c->s_brain >= 0 && c->trkb_block_ki > 0},
         {"nos_inhibition_ic50_um", c->nos_ic50, c->s_brain >= 0 && c->nos_ic50 > 0},
     };
-    char id[ID_LEN];
+    scaled_param(x, c, "v1_l", c->v1, "allometric_volume_exponent");
+    if (c->s_p2 >= 0) {
+        scaled_param(x, c, "v2_l", c->v2, "allometric_volume_exponent");
+        scaled_param(x, c, "q2_l_per_h", c->q2, "allometric_clearance_exponent");
+    }
+    if (c->s_p3 >= 0) {
+        scaled_param(x, c, "v3_l", c->v3, "allometric_volume_exponent");
+        scaled_param(x, c, "q3_l_per_h", c->q3, "allometric_clearance_exponent");
+    }
+    scaled_param(x, c, "cl_l_per_h", c->cl, "allometric_clearance_exponent");
+    char id[ID_LEN], row[ID_LEN];
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         if (f[i].used) {
             make_id(id, "%s_%s", c->name, f[i].field);
-            add_param(x, id, f[i].v, 1, NULL, NULL);
+            snprintf(row, sizeof row, "%s.%s", c->name, f[i].field);
+            add_row_param(x, id, f[i].v, row, NULL);
         }
     for (size_t k = 0; k < c->n_links; k++) {
         const model_link *l = &c->link[k];
         const char *child = x->m->cmp[l->child].name;
         make_id(id, "%s_to_%s_fraction", c->name, child);
-        add_param(x, id, l->fraction, 1, NULL, NULL);
+        snprintf(row, sizeof row, "%s.to_%s.fraction", c->name, child);
+        add_row_param(x, id, l->fraction, row, NULL);
         if (l->s_transit >= 0) {
             make_id(id, "%s_to_%s_mtt_h", c->name, child);
-            add_param(x, id, l->mtt_h, 1, NULL, NULL);
+            snprintf(row, sizeof row, "%s.to_%s.mtt_h", c->name, child);
+            add_row_param(x, id, l->mtt_h, row, NULL);
         }
     }
 }
@@ -386,19 +607,33 @@ static void disposition(exporter *x, const model_compound *c)
 
 /* Each dosed compound's own absorption parameters (a drug file may give a
  * compound its own route rows). */
+static void route_param(exporter *x, const model_compound *c, int d, const char *field, double v)
+{
+    char id[ID_LEN], own[ID_LEN], row[ID_LEN];
+    make_id(id, "%s_route_%s_%s", c->name, depot_ids[d], field);
+    /* The row routes.c reads: the compound's own, else the route's. */
+    snprintf(own, sizeof own, "%s.%s.%s", c->name, depot_rows[d], field);
+    snprintf(row, sizeof row, "%s.%s", depot_rows[d], field);
+    if (ketsim_params_has(x->p, own))
+        add_row_param(x, id, v, own, NULL);
+    else if (ketsim_params_has(x->p, row))
+        add_row_param(x, id, v, row, NULL);
+    else /* the nasal depot: its share is split off when the dose is given */
+        set_notes(x, (SBase_t *)add_param(x, id, v, 1, NULL, NULL),
+                  "Fixed by the model (src/model/routes.c): this depot has no parameter-table row for"
+                  " it, so its bioavailability is 1 or its first pass forms no metabolite; the nasal"
+                  " share of a dose is set by route.in.f_nasal when the dose is given.", NULL, NULL);
+}
+
 static void route_params(exporter *x, const model_compound *c)
 {
     const route_par *r = &c->route;
-    char id[ID_LEN];
-    for (int d = 0; d < N_DEPOTS; d++) {
+    for (int d = 0; d < N_DEPOTS && !x->rc; d++) {
         if (c->s_depot[d] < 0)
             continue;
-        make_id(id, "%s_route_%s_ka_per_h", c->name, depot_ids[d]);
-        add_param(x, id, r->ka[d], 1, NULL, NULL);
-        make_id(id, "%s_route_%s_f", c->name, depot_ids[d]);
-        add_param(x, id, r->f[d], 1, NULL, NULL);
-        make_id(id, "%s_route_%s_first_pass_to_metabolite", c->name, depot_ids[d]);
-        add_param(x, id, r->first_pass_met[d], 1, NULL, NULL);
+        route_param(x, c, d, "ka_per_h", r->ka[d]);
+        route_param(x, c, d, "f", r->f[d]);
+        route_param(x, c, d, "first_pass_to_metabolite", r->first_pass_met[d]);
     }
 }
 
@@ -501,7 +736,7 @@ static void cascade_params(exporter *x)
     for (size_t i = 0; i < cascade_n_fields; i++) {
         double v = *(const double *)((const char *)&x->m->cp + cascade_fields[i].off);
         make_id(id, "%s", cascade_fields[i].key);
-        add_param(x, id, v, 1, NULL, cascade_fields[i].key);
+        add_row_param(x, id, v, cascade_fields[i].key, NULL);
     }
 }
 
@@ -699,41 +934,93 @@ static void add_bolus_event(exporter *x, size_t k, const ketsim_input *in, const
     set_math(x, set_assignment, ea, id, "%s + %s", x->sid[in->state], amount_id);
 }
 
-static void dosing(exporter *x, const dose_inputs *in)
+/* The regimen's dose j (1-based) as parameters: its amount (mg, or mg/kg
+ * and the mg at body_weight_kg), time and duration. */
+static void dose_params(exporter *x, size_t j, const ketsim_dose *d, double mg)
+{
+    char id[ID_LEN], f[2 * ID_LEN], note[4 * ID_LEN];
+    make_id(id, "dose_%zu_mg", j);
+    if (d->per_kg) {
+        char per_kg[ID_LEN];
+        make_id(per_kg, "dose_%zu_mg_per_kg", j);
+        snprintf(note, sizeof note, "Dose %zu of the regimen (%s, %s): amount per kg of body weight.", j,
+                 d->drug[0] ? d->drug : "main drug", ketsim_route_name(d->route));
+        set_notes(x, (SBase_t *)add_param(x, per_kg, d->amount, 1, NULL, NULL), note, NULL, NULL);
+        snprintf(f, sizeof f, "%s * body_weight_kg", per_kg);
+        snprintf(note, sizeof note, "Dose %zu in mg: %s (initial assignment).", j, f);
+        add_derived(x, id, mg, f, note);
+    } else {
+        snprintf(note, sizeof note, "Dose %zu of the regimen (%s, %s): amount.", j,
+                 d->drug[0] ? d->drug : "main drug", ketsim_route_name(d->route));
+        set_notes(x, (SBase_t *)add_param(x, id, mg, 1, NULL, NULL), note, NULL, NULL);
+    }
+    make_id(id, "dose_%zu_time_h", j);
+    set_notes(x, (SBase_t *)add_param(x, id, d->time_h, 1, NULL, NULL), "Time of the dose.", NULL, NULL);
+    make_id(id, "dose_%zu_duration_h", j);
+    set_notes(x, (SBase_t *)add_param(x, id, d->duration_h, 1, NULL, NULL),
+              "Duration of the dose (0: a bolus).", NULL, NULL);
+}
+
+/* Input k (1-based) of dose j: a share of the dose into one state, from the
+ * dose's time plus a lag.  Amount, start and end are initial assignments of
+ * the dose's parameters, so changing a dose in an SBML tool changes them. */
+static void input_params(exporter *x, size_t k, size_t j, const ketsim_input *in, const ketsim_dose *d,
+                         double mg, const char *amount, const char *start, const char *end)
+{
+    char id[ID_LEN], f[4 * ID_LEN], note[6 * ID_LEN];
+    int conc = strcmp(x->m->state_unit[in->state], "uM") == 0;
+    make_id(id, conc ? "input_%zu_um_per_mg" : "input_%zu_fraction", k);
+    snprintf(note, sizeof note, "Share of dose %zu that input %zu delivers into %s (drug component and"
+             " route split%s).", j, k, x->sid[in->state], conc ? ", diluted into the brain volume" : "");
+    set_notes(x, (SBase_t *)add_param(x, id, mg > 0 ? in->amount / mg : 0.0, 1, NULL, NULL), note, NULL, NULL);
+    snprintf(f, sizeof f, "%s * dose_%zu_mg", id, j);
+    snprintf(note, sizeof note, "Amount of input %zu into %s: %s.", k, x->sid[in->state], f);
+    add_derived(x, amount, in->amount, f, note);
+    make_id(id, "input_%zu_lag_h", k);
+    set_notes(x, (SBase_t *)add_param(x, id, in->t0 - d->time_h, 1, NULL, NULL),
+              "Lag of the input after its dose (route lag, or the swallowed part of an intranasal dose).",
+              NULL, NULL);
+    snprintf(f, sizeof f, "dose_%zu_time_h + %s", j, id);
+    snprintf(note, sizeof note, "Start of input %zu: %s.", k, f);
+    add_derived(x, start, in->t0, f, note);
+    if (end) {
+        snprintf(f, sizeof f, "%s + dose_%zu_duration_h", start, j);
+        snprintf(note, sizeof note, "End of input %zu: %s.", k, f);
+        add_derived(x, end, in->t1, f, note);
+    }
+}
+
+static void dosing(exporter *x, const ketsim_regimen *reg, dose_inputs *in)
 {
     char amount[ID_LEN], start[ID_LEN], end[ID_LEN];
-    for (size_t k = 0; k < in->n; k++) {
-        const ketsim_input *p = &in->v[k];
-        make_id(amount, "input_%zu_amount_mg", k + 1);
-        make_id(start, "input_%zu_start_h", k + 1);
-        add_param(x, amount, p->amount, 1, NULL, x->sid[p->state]);
-        add_param(x, start, p->t0, 1, NULL, NULL);
-        if (p->t1 > p->t0) {
+    size_t k = 0;
+    for (size_t j = 0; j < ketsim_regimen_count(reg) && !x->rc; j++) {
+        const ketsim_dose *d = ketsim_regimen_dose(reg, j);
+        double mg = dose_inputs_mg(x->m, d);
+        dose_params(x, j + 1, d, mg);
+        int rc = dose_inputs_add(x->m, d, j, in, x->err);
+        if (rc) {
+            x->rc = rc;
+            return;
+        }
+        for (; k < in->n && !x->rc; k++) {
+            const ketsim_input *p = &in->v[k];
+            int conc = strcmp(x->m->state_unit[p->state], "uM") == 0;
+            make_id(amount, conc ? "input_%zu_amount_um" : "input_%zu_amount_mg", k + 1);
+            make_id(start, "input_%zu_start_h", k + 1);
             make_id(end, "input_%zu_end_h", k + 1);
-            add_param(x, end, p->t1, 1, NULL, NULL);
-            term(x, p->state, '+', "piecewise(%s / (%s - %s), time >= %s && time < %s, 0)",
-                 amount, end, start, start, end);
-        } else {
-            add_bolus_event(x, k + 1, p, amount, start);
+            int infusion = p->t1 > p->t0;
+            input_params(x, k + 1, j + 1, p, d, mg, amount, start, infusion ? end : NULL);
+            if (infusion)
+                term(x, p->state, '+', "piecewise(%s / (%s - %s), time >= %s && time < %s, 0)",
+                     amount, end, start, start, end);
+            else
+                add_bolus_event(x, k + 1, p, amount, start);
         }
     }
 }
 
 /* ---- document ---- */
-
-static void escape_xml(sbuf *b, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '&')
-            sb_printf(b, "&amp;");
-        else if (*s == '<')
-            sb_printf(b, "&lt;");
-        else if (*s == '>')
-            sb_printf(b, "&gt;");
-        else
-            sb_printf(b, "%c", *s);
-    }
-}
 
 static void model_notes(exporter *x, const ketsim_regimen *reg)
 {
@@ -746,27 +1033,126 @@ static void model_notes(exporter *x, const ketsim_regimen *reg)
         sb_printf(&b, " ");
         escape_xml(&b, m->drugs[i].name);
     }
-    sb_printf(&b, "; %zu doses.</p><p>Time is in hours. Every state is a non-constant parameter "
-                  "with a rate rule; its initial value is the untreated steady state. Volumes and "
-                  "clearances are already scaled to the subject's weight. Amounts are in mg, brain "
-                  "concentrations in uM (free), the eliminated pool in umol, cascade states are "
-                  "relative to the healthy baseline.</p></body>",
+    sb_printf(&b, "; %zu doses.</p><p>Time is in hours. Every state (a species or a non-constant "
+                  "parameter) has a rate rule; its initial value is the untreated steady state. "
+                  "Volumes, clearances and mg/kg doses are initial assignments of body_weight_kg; "
+                  "input amounts and times are initial assignments of the dose parameters. Amounts "
+                  "are in mg, brain concentrations in uM (free), the eliminated pool in umol, cascade "
+                  "states are relative to the healthy baseline. See docs/sbml.md of ketsim.</p></body>",
               ketsim_regimen_count(reg));
     if (b.oom || SBase_setNotesString((SBase_t *)x->sm, b.s) != LIBSBML_OPERATION_SUCCESS)
         fail(x, KETSIM_EINTERNAL, "cannot set the model notes", NULL);
     free(b.s);
 }
 
+/* The compound whose mass or concentration state i holds (a transit state
+ * holds the metabolite on its way), or -1; *brain set for brain states. */
+static long state_compound(const ketsim_model *m, size_t i, int *brain)
+{
+    *brain = 0;
+    for (size_t k = 0; k < m->n_compounds; k++) {
+        const model_compound *c = &m->cmp[k];
+        if ((long)i == c->s_brain)
+            return *brain = 1, (long)k;
+        if ((long)i == c->s_c || (long)i == c->s_p2 || (long)i == c->s_p3)
+            return (long)k;
+        for (int d = 0; d < N_DEPOTS; d++)
+            if ((long)i == c->s_depot[d])
+                return (long)k;
+        for (size_t l = 0; l < c->n_links; l++)
+            if ((long)i == c->link[l].s_transit)
+                return (long)c->link[l].child;
+    }
+    return -1;
+}
+
+static Species_t *new_species(exporter *x, const char *id, const char *compartment, const char *units,
+                              int amount_only, double y0)
+{
+    Species_t *sp = Model_createSpecies(x->sm);
+    if (!sp || Species_setId(sp, id) != LIBSBML_OPERATION_SUCCESS) {
+        fail(x, KETSIM_EINTERNAL, "invalid species id", id);
+        return sp;
+    }
+    Species_setName(sp, id);
+    Species_setCompartment(sp, compartment);
+    Species_setSubstanceUnits(sp, units);
+    Species_setHasOnlySubstanceUnits(sp, amount_only);
+    Species_setBoundaryCondition(sp, 0);
+    Species_setConstant(sp, 0);
+    if (amount_only)
+        Species_setInitialAmount(sp, y0);
+    else
+        Species_setInitialConcentration(sp, y0);
+    return sp;
+}
+
+/* Drug amounts (mg, in the subject) and free brain concentrations (uM: an
+ * amount in umol per litre of the brain compartment) are species of their
+ * compound; a cascade state is a species when the annotation table gives it
+ * an SBO term (a molecule it is the relative level of); every other state
+ * is a non-constant parameter. */
 static void states(exporter *x, const double *y0)
 {
     const ketsim_model *m = x->m;
-    for (size_t i = 0; i < m->n_states; i++) {
-        make_id(x->sid[i], "%s", m->state_name[i]);
-        add_param(x, x->sid[i], y0[i], 0, unit_of_state(m->state_unit[i]), m->state_name[i]);
+    for (size_t i = 0; i < m->n_states && !x->rc; i++) {
+        const char *id = m->state_name[i];
+        int brain;
+        long k = state_compound(m, i, &brain);
+        make_id(x->sid[i], "%s", id);
+        if (k >= 0) {
+            Species_t *sp = new_species(x, x->sid[i], brain ? "brain" : "subject",
+                                        brain ? "micromole" : "milligram", !brain, y0[i]);
+            annotate(x, (SBase_t *)sp, x->sid[i], ANNOT_COMPOUND, m->cmp[k].name);
+        } else if (i >= m->c0 && annot_sbo(x->annot, ANNOT_STATE, id, x->organism) >= 0) {
+            Species_t *sp = new_species(x, x->sid[i], strncmp(id, "plasma_", 7) == 0 ? "subject" : "brain",
+                                        "dimensionless", 1, y0[i]);
+            annotate(x, (SBase_t *)sp, x->sid[i], ANNOT_STATE, id);
+            set_notes(x, (SBase_t *)sp, "Model state: level relative to the healthy untreated baseline"
+                      " (docs/model.md); initial value: the untreated steady state.", NULL, NULL);
+        } else {
+            Parameter_t *p = add_param(x, x->sid[i], y0[i], 0, unit_of_state(m->state_unit[i]), id);
+            char note[256];
+            snprintf(note, sizeof note, "Model state (unit %s; docs/model.md); initial value: the untreated"
+                     " steady state.", m->state_unit[i]);
+            set_notes(x, (SBase_t *)p, note, NULL, NULL);
+        }
     }
 }
 
-static void build(exporter *x, const ketsim_regimen *reg, const double *y0, const dose_inputs *in)
+/* Body weight and what the weight scaling of volumes and clearances reads. */
+static void weight_params(exporter *x)
+{
+    Parameter_t *w = add_param(x, "body_weight_kg", x->m->weight_kg, 1, NULL, NULL);
+    set_notes(x, (SBase_t *)w, "The subject's body weight.  Volumes and clearances (initial assignments)"
+              " and mg/kg doses are computed from it: change it to simulate another weight.", NULL, NULL);
+    add_row_param(x, "species_ref_weight_kg", ketsim_params_value(x->p, "species.ref_weight_kg"),
+                  "species.ref_weight_kg", NULL);
+    set_notes(x, (SBase_t *)add_param(x, "allometric_volume_exponent", PK_VOLUME_EXPONENT, 1, NULL, NULL),
+              "Fixed by the model (src/model/pk.c): volumes scale with weight to this power.", NULL, NULL);
+    set_notes(x, (SBase_t *)add_param(x, "allometric_clearance_exponent", PK_CLEARANCE_EXPONENT, 1, NULL, NULL),
+              "Fixed by the model (src/model/pk.c): clearances scale with weight to this power.", NULL, NULL);
+}
+
+static void add_compartment(exporter *x, const char *id, double size, const char *note)
+{
+    Compartment_t *comp = Model_createCompartment(x->sm);
+    Compartment_setId(comp, id);
+    Compartment_setConstant(comp, 1);
+    Compartment_setSize(comp, size);
+    Compartment_setSpatialDimensions(comp, 3);
+    Compartment_setUnits(comp, "litre");
+    annotate(x, (SBase_t *)comp, id, ANNOT_COMPARTMENT, id);
+    set_notes(x, (SBase_t *)comp, note, NULL, NULL);
+}
+
+/* The model's own annotation: the organism it describes. */
+static void model_annotation(exporter *x)
+{
+    annotate(x, (SBase_t *)x->sm, "ketsim", ANNOT_MODEL, x->organism);
+}
+
+static void build(exporter *x, const ketsim_regimen *reg, const double *y0, dose_inputs *in)
 {
     const ketsim_model *m = x->m;
     Model_setId(x->sm, "ketsim");
@@ -774,12 +1160,13 @@ static void build(exporter *x, const ketsim_regimen *reg, const double *y0, cons
     add_units(x);
     Model_setTimeUnits(x->sm, "hour");
     model_notes(x, reg);
-    Compartment_t *comp = Model_createCompartment(x->sm);
-    Compartment_setId(comp, "subject");
-    Compartment_setConstant(comp, 1);
-    Compartment_setSize(comp, 1.0);
-    Compartment_setSpatialDimensions(comp, 3);
-    Compartment_setUnits(comp, "litre");
+    model_annotation(x);
+    add_compartment(x, "subject", 1.0, "The whole subject, nominal size 1 L: its species are amounts"
+                    " (hasOnlySubstanceUnits), so the size never enters the equations.");
+    add_compartment(x, "brain", ketsim_params_value(x->p, "species.brain_volume_l"),
+                    "The brain (size: parameter-table row species.brain_volume_l).  Free brain"
+                    " concentrations are its species; the cascade's relative levels are amounts.");
+    weight_params(x);
     states(x, y0);
     for (size_t i = 0; i < m->n_compounds; i++) {
         compound_params(x, &m->cmp[i]);
@@ -790,7 +1177,7 @@ static void build(exporter *x, const ketsim_regimen *reg, const double *y0, cons
         disposition(x, &m->cmp[i]);
         absorption(x, &m->cmp[i]);
     }
-    dosing(x, in);
+    dosing(x, reg, in);
     brain_drive_rules(x);
     cascade_helpers(x);
     output_rules(x);
@@ -804,10 +1191,28 @@ static void build(exporter *x, const ketsim_regimen *reg, const double *y0, cons
     }
 }
 
-int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp,
-                      ketsim_error *err)
+static int check_options(const ketsim_sbml_options *opt, ketsim_error *err)
 {
-    exporter x = {.m = m, .err = err};
+    if (!opt || !opt->params)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "SBML export: no parameter table");
+    if (!(opt->level == 0 && opt->version == 0) && !(opt->level == 3 && (opt->version == 1 || opt->version == 2)))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "SBML export: level %d version %d is not supported"
+                           " (3.1 or 3.2)", opt->level, opt->version);
+    return KETSIM_OK;
+}
+
+int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg,
+                      const ketsim_sbml_options *opt, FILE *fp, ketsim_error *err)
+{
+    int rc = check_options(opt, err);
+    if (rc)
+        return rc;
+    annot_table annot = {0};
+    if (opt->annotations && (rc = annot_read(opt->annotations, &annot, err)) != KETSIM_OK)
+        return rc;
+    exporter x = {.m = m, .p = opt->params, .annot = opt->annotations ? &annot : NULL,
+                  .organism = ketsim_species_name(m->species), .version = opt->version ? opt->version : 2,
+                  .err = err};
     dose_inputs in = {0};
     double *y0 = calloc(m->n_states, sizeof *y0);
     x.sid = calloc(m->n_states, sizeof *x.sid);
@@ -816,10 +1221,8 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
         x.rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     if (!x.rc)
         x.rc = ketsim_model_steady_state(m, y0, err);
-    if (!x.rc)
-        x.rc = dose_inputs_build(m, reg, &in, err);
     if (!x.rc) {
-        x.doc = SBMLDocument_createWithLevelAndVersion(3, 2);
+        x.doc = SBMLDocument_createWithLevelAndVersion(3, (unsigned)x.version);
         x.sm = x.doc ? SBMLDocument_createModel(x.doc) : NULL;
         if (!x.sm)
             x.rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
@@ -842,6 +1245,7 @@ int ketsim_sbml_write(const ketsim_model *m, const ketsim_regimen *reg, FILE *fp
     free(x.sid);
     free(y0);
     free(in.v);
+    annot_free(&annot);
     return x.rc;
 }
 

@@ -26,6 +26,12 @@ typedef struct route_par {
     double brain_volume_l; /* for intracerebroventricular doses */
 } route_par;
 
+/* Allometric exponents of the weight scaling (pk.c): volumes scale with
+ * weight, clearances with weight^0.75, from species.ref_weight_kg.  The SBML
+ * export writes the same scaling. */
+#define PK_VOLUME_EXPONENT 1.0
+#define PK_CLEARANCE_EXPONENT 0.75
+
 typedef struct model_compound {
     char name[KETSIM_NAME_MAX];
     /* scaled to the subject's weight */

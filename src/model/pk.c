@@ -145,12 +145,12 @@ static int read_compound(model_compound *c, const ketsim_params *p, double w, do
             return KETSIM_EINPUT;
     }
     c->mw = v[0];
-    c->v1 = allometric(v[1], w, wref, 1.0);
-    c->v2 = allometric(v[2], w, wref, 1.0);
-    c->v3 = allometric(v[3], w, wref, 1.0);
-    c->cl = allometric(v[4], w, wref, 0.75);
-    c->q2 = allometric(v[5], w, wref, 0.75);
-    c->q3 = allometric(v[6], w, wref, 0.75);
+    c->v1 = allometric(v[1], w, wref, PK_VOLUME_EXPONENT);
+    c->v2 = allometric(v[2], w, wref, PK_VOLUME_EXPONENT);
+    c->v3 = allometric(v[3], w, wref, PK_VOLUME_EXPONENT);
+    c->cl = allometric(v[4], w, wref, PK_CLEARANCE_EXPONENT);
+    c->q2 = allometric(v[5], w, wref, PK_CLEARANCE_EXPONENT);
+    c->q3 = allometric(v[6], w, wref, PK_CLEARANCE_EXPONENT);
     c->fu = v[7], c->kp = v[8], c->kpuu = v[9], c->keo = v[10];
     c->ki = v[11], c->emax = v[12], c->ec50 = v[13];
     c->ampa_block_ki = v[14], c->mtor_ic50 = v[15], c->trkb_block_ki = v[16], c->nos_ic50 = v[17];
