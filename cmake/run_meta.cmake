@@ -1,5 +1,6 @@
 # The git commit the program was configured from, stored in the run table
-# of results databases (src/cli/results_db_cli.c).  It is read when the
+# of results databases (src/cli/results_db_cli.c) and in run reports
+# (src/cli/report_cli.c).  It is read when the
 # build is configured; "unknown" outside a git checkout.
 find_package(Git QUIET)
 set(KETSIM_GIT_COMMIT "unknown")
@@ -12,5 +13,6 @@ if(GIT_FOUND)
     set(KETSIM_GIT_COMMIT "${_ketsim_commit}")
   endif()
 endif()
-set_source_files_properties(${CMAKE_SOURCE_DIR}/src/cli/results_db_cli.c PROPERTIES
+set_source_files_properties(${CMAKE_SOURCE_DIR}/src/cli/results_db_cli.c
+  ${CMAKE_SOURCE_DIR}/src/cli/report_cli.c PROPERTIES
   COMPILE_DEFINITIONS "KETSIM_GIT_COMMIT=\"${KETSIM_GIT_COMMIT}\"")

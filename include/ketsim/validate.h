@@ -103,6 +103,9 @@ int ketsim_validation_run_target(ketsim_validation *v, size_t i, const char *con
                                  const double *values, size_t n, ketsim_error *err);
 /* The species column of target i (as written in the file). */
 const char *ketsim_validation_species(const ketsim_validation *v, size_t i);
+/* The set column of target i: its parameter overrides, space-separated
+ * NAME=VALUE ("" none). */
+const char *ketsim_validation_sets(const ketsim_validation *v, size_t i);
 size_t ketsim_validation_count(const ketsim_validation *v);
 const ketsim_target_result *ketsim_validation_result(const ketsim_validation *v, size_t i);
 /* Index of a target by id; -1 if absent. */

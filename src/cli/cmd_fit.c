@@ -1,6 +1,8 @@
 /* ketsim fit: estimate parameters from observations. */
 #include "cli.h"
 #include "output.h"
+#include "report_cli.h"
+#include "results_db_cli.h"
 #include "ketsim/dataset.h"
 #include "ketsim/fit.h"
 #include "ketsim/popest.h"
@@ -21,7 +23,7 @@ void help_fit(void)
     puts("usage: ketsim fit [--method pooled] --data FILE.csv --estimate NAME[,NAME...] [--species human|rat|mouse]\n"
          "                  [--drug NAME|FILE] [--weight KG] [--error additive|proportional|combined]\n"
          "                  [--params FILE] [--set NAME=VALUE]... [--max-iter N] [--out params.txt]\n"
-         "                  [--accept-unusable]\n"
+         "                  [--report FILE.html] [--accept-unusable]\n"
          "       ketsim fit --method foce-i|saem --data FILE.csv --estimate NAME,... --eta NAME,...\n"
          "                  [--omega NAME=VARIANCE]... [--omega-block NAME,NAME,...]...\n"
          "                  [--error [OUTPUT=]additive|proportional|combined]...\n"
@@ -60,13 +62,17 @@ void help_fit(void)
          "A fit that did not converge, or whose -2LL or a standard error is not finite,\n"
          "is not a result: it exits with status 3 and writes no --out file, unless\n"
          "--accept-unusable asks for the estimates anyway (marked in the file).\n"
+         "--report FILE.html (pooled fits) writes one self-contained page: command line,\n"
+         "version, git commit, the parameters changed from their defaults with their sources,\n"
+         "the fit's statistics and the estimates table (docs/formats.md, \"Run report\");\n"
+         "like --out, it is written only for a usable fit or with --accept-unusable.\n"
          "\n"
          "example:\n"
          "  ketsim fit --data pk.csv --drug esketamine --estimate s_ket.cl_l_per_h,s_ket.v1_l --out fit.txt");
 }
 
 typedef struct fit_opts {
-    const char *species, *drug, *params_file, *out, *data, *estimate;
+    const char *species, *drug, *params_file, *out, *data, *estimate, *report;
     char *sets[MAX_REPEAT];
     size_t n_sets, max_iter;
     double weight_kg;
@@ -87,6 +93,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         {"out", required_argument, 0, 'O'},     {"max-iter", required_argument, 0, 'm'},
         {"accept-unusable", no_argument, 0, 'A'}, {"allow-unconverged", no_argument, 0, 'A'}, /* the population fit's old name */
         {"method", required_argument, 0, 'M'},  {"help", no_argument, 0, 'h'},
+        {"report", required_argument, 0, 'R'},
         /* population-only options: a clear message instead of "unknown" */
         {"eta", required_argument, 0, 'P'},     {"omega", required_argument, 0, 'P'},
         {"omega-block", required_argument, 0, 'P'}, {"covariate", required_argument, 0, 'P'},
@@ -115,6 +122,7 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         case 'd': o->drug = optarg; break;
         case 'p': o->params_file = optarg; break;
         case 'O': o->out = optarg; break;
+        case 'R': o->report = optarg; break;
         case 'D': o->data = optarg; break;
         case 'A': o->accept_unusable = 1; break;
         case 'E': o->estimate = optarg; break;
@@ -152,6 +160,8 @@ static int parse_opts(int argc, char **argv, fit_opts *o)
         return cli_usage("fit", "--data FILE is required");
     if (!o->estimate)
         return cli_usage("fit", "--estimate NAME[,NAME...] is required");
+    if (cli_report_check_path("fit", o->report))
+        return 2;
     return 0;
 }
 
@@ -243,6 +253,78 @@ static int write_params(cli_file *out, const fit_opts *o, const ketsim_fit_resul
     return cli_file_commit(out, err);
 }
 
+static void report_estimates(cli_report *r, const ketsim_params *p, const ketsim_fit_result *fr)
+{
+    static const char *const head[] = {"parameter", "unit", "initial", "estimate", "SE", "RSE%"};
+    ketsim_html_section(&r->html, "Estimates");
+    ketsim_html_table_begin(&r->html, NULL, head, 6);
+    for (size_t i = 0; i < fr->n_par; i++) {
+        char v[4][32];
+        snprintf(v[0], 32, "%.6g", fr->initial[i]);
+        snprintf(v[1], 32, "%.6g", fr->estimate[i]);
+        snprintf(v[2], 32, "%.6g", fr->se[i]);
+        snprintf(v[3], 32, "%.2f", fr->rse_pct[i]);
+        size_t row;
+        ketsim_param_info pi = {.unit = ""};
+        ketsim_error ignored;
+        if (ketsim_params_find(p, fr->names[i], &row, &ignored) == KETSIM_OK)
+            ketsim_params_info(p, row, &pi);
+        const char *cells[] = {fr->names[i], pi.unit, v[0], v[1], v[2], v[3]};
+        ketsim_html_table_row(&r->html, cells, KETSIM_HTML_PLAIN);
+    }
+    ketsim_html_table_end(&r->html);
+}
+
+static void report_stats(cli_report *r, const fit_opts *o, const ketsim_fit_result *fr, const char *why)
+{
+    char b[8][64];
+    ketsim_html_section(&r->html, "Fit");
+    if (why)
+        ketsim_html_text(&r->html, "NOT A USABLE FIT, written because of --accept-unusable.");
+    ketsim_html_kv_begin(&r->html);
+    ketsim_html_kv(&r->html, "drug", o->drug);
+    ketsim_html_kv(&r->html, "species", o->species);
+    ketsim_html_kv(&r->html, "error model", errmodel_name(o->em));
+    snprintf(b[0], 64, "%zu", fr->n_obs);
+    ketsim_html_kv(&r->html, "observations", b[0]);
+    snprintf(b[1], 64, "%zu", fr->n_subjects);
+    ketsim_html_kv(&r->html, "subjects", b[1]);
+    snprintf(b[2], 64, "%s after %zu iterations (%zu model evaluations)", fr->converged ? "converged" : "NOT converged",
+             fr->iterations, fr->n_evals);
+    ketsim_html_kv(&r->html, "optimizer", b[2]);
+    if (why)
+        ketsim_html_kv(&r->html, "why not usable", why);
+    snprintf(b[3], 64, "%.6g", fr->ofv);
+    ketsim_html_kv(&r->html, "-2LL", b[3]);
+    snprintf(b[4], 64, "%.6g", fr->aic);
+    ketsim_html_kv(&r->html, "AIC", b[4]);
+    snprintf(b[5], 64, "%.6g", fr->bic);
+    ketsim_html_kv(&r->html, "BIC", b[5]);
+    if (fr->sigma_add > 0) {
+        snprintf(b[6], 64, "%.6g", fr->sigma_add);
+        ketsim_html_kv(&r->html, "sigma_add (DV units, ML, profiled)", b[6]);
+    }
+    if (fr->sigma_prop > 0) {
+        snprintf(b[7], 64, "%.6g", fr->sigma_prop);
+        ketsim_html_kv(&r->html, "sigma_prop (fraction, ML, profiled)", b[7]);
+    }
+    ketsim_html_kv_end(&r->html);
+}
+
+/* The page, complete but not committed (after --out). */
+static void write_report(cli_report *r, const fit_opts *o, const cli_subject *subj, const ketsim_fit_result *fr,
+                         const char *why, const char *cmdline)
+{
+    cli_run_info info = {.n_inputs = 1, .inputs = {o->data}};
+    if (o->params_file)
+        info.inputs[info.n_inputs++] = o->params_file;
+    cli_report_begin(r, "ketsim fit", cmdline, &info);
+    report_stats(r, o, fr, why);
+    cli_report_params(r, subj->params, "Start values: the parameter table after --params and --set; the "
+                                       "overrides are listed here, the estimates below.");
+    report_estimates(r, subj->params, fr);
+}
+
 /* The population methods have their own command file (cmd_fit_pop.c). */
 static int wants_population(int argc, char **argv)
 {
@@ -263,6 +345,8 @@ int cmd_fit(int argc, char **argv)
     if (wants_population(argc, argv))
         return cmd_fit_pop(argc, argv);
     fit_opts o;
+    char cmdline[8192];
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
@@ -280,9 +364,13 @@ int cmd_fit(int argc, char **argv)
     ketsim_fit_options fo = {.error_model = o.em, .max_iter = o.max_iter};
     ketsim_dataset *ds = NULL;
     cli_file out;
+    cli_report rep;
     memset(&out, 0, sizeof out);
+    memset(&rep, 0, sizeof rep);
     if (!rc && o.out)
         rc = cli_file_open(&out, o.out, &err); /* checked before the fit */
+    if (!rc)
+        rc = cli_report_open(&rep, o.report, 0, &err);
     if (!rc)
         rc = ketsim_dataset_read(o.data, &ds, &err);
     if (!rc)
@@ -295,8 +383,14 @@ int cmd_fit(int argc, char **argv)
         why = unusable(r, reason, sizeof reason);
     }
     /* the start values must never pass for estimates */
-    if (!rc && o.out && (!why || o.accept_unusable))
+    int keep = !why || o.accept_unusable;
+    if (!rc && o.report && keep)
+        write_report(&rep, &o, &subj, r, why, cmdline);
+    if (!rc && o.out && keep)
         rc = write_params(&out, &o, r, why, &err);
+    if (!rc && keep)
+        rc = cli_report_commit(&rep, &err); /* after --out */
+    cli_report_abort(&rep);
     cli_file_abort(&out);
     ketsim_fit_result_free(r);
     ketsim_dataset_free(ds);
@@ -305,7 +399,7 @@ int cmd_fit(int argc, char **argv)
         return cli_fail(&err);
     if (why && !o.accept_unusable) {
         fprintf(stderr, "ketsim: fit: not a usable result (%s)%s; exit status %d (--accept-unusable to keep it)\n",
-                why, o.out ? ", no --out file written" : "", FIT_EXIT_UNUSABLE);
+                why, o.out || o.report ? ", no --out or --report file written" : "", FIT_EXIT_UNUSABLE);
         return FIT_EXIT_UNUSABLE;
     }
     if (why)

@@ -6,6 +6,7 @@
 #include "interrupt.h"
 #include "output.h"
 #include "results_db_cli.h"
+#include "report_cli.h"
 #include "util/files.h"
 
 #include <errno.h>
@@ -23,6 +24,7 @@ void help_lab(void)
     puts("usage: ketsim lab --list\n"
          "       ketsim lab NAME|FILE.yaml [--seed N] [--out-dir DIR] [--plot DIR]\n"
          "                             [--out FILE.sqlite] [--set NAME=VALUE]...\n"
+         "                             [--report FILE.html]\n"
          "\n"
          "Run a virtual laboratory experiment: groups of animals with their stress\n"
          "paradigm, genotype, pretreatments and test drug, read out by Western blot,\n"
@@ -36,6 +38,10 @@ void help_lab(void)
          "(NAME_readouts_2, ... past four read-outs).  --seed defaults to the protocol's seed.\n"
          "--out FILE.sqlite (or .sqlite3, .db) stores groups, read-outs, every animal's\n"
          "value, group statistics and contrasts in an SQLite database (docs/formats.md).\n"
+         "--report FILE.html writes one self-contained page: command line, version, git\n"
+         "commit, seed, the parameters changed from their defaults (--set and the\n"
+         "protocol's own) with their sources, the group table and the figures as SVG\n"
+         "(docs/formats.md, \"Run report\"); written only when the whole run succeeds.\n"
          "\n"
          "examples:\n"
          "  ketsim lab --list\n"
@@ -66,8 +72,36 @@ static int write_files(const ketsim_lab_result *res, const ketsim_lab_protocol *
     return rc;
 }
 
+static int print_groups(FILE *fp, const void *res, ketsim_error *err)
+{
+    return ketsim_lab_print_table(res, fp, err);
+}
+
+/* The page, complete but not committed (the caller commits it last). */
+static int write_report(cli_report *r, const ketsim_lab_protocol *p, const ketsim_params *params,
+                        const ketsim_lab_result *res, const char *cmdline, const cli_run_info *info,
+                        ketsim_error *err)
+{
+    if (!cli_report_active(r))
+        return KETSIM_OK;
+    cli_output_lock();
+    int rc = ketsim_plot_lab(p, res, cli_report_fig_dir(r), err);
+    cli_output_unlock();
+    if (rc)
+        return rc;
+    cli_report_begin(r, "ketsim lab", cmdline, info);
+    ketsim_html_section(&r->html, "Protocol");
+    ketsim_html_kv_begin(&r->html);
+    ketsim_html_kv(&r->html, "protocol", p->name);
+    ketsim_html_kv(&r->html, "species", ketsim_species_name(ketsim_params_species(params)));
+    ketsim_html_kv_end(&r->html);
+    cli_report_params(r, params, "Overrides come from --set and the protocol's own parameter settings.");
+    rc = cli_report_printed(r, "Groups and tests", print_groups, res, err);
+    return rc ? rc : cli_report_figures(r, NULL, err);
+}
+
 static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, const char *out_dir,
-                        const char *plot_dir, const char *db_path, const char *cmdline)
+                        const char *plot_dir, const char *db_path, const char *report, const char *cmdline)
 {
     ketsim_error err = {0};
     char path[4096];
@@ -92,6 +126,11 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     ketsim_results_db *db = NULL;
     if (!rc && db_path)
         rc = cli_results_db_open(db_path, "lab", cmdline, 0, &db, &err);
+    cli_report rep;
+    if (!rc)
+        rc = cli_report_open(&rep, report, 1, &err);
+    else
+        memset(&rep, 0, sizeof rep);
     long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
     if (!rc)
         rc = ketsim_lab_run(p, params, used_seed, &res, &err);
@@ -105,6 +144,8 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
     cli_run_info info = {.n_seeds = 1, .seed_names = {p ? p->name : ""},
                          .seeds = {(unsigned long long)used_seed}, .n_inputs = 1, .inputs = {path}};
     if (!rc)
+        rc = write_report(&rep, p, params, res, cmdline, &info, &err);
+    if (!rc)
         rc = cli_outdirs_publish(&out, &info, &err);
     else
         cli_outdirs_end(&out);
@@ -113,6 +154,9 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         db = NULL; /* committed, or removed on failure */
     }
     cli_results_db_abort(db); /* only a run that failed before the commit */
+    if (!rc)
+        rc = cli_report_commit(&rep, &err); /* last: it describes the outputs above */
+    cli_report_abort(&rep);
     if (!rc)
         rc = ketsim_lab_print_table(res, stdout, &err);
     if (!rc) {
@@ -124,6 +168,8 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
             printf("wrote %s/%s_readouts.png/.svg\n", plot_dir, p->name);
         if (db_path)
             printf("wrote %s\n", db_path);
+        if (report)
+            printf("wrote %s\n", report);
     }
     ketsim_lab_result_free(res);
     ketsim_params_free(params);
@@ -137,10 +183,11 @@ int cmd_lab(int argc, char **argv)
         {"list", no_argument, 0, 'l'}, {"seed", required_argument, 0, 's'},
         {"out-dir", required_argument, 0, 'o'}, {"set", required_argument, 0, 'S'},
         {"plot", required_argument, 0, 'P'},    {"out", required_argument, 0, 'D'},
+        {"report", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0},
     };
     long seed = -1;
-    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL, *report = NULL;
     char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
     cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     char *sets[LAB_CLI_MAX_SETS];
@@ -166,6 +213,11 @@ int cmd_lab(int argc, char **argv)
             db_path = optarg;
             break;
         case 'P': plot_dir = optarg; break;
+        case 'R':
+            if (cli_report_check_path("lab", optarg))
+                return 2;
+            report = optarg;
+            break;
         case 'S':
             if (n_sets == LAB_CLI_MAX_SETS)
                 return cli_usage("lab", "too many --set options (max %d)", LAB_CLI_MAX_SETS);
@@ -191,5 +243,5 @@ int cmd_lab(int argc, char **argv)
         return cli_usage("lab", "missing experiment NAME or FILE (see ketsim lab --list)");
     if (optind + 1 < argc)
         return cli_usage("lab", "unexpected argument '%s'", argv[optind + 1]);
-    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir, db_path, cmdline);
+    return run_protocol(argv[optind], seed, sets, n_sets, out_dir, plot_dir, db_path, report, cmdline);
 }

@@ -5,6 +5,7 @@
 #include "ketsim/plot.h"
 #include "sim_extras.h"
 #include "results_db_cli.h"
+#include "report_cli.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -19,7 +20,8 @@ void help_simulate(void)
     puts("usage: ketsim simulate [--species human|rat|mouse] [--drug NAME|FILE] [--weight KG]\n"
          "                       [--dose SPEC]... [--until DUR] [--every DUR] [--set NAME=VALUE]...\n"
          "                       [--params FILE] [--outputs a,b,...] [--out FILE.csv|FILE.json]\n"
-         "                       [--plot DIR [--plot-log]] [--dataset FILE.csv] [--quiet]\n"
+         "                       [--plot DIR [--plot-log]] [--report FILE.html] [--dataset FILE.csv]\n"
+         "                       [--quiet]\n"
          "\n"
          "Simulate one subject from dose to mood.  A dose SPEC is [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME]\n"
          "with ROUTE iv, in, po, im, sc, ip or icv; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
@@ -30,6 +32,10 @@ void help_simulate(void)
          "--plot DIR writes concentrations, cascade and clinical figures (PNG and SVG) into\n"
          "DIR; --plot-log puts concentrations on a log axis.  With --plot the table is\n"
          "written only to --out (nothing on stdout without it).\n"
+         "--report FILE.html writes one self-contained page (no network needed): the\n"
+         "command line, version and git commit, the parameters changed from their defaults\n"
+         "with their sources, each output's range and peak, and the figures as SVG\n"
+         "(docs/formats.md, \"Run report\").  It is written only when the whole run succeeds.\n"
          "--dataset FILE.csv simulates every ID of a NONMEM-style dataset (ID, TIME, AMT,\n"
          "RATE, CMT, EVID, II, ADDL, SS, WT, OUTPUT, ...; see docs/dataset.md) and writes\n"
          "ID,TIME,OUTPUT,PRED plus the input columns for each observation record; with\n"
@@ -48,7 +54,7 @@ void help_simulate(void)
 }
 
 typedef struct sim_opts {
-    const char *species, *drug, *params_file, *outputs, *out, *plot_dir, *dataset;
+    const char *species, *drug, *params_file, *outputs, *out, *plot_dir, *dataset, *report;
     const char *doses[MAX_REPEAT];
     char *sets[MAX_REPEAT];
     size_t n_doses, n_sets;
@@ -66,6 +72,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         {"outputs", required_argument, 0, 'o'}, {"out", required_argument, 0, 'O'},
         {"plot", required_argument, 0, 'P'},    {"plot-log", no_argument, 0, 'L'},
         {"dataset", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
+        {"report", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -87,6 +94,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         case 'P': o->plot_dir = optarg; break;
         case 'L': o->plot_log = 1; break;
         case 'T': o->dataset = optarg; break;
+        case 'R': o->report = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'w':
             if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
@@ -122,6 +130,10 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         return cli_usage("simulate", "unexpected argument '%s'", argv[optind]);
     if (o->plot_log && !o->plot_dir)
         return cli_usage("simulate", "--plot-log needs --plot DIR");
+    if (o->dataset && o->report)
+        return cli_usage("simulate", "--report is for one subject: drop --dataset or --report");
+    if (cli_report_check_path("simulate", o->report))
+        return 2;
     if (o->dataset && (o->n_doses || o->grid_given || o->outputs || o->plot_dir))
         return cli_usage("simulate", "--dataset takes doses, times and outputs from the file: drop --dose, --until, --every, --outputs and --plot");
     return 0;
@@ -203,6 +215,76 @@ static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simu
     return rc;
 }
 
+/* Each output's range over the run: the summary table of the report. */
+static void report_outputs(cli_report *r, const ketsim_simulation *sim)
+{
+    static const char *const head[] = {"output", "unit", "start", "end", "minimum", "maximum", "time of maximum (h)"};
+    const ketsim_trajectory *t = ketsim_simulation_trajectory(sim);
+    const size_t *cols = ketsim_simulation_columns(sim);
+    size_t n = ketsim_traj_n_times(t), n_cols = ketsim_simulation_n_columns(sim);
+    ketsim_html_section(&r->html, "Outputs over the run");
+    ketsim_html_table_begin(&r->html, NULL, head, 7);
+    for (size_t c = 0; n && c < n_cols; c++) {
+        const ketsim_output_info *oi = ketsim_traj_output_info(t, cols[c]);
+        if (!strcmp(oi->name, "time_h"))
+            continue;
+        double lo = ketsim_traj_output(t, 0, cols[c]), hi = lo, t_hi = ketsim_traj_time(t, 0);
+        for (size_t j = 1; j < n; j++) {
+            double y = ketsim_traj_output(t, j, cols[c]);
+            lo = fmin(lo, y);
+            if (y > hi)
+                hi = y, t_hi = ketsim_traj_time(t, j);
+        }
+        char v[5][32];
+        snprintf(v[0], 32, "%.6g", ketsim_traj_output(t, 0, cols[c]));
+        snprintf(v[1], 32, "%.6g", ketsim_traj_output(t, n - 1, cols[c]));
+        snprintf(v[2], 32, "%.6g", lo);
+        snprintf(v[3], 32, "%.6g", hi);
+        snprintf(v[4], 32, "%.6g", t_hi);
+        const char *cells[] = {oi->name, oi->unit, v[0], v[1], v[2], v[3], v[4]};
+        ketsim_html_table_row(&r->html, cells, KETSIM_HTML_PLAIN);
+    }
+    ketsim_html_table_end(&r->html);
+}
+
+/* The page, complete but not yet committed: the figures are drawn into
+ * the report's scratch directory and inlined. */
+static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulation *sim, const char *cmdline,
+                        ketsim_error *err)
+{
+    const ketsim_setup *subj = ketsim_simulation_setup(sim);
+    char subtitle[160], weight[32];
+    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
+             ketsim_simulation_weight_kg(sim));
+    cli_output_lock();
+    int rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), cli_report_fig_dir(r), o->plot_log,
+                                    subtitle, err);
+    cli_output_unlock();
+    if (rc)
+        return rc;
+    cli_run_info info = {0};
+    if (strchr(o->drug, '/') || ends_with(o->drug, ".yaml") || ends_with(o->drug, ".yml"))
+        info.inputs[info.n_inputs++] = o->drug; /* a drug file, not a built-in name */
+    if (o->params_file)
+        info.inputs[info.n_inputs++] = o->params_file;
+    cli_report_begin(r, "ketsim simulate", cmdline, &info);
+    ketsim_html_section(&r->html, "Subject");
+    ketsim_html_kv_begin(&r->html);
+    ketsim_html_kv(&r->html, "species", ketsim_species_name(subj->species));
+    ketsim_html_kv(&r->html, "drug", subj->drug);
+    snprintf(weight, sizeof weight, "%.6g", ketsim_simulation_weight_kg(sim));
+    ketsim_html_kv(&r->html, "weight (kg)", weight);
+    for (size_t i = 0; i < o->n_doses; i++)
+        ketsim_html_kv(&r->html, "dose", o->doses[i]);
+    if (!o->n_doses)
+        ketsim_html_kv(&r->html, "dose", "the default: racemic ketamine 0.5 mg/kg IV over 40 min");
+    ketsim_html_kv_end(&r->html);
+    cli_report_params(r, subj->params, "Overrides come from --params and --set.");
+    report_outputs(r, sim);
+    static const char *const order[] = {"concentrations", "cascade", "clinical", NULL};
+    return cli_report_figures(r, order, err);
+}
+
 /* --dataset: every subject of a NONMEM-style file. */
 static int simulate_dataset(const sim_opts *o, const char *cmdline)
 {
@@ -245,25 +327,38 @@ int cmd_simulate(int argc, char **argv)
     cli_outdirs figs;
     memset(&out, 0, sizeof out);
     memset(&figs, 0, sizeof figs);
-    int rc = (o.plot_dir && !o.out) ? 0 : cli_file_open(&out, o.out, &err);
+    cli_report rep;
+    /* with figures, the table goes only where --out names: a figure run
+     * does not also pour its CSV onto the terminal */
+    int table = !(o.plot_dir && !o.out);
+    int rc = table ? cli_file_open(&out, o.out, &err) : 0;
     if (!rc && o.plot_dir)
         rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
+    if (!rc)
+        rc = cli_report_open(&rep, o.report, 1, &err);
+    else
+        memset(&rep, 0, sizeof rep);
     if (!rc)
         rc = ketsim_simulation_open(&rq, &sim, &err);
     /* without figures nothing needs the whole trajectory: rows go to the
      * file as they are solved */
-    if (!rc && !o.plot_dir)
+    int whole = o.plot_dir || o.report;
+    if (!rc && !whole)
         rc = stream_result(&o, &out, sim, &err);
     else if (!rc)
         rc = ketsim_simulation_solve(sim, &err);
     if (cli_interrupted())
         cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
-    /* with figures, the table goes only where --out names: a figure run
-     * does not also pour its CSV onto the terminal */
-    if (!rc && o.plot_dir && o.out)
+    /* the page is complete before any output is committed; it is committed last */
+    if (!rc && o.report)
+        rc = write_report(&o, &rep, sim, cmdline, &err);
+    if (!rc && whole && table)
         rc = write_result(&o, &out, sim, &err);
     if (!rc && o.plot_dir)
         rc = write_figures(&o, &figs, sim, &err);
+    if (!rc)
+        rc = cli_report_commit(&rep, &err);
+    cli_report_abort(&rep);
     cli_file_abort(&out);
     cli_outdirs_end(&figs);
     ketsim_simulation_free(sim);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "trial_cli.h"
 #include "results_db_cli.h"
+#include "report_cli.h"
 #include "ketsim/plot_results.h"
 #include "interrupt.h"
 #include "output.h"
@@ -27,6 +28,7 @@ void help_trial(void)
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--out FILE.sqlite]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
+         "                                  [--report FILE.html]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
@@ -55,6 +57,10 @@ void help_trial(void)
          "With --plot, NAME_madrs.png/.svg (MADRS per arm in replicate 0: the arm mean\n"
          "with the patients' 5th-95th percentile band) and, with follow-up,\n"
          "NAME_relapse.png/.svg (Kaplan-Meier relapse curves of replicate 0).\n"
+         "--report FILE.html writes one self-contained page: command line, version, git\n"
+         "commit, seed, the parameters changed from their defaults (--set and the\n"
+         "scenario's own) with their sources, the endpoint table and the figures as SVG\n"
+         "(docs/formats.md, \"Run report\"); written only when the whole run succeeds.\n"
          "--uncertainty FIT.json draws each replicate's THETAs from a population fit's\n"
          "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
          "named values per replicate (fewer rows than replicates is refused).  The values\n"
@@ -253,6 +259,13 @@ static int db_setup(ketsim_results_db *db, const ketsim_trial_scenario *sc, cons
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res)
 {
+    return trial_cli_run_figs(sc, o, sets, n_sets, out, subjects, chunk_subjects, db, NULL, res);
+}
+
+int trial_cli_run_figs(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
+                       cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db,
+                       const char *fig_dir, trial_cli_result *res)
+{
     const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
     const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
     ketsim_error err = {0};
@@ -268,7 +281,7 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
     st.db = db;
     if (!rc && db)
         rc = db_setup(db, sc, o, sets, n_sets, &err);
-    ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage != NULL, .chunk_subjects = chunk_subjects,
+    ketsim_trial_exec_opts x = {.keep_first = nonmem || plot_stage || fig_dir, .chunk_subjects = chunk_subjects,
                                 .on_failure = report_failure, .failure_user = &log,
                                 .on_chunk = stream_chunk, .chunk_user = &st};
     if (!rc)
@@ -287,6 +300,11 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
         cli_output_unlock();
     }
+    if (!rc && fig_dir) {
+        cli_output_lock();
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, fig_dir, &err);
+        cli_output_unlock();
+    }
     if (!rc && db) {
         cli_output_lock();
         rc = ketsim_results_db_trial_endpoints(db, sc, &res->opts, res->reps, (size_t)o->replicates, &err);
@@ -300,6 +318,61 @@ int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *
         return cli_fail(&err);
     }
     return 0;
+}
+
+typedef struct trial_print_ctx {
+    const trial_cli_result *res;
+} trial_print_ctx;
+
+static int print_endpoints(FILE *fp, const void *ctx, ketsim_error *err)
+{
+    const trial_cli_result *res = ((const trial_print_ctx *)ctx)->res;
+    return ketsim_trial_print_table(fp, &res->sc, &res->defs, &res->opts, res->reps, (size_t)res->opts.replicates,
+                                    err);
+}
+
+/* The parameters the run used: the human table, --set, then the
+ * scenario's own `set` entries, in the order the run applies them. */
+static int report_params(cli_report *r, const ketsim_trial_scenario *sc, char **sets, size_t n_sets,
+                         ketsim_error *err)
+{
+    ketsim_params *p = NULL;
+    int rc = ketsim_params_create(KETSIM_HUMAN, &p, err);
+    for (size_t i = 0; !rc && i < n_sets; i++)
+        if ((rc = ketsim_params_set_assignment(p, sets[i], err)))
+            ketsim_error_prefix(err, "--set: ");
+    if (!rc)
+        rc = ketsim_trial_scenario_apply_sets(sc, p, err);
+    if (!rc)
+        cli_report_params(r, p, "Overrides come from --set and the scenario's own set entries.");
+    ketsim_params_free(p);
+    return rc;
+}
+
+/* The page, complete but not committed (the caller commits it after the
+ * output set and the database). */
+static int write_report(cli_report *r, const trial_cli_result *res, const char *cmdline, const cli_run_info *info,
+                        char **sets, size_t n_sets, ketsim_error *err)
+{
+    if (!cli_report_active(r))
+        return KETSIM_OK;
+    char buf[64];
+    cli_report_begin(r, "ketsim trial", cmdline, info);
+    ketsim_html_section(&r->html, "Scenario");
+    ketsim_html_kv_begin(&r->html);
+    ketsim_html_kv(&r->html, "scenario", res->sc.name);
+    snprintf(buf, sizeof buf, "%d", res->sc.n_subjects);
+    ketsim_html_kv(&r->html, "subjects per replicate", buf);
+    snprintf(buf, sizeof buf, "%d", res->opts.replicates);
+    ketsim_html_kv(&r->html, "replicates", buf);
+    ketsim_html_kv_end(&r->html);
+    int rc = report_params(r, &res->sc, sets, n_sets, err);
+    trial_print_ctx ctx = {res};
+    if (!rc)
+        rc = cli_report_printed(r, "Endpoints over replicate trials", print_endpoints, &ctx, err);
+    if (!rc)
+        rc = cli_report_figures(r, NULL, err);
+    return rc;
 }
 
 static int parse_count(const char *s, long lo, long hi, long *out)
@@ -325,13 +398,14 @@ int cmd_trial(int argc, char **argv)
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
         {"omega", required_argument, 0, 'W'}, {"omega-from", required_argument, 0, 'w'},
+        {"report", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL,
-               *omega_fit = NULL;
+               *omega_fit = NULL, *report = NULL;
     char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
     size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
@@ -388,6 +462,7 @@ int cmd_trial(int argc, char **argv)
                 return cli_usage("trial", "--subject-timeout '%s': expected seconds in (0, 86400]", optarg);
             break;
         case 'P': plot_dir = optarg; break;
+        case 'R': report = optarg; break;
         case 'U': fit_json = optarg; break;
         case 'w': omega_fit = optarg; break;
         case 'Q': sets_csv = optarg; break;
@@ -416,6 +491,8 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
+    if (cli_report_check_path("trial", report))
+        return 2;
     if (all_subjects && no_subjects)
         return cli_usage("trial", "--all-subjects and --no-subjects exclude each other");
     if (all_subjects && format == 2)
@@ -452,7 +529,7 @@ int cmd_trial(int argc, char **argv)
      * the first subject is simulated; under MPI rank 0 writes, and all ranks
      * stop together if it cannot */
     cli_outdirs out;
-    int rc = (out_dir || plot_dir) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
+    int rc = (out_dir || plot_dir || report) ? trial_cli_check_name(&sc, &err) : KETSIM_OK;
     if (!rc && trial_dist_rank() == 0)
         rc = cli_outdirs_begin(&out, out_dir, plot_dir, sc.name, &err);
     else
@@ -460,15 +537,23 @@ int cmd_trial(int argc, char **argv)
     ketsim_results_db *db = NULL; /* committed after the output set is published */
     if (!rc && db_path && trial_dist_rank() == 0)
         rc = cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err);
+    cli_report rep; /* rank 0 writes it, as the other outputs */
+    if (!rc)
+        rc = cli_report_open(&rep, trial_dist_rank() == 0 ? report : NULL, 1, &err);
+    else
+        memset(&rep, 0, sizeof rep);
     if ((rc = trial_dist_any_failed(rc, &err))) {
+        cli_report_abort(&rep);
         cli_results_db_abort(db);
         cli_outdirs_end(&out);
         ketsim_trial_rep_params_free(&rp);
         return cli_fail(&err);
     }
     trial_cli_result res;
-    st = trial_cli_run(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, &res);
+    st = trial_cli_run_figs(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, cli_report_fig_dir(&rep),
+                            &res);
     if (st) {
+        cli_report_abort(&rep);
         cli_outdirs_end(&out);
         ketsim_trial_rep_params_free(&rp);
         return st;
@@ -477,11 +562,18 @@ int cmd_trial(int argc, char **argv)
         cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
                              .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
                              .inputs = {sc.file}};
-        int prc = cli_outdirs_publish(&out, &info, &err);
+        int prc = write_report(&rep, &res, cmdline, &info, sets, n_sets, &err);
+        if (!prc)
+            prc = cli_outdirs_publish(&out, &info, &err);
+        else
+            cli_outdirs_end(&out);
         if (!prc && db)
             prc = cli_results_db_commit(db, &err); /* the database is complete: it takes its name */
         else
             cli_results_db_abort(db);
+        if (!prc)
+            prc = cli_report_commit(&rep, &err); /* last: it describes the outputs above */
+        cli_report_abort(&rep);
         if (prc) {
             trial_cli_result_free(&res);
             ketsim_trial_rep_params_free(&rp);
@@ -507,6 +599,8 @@ int cmd_trial(int argc, char **argv)
                    ketsim_trial_n_followup(&sc) ? " and the relapse curves" : "");
         if (db_path)
             printf("wrote %s\n", db_path);
+        if (report)
+            printf("wrote %s\n", report);
     }
     trial_cli_result_free(&res);
     ketsim_trial_rep_params_free(&rp);

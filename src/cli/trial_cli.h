@@ -34,6 +34,11 @@ enum {
  * exit status (0 on success, the error printed). */
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res);
+/* As trial_cli_run, with replicate 0's figures also drawn into fig_dir
+ * (NULL: not), for the run report. */
+int trial_cli_run_figs(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
+                       cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db,
+                       const char *fig_dir, trial_cli_result *res);
 /* The scenario's name is used in file names: it must be plain (no '/',
  * no leading '.'); the error names the scenario file. */
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);

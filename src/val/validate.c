@@ -362,6 +362,11 @@ const char *ketsim_validation_species(const ketsim_validation *v, size_t i)
     return i < v->n ? v->t[i].spec.species : NULL;
 }
 
+const char *ketsim_validation_sets(const ketsim_validation *v, size_t i)
+{
+    return i < v->n ? v->t[i].spec.sets : NULL;
+}
+
 size_t ketsim_validation_count(const ketsim_validation *v) { return v->n; }
 
 const ketsim_target_result *ketsim_validation_result(const ketsim_validation *v, size_t i)
