@@ -76,7 +76,7 @@ expect 2 "data-dir: path too long" "$ketsim" --data-dir "$deep" trial zarate2006
 
 # --- a fit that did not converge is not a result --------------------------
 pk="$root/examples/pk_data.csv"
-expect 3 "NOT converged after 1 iterations.*no --out file written" \
+expect 3 "NOT converged after 1 iterations.*no --out or --report file written" \
     "$ketsim" fit --data "$pk" --drug esketamine --estimate s_ket.cl_l_per_h,s_ket.v1_l --max-iter 1 --out "$tmp/f1.txt"
 [ ! -e "$tmp/f1.txt" ] && ok || bad "an unconverged fit wrote $tmp/f1.txt"
 # a parameter the data say nothing about: singular J^T J, SE nan
