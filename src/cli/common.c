@@ -1,5 +1,6 @@
 #include "cli.h"
 #include "ketsim/units.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,22 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at s (0 if invalid). */
-static size_t utf8_len(const unsigned char *s)
-{
-    size_t n = 0;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef)
-        n = 3;
-    else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-        n = 4;
-    for (size_t k = 1; k < n; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 /* Messages echo file names and values as given; a newline, a control
  * character or a byte that is not UTF-8 among them would break the one
  * printable line per error, so those bytes are written as \xNN. */
@@ -31,7 +16,7 @@ void cli_put_clean(FILE *fp, const char *msg)
 {
     const unsigned char *s = (const unsigned char *)msg;
     while (*s) {
-        size_t n = *s < 0x80 ? 1 : utf8_len(s);
+        size_t n = utf8_seq_len(s);
         if (n == 0 || *s < 0x20 || *s == 0x7f) {
             fprintf(fp, "\\x%02x", *s);
             n = 1;

@@ -1,5 +1,6 @@
 /* JSON builders over jansson; see json_out.h. */
 #include "json_out.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <math.h>
@@ -11,44 +12,11 @@
  * files in the order a reader expects (the schema first). */
 #define FJ_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10))
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing past U+10FFFF), or 0 if it is not one. */
-static size_t utf8_len(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF; /* allowed range of the second byte */
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        else if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        else if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if (s[k] < 0x80 || s[k] > 0xBF)
-            return 0;
-    return n;
-}
-
 static int utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t n = utf8_len(p);
+        size_t n = utf8_seq_len(p);
         if (!n)
             return 0;
         p += n;
@@ -68,7 +36,7 @@ static char *utf8_repair(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     char *q = out;
     while (*p) {
-        size_t n = utf8_len(p);
+        size_t n = utf8_seq_len(p);
         if (n) {
             memcpy(q, p, n);
             q += n;

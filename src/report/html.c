@@ -1,5 +1,6 @@
 /* The run report page (include/ketsim/report_html.h). */
 #include "ketsim/report_html.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -32,36 +33,6 @@ static const char style[] =
     "figure svg{width:100%;height:auto;display:block;border:1px solid #e2e2e2}\n"
     "figcaption{font-size:13px;color:#444;margin-top:4px}\n";
 
-/* Length of the well-formed UTF-8 sequence at s (0: not one).  Overlong
- * forms and surrogates are refused, as an HTML parser would. */
-static size_t utf8_len(const unsigned char *s)
-{
-    size_t n;
-    unsigned lo = 0x80, hi = 0xbf;
-    if (s[0] >= 0xc2 && s[0] <= 0xdf)
-        n = 2;
-    else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-        n = 3;
-        if (s[0] == 0xe0)
-            lo = 0xa0;
-        if (s[0] == 0xed)
-            hi = 0x9f;
-    } else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-        n = 4;
-        if (s[0] == 0xf0)
-            lo = 0x90;
-        if (s[0] == 0xf4)
-            hi = 0x8f;
-    } else
-        return 0;
-    if (s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t k = 2; k < n; k++)
-        if ((s[k] & 0xc0) != 0x80)
-            return 0;
-    return n;
-}
-
 void ketsim_html_escape(FILE *fp, const char *str)
 {
     const unsigned char *s = (const unsigned char *)(str ? str : "");
@@ -80,7 +51,7 @@ void ketsim_html_escape(FILE *fp, const char *str)
                 fputs("\xef\xbf\xbd", fp); /* U+FFFD: a control character is not text */
             else if (*s < 0x80)
                 fputc(*s, fp);
-            else if ((n = utf8_len(s)) > 0)
+            else if ((n = utf8_seq_len(s)) > 0)
                 fwrite(s, 1, n, fp);
             else {
                 fputs("\xef\xbf\xbd", fp);
