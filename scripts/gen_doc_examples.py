@@ -87,6 +87,24 @@ def fit_recovery_table(r):
               "(true 0.01).\n")
 
 
+def design_default_table(r):
+    """The built-in design run (docs/beyond.md), from its design.csv."""
+    import csv
+    r.run("ketsim", "design", "--threads", "2", "--out-dir", "d")
+    with open(os.path.join(r.cwd, "d", "design.csv"), newline="") as f:
+        rows = list(csv.DictReader(f))
+    out = ("| candidate | dose | resp 24h % | days in response | days vs placebo | CADSS | SBP mmHg | front |\n"
+           "|---|---|---|---|---|---|---|---|\n")
+    for c in rows:
+        dose = f"{float(c['amount']):g} {c['amount_unit']} {c['route'].upper()}"
+        out += (f"| {c['candidate']} | {dose} | {100 * float(c['response_24h']):.0f} "
+                f"[{100 * float(c['response_24h_lo']):.0f}, {100 * float(c['response_24h_hi']):.0f}] | "
+                f"{float(c['days_in_response']):.1f} [{float(c['days_lo']):.1f}, {float(c['days_hi']):.1f}] | "
+                f"{float(c['days_excess']):+.2f} | {float(c['cadss_peak']):.2f} | {float(c['sbp_peak_mmhg']):.4f} | "
+                f"{'*' if c['pareto'] == '1' else ''} |\n")
+    return out
+
+
 BLOCK = re.compile(r"(<!-- generated: (\w+) \(scripts/gen_doc_examples\.py\) -->\n)(.*?)(<!-- end generated: \2 -->)",
                    re.S)
 

@@ -3,7 +3,8 @@
  *   has no effect beyond placebo, while (2R,6R)-HNK has one with almost no
  *   dissociation;
  *   the optimiser's best regimen is at least as good as the standard course
- *   on its own objective. */
+ *   on its own objective;
+ *   the Pareto front ignores differences below the solver's resolution. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -91,6 +92,41 @@ static void test_design_inert_has_no_effect(void **state)
     ketsim_params_free(p);
 }
 
+/* Candidates 0 and 1 differ only in the sixth digit of their SBP rise (as
+ * two HNK-like candidates with no blood pressure effect do); candidate 2 has
+ * more days in response at the same burden, so it dominates both.  Without
+ * the tolerance candidate 1 would be on the front by 1e-10 mmHg. */
+static void test_design_front_tolerance(void **state)
+{
+    (void)state;
+    ketsim_design_candidate c[4] = {{.name = "a"}, {.name = "b"}, {.name = "c"}, {.name = "d"}};
+    ketsim_design_result r[4] = {
+        {.days_excess = 5.16, .response_24h_excess = 0.60, .cadss_peak = 0, .sbp_peak = 6.96555e-05, .effective = 1},
+        {.days_excess = 5.16, .response_24h_excess = 0.60, .cadss_peak = 0, .sbp_peak = 6.96554e-05, .effective = 1},
+        {.days_excess = 5.44, .response_24h_excess = 0.60, .cadss_peak = 0, .sbp_peak = 6.96556e-05, .effective = 1},
+        /* more effect for more burden: a trade-off, on the front */
+        {.days_excess = 6.16, .response_24h_excess = 0.61, .cadss_peak = 7.4, .sbp_peak = 13.9, .effective = 1},
+    };
+    ketsim_design_pareto(c, r, 4);
+    assert_false(r[0].pareto);
+    assert_false(r[1].pareto);
+    assert_true(r[2].pareto);
+    assert_true(r[3].pareto);
+    /* a real difference in burden (0.01 mmHg) is kept */
+    r[1].sbp_peak = r[2].sbp_peak - 0.01;
+    ketsim_design_pareto(c, r, 4);
+    assert_false(r[0].pareto);
+    assert_true(r[1].pareto);
+    assert_true(r[2].pareto);
+    /* two candidates equal within the tolerance on every objective are
+     * both on the front: neither is better */
+    r[0] = r[2];
+    r[0].days_excess += 1e-7;
+    ketsim_design_pareto(c, r, 4);
+    assert_true(r[0].pareto);
+    assert_true(r[2].pareto);
+}
+
 static void test_optimize_beats_standard(void **state)
 {
     (void)state;
@@ -137,6 +173,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_design_inert_has_no_effect),
+        cmocka_unit_test(test_design_front_tolerance),
         cmocka_unit_test(test_optimize_beats_standard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

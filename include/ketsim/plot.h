@@ -86,6 +86,10 @@ int ketsim_plot_bands_series(ketsim_plot *p, size_t panel, const ketsim_plot_axe
 /* Text lines (separated by newlines) in the top-left corner inside a panel
  * already drawn, e.g. what the bars of a bar chart stand for. */
 int ketsim_plot_note(ketsim_plot *p, size_t panel, const char *text, ketsim_error *err);
+/* Text beside points (x[k], y[k]) of a panel whose axes have fixed linear
+ * limits (xmin .. ymax all set); NULL texts and points outside are skipped. */
+int ketsim_plot_labels(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const double *x, const double *y,
+                       const char *const *text, size_t n, ketsim_error *err);
 
 /* Create the directory `dir` if missing (an error names the flag `flag`). */
 int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err);

@@ -165,13 +165,37 @@ int ketsim_beyond_design(const ketsim_params *params, const ketsim_catalog *cat,
     return rc;
 }
 
+/* Two objective values closer than this are the same: the cohort's outcomes
+ * come out of an ODE solve with a relative tolerance of about 1e-6, so a
+ * difference in the sixth significant digit (an SBP rise of 6.96554e-05
+ * against 6.96555e-05 mmHg) says nothing about the candidates.  The
+ * absolute part, 1e-3 of the objective's unit (days, fraction responding,
+ * CADSS points, mmHg), is below what the table prints. */
+#define FRONT_REL_TOL 1e-6
+#define FRONT_ABS_TOL 1e-3
+
+/* a beats b on one objective (bigger_better: more is better) by more than
+ * the tolerance: +1; b beats a: -1; a tie within the tolerance: 0. */
+static int front_compare(double a, double b, int bigger_better)
+{
+    double tol = FRONT_ABS_TOL + FRONT_REL_TOL * fmax(fabs(a), fabs(b));
+    double d = bigger_better ? a - b : b - a;
+    return d > tol ? 1 : d < -tol ? -1 : 0;
+}
+
+/* a dominates b: no objective worse beyond the tolerance, one better. */
 static int dominates(const ketsim_design_result *a, const ketsim_design_result *b)
 {
-    int ge = a->days_excess >= b->days_excess && a->response_24h_excess >= b->response_24h_excess &&
-             a->cadss_peak <= b->cadss_peak && a->sbp_peak <= b->sbp_peak;
-    int gt = a->days_excess > b->days_excess || a->response_24h_excess > b->response_24h_excess ||
-             a->cadss_peak < b->cadss_peak || a->sbp_peak < b->sbp_peak;
-    return ge && gt;
+    int c[4] = {front_compare(a->days_excess, b->days_excess, 1),
+                front_compare(a->response_24h_excess, b->response_24h_excess, 1),
+                front_compare(a->cadss_peak, b->cadss_peak, 0), front_compare(a->sbp_peak, b->sbp_peak, 0)};
+    int better = 0;
+    for (int k = 0; k < 4; k++) {
+        if (c[k] < 0)
+            return 0;
+        better |= c[k] > 0;
+    }
+    return better;
 }
 
 void ketsim_design_pareto(const ketsim_design_candidate *cand, ketsim_design_result *res, size_t n)

@@ -25,9 +25,9 @@ int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ket
                 "%g days; efficacy vs placebo on the same patients; burden = mean per-patient peak over 0-3 h.\n"
                 "* = Pareto front (more days in response and response at 24 h, less CADSS and SBP rise)\n\n",
             n, o->n_subjects, (unsigned long long)o->seed, o->horizon_days);
-    fprintf(fp, "%-1s %-44s %-30s %-18s %-14s %-9s %-9s %-9s %-7s %-7s\n", "", "candidate", "dose", "resp 24h %",
-            "days resp", "d-resp vs", "days vs", "MADRS vs", "CADSS", "SBP");
-    fprintf(fp, "%-1s %-44s %-30s %-18s %-14s %-9s %-9s %-9s %-7s %-7s\n", "", "", "", "[95% CI]", "[95% CI]",
+    fprintf(fp, "%-1s %4s %-44s %-30s %-18s %-14s %-9s %-9s %-9s %-7s %-7s\n", "", "#", "candidate", "dose",
+            "resp 24h %", "days resp", "d-resp vs", "days vs", "MADRS vs", "CADSS", "SBP");
+    fprintf(fp, "%-1s %4s %-44s %-30s %-18s %-14s %-9s %-9s %-9s %-7s %-7s\n", "", "", "", "", "[95% CI]", "[95% CI]",
             "placebo", "placebo", "plc 24h", "peak", "peak");
     for (size_t i = 0; i < n; i++) {
         const ketsim_design_result *r = &res[i];
@@ -36,8 +36,8 @@ int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ket
         snprintf(resp, sizeof resp, "%.0f [%.0f, %.0f]", 100 * r->response_24h, 100 * r->response_24h_lo,
                  100 * r->response_24h_hi);
         snprintf(days, sizeof days, "%.1f [%.1f, %.1f]", r->days_in_response, r->days_lo, r->days_hi);
-        fprintf(fp, "%-1s %-44.44s %-30.30s %-18s %-14s %-+9.0f %-+9.2f %-+9.2f %-7.2f %-7.2f\n", r->pareto ? "*" : "",
-                cand[i].name, dose, resp, days, 100 * r->response_24h_excess, r->days_excess, r->madrs_effect_24h,
+        fprintf(fp, "%-1s %4zu %-44.44s %-30.30s %-18s %-14s %-+9.0f %-+9.2f %-+9.2f %-7.2f %-7.2f\n",
+                r->pareto ? "*" : "", i + 1, cand[i].name, dose, resp, days, 100 * r->response_24h_excess, r->days_excess, r->madrs_effect_24h,
                 r->cadss_peak, r->sbp_peak);
     }
     return formats_stream_status(fp, "the design table", err);

@@ -649,6 +649,91 @@ int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
     return KETSIM_OK;
 }
 
+/* A label's box in world units, for the overlap test. */
+typedef struct label_box {
+    double x0, x1, y0, y1;
+} label_box;
+
+static int boxes_overlap(const label_box *a, const label_box *b)
+{
+    return a->x0 < b->x1 && b->x0 < a->x1 && a->y0 < b->y1 && b->y0 < a->y1;
+}
+
+/* Where a label goes: the first position, right of its point then left of
+ * it, level with it and then one, two, three label heights higher or lower,
+ * that stays inside the frame and clear of the labels placed before it and
+ * of every point (else right of the point, level).  Widths are estimated
+ * from the character count: PLplot has no text metrics. */
+static label_box place_label(const ketsim_plot_axes *ax, double x, double y, size_t chars, const label_box *avoid,
+                             size_t n_avoid, double *just)
+{
+    double w = 0.0085 * (double)chars * (ax->xmax - ax->xmin), h = 0.035 * (ax->ymax - ax->ymin);
+    double dx = 0.012 * (ax->xmax - ax->xmin);
+    static const double level[] = {0, 0.6, -0.6, 1.2, -1.2, 1.8, -1.8, 2.4, -2.4};
+    for (int side = 0; side < 2; side++)
+        for (size_t l = 0; l < sizeof level / sizeof level[0]; l++) {
+            double yc = y + level[l] * h;
+            label_box b = {side ? x - dx - w : x + dx, side ? x - dx : x + dx + w, yc - 0.5 * h, yc + 0.5 * h};
+            if (b.x0 < ax->xmin || b.x1 > ax->xmax || b.y0 < ax->ymin || b.y1 > ax->ymax)
+                continue;
+            int clear = 1;
+            for (size_t i = 0; i < n_avoid && clear; i++)
+                clear = !boxes_overlap(&b, &avoid[i]);
+            if (clear) {
+                *just = side;
+                return b;
+            }
+        }
+    *just = 0;
+    return (label_box){x + dx, x + dx + w, y - 0.5 * h, y + 0.5 * h};
+}
+
+int ketsim_plot_labels(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const double *x, const double *y,
+                       const char *const *text, size_t n, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    /* The panel's world coordinates are the axes' own limits: a label
+     * placed against limits taken from other data would drift off its point. */
+    if (!isfinite(ax->xmin) || !isfinite(ax->xmax) || !isfinite(ax->ymin) || !isfinite(ax->ymax) || ax->log_x ||
+        ax->log_y)
+        return KETSIM_FAIL(err, KETSIM_EINTERNAL, "point labels need fixed linear axis limits");
+    /* room for every point's marker and every label */
+    label_box *placed = malloc((n ? 2 * n : 1) * sizeof *placed);
+    if (!placed)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    panel_viewport(p, panel);
+    plwind(ax->xmin, ax->xmax, ax->ymin, ax->ymax);
+    plcol0(COL_FG);
+    plschr(0, 0.8 * CHAR_SCALE);
+    size_t n_placed = 0;
+    double mx = 0.008 * (ax->xmax - ax->xmin), my = 0.012 * (ax->ymax - ax->ymin);
+    for (size_t k = 0; k < n; k++)
+        if (isfinite(x[k]) && isfinite(y[k]))
+            placed[n_placed++] = (label_box){x[k] - mx, x[k] + mx, y[k] - my, y[k] + my};
+    for (size_t k = 0; k < n; k++) {
+        if (!text[k] || !isfinite(x[k]) || !isfinite(y[k]) || x[k] < ax->xmin || x[k] > ax->xmax ||
+            y[k] < ax->ymin || y[k] > ax->ymax)
+            continue;
+        double just = 0;
+        label_box b = place_label(ax, x[k], y[k], strlen(text[k]), placed, n_placed, &just);
+        placed[n_placed++] = b;
+        /* a label moved off its point's level gets a leader line */
+        double yc = 0.5 * (b.y0 + b.y1);
+        if (fabs(yc - y[k]) > 0.5 * (b.y1 - b.y0)) {
+            plcol0(COL_GRID);
+            pljoin(x[k], y[k], just ? b.x1 : b.x0, yc);
+            plcol0(COL_FG);
+        }
+        /* baseline a quarter of the box above its bottom */
+        plptex(just ? b.x1 : b.x0, b.y0 + 0.25 * (b.y1 - b.y0), 1, 0, just, text[k]);
+    }
+    plschr(0, CHAR_SCALE);
+    free(placed);
+    return KETSIM_OK;
+}
+
 int ketsim_plot_note(ketsim_plot *p, size_t panel, const char *text, ketsim_error *err)
 {
     int rc = check_panel(p, panel, err);

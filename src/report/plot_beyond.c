@@ -87,6 +87,35 @@ static int cmp_by_x(const void *a, const void *b)
     return (u[0] > v[0]) - (u[0] < v[0]);
 }
 
+/* Every point gets a label: the candidate's name while there are few
+ * enough to read, else its number (the row of the printed table and of
+ * design.csv). */
+#define DESIGN_NAMED_MAX 12
+
+static int label_points(ketsim_plot *p, const ketsim_plot_axes *ax, const design_ctx *c, ketsim_error *err)
+{
+    size_t n = c->n;
+    double *x = malloc((n ? n : 1) * 2 * sizeof *x);
+    char **text = calloc(n ? n : 1, sizeof *text);
+    int rc = x && text ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t i = 0; !rc && i < n; i++) {
+        x[i] = c->res[i].cadss_peak, x[n + i] = c->res[i].days_excess;
+        char buf[40];
+        if (n <= DESIGN_NAMED_MAX)
+            snprintf(buf, sizeof buf, "%.28s", c->cand[i].name);
+        else
+            snprintf(buf, sizeof buf, "%zu", i + 1);
+        if (!(text[i] = strdup(buf)))
+            rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    if (!rc)
+        rc = ketsim_plot_labels(p, 0, ax, x, x + n, (const char *const *)text, n, err);
+    for (size_t i = 0; text && i < n; i++)
+        free(text[i]);
+    free(text), free(x);
+    return rc;
+}
+
 static int draw_design(const char *path, const void *vctx, ketsim_error *err)
 {
     const design_ctx *c = vctx;
@@ -128,7 +157,10 @@ static int draw_design(const char *path, const void *vctx, ketsim_error *err)
         s[m++] = (ketsim_plot_series){"placebo", px, py, 1, 0, "\u25c6", 1};
     ketsim_plot *p = NULL;
     int rc = ketsim_plot_open(path, 1000, 760, 1, 0, "Compound design: efficacy against burden", &p, err);
-    ketsim_plot_axes ax = ketsim_plot_axes_auto("Each point a candidate on the same virtual patients",
+    ketsim_plot_axes ax = ketsim_plot_axes_auto(n <= DESIGN_NAMED_MAX
+                                                    ? "Each point a candidate on the same virtual patients"
+                                                    : "Each point a candidate on the same virtual patients "
+                                                      "(numbers: rows of the printed table and design.csv)",
                                                 "burden: mean peak CADSS over 0-3 h (points)",
                                                 "days in response over placebo (days)");
     ax.legend_bottom = 1;
@@ -157,6 +189,8 @@ static int draw_design(const char *path, const void *vctx, ketsim_error *err)
         }
     if (!rc && note[0])
         rc = ketsim_plot_note(p, 0, note, err);
+    if (!rc)
+        rc = label_points(p, &ax, c, err);
     free(xy), free(fx);
     if (rc) {
         if (p)
