@@ -54,9 +54,15 @@ static void test_all_primitives(void **state)
         ketsim_plot_band b[] = {{"mean +- 20%", x, y1, lo, hi, 50}};
         ax = ketsim_plot_axes_auto("band", "time (h)", "conc (ng/mL)");
         assert_int_equal(ketsim_plot_bands(p, 1, &ax, b, 1, &err), 0);
-        ketsim_plot_bar bars[] = {{"saline", 1.03, 0.2, pts_a, 3}, {"ketamine", 2.2, 0.13, pts_b, 4}};
+        /* point labels need fixed linear limits: refused on automatic ones */
+        const char *lab[] = {"first", NULL, "third"};
+        assert_int_equal(ketsim_plot_labels(p, 1, &ax, x, y1, lab, 3, &err), KETSIM_EINTERNAL);
+        ax.xmin = 0, ax.xmax = 50, ax.ymin = -1, ax.ymax = 200;
+        assert_int_equal(ketsim_plot_labels(p, 1, &ax, x, y1, lab, 3, &err), 0);
+        ketsim_plot_bar bars[] = {{"saline", 1.03, 0.2, pts_a, 3, NULL}, {"ketamine", 2.2, 0.13, pts_b, 4, "**"}};
+        ketsim_plot_bracket br[] = {{0, 1, "ns"}, {1, 7, "out of range: skipped"}};
         ax = ketsim_plot_axes_auto("bars", NULL, "immobility (min)");
-        assert_int_equal(ketsim_plot_bars(p, 2, &ax, bars, 2, &err), 0);
+        assert_int_equal(ketsim_plot_bars_compared(p, 2, &ax, bars, 2, br, 2, &err), 0);
         ketsim_plot_km km[] = {{"responders", km_t, km_s, 4, cens, 3}};
         ax = ketsim_plot_axes_auto("relapse-free", "time (days)", "fraction");
         assert_int_equal(ketsim_plot_km_curves(p, 3, &ax, km, 1, &err), 0);

@@ -36,6 +36,11 @@ typedef enum ketsim_lab_measure {
 const char *ketsim_lab_measure_name(ketsim_lab_measure m);
 const char *ketsim_lab_measure_unit(ketsim_lab_measure m);
 const char *ketsim_lab_measure_assay(ketsim_lab_measure m);
+/* What a figure calls the measure, e.g. "p-mTOR (Western blot)". */
+const char *ketsim_lab_measure_title(ketsim_lab_measure m);
+/* Significance of a p value as tables and figures mark it: "***" < 0.001,
+ * "**" < 0.01, "*" < 0.05, else "ns"; "" for NAN (the control group). */
+const char *ketsim_lab_stars(double p);
 
 typedef struct ketsim_lab_dose_item {
     char drug[48];

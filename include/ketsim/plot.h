@@ -46,7 +46,15 @@ typedef struct ketsim_plot_bar {
     double mean, sem;
     const double *points;       /* individual values drawn over the bar; may be NULL */
     size_t n_points;
+    const char *mark;           /* text above the bar (e.g. "**" vs control); NULL for none */
 } ketsim_plot_bar;
+
+/* A comparison between bars a and b (indices), drawn as a bracket above
+ * both with its text (e.g. "ns") on top. */
+typedef struct ketsim_plot_bracket {
+    size_t a, b;
+    const char *text;
+} ketsim_plot_bracket;
 
 typedef struct ketsim_plot_km {
     const char *label;
@@ -69,6 +77,9 @@ int ketsim_plot_bands(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                       const ketsim_plot_band *b, size_t n, ketsim_error *err);
 int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                      const ketsim_plot_bar *b, size_t n, ketsim_error *err);
+/* Bars with brackets between pairs of them, stacked above the bars. */
+int ketsim_plot_bars_compared(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const ketsim_plot_bar *b,
+                              size_t n, const ketsim_plot_bracket *br, size_t n_br, ketsim_error *err);
 int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                           const ketsim_plot_km *c, size_t n, ketsim_error *err);
 

@@ -7,11 +7,6 @@
 #include <math.h>
 #include <stdio.h>
 
-static const char *stars(double p)
-{
-    return isnan(p) ? "" : p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "ns";
-}
-
 static const char *stress_name(ketsim_lab_stress s)
 {
     return s == KETSIM_LAB_STRESS_CUS ? "chronic unpredictable stress" : s == KETSIM_LAB_STRESS_DEFEAT ? "social defeat" : "none";
@@ -62,7 +57,7 @@ int ketsim_lab_print_table(const ketsim_lab_result *res, FILE *f, ketsim_error *
             ketsim_lab_cell c = cell_of(res, r, g);
             fprintf(f, "%-14s %-18s %-8s %-22s %4d %10.4g %9.3g %9.3g %4s", ketsim_lab_measure_assay(ro->measure),
                     ketsim_lab_measure_name(ro->measure), ro->label, p->group[g].name, c.n, c.mean, c.sem, c.p,
-                    stars(c.p));
+                    ketsim_lab_stars(c.p));
             if (g == 0 && !isnan(anova_p))
                 fprintf(f, " %9.3g", anova_p);
             fputc('\n', f);
@@ -73,7 +68,7 @@ int ketsim_lab_print_table(const ketsim_lab_result *res, FILE *f, ketsim_error *
             char name[80];
             snprintf(name, sizeof name, "%s vs %s", p->group[p->contrast[c][0]].name, p->group[p->contrast[c][1]].name);
             fprintf(f, "%-14s %-18s %-8s %-27s %10.4g %9s %9.3g %4s  (contrast)\n", ketsim_lab_measure_assay(ro->measure),
-                    ketsim_lab_measure_name(ro->measure), ro->label, name, d, "", pc, stars(pc));
+                    ketsim_lab_measure_name(ro->measure), ro->label, name, d, "", pc, ketsim_lab_stars(pc));
         }
     }
     return formats_stream_status(f, "the lab table", err);

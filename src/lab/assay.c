@@ -9,23 +9,38 @@
  * assay that yields it: lab data, shared by the protocol reader and the
  * writers above. */
 static const struct {
-    const char *name, *unit, *assay;
+    const char *name, *unit, *assay, *title;
 } measures[KETSIM_LAB_N_MEASURES] = {
-    {"p_mtor", "fold of control", "western"}, {"p_p70s6k", "fold of control", "western"},
-    {"p_4ebp1", "fold of control", "western"}, {"p_eef2", "fold of control", "western"},
-    {"bdnf", "fold of control", "western"}, {"psd95", "fold of control", "western"},
-    {"glua1", "fold of control", "western"}, {"synapsin1", "fold of control", "western"},
-    {"spine_density", "spines/10um", "spines"}, {"glutamate", "% of baseline", "microdialysis"},
-    {"glutamate", "fold of control", "mrs"}, {"pfc_glutamate", "fold of control", "mrs"},
-    {"glutamine", "fold of control", "mrs"},
-    {"gaba", "fold of control", "mrs"}, {"glu_gln", "fold of control", "mrs"},
-    {"gaba_glu", "fold of control", "mrs"}, {"bdnf", "fold of control", "plasma"},
-    {"immobility", "s", "forced_swim"}, {"sucrose_preference", "%", "sucrose_preference"},
+    {"p_mtor", "fold of control", "western", "p-mTOR (Western blot)"},
+    {"p_p70s6k", "fold of control", "western", "p-p70S6K (Western blot)"},
+    {"p_4ebp1", "fold of control", "western", "p-4E-BP1 (Western blot)"},
+    {"p_eef2", "fold of control", "western", "p-eEF2 (Western blot)"},
+    {"bdnf", "fold of control", "western", "BDNF (Western blot)"},
+    {"psd95", "fold of control", "western", "PSD-95 (Western blot)"},
+    {"glua1", "fold of control", "western", "GluA1 (Western blot)"},
+    {"synapsin1", "fold of control", "western", "synapsin I (Western blot)"},
+    {"spine_density", "spines/10um", "spines", "spine density"},
+    {"glutamate", "% of baseline", "microdialysis", "extracellular glutamate (microdialysis)"},
+    {"glutamate", "fold of control", "mrs", "glutamate (MRS)"},
+    {"pfc_glutamate", "fold of control", "mrs", "prefrontal glutamate (MRS)"},
+    {"glutamine", "fold of control", "mrs", "glutamine (MRS)"},
+    {"gaba", "fold of control", "mrs", "GABA (MRS)"},
+    {"glu_gln", "fold of control", "mrs", "glutamate/glutamine (MRS)"},
+    {"gaba_glu", "fold of control", "mrs", "GABA/glutamate (MRS)"},
+    {"bdnf", "fold of control", "plasma", "plasma BDNF"},
+    {"immobility", "s", "forced_swim", "forced-swim immobility"},
+    {"sucrose_preference", "%", "sucrose_preference", "sucrose preference"},
 };
 
 const char *ketsim_lab_measure_name(ketsim_lab_measure m) { return measures[m].name; }
 const char *ketsim_lab_measure_unit(ketsim_lab_measure m) { return measures[m].unit; }
 const char *ketsim_lab_measure_assay(ketsim_lab_measure m) { return measures[m].assay; }
+const char *ketsim_lab_measure_title(ketsim_lab_measure m) { return measures[m].title; }
+
+const char *ketsim_lab_stars(double p)
+{
+    return isnan(p) ? "" : p < 0.001 ? "***" : p < 0.01 ? "**" : p < 0.05 ? "*" : "ns";
+}
 
 void ketsim_lab_lag_filter(const double *t, const double *x, size_t n, double tau_h, double *y)
 {

@@ -38,22 +38,32 @@ static int draw_readout(ketsim_plot *plot, size_t panel, const lab_plot_ctx *c, 
         int n;
         if (ketsim_lab_result_cell(c->r, k, g, &cell) || ketsim_lab_result_values(c->r, k, g, &v, &n))
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "lab figure: no read-out %d group %d", k, g);
-        b[g] = (ketsim_plot_bar){p->group[g].name, cell.mean, cell.sem, v, (size_t)n};
+        /* the table's marks: each group against control, Holm-adjusted */
+        b[g] = (ketsim_plot_bar){p->group[g].name, cell.mean, cell.sem, v, (size_t)n, ketsim_lab_stars(cell.p)};
     }
-    char title[160], when[32], ylabel[96];
+    /* the protocol's own contrasts (e.g. antagonist + ketamine against the
+     * antagonist alone), Holm-adjusted over the contrasts */
+    ketsim_plot_bracket br[KETSIM_LAB_MAX_CONTRASTS];
+    size_t n_br = 0;
+    for (int j = 0; j < p->n_contrasts; j++) {
+        double diff, pc;
+        if (ketsim_lab_result_contrast(c->r, k, j, &diff, &pc))
+            return KETSIM_FAIL(err, KETSIM_EINTERNAL, "lab figure: no contrast %d at read-out %d", j, k);
+        br[n_br++] = (ketsim_plot_bracket){(size_t)p->contrast[j][0], (size_t)p->contrast[j][1], ketsim_lab_stars(pc)};
+    }
+    char title[200], when[32], ylabel[96];
     when_text(when, sizeof when, ro->time_h);
-    snprintf(title, sizeof title, "%s, %s after the test drug (%s)", ketsim_lab_measure_name(ro->measure), when,
-             ketsim_lab_measure_assay(ro->measure));
+    snprintf(title, sizeof title, "%s, %s after the test drug", ketsim_lab_measure_title(ro->measure), when);
     snprintf(ylabel, sizeof ylabel, "%s", ketsim_lab_measure_unit(ro->measure));
     ketsim_plot_axes ax = ketsim_plot_axes_auto(title, NULL, ylabel);
-    return ketsim_plot_bars(plot, panel, &ax, b, (size_t)p->n_groups, err);
+    return ketsim_plot_bars_compared(plot, panel, &ax, b, (size_t)p->n_groups, br, n_br, err);
 }
 
 static int draw_lab(const char *path, const void *vctx, ketsim_error *err)
 {
     const lab_plot_ctx *c = vctx;
     char title[200];
-    snprintf(title, sizeof title, "%s: mean +- SEM per group, dots: animals", c->p->name);
+    snprintf(title, sizeof title, "%s: mean +- SEM, dots: animals, p Holm-adjusted", c->p->name);
     ketsim_plot *plot = NULL;
     int rc = ketsim_plot_open(path, PAGE_WIDTH_PX, 280 * c->n + 150, (size_t)c->n, 0, title, &plot, err);
     for (int i = 0; !rc && i < c->n; i++)

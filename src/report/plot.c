@@ -33,7 +33,7 @@ typedef struct plot_sink {
 struct ketsim_plot {
     PLINT stream;
     size_t n_panels;
-    int share_x, height_px;
+    int share_x, width_px, height_px;
     char final_path[4096];
     char tmp_path[4096 + 16];
     plot_sink sink;
@@ -163,7 +163,7 @@ int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_pan
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     p->n_panels = n_panels;
-    p->height_px = height_px;
+    p->width_px = width_px, p->height_px = height_px;
     p->share_x = share_x;
     plmkstrm(&p->stream);
     plsdev(dev);
@@ -278,7 +278,10 @@ static void panel_viewport(const ketsim_plot *p, size_t panel)
     double top = 1.0 - 72 * px, bottom = 62 * px, gap = (p->share_x ? 40 : 105) * px;
     double h = (top - bottom - gap * (double)(p->n_panels - 1)) / (double)p->n_panels;
     double y1 = top - (double)panel * (h + gap);
-    plvpor(0.10, 0.97, y1 - h, y1);
+    /* at least 100 px on the left for the tick numbers and the y label,
+     * which a tenth of a narrow page clips */
+    double left = fmax(0.10, 100.0 / (double)p->width_px);
+    plvpor(left, 0.97, y1 - h, y1);
 }
 
 static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const range *r,
@@ -620,25 +623,71 @@ static void draw_bar(const ketsim_plot_bar *b, size_t k, const ketsim_plot_axes 
     plwidth(1);
 }
 
-int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
-                     const ketsim_plot_bar *b, size_t n, ketsim_error *err)
+/* The top of bar k in world units: its error bar or its highest animal. */
+static double bar_top(const ketsim_plot_bar *b, const ketsim_plot_axes *ax, double base)
+{
+    double top = ty(ax, b->mean + (b->sem > 0 ? b->sem : 0));
+    for (size_t i = 0; i < b->n_points; i++)
+        if (isfinite(ty(ax, b->points[i])))
+            top = isfinite(top) ? fmax(top, ty(ax, b->points[i])) : ty(ax, b->points[i]);
+    return isfinite(top) ? fmax(top, base) : base;
+}
+
+/* Marks and brackets: each mark a little above its bar; brackets stacked
+ * above every bar in the order given, their text on top. */
+static void draw_bar_marks(const ketsim_plot_bar *b, size_t n, const ketsim_plot_bracket *br, size_t n_br,
+                           const ketsim_plot_axes *ax, double span, double base, double data_top)
+{
+    double tick = 0.02 * span;
+    plcol0(COL_FG);
+    int any_mark = 0;
+    for (size_t k = 0; k < n; k++)
+        if (b[k].mark && b[k].mark[0]) {
+            plptex((double)k + 1, bar_top(&b[k], ax, base) + 0.12 * span, 1, 0, 0.5, b[k].mark);
+            any_mark = 1;
+        }
+    double y = data_top + (any_mark ? 0.2 : 0.05) * span;
+    for (size_t j = 0; j < n_br; j++, y += 0.11 * span) {
+        if (br[j].a >= n || br[j].b >= n)
+            continue;
+        double xa = (double)br[j].a + 1, xb = (double)br[j].b + 1;
+        pljoin(xa, y - tick, xa, y);
+        pljoin(xa, y, xb, y);
+        pljoin(xb, y, xb, y - tick);
+        if (br[j].text)
+            plptex(0.5 * (xa + xb), y + 0.05 * span, 1, 0, 0.5, br[j].text);
+    }
+}
+
+int ketsim_plot_bars_compared(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const ketsim_plot_bar *b,
+                              size_t n, const ketsim_plot_bracket *br, size_t n_br, ketsim_error *err)
 {
     int rc = check_panel(p, panel, err);
     if (rc)
         return rc;
     range r = {0};
+    int any_mark = 0;
     for (size_t k = 0; k < n; k++) {
         range_add(&r, (double)k + 1, b[k].mean + b[k].sem, ax->log_y);
         range_add(&r, (double)k + 1, b[k].mean - b[k].sem, ax->log_y);
         range_add(&r, (double)k + 1, ax->log_y ? b[k].mean : 0, ax->log_y);
         for (size_t i = 0; i < b[k].n_points; i++)
             range_add(&r, (double)k + 1, b[k].points[i], ax->log_y);
+        any_mark |= b[k].mark && b[k].mark[0];
     }
     ketsim_plot_axes a = *ax;
     a.xmin = 0.4, a.xmax = (double)n + 0.6;
     range_finish(&r, &a);
+    double base = a.log_y ? r.y0 : 0, data_top = base;
+    for (size_t k = 0; k < n; k++)
+        data_top = fmax(data_top, bar_top(&b[k], &a, base));
+    /* head room for the marks and brackets, unless the caller fixed ymax;
+     * their spacing is in units of the data's span */
+    double span = r.y1 - r.y0;
+    if (!isfinite(ax->ymax) && (any_mark || n_br)) {
+        r.y1 = fmax(r.y1, data_top + span * ((any_mark ? 0.2 : 0.05) + 0.11 * (double)n_br + 0.03));
+    }
     draw_frame(p, panel, &a, &r, 0);
-    double base = a.log_y ? r.y0 : 0;
     for (size_t k = 0; k < n; k++) {
         draw_bar(&b[k], k, &a, base);
         if (b[k].label) {
@@ -646,7 +695,15 @@ int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
             plmtex("b", 1.5, ((double)k + 1 - r.x0) / (r.x1 - r.x0), 0.5, b[k].label);
         }
     }
+    if (any_mark || n_br)
+        draw_bar_marks(b, n, br, n_br, &a, span, base, data_top);
     return KETSIM_OK;
+}
+
+int ketsim_plot_bars(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
+                     const ketsim_plot_bar *b, size_t n, ketsim_error *err)
+{
+    return ketsim_plot_bars_compared(p, panel, ax, b, n, NULL, 0, err);
 }
 
 /* A label's box in world units, for the overlap test. */

@@ -225,7 +225,7 @@ static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
         else
             snprintf(labels[n], sizeof labels[n], "best %zu", i + 1);
         /* The t interval is symmetric: its half-width is the whisker. */
-        b[n] = (ketsim_plot_bar){labels[n], f->days, 0.5 * (f->days_hi - f->days_lo), NULL, 0};
+        b[n] = (ketsim_plot_bar){labels[n], f->days, 0.5 * (f->days_hi - f->days_lo), NULL, 0, NULL};
         char txt[160];
         ketsim_opt_regimen_text(txt, sizeof txt, r);
         if (len < sizeof note)
