@@ -73,6 +73,53 @@ static void test_all_primitives(void **state)
     }
 }
 
+/* Dose marks are drawn: the same lines with an infusion band and a bolus
+ * tick make another file than without them.  PNGs are compared: an SVG's
+ * glyph ids depend on what the process drew before. */
+static void draw_dosed(const char *name, size_t n_doses)
+{
+    double x[20], y[20], x0[] = {2, 10}, x1[] = {3, 10};
+    for (int i = 0; i < 20; i++)
+        x[i] = i, y[i] = exp(-0.2 * i);
+    char path[512];
+    path_in_dir(path, sizeof path, name);
+    ketsim_error err = {0};
+    ketsim_plot *p;
+    assert_int_equal(ketsim_plot_open(path, 600, 400, 1, 0, "doses", &p, &err), 0);
+    ketsim_plot_series s[] = {{"conc", x, y, 20, 0, NULL, 0}};
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("c", "time (h)", "ng/mL");
+    ax.dose_x0 = x0, ax.dose_x1 = x1, ax.n_doses = n_doses;
+    assert_int_equal(ketsim_plot_lines(p, 0, &ax, s, 1, &err), 0);
+    assert_int_equal(ketsim_plot_close(p, &err), 0);
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+    char pa[512], pb[512];
+    path_in_dir(pa, sizeof pa, a), path_in_dir(pb, sizeof pb, b);
+    FILE *fa = fopen(pa, "rb"), *fb = fopen(pb, "rb");
+    assert_non_null(fa);
+    assert_non_null(fb);
+    int ca, cb;
+    do
+        ca = fgetc(fa), cb = fgetc(fb);
+    while (ca == cb && ca != EOF);
+    fclose(fa), fclose(fb);
+    return ca == cb;
+}
+
+static void test_dose_marks(void **state)
+{
+    (void)state;
+    draw_dosed("plain.png", 0);
+    draw_dosed("plain2.png", 0);
+    draw_dosed("infusion.png", 1);
+    draw_dosed("both.png", 2);
+    assert_true(same_bytes("plain.png", "plain2.png"));
+    assert_false(same_bytes("plain.png", "infusion.png"));
+    assert_false(same_bytes("infusion.png", "both.png"));
+}
+
 static void test_bad_requests(void **state)
 {
     (void)state;
@@ -111,6 +158,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_primitives),
+        cmocka_unit_test(test_dose_marks),
         cmocka_unit_test(test_bad_requests),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup);

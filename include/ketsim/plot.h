@@ -21,6 +21,11 @@ typedef struct ketsim_plot_axes {
     double xmin, xmax, ymin, ymax; /* NAN: from the data */
     int legend_bottom;          /* 1: legend in the bottom-right corner (lines only) */
     int log_x;                  /* logarithmic x axis (lines only; values <= 0 are not drawn) */
+    /* doses drawn under the lines (linear x only), in x units: an infusion
+     * from dose_x0[k] to dose_x1[k] as a shaded band, a bolus (x1 <= x0) as
+     * a tick at the bottom */
+    const double *dose_x0, *dose_x1;
+    size_t n_doses;
 } ketsim_plot_axes;
 
 /* Axes with every limit from the data. */
@@ -110,11 +115,14 @@ int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer dr
                         ketsim_error *err);
 
 /* The figures of one simulated subject, written into `dir` (created if
- * missing) as PNG and SVG: concentrations.* (plasma and free brain levels),
- * cascade.* (the signalling cascade, panels sharing the time axis) and
- * clinical.* (MADRS and CADSS).  `subtitle` names the run in the titles. */
+ * missing) as PNG and SVG: concentrations.* (plasma and free brain levels;
+ * a log axis when log_conc), cascade.* (the signalling cascade, panels
+ * sharing the time axis) and clinical.* (MADRS and HAM-D, CADSS, blood
+ * pressure and heart rate).  Every dose of `reg` (may be NULL) is marked on
+ * every panel.  `subtitle` names the run in the titles. */
 struct ketsim_trajectory;
-int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const char *dir, int log_conc,
-                           const char *subtitle, ketsim_error *err);
+struct ketsim_regimen;
+int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg, const char *dir,
+                           int log_conc, const char *subtitle, ketsim_error *err);
 
 #endif

@@ -20,8 +20,8 @@ void help_simulate(void)
     puts("usage: ketsim simulate [--species human|rat|mouse] [--drug NAME|FILE] [--weight KG]\n"
          "                       [--dose SPEC]... [--until DUR] [--every DUR] [--set NAME=VALUE]...\n"
          "                       [--params FILE] [--outputs a,b,...] [--out FILE.csv|FILE.json]\n"
-         "                       [--plot DIR [--plot-log]] [--report FILE.html] [--dataset FILE.csv]\n"
-         "                       [--quiet]\n"
+         "                       [--plot DIR [--plot-scale log|linear]] [--report FILE.html]\n"
+         "                       [--dataset FILE.csv] [--quiet]\n"
          "\n"
          "Simulate one subject from dose to mood.  A dose SPEC is [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME]\n"
          "with ROUTE iv, in, po, im, sc, ip or icv; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
@@ -30,8 +30,10 @@ void help_simulate(void)
          "Defaults: human, 70 kg (species reference weight), --until 14d, --every 10min.\n"
          "Without --out, CSV goes to standard output.\n"
          "--plot DIR writes concentrations, cascade and clinical figures (PNG and SVG) into\n"
-         "DIR; --plot-log puts concentrations on a log axis.  With --plot the table is\n"
-         "written only to --out (nothing on stdout without it).\n"
+         "DIR, every dose marked on every panel (a band for an infusion, a tick for a bolus).\n"
+         "Concentrations are drawn on a log axis (semi-log, the default) or with\n"
+         "--plot-scale linear on a linear one (--plot-log is the old name of the default).\n"
+         "With --plot the table is written only to --out (nothing on stdout without it).\n"
          "--report FILE.html writes one self-contained page (no network needed): the\n"
          "command line, version and git commit, the parameters changed from their defaults\n"
          "with their sources, each output's range and peak, and the figures as SVG\n"
@@ -49,7 +51,7 @@ void help_simulate(void)
          "  ketsim simulate --drug esketamine --dose in:56mg --dose in:56mg@3d --until 7d\n"
          "  ketsim simulate --set nmda.interneuron_selectivity=5 --out run.json\n"
          "  ketsim simulate --species rat --dose nbqx/ip:10mg/kg --dose ip:10mg/kg@10min --until 2d\n"
-         "  ketsim simulate --until 3d --plot figs --plot-log\n"
+         "  ketsim simulate --until 3d --plot figs --plot-scale linear\n"
          "  ketsim simulate --dataset study.csv --out pred.csv");
 }
 
@@ -59,7 +61,7 @@ typedef struct sim_opts {
     char *sets[MAX_REPEAT];
     size_t n_doses, n_sets;
     double weight_kg, until_h, every_h;
-    int weight_given, plot_log, quiet, grid_given;
+    int weight_given, plot_log, scale_given, quiet, grid_given;
 } sim_opts;
 
 static int parse_opts(int argc, char **argv, sim_opts *o)
@@ -71,6 +73,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         {"set", required_argument, 0, 'S'},     {"params", required_argument, 0, 'p'},
         {"outputs", required_argument, 0, 'o'}, {"out", required_argument, 0, 'O'},
         {"plot", required_argument, 0, 'P'},    {"plot-log", no_argument, 0, 'L'},
+        {"plot-scale", required_argument, 0, 'C'},
         {"dataset", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
         {"report", required_argument, 0, 'R'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
@@ -80,6 +83,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
     o->drug = "ketamine";
     o->until_h = 14 * 24;
     o->every_h = 10.0 / 60;
+    o->plot_log = 1;
     ketsim_error e;
     int c;
     optind = 1;
@@ -92,7 +96,12 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         case 'o': o->outputs = optarg; break;
         case 'O': o->out = optarg; break;
         case 'P': o->plot_dir = optarg; break;
-        case 'L': o->plot_log = 1; break;
+        case 'L': o->plot_log = 1, o->scale_given = 1; break;
+        case 'C':
+            if (strcmp(optarg, "log") && strcmp(optarg, "linear"))
+                return cli_usage("simulate", "--plot-scale '%s': expected log or linear", optarg);
+            o->plot_log = strcmp(optarg, "log") == 0, o->scale_given = 1;
+            break;
         case 'T': o->dataset = optarg; break;
         case 'R': o->report = optarg; break;
         case 'q': o->quiet = 1; break;
@@ -128,8 +137,8 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
     }
     if (optind < argc)
         return cli_usage("simulate", "unexpected argument '%s'", argv[optind]);
-    if (o->plot_log && !o->plot_dir)
-        return cli_usage("simulate", "--plot-log needs --plot DIR");
+    if (o->scale_given && !o->plot_dir && !o->report)
+        return cli_usage("simulate", "--plot-scale and --plot-log need --plot DIR or --report");
     if (o->dataset && o->report)
         return cli_usage("simulate", "--report is for one subject: drop --dataset or --report");
     if (cli_report_check_path("simulate", o->report))
@@ -197,6 +206,19 @@ static int stream_result(const sim_opts *o, cli_file *out, ketsim_simulation *si
     return cli_file_commit(out, err);
 }
 
+/* The run's figures into dir, its doses (the same specs the run was given)
+ * marked on every panel. */
+static int plot_run(const sim_opts *o, const ketsim_simulation *sim, const char *dir, const char *subtitle,
+                    ketsim_error *err)
+{
+    ketsim_regimen *reg = NULL;
+    int rc = ketsim_regimen_from_specs(o->doses, o->n_doses, &reg, err);
+    if (!rc)
+        rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), reg, dir, o->plot_log, subtitle, err);
+    ketsim_regimen_free(reg);
+    return rc;
+}
+
 /* The figures, into the staging directory of --plot DIR, then published. */
 static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simulation *sim, ketsim_error *err)
 {
@@ -205,8 +227,7 @@ static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simu
     snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
              ketsim_simulation_weight_kg(sim));
     cli_output_lock();
-    int rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), cli_outdirs_plot_stage(figs), o->plot_log,
-                                    subtitle, err);
+    int rc = plot_run(o, sim, cli_outdirs_plot_stage(figs), subtitle, err);
     cli_output_unlock();
     cli_run_info info = {0};
     if (!rc)
@@ -257,8 +278,7 @@ static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulatio
     snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
              ketsim_simulation_weight_kg(sim));
     cli_output_lock();
-    int rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), cli_report_fig_dir(r), o->plot_log,
-                                    subtitle, err);
+    int rc = plot_run(o, sim, cli_report_fig_dir(r), subtitle, err);
     cli_output_unlock();
     if (rc)
         return rc;

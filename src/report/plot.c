@@ -19,6 +19,7 @@
 #define COL_GRID 2
 #define COL_SERIES 3                         /* 3 .. 10: series lines */
 #define COL_FILL (COL_SERIES + N_SERIES_COLOURS) /* 11 .. 18: the same, translucent */
+#define COL_DOSE (COL_FILL + N_SERIES_COLOURS)   /* 19: dose bands and ticks */
 #define MAX_LEGEND 16
 #define CHAR_SCALE 0.72   /* cairo's default text is large for a multi-panel page */
 
@@ -47,7 +48,8 @@ static const int palette[N_SERIES_COLOURS][3] = {
 
 ketsim_plot_axes ketsim_plot_axes_auto(const char *title, const char *xlabel, const char *ylabel)
 {
-    return (ketsim_plot_axes){title, xlabel, ylabel, 0, NAN, NAN, NAN, NAN, 0, 0};
+    return (ketsim_plot_axes){.title = title, .xlabel = xlabel, .ylabel = ylabel,
+                              .xmin = NAN, .xmax = NAN, .ymin = NAN, .ymax = NAN};
 }
 
 static const char *device_for(const char *path)
@@ -62,7 +64,7 @@ static const char *device_for(const char *path)
 
 static void set_colours(void)
 {
-    plscmap0n(COL_FILL + N_SERIES_COLOURS);
+    plscmap0n(COL_DOSE + 1);
     plscol0(COL_BG, 255, 255, 255);
     plscol0(COL_FG, 0, 0, 0);
     plscol0(COL_GRID, 225, 225, 225);
@@ -70,6 +72,7 @@ static void set_colours(void)
         plscol0(COL_SERIES + k, palette[k][0], palette[k][1], palette[k][2]);
         plscol0a(COL_FILL + k, palette[k][0], palette[k][1], palette[k][2], 0.25);
     }
+    plscol0a(COL_DOSE, 120, 120, 120, 0.22);
 }
 
 static void draw_title(const char *title)
@@ -304,6 +307,31 @@ static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axe
         plmtex("t", 0.7, 0.5, 0.5, ax->title);
 }
 
+/* Doses under the data: an infusion as a shaded band over its duration, a
+ * bolus as a tick up from the bottom of the frame. */
+static void draw_dose_marks(const ketsim_plot_axes *ax, const range *r)
+{
+    if (ax->log_x)
+        return;
+    double tick = 0.07 * (r->y1 - r->y0);
+    plcol0(COL_DOSE);
+    for (size_t k = 0; k < ax->n_doses; k++) {
+        double x0 = ax->dose_x0[k], x1 = ax->dose_x1[k];
+        if (!(x0 <= r->x1) || !(x0 >= r->x0 || x1 > r->x0))
+            continue;
+        if (x1 > x0) {
+            PLFLT bx[4] = {fmax(x0, r->x0), fmin(x1, r->x1), fmin(x1, r->x1), fmax(x0, r->x0)};
+            PLFLT by[4] = {r->y0, r->y0, r->y1, r->y1};
+            plfill(4, bx, by);
+        } else {
+            plwidth(3);
+            pljoin(x0, r->y0, x0, r->y0 + tick);
+            plwidth(1);
+        }
+    }
+    plcol0(COL_FG);
+}
+
 /* Legend in the panel's top-right corner, lines (or boxes for fills). */
 static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
                                int bottom, const size_t *colours);
@@ -453,6 +481,7 @@ static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_a
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     draw_frame(p, panel, ax, &r, 1);
+    draw_dose_marks(ax, &r);
     const char *labels[MAX_LEGEND];
     const char *markers[MAX_LEGEND];
     size_t colours[MAX_LEGEND];
@@ -515,6 +544,7 @@ int ketsim_plot_bands(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     draw_frame(p, panel, ax, &r, 1);
+    draw_dose_marks(ax, &r);
     const char *labels[MAX_LEGEND];
     for (size_t k = 0; k < n; k++) {
         plcol0(COL_FILL + (PLINT)(k % N_SERIES_COLOURS));

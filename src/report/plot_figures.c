@@ -1,6 +1,7 @@
 /* The standard figures of one simulated subject (ketsim_plot_trajectory). */
 #include "ketsim/model.h"
 #include "ketsim/plot.h"
+#include "ketsim/regimen.h"
 #include "util/files.h"
 #include "ketsim/simulate.h"
 
@@ -17,7 +18,8 @@ typedef struct panel_spec {
     const char *title, *ylabel;
     const char *outputs[MAX_LINES];  /* output names, NULL-terminated */
     const char *labels[MAX_LINES];
-    int log_y;                       /* 1: follows --plot-log */
+    int log_y;                       /* 1: a concentration panel, log unless asked for linear */
+    int from_zero;                   /* 1: the y axis starts at 0 (a rating scale) */
 } panel_spec;
 
 typedef struct figure_spec {
@@ -30,25 +32,28 @@ static const figure_spec figures[] = {
     {"concentrations", "Drug concentrations", 2, {
         {"Plasma (total)", "concentration (ng/mL)",
          {"plasma_ketamine_ng_per_ml", "plasma_norketamine_ng_per_ml", "plasma_dhnk_ng_per_ml", "plasma_hnk_ng_per_ml"},
-         {"ketamine", "norketamine", "DHNK", "HNK"}, 1},
-        {"Brain (free)", "concentration (uM)",
+         {"ketamine", "norketamine", "DHNK", "HNK"}, 1, 0},
+        {"Brain (free)", "concentration (\u00b5M)",
          {"brain_ketamine_free_um", "brain_norketamine_free_um", "brain_hnk_free_um"},
-         {"ketamine", "norketamine", "HNK"}, 1}}},
+         {"ketamine", "norketamine", "HNK"}, 1, 0}}},
     {"cascade", "Signalling cascade", 4, {
         {"NMDA receptor block", "fraction blocked",
-         {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0},
+         {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0, 0},
         {"Glutamate surge", "relative to baseline",
          {"interneuron_activity_rel", "pfc_glutamate_rel", "ampa_activation_rel"},
-         {"interneuron firing", "PFC glutamate", "AMPA activation"}, 0},
+         {"interneuron firing", "PFC glutamate", "AMPA activation"}, 0, 0},
         {"Plasticity signalling", "relative to baseline",
          {"bdnf_rel", "trkb_activation_rel", "mtorc1_rel", "peef2_rel"},
-         {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0},
+         {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0, 0},
         {"Synapses", "relative to baseline",
          {"synaptic_protein_rel", "spine_density_rel", "synaptic_function_rel"},
-         {"synaptic proteins", "spine density", "synaptic function"}, 0}}},
-    {"clinical", "Clinical read-outs", 2, {
-        {"Depression (MADRS)", "MADRS (points)", {"madrs"}, {"MADRS"}, 0},
-        {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0}}},
+         {"synaptic proteins", "spine density", "synaptic function"}, 0, 0}}},
+    {"clinical", "Clinical read-outs", 3, {
+        {"Depression (MADRS, HAM-D17)", "score (points)", {"madrs", "hamd"}, {"MADRS", "HAM-D17"}, 0, 1},
+        {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0, 1},
+        {"Haemodynamics (change from baseline)", "mmHg; beats/min",
+         {"sbp_change_mmhg", "dbp_change_mmhg", "hr_change_bpm"},
+         {"systolic pressure (mmHg)", "diastolic pressure (mmHg)", "heart rate (beats/min)"}, 0, 0}}},
 };
 
 int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err)
@@ -79,9 +84,22 @@ int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer dr
     return rc;
 }
 
-static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const double *x, size_t n,
-                      double *ybuf, const char *xlabel, int log_conc, ketsim_error *err)
+/* What every panel of a figure shares: the x values and label, the dose
+ * marks in x units, and whether concentrations go on a log axis. */
+typedef struct figure_ctx {
+    const double *x;
+    size_t n;
+    const char *xlabel;
+    const double *dose_x0, *dose_x1;
+    size_t n_doses;
+    int log_conc;
+} figure_ctx;
+
+static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const figure_ctx *fc, double *ybuf,
+                      ketsim_error *err)
 {
+    const double *x = fc->x;
+    size_t n = fc->n;
     ketsim_plot_series s[MAX_LINES];
     size_t m = 0;
     for (; m < MAX_LINES && ps->outputs[m]; m++) {
@@ -90,14 +108,16 @@ static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const doub
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "figure: unknown output %s", ps->outputs[m]);
         s[m] = (ketsim_plot_series){ps->labels[m], x, ybuf + m * n, n, 0, NULL, 0};
     }
-    ketsim_plot_axes ax = ketsim_plot_axes_auto(ps->title, xlabel, ps->ylabel);
-    ax.log_y = ps->log_y && log_conc;
+    ketsim_plot_axes ax = ketsim_plot_axes_auto(ps->title, fc->xlabel, ps->ylabel);
+    ax.log_y = ps->log_y && fc->log_conc;
+    if (ps->from_zero)
+        ax.ymin = 0;
+    ax.dose_x0 = fc->dose_x0, ax.dose_x1 = fc->dose_x1, ax.n_doses = fc->n_doses;
     return ketsim_plot_lines(p, i, &ax, s, m, err);
 }
 
-static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const double *x,
-                       const char *xlabel, double *ybuf, int log_conc, const char *subtitle,
-                       ketsim_error *err)
+static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const figure_ctx *fc,
+                       double *ybuf, const char *subtitle, ketsim_error *err)
 {
     char title[256];
     snprintf(title, sizeof title, "%s%s%s", f->title, subtitle ? " - " : "", subtitle ? subtitle : "");
@@ -111,7 +131,7 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
             for (size_t j = 0; k >= 0 && j < n; j++)
                 ybuf[m * n + j] = ketsim_traj_output(t, j, (size_t)k);
         }
-        rc = draw_panel(p, i, ps, x, n, ybuf, xlabel, log_conc, err);
+        rc = draw_panel(p, i, ps, fc, ybuf, err);
     }
     if (rc) {
         ketsim_plot_abort(p);
@@ -120,23 +140,28 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_trajectory(const ketsim_trajectory *t, const char *dir, int log_conc,
+int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg, const char *dir, int log_conc,
                            const char *subtitle, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     if (rc)
         return rc;
-    size_t n = ketsim_traj_n_times(t);
+    size_t n = ketsim_traj_n_times(t), nd = reg ? ketsim_regimen_count(reg) : 0;
     double *x = malloc((n ? n : 1) * sizeof *x), *ybuf = malloc((n ? n : 1) * MAX_LINES * sizeof *ybuf);
-    if (!x || !ybuf) {
-        free(x), free(ybuf);
+    double *dx = malloc((nd ? nd : 1) * 2 * sizeof *dx);
+    if (!x || !ybuf || !dx) {
+        free(x), free(ybuf), free(dx);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     /* Days read better than hours beyond three days. */
     double end = n ? ketsim_traj_time(t, n - 1) : 0, scale = end > 72 ? 24 : 1;
-    const char *xlabel = scale > 1 ? "time (days)" : "time (h)";
+    figure_ctx fc = {x, n, scale > 1 ? "time (days)" : "time (h)", dx, dx + nd, nd, log_conc};
     for (size_t j = 0; j < n; j++)
         x[j] = ketsim_traj_time(t, j) / scale;
+    for (size_t k = 0; k < nd; k++) {
+        const ketsim_dose *d = ketsim_regimen_dose(reg, k);
+        dx[k] = d->time_h / scale, dx[nd + k] = (d->time_h + d->duration_h) / scale;
+    }
     static const char *const ext[] = {"png", "svg"};
     for (size_t f = 0; !rc && f < sizeof figures / sizeof *figures; f++)
         for (size_t e = 0; !rc && e < 2; e++) {
@@ -144,8 +169,8 @@ int ketsim_plot_trajectory(const ketsim_trajectory *t, const char *dir, int log_
             if (snprintf(path, sizeof path, "%s/%s.%s", dir, figures[f].file, ext[e]) >= (int)sizeof path)
                 rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--plot: directory name too long");
             else
-                rc = draw_figure(&figures[f], t, path, x, xlabel, ybuf, log_conc, subtitle, err);
+                rc = draw_figure(&figures[f], t, path, &fc, ybuf, subtitle, err);
         }
-    free(x), free(ybuf);
+    free(x), free(ybuf), free(dx);
     return rc;
 }

@@ -19,7 +19,17 @@ for f in concentrations cascade clinical; do
 done
 check "no temporary files left (six figures and their manifest)" "[ \$(ls -A '$tmp/figs' | wc -l) -eq 7 ] && [ -f '$tmp/figs/simulate_manifest.json' ]"
 "$KETSIM" simulate --until 1d --plot-log >/dev/null 2>"$tmp/err"
-check "--plot-log alone is refused" "[ $? -eq 2 ] && grep -q -- '--plot-log needs --plot' '$tmp/err'"
+check "--plot-log alone is refused" "[ $? -eq 2 ] && grep -q -- '--plot-log need --plot' '$tmp/err'"
+# concentrations are semi-log by default (--plot-log names the default);
+# --plot-scale linear draws another figure, the other figures unchanged
+"$KETSIM" simulate --until 3d --every 15min --plot "$tmp/lin" --plot-scale linear >/dev/null
+check "--plot-scale linear runs" "[ $? -eq 0 ]"
+# (PNGs compared: an SVG's glyph ids depend on the figures drawn before it)
+check "the default is the log scale" "cmp -s '$tmp/figs/concentrations.png' '$tmp/figs2/concentrations.png'"
+check "--plot-scale linear changes the concentrations" "! cmp -s '$tmp/figs/concentrations.png' '$tmp/lin/concentrations.png'"
+check "--plot-scale linear leaves the cascade" "cmp -s '$tmp/figs/cascade.png' '$tmp/lin/cascade.png'"
+"$KETSIM" simulate --until 1d --plot "$tmp/bad" --plot-scale semilog >/dev/null 2>"$tmp/err"
+check "--plot-scale semilog is refused" "[ $? -eq 2 ] && grep -q -- \"--plot-scale 'semilog'\" '$tmp/err' && [ ! -e '$tmp/bad' ]"
 touch "$tmp/afile"
 "$KETSIM" simulate --until 1d --plot "$tmp/afile" >/dev/null 2>"$tmp/err"
 check "--plot onto a file fails" "[ $? -eq 1 ] && grep -q 'exists and is not a directory' '$tmp/err'"
