@@ -575,6 +575,33 @@ static int setup_obs(ketsim_popest *pe, ketsim_error *err)
     return KETSIM_OK;
 }
 
+/* A covariate column must hold one value per subject: the subject runner
+ * keeps one parameter set from the first record to the last, so a value
+ * that changes within a subject cannot change the parameters from its
+ * time on.  Refused, naming the record, rather than silently fitted with
+ * the first value. */
+static int covariate_constant(const ketsim_popest *pe, const pe_cov *cv, const pe_subj *sj, ketsim_error *err)
+{
+    const ketsim_events *ev = pe->ev;
+    const ketsim_event *first = NULL;
+    for (size_t j = 0; j < sj->n_rec; j++) {
+        const ketsim_event *r = ketsim_events_record(ev, sj->first + j);
+        double v = r->cov[cv->col];
+        if (isnan(v))
+            continue;
+        if (!first)
+            first = r;
+        else if (v != first->cov[cv->col])
+            return KETSIM_FAIL(err, KETSIM_EINPUT,
+                               "%s:%ld: ID %g: column %s changes within the subject (%g at TIME %g, line %ld; %g at "
+                               "TIME %g): --covariate %s needs one value per subject (time-varying covariates are "
+                               "not supported by the population fit)",
+                               ketsim_events_name(ev), r->line, sj->id, ketsim_events_covariate_name(ev, (size_t)cv->col),
+                               first->cov[cv->col], first->time_h, first->line, v, r->time_h, cv->name);
+    }
+    return KETSIM_OK;
+}
+
 static int setup_covariates(ketsim_popest *pe, ketsim_error *err)
 {
     const ketsim_events *ev = pe->ev;
@@ -591,6 +618,10 @@ static int setup_covariates(ketsim_popest *pe, ketsim_error *err)
                 v = sj->weight;
             for (size_t j = 0; cv->col >= 0 && j < sj->n_rec && isnan(v); j++)
                 v = ketsim_events_record(ev, sj->first + j)->cov[cv->col];
+            if (cv->col >= 0)
+                rc = covariate_constant(pe, cv, sj, err);
+            if (rc)
+                break;
             if (!isfinite(v))
                 rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g has no value", cv->name, sj->id);
             else if (cv->kind == KETSIM_COV_POWER && !(v > 0))

@@ -33,4 +33,25 @@ typedef struct popgen_design {
 const popgen_design *popgen_named(const char *name);
 int popgen_write(const char *path, const popgen_design *d, ketsim_error *err);
 
+/* The joint PK + MADRS design (popgen_joint.c): esketamine 35 mg IV over
+ * 40 min; individual S-ketamine clearance, mood sensitivity and untreated
+ * MADRS log-normal around theta with variances omega (in the order of
+ * popgen_joint_rows); 3 plasma samples per subject (proportional error
+ * sigma_pk_prop) and MADRS at 0, 4 h, 1, 3 and 7 d (additive error
+ * sigma_madrs_add).  "joint" has 100 subjects, "joint-small" 12. */
+#define POPGEN_JOINT_NPAR 3
+typedef struct popgen_joint_design {
+    const char *name;
+    size_t n_subjects;
+    double dose_mg, rate_mg_per_h;
+    double theta[POPGEN_JOINT_NPAR], omega[POPGEN_JOINT_NPAR];
+    double sigma_pk_prop, sigma_madrs_add;
+    uint64_t seed;
+} popgen_joint_design;
+extern const char *const popgen_joint_rows[POPGEN_JOINT_NPAR];
+const popgen_joint_design *popgen_joint_named(const char *name);
+int popgen_joint_write(const char *path, const popgen_joint_design *d, ketsim_error *err);
+/* The drawn individual values (ID and one column per row) as CSV. */
+int popgen_joint_write_truth(const char *path, const popgen_joint_design *d, ketsim_error *err);
+
 #endif
