@@ -2,6 +2,8 @@
 #include "cli.h"
 #include "pop_diag.h"
 #include "output.h"
+#include "fit_pop_report.h"
+#include "results_db_cli.h"
 #include "ketsim/dataset.h"
 #include "ketsim/popest.h"
 
@@ -15,7 +17,7 @@
 #define MAX_REPEAT 64
 
 typedef struct pop_opts {
-    const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table, *out_dir;
+    const char *species, *drug, *params_file, *out, *data, *estimate, *eta, *json, *table, *out_dir, *report;
     char *sets[MAX_REPEAT], *omegas[MAX_REPEAT], *blocks[MAX_REPEAT], *errors[MAX_REPEAT], *covs[MAX_REPEAT],
         *bounds[MAX_REPEAT];
     size_t n_sets, n_omegas, n_blocks, n_errors, n_covs, n_bounds;
@@ -59,7 +61,7 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
         {"saem-iter", required_argument, 0, 'k'}, {"chains", required_argument, 0, 'C'},
         {"is-samples", required_argument, 0, 'I'}, {"cov", required_argument, 0, 'V'},
         {"accept-unusable", no_argument, 0, 'A'}, {"allow-unconverged", no_argument, 0, 'A'}, /* the old name */
-        {"out-dir", required_argument, 0, 'o' + 256}, {"help", no_argument, 0, 'h'}, POP_DIAG_LONGOPTS,
+        {"out-dir", required_argument, 0, 'o' + 256}, {"report", required_argument, 0, 'R'}, {"help", no_argument, 0, 'h'}, POP_DIAG_LONGOPTS,
         {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -91,6 +93,7 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
         case 't': o->table = optarg; break;
         case 'A': o->accept_unusable = 1; break;
         case 'o' + 256: o->out_dir = optarg; break;
+        case 'R': o->report = optarg; break;
         case 'M':
             if (ketsim_popest_method_parse(optarg, &o->method, &e))
                 return cli_usage("fit", "--method '%s': expected pooled, foce-i or saem", optarg);
@@ -175,6 +178,8 @@ static int parse_opts(int argc, char **argv, pop_opts *o)
     (void)n;
     if (optind < argc)
         return cli_usage("fit", "unexpected argument '%s'", argv[optind]);
+    if (cli_report_check_path("fit", o->report))
+        return 2;
     if (!o->data)
         return cli_usage("fit", "--data FILE is required");
     if (!o->estimate && !o->eta)
@@ -345,6 +350,8 @@ static void params_comment(const pop_opts *o, const ketsim_popest_result *r, cha
 int cmd_fit_pop(int argc, char **argv)
 {
     pop_opts o;
+    char cmdline[8192]; /* for the report, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     int st = parse_opts(argc, argv, &o);
     if (st)
         return st < 0 ? 0 : st;
@@ -357,7 +364,12 @@ int cmd_fit_pop(int argc, char **argv)
     /* every output location is checked (created, locked, writable) before
      * the fit */
     pop_outputs outs;
+    cli_report rep;
+    memset(&rep, 0, sizeof rep);
     int rc = outputs_open(&outs, &o, &err);
+    /* the figures are drawn once, into --plot's stage, and the page reads them there */
+    if (!rc)
+        rc = cli_report_open(&rep, o.report, 0, &err);
     if (!rc)
         rc = cli_subject_init(&subj, o.species, o.drug, o.params_file, o.sets, o.n_sets, &err);
     if (!rc && o.weight_given)
@@ -381,8 +393,17 @@ int cmd_fit_pop(int argc, char **argv)
         char comment[1100];
         params_comment(&o, r, comment, sizeof comment);
         pop_content c = {r, ketsim_dataset_events(ds), comment};
-        rc = outputs_publish(&outs, &o, &c, &err);
+        if (o.diag.plot_dir)
+            cli_report_use_figures(&rep, cli_outdirs_plot_stage(&outs.sets));
+        fit_pop_report_input ri = {.r = r, .params = subj.params, .command_line = cmdline, .data = o.data,
+                                   .params_file = o.params_file, .seed = o.po.seed, .figures = !!o.diag.plot_dir};
+        rc = fit_pop_report_write(&rep, &ri, &err);
+        if (!rc)
+            rc = outputs_publish(&outs, &o, &c, &err);
+        if (!rc)
+            rc = cli_report_commit(&rep, &err); /* last: it describes the outputs above */
     }
+    cli_report_abort(&rep);
     outputs_abort(&outs);
     int status = rc ? cli_fail(&err) : 0;
     if (!rc && !r->converged) {

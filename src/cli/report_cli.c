@@ -37,7 +37,15 @@ int cli_report_check_path(const char *cmd, const char *path)
 
 int cli_report_active(const cli_report *r) { return r->path != NULL; }
 
-const char *cli_report_fig_dir(const cli_report *r) { return r->fig_name[0] ? r->fig_dir : NULL; }
+const char *cli_report_fig_dir(const cli_report *r) { return r->fig_dir[0] ? r->fig_dir : NULL; }
+
+void cli_report_use_figures(cli_report *r, const char *dir)
+{
+    /* only a report without a scratch directory of its own: the figures
+     * are then read from `dir`, which the report never removes */
+    if (r->path && !r->fig_name[0] && dir)
+        snprintf(r->fig_dir, sizeof r->fig_dir, "%s", dir);
+}
 
 /* Run by the interrupt watcher (output lock held) and on the way out. */
 static void scratch_cleanup(void *obj)
@@ -52,6 +60,7 @@ static void scratch_end(cli_report *r)
     cli_output_lock();
     scratch_cleanup(r);
     r->fig_name[0] = '\0';
+    r->fig_dir[0] = '\0';
     cli_cleanup_unregister(r);
     if (r->parent_fd >= 0)
         close(r->parent_fd);
@@ -83,6 +92,7 @@ static int scratch_make(cli_report *r, ketsim_error *err)
         if (cli_cleanup_register(scratch_cleanup, r)) {
             scratch_cleanup(r);
             r->fig_name[0] = '\0';
+            r->fig_dir[0] = '\0';
             rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "too many outputs open");
         }
     }
@@ -205,7 +215,7 @@ static int inline_figure(cli_report *r, const char *file, int number, ketsim_err
 
 int cli_report_figures(cli_report *r, const char *const *order, ketsim_error *err)
 {
-    if (!r->path || !r->fig_name[0])
+    if (!r->path || !r->fig_dir[0])
         return KETSIM_OK;
     struct dirent **list = NULL;
     /* by name in the C locale: the same order on every machine */

@@ -33,6 +33,10 @@ int cli_report_open(cli_report *r, const char *path, int figures, ketsim_error *
 /* Where to draw the figures (NULL: no report or no figures). */
 const char *cli_report_fig_dir(const cli_report *r);
 int cli_report_active(const cli_report *r);
+/* Take the figures from `dir` (the staging directory of --plot DIR, drawn
+ * once for both) instead of a scratch directory: only for a report opened
+ * without figures; `dir` must outlive cli_report_figures. */
+void cli_report_use_figures(cli_report *r, const char *dir);
 
 /* The page's head and the run section: command line, version, git
  * commit, seeds and the files read. */

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# --report FILE.html on simulate, trial, lab, validate and fit: one
+# --report FILE.html on simulate, trial, lab, validate and fit (pooled and
+# foce-i): one
 # self-contained page (lib/check_report.py: well formed, no external
 # resource, inline SVG figures, the expected sections and values), text
 # from files escaped, the same bytes at any thread count, part of the
@@ -116,6 +117,75 @@ for name in s_ket.cl_l_per_h s_ket.v1_l; do
         || bad "fit: estimate of $name on the page '$got', in --out '$want'"
 done
 
+# ---- fit --method foce-i: THETA/OMEGA/SIGMA with SE and RSE as --json has
+# them, the verdict, and with --plot the diagnostic figures (drawn once, into
+# --plot's set, and read from there); the same page at 1 and 2 threads ----
+mkdir "$tmp/pop"
+"$(dirname "$ketsim")/pop_make_data" small "$tmp/pop/all.csv" || bad "pop_make_data"
+head -n 61 "$tmp/pop/all.csv" >"$tmp/pop/s10.csv"   # the first 10 subjects
+POP=(fit --method foce-i --drug "$root/examples/theoph.yaml" --data "$tmp/pop/s10.csv" --error proportional
+     --estimate theo.cl_l_per_h,theo.v1_l,theo.route.po.ka_per_h --eta theo.cl_l_per_h,theo.v1_l)
+pop_tables=(--section Fit --section THETA --section "OMEGA (variance of ETA)" --section "SIGMA (residual SD)")
+if [ "$quick" != 1 ]; then   # the covariance step: minutes under instrumentation
+    if "$ketsim" "${POP[@]}" --threads 2 --set theo.v1_l=28 --json "$tmp/pop/fit.json" \
+        --report "$tmp/pop/cov.html" >/dev/null 2>"$tmp/err"; then ok; else bad "fit foce-i --report: $(cat "$tmp/err")"; fi
+    page_ok "foce-i page" "$tmp/pop/cov.html" "${common[@]}" "${pop_tables[@]}" --text "theo.v1_l" \
+        --text "sandwich" --text "converged" --text "seed (fit)"
+    for t in THETA "OMEGA (variance of ETA)" "SIGMA (residual SD)"; do
+        $check "$tmp/pop/cov.html" --dump-table "$t" >"$tmp/pop/$t.tsv" 2>&1
+    done
+    python3 - "$tmp/pop" <<'EOF2' && ok || bad "foce-i page: tables differ from --json"
+import json, math, sys
+d = sys.argv[1]
+f = json.load(open(d + "/fit.json"))
+def rows(name):
+    return {r[1]: r[2:] for r in (l.rstrip("\n").split("\t") for l in list(open(d + "/" + name + ".tsv"))[1:])}
+def close(a, b):
+    return abs(float(a) - b) <= 1e-5 * abs(b)
+ok = True
+theta = rows("THETA")
+for name, v in f["theta"].items():
+    est, se, rse = theta[name][:3]
+    lo, hi = theta[name][3:5]
+    if not (close(est, v["estimate"]) and close(se, v["se"]) and abs(float(rse) - v["rse_pct"]) < 0.051
+            and close(lo, v["estimate"] - 1.96 * v["se"]) and close(hi, v["estimate"] + 1.96 * v["se"])):
+        print("THETA", name, theta[name], v); ok = False
+omega = rows("OMEGA (variance of ETA)")
+for name, v in f["omega"].items():
+    var, se, rse, cv, shr = omega[name][:5]
+    want_shr = f["shrinkage"]["eta_pct"][name]
+    if not (close(var, v["variance"]) and close(se, v["se"]) and abs(float(cv) - v["cv_pct"]) < 0.051
+            and abs(float(shr) - want_shr) < 0.051):
+        print("OMEGA", name, omega[name], v, want_shr); ok = False
+sigma = rows("SIGMA (residual SD)")
+for name, v in f["sigma"].items():
+    if not (close(sigma[name][0], v["estimate"]) and close(sigma[name][1], v["se"])):
+        print("SIGMA", name, sigma[name], v); ok = False
+if not (len(theta) == len(f["theta"]) and len(omega) == len(f["omega"]) and len(sigma) == len(f["sigma"])):
+    print("row counts differ"); ok = False
+sys.exit(0 if ok else 1)
+EOF2
+    for k in "OFV (-2LL)" AIC BIC; do
+        key=$(echo "$k" | sed 's/OFV (-2LL)/ofv/; s/AIC/aic/; s/BIC/bic/')
+        want=$(python3 -c "import json,sys; print('%.6g' % json.load(open(sys.argv[1]))[sys.argv[2]])" \
+            "$tmp/pop/fit.json" "$key")
+        grep -qF "<th scope=\"row\">$k</th><td>$want</td>" "$tmp/pop/cov.html" && ok || bad "foce-i page: no '$k' $want"
+    done
+fi
+for t in 1 2; do
+    if "$ketsim" "${POP[@]}" --cov none --threads $t --plot "$tmp/pop/fig$t" --vpc 20 \
+        --report "$tmp/pop/p$t.html" >/dev/null 2>"$tmp/err"; then ok; else bad "fit --plot --report: $(cat "$tmp/err")"; fi
+done
+nsvg=$(ls "$tmp/pop/fig1"/*.svg | wc -l)
+page_ok "foce-i page with figures" "$tmp/pop/p1.html" --svg "$nsvg" "${common[@]}" "${pop_tables[@]}" \
+    --section Figures --text "gof_plasma_theo_ng_per_ml" --text "vpc_plasma_theo_ng_per_ml"
+[ "$(grep -c '<figure>' "$tmp/pop/p1.html")" = "$nsvg" ] && ok || bad "foce-i page: not one figure per SVG of --plot"
+cmp -s <(body_of "$tmp/pop/p1.html") <(body_of "$tmp/pop/p2.html") && ok || bad "foce-i page depends on --threads"
+[ "$(ls -A "$tmp/pop" | grep -c '^\.ketsim')" = 0 ] && ok || bad "foce-i: left $(ls -A "$tmp/pop")"
+# an unusable fit publishes no page
+"$ketsim" "${POP[@]}" --cov none --max-iter 1 --report "$tmp/pop/unusable.html" >/dev/null 2>"$tmp/err"
+[ $? -eq 3 ] && [ ! -e "$tmp/pop/unusable.html" ] && ok || bad "unusable population fit: $(cat "$tmp/err")"
+
 # ---- validate: every target, the printed counts, coloured rows ----
 mkdir "$tmp/val"
 targets="$root/data/targets.csv"
@@ -195,7 +265,7 @@ fi
 # png_size FILE: "WIDTH HEIGHT" from the PNG header
 png_size() { python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); assert d[:8]==b"\x89PNG\r\n\x1a\n"; print(*struct.unpack(">II", d[16:24]))' "$1"; }
 if command -v chromium >/dev/null 2>&1; then
-    for p in sim/sim trial/t1 lab/lab fit/fit val/val; do
+    for p in sim/sim trial/t1 lab/lab fit/fit pop/p1 val/val; do
         rm -f "$tmp/$p.png"
         timeout 120 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$tmp/chromium" \
             --screenshot="$tmp/$p.png" --window-size=1200,3000 "file://$tmp/$p.html" >/dev/null 2>&1
