@@ -301,8 +301,23 @@ if "klu" in newtons:
       f"{sd:.3f} ms on the dense grid, {kt:.3f} against {st:.3f} ms on the trial grid (repeated runs vary by about "
       "5%); its general sparse machinery (ordering, symbolic checks, pivot tests) costs more than factoring "
       "48 blocks of at most 5 states.")
+w("* **Parameter lookups by name** (kept): a trial subject's model reads a few hundred parameters by name "
+  "(`ketsim_model_update`, the routes' rows); the linear scan of the ~420 rows took 21% of a 1000-subject "
+  "trial (perf).  A hash index (`src/core/params.c`) makes each a probe or two.  Measured by hand with "
+  "callgrind on `bench/single_infusion.yaml` at 50 and 2 subjects (the difference over 48 subjects, so "
+  "start-up is left out): 18.84M instructions per subject before, 14.65M after; outputs byte-identical.")
+w("* **-O3** (kept): the optimised build (`RelWithDebInfo`) compiles at -O3 instead of CMake's -O2, at "
+  "which GCC 12 does not vectorise loops that need a run-time alias check, such as every vector operation "
+  "of `src/sim/fastops.c`.  Same measurement: 14.65M -> 12.46M instructions per subject, outputs "
+  "byte-identical (the baseline x86-64 target has no FMA to contract into; the golden files and the "
+  "validation report pass unchanged).")
+w("* **`-DKETSIM_NATIVE=ON`** (opt-in, not the default): adds -march=native.  On this machine (AVX2, FMA) "
+  "12.46M -> 10.70M instructions per subject.  FMA contraction may change the last digits of results; on "
+  "this machine the trial's files were byte-identical and the golden and validation tests passed, but "
+  "this is not guaranteed on another processor, so the portable build stays the reference.")
 w("* **Where a subject's time goes now** (measured by hand with callgrind, trial grid): CVODE's own step "
-  "(error control, history updates: serial vector operations on 61 values, not vectorised at -O2) is the "
+  "(error control, history updates: serial vector operations on 61 values; the predictor alone calls "
+  "N_VLinearSum q(q+1)/2 times a step, about 10,000 calls a subject) is the "
   "larger half; the Newton solves about 15%; the right-hand sides about 20%; Jacobians and factorisations "
   "under 10% together.  On the dense grid, interpolating to 2017 output times and computing the read-outs "
   "there add about 40%.")

@@ -171,6 +171,46 @@ static void test_rows_and_copies(void **state)
     ketsim_params_free(p);
 }
 
+/* Names are found through a hash index that starts at 512 slots and is
+ * rebuilt when the rows pass half of it: every one of 3000 rows (the index
+ * rebuilt several times, in a table and in its clone) must still be found
+ * at its own row, and a name that differs in one character must not. */
+static void test_index_growth(void **state)
+{
+    (void)state;
+    ketsim_params *p = make(KETSIM_HUMAN);
+    ketsim_error err;
+    char name[32];
+    for (int i = 0; i < 3000; i++) {
+        snprintf(name, sizeof name, "u.k%d_per_h", i);
+        assert_int_equal(ketsim_params_add(p, name, "1/h", i, "", "", &err), KETSIM_OK);
+    }
+    ketsim_params *c;
+    assert_int_equal(ketsim_params_clone(p, &c, &err), KETSIM_OK);
+    const ketsim_params *both[] = {p, c};
+    for (int k = 0; k < 2; k++) {
+        assert_int_equal(ketsim_params_count(both[k]), 3003);
+        for (int i = 0; i < 3000; i++) {
+            size_t row = 0;
+            snprintf(name, sizeof name, "u.k%d_per_h", i);
+            assert_int_equal(ketsim_params_find(both[k], name, &row, &err), KETSIM_OK);
+            assert_int_equal(row, (size_t)i + 3);
+            assert_true(ketsim_params_value(both[k], name) == i);
+            snprintf(name, sizeof name, "u.k%d_per_hx", i);
+            assert_false(ketsim_params_has(both[k], name));
+        }
+        assert_true(ketsim_params_value(both[k], "t.frac") == 0.5);
+    }
+    expect_msg(ketsim_params_add(c, "u.k2999_per_h", "1", 0.1, "", "", &err), KETSIM_EINPUT, &err,
+               "parameter 'u.k2999_per_h' already exists");
+    ketsim_params *empty;
+    assert_int_equal(ketsim_params_create_empty(KETSIM_HUMAN, &empty, &err), KETSIM_OK);
+    assert_false(ketsim_params_has(empty, "t.frac"));
+    ketsim_params_free(empty);
+    ketsim_params_free(c);
+    ketsim_params_free(p);
+}
+
 static void test_species_and_kinds(void **state)
 {
     (void)state;
@@ -257,7 +297,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_register_checks), cmocka_unit_test(test_overrides_by_name),
-        cmocka_unit_test(test_rows_and_copies), cmocka_unit_test(test_species_and_kinds),
+        cmocka_unit_test(test_rows_and_copies), cmocka_unit_test(test_index_growth), cmocka_unit_test(test_species_and_kinds),
         cmocka_unit_test(test_param_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

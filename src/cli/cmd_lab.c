@@ -78,15 +78,21 @@ static int print_groups(FILE *fp, const void *res, ketsim_error *err)
 }
 
 /* The page, complete but not committed (the caller commits it last). */
+/* figures_drawn: --plot drew them into its staging directory, which the
+ * page reads (cli_report_use_figures); otherwise they go to the report's
+ * scratch directory. */
 static int write_report(cli_report *r, const ketsim_lab_protocol *p, const ketsim_params *params,
                         const ketsim_lab_result *res, const char *cmdline, const cli_run_info *info,
-                        ketsim_error *err)
+                        int figures_drawn, ketsim_error *err)
 {
     if (!cli_report_active(r))
         return KETSIM_OK;
-    cli_output_lock();
-    int rc = ketsim_plot_lab(p, res, cli_report_fig_dir(r), err);
-    cli_output_unlock();
+    int rc = KETSIM_OK;
+    if (!figures_drawn) {
+        cli_output_lock();
+        rc = ketsim_plot_lab(p, res, cli_report_fig_dir(r), err);
+        cli_output_unlock();
+    }
     if (rc)
         return rc;
     cli_report_begin(r, "ketsim lab", cmdline, info);
@@ -128,7 +134,7 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         rc = cli_results_db_open(db_path, "lab", cmdline, 0, &db, &err);
     cli_report rep;
     if (!rc)
-        rc = cli_report_open(&rep, report, 1, &err);
+        rc = cli_report_open(&rep, report, !plot_dir, &err);
     else
         memset(&rep, 0, sizeof rep);
     long used_seed = seed >= 0 ? seed : p ? p->seed : 0; /* p is NULL when the protocol failed */
@@ -140,11 +146,12 @@ static int run_protocol(const char *arg, long seed, char **sets, size_t n_sets, 
         cli_output_lock();
         rc = ketsim_plot_lab(p, res, cli_outdirs_plot_stage(&out), &err);
         cli_output_unlock();
+        cli_report_use_figures(&rep, cli_outdirs_plot_stage(&out));
     }
     cli_run_info info = {.n_seeds = 1, .seed_names = {p ? p->name : ""},
                          .seeds = {(unsigned long long)used_seed}, .n_inputs = 1, .inputs = {path}};
     if (!rc)
-        rc = write_report(&rep, p, params, res, cmdline, &info, &err);
+        rc = write_report(&rep, p, params, res, cmdline, &info, plot_dir != NULL, &err);
     if (!rc)
         rc = cli_outdirs_publish(&out, &info, &err);
     else

@@ -220,19 +220,23 @@ static int plot_run(const sim_opts *o, const ketsim_simulation *sim, const char 
 }
 
 /* The figures, into the staging directory of --plot DIR, then published. */
-static int write_figures(const sim_opts *o, cli_outdirs *figs, const ketsim_simulation *sim, ketsim_error *err)
+static void figure_subtitle(const ketsim_simulation *sim, char *buf, size_t size)
 {
     const ketsim_setup *subj = ketsim_simulation_setup(sim);
-    char subtitle[160];
-    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
+    snprintf(buf, size, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
              ketsim_simulation_weight_kg(sim));
+}
+
+/* Draw the figures into `dir` (--plot's staging directory or the report's
+ * scratch directory); with both options they are drawn once, into --plot's,
+ * and the page reads them from there. */
+static int draw_figures(const sim_opts *o, const ketsim_simulation *sim, const char *dir, ketsim_error *err)
+{
+    char subtitle[160];
+    figure_subtitle(sim, subtitle, sizeof subtitle);
     cli_output_lock();
-    int rc = plot_run(o, sim, cli_outdirs_plot_stage(figs), subtitle, err);
+    int rc = plot_run(o, sim, dir, subtitle, err);
     cli_output_unlock();
-    cli_run_info info = {0};
-    if (!rc)
-        return cli_outdirs_publish(figs, &info, err);
-    cli_outdirs_end(figs);
     return rc;
 }
 
@@ -274,12 +278,8 @@ static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulatio
                         ketsim_error *err)
 {
     const ketsim_setup *subj = ketsim_simulation_setup(sim);
-    char subtitle[160], weight[32];
-    snprintf(subtitle, sizeof subtitle, "%s, %s, %.3g kg", subj->drug, ketsim_species_name(subj->species),
-             ketsim_simulation_weight_kg(sim));
-    cli_output_lock();
-    int rc = plot_run(o, sim, cli_report_fig_dir(r), subtitle, err);
-    cli_output_unlock();
+    char weight[32];
+    int rc = o->plot_dir ? KETSIM_OK : draw_figures(o, sim, cli_report_fig_dir(r), err);
     if (rc)
         return rc;
     cli_run_info info = {0};
@@ -355,7 +355,7 @@ int cmd_simulate(int argc, char **argv)
     if (!rc && o.plot_dir)
         rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
-        rc = cli_report_open(&rep, o.report, 1, &err);
+        rc = cli_report_open(&rep, o.report, !o.plot_dir, &err);
     else
         memset(&rep, 0, sizeof rep);
     if (!rc)
@@ -369,13 +369,18 @@ int cmd_simulate(int argc, char **argv)
         rc = ketsim_simulation_solve(sim, &err);
     if (cli_interrupted())
         cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
+    if (!rc && o.plot_dir) {
+        rc = draw_figures(&o, sim, cli_outdirs_plot_stage(&figs), &err);
+        cli_report_use_figures(&rep, cli_outdirs_plot_stage(&figs));
+    }
     /* the page is complete before any output is committed; it is committed last */
     if (!rc && o.report)
         rc = write_report(&o, &rep, sim, cmdline, &err);
     if (!rc && whole && table)
         rc = write_result(&o, &out, sim, &err);
+    cli_run_info info = {0};
     if (!rc && o.plot_dir)
-        rc = write_figures(&o, &figs, sim, &err);
+        rc = cli_outdirs_publish(&figs, &info, &err);
     if (!rc)
         rc = cli_report_commit(&rep, &err);
     cli_report_abort(&rep);

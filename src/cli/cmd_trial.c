@@ -539,7 +539,7 @@ int cmd_trial(int argc, char **argv)
         rc = cli_results_db_open(db_path, "trial", cmdline, (int)threads, &db, &err);
     cli_report rep; /* rank 0 writes it, as the other outputs */
     if (!rc)
-        rc = cli_report_open(&rep, trial_dist_rank() == 0 ? report : NULL, 1, &err);
+        rc = cli_report_open(&rep, trial_dist_rank() == 0 ? report : NULL, !plot_dir, &err);
     else
         memset(&rep, 0, sizeof rep);
     if ((rc = trial_dist_any_failed(rc, &err))) {
@@ -549,9 +549,13 @@ int cmd_trial(int argc, char **argv)
         ketsim_trial_rep_params_free(&rp);
         return cli_fail(&err);
     }
+    /* with --plot the figures are drawn once, into its staging directory,
+     * and the page reads them from there */
+    const char *report_figs = cli_report_fig_dir(&rep);
+    if (!rc && plot_dir && trial_dist_rank() == 0)
+        cli_report_use_figures(&rep, cli_outdirs_plot_stage(&out));
     trial_cli_result res;
-    st = trial_cli_run_figs(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, cli_report_fig_dir(&rep),
-                            &res);
+    st = trial_cli_run_figs(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, report_figs, &res);
     if (st) {
         cli_report_abort(&rep);
         cli_outdirs_end(&out);

@@ -50,7 +50,7 @@ static int parse_map(const ytree *t, const ytree_node *n, ketsim_trial_scenario 
     for (size_t i = 0; !rc && i < ytree_len(n); i++) {
         char path[YTREE_PATH_MAX];
         const char *name = ytree_map_key(n, i);
-        size_t j;
+        size_t j = 0;
         ytree_path_key(path, sizeof path, "omega", name);
         rc = add_name(t, ytree_map_key_node(n, i), path, name, sc, &j, err);
         if (!rc)

@@ -228,6 +228,25 @@ for k in "calibration targets passed" "calibration targets missed" "checks passe
     grep -q "<th scope=\"row\">$k</th><td>[0-9]*</td>" "$tmp/val/val.html" && ok || bad "validate: no '$k' total"
 done
 
+# ---- --plot with --report: each figure is drawn once, into --plot's set,
+# and the page reads it from there (strace counts the SVG files created);
+# the page is the one --report alone writes ----
+mkdir "$tmp/both"
+both_runs=("simulate --until 1d" "trial ketamine_vs_saline --replicates 2 --subjects 24 --threads 1" "lab ampa_block --seed 3")
+for k in 0 1 2; do
+    read -r -a args <<<"${both_runs[$k]}"
+    if strace -f -qq -e trace=openat -o "$tmp/both/strace$k" "$ketsim" "${args[@]}" --plot "$tmp/both/fig$k" \
+        --report "$tmp/both/b$k.html" >/dev/null 2>"$tmp/err"; then ok; else bad "${args[0]} --plot --report: $(cat "$tmp/err")"; fi
+    nsvg=$(ls "$tmp/both/fig$k"/*.svg 2>/dev/null | wc -l)
+    created=$(grep -E 'openat\(.*\.svg(\.tmp\.[^"]*)?".*O_CREAT' "$tmp/both/strace$k" | grep -vc ENOENT || true)
+    [ "$nsvg" -gt 0 ] && [ "$created" = "$nsvg" ] && ok \
+        || bad "${args[0]} --plot --report: $created SVG files created for the $nsvg figures of --plot"
+    "$ketsim" "${args[@]}" --report "$tmp/both/a$k.html" >/dev/null 2>&1
+    cmp -s <(body_of "$tmp/both/a$k.html") <(body_of "$tmp/both/b$k.html") && ok \
+        || bad "${args[0]}: the page with --plot differs from the page without"
+done
+[ "$(ls -A "$tmp/both" | grep -c '^\.ketsim')" = 0 ] && ok || bad "--plot --report: left $(ls -A "$tmp/both")"
+
 # ---- the report is one of the run's outputs ----
 mkdir "$tmp/fail"
 "$ketsim" simulate --until 1d --report "$tmp/fail/r.txt" >/dev/null 2>"$tmp/err"
