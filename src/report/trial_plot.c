@@ -2,23 +2,14 @@
 #include "ketsim/plot.h"
 #include "ketsim/plot_results.h"
 #include "ketsim/stats.h"
+#include "trial_plot_impl.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define N_TIMES (KETSIM_TRIAL_MAX_VISITS + 1) /* baseline + visits */
-
-typedef struct trial_plot_ctx {
-    const ketsim_trial_scenario *sc;
-    const ketsim_trial_defs *d;
-    const ketsim_trial_subject_result *subj;
-    int replicates;
-    double scale;                       /* hours per x unit */
-    double x[N_TIMES];
-    double mean[KETSIM_TRIAL_MAX_ARMS][N_TIMES], lo[KETSIM_TRIAL_MAX_ARMS][N_TIMES], hi[KETSIM_TRIAL_MAX_ARMS][N_TIMES];
-} trial_plot_ctx;
+#define N_TIMES TRIAL_PLOT_TIMES
 
 /* Rating of subject s at time index j (0 = baseline) in period p, -1 missing. */
 static int rating(const ketsim_trial_subject_result *s, int p, size_t j)
@@ -45,8 +36,8 @@ static double mean_of(const double *v, size_t n)
     return n ? s / (double)n : NAN;
 }
 
-/* Line and band of every arm at every time. */
-static int summarise(trial_plot_ctx *c, ketsim_error *err)
+/* Line, band and interval of the mean of every arm at every time. */
+int trial_plot_summarise(trial_plot_ctx *c, ketsim_error *err)
 {
     const ketsim_trial_scenario *sc = c->sc;
     size_t nr = (size_t)c->replicates, ns = (size_t)sc->n_subjects;
@@ -56,11 +47,17 @@ static int summarise(trial_plot_ctx *c, ketsim_error *err)
     for (size_t a = 0; !rc && a < sc->n_arms; a++)
         for (size_t j = 0; !rc && j <= sc->n_visits; j++) {
             double q[3] = {NAN, NAN, NAN};
+            c->ci_lo[a][j] = c->ci_hi[a][j] = NAN;
             if (nr == 1) {
                 size_t n = arm_ratings(sc, c->subj, a, j, vals);
                 if (n)
                     rc = ketsim_stats_quantiles(vals, n, probs, 3, q, err);
                 q[1] = mean_of(vals, n);
+                ketsim_stats_ttest t;
+                if (!rc && n >= 2 && ketsim_stats_ttest_one(vals, n, 0, 0.95, &t, NULL) == KETSIM_OK)
+                    c->ci_lo[a][j] = t.ci_lo, c->ci_hi[a][j] = t.ci_hi;
+                else if (!rc && n >= 2) /* every rating equal: the interval is the mean itself */
+                    c->ci_lo[a][j] = c->ci_hi[a][j] = q[1];
             } else {
                 size_t m = 0;
                 for (size_t r = 0; r < nr; r++) {
@@ -77,13 +74,26 @@ static int summarise(trial_plot_ctx *c, ketsim_error *err)
     return rc;
 }
 
+/* Each arm: its band and line, a dot at baseline and at every visit (when
+ * the patients were rated), and for one trial the 95% interval of the arm
+ * mean as dashed lines in the arm's colour. */
 static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
 {
     const trial_plot_ctx *c = vctx;
     const ketsim_trial_scenario *sc = c->sc;
+    size_t nt = sc->n_visits + 1, ns = 0;
     ketsim_plot_band b[KETSIM_TRIAL_MAX_ARMS];
-    for (size_t a = 0; a < sc->n_arms; a++)
-        b[a] = (ketsim_plot_band){sc->arms[a].name, c->x, c->mean[a], c->lo[a], c->hi[a], sc->n_visits + 1};
+    ketsim_plot_series s[3 * KETSIM_TRIAL_MAX_ARMS];
+    size_t colour[3 * KETSIM_TRIAL_MAX_ARMS];
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        b[a] = (ketsim_plot_band){sc->arms[a].name, c->x, c->mean[a], c->lo[a], c->hi[a], nt};
+        colour[ns] = a;
+        s[ns++] = (ketsim_plot_series){.x = c->x, .y = c->mean[a], .n = nt, .marker = "\u25cf", .no_line = 1};
+        for (int k = 0; k < 2 && c->replicates == 1; k++) {
+            colour[ns] = a;
+            s[ns++] = (ketsim_plot_series){.x = c->x, .y = k ? c->ci_hi[a] : c->ci_lo[a], .n = nt, .dashed = 1};
+        }
+    }
     char title[192];
     snprintf(title, sizeof title, "%s: MADRS by arm (%d subjects%s)", sc->name, sc->n_subjects,
              sc->design == KETSIM_TRIAL_CROSSOVER ? ", crossover: both periods" : "");
@@ -91,15 +101,17 @@ static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
     int rc = ketsim_plot_open(path, 1000, 700, 1, 0, title, &p, err);
     char sub[160];
     if (c->replicates > 1)
-        snprintf(sub, sizeof sub, "Median of the arm mean over %d replicate trials, band 5th-95th percentile",
+        snprintf(sub, sizeof sub, "Median of the arm mean over %d replicate trials (dots: visits), band: 5th-95th "
+                 "percentile",
                  c->replicates);
     else
-        snprintf(sub, sizeof sub, "Arm mean of rated MADRS, band 5th-95th percentile of patients");
+        snprintf(sub, sizeof sub, "Arm mean of rated MADRS (dots: visits), dashed: its 95%% CI, band: 5th-95th "
+                 "percentile of patients");
     ketsim_plot_axes ax = ketsim_plot_axes_auto(sub, c->scale > 1 ? "time after the first dose (days)"
                                                                   : "time after the first dose (h)",
                                                 "MADRS (points)");
     if (!rc)
-        rc = ketsim_plot_bands(p, 0, &ax, b, sc->n_arms, err);
+        rc = ketsim_plot_bands_series(p, 0, &ax, b, sc->n_arms, s, ns, colour, err);
     if (rc) {
         if (p)
             ketsim_plot_abort(p);
@@ -205,7 +217,7 @@ int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *
     char base[KETSIM_TRIAL_NAME_MAX + 16];
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     if (!rc)
-        rc = summarise(c, err);
+        rc = trial_plot_summarise(c, err);
     snprintf(base, sizeof base, "%s_madrs", sc->name);
     if (!rc)
         rc = ketsim_plot_png_svg(dir, base, draw_madrs, c, err);
