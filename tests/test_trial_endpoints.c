@@ -14,47 +14,15 @@
 
 #include "ketsim/stats.h"
 #include "ketsim/trial.h"
+#include "hand_trial.h"
 
 static const ketsim_trial_defs defs = {.response_fraction = 0.5, .remission_max = 10, .relapse_fraction = 0.5,
                                 .alpha = 0.05, .relapse_consecutive = 2, .relapse_madrs_min = 22};
 
-static ketsim_trial_scenario base(ketsim_trial_design design, int n)
-{
-    ketsim_trial_scenario sc;
-    memset(&sc, 0, sizeof sc);
-    strcpy(sc.name, "hand");
-    strcpy(sc.drug, "ketamine");
-    sc.design = design;
-    sc.n_subjects = n;
-    sc.n_arms = 2;
-    strcpy(sc.arms[0].name, "pbo");
-    sc.arms[0].control = KETSIM_TRIAL_SALINE;
-    sc.arms[0].ratio = 1;
-    strcpy(sc.arms[1].name, "ket");
-    sc.arms[1].n_specs = 1;
-    sc.arms[1].dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1};
-    sc.arms[1].ratio = 1;
-    sc.n_doses = 1;
-    sc.washout_h = design == KETSIM_TRIAL_CROSSOVER ? 168 : 0;
-    sc.n_visits = 2;
-    sc.visit_h[0] = 2;
-    sc.visit_h[1] = 24;
-    strcpy(sc.visit_label[0], "2h");
-    strcpy(sc.visit_label[1], "1d");
-    sc.primary_visit = 1;
-    return sc;
-}
-
-static void close_to(double got, double want, double tol)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("got %.10g, want %.10g", got, want);
-}
-
 static void test_crossover_endpoints(void **state)
 {
     (void)state;
-    ketsim_trial_scenario sc = base(KETSIM_TRIAL_CROSSOVER, 4);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_CROSSOVER, 4);
     ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 4, 0);
     assert_non_null(s);
     /* sequences 0,1,0,1; baseline 30 every period.  Ketamine ratings at 1d:
@@ -79,42 +47,42 @@ static void test_crossover_endpoints(void **state)
     ketsim_error err;
     ketsim_error_clear(&err);
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(ketsim_trial_metric(&m, "ket@1d.change_mean"), 15.5, 1e-12);
-    close_to(ketsim_trial_metric(&m, "pbo@1d.change_mean"), 2.5, 1e-12);
-    close_to(ketsim_trial_metric(&m, "ket@1d.response"), 0.5, 1e-12);  /* 10 and 12 <= 15 */
-    close_to(ketsim_trial_metric(&m, "ket@1d.remission"), 0.25, 1e-12);/* 10 */
-    close_to(ketsim_trial_metric(&m, "ket@1d.n"), 4, 0);
-    close_to(ketsim_trial_metric(&m, "ket.cadss_peak_mean"), 8, 1e-12);
-    close_to(ketsim_trial_metric(&m, "pbo.cadss_peak_mean"), 0, 1e-12);
-    close_to(ketsim_trial_metric(&m, "ket.sbp_peak_mean"), 11.5, 1e-12);
-    close_to(ketsim_trial_metric(&m, "ket.dbp_peak_mean"), 6, 1e-12);
-    close_to(ketsim_trial_metric(&m, "ket.hr_peak_mean"), 3, 1e-12);
-    close_to(ketsim_trial_metric(&m, "pbo.dbp_peak_mean"), 0, 1e-12);
-    close_to(ketsim_trial_metric(&m, "pbo.hr_peak_mean"), 0, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.change_mean"), 15.5, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "pbo@1d.change_mean"), 2.5, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.response"), 0.5, 1e-12);  /* 10 and 12 <= 15 */
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.remission"), 0.25, 1e-12);/* 10 */
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.n"), 4, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket.cadss_peak_mean"), 8, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "pbo.cadss_peak_mean"), 0, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.sbp_peak_mean"), 11.5, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.dbp_peak_mean"), 6, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.hr_peak_mean"), 3, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "pbo.dbp_peak_mean"), 0, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "pbo.hr_peak_mean"), 0, 1e-12);
     /* paired differences 18, 15, 9, 10: mean 13, sd sqrt(18), t = 13/(sqrt(18)/2) */
-    close_to(ketsim_trial_metric(&m, "ket_vs_pbo@1d.diff"), 13, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket_vs_pbo@1d.diff"), 13, 1e-12);
     double t = 13 / (sqrt(18.0) / 2);
     assert_true(t > 3.182); /* t(3) 97.5% point: significant */
     assert_true(ketsim_trial_metric(&m, "ket_vs_pbo@1d.p") < 0.05);
     assert_true(isnan(ketsim_trial_metric(&m, "ket_vs_pbo@2h.p"))); /* zero variance of differences */
-    close_to(ketsim_trial_metric(&m, "ket_vs_pbo.onset_h"), 24, 0);
-    close_to(ketsim_trial_metric(&m, "ket_vs_pbo.peak_h"), 24, 0);
-    close_to(ketsim_trial_metric(&m, "ket_vs_pbo.duration_h"), 24, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket_vs_pbo.onset_h"), 24, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket_vs_pbo.peak_h"), 24, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket_vs_pbo.duration_h"), 24, 0);
     /* period effect: sequence 0 (placebo first) period 1 - period 2 changes
      * -18, -9; sequence 1: 15, 10; mean of the sequence means -0.5 */
-    close_to(ketsim_trial_metric(&m, "ket_vs_pbo.period_effect"), -0.5, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket_vs_pbo.period_effect"), -0.5, 1e-12);
     assert_true(isfinite(ketsim_trial_metric(&m, "ket_vs_pbo.carryover_p")));
     /* time to response: ketamine responders (10, 12) at 24 h, the others
      * censored at 24 h: S = 0.5 at 24 h */
-    close_to(ketsim_trial_metric(&m, "ket.time_to_response_median_h"), 24, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.time_to_response_median_h"), 24, 1e-12);
     /* Wilson interval of 2/4 */
-    close_to(ketsim_trial_metric(&m, "ket.primary_response_lo"), 0.1500, 1e-3);
-    close_to(ketsim_trial_metric(&m, "ket.primary_response_hi"), 0.8500, 1e-3);
+    hand_close_to(ketsim_trial_metric(&m, "ket.primary_response_lo"), 0.1500, 1e-3);
+    hand_close_to(ketsim_trial_metric(&m, "ket.primary_response_hi"), 0.8500, 1e-3);
 
     /* a dropout before the 1d rating of period 2 removes that pair */
     s[0].madrs_rated[1][1] = -1;
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(ketsim_trial_metric(&m, "ket@1d.n") + ketsim_trial_metric(&m, "pbo@1d.n"), 7, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.n") + ketsim_trial_metric(&m, "pbo@1d.n"), 7, 0);
     ketsim_trial_metrics_free(&m);
     ketsim_trial_subjects_free(s);
 }
@@ -122,7 +90,7 @@ static void test_crossover_endpoints(void **state)
 static void test_parallel_and_relapse(void **state)
 {
     (void)state;
-    ketsim_trial_scenario sc = base(KETSIM_TRIAL_PARALLEL, 6);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
     sc.followup_until_h = 6 * 24;
     sc.followup_every_h = 24;
     ketsim_trial_subject_result *s = ketsim_trial_subjects_alloc(&sc, 6, 0);
@@ -150,14 +118,14 @@ static void test_parallel_and_relapse(void **state)
     ketsim_error err;
     ketsim_error_clear(&err);
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(ketsim_trial_metric(&m, "ket@1d.response"), 1, 0);
-    close_to(ketsim_trial_metric(&m, "pbo@1d.response"), 0, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket@1d.response"), 1, 0);
+    hand_close_to(ketsim_trial_metric(&m, "pbo@1d.response"), 0, 0);
     assert_true(ketsim_trial_metric(&m, "ket_vs_pbo@1d.p") < 0.05);
-    close_to(ketsim_trial_metric(&m, "ket.relapse_responders"), 3, 0);
-    close_to(ketsim_trial_metric(&m, "ket.relapse_fraction"), 2.0 / 3, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.relapse_responders"), 3, 0);
+    hand_close_to(ketsim_trial_metric(&m, "ket.relapse_fraction"), 2.0 / 3, 1e-12);
     /* events at 2 d and 4 d, one censored at 6 d: S = 2/3 after 2 d, 1/3
      * after 4 d: median 4 d */
-    close_to(ketsim_trial_metric(&m, "ket.relapse_median_d"), 4, 1e-12);
+    hand_close_to(ketsim_trial_metric(&m, "ket.relapse_median_d"), 4, 1e-12);
     assert_true(isnan(ketsim_trial_metric(&m, "no.such.metric")));
 
     /* quantiles and power over replicates */
@@ -169,8 +137,8 @@ static void test_parallel_and_relapse(void **state)
     assert_int_equal(ketsim_trial_metric_quantiles(reps, 3, "ket@1d.change_mean", &med, &p5, &p95, &n_finite, &err),
                      KETSIM_OK);
     assert_int_equal(n_finite, 3);
-    close_to(med, 18, 1e-12);
-    close_to(ketsim_trial_power(reps, 3, "ket_vs_pbo@1d.p", 0.05), 1, 0);
+    hand_close_to(med, 18, 1e-12);
+    hand_close_to(ketsim_trial_power(reps, 3, "ket_vs_pbo@1d.p", 0.05), 1, 0);
     for (int r = 0; r < 3; r++)
         ketsim_trial_metrics_free(&reps[r]);
     ketsim_trial_metrics_free(&m);
@@ -180,7 +148,7 @@ static void test_parallel_and_relapse(void **state)
 /* One active arm (the ketamine arm of base()), everyone assigned to it. */
 static ketsim_trial_scenario single_arm(int n)
 {
-    ketsim_trial_scenario sc = base(KETSIM_TRIAL_PARALLEL, n);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, n);
     sc.arms[0] = sc.arms[1];
     sc.n_arms = 1;
     return sc;
@@ -227,8 +195,8 @@ static void test_relapse_rules(void **state)
     ketsim_error err;
     ketsim_error_clear(&err);
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(metric(&m, "ket.relapse_responders"), 6, 0);
-    close_to(metric(&m, "ket.relapse_fraction"), 4.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_responders"), 6, 0);
+    hand_close_to(metric(&m, "ket.relapse_fraction"), 4.0 / 6, 1e-12);
     const char *fr[9] = {"q25_d", "q25_lo_d", "q25_hi_d", "median_d", "median_lo_d", "median_hi_d",
                          "q75_d", "q75_lo_d", "q75_hi_d"};
     const double fv[9] = {3, 1, 8, 5, 1, NAN, 8, 3, NAN};
@@ -239,25 +207,25 @@ static void test_relapse_rules(void **state)
         if (isnan(fv[k]))
             assert_true(isnan(metric(&m, name)));
         else
-            close_to(metric(&m, name), fv[k], 0);
+            hand_close_to(metric(&m, name), fv[k], 0);
         snprintf(name, sizeof name, "ket.relapse_abs_%s", fr[k]);
         if (isnan(av[k]))
             assert_true(isnan(metric(&m, name)));
         else
-            close_to(metric(&m, name), av[k], 0);
+            hand_close_to(metric(&m, name), av[k], 0);
     }
-    close_to(metric(&m, "ket.relapse_by_2d"), 1.0 / 6, 1e-12);
-    close_to(metric(&m, "ket.relapse_by_2d_lo"), 0.0252875733091065, 1e-12);
-    close_to(metric(&m, "ket.relapse_by_2d_hi"), 0.726877150071644, 1e-12);
-    close_to(metric(&m, "ket.relapse_by_4d"), 0.375, 1e-12);
-    close_to(metric(&m, "ket.relapse_by_4d_lo"), 0.1069493955014222, 1e-12);
-    close_to(metric(&m, "ket.relapse_by_4d_hi"), 0.858146610068345, 1e-12);
-    close_to(metric(&m, "ket.relapse_abs_fraction"), 2.0 / 6, 1e-12);
-    close_to(metric(&m, "ket.relapse_abs_by_2d"), 0, 0);
+    hand_close_to(metric(&m, "ket.relapse_by_2d"), 1.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_by_2d_lo"), 0.0252875733091065, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_by_2d_hi"), 0.726877150071644, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_by_4d"), 0.375, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_by_4d_lo"), 0.1069493955014222, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_by_4d_hi"), 0.858146610068345, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_fraction"), 2.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_by_2d"), 0, 0);
     assert_true(isnan(metric(&m, "ket.relapse_abs_by_2d_lo")) && isnan(metric(&m, "ket.relapse_abs_by_2d_hi")));
-    close_to(metric(&m, "ket.relapse_abs_by_4d"), 0.2, 1e-12);
-    close_to(metric(&m, "ket.relapse_abs_by_4d_lo"), 0.0308202111332574, 1e-12);
-    close_to(metric(&m, "ket.relapse_abs_by_4d_hi"), 0.796190736732361, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_by_4d"), 0.2, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_by_4d_lo"), 0.0308202111332574, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_by_4d_hi"), 0.796190736732361, 1e-12);
 
     /* the scenario's own rules win over the trial.* rows: >= 18 twice
      * relapses subjects 1 (day 3), 2 (day 5) and 3 (day 8); > 60% of
@@ -265,28 +233,28 @@ static void test_relapse_rules(void **state)
     sc.relapse_madrs_min = 18;
     sc.relapse_fraction = 0.6;
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(metric(&m, "ket.relapse_abs_fraction"), 3.0 / 6, 1e-12);
-    close_to(metric(&m, "ket.relapse_fraction"), 2.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_abs_fraction"), 3.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_fraction"), 2.0 / 6, 1e-12);
     /* one rating is enough: subject 0 relapses at day 1 under > 15 */
     sc.relapse_madrs_min = 0;
     sc.relapse_fraction = 0;
     sc.relapse_consecutive = 1;
     s[4].fu_rated[1] = 16;
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
-    close_to(metric(&m, "ket.relapse_fraction"), 5.0 / 6, 1e-12);
+    hand_close_to(metric(&m, "ket.relapse_fraction"), 5.0 / 6, 1e-12);
     double tt[6];
     int ev[6];
     assert_int_equal(ketsim_trial_relapse_times_rule(&sc, &defs, s, 0, KETSIM_TRIAL_RELAPSE_FRACTION, tt, ev), 6);
-    close_to(tt[4], 2, 0);
+    hand_close_to(tt[4], 2, 0);
     assert_int_equal(ev[4], 1);
-    close_to(tt[3], 6, 0); /* 18 at day 6 now counts alone */
+    hand_close_to(tt[3], 6, 0); /* 18 at day 6 now counts alone */
     /* without a list, 14 and 28 d where the follow-up reaches: none here */
     sc.n_relapse_by = 0;
     assert_int_equal(ketsim_trial_n_relapse_by(&sc), 0);
     sc.followup_until_h = 20 * 24;
     assert_int_equal(ketsim_trial_n_relapse_by(&sc), 1);
     char label[16];
-    close_to(ketsim_trial_relapse_by_h(&sc, 0, label), 14 * 24, 0);
+    hand_close_to(ketsim_trial_relapse_by_h(&sc, 0, label), 14 * 24, 0);
     assert_string_equal(label, "14d");
     ketsim_trial_metrics_free(&m);
     ketsim_trial_subjects_free(s);
@@ -332,23 +300,23 @@ static void test_infusions_and_early_visit(void **state)
     assert_int_equal(ketsim_trial_endpoints(&sc, &defs, s, &m, &err), KETSIM_OK);
     /* seven subjects counted: 3 after one session, 1 after two, 1 after
      * three, 2 never; median of 1, 1, 1, 2, 3 */
-    close_to(metric(&m, "ket.infusions_to_response_median"), 1, 0);
-    close_to(metric(&m, "ket.infusions_to_response_1"), 3.0 / 7, 1e-12);
-    close_to(metric(&m, "ket.infusions_to_response_2"), 1.0 / 7, 1e-12);
-    close_to(metric(&m, "ket.infusions_to_response_3"), 1.0 / 7, 1e-12);
-    close_to(metric(&m, "ket.infusions_to_response_none"), 2.0 / 7, 1e-12);
+    hand_close_to(metric(&m, "ket.infusions_to_response_median"), 1, 0);
+    hand_close_to(metric(&m, "ket.infusions_to_response_1"), 3.0 / 7, 1e-12);
+    hand_close_to(metric(&m, "ket.infusions_to_response_2"), 1.0 / 7, 1e-12);
+    hand_close_to(metric(&m, "ket.infusions_to_response_3"), 1.0 / 7, 1e-12);
+    hand_close_to(metric(&m, "ket.infusions_to_response_none"), 2.0 / 7, 1e-12);
     assert_false(ketsim_trial_metrics_has(&m, "ket.infusions_to_response_4"));
     /* both ratings present for A B C D E H: test+ outcome+ A; test- outcome+
      * B C D; test+ outcome- H; test- outcome- E */
-    close_to(metric(&m, "ket@2h.predicts_primary_sensitivity"), 0.25, 1e-12);
-    close_to(metric(&m, "ket@2h.predicts_primary_specificity"), 0.5, 1e-12);
-    close_to(metric(&m, "ket@2h.predicts_primary_ppv"), 0.5, 1e-12);
-    close_to(metric(&m, "ket@2h.predicts_primary_npv"), 0.25, 1e-12);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_sensitivity"), 0.25, 1e-12);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_specificity"), 0.5, 1e-12);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_ppv"), 0.5, 1e-12);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_npv"), 0.25, 1e-12);
     ketsim_stats_interval w;
     assert_int_equal(ketsim_stats_wilson(1, 4, 0.95, &w, &err), KETSIM_OK);
-    close_to(metric(&m, "ket@2h.predicts_primary_sensitivity_lo"), w.lo, 1e-15);
-    close_to(metric(&m, "ket@2h.predicts_primary_sensitivity_hi"), w.hi, 1e-15);
-    close_to(metric(&m, "ket@2h.predicts_primary_npv_lo"), w.lo, 1e-15);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_sensitivity_lo"), w.lo, 1e-15);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_sensitivity_hi"), w.hi, 1e-15);
+    hand_close_to(metric(&m, "ket@2h.predicts_primary_npv_lo"), w.lo, 1e-15);
     ketsim_trial_metrics_free(&m);
 
     /* a single session: no sessions-to-response endpoints; no early visit:
@@ -376,8 +344,8 @@ static void test_moments(void **state)
     }
     double mean, sd;
     assert_int_equal(ketsim_trial_metric_moments(reps, 3, "x", &mean, &sd), 2);
-    close_to(mean, 2.5, 1e-15);
-    close_to(sd, sqrt(4.5), 1e-15);
+    hand_close_to(mean, 2.5, 1e-15);
+    hand_close_to(sd, sqrt(4.5), 1e-15);
     assert_int_equal(ketsim_trial_metric_moments(reps, 1, "x", &mean, &sd), 1);
     assert_true(isnan(sd));
     assert_int_equal(ketsim_trial_metric_moments(reps, 3, "y", &mean, &sd), 0);

@@ -18,38 +18,7 @@
 #include "ketsim/plot_results.h"
 #include "ketsim/trial.h"
 #include "report/trial_plot_impl.h"
-
-static ketsim_trial_scenario two_arms(int n)
-{
-    ketsim_trial_scenario sc;
-    memset(&sc, 0, sizeof sc);
-    strcpy(sc.name, "hand");
-    strcpy(sc.drug, "ketamine");
-    sc.design = KETSIM_TRIAL_PARALLEL;
-    sc.n_subjects = n;
-    sc.n_arms = 2;
-    strcpy(sc.arms[0].name, "pbo");
-    sc.arms[0].control = KETSIM_TRIAL_SALINE;
-    sc.arms[0].ratio = 1;
-    strcpy(sc.arms[1].name, "ket");
-    sc.arms[1].n_specs = 1;
-    sc.arms[1].dose[0] = (ketsim_dose){.route = KETSIM_ROUTE_IV, .amount = 0.5, .per_kg = 1};
-    sc.arms[1].ratio = 1;
-    sc.n_doses = 1;
-    sc.n_visits = 2;
-    sc.visit_h[0] = 2;
-    sc.visit_h[1] = 24;
-    strcpy(sc.visit_label[0], "2h");
-    strcpy(sc.visit_label[1], "1d");
-    sc.primary_visit = 1;
-    return sc;
-}
-
-static void close_to(double got, double want, double tol)
-{
-    if (!(fabs(got - want) <= tol))
-        fail_msg("got %.10g, want %.10g", got, want);
-}
+#include "hand_trial.h"
 
 /* Six patients, arms alternating.  At 2 h placebo has one rating (25) and
  * ketamine two (20, 24); at 1 d placebo 10, 12, 14 and ketamine 20, 22, 30.
@@ -73,27 +42,27 @@ static ketsim_trial_subject_result *hand_ratings(const ketsim_trial_scenario *sc
 static void test_interval_of_the_mean(void **state)
 {
     (void)state;
-    ketsim_trial_scenario sc = two_arms(6);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
     ketsim_trial_subject_result *s = hand_ratings(&sc, 1);
     trial_plot_ctx c = {.sc = &sc, .subj = s, .replicates = 1};
     ketsim_error err;
     assert_int_equal(trial_plot_summarise(&c, &err), KETSIM_OK);
     /* baseline: every rating 30, so the interval is the point */
-    close_to(c.mean[0][0], 30, 1e-12);
-    close_to(c.ci_lo[0][0], 30, 1e-12);
-    close_to(c.ci_hi[1][0], 30, 1e-12);
+    hand_close_to(c.mean[0][0], 30, 1e-12);
+    hand_close_to(c.ci_lo[0][0], 30, 1e-12);
+    hand_close_to(c.ci_hi[1][0], 30, 1e-12);
     /* 2 h: placebo has one rating, no interval; ketamine 22 +- 12.7062 x 2 */
-    close_to(c.mean[0][1], 25, 1e-12);
+    hand_close_to(c.mean[0][1], 25, 1e-12);
     assert_true(isnan(c.ci_lo[0][1]) && isnan(c.ci_hi[0][1]));
-    close_to(c.mean[1][1], 22, 1e-12);
-    close_to(c.ci_lo[1][1], 22 - 12.7062047 * 2, 1e-5);
-    close_to(c.ci_hi[1][1], 22 + 12.7062047 * 2, 1e-5);
+    hand_close_to(c.mean[1][1], 22, 1e-12);
+    hand_close_to(c.ci_lo[1][1], 22 - 12.7062047 * 2, 1e-5);
+    hand_close_to(c.ci_hi[1][1], 22 + 12.7062047 * 2, 1e-5);
     /* 1 d: 12 +- 4.30265 x 2 / sqrt(3); 24 +- 4.30265 x sqrt(28) / sqrt(3) */
-    close_to(c.ci_lo[0][2], 12 - 4.30265273 * 2 / sqrt(3), 1e-6);
-    close_to(c.ci_hi[0][2], 12 + 4.30265273 * 2 / sqrt(3), 1e-6);
-    close_to(c.mean[1][2], 24, 1e-12);
-    close_to(c.ci_lo[1][2], 24 - 4.30265273 * sqrt(28.0 / 3), 1e-6);
-    close_to(c.ci_hi[1][2], 24 + 4.30265273 * sqrt(28.0 / 3), 1e-6);
+    hand_close_to(c.ci_lo[0][2], 12 - 4.30265273 * 2 / sqrt(3), 1e-6);
+    hand_close_to(c.ci_hi[0][2], 12 + 4.30265273 * 2 / sqrt(3), 1e-6);
+    hand_close_to(c.mean[1][2], 24, 1e-12);
+    hand_close_to(c.ci_lo[1][2], 24 - 4.30265273 * sqrt(28.0 / 3), 1e-6);
+    hand_close_to(c.ci_hi[1][2], 24 + 4.30265273 * sqrt(28.0 / 3), 1e-6);
     /* the band stays the patients' 5th-95th percentile, wider than the
      * interval of the mean's centre */
     assert_true(c.lo[1][2] >= 20 && c.hi[1][2] <= 30 && c.lo[1][2] < c.hi[1][2]);
@@ -103,12 +72,12 @@ static void test_interval_of_the_mean(void **state)
 static void test_replicates_have_no_interval(void **state)
 {
     (void)state;
-    ketsim_trial_scenario sc = two_arms(6);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
     ketsim_trial_subject_result *s = hand_ratings(&sc, 2);
     trial_plot_ctx c = {.sc = &sc, .subj = s, .replicates = 2};
     ketsim_error err;
     assert_int_equal(trial_plot_summarise(&c, &err), KETSIM_OK);
-    close_to(c.mean[1][2], 24, 1e-12); /* both replicates' arm mean */
+    hand_close_to(c.mean[1][2], 24, 1e-12); /* both replicates' arm mean */
     for (size_t a = 0; a < 2; a++)
         for (size_t j = 0; j < 3; j++)
             assert_true(isnan(c.ci_lo[a][j]) && isnan(c.ci_hi[a][j]));
@@ -122,7 +91,7 @@ static void test_figure_drawn(void **state)
     (void)state;
     char dir[] = "/tmp/ketsim-trial-plot-XXXXXX";
     assert_non_null(mkdtemp(dir));
-    ketsim_trial_scenario sc = two_arms(6);
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
     ketsim_trial_defs d = {.response_fraction = 0.5, .remission_max = 10, .relapse_fraction = 0.5, .alpha = 0.05,
                            .relapse_consecutive = 2, .relapse_madrs_min = 22};
     ketsim_error err;
