@@ -5,7 +5,7 @@ target_link_libraries(ketsim PUBLIC PkgConfig::PLPLOT)
 # Figure tests under the sanitizers: ignore fontconfig's process-lifetime
 # font cache, which LeakSanitizer reports at exit.
 if(KETSIM_SANITIZE)
-  foreach(t test_plot cli_plot cli_figures cli_beyond cli_examples cli_subject_pipeline cli_popest_diag
+  foreach(t test_plot test_trial_plot cli_plot cli_figures cli_beyond cli_examples cli_subject_pipeline cli_popest_diag
           cli_popest_joint_diag cli_report test_report_html)
     if(TEST ${t})
       set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
