@@ -67,10 +67,14 @@ typedef struct ketsim_plot_km {
     size_t n;
     const double *censor_t;     /* censoring times, drawn as ticks on the curve */
     size_t n_censor;
+    const double *lower, *upper; /* pointwise interval, per step as surv (dashed); NULL: none */
 } ketsim_plot_km;
 
 int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
                      const char *title, ketsim_plot **out, ketsim_error *err);
+/* Room under the bottom panel in pixels (62 unless set), e.g. for the
+ * numbers at risk of ketsim_plot_km_at_risk; set before drawing. */
+int ketsim_plot_set_margin_bottom(ketsim_plot *p, int px, ketsim_error *err);
 /* Finish the file and move it into place. */
 int ketsim_plot_close(ketsim_plot *p, ketsim_error *err);
 /* Abandon the figure: no file is left behind. */
@@ -87,6 +91,13 @@ int ketsim_plot_bars_compared(ketsim_plot *p, size_t panel, const ketsim_plot_ax
                               size_t n, const ketsim_plot_bracket *br, size_t n_br, ketsim_error *err);
 int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                           const ketsim_plot_km *c, size_t n, ketsim_error *err);
+
+/* The numbers at risk under a panel just drawn by ketsim_plot_km_curves:
+ * row k (in curve k's colour) holds counts[k * n_t + j] under time t[j].
+ * Each row needs about 26 px of bottom margin beyond the 62 of the x label
+ * (ketsim_plot_set_margin_bottom). */
+int ketsim_plot_km_at_risk(ketsim_plot *p, size_t panel, const double *t, size_t n_t, const size_t *counts,
+                           size_t n_curves, ketsim_error *err);
 
 /* As ketsim_plot_lines with series k in colour colours[k] (an index into
  * the series colours, as a series' position would give it). */
