@@ -125,15 +125,27 @@ typedef int (*ketsim_plot_drawer)(const char *path, const void *ctx, ketsim_erro
 int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer draw, const void *ctx,
                         ketsim_error *err);
 
+/* Observed values of one output drawn over the model's line for it (open
+ * circles in the line's colour): t_h in hours, y in the output's unit. */
+typedef struct ketsim_plot_observed {
+    const char *output;         /* an output name, e.g. plasma_ketamine_ng_per_ml */
+    const double *t_h, *y;
+    size_t n;
+} ketsim_plot_observed;
+
 /* The figures of one simulated subject, written into `dir` (created if
  * missing) as PNG and SVG: concentrations.* (plasma and free brain levels;
  * a log axis when log_conc), cascade.* (the signalling cascade, panels
  * sharing the time axis) and clinical.* (MADRS and HAM-D, CADSS, blood
  * pressure and heart rate).  Every dose of `reg` (may be NULL) is marked on
- * every panel.  `subtitle` names the run in the titles. */
+ * every panel, and obs[0 .. n_obs) (may be NULL) on the panel of their
+ * output.  `subtitle` names the run in the titles. */
 struct ketsim_trajectory;
 struct ketsim_regimen;
-int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg, const char *dir,
-                           int log_conc, const char *subtitle, ketsim_error *err);
+int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg,
+                           const ketsim_plot_observed *obs, size_t n_obs, const char *dir, int log_conc,
+                           const char *subtitle, ketsim_error *err);
+/* Whether an output has a line in the figures of ketsim_plot_trajectory. */
+int ketsim_plot_trajectory_draws(const char *output);
 
 #endif
