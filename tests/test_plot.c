@@ -47,6 +47,9 @@ static void test_all_primitives(void **state)
         ketsim_error err = {0};
         ketsim_plot *p;
         assert_int_equal(ketsim_plot_open(path, 900, 1200, 4, 0, "primitives", &p, &err), 0);
+        /* room for one row of numbers at risk; not more than half the page */
+        assert_int_equal(ketsim_plot_set_margin_bottom(p, 601, &err), KETSIM_EINPUT);
+        assert_int_equal(ketsim_plot_set_margin_bottom(p, 98, &err), 0);
         ketsim_plot_series s[] = {{"fast", x, y1, 50, 0, NULL, 0}, {"slow", x, y2, 50, 1, NULL, 0}};
         ketsim_plot_axes ax = ketsim_plot_axes_auto("lines", "time (h)", "conc (ng/mL)");
         ax.log_y = 1;
@@ -63,9 +66,13 @@ static void test_all_primitives(void **state)
         ketsim_plot_bracket br[] = {{0, 1, "ns"}, {1, 7, "out of range: skipped"}};
         ax = ketsim_plot_axes_auto("bars", NULL, "immobility (min)");
         assert_int_equal(ketsim_plot_bars_compared(p, 2, &ax, bars, 2, br, 2, &err), 0);
-        ketsim_plot_km km[] = {{"responders", km_t, km_s, 4, cens, 3}};
+        ketsim_plot_km km[] = {{"responders", km_t, km_s, 4, cens, 3, NULL, NULL}};
         ax = ketsim_plot_axes_auto("relapse-free", "time (days)", "fraction");
         assert_int_equal(ketsim_plot_km_curves(p, 3, &ax, km, 1, &err), 0);
+        const double risk_t[] = {0, 1, 2, 3};
+        const size_t risk_n[] = {4, 3, 1, 0};
+        assert_int_equal(ketsim_plot_km_at_risk(p, 3, risk_t, 4, risk_n, 1, &err), 0);
+        assert_int_equal(ketsim_plot_km_at_risk(p, 9, risk_t, 4, risk_n, 1, &err), KETSIM_EINTERNAL);
         /* a panel that does not exist is an error, and the figure still closes */
         assert_int_equal(ketsim_plot_lines(p, 4, &ax, s, 2, &err), KETSIM_EINTERNAL);
         assert_int_equal(ketsim_plot_close(p, &err), 0);

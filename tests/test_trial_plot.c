@@ -109,12 +109,63 @@ static void test_figure_drawn(void **state)
     assert_int_equal(rmdir(dir), 0);
 }
 
+/* The first panel covers the ratings of the first hours of a trial rated
+ * over days, rounded up with 15% room; none for a trial rated in hours or
+ * one with no rating within the first day. */
+static void test_first_hours(void **state)
+{
+    (void)state;
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
+    trial_plot_ctx c = {.sc = &sc, .scale = 1};
+    hand_close_to(trial_plot_first_hours(&c), 0, 0);
+    sc.n_visits = 3;
+    sc.visit_h[0] = 4, sc.visit_h[1] = 2, sc.visit_h[2] = 168;
+    c.scale = 24;
+    hand_close_to(trial_plot_first_hours(&c), 5, 0); /* ceil(1.15 x 4) */
+    sc.visit_h[0] = 24, sc.visit_h[1] = 48;
+    hand_close_to(trial_plot_first_hours(&c), 0, 0);
+}
+
+/* Sessions: each arm's own starts or the course, each length once. */
+static void test_sessions(void **state)
+{
+    (void)state;
+    ketsim_trial_scenario sc = hand_trial_scenario(KETSIM_TRIAL_PARALLEL, 6);
+    sc.n_doses = 2, sc.dose_h[0] = 0, sc.dose_h[1] = 48;
+    sc.arms[0].session_h = sc.arms[1].session_h = 0.6;
+    sc.arms[1].n_doses = 2, sc.arms[1].dose_h[0] = 0, sc.arms[1].dose_h[1] = 72;
+    double x0[8], x1[8];
+    assert_int_equal(trial_plot_sessions(&sc, 24, x0, x1, 8), 3);
+    hand_close_to(x0[0], 0, 0), hand_close_to(x1[0], 0.025, 1e-15);
+    hand_close_to(x0[1], 2, 0), hand_close_to(x0[2], 3, 0);
+    assert_int_equal(trial_plot_sessions(&sc, 24, x0, x1, 2), 2); /* no more than asked */
+}
+
+/* Numbers at risk: followed at least until t; steps 1, 2 or 5 x 10^k. */
+static void test_at_risk(void **state)
+{
+    (void)state;
+    const double tt[] = {3, 10, 10, 20, 31};
+    assert_int_equal(trial_plot_at_risk(tt, 5, 0), 5);
+    assert_int_equal(trial_plot_at_risk(tt, 5, 10), 4);
+    assert_int_equal(trial_plot_at_risk(tt, 5, 11), 2);
+    assert_int_equal(trial_plot_at_risk(tt, 5, 40), 0);
+    hand_close_to(trial_plot_risk_step(83), 20, 1e-12);
+    hand_close_to(trial_plot_risk_step(60), 10, 1e-12);
+    hand_close_to(trial_plot_risk_step(7), 2, 1e-12);
+    hand_close_to(trial_plot_risk_step(28), 5, 1e-12);
+    hand_close_to(trial_plot_risk_step(0.9), 0.2, 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interval_of_the_mean),
         cmocka_unit_test(test_replicates_have_no_interval),
         cmocka_unit_test(test_figure_drawn),
+        cmocka_unit_test(test_first_hours),
+        cmocka_unit_test(test_sessions),
+        cmocka_unit_test(test_at_risk),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -67,10 +67,14 @@ typedef struct ketsim_plot_km {
     size_t n;
     const double *censor_t;     /* censoring times, drawn as ticks on the curve */
     size_t n_censor;
+    const double *lower, *upper; /* pointwise interval, per step as surv (dashed); NULL: none */
 } ketsim_plot_km;
 
 int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_panels, int share_x,
                      const char *title, ketsim_plot **out, ketsim_error *err);
+/* Room under the bottom panel in pixels (62 unless set), e.g. for the
+ * numbers at risk of ketsim_plot_km_at_risk; set before drawing. */
+int ketsim_plot_set_margin_bottom(ketsim_plot *p, int px, ketsim_error *err);
 /* Finish the file and move it into place. */
 int ketsim_plot_close(ketsim_plot *p, ketsim_error *err);
 /* Abandon the figure: no file is left behind. */
@@ -87,6 +91,13 @@ int ketsim_plot_bars_compared(ketsim_plot *p, size_t panel, const ketsim_plot_ax
                               size_t n, const ketsim_plot_bracket *br, size_t n_br, ketsim_error *err);
 int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                           const ketsim_plot_km *c, size_t n, ketsim_error *err);
+
+/* The numbers at risk under a panel just drawn by ketsim_plot_km_curves:
+ * row k (in curve k's colour) holds counts[k * n_t + j] under time t[j].
+ * Each row needs about 26 px of bottom margin beyond the 62 of the x label
+ * (ketsim_plot_set_margin_bottom). */
+int ketsim_plot_km_at_risk(ketsim_plot *p, size_t panel, const double *t, size_t n_t, const size_t *counts,
+                           size_t n_curves, ketsim_error *err);
 
 /* As ketsim_plot_lines with series k in colour colours[k] (an index into
  * the series colours, as a series' position would give it). */
@@ -114,15 +125,27 @@ typedef int (*ketsim_plot_drawer)(const char *path, const void *ctx, ketsim_erro
 int ketsim_plot_png_svg(const char *dir, const char *base, ketsim_plot_drawer draw, const void *ctx,
                         ketsim_error *err);
 
+/* Observed values of one output drawn over the model's line for it (open
+ * circles in the line's colour): t_h in hours, y in the output's unit. */
+typedef struct ketsim_plot_observed {
+    const char *output;         /* an output name, e.g. plasma_ketamine_ng_per_ml */
+    const double *t_h, *y;
+    size_t n;
+} ketsim_plot_observed;
+
 /* The figures of one simulated subject, written into `dir` (created if
  * missing) as PNG and SVG: concentrations.* (plasma and free brain levels;
  * a log axis when log_conc), cascade.* (the signalling cascade, panels
  * sharing the time axis) and clinical.* (MADRS and HAM-D, CADSS, blood
  * pressure and heart rate).  Every dose of `reg` (may be NULL) is marked on
- * every panel.  `subtitle` names the run in the titles. */
+ * every panel, and obs[0 .. n_obs) (may be NULL) on the panel of their
+ * output.  `subtitle` names the run in the titles. */
 struct ketsim_trajectory;
 struct ketsim_regimen;
-int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg, const char *dir,
-                           int log_conc, const char *subtitle, ketsim_error *err);
+int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg,
+                           const ketsim_plot_observed *obs, size_t n_obs, const char *dir, int log_conc,
+                           const char *subtitle, ketsim_error *err);
+/* Whether an output has a line in the figures of ketsim_plot_trajectory. */
+int ketsim_plot_trajectory_draws(const char *output);
 
 #endif

@@ -6,6 +6,7 @@
 #include "sim_extras.h"
 #include "results_db_cli.h"
 #include "report_cli.h"
+#include "observed.h"
 
 #include <getopt.h>
 #include <math.h>
@@ -21,7 +22,7 @@ void help_simulate(void)
          "                       [--dose SPEC]... [--until DUR] [--every DUR] [--set NAME=VALUE]...\n"
          "                       [--params FILE] [--outputs a,b,...] [--out FILE.csv|FILE.json]\n"
          "                       [--plot DIR [--plot-scale log|linear]] [--report FILE.html]\n"
-         "                       [--dataset FILE.csv] [--quiet]\n"
+         "                       [--observed FILE.csv] [--dataset FILE.csv] [--quiet]\n"
          "\n"
          "Simulate one subject from dose to mood.  A dose SPEC is [DRUG/]ROUTE:AMOUNT[:DURATION][@TIME]\n"
          "with ROUTE iv, in, po, im, sc, ip or icv; AMOUNT in mg or mg/kg; DURATION and TIME in\n"
@@ -34,6 +35,9 @@ void help_simulate(void)
          "Concentrations are drawn on a log axis (semi-log, the default) or with\n"
          "--plot-scale linear on a linear one (--plot-log is the old name of the default).\n"
          "With --plot the table is written only to --out (nothing on stdout without it).\n"
+         "--observed FILE.csv draws observations over the figures (of --plot or --report):\n"
+         "the records of a NONMEM-style dataset with a DV (EVID 0, MDV 0, not below LLOQ),\n"
+         "each as an open circle on the panel and in the colour of its OUTPUT's line.\n"
          "--report FILE.html writes one self-contained page (no network needed): the\n"
          "command line, version and git commit, the parameters changed from their defaults\n"
          "with their sources, each output's range and peak, and the figures as SVG\n"
@@ -52,11 +56,12 @@ void help_simulate(void)
          "  ketsim simulate --set nmda.interneuron_selectivity=5 --out run.json\n"
          "  ketsim simulate --species rat --dose nbqx/ip:10mg/kg --dose ip:10mg/kg@10min --until 2d\n"
          "  ketsim simulate --until 3d --plot figs --plot-scale linear\n"
+         "  ketsim simulate --until 1d --plot figs --observed plasma_levels.csv\n"
          "  ketsim simulate --dataset study.csv --out pred.csv");
 }
 
 typedef struct sim_opts {
-    const char *species, *drug, *params_file, *outputs, *out, *plot_dir, *dataset, *report;
+    const char *species, *drug, *params_file, *outputs, *out, *plot_dir, *dataset, *report, *observed;
     const char *doses[MAX_REPEAT];
     char *sets[MAX_REPEAT];
     size_t n_doses, n_sets;
@@ -75,7 +80,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         {"plot", required_argument, 0, 'P'},    {"plot-log", no_argument, 0, 'L'},
         {"plot-scale", required_argument, 0, 'C'},
         {"dataset", required_argument, 0, 'T'}, {"quiet", no_argument, 0, 'q'},
-        {"report", required_argument, 0, 'R'},
+        {"report", required_argument, 0, 'R'},  {"observed", required_argument, 0, 'V'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     memset(o, 0, sizeof *o);
@@ -104,6 +109,7 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
             break;
         case 'T': o->dataset = optarg; break;
         case 'R': o->report = optarg; break;
+        case 'V': o->observed = optarg; break;
         case 'q': o->quiet = 1; break;
         case 'w':
             if (cli_parse_double(optarg, &o->weight_kg) || !(o->weight_kg >= 0.005 && o->weight_kg <= 500))
@@ -139,6 +145,8 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         return cli_usage("simulate", "unexpected argument '%s'", argv[optind]);
     if (o->scale_given && !o->plot_dir && !o->report)
         return cli_usage("simulate", "--plot-scale and --plot-log need --plot DIR or --report");
+    if (o->observed && !o->plot_dir && !o->report)
+        return cli_usage("simulate", "--observed draws over the figures: it needs --plot DIR or --report");
     if (o->dataset && o->report)
         return cli_usage("simulate", "--report is for one subject: drop --dataset or --report");
     if (cli_report_check_path("simulate", o->report))
@@ -208,13 +216,14 @@ static int stream_result(const sim_opts *o, cli_file *out, ketsim_simulation *si
 
 /* The run's figures into dir, its doses (the same specs the run was given)
  * marked on every panel. */
-static int plot_run(const sim_opts *o, const ketsim_simulation *sim, const char *dir, const char *subtitle,
-                    ketsim_error *err)
+static int plot_run(const sim_opts *o, const ketsim_simulation *sim, const cli_observed *obs, const char *dir,
+                    const char *subtitle, ketsim_error *err)
 {
     ketsim_regimen *reg = NULL;
     int rc = ketsim_regimen_from_specs(o->doses, o->n_doses, &reg, err);
     if (!rc)
-        rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), reg, dir, o->plot_log, subtitle, err);
+        rc = ketsim_plot_trajectory(ketsim_simulation_trajectory(sim), reg, cli_observed_series(obs),
+                                    cli_observed_n_series(obs), dir, o->plot_log, subtitle, err);
     ketsim_regimen_free(reg);
     return rc;
 }
@@ -230,12 +239,13 @@ static void figure_subtitle(const ketsim_simulation *sim, char *buf, size_t size
 /* Draw the figures into `dir` (--plot's staging directory or the report's
  * scratch directory); with both options they are drawn once, into --plot's,
  * and the page reads them from there. */
-static int draw_figures(const sim_opts *o, const ketsim_simulation *sim, const char *dir, ketsim_error *err)
+static int draw_figures(const sim_opts *o, const ketsim_simulation *sim, const cli_observed *obs, const char *dir,
+                        ketsim_error *err)
 {
     char subtitle[160];
     figure_subtitle(sim, subtitle, sizeof subtitle);
     cli_output_lock();
-    int rc = plot_run(o, sim, dir, subtitle, err);
+    int rc = plot_run(o, sim, obs, dir, subtitle, err);
     cli_output_unlock();
     return rc;
 }
@@ -274,12 +284,12 @@ static void report_outputs(cli_report *r, const ketsim_simulation *sim)
 
 /* The page, complete but not yet committed: the figures are drawn into
  * the report's scratch directory and inlined. */
-static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulation *sim, const char *cmdline,
-                        ketsim_error *err)
+static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulation *sim, const cli_observed *obs,
+                        const char *cmdline, ketsim_error *err)
 {
     const ketsim_setup *subj = ketsim_simulation_setup(sim);
     char weight[32];
-    int rc = o->plot_dir ? KETSIM_OK : draw_figures(o, sim, cli_report_fig_dir(r), err);
+    int rc = o->plot_dir ? KETSIM_OK : draw_figures(o, sim, obs, cli_report_fig_dir(r), err);
     if (rc)
         return rc;
     cli_run_info info = {0};
@@ -287,6 +297,8 @@ static int write_report(const sim_opts *o, cli_report *r, const ketsim_simulatio
         info.inputs[info.n_inputs++] = o->drug; /* a drug file, not a built-in name */
     if (o->params_file)
         info.inputs[info.n_inputs++] = o->params_file;
+    if (o->observed)
+        info.inputs[info.n_inputs++] = o->observed;
     cli_report_begin(r, "ketsim simulate", cmdline, &info);
     ketsim_html_section(&r->html, "Subject");
     ketsim_html_kv_begin(&r->html);
@@ -351,7 +363,11 @@ int cmd_simulate(int argc, char **argv)
     /* with figures, the table goes only where --out names: a figure run
      * does not also pour its CSV onto the terminal */
     int table = !(o.plot_dir && !o.out);
-    int rc = table ? cli_file_open(&out, o.out, &err) : 0;
+    /* observations are read before any output exists: a bad file leaves none */
+    cli_observed *obs = NULL;
+    int rc = o.observed ? cli_observed_read(o.observed, "simulate", &obs, &err) : 0;
+    if (!rc && table)
+        rc = cli_file_open(&out, o.out, &err);
     if (!rc && o.plot_dir)
         rc = cli_outdirs_begin(&figs, NULL, o.plot_dir, "simulate", &err);
     if (!rc)
@@ -370,12 +386,12 @@ int cmd_simulate(int argc, char **argv)
     if (cli_interrupted())
         cli_interrupt_wait(); /* the watcher removes the outputs and ends the run */
     if (!rc && o.plot_dir) {
-        rc = draw_figures(&o, sim, cli_outdirs_plot_stage(&figs), &err);
+        rc = draw_figures(&o, sim, obs, cli_outdirs_plot_stage(&figs), &err);
         cli_report_use_figures(&rep, cli_outdirs_plot_stage(&figs));
     }
     /* the page is complete before any output is committed; it is committed last */
     if (!rc && o.report)
-        rc = write_report(&o, &rep, sim, cmdline, &err);
+        rc = write_report(&o, &rep, sim, obs, cmdline, &err);
     if (!rc && whole && table)
         rc = write_result(&o, &out, sim, &err);
     cli_run_info info = {0};
@@ -387,5 +403,6 @@ int cmd_simulate(int argc, char **argv)
     cli_file_abort(&out);
     cli_outdirs_end(&figs);
     ketsim_simulation_free(sim);
+    cli_observed_free(obs);
     return rc ? cli_fail(&err) : 0;
 }

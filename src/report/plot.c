@@ -35,6 +35,7 @@ struct ketsim_plot {
     PLINT stream;
     size_t n_panels;
     int share_x, width_px, height_px;
+    int bottom_px;          /* room under the bottom panel */
     char final_path[4096];
     char tmp_path[4096 + 16];
     plot_sink sink;
@@ -168,6 +169,7 @@ int ketsim_plot_open(const char *path, int width_px, int height_px, size_t n_pan
     p->n_panels = n_panels;
     p->width_px = width_px, p->height_px = height_px;
     p->share_x = share_x;
+    p->bottom_px = 62;
     plmkstrm(&p->stream);
     plsdev(dev);
     plsfile(fp); /* PLplot writes through the sink and closes it at plend1 */
@@ -278,7 +280,7 @@ static void panel_viewport(const ketsim_plot *p, size_t panel)
 {
     /* Margins are fixed in pixels (text does not grow with the page). */
     double px = 1.0 / (double)p->height_px;
-    double top = 1.0 - 72 * px, bottom = 62 * px, gap = (p->share_x ? 40 : 105) * px;
+    double top = 1.0 - 72 * px, bottom = p->bottom_px * px, gap = (p->share_x ? 40 : 105) * px;
     double h = (top - bottom - gap * (double)(p->n_panels - 1)) / (double)p->n_panels;
     double y1 = top - (double)panel * (h + gap);
     /* at least 100 px on the left for the tick numbers and the y label,
@@ -590,6 +592,7 @@ int ketsim_plot_bands_series(ketsim_plot *p, size_t panel, const ketsim_plot_axe
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     draw_frame(p, panel, ax, &r, 1);
+    draw_dose_marks(ax, &r);
     const char *labels[MAX_LEGEND] = {0}, *markers[MAX_LEGEND] = {0};
     size_t colours[MAX_LEGEND];
     for (size_t k = 0; k < MAX_LEGEND; k++)
@@ -851,20 +854,33 @@ static double km_at(const ketsim_plot_km *c, double t)
     return s;
 }
 
-static void draw_km(const ketsim_plot_km *c, size_t k, const range *r, double *bx, double *by)
+/* Steps through (t[i], y[i]) held to x = x_end. */
+static void draw_steps(const double *t, const double *y, size_t n, double x_end, double *bx, double *by)
 {
     size_t m = 0;
-    for (size_t i = 0; i < c->n; i++) {
+    for (size_t i = 0; i < n; i++) {
         if (i) /* horizontal to the next event time, then the drop */
-            bx[m] = c->t[i], by[m++] = c->surv[i - 1];
-        bx[m] = c->t[i], by[m++] = c->surv[i];
+            bx[m] = t[i], by[m++] = y[i - 1];
+        bx[m] = t[i], by[m++] = y[i];
     }
-    if (c->n)
-        bx[m] = r->x1, by[m++] = c->surv[c->n - 1];
-    plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
-    plwidth(2.5);
+    if (n)
+        bx[m] = x_end, by[m++] = y[n - 1];
     if (m > 1)
         plline((PLINT)m, bx, by);
+}
+
+static void draw_km(const ketsim_plot_km *c, size_t k, const range *r, double *bx, double *by)
+{
+    plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+    if (c->lower && c->upper) {
+        pllsty(2);
+        plwidth(1.2);
+        draw_steps(c->t, c->lower, c->n, r->x1, bx, by);
+        draw_steps(c->t, c->upper, c->n, r->x1, bx, by);
+        pllsty(1);
+    }
+    plwidth(2.5);
+    draw_steps(c->t, c->surv, c->n, r->x1, bx, by);
     double tick = 0.035 * (r->y1 - r->y0);
     for (size_t i = 0; i < c->n_censor; i++) {
         double s = km_at(c, c->censor_t[i]);
@@ -908,5 +924,44 @@ int ketsim_plot_km_curves(ketsim_plot *p, size_t panel, const ketsim_plot_axes *
     }
     draw_legend(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0);
     free(bx), free(by);
+    return KETSIM_OK;
+}
+
+int ketsim_plot_set_margin_bottom(ketsim_plot *p, int px, ketsim_error *err)
+{
+    if (px < 0 || px > p->height_px / 2)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "a bottom margin of %d px on a %d px figure", px, p->height_px);
+    p->bottom_px = px;
+    return KETSIM_OK;
+}
+
+/* Rows of text under the x label, one character height and a half apart. */
+#define AT_RISK_DISP0 4.9
+#define AT_RISK_STEP 1.5
+
+int ketsim_plot_km_at_risk(ketsim_plot *p, size_t panel, const double *t, size_t n_t, const size_t *counts,
+                           size_t n_curves, ketsim_error *err)
+{
+    int rc = check_panel(p, panel, err);
+    if (rc)
+        return rc;
+    /* the window of the curves just drawn on this stream */
+    PLFLT x0, x1, y0, y1;
+    plgvpw(&x0, &x1, &y0, &y1);
+    panel_viewport(p, panel);
+    plwind(x0, x1, y0, y1);
+    plcol0(COL_FG);
+    plmtex("b", AT_RISK_DISP0, -0.03, 1.0, "at risk");
+    for (size_t k = 0; k < n_curves; k++) {
+        plcol0(COL_SERIES + (PLINT)(k % N_SERIES_COLOURS));
+        for (size_t j = 0; j < n_t; j++) {
+            if (!(t[j] >= x0 && t[j] <= x1))
+                continue;
+            char text[24];
+            snprintf(text, sizeof text, "%zu", counts[k * n_t + j]);
+            plmtex("b", AT_RISK_DISP0 + AT_RISK_STEP * (double)k, (t[j] - x0) / (x1 - x0), 0.5, text);
+        }
+    }
+    plcol0(COL_FG);
     return KETSIM_OK;
 }

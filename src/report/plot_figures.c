@@ -93,27 +93,72 @@ typedef struct figure_ctx {
     const double *dose_x0, *dose_x1;
     size_t n_doses;
     int log_conc;
+    double scale;                    /* hours per x unit */
+    const ketsim_plot_observed *obs;
+    size_t n_obs;
 } figure_ctx;
+
+int ketsim_plot_trajectory_draws(const char *output)
+{
+    for (size_t f = 0; f < sizeof figures / sizeof *figures; f++)
+        for (size_t i = 0; i < figures[f].n_panels; i++)
+            for (size_t m = 0; m < MAX_LINES && figures[f].panels[i].outputs[m]; m++)
+                if (!strcmp(figures[f].panels[i].outputs[m], output))
+                    return 1;
+    return 0;
+}
+
+/* The observations of output `name` as a scatter in x units (x holds room
+ * for them), labelled after the line they go with. */
+static size_t observed_series(const figure_ctx *fc, const char *name, const char *line_label, double *x,
+                              char *label, size_t label_size, ketsim_plot_series *out)
+{
+    for (size_t k = 0; k < fc->n_obs; k++) {
+        const ketsim_plot_observed *o = &fc->obs[k];
+        if (strcmp(o->output, name))
+            continue;
+        for (size_t j = 0; j < o->n; j++)
+            x[j] = o->t_h[j] / fc->scale;
+        snprintf(label, label_size, "%s, observed", line_label);
+        *out = (ketsim_plot_series){label, x, o->y, o->n, 0, "\u25cb", 1};
+        return 1;
+    }
+    return 0;
+}
 
 static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const figure_ctx *fc, double *ybuf,
                       ketsim_error *err)
 {
     const double *x = fc->x;
     size_t n = fc->n;
-    ketsim_plot_series s[MAX_LINES];
-    size_t m = 0;
+    ketsim_plot_series s[2 * MAX_LINES];
+    size_t colours[2 * MAX_LINES], m = 0;
     for (; m < MAX_LINES && ps->outputs[m]; m++) {
         long k = ketsim_output_index(ps->outputs[m]);
         if (k < 0)
             return KETSIM_FAIL(err, KETSIM_EINTERNAL, "figure: unknown output %s", ps->outputs[m]);
         s[m] = (ketsim_plot_series){ps->labels[m], x, ybuf + m * n, n, 0, NULL, 0};
+        colours[m] = m;
     }
+    /* observed points after every line, so the lines keep their colours */
+    size_t n_lines = m, longest = 0;
+    for (size_t k = 0; k < fc->n_obs; k++)
+        longest = fc->obs[k].n > longest ? fc->obs[k].n : longest;
+    double *ox = malloc((longest ? longest : 1) * n_lines * sizeof *ox);
+    char labels[MAX_LINES][96];
+    if (!ox)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (size_t j = 0; j < n_lines; j++)
+        if (observed_series(fc, ps->outputs[j], ps->labels[j], ox + j * longest, labels[j], sizeof labels[j], &s[m]))
+            colours[m++] = j;
     ketsim_plot_axes ax = ketsim_plot_axes_auto(ps->title, fc->xlabel, ps->ylabel);
     ax.log_y = ps->log_y && fc->log_conc;
     if (ps->from_zero)
         ax.ymin = 0;
     ax.dose_x0 = fc->dose_x0, ax.dose_x1 = fc->dose_x1, ax.n_doses = fc->n_doses;
-    return ketsim_plot_lines(p, i, &ax, s, m, err);
+    int rc = ketsim_plot_lines_coloured(p, i, &ax, s, m, colours, err);
+    free(ox);
+    return rc;
 }
 
 static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const figure_ctx *fc,
@@ -140,8 +185,8 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
     return ketsim_plot_close(p, err);
 }
 
-int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg, const char *dir, int log_conc,
-                           const char *subtitle, ketsim_error *err)
+int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg, const ketsim_plot_observed *obs,
+                           size_t n_obs, const char *dir, int log_conc, const char *subtitle, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
     if (rc)
@@ -155,7 +200,7 @@ int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg
     }
     /* Days read better than hours beyond three days. */
     double end = n ? ketsim_traj_time(t, n - 1) : 0, scale = end > 72 ? 24 : 1;
-    figure_ctx fc = {x, n, scale > 1 ? "time (days)" : "time (h)", dx, dx + nd, nd, log_conc};
+    figure_ctx fc = {x, n, scale > 1 ? "time (days)" : "time (h)", dx, dx + nd, nd, log_conc, scale, obs, n_obs};
     for (size_t j = 0; j < n; j++)
         x[j] = ketsim_traj_time(t, j) / scale;
     for (size_t k = 0; k < nd; k++) {

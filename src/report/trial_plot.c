@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define N_TIMES TRIAL_PLOT_TIMES
-
 /* Rating of subject s at time index j (0 = baseline) in period p, -1 missing. */
 static int rating(const ketsim_trial_subject_result *s, int p, size_t j)
 {
@@ -74,44 +72,102 @@ int trial_plot_summarise(trial_plot_ctx *c, ketsim_error *err)
     return rc;
 }
 
-/* Each arm: its band and line, a dot at baseline and at every visit (when
- * the patients were rated), and for one trial the 95% interval of the arm
- * mean as dashed lines in the arm's colour. */
-static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
+/* The sessions of every arm (their starts and lengths are the same in each
+ * period), as shaded bands in x units; returns how many, duplicates left
+ * out. */
+size_t trial_plot_sessions(const ketsim_trial_scenario *sc, double scale, double *x0, double *x1, size_t max)
 {
-    const trial_plot_ctx *c = vctx;
+    size_t n = 0;
+    for (size_t a = 0; a < sc->n_arms; a++) {
+        const ketsim_trial_arm *arm = &sc->arms[a];
+        size_t nd = arm->n_doses ? arm->n_doses : sc->n_doses;
+        const double *h = arm->n_doses ? arm->dose_h : sc->dose_h;
+        for (size_t k = 0; k < nd; k++) {
+            double s0 = h[k] / scale, s1 = (h[k] + arm->session_h) / scale;
+            size_t i = 0;
+            while (i < n && !(x0[i] == s0 && x1[i] == s1))
+                i++;
+            if (i == n && n < max)
+                x0[n] = s0, x1[n++] = s1;
+        }
+    }
+    return n;
+}
+
+/* One panel of the MADRS figure over x in [xmin, xmax] (x unit: `per_x`
+ * hours; NAN xmax: the whole trial).  Each arm: its band and line, a dot at
+ * baseline and at every visit (when the patients were rated), and for one
+ * trial the 95% interval of the arm mean as dashed lines in the arm's
+ * colour.  The y axis is the whole MADRS scale, which leaves the legend
+ * room above the bands. */
+static int madrs_panel(ketsim_plot *p, size_t panel, const trial_plot_ctx *c, double per_x, double xmax,
+                       const char *title, ketsim_error *err)
+{
     const ketsim_trial_scenario *sc = c->sc;
     size_t nt = sc->n_visits + 1, ns = 0;
+    double x[TRIAL_PLOT_TIMES], dx0[KETSIM_TRIAL_MAX_ARMS * KETSIM_TRIAL_MAX_DOSES],
+        dx1[KETSIM_TRIAL_MAX_ARMS * KETSIM_TRIAL_MAX_DOSES];
+    for (size_t j = 0; j < nt; j++)
+        x[j] = c->x[j] * c->scale / per_x;
     ketsim_plot_band b[KETSIM_TRIAL_MAX_ARMS];
     ketsim_plot_series s[3 * KETSIM_TRIAL_MAX_ARMS];
     size_t colour[3 * KETSIM_TRIAL_MAX_ARMS];
     for (size_t a = 0; a < sc->n_arms; a++) {
-        b[a] = (ketsim_plot_band){sc->arms[a].name, c->x, c->mean[a], c->lo[a], c->hi[a], nt};
+        b[a] = (ketsim_plot_band){sc->arms[a].name, x, c->mean[a], c->lo[a], c->hi[a], nt};
         colour[ns] = a;
-        s[ns++] = (ketsim_plot_series){.x = c->x, .y = c->mean[a], .n = nt, .marker = "\u25cf", .no_line = 1};
+        s[ns++] = (ketsim_plot_series){.x = x, .y = c->mean[a], .n = nt, .marker = "\u25cf", .no_line = 1};
         for (int k = 0; k < 2 && c->replicates == 1; k++) {
             colour[ns] = a;
-            s[ns++] = (ketsim_plot_series){.x = c->x, .y = k ? c->ci_hi[a] : c->ci_lo[a], .n = nt, .dashed = 1};
+            s[ns++] = (ketsim_plot_series){.x = x, .y = k ? c->ci_hi[a] : c->ci_lo[a], .n = nt, .dashed = 1};
         }
     }
-    char title[192];
+    ketsim_plot_axes ax = ketsim_plot_axes_auto(title, per_x > 1 ? "time after the first dose (days)"
+                                                               : "time after the first dose (h)",
+                                                "MADRS (points)");
+    ax.ymin = 0, ax.ymax = 60;
+    ax.xmin = 0, ax.xmax = xmax;
+    ax.n_doses = trial_plot_sessions(sc, per_x, dx0, dx1, sizeof dx0 / sizeof dx0[0]);
+    ax.dose_x0 = dx0, ax.dose_x1 = dx1;
+    int rc = ketsim_plot_bands_series(p, panel, &ax, b, sc->n_arms, s, ns, colour, err);
+    return rc || !ax.n_doses ? rc : ketsim_plot_note(p, panel, "shaded: sessions", err);
+}
+
+/* The end of the first panel of a trial rated over days: the last rating
+ * of the first day, rounded up to whole hours with some room; 0 when the
+ * trial is rated over hours or has no rating within the first day. */
+double trial_plot_first_hours(const trial_plot_ctx *c)
+{
+    const ketsim_trial_scenario *sc = c->sc;
+    double last = 0;
+    for (size_t j = 0; c->scale > 1 && j < sc->n_visits; j++)
+        if (sc->visit_h[j] < 24)
+            last = fmax(last, sc->visit_h[j]);
+    return last > 0 ? ceil(1.15 * last) : 0;
+}
+
+/* A trial rated over days gets a first panel on the first hours, so that
+ * ratings 40 min to 4 h after the dose do not sit on top of each other. */
+static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
+{
+    const trial_plot_ctx *c = vctx;
+    const ketsim_trial_scenario *sc = c->sc;
+    double hours = trial_plot_first_hours(c);
+    char title[192], sub[200];
     snprintf(title, sizeof title, "%s: MADRS by arm (%d subjects%s)", sc->name, sc->n_subjects,
              sc->design == KETSIM_TRIAL_CROSSOVER ? ", crossover: both periods" : "");
-    ketsim_plot *p = NULL;
-    int rc = ketsim_plot_open(path, 1000, 700, 1, 0, title, &p, err);
-    char sub[160];
     if (c->replicates > 1)
         snprintf(sub, sizeof sub, "Median of the arm mean over %d replicate trials (dots: visits), band: 5th-95th "
                  "percentile",
                  c->replicates);
     else
-        snprintf(sub, sizeof sub, "Arm mean of rated MADRS (dots: visits), dashed: its 95%% CI, band: 5th-95th "
+        snprintf(sub, sizeof sub, "Arm mean (dots: visits), dashed: its 95%% CI, band: 5th-95th "
                  "percentile of patients");
-    ketsim_plot_axes ax = ketsim_plot_axes_auto(sub, c->scale > 1 ? "time after the first dose (days)"
-                                                                  : "time after the first dose (h)",
-                                                "MADRS (points)");
+    ketsim_plot *p = NULL;
+    int rc = ketsim_plot_open(path, 1000, hours > 0 ? 1100 : 700, hours > 0 ? 2 : 1, 0, title, &p, err);
+    if (!rc && hours > 0)
+        rc = madrs_panel(p, 0, c, 1, hours, sub, err);
     if (!rc)
-        rc = ketsim_plot_bands_series(p, 0, &ax, b, sc->n_arms, s, ns, colour, err);
+        rc = madrs_panel(p, hours > 0, c, c->scale, NAN, hours > 0 ? "The whole trial" : sub, err);
     if (rc) {
         if (p)
             ketsim_plot_abort(p);
@@ -122,22 +178,26 @@ static int draw_madrs(const char *path, const void *vctx, ketsim_error *err)
 
 /* One Kaplan-Meier curve: steps from (0, 1), censoring times apart. */
 typedef struct km_data {
-    double *t, *s, *cens; /* n_subjects + 1 each: at most one step or tick per responder */
+    double *t, *s, *lo, *hi, *cens; /* n_subjects + 1 each: at most one step or tick per responder */
     size_t n, n_cens, n_resp;
+    double *times;                  /* the responders' times, for the numbers at risk */
 } km_data;
 
 static int km_alloc(km_data *k, size_t ns)
 {
     k->t = malloc((ns + 1) * sizeof *k->t);
     k->s = malloc((ns + 1) * sizeof *k->s);
+    k->lo = malloc((ns + 1) * sizeof *k->lo);
+    k->hi = malloc((ns + 1) * sizeof *k->hi);
     k->cens = malloc((ns + 1) * sizeof *k->cens);
-    return k->t && k->s && k->cens;
+    k->times = malloc((ns + 1) * sizeof *k->times);
+    return k->t && k->s && k->lo && k->hi && k->cens && k->times;
 }
 
 static void km_free(km_data *k, size_t n)
 {
     for (size_t i = 0; k && i < n; i++)
-        free(k[i].t), free(k[i].s), free(k[i].cens);
+        free(k[i].t), free(k[i].s), free(k[i].lo), free(k[i].hi), free(k[i].cens), free(k[i].times);
     free(k);
 }
 
@@ -145,18 +205,52 @@ static int km_arm(const trial_plot_ctx *c, size_t a, km_data *k, double *tt, int
 {
     size_t n = ketsim_trial_relapse_times(c->sc, c->d, c->subj, a, tt, ev);
     k->n = 1, k->n_cens = 0, k->n_resp = n;
-    k->t[0] = 0, k->s[0] = 1;
+    k->t[0] = 0, k->s[0] = k->lo[0] = k->hi[0] = 1;
+    memcpy(k->times, tt, n * sizeof *tt);
     if (n == 0)
         return KETSIM_OK;
     ketsim_stats_km *km = NULL;
     int rc = ketsim_stats_km_fit(tt, ev, n, KETSIM_STATS_LEVEL_DEFAULT, &km, err);
     for (size_t i = 0; !rc && i < km->n_steps; i++)
-        k->t[k->n] = km->time[i], k->s[k->n++] = km->surv[i];
+        k->t[k->n] = km->time[i], k->s[k->n] = km->surv[i], k->lo[k->n] = km->lower[i],
+        k->hi[k->n++] = km->upper[i];
     for (size_t i = 0; !rc && i < n; i++)
         if (!ev[i])
             k->cens[k->n_cens++] = tt[i];
     ketsim_stats_km_free(km);
     return rc;
+}
+
+size_t trial_plot_at_risk(const double *tt, size_t n, double t)
+{
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++)
+        m += tt[i] >= t;
+    return m;
+}
+
+double trial_plot_risk_step(double span)
+{
+    double raw = span / 6, decade = pow(10, floor(log10(raw)));
+    static const double nice[] = {1, 2, 5};
+    for (size_t i = 0; i < 3; i++)
+        if (nice[i] * decade >= raw)
+            return nice[i] * decade;
+    return 10 * decade;
+}
+
+/* The counts under the curves: responders still followed and free of
+ * relapse at every step of the time axis. */
+static int draw_at_risk(ketsim_plot *p, const km_data *k, size_t m, double span, ketsim_error *err)
+{
+    double step = trial_plot_risk_step(span), t[16];
+    size_t n_t = 0, counts[KETSIM_TRIAL_MAX_ARMS * 16];
+    for (double x = 0; x <= span * (1 + 1e-12) && n_t < 16; x = step * (double)(++n_t))
+        t[n_t] = x;
+    for (size_t a = 0; a < m; a++)
+        for (size_t j = 0; j < n_t; j++)
+            counts[a * n_t + j] = trial_plot_at_risk(k[a].times, k[a].n_resp, t[j]);
+    return ketsim_plot_km_at_risk(p, 0, t, n_t, counts, m, err);
 }
 
 static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
@@ -177,19 +271,24 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
         rc = km_alloc(&k[m], ns) ? km_arm(c, a, &k[m], tt, ev, err)
                                  : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         snprintf(labels[m], sizeof labels[m], "%s (%zu responders)", sc->arms[a].name, k[m].n_resp);
-        curves[m] = (ketsim_plot_km){labels[m], k[m].t, k[m].s, k[m].n, k[m].cens, k[m].n_cens};
+        curves[m] = (ketsim_plot_km){labels[m], k[m].t, k[m].s, k[m].n, k[m].cens, k[m].n_cens, k[m].lo, k[m].hi};
         m++;
     }
     char title[192];
     snprintf(title, sizeof title, "%s: time to relapse after the last dose (replicate 0)", sc->name);
     ketsim_plot *p = NULL;
     if (!rc)
-        rc = ketsim_plot_open(path, 1000, 700, 1, 0, title, &p, err);
-    ketsim_plot_axes ax = ketsim_plot_axes_auto("Kaplan-Meier, responders at the primary visit; ticks: censored",
+        rc = ketsim_plot_open(path, 1000, 700 + 26 * (int)m, 1, 0, title, &p, err);
+    if (!rc)
+        rc = ketsim_plot_set_margin_bottom(p, 72 + 26 * (int)m, err);
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("Kaplan-Meier, responders at the primary visit; dashed: 95% pointwise "
+                                                "interval (log-log); ticks: censored",
                                                 "days after the last dose", "fraction without relapse");
     ax.xmin = 0, ax.xmax = sc->followup_until_h / 24.0;
     if (!rc)
         rc = ketsim_plot_km_curves(p, 0, &ax, curves, m, err);
+    if (!rc)
+        rc = draw_at_risk(p, k, m, ax.xmax, err);
     km_free(k, sc->n_arms);
     free(tt), free(ev);
     if (rc) {
@@ -203,7 +302,7 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
 int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
                       int replicates, const char *dir, ketsim_error *err)
 {
-    if (replicates < 1 || sc->n_visits + 1 > N_TIMES || sc->n_arms > KETSIM_TRIAL_MAX_ARMS)
+    if (replicates < 1 || sc->n_visits + 1 > TRIAL_PLOT_TIMES || sc->n_arms > KETSIM_TRIAL_MAX_ARMS)
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "trial figure: bad replicate, visit or arm count");
     trial_plot_ctx *c = calloc(1, sizeof *c);
     if (!c)

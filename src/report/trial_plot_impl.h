@@ -29,4 +29,18 @@ typedef struct trial_plot_ctx {
  * c->replicates. */
 int trial_plot_summarise(trial_plot_ctx *c, ketsim_error *err);
 
+/* Hours shown by the first panel of the MADRS figure, 0 for none. */
+double trial_plot_first_hours(const trial_plot_ctx *c);
+
+/* The sessions of every arm as [x0, x1] in units of `scale` hours, each
+ * once; at most max. */
+size_t trial_plot_sessions(const ketsim_trial_scenario *sc, double scale, double *x0, double *x1, size_t max);
+
+/* Of n responders followed for tt[i] days, how many are at risk at t
+ * (tt[i] >= t). */
+size_t trial_plot_at_risk(const double *tt, size_t n, double t);
+/* A round step (1, 2 or 5 times a power of ten) giving about six steps
+ * over span. */
+double trial_plot_risk_step(double span);
+
 #endif

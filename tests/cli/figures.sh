@@ -8,6 +8,8 @@ pass=0
 failed=0
 ok() { pass=$((pass + 1)); }
 bad() { echo "FAIL: $1"; failed=$((failed + 1)); }
+# PNG height in pixels (IHDR: bytes 21-24, big-endian)
+png_height() { od -An -tu1 -j20 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}'; }
 fig_ok() {
     [ -s "$1.png" ] && [ "$(head -c 8 "$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] \
         && [ -s "$1.svg" ] && grep -q '<svg' "$1.svg"
@@ -19,6 +21,15 @@ fig_ok "$dir/t/zarate2006_madrs" && ok || bad "zarate2006_madrs.png/.svg"
 "$KETSIM" trial murrough2013 --replicates 1 --plot "$dir/t" >"$dir/m.txt" 2>&1 || bad "trial --plot: $(cat "$dir/m.txt")"
 fig_ok "$dir/t/murrough2013_madrs" && ok || bad "murrough2013_madrs.png/.svg"
 fig_ok "$dir/t/murrough2013_relapse" && ok || bad "murrough2013_relapse.png/.svg"
+# rated over days with ratings in the first hours: a second panel on those
+# hours makes the page taller; one row of numbers at risk under the curves
+h=$(png_height "$dir/t/murrough2013_madrs.png")
+[ "$h" = 1100 ] && ok || bad "murrough2013_madrs.png is $h px high, not 1100 (two panels)"
+h=$(png_height "$dir/t/murrough2013_relapse.png")
+[ "$h" = 726 ] && ok || bad "murrough2013_relapse.png is $h px high, not 726 (one row at risk)"
+"$KETSIM" trial dose_ranging --replicates 1 --subjects 20 --plot "$dir/d" >"$dir/d.txt" 2>&1 || bad "trial --plot: $(cat "$dir/d.txt")"
+h=$(png_height "$dir/d/dose_ranging_madrs.png")
+[ "$h" = 700 ] && ok || bad "dose_ranging_madrs.png (first rating at 1 d) is $h px high, not 700 (one panel)"
 
 "$KETSIM" lab ampa_block --plot "$dir/l" >"$dir/l.txt" 2>&1 || bad "lab --plot: $(cat "$dir/l.txt")"
 fig_ok "$dir/l/ampa_block_readouts" && ok || bad "ampa_block_readouts.png/.svg"
