@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "ketsim/plot.h"
+#include "ketsim/regimen.h"
 
 static char dir[] = "/tmp/ketsim_plot_test_XXXXXX";
 
@@ -159,6 +160,24 @@ static int cleanup(void **state)
     return rmdir(dir);
 }
 
+/* The zoom on the first hours: the earliest dose's end plus 12 h, rounded
+ * up to 6 h; 12 h without doses. */
+static void test_zoom_hours(void **state)
+{
+    (void)state;
+    ketsim_error err;
+    ketsim_regimen *r = NULL;
+    assert_int_equal(ketsim_regimen_create(&r, &err), 0);
+    assert_true(fabs(ketsim_plot_zoom_hours(r) - 12) < 1e-12);
+    assert_true(fabs(ketsim_plot_zoom_hours(NULL) - 12) < 1e-12);
+    ketsim_dose late = {.route = KETSIM_ROUTE_IV, .amount = 10, .time_h = 50, .duration_h = 0};
+    ketsim_dose first = {.route = KETSIM_ROUTE_IV, .amount = 35, .time_h = 2, .duration_h = 40.0 / 60};
+    assert_int_equal(ketsim_regimen_add(r, &late, &err), 0);
+    assert_int_equal(ketsim_regimen_add(r, &first, &err), 0);
+    assert_true(fabs(ketsim_plot_zoom_hours(r) - 18) < 1e-12); /* 2 h + 40 min + 12 h -> 18 */
+    ketsim_regimen_free(r);
+}
+
 int main(void)
 {
     if (!mkdtemp(dir))
@@ -167,6 +186,7 @@ int main(void)
         cmocka_unit_test(test_all_primitives),
         cmocka_unit_test(test_dose_marks),
         cmocka_unit_test(test_bad_requests),
+        cmocka_unit_test(test_zoom_hours),
     };
     return cmocka_run_group_tests(tests, NULL, cleanup);
 }

@@ -19,7 +19,8 @@ typedef struct ketsim_plot_axes {
     const char *xlabel, *ylabel;/* with units, e.g. "time (h)" */
     int log_y;                  /* logarithmic y axis (values <= 0 are not drawn) */
     double xmin, xmax, ymin, ymax; /* NAN: from the data */
-    int legend_bottom;          /* 1: legend in the bottom-right corner (lines only) */
+    int legend_bottom;          /* 1: legend in the bottom-right corner; 0: top-right, or bottom-right
+                                   where fewer points lie under it there (lines only) */
     int log_x;                  /* logarithmic x axis (lines only; values <= 0 are not drawn) */
     /* doses drawn under the lines (linear x only), in x units: an infusion
      * from dose_x0[k] to dose_x1[k] as a shaded band, a bolus (x1 <= x0) as
@@ -145,6 +146,10 @@ struct ketsim_regimen;
 int ketsim_plot_trajectory(const struct ketsim_trajectory *t, const struct ketsim_regimen *reg,
                            const ketsim_plot_observed *obs, size_t n_obs, const char *dir, int log_conc,
                            const char *subtitle, ketsim_error *err);
+/* A run drawn in days (longer than three days) gets its plasma panel a
+ * second time, on top, over the first hours: this many (the end of reg's
+ * first dose plus 12 h, rounded up to a multiple of 6 h; 12 without doses). */
+double ketsim_plot_zoom_hours(const struct ketsim_regimen *reg);
 /* Whether an output has a line in the figures of ketsim_plot_trajectory. */
 int ketsim_plot_trajectory_draws(const char *output);
 

@@ -26,6 +26,7 @@ typedef struct figure_spec {
     const char *file, *title;
     size_t n_panels;
     panel_spec panels[5];
+    int zoom;                        /* 1: over days, panel 0 is drawn first a second time on the first hours */
 } figure_spec;
 
 static const figure_spec figures[] = {
@@ -35,7 +36,7 @@ static const figure_spec figures[] = {
          {"ketamine", "norketamine", "DHNK", "HNK"}, 1, 0},
         {"Brain (free)", "concentration (\u00b5M)",
          {"brain_ketamine_free_um", "brain_norketamine_free_um", "brain_hnk_free_um"},
-         {"ketamine", "norketamine", "HNK"}, 1, 0}}},
+         {"ketamine", "norketamine", "HNK"}, 1, 0}}, 1},
     {"cascade", "Signalling cascade", 4, {
         {"NMDA receptor block", "fraction blocked",
          {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0, 0},
@@ -47,13 +48,13 @@ static const figure_spec figures[] = {
          {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0, 0},
         {"Synapses", "relative to baseline",
          {"synaptic_protein_rel", "spine_density_rel", "synaptic_function_rel"},
-         {"synaptic proteins", "spine density", "synaptic function"}, 0, 0}}},
+         {"synaptic proteins", "spine density", "synaptic function"}, 0, 0}}, 0},
     {"clinical", "Clinical read-outs", 3, {
         {"Depression (MADRS, HAM-D17)", "score (points)", {"madrs", "hamd"}, {"MADRS", "HAM-D17"}, 0, 1},
         {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0, 1},
         {"Haemodynamics (change from baseline)", "mmHg; beats/min",
          {"sbp_change_mmhg", "dbp_change_mmhg", "hr_change_bpm"},
-         {"systolic pressure (mmHg)", "diastolic pressure (mmHg)", "heart rate (beats/min)"}, 0, 0}}},
+         {"systolic pressure (mmHg)", "diastolic pressure (mmHg)", "heart rate (beats/min)"}, 0, 0}}, 0},
 };
 
 int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err)
@@ -96,7 +97,24 @@ typedef struct figure_ctx {
     double scale;                    /* hours per x unit */
     const ketsim_plot_observed *obs;
     size_t n_obs;
+    double xmax;                     /* end of the x axis; NAN: the run's */
+    double zoom_h;                   /* hours of a zoom panel (figure_spec.zoom); 0: none */
+    const double *x_h, *dose_h0, *dose_h1; /* the times and doses in hours, for it */
 } figure_ctx;
+
+/* The first hours worth a panel of their own when a run is drawn in days:
+ * the end of the first dose and 12 h more (most of ketamine's distribution
+ * and the first half-lives), to a multiple of 6 h. */
+double ketsim_plot_zoom_hours(const ketsim_regimen *reg)
+{
+    double start = INFINITY, end = 0;
+    for (size_t k = 0; reg && k < ketsim_regimen_count(reg); k++) {
+        const ketsim_dose *d = ketsim_regimen_dose(reg, k);
+        if (d->time_h < start)
+            start = d->time_h, end = d->time_h + d->duration_h;
+    }
+    return 6 * ceil((end + 12) / 6);
+}
 
 int ketsim_plot_trajectory_draws(const char *output)
 {
@@ -155,10 +173,25 @@ static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const figu
     ax.log_y = ps->log_y && fc->log_conc;
     if (ps->from_zero)
         ax.ymin = 0;
+    if (isfinite(fc->xmax))
+        ax.xmin = fc->x[0], ax.xmax = fc->xmax;
     ax.dose_x0 = fc->dose_x0, ax.dose_x1 = fc->dose_x1, ax.n_doses = fc->n_doses;
     int rc = ketsim_plot_lines_coloured(p, i, &ax, s, m, colours, err);
     free(ox);
     return rc;
+}
+
+/* Panel 0 again, first, on the first fc->zoom_h hours in hours. */
+static int draw_zoom(ketsim_plot *p, const panel_spec *ps, const figure_ctx *fc, double *ybuf, ketsim_error *err)
+{
+    char title[128];
+    snprintf(title, sizeof title, "%s, the first %g h", ps->title, fc->zoom_h);
+    panel_spec zs = *ps;
+    zs.title = title;
+    figure_ctx zc = *fc;
+    zc.x = fc->x_h, zc.dose_x0 = fc->dose_h0, zc.dose_x1 = fc->dose_h1, zc.scale = 1, zc.xlabel = "time (h)";
+    zc.xmax = fc->zoom_h;
+    return draw_panel(p, 0, &zs, &zc, ybuf, err);
 }
 
 static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const figure_ctx *fc,
@@ -167,8 +200,9 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
     char title[256];
     snprintf(title, sizeof title, "%s%s%s", f->title, subtitle ? " - " : "", subtitle ? subtitle : "");
     ketsim_plot *p;
-    size_t n = ketsim_traj_n_times(t);
-    int rc = ketsim_plot_open(path, 1100, 260 * (int)f->n_panels + 140, f->n_panels, 1, title, &p, err);
+    size_t n = ketsim_traj_n_times(t), zoom = f->zoom && fc->zoom_h > 0, np = f->n_panels + zoom;
+    /* a zoom panel has its own time axis, so the panels do not share one */
+    int rc = ketsim_plot_open(path, 1100, 260 * (int)np + 140 + 60 * (int)zoom, np, !zoom, title, &p, err);
     for (size_t i = 0; !rc && i < f->n_panels; i++) {
         const panel_spec *ps = &f->panels[i];
         for (size_t m = 0; m < MAX_LINES && ps->outputs[m]; m++) {
@@ -176,7 +210,10 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
             for (size_t j = 0; k >= 0 && j < n; j++)
                 ybuf[m * n + j] = ketsim_traj_output(t, j, (size_t)k);
         }
-        rc = draw_panel(p, i, ps, fc, ybuf, err);
+        if (i == 0 && zoom)
+            rc = draw_zoom(p, ps, fc, ybuf, err);
+        if (!rc)
+            rc = draw_panel(p, i + zoom, ps, fc, ybuf, err);
     }
     if (rc) {
         ketsim_plot_abort(p);
@@ -193,19 +230,23 @@ int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg
         return rc;
     size_t n = ketsim_traj_n_times(t), nd = reg ? ketsim_regimen_count(reg) : 0;
     double *x = malloc((n ? n : 1) * sizeof *x), *ybuf = malloc((n ? n : 1) * MAX_LINES * sizeof *ybuf);
-    double *dx = malloc((nd ? nd : 1) * 2 * sizeof *dx);
-    if (!x || !ybuf || !dx) {
-        free(x), free(ybuf), free(dx);
+    double *dx = malloc((nd ? nd : 1) * 4 * sizeof *dx), *x_h = malloc((n ? n : 1) * sizeof *x_h);
+    if (!x || !ybuf || !dx || !x_h) {
+        free(x), free(ybuf), free(dx), free(x_h);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     /* Days read better than hours beyond three days. */
     double end = n ? ketsim_traj_time(t, n - 1) : 0, scale = end > 72 ? 24 : 1;
-    figure_ctx fc = {x, n, scale > 1 ? "time (days)" : "time (h)", dx, dx + nd, nd, log_conc, scale, obs, n_obs};
+    figure_ctx fc = {x, n, scale > 1 ? "time (days)" : "time (h)", dx, dx + nd, nd, log_conc, scale, obs, n_obs,
+                     /* the whole run, also where a log axis has nothing left to draw */
+                     n > 1 ? end / scale : NAN, scale > 1 ? ketsim_plot_zoom_hours(reg) : 0, x_h, dx + 2 * nd,
+                     dx + 3 * nd};
     for (size_t j = 0; j < n; j++)
-        x[j] = ketsim_traj_time(t, j) / scale;
+        x_h[j] = ketsim_traj_time(t, j), x[j] = x_h[j] / scale;
     for (size_t k = 0; k < nd; k++) {
         const ketsim_dose *d = ketsim_regimen_dose(reg, k);
-        dx[k] = d->time_h / scale, dx[nd + k] = (d->time_h + d->duration_h) / scale;
+        dx[2 * nd + k] = d->time_h, dx[3 * nd + k] = d->time_h + d->duration_h;
+        dx[k] = dx[2 * nd + k] / scale, dx[nd + k] = dx[3 * nd + k] / scale;
     }
     static const char *const ext[] = {"png", "svg"};
     for (size_t f = 0; !rc && f < sizeof figures / sizeof *figures; f++)
@@ -216,6 +257,6 @@ int ketsim_plot_trajectory(const ketsim_trajectory *t, const ketsim_regimen *reg
             else
                 rc = draw_figure(&figures[f], t, path, &fc, ybuf, subtitle, err);
         }
-    free(x), free(ybuf), free(dx);
+    free(x), free(ybuf), free(dx), free(x_h);
     return rc;
 }

@@ -18,6 +18,14 @@ for f in concentrations cascade clinical; do
     check "$f.svg is an SVG" "grep -q '<svg' '$tmp/figs/$f.svg'"
 done
 check "no temporary files left (six figures and their manifest)" "[ \$(ls -A '$tmp/figs' | wc -l) -eq 7 ] && [ -f '$tmp/figs/simulate_manifest.json' ]"
+# a run drawn in days gets a first plasma panel on the first hours: three
+# panels and their own time axes make the page 320 px taller than the 660 of
+# two (the 3-day run is drawn in hours, without it)
+png_height() { od -An -tu1 -j20 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 65536 + $3 * 256 + $4}'; }
+check "a 3-day run: two concentration panels" "[ \$(png_height '$tmp/figs/concentrations.png') -eq 660 ]"
+"$KETSIM" simulate --until 14d --plot "$tmp/days" >/dev/null
+check "a 14-day run: a zoom panel on top" "[ \$(png_height '$tmp/days/concentrations.png') -eq 980 ]"
+check "no zoom on the cascade" "[ \$(png_height '$tmp/days/cascade.png') -eq 1180 ]"
 "$KETSIM" simulate --until 1d --plot-log >/dev/null 2>"$tmp/err"
 check "--plot-log alone is refused" "[ $? -eq 2 ] && grep -q -- '--plot-log need --plot' '$tmp/err'"
 # concentrations are semi-log by default (--plot-log names the default);
