@@ -13,6 +13,9 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 /* Set at configure time (cmake/run_meta.cmake). */
@@ -21,6 +24,9 @@
 #endif
 
 #define SCRATCH_PREFIX ".ketsim-report."
+/* A scratch directory nobody holds locked is a killed run's once it is this
+ * old; a younger one may belong to a run between its mkdtemp and its lock. */
+#define SCRATCH_STALE_S 60
 
 static int ends_with(const char *s, const char *suffix)
 {
@@ -64,8 +70,43 @@ static void scratch_end(cli_report *r)
     cli_cleanup_unregister(r);
     if (r->parent_fd >= 0)
         close(r->parent_fd);
-    r->parent_fd = -1;
+    if (r->fig_fd >= 0)
+        close(r->fig_fd); /* and with it the lock */
+    r->parent_fd = r->fig_fd = -1;
     cli_output_unlock();
+}
+
+/* Scratch directories that SIGKILL (or a power loss) left beside reports:
+ * a live run holds a lock on its own, which the kernel drops when the run
+ * dies however it dies, so an unlocked one that is not brand new is
+ * removed. */
+static void scratch_sweep(int parent_fd, const char *own)
+{
+    int fd = dup(parent_fd);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return;
+    }
+    char names[16][64];
+    size_t n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) && n < 16)
+        if (!strncmp(e->d_name, SCRATCH_PREFIX, strlen(SCRATCH_PREFIX)) && strcmp(e->d_name, own) &&
+            strlen(e->d_name) < sizeof names[0])
+            strcpy(names[n++], e->d_name);
+    closedir(d);
+    time_t now = time(NULL);
+    for (size_t i = 0; i < n; i++) {
+        struct stat st;
+        int dfd = openat(parent_fd, names[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (dfd < 0)
+            continue;
+        if (fstat(dfd, &st) == 0 && now - st.st_mtime >= SCRATCH_STALE_S && flock(dfd, LOCK_EX | LOCK_NB) == 0)
+            files_remove_flat_dir(parent_fd, names[i]);
+        close(dfd);
+    }
 }
 
 /* The scratch directory goes next to the report: the one place the user
@@ -89,13 +130,22 @@ static int scratch_make(cli_report *r, ketsim_error *err)
     else {
         snprintf(r->fig_dir, sizeof r->fig_dir, "%s", tmpl);
         snprintf(r->fig_name, sizeof r->fig_name, "%s", strrchr(tmpl, '/') + 1);
-        if (cli_cleanup_register(scratch_cleanup, r)) {
+        r->fig_fd = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (r->fig_fd < 0 || flock(r->fig_fd, LOCK_EX | LOCK_NB) != 0) {
+            rc = KETSIM_FAIL(err, KETSIM_EIO, "--report '%s': cannot lock its scratch directory: %s", r->path,
+                             strerror(errno));
+            scratch_cleanup(r);
+            r->fig_name[0] = '\0';
+            r->fig_dir[0] = '\0';
+        } else if (cli_cleanup_register(scratch_cleanup, r)) {
             scratch_cleanup(r);
             r->fig_name[0] = '\0';
             r->fig_dir[0] = '\0';
             rc = KETSIM_FAIL(err, KETSIM_EINTERNAL, "too many outputs open");
         }
     }
+    if (!rc)
+        scratch_sweep(r->parent_fd, r->fig_name);
     cli_output_unlock();
     return rc;
 }
@@ -103,7 +153,7 @@ static int scratch_make(cli_report *r, ketsim_error *err)
 int cli_report_open(cli_report *r, const char *path, int figures, ketsim_error *err)
 {
     memset(r, 0, sizeof *r);
-    r->parent_fd = -1;
+    r->parent_fd = r->fig_fd = -1;
     if (!path)
         return KETSIM_OK;
     r->path = path;

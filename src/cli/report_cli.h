@@ -20,6 +20,7 @@ typedef struct cli_report {
     cli_file file;
     int parent_fd;            /* the report's directory, for the scratch directory */
     char fig_name[64];        /* the scratch directory's name, "" none */
+    int fig_fd;               /* the scratch directory, locked while this run lives */
     char fig_dir[4200];       /* and its path */
     ketsim_html html;
 } cli_report;

@@ -283,6 +283,20 @@ else
     bad "the trial ended before it could be interrupted"
 fi
 
+# SIGKILL leaves the scratch directory; the next report into that directory
+# removes it once it is a minute old, but not a young one (a run between
+# its mkdtemp and its lock) nor one a live run holds locked
+mkdir -p "$tmp/kill/.ketsim-report.dead01" "$tmp/kill/.ketsim-report.young1" "$tmp/kill/.ketsim-report.live01"
+touch "$tmp/kill/.ketsim-report.dead01/figure.svg"
+touch -d '2 minutes ago' "$tmp/kill/.ketsim-report.dead01" "$tmp/kill/.ketsim-report.live01"
+flock -x "$tmp/kill/.ketsim-report.live01" -c 'sleep 30' &
+locker=$!
+sleep 0.3
+"$ketsim" simulate --until 6h --report "$tmp/kill/r.html" >/dev/null 2>"$tmp/err" || bad "report beside leftovers: $(cat "$tmp/err")"
+left=$(cd "$tmp/kill" && LC_ALL=C ls -A | tr '\n' ' ')
+[ "$left" = ".ketsim-report.live01 .ketsim-report.young1 r.html " ] && ok || bad "after the sweep: $left"
+kill $locker 2>/dev/null; wait $locker 2>/dev/null
+
 # ---- rendered by a browser ----
 # png_size FILE: "WIDTH HEIGHT" from the PNG header
 png_size() { python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(24); assert d[:8]==b"\x89PNG\r\n\x1a\n"; print(*struct.unpack(">II", d[16:24]))' "$1"; }
