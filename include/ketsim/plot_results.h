@@ -53,4 +53,11 @@ typedef struct ketsim_popest_plot_input {
 
 int ketsim_plot_popest(const char *dir, const ketsim_popest_plot_input *in, ketsim_error *err);
 
+/* The figures of `simulate --dataset`, per output with observations (EVID
+ * 0, a DV, not below LLOQ): dataset_NAME, the observations against the
+ * predictions pred (one per record of ev) with the identity line, and both
+ * against time; log axes where the values are positive and span more than
+ * 100-fold. */
+int ketsim_plot_dataset(const char *dir, const ketsim_events *ev, const double *pred, ketsim_error *err);
+
 #endif

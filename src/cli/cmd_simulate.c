@@ -46,7 +46,8 @@ void help_simulate(void)
          "RATE, CMT, EVID, II, ADDL, SS, WT, OUTPUT, ...; see docs/dataset.md) and writes\n"
          "ID,TIME,OUTPUT,PRED plus the input columns for each observation record; with\n"
          "--out FILE.sqlite, every record and prediction into a results database\n"
-         "(docs/formats.md).\n"
+         "(docs/formats.md).  With --report, the page compares the predictions with the\n"
+         "observations (per output: count, means, mean error, RMSE) and draws them.\n"
          "--quiet hides the progress bar.\n"
          "\n"
          "examples:\n"
@@ -147,12 +148,11 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         return cli_usage("simulate", "--plot-scale and --plot-log need --plot DIR or --report");
     if (o->observed && !o->plot_dir && !o->report)
         return cli_usage("simulate", "--observed draws over the figures: it needs --plot DIR or --report");
-    if (o->dataset && o->report)
-        return cli_usage("simulate", "--report is for one subject: drop --dataset or --report");
     if (cli_report_check_path("simulate", o->report))
         return 2;
-    if (o->dataset && (o->n_doses || o->grid_given || o->outputs || o->plot_dir))
-        return cli_usage("simulate", "--dataset takes doses, times and outputs from the file: drop --dose, --until, --every, --outputs and --plot");
+    if (o->dataset && (o->n_doses || o->grid_given || o->outputs || o->plot_dir || o->observed))
+        return cli_usage("simulate", "--dataset takes doses, times, outputs and observations from the file: drop "
+                                     "--dose, --until, --every, --outputs, --plot and --observed");
     return 0;
 }
 
@@ -326,7 +326,7 @@ static int simulate_dataset(const sim_opts *o, const char *cmdline)
     if (!rc && o->weight_given)
         subj.weight_kg = o->weight_kg;
     if (!rc)
-        rc = cli_simulate_dataset(&subj, o->dataset, o->out, o->quiet, cmdline, &err);
+        rc = cli_simulate_dataset(&subj, o->dataset, o->out, o->report, o->quiet, cmdline, &err);
     cli_subject_free(&subj);
     return rc ? cli_fail(&err) : 0;
 }

@@ -3,8 +3,14 @@
 #include "interrupt.h"
 #include "output.h"
 #include "results_db_cli.h"
+#include "report_cli.h"
 #include "ketsim/dataset.h"
+#include "ketsim/model.h"
+#include "ketsim/plot_results.h"
 #include "ketsim/progress.h"
+#include "ketsim/report_html.h"
+
+#include <stdio.h>
 
 #include <math.h>
 #include <stdlib.h>
@@ -34,8 +40,78 @@ static int write_db(ketsim_results_db *db, const cli_subject *subj, const char *
     return rc;
 }
 
-int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, int quiet,
-                         const char *command_line, ketsim_error *err)
+/* Per output with observations: how far the predictions are from them. */
+static void report_agreement(cli_report *r, const ketsim_events *ev, const double *pred)
+{
+    static const char *const head[] = {"output", "observations", "mean observed", "mean predicted",
+                                       "mean error (predicted - observed)", "RMSE"};
+    size_t nr = ketsim_events_n_records(ev);
+    ketsim_html_section(&r->html, "Predictions against the observations");
+    ketsim_html_text(&r->html, "Observation records with a DV (EVID 0, MDV 0, not below LLOQ); PRED is the "
+                               "model's prediction for the record's subject (its doses and weight, no random "
+                               "effects) at the record's time, in the output's unit.");
+    ketsim_html_table_begin(&r->html, NULL, head, 6);
+    for (size_t i = 0; i < nr; i++) {
+        const ketsim_event *e = ketsim_events_record(ev, i);
+        int first = ketsim_event_is_fitted(e) && !e->blq;
+        for (size_t j = 0; first && j < i; j++) {
+            const ketsim_event *f = ketsim_events_record(ev, j);
+            first = !(ketsim_event_is_fitted(f) && !f->blq && f->output == e->output);
+        }
+        if (!first)
+            continue;
+        double n = 0, sdv = 0, spred = 0, serr = 0, sse = 0;
+        for (size_t j = i; j < nr; j++) {
+            const ketsim_event *f = ketsim_events_record(ev, j);
+            if (!ketsim_event_is_fitted(f) || f->blq || f->output != e->output)
+                continue;
+            n++, sdv += f->dv, spred += pred[j], serr += pred[j] - f->dv;
+            sse += (pred[j] - f->dv) * (pred[j] - f->dv);
+        }
+        char cells[6][64];
+        snprintf(cells[0], sizeof cells[0], "%s", ketsim_events_output_name(ev, e->output));
+        snprintf(cells[1], sizeof cells[1], "%.0f", n);
+        snprintf(cells[2], sizeof cells[2], "%.6g", sdv / n);
+        snprintf(cells[3], sizeof cells[3], "%.6g", spred / n);
+        snprintf(cells[4], sizeof cells[4], "%.6g", serr / n);
+        snprintf(cells[5], sizeof cells[5], "%.6g", sqrt(sse / n));
+        const char *row[6] = {cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]};
+        ketsim_html_table_row(&r->html, row, KETSIM_HTML_PLAIN);
+    }
+    ketsim_html_table_end(&r->html);
+}
+
+/* The page, complete but not yet committed. */
+static int write_report(cli_report *r, const cli_subject *subj, const char *dataset, const ketsim_dataset *ds,
+                        const double *pred, const char *command_line, ketsim_error *err)
+{
+    const ketsim_events *ev = ketsim_dataset_events(ds);
+    int rc = ketsim_plot_dataset(cli_report_fig_dir(r), ev, pred, err);
+    if (rc)
+        return rc;
+    cli_run_info info = {0};
+    info.inputs[info.n_inputs++] = dataset;
+    cli_report_begin(r, "ketsim simulate --dataset", command_line, &info);
+    char text[3][32];
+    snprintf(text[0], sizeof text[0], "%zu", ketsim_dataset_n_subjects(ds));
+    snprintf(text[1], sizeof text[1], "%zu", ketsim_dataset_n_records(ds));
+    snprintf(text[2], sizeof text[2], "%.6g", subj->weight_kg);
+    ketsim_html_section(&r->html, "Dataset");
+    ketsim_html_kv_begin(&r->html);
+    ketsim_html_kv(&r->html, "file", dataset);
+    ketsim_html_kv(&r->html, "species", ketsim_species_name(subj->species));
+    ketsim_html_kv(&r->html, "drug", subj->drug);
+    ketsim_html_kv(&r->html, "subjects", text[0]);
+    ketsim_html_kv(&r->html, "records", text[1]);
+    ketsim_html_kv(&r->html, "weight where WT is missing (kg)", text[2]);
+    ketsim_html_kv_end(&r->html);
+    cli_report_params(r, subj->params, "Overrides come from --params and --set.");
+    report_agreement(r, ev, pred);
+    return cli_report_figures(r, NULL, err);
+}
+
+int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, const char *report,
+                         int quiet, const char *command_line, ketsim_error *err)
 {
     ketsim_dataset *ds = NULL;
     double *pred = NULL;
@@ -45,6 +121,11 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
     /* the output is opened (and so checked) before the subjects are simulated */
     int is_db = out && cli_results_db_path(out);
     int rc = is_db ? cli_results_db_open(out, "simulate", command_line, 0, &db, err) : cli_file_open(&f, out, err);
+    cli_report rep;
+    if (!rc)
+        rc = cli_report_open(&rep, report, 1, err);
+    else
+        memset(&rep, 0, sizeof rep);
     if (!rc)
         rc = ketsim_dataset_read(dataset, &ds, err);
     if (!rc) {
@@ -54,6 +135,10 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
     }
     if (cli_interrupted())
         cli_interrupt_wait();
+    /* the page is complete before the predictions are committed, and
+     * committed after them */
+    if (!rc && report)
+        rc = write_report(&rep, subj, dataset, ds, pred, command_line, err);
     if (db && rc) {
         cli_results_db_abort(db);
     } else if (db) {
@@ -65,6 +150,9 @@ int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const cha
             rc = cli_file_commit(&f, err);
         cli_file_abort(&f);
     }
+    if (!rc)
+        rc = cli_report_commit(&rep, err);
+    cli_report_abort(&rep);
     free(pred);
     ketsim_dataset_free(ds);
     return rc;

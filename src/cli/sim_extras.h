@@ -7,8 +7,9 @@
 
 /* Simulate every subject of a NONMEM-style dataset and write predictions
  * (to a results database when out ends in .sqlite, .sqlite3 or .db; its
- * run table quotes command_line). */
-int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, int quiet,
-                         const char *command_line, ketsim_error *err);
+ * run table quotes command_line); with report (NULL: none), a run report
+ * with the predictions against the observations, committed last. */
+int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, const char *report,
+                         int quiet, const char *command_line, ketsim_error *err);
 
 #endif
