@@ -7,7 +7,7 @@ target_link_libraries(ketsim PUBLIC PkgConfig::PLPLOT)
 if(KETSIM_SANITIZE)
   foreach(t test_plot test_trial_plot cli_plot cli_figures cli_beyond cli_examples cli_subject_pipeline cli_popest_diag
           cli_popest_joint_diag cli_report test_report_html cli_observed
-          cli_dataset_report)
+          cli_dataset_report cli_trial_observed)
     if(TEST ${t})
       set_property(TEST ${t} APPEND PROPERTY ENVIRONMENT
         "LSAN_OPTIONS=suppressions=${CMAKE_SOURCE_DIR}/tests/lsan_fontconfig.supp")

@@ -98,7 +98,7 @@ static void test_figure_drawn(void **state)
     char path[256];
     for (int r = 1; r <= 2; r++) {
         ketsim_trial_subject_result *s = hand_ratings(&sc, (size_t)r);
-        assert_int_equal(ketsim_plot_trial(&sc, &d, s, r, dir, &err), KETSIM_OK);
+        assert_int_equal(ketsim_plot_trial(&sc, &d, s, r, NULL, dir, &err), KETSIM_OK);
         snprintf(path, sizeof path, "%s/hand_madrs.png", dir);
         assert_int_equal(access(path, R_OK), 0);
         assert_int_equal(unlink(path), 0);

@@ -96,6 +96,15 @@ int ketsim_trial_scenario_resolve(const char *name_or_path, ketsim_trial_scenari
 /* The built-in scenarios, one line each: name and description (or why the
  * file is invalid). */
 int ketsim_trial_scenario_list(FILE *fp, ketsim_error *err);
+
+/* Published arm means of sc's arms (docs/trial.md, "Figures"): a CSV with
+ * the columns arm, time_h and madrs_mean, optionally madrs_se and source,
+ * in any order, on the first line that is not blank or a comment (#);
+ * blank and comment lines are skipped.  Errors
+ * name the file, line and column.  Release with ketsim_trial_observed_free. */
+int ketsim_trial_observed_read(const char *path, const ketsim_trial_scenario *sc, ketsim_trial_observed *out,
+                               ketsim_error *err);
+void ketsim_trial_observed_free(ketsim_trial_observed *o);
 /* ketsim_trial_scenario_resolve as a ketsim_scenario_loader (validate.h),
  * for ketsim_validation_set_scenario_loader and ketsim_calib_options;
  * `user` is unused. */

@@ -26,9 +26,11 @@ int ketsim_plot_optimize(const ketsim_opt_report *rep, const char *dir, ketsim_e
  * arm mean and the band the 5th-95th percentiles of the patients.
  * NAME_relapse (scenarios with follow-up): Kaplan-Meier curves of time to
  * relapse among responders of each active arm in replicate 0, censoring
- * ticked.  subj: replicates x sc->n_subjects, replicate-major. */
+ * ticked.  subj: replicates x sc->n_subjects, replicate-major.  obs (NULL:
+ * none): published arm means drawn over the MADRS figure as squares in the
+ * arm's colour, with mean +- 1.96 SE where an SE is given. */
 int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
-                      int replicates, const char *dir, ketsim_error *err);
+                      int replicates, const ketsim_trial_observed *obs, const char *dir, ketsim_error *err);
 
 /* NAME_readouts (NAME_readouts_2, ... past four read-outs): one panel per
  * read-out, a bar per group (mean with SEM whiskers) and every animal's

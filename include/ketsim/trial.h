@@ -172,6 +172,20 @@ int ketsim_trial_uncertainty_draw(const ketsim_trial_uncertainty *u, uint64_t se
 
 /* Number of periods: 2 for crossover, else 1. */
 int ketsim_trial_n_periods(const ketsim_trial_scenario *sc);
+
+/* Published arm means to draw over a trial's MADRS figure (`trial
+ * --observed FILE`, read by ketsim_trial_observed_read in formats.h). */
+typedef struct ketsim_trial_observed_point {
+    size_t arm;             /* index into the scenario's arms */
+    double time_h;          /* after the period's first dose; 0: baseline */
+    double madrs;           /* the arm's mean MADRS */
+    double se;              /* its standard error; NAN: not given */
+} ketsim_trial_observed_point;
+
+typedef struct ketsim_trial_observed {
+    size_t n;
+    ketsim_trial_observed_point *pt;
+} ketsim_trial_observed;
 /* Randomization of one replicate trial: assign[i] is the arm (parallel) or
  * the sequence (crossover: 0 = arms[0] first, 1 = arms[1] first) of subject
  * i, in permuted blocks (parallel: blocks of sum(ratio); crossover: AB/BA

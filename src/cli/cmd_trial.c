@@ -28,7 +28,7 @@ void help_trial(void)
          "       ketsim trial NAME|FILE.yaml [--seed N] [--replicates R] [--out-dir DIR]\n"
          "                                  [--out FILE.sqlite]\n"
          "                                  [--threads N] [--set NAME=VALUE]... [--plot DIR]\n"
-         "                                  [--report FILE.html]\n"
+         "                                  [--report FILE.html] [--observed MEANS.csv]\n"
          "                                  [--subjects N] [--no-subjects | --all-subjects]\n"
          "                                  [--format csv|nonmem] [--chunk-subjects N]\n"
          "                                  [--uncertainty FIT.json | --parameter-sets FILE.csv]\n"
@@ -61,6 +61,9 @@ void help_trial(void)
          "commit, seed, the parameters changed from their defaults (--set and the\n"
          "scenario's own) with their sources, the endpoint table and the figures as SVG\n"
          "(docs/formats.md, \"Run report\"); written only when the whole run succeeds.\n"
+         "--observed MEANS.csv draws published arm means over the MADRS figure (of --plot\n"
+         "or --report): columns arm, time_h (after the period's first dose; 0 baseline) and\n"
+         "madrs_mean, optionally madrs_se (drawn as mean +- 1.96 SE) and source.\n"
          "--uncertainty FIT.json draws each replicate's THETAs from a population fit's\n"
          "covariance step (log scale); --parameter-sets FILE.csv gives them, one row of\n"
          "named values per replicate (fewer rows than replicates is refused).  The values\n"
@@ -259,12 +262,12 @@ static int db_setup(ketsim_results_db *db, const ketsim_trial_scenario *sc, cons
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res)
 {
-    return trial_cli_run_figs(sc, o, sets, n_sets, out, subjects, chunk_subjects, db, NULL, res);
+    return trial_cli_run_figs(sc, o, sets, n_sets, out, subjects, chunk_subjects, db, NULL, NULL, res);
 }
 
 int trial_cli_run_figs(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                        cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db,
-                       const char *fig_dir, trial_cli_result *res)
+                       const char *fig_dir, const ketsim_trial_observed *obs, trial_cli_result *res)
 {
     const char *data_stage = out ? cli_outdirs_data_stage(out) : NULL;
     const char *plot_stage = out ? cli_outdirs_plot_stage(out) : NULL;
@@ -297,12 +300,12 @@ int trial_cli_run_figs(const ketsim_trial_scenario *sc, const ketsim_trial_run_o
         rc = write_outputs(res, nonmem, out, &err);
     if (!rc && plot_stage) {
         cli_output_lock();
-        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, plot_stage, &err);
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, obs, plot_stage, &err);
         cli_output_unlock();
     }
     if (!rc && fig_dir) {
         cli_output_lock();
-        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, fig_dir, &err);
+        rc = ketsim_plot_trial(sc, &res->defs, res->first, 1, obs, fig_dir, &err);
         cli_output_unlock();
     }
     if (!rc && db) {
@@ -398,14 +401,14 @@ int cmd_trial(int argc, char **argv)
         {"on-failure", required_argument, 0, 'F'}, {"subject-timeout", required_argument, 0, 'T'},
         {"uncertainty", required_argument, 0, 'U'}, {"parameter-sets", required_argument, 0, 'Q'},
         {"omega", required_argument, 0, 'W'}, {"omega-from", required_argument, 0, 'w'},
-        {"report", required_argument, 0, 'R'},
+        {"report", required_argument, 0, 'R'},  {"observed", required_argument, 0, 'B'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0},
     };
     long seed = -1, reps = -1, threads = trial_cli_default_threads(), subjects = -1, chunk = 0;
     int subjects_csv = TRIAL_SUBJECTS_FIRST, skip = 0, no_subjects = 0, all_subjects = 0, format = 1;
     double timeout_s = 10;
     const char *out_dir = NULL, *plot_dir = NULL, *fit_json = NULL, *sets_csv = NULL, *db_path = NULL,
-               *omega_fit = NULL, *report = NULL;
+               *omega_fit = NULL, *report = NULL, *observed = NULL;
     char *sets[MAX_SETS], *omegas[KETSIM_TRIAL_MAX_OMEGA];
     size_t n_sets = 0, n_omegas = 0;
     int list = 0, c;
@@ -463,6 +466,7 @@ int cmd_trial(int argc, char **argv)
             break;
         case 'P': plot_dir = optarg; break;
         case 'R': report = optarg; break;
+        case 'B': observed = optarg; break;
         case 'U': fit_json = optarg; break;
         case 'w': omega_fit = optarg; break;
         case 'Q': sets_csv = optarg; break;
@@ -491,6 +495,8 @@ int cmd_trial(int argc, char **argv)
         return cli_usage("trial", "missing scenario NAME or FILE (see ketsim trial --list)");
     if (optind + 1 < argc)
         return cli_usage("trial", "unexpected argument '%s'", argv[optind + 1]);
+    if (observed && !plot_dir && !report)
+        return cli_usage("trial", "--observed draws over the figures: it needs --plot DIR or --report");
     if (cli_report_check_path("trial", report))
         return 2;
     if (all_subjects && no_subjects)
@@ -525,6 +531,12 @@ int cmd_trial(int argc, char **argv)
         st = trial_unc_cli_prepare(fit_json, sets_csv, &o, &rp);
     if (st)
         return st;
+    /* published means are read (and checked) before any output exists */
+    ketsim_trial_observed obs = {0};
+    if (observed && ketsim_trial_observed_read(observed, &sc, &obs, &err)) {
+        ketsim_trial_rep_params_free(&rp);
+        return cli_fail(&err);
+    }
     /* every output location is checked (created, locked, writable) before
      * the first subject is simulated; under MPI rank 0 writes, and all ranks
      * stop together if it cannot */
@@ -547,6 +559,7 @@ int cmd_trial(int argc, char **argv)
         cli_results_db_abort(db);
         cli_outdirs_end(&out);
         ketsim_trial_rep_params_free(&rp);
+        ketsim_trial_observed_free(&obs);
         return cli_fail(&err);
     }
     /* with --plot the figures are drawn once, into its staging directory,
@@ -555,7 +568,9 @@ int cmd_trial(int argc, char **argv)
     if (!rc && plot_dir && trial_dist_rank() == 0)
         cli_report_use_figures(&rep, cli_outdirs_plot_stage(&out));
     trial_cli_result res;
-    st = trial_cli_run_figs(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, report_figs, &res);
+    st = trial_cli_run_figs(&sc, &o, sets, n_sets, &out, subjects_csv, (int)chunk, db, report_figs,
+                            observed ? &obs : NULL, &res);
+    ketsim_trial_observed_free(&obs);
     if (st) {
         cli_report_abort(&rep);
         cli_outdirs_end(&out);
@@ -566,6 +581,8 @@ int cmd_trial(int argc, char **argv)
         cli_run_info info = {.n_seeds = 1, .seed_names = {sc.name},
                              .seeds = {(unsigned long long)o.seed}, .n_inputs = sc.file[0] ? 1 : 0,
                              .inputs = {sc.file}};
+        if (observed)
+            info.inputs[info.n_inputs++] = observed;
         int prc = write_report(&rep, &res, cmdline, &info, sets, n_sets, &err);
         if (!prc)
             prc = cli_outdirs_publish(&out, &info, &err);

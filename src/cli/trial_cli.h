@@ -35,10 +35,11 @@ enum {
 int trial_cli_run(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                   cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db, trial_cli_result *res);
 /* As trial_cli_run, with replicate 0's figures also drawn into fig_dir
- * (NULL: not), for the run report. */
+ * (NULL: not), for the run report, and published arm means obs (NULL:
+ * none) drawn over the MADRS figure. */
 int trial_cli_run_figs(const ketsim_trial_scenario *sc, const ketsim_trial_run_opts *o, char **sets, size_t n_sets,
                        cli_outdirs *out, int subjects, int chunk_subjects, ketsim_results_db *db,
-                       const char *fig_dir, trial_cli_result *res);
+                       const char *fig_dir, const ketsim_trial_observed *obs, trial_cli_result *res);
 /* The scenario's name is used in file names: it must be plain (no '/',
  * no leading '.'); the error names the scenario file. */
 int trial_cli_check_name(const ketsim_trial_scenario *sc, ketsim_error *err);

@@ -2,6 +2,7 @@
  * every column means).  CSV with RFC 4180 quoting, one target per line, '#'
  * lines and blank lines skipped; lines of any length (getline), so a long
  * row is never cut into two. */
+#include "util/csv.h"
 #include "ketsim/formats.h"
 #include "ketsim/units.h"
 
@@ -16,49 +17,6 @@ enum { F_ID, F_QUANTITY, F_SPECIES, F_DRUG, F_DOSES, F_UNTIL, F_SET, F_STAT, F_L
 static const char *const columns[N_COLS] = {"id", "quantity", "species", "drug", "doses", "until", "set",
                                             "statistic", "literature", "lower", "upper", "window", "source",
                                             "role", "table"};
-
-/* Split one CSV line in place; double quotes protect commas ("" is a quote).
- * Returns the number of fields, or -1 for a broken quote or too many. */
-static int split_csv(char *line, char **fields, int max)
-{
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == max)
-            return -1;
-        char *out = p;
-        fields[n++] = p;
-        if (*p == '"') {
-            char *r = p + 1;
-            for (;;) {
-                if (*r == '\0')
-                    return -1;
-                if (*r == '"' && r[1] == '"') {
-                    *out++ = '"';
-                    r += 2;
-                } else if (*r == '"') {
-                    r++;
-                    break;
-                } else {
-                    *out++ = *r++;
-                }
-            }
-            if (*r != ',' && *r != '\0')
-                return -1;
-            int more = *r == ',';
-            *out = '\0';
-            if (!more)
-                return n;
-            p = r + 1;
-        } else {
-            char *c = strchr(p, ',');
-            if (!c)
-                return n;
-            *c = '\0';
-            p = c + 1;
-        }
-    }
-}
 
 #define BAD(...) KETSIM_FAIL(err, KETSIM_EINPUT, __VA_ARGS__)
 
@@ -124,7 +82,7 @@ static int parse_row(char **f, const char *path, long line, ketsim_target_spec *
 static int check_header(char *line, const char *path, ketsim_error *err)
 {
     char *f[N_COLS + 1];
-    int n = split_csv(line, f, N_COLS + 1);
+    int n = csv_split(line, f, N_COLS + 1);
     if (n != N_COLS)
         return BAD("%s:1: expected the %d columns id,quantity,...,role,table, got %d", path, N_COLS, n);
     for (int i = 0; i < N_COLS; i++)
@@ -154,7 +112,7 @@ static int read_rows(FILE *fp, const char *path, ketsim_validation *v, ketsim_er
         if (!line[0] || line[0] == '#')
             continue;
         char *f[N_COLS + 1];
-        int n = split_csv(line, f, N_COLS + 1);
+        int n = csv_split(line, f, N_COLS + 1);
         ketsim_target_spec t;
         if (n != N_COLS)
             rc = BAD("%s:%ld: expected %d columns, got %s", path, lineno, N_COLS,

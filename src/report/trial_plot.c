@@ -100,18 +100,57 @@ size_t trial_plot_sessions(const ketsim_trial_scenario *sc, double scale, double
  * trial the 95% interval of the arm mean as dashed lines in the arm's
  * colour.  The y axis is the whole MADRS scale, which leaves the legend
  * room above the bands. */
+/* The published means of each arm (squares, labelled "ARM, published")
+ * and their 95% intervals (mean +- 1.96 SE, where an SE is given) as
+ * series after s[0 .. *ns); store holds 6 doubles per point. */
+static void published_series(const trial_plot_ctx *c, double per_x, double *store, ketsim_plot_series *s,
+                             size_t *colour, size_t *ns, char (*labels)[KETSIM_TRIAL_NAME_MAX + 16])
+{
+    const ketsim_trial_observed *o = c->obs;
+    double *x = store, *y = store + o->n, *wx = store + 2 * o->n, *wy = store + 4 * o->n;
+    size_t used = 0;
+    for (size_t a = 0; a < c->sc->n_arms; a++) {
+        size_t first = used;
+        for (size_t i = 0; i < o->n; i++) {
+            const ketsim_trial_observed_point *pt = &o->pt[i];
+            if (pt->arm != a)
+                continue;
+            x[used] = pt->time_h / per_x, y[used] = pt->madrs;
+            if (isfinite(pt->se)) {
+                double *bx = wx + 2 * used, *by = wy + 2 * used;
+                bx[0] = bx[1] = x[used], by[0] = pt->madrs - 1.96 * pt->se, by[1] = pt->madrs + 1.96 * pt->se;
+                colour[*ns] = a;
+                s[(*ns)++] = (ketsim_plot_series){.x = bx, .y = by, .n = 2};
+            }
+            used++;
+        }
+        if (used == first)
+            continue;
+        snprintf(labels[a], sizeof labels[a], "%s, published", c->sc->arms[a].name);
+        colour[*ns] = a;
+        s[(*ns)++] = (ketsim_plot_series){labels[a], x + first, y + first, used - first, 0, "\u25a0", 1};
+    }
+}
+
 static int madrs_panel(ketsim_plot *p, size_t panel, const trial_plot_ctx *c, double per_x, double xmax,
                        const char *title, ketsim_error *err)
 {
     const ketsim_trial_scenario *sc = c->sc;
-    size_t nt = sc->n_visits + 1, ns = 0;
+    size_t nt = sc->n_visits + 1, ns = 0, n_obs = c->obs ? c->obs->n : 0;
     double x[TRIAL_PLOT_TIMES], dx0[KETSIM_TRIAL_MAX_ARMS * KETSIM_TRIAL_MAX_DOSES],
         dx1[KETSIM_TRIAL_MAX_ARMS * KETSIM_TRIAL_MAX_DOSES];
     for (size_t j = 0; j < nt; j++)
         x[j] = c->x[j] * c->scale / per_x;
     ketsim_plot_band b[KETSIM_TRIAL_MAX_ARMS];
-    ketsim_plot_series s[3 * KETSIM_TRIAL_MAX_ARMS];
-    size_t colour[3 * KETSIM_TRIAL_MAX_ARMS];
+    size_t max_series = 4 * KETSIM_TRIAL_MAX_ARMS + n_obs;
+    ketsim_plot_series *s = malloc(max_series * sizeof *s);
+    size_t *colour = malloc(max_series * sizeof *colour);
+    double *store = malloc((6 * n_obs + 1) * sizeof *store);
+    char labels[KETSIM_TRIAL_MAX_ARMS][KETSIM_TRIAL_NAME_MAX + 16];
+    if (!s || !colour || !store) {
+        free(s), free(colour), free(store);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
     for (size_t a = 0; a < sc->n_arms; a++) {
         b[a] = (ketsim_plot_band){sc->arms[a].name, x, c->mean[a], c->lo[a], c->hi[a], nt};
         colour[ns] = a;
@@ -121,6 +160,8 @@ static int madrs_panel(ketsim_plot *p, size_t panel, const trial_plot_ctx *c, do
             s[ns++] = (ketsim_plot_series){.x = x, .y = k ? c->ci_hi[a] : c->ci_lo[a], .n = nt, .dashed = 1};
         }
     }
+    if (n_obs)
+        published_series(c, per_x, store, s, colour, &ns, labels);
     ketsim_plot_axes ax = ketsim_plot_axes_auto(title, per_x > 1 ? "time after the first dose (days)"
                                                                : "time after the first dose (h)",
                                                 "MADRS (points)");
@@ -129,6 +170,7 @@ static int madrs_panel(ketsim_plot *p, size_t panel, const trial_plot_ctx *c, do
     ax.n_doses = trial_plot_sessions(sc, per_x, dx0, dx1, sizeof dx0 / sizeof dx0[0]);
     ax.dose_x0 = dx0, ax.dose_x1 = dx1;
     int rc = ketsim_plot_bands_series(p, panel, &ax, b, sc->n_arms, s, ns, colour, err);
+    free(s), free(colour), free(store);
     return rc || !ax.n_doses ? rc : ketsim_plot_note(p, panel, "shaded: sessions", err);
 }
 
@@ -300,14 +342,14 @@ static int draw_relapse(const char *path, const void *vctx, ketsim_error *err)
 }
 
 int ketsim_plot_trial(const ketsim_trial_scenario *sc, const ketsim_trial_defs *d, const ketsim_trial_subject_result *subj,
-                      int replicates, const char *dir, ketsim_error *err)
+                      int replicates, const ketsim_trial_observed *obs, const char *dir, ketsim_error *err)
 {
     if (replicates < 1 || sc->n_visits + 1 > TRIAL_PLOT_TIMES || sc->n_arms > KETSIM_TRIAL_MAX_ARMS)
         return KETSIM_FAIL(err, KETSIM_EINTERNAL, "trial figure: bad replicate, visit or arm count");
     trial_plot_ctx *c = calloc(1, sizeof *c);
     if (!c)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    *c = (trial_plot_ctx){.sc = sc, .d = d, .subj = subj, .replicates = replicates};
+    *c = (trial_plot_ctx){.sc = sc, .d = d, .subj = subj, .replicates = replicates, .obs = obs};
     double last = sc->n_visits ? sc->visit_h[sc->n_visits - 1] : 0;
     c->scale = last > 72 ? 24 : 1;  /* days read better beyond three days */
     c->x[0] = 0;

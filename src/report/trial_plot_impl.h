@@ -13,6 +13,7 @@ typedef struct trial_plot_ctx {
     const ketsim_trial_defs *d;
     const ketsim_trial_subject_result *subj;
     int replicates;
+    const ketsim_trial_observed *obs;   /* published arm means; NULL: none */
     double scale;                       /* hours per x unit */
     double x[TRIAL_PLOT_TIMES];
     /* one trial: the arm mean and the 5th-95th percentile of its patients;
