@@ -95,16 +95,9 @@ static int read_rows(FILE *fp, const char *path, ketsim_validation *v, ketsim_er
 {
     char *line = NULL;
     size_t cap = 0;
-    ssize_t len;
     long lineno = 0;
-    int rc = KETSIM_OK;
-    while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        if (memchr(line, '\0', (size_t)len)) {
-            rc = BAD("%s:%ld: NUL byte in input (not a text file?)", path, lineno);
-            break;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
+    int got = 0, rc = KETSIM_OK;
+    while (!rc && !(rc = csv_next_line(fp, path, &line, &cap, &lineno, &got, err)) && got) {
         if (lineno == 1) {
             rc = check_header(line, path, err);
             continue;

@@ -85,16 +85,9 @@ static int read_lines(obs_reader *r, FILE *fp, ketsim_trial_observed *out, ketsi
 {
     char *line = NULL;
     size_t cap = 0, max = 0;
-    ssize_t len;
     long lineno = 0;
-    int rc = KETSIM_OK;
-    while (!rc && (len = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        if (memchr(line, '\0', (size_t)len)) {
-            rc = BAD("%s:%ld: NUL byte in input (not a text file?)", r->path, lineno);
-            break;
-        }
-        line[strcspn(line, "\r\n")] = '\0';
+    int got = 0, rc = KETSIM_OK;
+    while (!rc && !(rc = csv_next_line(fp, r->path, &line, &cap, &lineno, &got, err)) && got) {
         if (!line[0] || line[0] == '#')
             continue;
         if (!r->header_line) {

@@ -2,6 +2,20 @@
 #include "csv.h"
 
 #include <string.h>
+#include <sys/types.h>
+
+int csv_next_line(FILE *fp, const char *path, char **line, size_t *cap, long *lineno, int *got, ketsim_error *err)
+{
+    ssize_t len = getline(line, cap, fp);
+    *got = len >= 0;
+    if (!*got)
+        return KETSIM_OK;
+    ++*lineno;
+    if (memchr(*line, '\0', (size_t)len))
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s:%ld: NUL byte in input (not a text file?)", path, *lineno);
+    (*line)[strcspn(*line, "\r\n")] = '\0';
+    return KETSIM_OK;
+}
 
 /* Split one CSV line in place; double quotes protect commas ("" is a quote).
  * Returns the number of fields, or -1 for a broken quote or too many. */

@@ -2,17 +2,11 @@
 # simulate --observed FILE: a dataset's observations are drawn over the
 # figures of --plot and --report, only where they carry a value, and a bad
 # file stops the run with its line before any output exists.
-KETSIM=${1:?usage: observed.sh /path/to/ketsim}
-dir=$(mktemp -d)
-trap 'rm -rf "$dir"' EXIT
-pass=0
-failed=0
-ok() { pass=$((pass + 1)); }
-bad() { echo "FAIL: $1"; failed=$((failed + 1)); }
+source "$(dirname "$0")/lib/common.bash"
 
 # ketamine and norketamine levels and a MADRS rating are drawn; the NMDA
 # record has MDV 1 and the sedation one is an output no figure shows
-cat >"$dir/obs.csv" <<'CSV'
+cat >"$tmp/obs.csv" <<'CSV'
 ID,TIME,AMT,DV,MDV,OUTPUT
 1,0.67,0,185,0,plasma_ketamine_ng_per_ml
 1,2,0,70,0,plasma_ketamine_ng_per_ml
@@ -21,34 +15,33 @@ ID,TIME,AMT,DV,MDV,OUTPUT
 3,30,0,0.4,1,nmda_block_pyramidal
 4,1,0,0.2,0,sedation
 CSV
-"$KETSIM" simulate --until 2d --plot "$dir/plain" >"$dir/p.txt" 2>&1 || bad "simulate --plot: $(cat "$dir/p.txt")"
-"$KETSIM" simulate --until 2d --plot "$dir/obs" --observed "$dir/obs.csv" >"$dir/o.txt" 2>"$dir/o.err" \
-    || bad "simulate --observed: $(cat "$dir/o.err")"
+"$ketsim" simulate --until 2d --plot "$tmp/plain" >"$tmp/p.txt" 2>&1 || bad "simulate --plot: $(cat "$tmp/p.txt")"
+"$ketsim" simulate --until 2d --plot "$tmp/obs" --observed "$tmp/obs.csv" >"$tmp/o.txt" 2>"$tmp/o.err" \
+    || bad "simulate --observed: $(cat "$tmp/o.err")"
 for f in concentrations clinical; do
-    ! cmp -s "$dir/plain/$f.png" "$dir/obs/$f.png" && ok || bad "$f.png is the same with observations"
-    [ -s "$dir/obs/$f.svg" ] && ok || bad "no $f.svg"
+    ! cmp -s "$tmp/plain/$f.png" "$tmp/obs/$f.png" && ok || bad "$f.png is the same with observations"
+    [ -s "$tmp/obs/$f.svg" ] && ok || bad "no $f.svg"
 done
-cmp -s "$dir/plain/cascade.png" "$dir/obs/cascade.png" && ok || bad "cascade.png changed by an MDV 1 record"
-grep -q "sedation is in no figure; its 1 values are not drawn" "$dir/o.err" && ok \
-    || bad "no note on the output that no figure draws: $(cat "$dir/o.err")"
+cmp -s "$tmp/plain/cascade.png" "$tmp/obs/cascade.png" && ok || bad "cascade.png changed by an MDV 1 record"
+grep -q "sedation is in no figure; its 1 values are not drawn" "$tmp/o.err" && ok \
+    || bad "no note on the output that no figure draws: $(cat "$tmp/o.err")"
 
 # the report (its figures drawn alone, without --plot) lists the file among
 # its inputs; SVG text is drawn as glyphs, so the figure is checked above
-"$KETSIM" simulate --until 2d --report "$dir/r.html" --observed "$dir/obs.csv" >/dev/null 2>&1 \
+"$ketsim" simulate --until 2d --report "$tmp/r.html" --observed "$tmp/obs.csv" >/dev/null 2>&1 \
     || bad "simulate --report --observed failed"
-grep -q "obs.csv" "$dir/r.html" && ok || bad "the report does not name the observed file"
+grep -q "obs.csv" "$tmp/r.html" && ok || bad "the report does not name the observed file"
 
 # a record out of time order: exit 2, file and line named, nothing written
-printf 'ID,TIME,AMT,DV\n1,2,0,70\n1,1,0,90\n' >"$dir/bad.csv"
-"$KETSIM" simulate --until 1d --plot "$dir/none" --observed "$dir/bad.csv" >/dev/null 2>"$dir/e.txt"
+printf 'ID,TIME,AMT,DV\n1,2,0,70\n1,1,0,90\n' >"$tmp/bad.csv"
+"$ketsim" simulate --until 1d --plot "$tmp/none" --observed "$tmp/bad.csv" >/dev/null 2>"$tmp/e.txt"
 rc=$?
 [ "$rc" -eq 2 ] && ok || bad "a bad observed file exits $rc, not 2"
-grep -q "bad.csv:3: column TIME" "$dir/e.txt" && ok || bad "the error does not name file, line and column: $(cat "$dir/e.txt")"
-[ ! -e "$dir/none" ] && ok || bad "a bad observed file left the --plot directory"
-"$KETSIM" simulate --until 1d --observed "$dir/obs.csv" >"$dir/out.txt" 2>"$dir/e.txt"
+grep -q "bad.csv:3: column TIME" "$tmp/e.txt" && ok || bad "the error does not name file, line and column: $(cat "$tmp/e.txt")"
+[ ! -e "$tmp/none" ] && ok || bad "a bad observed file left the --plot directory"
+"$ketsim" simulate --until 1d --observed "$tmp/obs.csv" >"$tmp/out.txt" 2>"$tmp/e.txt"
 rc=$?
-[ "$rc" -eq 2 ] && [ ! -s "$dir/out.txt" ] && grep -q -- "--plot DIR or --report" "$dir/e.txt" && ok \
-    || bad "--observed without a figure: exit $rc, $(cat "$dir/e.txt")"
+[ "$rc" -eq 2 ] && [ ! -s "$tmp/out.txt" ] && grep -q -- "--plot DIR or --report" "$tmp/e.txt" && ok \
+    || bad "--observed without a figure: exit $rc, $(cat "$tmp/e.txt")"
 
-echo "$pass passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
