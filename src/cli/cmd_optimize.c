@@ -32,7 +32,8 @@ void help_optimize(void)
          "course (0.5 mg/kg over 40 min three times a week for two weeks) are then\n"
          "evaluated on a FRESH cohort (default 200 patients, another seed) with intervals.\n"
          "With --out-dir, writes optimize.csv and optimize.json there; with --plot, days in\n"
-         "response of the best regimens and the standard course as optimize_days.png/.svg.\n"
+         "response of the best regimens and the standard course as optimize_days.png/.svg,\n"
+         "and their gain over the standard course (paired) and burden as optimize_gain.png/.svg.\n"
          "--uncertainty FIT.json searches at a population fit's THETAs, then evaluates the regimens\n"
          "found and the standard course on the fresh cohort once per draw (K, default 20) from its\n"
          "covariance step, and reports the spread of their objective (with --out-dir:\n"
@@ -342,6 +343,6 @@ int cmd_optimize(int argc, char **argv)
         printf("\nwrote %s/optimize.csv, %s/optimize.json and %s/optimize_manifest.json\n", out_dir, out_dir,
                out_dir);
     if (plot_dir)
-        printf("wrote %s/optimize_days.png and .svg\n", plot_dir);
+        printf("wrote %s/optimize_days.png%s and their .svg\n", plot_dir, rep.n_best ? ", optimize_gain.png" : "");
     return 0;
 }

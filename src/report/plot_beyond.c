@@ -210,43 +210,112 @@ int ketsim_plot_design(const ketsim_design_candidate *cand, const ketsim_design_
 
 /* ---- optimize: days in response --------------------------------------------- */
 
-static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
+/* The regimens of the figure: the best ones, then the standard course. */
+typedef struct opt_fig {
+    size_t n;
+    char labels[KETSIM_OPT_TOP + 1][24];
+    const ketsim_opt_fresh *fresh[KETSIM_OPT_TOP + 1];
+    char note[(KETSIM_OPT_TOP + 1) * 200];
+} opt_fig;
+
+static void opt_fig_fill(const ketsim_opt_report *rep, opt_fig *f)
 {
-    const ketsim_opt_report *rep = vctx;
-    ketsim_plot_bar b[KETSIM_OPT_TOP + 1];
-    char labels[KETSIM_OPT_TOP + 1][24], note[(KETSIM_OPT_TOP + 1) * 200] = "";
-    size_t n = 0, len = 0;
+    size_t len = 0;
+    f->n = 0, f->note[0] = '\0';
     for (size_t i = 0; i <= rep->n_best && i <= KETSIM_OPT_TOP; i++) {
         int is_std = i == rep->n_best;
-        const ketsim_opt_fresh *f = is_std ? &rep->standard_fresh : &rep->best_fresh[i];
         const ketsim_opt_regimen *r = is_std ? &rep->standard : &rep->best[i];
+        f->fresh[f->n] = is_std ? &rep->standard_fresh : &rep->best_fresh[i];
         if (is_std)
-            snprintf(labels[n], sizeof labels[n], "standard");
+            snprintf(f->labels[f->n], sizeof f->labels[f->n], "standard");
         else
-            snprintf(labels[n], sizeof labels[n], "best %zu", i + 1);
-        /* The t interval is symmetric: its half-width is the whisker. */
-        b[n] = (ketsim_plot_bar){labels[n], f->days, 0.5 * (f->days_hi - f->days_lo), NULL, 0, NULL};
+            snprintf(f->labels[f->n], sizeof f->labels[f->n], "best %zu", i + 1);
         char txt[160];
         ketsim_opt_regimen_text(txt, sizeof txt, r);
-        if (len < sizeof note)
-            len += (size_t)snprintf(note + len, sizeof note - len, "%s%s: %s, %.1f d", n ? "\n" : "", labels[n],
-                                    txt, f->days);
-        n++;
+        if (len < sizeof f->note)
+            len += (size_t)snprintf(f->note + len, sizeof f->note - len, "%s%s: %s, %.1f d", f->n ? "\n" : "",
+                                    f->labels[f->n], txt, f->fresh[f->n]->days);
+        f->n++;
     }
-    ketsim_plot *p = NULL;
-    int rc = ketsim_plot_open(path, 1000, 720, 1, 0, "Regimen optimisation: days in response (fresh cohort)",
-                              &p, err);
+}
+
+/* Days in response per regimen, with the note naming them above the bars. */
+static int opt_days_panel(ketsim_plot *p, const opt_fig *f, ketsim_error *err)
+{
+    ketsim_plot_bar b[KETSIM_OPT_TOP + 1];
+    double top = 0;
+    for (size_t k = 0; k < f->n; k++) {
+        /* the t interval is symmetric: its half-width is the whisker */
+        b[k] = (ketsim_plot_bar){f->labels[k], f->fresh[k]->days, 0.5 * (f->fresh[k]->days_hi - f->fresh[k]->days_lo),
+                                 NULL, 0, NULL};
+        top = fmax(top, b[k].mean + b[k].sem);
+    }
     ketsim_plot_axes ax = ketsim_plot_axes_auto("Mean with 95% t interval; rated MADRS below half of baseline",
                                                 NULL, "days in response (days)");
-    /* Head room above the bars for the note naming the regimens. */
-    double top = 0;
-    for (size_t k = 0; k < n; k++)
-        top = fmax(top, b[k].mean + b[k].sem);
-    ax.ymin = 0, ax.ymax = 1.25 * top + 0.6 * (double)n;
+    ax.ymin = 0, ax.ymax = 1.25 * top + 0.6 * (double)f->n;
+    int rc = ketsim_plot_bars(p, 0, &ax, b, f->n, err);
+    return rc ? rc : ketsim_plot_note(p, 0, f->note, err);
+}
+
+/* Each best regimen minus the standard course on the same patients, with
+ * the paired t interval and p value: what the choice gains. */
+static int opt_diff_panel(ketsim_plot *p, const opt_fig *f, ketsim_error *err)
+{
+    ketsim_plot_bar b[KETSIM_OPT_TOP];
+    char marks[KETSIM_OPT_TOP][32];
+    size_t n = f->n - 1;
+    for (size_t k = 0; k < n; k++) {
+        const ketsim_opt_fresh *x = f->fresh[k];
+        snprintf(marks[k], sizeof marks[k], "p = %.2g", x->diff_p);
+        b[k] = (ketsim_plot_bar){f->labels[k], x->diff, 0.5 * (x->diff_hi - x->diff_lo), NULL, 0, marks[k]};
+    }
+    ketsim_plot_axes ax = ketsim_plot_axes_auto("Gain over the standard course, same patients: paired mean, 95% t "
+                                                "interval",
+                                                NULL, "days in response (days)");
+    return ketsim_plot_bars(p, 0, &ax, b, n, err);
+}
+
+/* The burden the caps hold: mean peak CADSS or systolic rise per regimen. */
+static int opt_burden_panel(ketsim_plot *p, size_t panel, const opt_fig *f, int sbp, ketsim_error *err)
+{
+    ketsim_plot_bar b[KETSIM_OPT_TOP + 1];
+    for (size_t k = 0; k < f->n; k++)
+        b[k] = (ketsim_plot_bar){f->labels[k], sbp ? f->fresh[k]->sbp_peak : f->fresh[k]->cadss_peak, 0, NULL, 0,
+                                 NULL};
+    ketsim_plot_axes ax = ketsim_plot_axes_auto(sbp ? "Burden: mean peak systolic rise" : "Burden: mean peak CADSS",
+                                                NULL, sbp ? "systolic rise (mmHg)" : "CADSS (points)");
+    ax.ymin = 0;
+    return ketsim_plot_bars(p, panel, &ax, b, f->n, err);
+}
+
+static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
+{
+    opt_fig f;
+    opt_fig_fill(vctx, &f);
+    ketsim_plot *p = NULL;
+    int rc = ketsim_plot_open(path, 1000, 720, 1, 0, "Regimen optimisation: days in response (fresh cohort)", &p, err);
     if (!rc)
-        rc = ketsim_plot_bars(p, 0, &ax, b, n, err);
+        rc = opt_days_panel(p, &f, err);
+    if (rc) {
+        if (p)
+            ketsim_plot_abort(p);
+        return rc;
+    }
+    return ketsim_plot_close(p, err);
+}
+
+/* What the best regimens gain over the standard course and what they cost. */
+static int draw_gain(const char *path, const void *vctx, ketsim_error *err)
+{
+    opt_fig f;
+    opt_fig_fill(vctx, &f);
+    ketsim_plot *p = NULL;
+    int rc = ketsim_plot_open(path, 1000, 1150, 3, 0, "Regimen optimisation: gain and burden (fresh cohort)", &p,
+                              err);
     if (!rc)
-        rc = ketsim_plot_note(p, 0, note, err);
+        rc = opt_diff_panel(p, &f, err);
+    for (int sbp = 0; !rc && sbp < 2; sbp++)
+        rc = opt_burden_panel(p, 1 + (size_t)sbp, &f, sbp, err);
     if (rc) {
         if (p)
             ketsim_plot_abort(p);
@@ -258,5 +327,8 @@ static int draw_optimize(const char *path, const void *vctx, ketsim_error *err)
 int ketsim_plot_optimize(const ketsim_opt_report *rep, const char *dir, ketsim_error *err)
 {
     int rc = ketsim_plot_mkdir(dir, "--plot", err);
-    return rc ? rc : ketsim_plot_png_svg(dir, "optimize_days", draw_optimize, rep, err);
+    if (!rc)
+        rc = ketsim_plot_png_svg(dir, "optimize_days", draw_optimize, rep, err);
+    /* the gain needs a best regimen beside the standard course */
+    return rc || rep->n_best == 0 ? rc : ketsim_plot_png_svg(dir, "optimize_gain", draw_gain, rep, err);
 }

@@ -104,6 +104,7 @@ fig_ok "$dir/fig/design_tradeoff" && ok || bad "design_tradeoff.png/.svg missing
 "$KETSIM" optimize --routes in --bounds doses=1:2 --horizon-days 7 --subjects 4 --eval-subjects 4 --iterations 2 \
     --plot "$dir/fig" >/dev/null 2>&1 || bad "optimize --plot run"
 fig_ok "$dir/fig/optimize_days" && ok || bad "optimize_days.png/.svg missing or not PNG/SVG"
+fig_ok "$dir/fig/optimize_gain" && ok || bad "optimize_gain.png/.svg missing or not PNG/SVG"
 "$KETSIM" predict --subjects 40 --bootstrap 20 --plot /dev/null/x >/dev/null 2>&1
 [ $? -ne 0 ] && ok || bad "predict --plot into an impossible directory succeeded"
 
