@@ -5,7 +5,7 @@
 #   fuzz/run.sh NAME 1000000    run fuzz_NAME for 1,000,000 inputs
 #
 # NAME is a harness without the fuzz_ prefix: dose_spec, set, number, params_file,
-# drugfile, ytree, targets, dataset, scenario, protocol, argv (the command
+# drugfile, ytree, targets, trial_observed, dataset, scenario, protocol, argv (the command
 # line; its commands' messages on stderr are silenced: -close_fd_mask=2).  The seed corpus fuzz/corpus/NAME is read but
 # never written; new inputs go to BUILD/fuzz-corpus/NAME and crash inputs to
 # BUILD/fuzz-artifacts/ (BUILD is $KETSIM_FUZZ_BUILD, default build-fuzz).
