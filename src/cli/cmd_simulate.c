@@ -150,6 +150,9 @@ static int parse_opts(int argc, char **argv, sim_opts *o)
         return cli_usage("simulate", "--observed draws over the figures: it needs --plot DIR or --report");
     if (cli_report_check_path("simulate", o->report))
         return 2;
+    if (o->dataset && o->scale_given)
+        return cli_usage("simulate", "--plot-scale is for one subject's figures: a --dataset report picks log axes "
+                                     "where the values span more than 100-fold");
     if (o->dataset && (o->n_doses || o->grid_given || o->outputs || o->plot_dir || o->observed))
         return cli_usage("simulate", "--dataset takes doses, times, outputs and observations from the file: drop "
                                      "--dose, --until, --every, --outputs, --plot and --observed");

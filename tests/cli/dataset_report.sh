@@ -59,5 +59,8 @@ check "bad dataset: nothing written" "[ -z \"\$(ls -A '$tmp/fail')\" ]"
 "$KETSIM" simulate --dataset "$tmp/study.csv" --observed "$tmp/study.csv" --report "$tmp/fail/r.html" >/dev/null 2>"$tmp/err"
 check "--observed with --dataset is refused" "[ $? -eq 2 ] && grep -q -- '--observed' '$tmp/err' && [ -z \"\$(ls -A '$tmp/fail')\" ]"
 
+"$KETSIM" simulate --dataset "$tmp/study.csv" --plot-scale linear --report "$tmp/fail/r.html" >/dev/null 2>"$tmp/err"
+check "--plot-scale with --dataset is refused" "[ $? -eq 2 ] && grep -q -- '--plot-scale is for one subject' '$tmp/err' && [ -z \"\$(ls -A '$tmp/fail')\" ]"
+
 echo "$passes passed, $fails failed"
 [ $fails -eq 0 ]
