@@ -27,4 +27,13 @@ static inline char *fuzz_cstring(const uint8_t *data, size_t size)
     return s;
 }
 
+/* Lines of the input: newlines, plus one for an unterminated last line. */
+static inline size_t fuzz_count_lines(const uint8_t *data, size_t size)
+{
+    size_t n = size > 0 && data[size - 1] != '\n';
+    for (size_t i = 0; i < size; i++)
+        n += data[i] == '\n';
+    return n;
+}
+
 #endif

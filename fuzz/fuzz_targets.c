@@ -14,17 +14,9 @@
 #include "ketsim/formats.h"
 #include "ketsim/validate.h"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = size > 0 && data[size - 1] != '\n';
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
 static void check_accepted(const ketsim_validation *v, const uint8_t *data, size_t size)
 {
-    size_t n = ketsim_validation_count(v), lines = count_lines(data, size);
+    size_t n = ketsim_validation_count(v), lines = fuzz_count_lines(data, size);
     if (lines == 0 || n > lines - 1)
         abort();
     for (size_t i = 0; i < n; i++) {

@@ -8,14 +8,6 @@
 #include "ketsim/formats.h"
 #include "ketsim/trial.h"
 
-static size_t count_lines(const uint8_t *data, size_t size)
-{
-    size_t n = size > 0 && data[size - 1] != '\n';
-    for (size_t i = 0; i < size; i++)
-        n += data[i] == '\n';
-    return n;
-}
-
 static void check_accepted(const ketsim_trial_observed *o, const ketsim_trial_scenario *sc, size_t lines)
 {
     if (o->n > lines || (o->n && !o->pt))
@@ -43,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ketsim_error_clear(&err);
     ketsim_trial_observed o;
     if (ketsim_trial_observed_read(path, &sc, &o, &err) == KETSIM_OK)
-        check_accepted(&o, &sc, count_lines(data, size));
+        check_accepted(&o, &sc, fuzz_count_lines(data, size));
     else if (o.n || o.pt || !strstr(err.msg, path))
         abort(); /* a refusal leaves nothing and names the file */
     ketsim_trial_observed_free(&o);

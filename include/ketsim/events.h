@@ -81,6 +81,13 @@ double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double de
 int ketsim_event_is_prediction(const ketsim_event *r);
 /* Whether record i enters a likelihood: EVID 0 with MDV 0. */
 int ketsim_event_is_fitted(const ketsim_event *r);
+/* Whether record r holds a value to set against the model: fitted and not
+ * below LLOQ (what figures and agreement tables show). */
+int ketsim_event_has_value(const ketsim_event *r);
+/* The outputs of the records with a value, each once, in the order they
+ * first come, into codes (room for ketsim_events_n_records); returns how
+ * many. */
+size_t ketsim_events_valued_outputs(const ketsim_events *ev, size_t *codes);
 /* Length of a dose's infusion in hours (0 for a bolus). */
 double ketsim_event_duration_h(const ketsim_event *r);
 

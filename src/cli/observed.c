@@ -14,12 +14,6 @@ struct cli_observed {
     double *store;              /* every series' t_h then y, in one block */
 };
 
-/* Whether record r is a value to draw. */
-static int drawn(const ketsim_event *r)
-{
-    return r->evid == KETSIM_EVID_OBS && !r->mdv && !r->blq;
-}
-
 /* One series per distinct output, in the order they first appear. */
 static int group(const ketsim_events *ev, cli_observed *o, ketsim_error *err)
 {
@@ -31,24 +25,17 @@ static int group(const ketsim_events *ev, cli_observed *o, ketsim_error *err)
         free(codes);
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
-    for (size_t i = 0; i < n; i++) {
-        const ketsim_event *r = ketsim_events_record(ev, i);
-        size_t k = 0;
-        while (drawn(r) && k < o->n && codes[k] != r->output)
-            k++;
-        if (drawn(r) && k == o->n)
-            codes[o->n++] = r->output;
-    }
+    o->n = ketsim_events_valued_outputs(ev, codes);
     /* series k takes the next block of the store, sized by a first count */
     for (size_t k = 0; k < o->n; k++) {
         size_t m = 0;
         for (size_t i = 0; i < n; i++)
-            m += drawn(ketsim_events_record(ev, i)) && ketsim_events_record(ev, i)->output == codes[k];
+            m += ketsim_event_has_value(ketsim_events_record(ev, i)) && ketsim_events_record(ev, i)->output == codes[k];
         double *t = o->store + 2 * used, *y = t + m;
         m = 0;
         for (size_t i = 0; i < n; i++) {
             const ketsim_event *r = ketsim_events_record(ev, i);
-            if (drawn(r) && r->output == codes[k])
+            if (ketsim_event_has_value(r) && r->output == codes[k])
                 t[m] = r->time_h, y[m++] = r->dv;
         }
         o->series[k] = (ketsim_plot_observed){ketsim_events_output_name(ev, codes[k]), t, y, m};
@@ -76,8 +63,9 @@ int cli_observed_read(const char *path, const char *cmd, cli_observed **out, ket
     size_t kept = 0;
     for (size_t k = 0; !rc && k < o->n; k++) {
         const char *name = o->series[k].output;
-        const char *own = ketsim_plot_trajectory_draws(name) ? strdup(name) : NULL;
-        if (ketsim_plot_trajectory_draws(name) && !own)
+        int draws = ketsim_plot_trajectory_draws(name);
+        const char *own = draws ? strdup(name) : NULL;
+        if (draws && !own)
             rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         else if (own)
             o->series[kept] = o->series[k], o->series[kept++].output = own;

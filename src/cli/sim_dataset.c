@@ -41,35 +41,31 @@ static int write_db(ketsim_results_db *db, const cli_subject *subj, const char *
 }
 
 /* Per output with observations: how far the predictions are from them. */
-static void report_agreement(cli_report *r, const ketsim_events *ev, const double *pred)
+static int report_agreement(cli_report *r, const ketsim_events *ev, const double *pred, ketsim_error *err)
 {
     static const char *const head[] = {"output", "observations", "mean observed", "mean predicted",
                                        "mean error (predicted - observed)", "RMSE"};
     size_t nr = ketsim_events_n_records(ev);
+    size_t *codes = malloc((nr ? nr : 1) * sizeof *codes);
+    if (!codes)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    size_t n_codes = ketsim_events_valued_outputs(ev, codes);
     ketsim_html_section(&r->html, "Predictions against the observations");
     ketsim_html_text(&r->html, "Observation records with a DV (EVID 0, MDV 0, not below LLOQ); PRED is the "
                                "model's prediction for the record's subject (its doses and weight, no random "
                                "effects) at the record's time, in the output's unit.");
     ketsim_html_table_begin(&r->html, NULL, head, 6);
-    for (size_t i = 0; i < nr; i++) {
-        const ketsim_event *e = ketsim_events_record(ev, i);
-        int first = ketsim_event_is_fitted(e) && !e->blq;
-        for (size_t j = 0; first && j < i; j++) {
-            const ketsim_event *f = ketsim_events_record(ev, j);
-            first = !(ketsim_event_is_fitted(f) && !f->blq && f->output == e->output);
-        }
-        if (!first)
-            continue;
+    for (size_t c = 0; c < n_codes; c++) {
         double n = 0, sdv = 0, spred = 0, serr = 0, sse = 0;
-        for (size_t j = i; j < nr; j++) {
+        for (size_t j = 0; j < nr; j++) {
             const ketsim_event *f = ketsim_events_record(ev, j);
-            if (!ketsim_event_is_fitted(f) || f->blq || f->output != e->output)
+            if (!ketsim_event_has_value(f) || f->output != codes[c])
                 continue;
             n++, sdv += f->dv, spred += pred[j], serr += pred[j] - f->dv;
             sse += (pred[j] - f->dv) * (pred[j] - f->dv);
         }
         char cells[6][64];
-        snprintf(cells[0], sizeof cells[0], "%s", ketsim_events_output_name(ev, e->output));
+        snprintf(cells[0], sizeof cells[0], "%s", ketsim_events_output_name(ev, codes[c]));
         snprintf(cells[1], sizeof cells[1], "%.0f", n);
         snprintf(cells[2], sizeof cells[2], "%.6g", sdv / n);
         snprintf(cells[3], sizeof cells[3], "%.6g", spred / n);
@@ -78,7 +74,9 @@ static void report_agreement(cli_report *r, const ketsim_events *ev, const doubl
         const char *row[6] = {cells[0], cells[1], cells[2], cells[3], cells[4], cells[5]};
         ketsim_html_table_row(&r->html, row, KETSIM_HTML_PLAIN);
     }
+    free(codes);
     ketsim_html_table_end(&r->html);
+    return KETSIM_OK;
 }
 
 /* The page, complete but not yet committed. */
@@ -106,8 +104,8 @@ static int write_report(cli_report *r, const cli_subject *subj, const char *data
     ketsim_html_kv(&r->html, "weight where WT is missing (kg)", text[2]);
     ketsim_html_kv_end(&r->html);
     cli_report_params(r, subj->params, "Overrides come from --params and --set.");
-    report_agreement(r, ev, pred);
-    return cli_report_figures(r, NULL, err);
+    rc = report_agreement(r, ev, pred, err);
+    return rc ? rc : cli_report_figures(r, NULL, err);
 }
 
 int cli_simulate_dataset(const cli_subject *subj, const char *dataset, const char *out, const char *report,

@@ -64,8 +64,10 @@ static int read_row(const obs_reader *r, long line, char *text, ketsim_trial_obs
 {
     char *f[MAX_COLS + 1];
     int n = csv_split(text, f, MAX_COLS + 1);
+    if (n < 0)
+        return BAD("%s:%ld: a broken quote or more than %d columns", r->path, line, MAX_COLS);
     if (n != r->n_cols)
-        return BAD("%s:%ld: expected %d columns, got %d", r->path, line, r->n_cols, n < 0 ? 0 : n);
+        return BAD("%s:%ld: expected %d columns, got %d", r->path, line, r->n_cols, n);
     const char *arm = f[r->col[C_ARM]];
     pt->arm = 0;
     while (pt->arm < r->sc->n_arms && strcmp(r->sc->arms[pt->arm].name, arm))

@@ -35,7 +35,7 @@ static int dataset_gather(const ketsim_events *ev, const double *pred, size_t co
     int positive = 1;
     for (size_t i = 0; i < nr; i++) {
         const ketsim_event *e = ketsim_events_record(ev, i);
-        if (!ketsim_event_is_fitted(e) || e->blq || e->output != code)
+        if (!ketsim_event_has_value(e) || e->output != code)
             continue;
         f->t[f->n] = e->time_h, f->dv[f->n] = e->dv, f->pred[f->n++] = pred[i];
         positive = positive && e->dv > 0 && pred[i] > 0;
@@ -81,27 +81,12 @@ static int dataset_draw(const char *path, const void *ctx, ketsim_error *err)
     return ketsim_plot_close(p, err);
 }
 
-/* The outputs with observations, each once, in the order they first come. */
-static size_t dataset_codes(const ketsim_events *ev, size_t *codes)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < ketsim_events_n_records(ev); i++) {
-        const ketsim_event *e = ketsim_events_record(ev, i);
-        size_t k = 0;
-        while (k < n && codes[k] != e->output)
-            k++;
-        if (k == n && ketsim_event_is_fitted(e) && !e->blq)
-            codes[n++] = e->output;
-    }
-    return n;
-}
-
 int ketsim_plot_dataset(const char *dir, const ketsim_events *ev, const double *pred, ketsim_error *err)
 {
     size_t nr = ketsim_events_n_records(ev);
     size_t *codes = malloc((nr ? nr : 1) * sizeof *codes);
     int rc = codes ? ketsim_plot_mkdir(dir, "--report", err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    size_t n_codes = codes ? dataset_codes(ev, codes) : 0;
+    size_t n_codes = codes ? ketsim_events_valued_outputs(ev, codes) : 0;
     for (size_t k = 0; !rc && k < n_codes; k++) {
         dataset_fig f = {.name = ketsim_events_output_name(ev, codes[k])};
         rc = dataset_gather(ev, pred, codes[k], &f, err);

@@ -73,7 +73,7 @@ static int gather(const ketsim_popest_plot_input *in, size_t code, obs_set *s, k
         ketsim_events_subject(in->ev, k, &first, &n);
         for (size_t i = first; i < first + n; i++) {
             const ketsim_event *e = ketsim_events_record(in->ev, i);
-            if (!ketsim_event_is_fitted(e) || e->output != code || e->blq)
+            if (!ketsim_event_has_value(e) || e->output != code)
                 continue;
             s->t[s->n] = e->time_h, s->dv[s->n] = e->dv, s->subj[s->n] = k;
             s->pred[s->n] = in->r->pred[i], s->ipred[s->n] = in->r->ipred[i], s->cwres[s->n] = in->r->cwres[i];

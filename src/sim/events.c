@@ -114,6 +114,25 @@ int ketsim_event_is_fitted(const ketsim_event *r)
     return r->evid == KETSIM_EVID_OBS && !r->mdv;
 }
 
+int ketsim_event_has_value(const ketsim_event *r)
+{
+    return ketsim_event_is_fitted(r) && !r->blq;
+}
+
+size_t ketsim_events_valued_outputs(const ketsim_events *ev, size_t *codes)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ev->n_rec; i++) {
+        const ketsim_event *e = &ev->rec[i];
+        size_t k = 0;
+        while (k < n && codes[k] != e->output)
+            k++;
+        if (k == n && ketsim_event_has_value(e))
+            codes[n++] = e->output;
+    }
+    return n;
+}
+
 double ketsim_event_duration_h(const ketsim_event *r)
 {
     if (r->rate_mg_per_h > 0)
