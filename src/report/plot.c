@@ -3,6 +3,7 @@
  * PLplot itself never checks. */
 #define _GNU_SOURCE
 #include "ketsim/plot.h"
+#include "report/plot_legend_impl.h"
 #include "util/files.h"
 
 #include <errno.h>
@@ -289,6 +290,20 @@ static void panel_viewport(const ketsim_plot *p, size_t panel)
     plvpor(left, 0.97, y1 - h, y1);
 }
 
+/* The legend of a line plot in this panel (src/report/plot_legend.c), with
+ * the panel's size in pixels; may grow r's y limits. */
+static plot_legend_at panel_legend(const ketsim_plot *p, size_t panel, const ketsim_plot_series *s, size_t n,
+                                   const ketsim_plot_axes *ax, range *r)
+{
+    panel_viewport(p, panel);
+    PLFLT vx0, vx1, vy0, vy1;
+    plgvpd(&vx0, &vx1, &vy0, &vy1);
+    plot_legend_panel pl = {(vx1 - vx0) * p->width_px, (vy1 - vy0) * p->height_px, r->x0, r->x1, r->y0, r->y1};
+    plot_legend_at at = plot_legend_place(&pl, s, n, ax);
+    r->y0 = pl.y0, r->y1 = pl.y1;
+    return at;
+}
+
 static void draw_frame(const ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax, const range *r,
                        int x_numbers)
 {
@@ -336,17 +351,17 @@ static void draw_dose_marks(const ketsim_plot_axes *ax, const range *r)
 
 /* Legend in the panel's top-right corner, lines (or boxes for fills). */
 static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
-                               int bottom, const size_t *colours);
+                               plot_legend_at at, const size_t *colours);
 
 static void draw_legend(const char *const *labels, size_t n, int boxes)
 {
-    draw_legend_marked(labels, n, boxes, NULL, 0, NULL);
+    draw_legend_marked(labels, n, boxes, NULL, (plot_legend_at){0, 1}, NULL);
 }
 
 /* As draw_legend; a non-NULL markers[i] shows that glyph instead of a line;
  * colours[i] (NULL: i) is entry i's series colour. */
 static void draw_legend_marked(const char *const *labels, size_t n, int boxes, const char *const *markers,
-                               int bottom, const size_t *colours)
+                               plot_legend_at at, const size_t *colours)
 {
     PLINT opt[MAX_LEGEND], tcol[MAX_LEGEND], lcol[MAX_LEGEND], lsty[MAX_LEGEND], bcol[MAX_LEGEND],
         bpat[MAX_LEGEND];
@@ -373,19 +388,14 @@ static void draw_legend_marked(const char *const *labels, size_t n, int boxes, c
     if (m == 0)
         return;
     PLFLT w, h;
-    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             (bottom ? PL_POSITION_BOTTOM : PL_POSITION_TOP) | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.01, 0.02, 0.06, COL_BG, COL_GRID, 1,
-             0, 0, m, opt, 1.0, 0.7, 2.0, 0.0, tcol, text, bcol, bpat, bsc, blw, lcol, lsty, lw, scol, ssc,
+    PLINT cols = at.columns > 1 && m > 1 ? 2 : 1, rows = (m + cols - 1) / cols;
+    pllegend(&w, &h, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX | (cols > 1 ? PL_LEGEND_ROW_MAJOR : 0),
+             (at.bottom ? PL_POSITION_BOTTOM : PL_POSITION_TOP) | PL_POSITION_RIGHT | PL_POSITION_INSIDE, 0.01,
+             0.02, 0.06, COL_BG, COL_GRID, 1, rows, cols, m, opt, 1.0, 0.7, 2.0, 0.0, tcol, text, bcol, bpat, bsc, blw, lcol, lsty, lw, scol, ssc,
              snum, sym);
 }
 
-/* y value as drawn: log10 on a log axis, NAN where it cannot be drawn. */
-static double ty(const ketsim_plot_axes *ax, double y)
-{
-    if (!ax->log_y)
-        return y;
-    return y > 0 ? log10(y) : NAN;
-}
+static double ty(const ketsim_plot_axes *ax, double y) { return plot_drawn_y(ax, y); }
 
 /* Draw a polyline, breaking it at values that cannot be drawn. */
 static void polyline(const double *x, const double *y, size_t n, const ketsim_plot_axes *ax, double *bx,
@@ -469,28 +479,6 @@ int ketsim_plot_lines(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
  * about 2.8% of the page's height (text grows with the page), measured on
  * the figures drawn.  Points stand in for the lines through them.  Call
  * with the panel's viewport set. */
-static int legend_at_bottom(const ketsim_plot_series *s, size_t n, const ketsim_plot_axes *ax, const range *r)
-{
-    if (ax->legend_bottom)
-        return 1;
-    size_t entries = 0, top = 0, bottom = 0;
-    for (size_t k = 0; k < n; k++)
-        entries += s[k].label != NULL;
-    PLFLT vx0, vx1, vy0, vy1;
-    plgvpd(&vx0, &vx1, &vy0, &vy1);
-    double h = fmin(0.95, (0.015 + 0.028 * (double)entries) / fmax(vy1 - vy0, 1e-3)) * (r->y1 - r->y0);
-    double x_from = r->x1 - 0.45 * (r->x1 - r->x0);
-    for (size_t k = 0; k < n; k++)
-        for (size_t i = 0; i < s[k].n; i++) {
-            double y = ty(ax, s[k].y[i]);
-            if (!(s[k].x[i] >= x_from && s[k].x[i] <= r->x1) || !isfinite(y))
-                continue;
-            top += y >= r->y1 - h && y <= r->y1;
-            bottom += y <= r->y0 + h && y >= r->y0;
-        }
-    return bottom < top;
-}
-
 static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_axes *ax,
                                const ketsim_plot_series *s, size_t n, const size_t *colours_in, ketsim_error *err)
 {
@@ -505,6 +493,7 @@ static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_a
         longest = s[k].n > longest ? s[k].n : longest;
     }
     range_finish(&r, ax);
+    plot_legend_at legend = panel_legend(p, panel, s, n, ax, &r);
     double *bx = malloc(longest * sizeof *bx), *by = malloc(longest * sizeof *by);
     if (!bx || !by) {
         free(bx), free(by);
@@ -531,7 +520,7 @@ static int plot_lines_linear_x(ketsim_plot *p, size_t panel, const ketsim_plot_a
     }
     pllsty(1);
     plwidth(1);
-    draw_legend_marked(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0, markers, legend_at_bottom(s, n, ax, &r), colours);
+    draw_legend_marked(labels, n < MAX_LEGEND ? n : MAX_LEGEND, 0, markers, legend, colours);
     free(bx), free(by);
     return KETSIM_OK;
 }
@@ -651,7 +640,7 @@ int ketsim_plot_bands_series(ketsim_plot *p, size_t panel, const ketsim_plot_axe
     pllsty(1);
     plwidth(1);
     size_t nl = nb + ns < MAX_LEGEND ? nb + ns : MAX_LEGEND;
-    draw_legend_marked(labels, nl, 0, markers, ax->legend_bottom, colours);
+    draw_legend_marked(labels, nl, 0, markers, (plot_legend_at){ax->legend_bottom, 1}, colours);
     free(px), free(py);
     return KETSIM_OK;
 }
