@@ -20,6 +20,8 @@ typedef struct panel_spec {
     const char *labels[MAX_LINES];
     int log_y;                       /* 1: a concentration panel, log unless asked for linear */
     int from_zero;                   /* 1: the y axis starts at 0 (a rating scale) */
+    int acute;                       /* 1: over days, drawn on the first hours only (an effect gone
+                                      * within hours would be a spike at the origin of a days axis) */
 } panel_spec;
 
 typedef struct figure_spec {
@@ -33,28 +35,28 @@ static const figure_spec figures[] = {
     {"concentrations", "Drug concentrations", 2, {
         {"Plasma (total)", "concentration (ng/mL)",
          {"plasma_ketamine_ng_per_ml", "plasma_norketamine_ng_per_ml", "plasma_dhnk_ng_per_ml", "plasma_hnk_ng_per_ml"},
-         {"ketamine", "norketamine", "DHNK", "HNK"}, 1, 0},
+         {"ketamine", "norketamine", "DHNK", "HNK"}, 1, 0, 0},
         {"Brain (free)", "concentration (\u00b5M)",
          {"brain_ketamine_free_um", "brain_norketamine_free_um", "brain_hnk_free_um"},
-         {"ketamine", "norketamine", "HNK"}, 1, 0}}, 1},
+         {"ketamine", "norketamine", "HNK"}, 1, 0, 0}}, 1},
     {"cascade", "Signalling cascade", 4, {
         {"NMDA receptor block", "fraction blocked",
-         {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0, 0},
+         {"nmda_block_interneuron", "nmda_block_pyramidal"}, {"interneurons", "pyramidal neurons"}, 0, 0, 1},
         {"Glutamate surge", "relative to baseline",
          {"interneuron_activity_rel", "pfc_glutamate_rel", "ampa_activation_rel"},
-         {"interneuron firing", "PFC glutamate", "AMPA activation"}, 0, 0},
+         {"interneuron firing", "PFC glutamate", "AMPA activation"}, 0, 0, 1},
         {"Plasticity signalling", "relative to baseline",
          {"bdnf_rel", "trkb_activation_rel", "mtorc1_rel", "peef2_rel"},
-         {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0, 0},
+         {"BDNF", "TrkB activation", "mTORC1", "p-eEF2"}, 0, 0, 1},
         {"Synapses", "relative to baseline",
          {"synaptic_protein_rel", "spine_density_rel", "synaptic_function_rel"},
-         {"synaptic proteins", "spine density", "synaptic function"}, 0, 0}}, 0},
+         {"synaptic proteins", "spine density", "synaptic function"}, 0, 0, 0}}, 0},
     {"clinical", "Clinical read-outs", 3, {
-        {"Depression (MADRS, HAM-D17)", "score (points)", {"madrs", "hamd"}, {"MADRS", "HAM-D17"}, 0, 1},
-        {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0, 1},
+        {"Depression (MADRS, HAM-D17)", "score (points)", {"madrs", "hamd"}, {"MADRS", "HAM-D17"}, 0, 1, 0},
+        {"Dissociation (CADSS)", "CADSS (points)", {"cadss"}, {"CADSS"}, 0, 1, 1},
         {"Haemodynamics (change from baseline)", "mmHg; beats/min",
          {"sbp_change_mmhg", "dbp_change_mmhg", "hr_change_bpm"},
-         {"systolic pressure (mmHg)", "diastolic pressure (mmHg)", "heart rate (beats/min)"}, 0, 0}}, 0},
+         {"systolic pressure (mmHg)", "diastolic pressure (mmHg)", "heart rate (beats/min)"}, 0, 0, 1}}, 0},
 };
 
 int ketsim_plot_mkdir(const char *dir, const char *flag, ketsim_error *err)
@@ -181,8 +183,10 @@ static int draw_panel(ketsim_plot *p, size_t i, const panel_spec *ps, const figu
     return rc;
 }
 
-/* Panel 0 again, first, on the first fc->zoom_h hours in hours. */
-static int draw_zoom(ketsim_plot *p, const panel_spec *ps, const figure_ctx *fc, double *ybuf, ketsim_error *err)
+/* A panel on the first fc->zoom_h hours, in hours, as panel i: panel 0 of
+ * a zoom figure a second time, or an acute panel instead of its whole run. */
+static int draw_zoom(ketsim_plot *p, size_t i, const panel_spec *ps, const figure_ctx *fc, double *ybuf,
+                     ketsim_error *err)
 {
     char title[128];
     snprintf(title, sizeof title, "%s, the first %g h", ps->title, fc->zoom_h);
@@ -191,7 +195,7 @@ static int draw_zoom(ketsim_plot *p, const panel_spec *ps, const figure_ctx *fc,
     figure_ctx zc = *fc;
     zc.x = fc->x_h, zc.dose_x0 = fc->dose_h0, zc.dose_x1 = fc->dose_h1, zc.scale = 1, zc.xlabel = "time (h)";
     zc.xmax = fc->zoom_h;
-    return draw_panel(p, 0, &zs, &zc, ybuf, err);
+    return draw_panel(p, i, &zs, &zc, ybuf, err);
 }
 
 static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const char *path, const figure_ctx *fc,
@@ -200,9 +204,13 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
     char title[256];
     snprintf(title, sizeof title, "%s%s%s", f->title, subtitle ? " - " : "", subtitle ? subtitle : "");
     ketsim_plot *p;
-    size_t n = ketsim_traj_n_times(t), zoom = f->zoom && fc->zoom_h > 0, np = f->n_panels + zoom;
-    /* a zoom panel has its own time axis, so the panels do not share one */
-    int rc = ketsim_plot_open(path, 1100, 260 * (int)np + 140 + 60 * (int)zoom, np, !zoom, title, &p, err);
+    size_t n = ketsim_traj_n_times(t), zoom = f->zoom && fc->zoom_h > 0, np = f->n_panels + zoom, acute = 0;
+    for (size_t i = 0; fc->zoom_h > 0 && i < f->n_panels; i++)
+        acute += f->panels[i].acute;
+    /* panels in hours beside panels in days each have their own time axis,
+     * so the panels do not share one */
+    int own_axes = zoom || acute;
+    int rc = ketsim_plot_open(path, 1100, 260 * (int)np + 140 + 60 * own_axes, np, !own_axes, title, &p, err);
     for (size_t i = 0; !rc && i < f->n_panels; i++) {
         const panel_spec *ps = &f->panels[i];
         for (size_t m = 0; m < MAX_LINES && ps->outputs[m]; m++) {
@@ -211,8 +219,10 @@ static int draw_figure(const figure_spec *f, const ketsim_trajectory *t, const c
                 ybuf[m * n + j] = ketsim_traj_output(t, j, (size_t)k);
         }
         if (i == 0 && zoom)
-            rc = draw_zoom(p, ps, fc, ybuf, err);
-        if (!rc)
+            rc = draw_zoom(p, 0, ps, fc, ybuf, err);
+        if (!rc && ps->acute && fc->zoom_h > 0)
+            rc = draw_zoom(p, i + zoom, ps, fc, ybuf, err);
+        else if (!rc)
             rc = draw_panel(p, i + zoom, ps, fc, ybuf, err);
     }
     if (rc) {

@@ -25,7 +25,14 @@ png_height() { od -An -tu1 -j20 -N4 "$1" | awk '{print $1 * 16777216 + $2 * 6553
 check "a 3-day run: two concentration panels" "[ \$(png_height '$tmp/figs/concentrations.png') -eq 660 ]"
 "$KETSIM" simulate --until 14d --plot "$tmp/days" >/dev/null
 check "a 14-day run: a zoom panel on top" "[ \$(png_height '$tmp/days/concentrations.png') -eq 980 ]"
-check "no zoom on the cascade" "[ \$(png_height '$tmp/days/cascade.png') -eq 1180 ]"
+# the acute panels (NMDA block, glutamate, plasticity; CADSS, haemodynamics)
+# are drawn on the first hours instead, so those pages have their own time
+# axes too: 60 px taller than four (three) panels sharing one; in a run
+# drawn in hours they share it
+check "a 14-day cascade: acute panels on their own axes" "[ \$(png_height '$tmp/days/cascade.png') -eq 1240 ]"
+check "a 14-day clinical figure: acute panels on their own axes" "[ \$(png_height '$tmp/days/clinical.png') -eq 980 ]"
+check "a 3-day cascade shares one time axis" "[ \$(png_height '$tmp/figs/cascade.png') -eq 1180 ]"
+check "a 3-day clinical figure shares one time axis" "[ \$(png_height '$tmp/figs/clinical.png') -eq 920 ]"
 "$KETSIM" simulate --until 1d --plot-log >/dev/null 2>"$tmp/err"
 check "--plot-log alone is refused" "[ $? -eq 2 ] && grep -q -- '--plot-log need --plot' '$tmp/err'"
 # concentrations are semi-log by default (--plot-log names the default);
