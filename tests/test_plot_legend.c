@@ -52,12 +52,21 @@ static size_t under_box(const plot_legend_panel *pl, plot_legend_at at, const ke
     return c;
 }
 
+/* The plasticity panel's four curves: a peak, two flat lines, a dip. */
+static void plasticity_curves(ketsim_plot_series s[4])
+{
+    fill();
+    static const char *const names[4] = {"BDNF", "TrkB", "mTORC1", "p-eEF2"};
+    const double *ys[4] = {peak, flat, flat, dip};
+    for (int k = 0; k < 4; k++)
+        s[k] = (ketsim_plot_series){names[k], xs, ys[k], NP, 0, NULL, 0};
+}
+
 static void test_grows_for_flat_lines(void **state)
 {
     (void)state;
-    fill();
-    ketsim_plot_series s[4] = {{"BDNF", xs, peak, NP, 0, NULL, 0}, {"TrkB", xs, flat, NP, 0, NULL, 0},
-                               {"mTORC1", xs, flat, NP, 0, NULL, 0}, {"p-eEF2", xs, dip, NP, 0, NULL, 0}};
+    ketsim_plot_series s[4];
+    plasticity_curves(s);
     ketsim_plot_axes ax = ketsim_plot_axes_auto("t", "x", "y");
     /* the curves settle nearer the top edge than the bottom one, so the
      * top needs less room */
@@ -111,9 +120,8 @@ static void test_free_corner_and_cheaper_side(void **state)
 static void test_fixed_limits(void **state)
 {
     (void)state;
-    fill();
-    ketsim_plot_series s[4] = {{"a", xs, peak, NP, 0, NULL, 0}, {"b", xs, flat, NP, 0, NULL, 0},
-                               {"c", xs, flat, NP, 0, NULL, 0}, {"d", xs, dip, NP, 0, NULL, 0}};
+    ketsim_plot_series s[4];
+    plasticity_curves(s);
     ketsim_plot_axes ax = ketsim_plot_axes_auto("t", "x", "y");
     ax.ymin = 0.70, ax.ymax = 1.33;
     plot_legend_panel pl = panel(0.70, 1.33);
