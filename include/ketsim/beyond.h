@@ -61,6 +61,7 @@ typedef struct ketsim_predict_row {
     int binary;               /* 1: the marker is 0 or 1 in every subject, a yes/no test */
     ketsim_stats_diagnostic diag; /* binary: test positive = 1; sensitivity, specificity,
                                      PPV, NPV with Wilson 95% intervals */
+    double *values;           /* the marker in each of the n_subjects subjects (owned) */
 } ketsim_predict_row;
 
 typedef struct ketsim_predict_report {
@@ -71,9 +72,14 @@ typedef struct ketsim_predict_report {
     size_t n_defined, n_positive;
     size_t n_rows;
     ketsim_predict_row rows[KETSIM_PREDICT_MAX_ROWS]; /* ranked: oriented AUC, descending */
+    /* Per subject (n_subjects each, owned): kept so that a cohort's results
+     * can be stored with its patients, not only as the statistics above. */
+    int *outcome;             /* 0/1; -1 where undefined (relapse: not a responder) */
+    double *change;           /* % MADRS change from baseline at the outcome visit */
 } ketsim_predict_report;
 
 int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts *o, ketsim_predict_report *rep, ketsim_error *err);
+/* Frees the curves and the per-subject arrays (not rep itself). */
 void ketsim_predict_report_free(ketsim_predict_report *rep);
 
 /* ---- design --------------------------------------------------------------- */
@@ -107,11 +113,27 @@ typedef struct ketsim_design_result {
     int pareto;                     /* on the front among effective candidates */
 } ketsim_design_result;
 
+/* One patient's outcome under one candidate (the terms of its result). */
+typedef struct ketsim_design_subject {
+    int response_24h;               /* 0/1 */
+    double days_in_response;        /* days 1..horizon with rated MADRS in response */
+    double madrs_true_24h;          /* true MADRS at 24 h (points) */
+    double cadss_peak, sbp_peak;    /* peak over 0-3 h */
+} ketsim_design_subject;
+
+/* Receives each candidate's patients (candidate -1: the placebo reference,
+ * first), in candidate order whatever the thread count; a non-zero return
+ * stops the run with that status. */
+typedef int (*ketsim_design_subjects_fn)(void *user, long candidate, const ketsim_design_subject *s, int n,
+                                         ketsim_error *err);
+
 typedef struct ketsim_design_opts {
     int n_subjects;
     uint64_t seed;
     int threads;
     double horizon_days;            /* 14 */
+    ketsim_design_subjects_fn on_subjects; /* optional (NULL: nothing per patient) */
+    void *subjects_user;
 } ketsim_design_opts;
 
 /* Evaluate candidates (cand[0..n-1]) on one virtual cohort; the placebo
@@ -158,6 +180,19 @@ typedef struct ketsim_opt_bounds {
     double in_dose[4];
 } ketsim_opt_bounds;
 
+/* One patient of the fresh cohort under one regimen. */
+typedef struct ketsim_opt_subject {
+    double objective_d;              /* smooth days in response */
+    double days_in_response;         /* rated, at daily visits */
+    int response_end;                /* 0/1, at the last daily visit */
+    double cadss_peak, sbp_peak;     /* peak over all sessions */
+} ketsim_opt_subject;
+
+/* Receives the fresh cohort's patients under each regimen: rank -1 the
+ * standard course (first), then 0, 1, ... the best regimens in rank order;
+ * a non-zero return stops the run with that status. */
+typedef int (*ketsim_opt_subjects_fn)(void *user, long rank, const ketsim_opt_subject *s, int n, ketsim_error *err);
+
 typedef struct ketsim_opt_opts {
     ketsim_opt_bounds b;
     double cap_cadss, cap_sbp;       /* INFINITY: no cap */
@@ -171,6 +206,8 @@ typedef struct ketsim_opt_opts {
     int grid;                        /* 1: grid search; 0: Nelder-Mead */
     int grid_n;                      /* grid levels per continuous variable */
     int max_iter;                    /* Nelder-Mead iterations per structure */
+    ketsim_opt_subjects_fn on_subjects; /* optional (NULL: nothing per patient) */
+    void *subjects_user;
 } ketsim_opt_opts;
 
 /* On one cohort: the smooth objective (mean over patients of the days whose

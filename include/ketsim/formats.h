@@ -198,6 +198,25 @@ int ketsim_results_db_lab(ketsim_results_db *db, const ketsim_lab_result *res, k
  * the prediction on prediction records (pred: one value per record), and
  * the covariates given on each record. */
 int ketsim_results_db_dataset(ketsim_results_db *db, const ketsim_events *ev, const double *pred, ketsim_error *err);
+/* predict: every marker as its predict.csv row (with its description), its
+ * ROC curve, the literature comparison, each subject's outcome and %
+ * MADRS change, and every marker's value in every subject. */
+int ketsim_results_db_predict(ketsim_results_db *db, const ketsim_predict_report *rep, ketsim_error *err);
+/* design: every candidate as its design.csv row (with the dose in words)
+ * and its knobs. */
+int ketsim_results_db_design(ketsim_results_db *db, const ketsim_design_candidate *cand,
+                             const ketsim_design_result *res, size_t n, ketsim_error *err);
+/* design: one candidate's patients (-1: the placebo reference), as
+ * ketsim_design_opts.on_subjects hands them over. */
+int ketsim_results_db_design_subjects(ketsim_results_db *db, long candidate, const ketsim_design_subject *s, int n,
+                                      ketsim_error *err);
+/* optimize: the best regimens and the standard course as optimize.csv's
+ * rows (rank "1", "2", "3", "standard") with their dose days. */
+int ketsim_results_db_optimize(ketsim_results_db *db, const ketsim_opt_report *rep, ketsim_error *err);
+/* optimize: the fresh cohort under one regimen (rank -1: the standard
+ * course), as ketsim_opt_opts.on_subjects hands it over. */
+int ketsim_results_db_optimize_subjects(ketsim_results_db *db, long rank, const ketsim_opt_subject *s, int n,
+                                        ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

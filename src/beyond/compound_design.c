@@ -73,45 +73,47 @@ static int run_candidate(const ketsim_params *base, const ketsim_catalog *cat, c
     return rc;
 }
 
-/* Per subject: responder at 24 h, days in response, MADRS (true) at 24 h. */
-static void per_subject(const ketsim_cohort_result *cr, const dgrid *g, const ketsim_trial_defs *d, int i, int *resp24,
-                        double *days, double *m24)
+/* Each patient's terms of the result: responder at 24 h, days in
+ * response, true MADRS at 24 h, peak CADSS and SBP rise over 0-3 h. */
+static void subject_rows(const ketsim_cohort_result *cr, const dgrid *g, const ketsim_trial_defs *d,
+                         ketsim_design_subject *row)
 {
-    const int *m = cr->madrs_rated + (size_t)i * g->n;
-    double thr = (1.0 - d->response_fraction) * m[0] + 1e-9;
-    *resp24 = m[g->k24] <= thr;
-    *days = 0;
-    for (size_t k = g->k_day1; k < g->n; k++)
-        *days += m[k] <= thr;
-    *m24 = cr->madrs_true[(size_t)i * g->n + g->k24];
+    for (int i = 0; i < cr->n_subjects; i++) {
+        const int *m = cr->madrs_rated + (size_t)i * g->n;
+        double thr = (1.0 - d->response_fraction) * m[0] + 1e-9;
+        ketsim_design_subject *s = &row[i];
+        s->response_24h = m[g->k24] <= thr;
+        s->days_in_response = 0;
+        for (size_t k = g->k_day1; k < g->n; k++)
+            s->days_in_response += m[k] <= thr;
+        s->madrs_true_24h = cr->madrs_true[(size_t)i * g->n + g->k24];
+        s->cadss_peak = s->sbp_peak = 0;
+        for (size_t k = 0; k < g->k24; k++) {
+            s->cadss_peak = fmax(s->cadss_peak, ketsim_cohort_out(cr, i, k, 0));
+            s->sbp_peak = fmax(s->sbp_peak, ketsim_cohort_out(cr, i, k, 1));
+        }
+    }
 }
 
-static int summarize(const ketsim_cohort_result *cr, const ketsim_cohort_result *pl, const dgrid *g, const ketsim_trial_defs *d,
-                     ketsim_design_result *r, ketsim_error *err)
+/* The candidate's result from its patients' rows and placebo's (pl), summed
+ * in subject order. */
+static int summarize(const ketsim_design_subject *cr, const ketsim_design_subject *pl, int n, ketsim_design_result *r,
+                     ketsim_error *err)
 {
-    int n = cr->n_subjects;
     double *days = malloc((size_t)n * sizeof *days);
     if (!days)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     size_t resp = 0, resp_pl = 0;
     double days_pl = 0, m24 = 0, m24_pl = 0, cadss = 0, sbp = 0;
     for (int i = 0; i < n; i++) {
-        int a, b;
-        double dd, x, y;
-        per_subject(cr, g, d, i, &a, &days[i], &x);
-        per_subject(pl, g, d, i, &b, &dd, &y);
-        resp += (size_t)a;
-        resp_pl += (size_t)b;
-        days_pl += dd;
-        m24 += x;
-        m24_pl += y;
-        double cp = 0, sp = 0;
-        for (size_t k = 0; k < g->k24; k++) {
-            cp = fmax(cp, ketsim_cohort_out(cr, i, k, 0));
-            sp = fmax(sp, ketsim_cohort_out(cr, i, k, 1));
-        }
-        cadss += cp;
-        sbp += sp;
+        days[i] = cr[i].days_in_response;
+        resp += (size_t)cr[i].response_24h;
+        resp_pl += (size_t)pl[i].response_24h;
+        days_pl += pl[i].days_in_response;
+        m24 += cr[i].madrs_true_24h;
+        m24_pl += pl[i].madrs_true_24h;
+        cadss += cr[i].cadss_peak;
+        sbp += cr[i].sbp_peak;
     }
     ketsim_stats_interval w;
     ketsim_stats_ttest t;
@@ -138,27 +140,41 @@ static int summarize(const ketsim_cohort_result *cr, const ketsim_cohort_result 
     return KETSIM_OK;
 }
 
+/* Candidate `which` (-1: placebo) run and reduced to its patients' rows,
+ * which the caller's on_subjects sees. */
+static int run_rows(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_design_candidate *c, long which,
+                    const ketsim_design_opts *o, const dgrid *g, const ketsim_trial_defs *d, ketsim_design_subject *row,
+                    ketsim_error *err)
+{
+    ketsim_cohort_result cr = {0};
+    int rc = run_candidate(params, cat, c, o, g, &cr, err);
+    if (!rc)
+        subject_rows(&cr, g, d, row);
+    ketsim_cohort_result_free(&cr);
+    if (!rc && o->on_subjects)
+        rc = o->on_subjects(o->subjects_user, which, row, o->n_subjects, err);
+    return rc;
+}
+
 int ketsim_beyond_design(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_design_candidate *cand, size_t n,
                   const ketsim_design_opts *o, ketsim_design_result *res, ketsim_error *err)
 {
     static const ketsim_design_candidate placebo = {.name = "placebo", .placebo = 1};
     dgrid *g = malloc(sizeof *g);
-    if (!g)
-        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    int rc = make_grid(o->horizon_days, g, err);
+    size_t ns = o->n_subjects > 0 ? (size_t)o->n_subjects : 1;
+    ketsim_design_subject *pl = malloc(ns * sizeof *pl), *row = malloc(ns * sizeof *row);
+    int rc = g && pl && row ? make_grid(o->horizon_days, g, err) : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     ketsim_trial_defs d;
     ketsim_trial_defs_read(params, &d);
-    ketsim_cohort_result pl = {0};
     if (!rc)
-        rc = run_candidate(params, cat, &placebo, o, g, &pl, err);
+        rc = run_rows(params, cat, &placebo, -1, o, g, &d, pl, err);
     for (size_t i = 0; !rc && i < n; i++) {
-        ketsim_cohort_result cr = {0};
-        rc = run_candidate(params, cat, &cand[i], o, g, &cr, err);
+        rc = run_rows(params, cat, &cand[i], (long)i, o, g, &d, row, err);
         if (!rc)
-            rc = summarize(&cr, &pl, g, &d, &res[i], err);
-        ketsim_cohort_result_free(&cr);
+            rc = summarize(row, pl, o->n_subjects, &res[i], err);
     }
-    ketsim_cohort_result_free(&pl);
+    free(pl);
+    free(row);
     free(g);
     if (!rc)
         ketsim_design_pareto(cand, res, n);

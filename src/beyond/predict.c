@@ -278,6 +278,28 @@ static int setup(const ketsim_predict_opts *o, grid *g, ketsim_cohort_spec *sp, 
     return KETSIM_OK;
 }
 
+/* A --marker row: its name, description and values (stream 100 + u). */
+static int user_row(const ketsim_predict_opts *o, size_t u, const grid *g, const ketsim_cohort_result *c,
+                    const outcome_data *od, ketsim_predict_row *row, ketsim_error *err)
+{
+    const ketsim_predict_user_marker *um = &o->user[u];
+    if (um->time_h >= 0) {
+        snprintf(row->name, sizeof row->name, "%s@%gh", um->output, um->time_h);
+        snprintf(row->description, sizeof row->description, "model output %s at %g h after the first dose",
+                 um->output, um->time_h);
+    } else {
+        snprintf(row->name, sizeof row->name, "%s@peak", um->output);
+        snprintf(row->description, sizeof row->description, "peak of model output %s over 0-4 h", um->output);
+    }
+    int n = o->n_subjects;
+    double *x = row->values = malloc((size_t)n * sizeof *x);
+    if (!x)
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    for (int i = 0; i < n; i++)
+        x[i] = user_value(um, 3 + u, i, g, c);
+    return evaluate(o, x, od, n, 100 + (uint64_t)u, row, err);
+}
+
 int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts *o, ketsim_predict_report *rep, ketsim_error *err)
 {
     memset(rep, 0, sizeof *rep);
@@ -303,9 +325,11 @@ int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts
     if (!rc)
         rc = ketsim_cohort_run(&sp, NULL, 0, &c, err);
     int n = o->n_subjects;
+    /* the outcome arrays and each marker's values are handed to rep */
     outcome_data od = {malloc((size_t)n * sizeof(int)), malloc((size_t)n * sizeof(double))};
-    double *x = malloc((size_t)n * sizeof *x);
-    if (!rc && (!od.y || !od.change || !x))
+    rep->outcome = od.y;
+    rep->change = od.change;
+    if (!rc && (!od.y || !od.change))
         rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     if (!rc) {
         ketsim_trial_defs d;
@@ -321,25 +345,17 @@ int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts
             ketsim_predict_row *row = &rep->rows[rep->n_rows++];
             snprintf(row->name, sizeof row->name, "%s", builtin_name[w]);
             snprintf(row->description, sizeof row->description, "%s", builtin_desc[w]);
+            double *x = row->values = malloc((size_t)n * sizeof *x);
+            if (!x) {
+                rc = KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+                break;
+            }
             for (int i = 0; i < n; i++)
                 x[i] = builtin_value(w, i, gp, &c, &d);
             rc = evaluate(o, x, &od, n, (uint64_t)w, row, err);
         }
-        for (size_t u = 0; !rc && u < o->n_user; u++) {
-            ketsim_predict_row *row = &rep->rows[rep->n_rows++];
-            if (o->user[u].time_h >= 0) {
-                snprintf(row->name, sizeof row->name, "%s@%gh", o->user[u].output, o->user[u].time_h);
-                snprintf(row->description, sizeof row->description, "model output %s at %g h after the first dose",
-                         o->user[u].output, o->user[u].time_h);
-            } else {
-                snprintf(row->name, sizeof row->name, "%s@peak", o->user[u].output);
-                snprintf(row->description, sizeof row->description, "peak of model output %s over 0-4 h",
-                         o->user[u].output);
-            }
-            for (int i = 0; i < n; i++)
-                x[i] = user_value(&o->user[u], 3 + u, i, gp, &c);
-            rc = evaluate(o, x, &od, n, 100 + (uint64_t)u, row, err);
-        }
+        for (size_t u = 0; !rc && u < o->n_user; u++)
+            rc = user_row(o, u, gp, &c, &od, &rep->rows[rep->n_rows++], err);
     }
     if (!rc) {
         const char *lab[3] = {"response at 24 h", "response at the last visit", "relapse"};
@@ -351,7 +367,7 @@ int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts
                  rep->outcome_time_h);
         qsort(rep->rows, rep->n_rows, sizeof rep->rows[0], cmp_rows);
     }
-    free(od.y), free(od.change), free(x), free(gp);
+    free(gp);
     ketsim_cohort_result_free(&c);
     ketsim_catalog_free(cat);
     if (rc)
@@ -361,8 +377,15 @@ int ketsim_beyond_predict(const ketsim_params *params, const ketsim_predict_opts
 
 void ketsim_predict_report_free(ketsim_predict_report *rep)
 {
-    for (size_t i = 0; i < rep->n_rows; i++)
+    for (size_t i = 0; i < rep->n_rows; i++) {
         if (rep->rows[i].roc_ok)
             ketsim_roc_result_free(&rep->rows[i].roc);
+        free(rep->rows[i].values);
+        rep->rows[i].values = NULL;
+    }
     rep->n_rows = 0;
+    free(rep->outcome);
+    free(rep->change);
+    rep->outcome = NULL;
+    rep->change = NULL;
 }

@@ -139,15 +139,24 @@ static double smooth_days(const ketsim_cohort_result *cr, const ogrid *g, int i)
     return s * STEP_H / 24;
 }
 
+/* Peak CADSS and SBP rise of subject i over the whole grid. */
+static void subject_peaks(const ketsim_cohort_result *cr, const ogrid *g, int i, double *cadss, double *sbp)
+{
+    double c = 0, p = 0;
+    for (size_t k = 0; k < g->n; k++) {
+        c = fmax(c, ketsim_cohort_out(cr, i, k, 0));
+        p = fmax(p, ketsim_cohort_out(cr, i, k, 1));
+    }
+    *cadss = c;
+    *sbp = p;
+}
+
 static void burden(const ketsim_cohort_result *cr, const ogrid *g, double *cadss, double *sbp)
 {
     *cadss = *sbp = 0;
     for (int i = 0; i < cr->n_subjects; i++) {
-        double c = 0, p = 0;
-        for (size_t k = 0; k < g->n; k++) {
-            c = fmax(c, ketsim_cohort_out(cr, i, k, 0));
-            p = fmax(p, ketsim_cohort_out(cr, i, k, 1));
-        }
+        double c, p;
+        subject_peaks(cr, g, i, &c, &p);
         *cadss += c / cr->n_subjects;
         *sbp += p / cr->n_subjects;
     }
@@ -388,49 +397,72 @@ static int check_opts(const ketsim_opt_opts *o, ketsim_error *err)
 
 /* ---- fresh cohort ------------------------------------------------------------ */
 
-typedef struct fresh_data {
-    double *days;
-    double obj;
-} fresh_data;
-
-static int fresh_eval(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
-                      ketsim_trial_defs *d, ketsim_opt_fresh *f, double *days, ketsim_error *err)
+/* Subject i on the fresh cohort: rated days in response at the daily
+ * visits, response at the last one, the smooth objective and the peaks. */
+static void fresh_subject(const ketsim_cohort_result *cr, const ogrid *g, const ketsim_trial_defs *d, int i,
+                          ketsim_opt_subject *s)
 {
-    ogrid *g = malloc(sizeof *g);
-    if (!g)
-        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
-    ketsim_cohort_result cr = {0};
-    int n = o->eval_subjects;
-    int rc = run(params, cat, o, r, n, o->eval_seed, g, &cr, err);
+    const int *m = cr->madrs_rated + (size_t)i * g->n;
+    double thr = (1.0 - d->response_fraction) * m[0] + 1e-9;
+    s->days_in_response = 0;
+    size_t last = 0;
+    for (size_t k = 1; k < g->n; k++) {
+        double q = g->t[k] / 24;
+        if (fabs(q - round(q)) < 1e-9) {
+            s->days_in_response += m[k] <= thr; /* a daily visit */
+            last = k;
+        }
+    }
+    s->response_end = m[last] <= thr;
+    s->objective_d = smooth_days(cr, g, i);
+    subject_peaks(cr, g, i, &s->cadss_peak, &s->sbp_peak);
+}
+
+/* The fresh cohort's summary of regimen r from its patients' rows (the
+ * caller's on_subjects sees them as regimen `rank`, -1 the standard). */
+static int fresh_summary(const ketsim_cohort_result *cr, const ogrid *g, const ketsim_opt_opts *o, long rank,
+                         ketsim_opt_subject *row, ketsim_opt_fresh *f, double *days, ketsim_error *err)
+{
+    int n = cr->n_subjects;
     size_t resp = 0;
     f->objective_d = 0;
-    for (int i = 0; !rc && i < n; i++) {
-        const int *m = cr.madrs_rated + (size_t)i * g->n;
-        double thr = (1.0 - d->response_fraction) * m[0] + 1e-9;
-        days[i] = 0;
-        size_t last = 0;
-        for (size_t k = 1; k < g->n; k++) {
-            double q = g->t[k] / 24;
-            if (fabs(q - round(q)) < 1e-9) {
-                days[i] += m[k] <= thr; /* a daily visit */
-                last = k;
-            }
-        }
-        resp += m[last] <= thr;
-        f->objective_d += smooth_days(&cr, g, i) / n;
+    for (int i = 0; i < n; i++) {
+        days[i] = row[i].days_in_response;
+        resp += (size_t)row[i].response_end;
+        f->objective_d += row[i].objective_d / n;
     }
-    if (!rc) {
-        burden(&cr, g, &f->cadss_peak, &f->sbp_peak);
-        ketsim_stats_interval w;
-        ketsim_stats_ttest t;
-        rc = ketsim_stats_wilson(resp, (size_t)n, 0.95, &w, err);
-        f->resp_end = w.estimate, f->resp_end_lo = w.lo, f->resp_end_hi = w.hi;
-        if (!rc && ketsim_stats_ttest_one(days, (size_t)n, 0, 0.95, &t, err) == KETSIM_OK)
-            f->days = t.estimate, f->days_lo = t.ci_lo, f->days_hi = t.ci_hi;
-        else if (!rc)
-            f->days = f->days_lo = f->days_hi = days[0];
+    burden(cr, g, &f->cadss_peak, &f->sbp_peak);
+    ketsim_stats_interval w;
+    ketsim_stats_ttest t;
+    int rc = ketsim_stats_wilson(resp, (size_t)n, 0.95, &w, err);
+    f->resp_end = w.estimate, f->resp_end_lo = w.lo, f->resp_end_hi = w.hi;
+    if (!rc && ketsim_stats_ttest_one(days, (size_t)n, 0, 0.95, &t, err) == KETSIM_OK)
+        f->days = t.estimate, f->days_lo = t.ci_lo, f->days_hi = t.ci_hi;
+    else if (!rc)
+        f->days = f->days_lo = f->days_hi = days[0];
+    if (!rc && o->on_subjects)
+        rc = o->on_subjects(o->subjects_user, rank, row, n, err);
+    return rc;
+}
+
+static int fresh_eval(const ketsim_params *params, const ketsim_catalog *cat, const ketsim_opt_opts *o, const ketsim_opt_regimen *r,
+                      long rank, ketsim_trial_defs *d, ketsim_opt_fresh *f, double *days, ketsim_error *err)
+{
+    ogrid *g = malloc(sizeof *g);
+    ketsim_opt_subject *row = malloc((size_t)(o->eval_subjects > 0 ? o->eval_subjects : 1) * sizeof *row);
+    if (!g || !row) {
+        free(g);
+        free(row);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
+    ketsim_cohort_result cr = {0};
+    int rc = run(params, cat, o, r, o->eval_subjects, o->eval_seed, g, &cr, err);
+    for (int i = 0; !rc && i < o->eval_subjects; i++)
+        fresh_subject(&cr, g, d, i, &row[i]);
+    if (!rc)
+        rc = fresh_summary(&cr, g, o, rank, row, f, days, err);
     ketsim_cohort_result_free(&cr);
+    free(row);
     free(g);
     return rc;
 }
@@ -500,13 +532,13 @@ int ketsim_beyond_optimize(const ketsim_params *params, const ketsim_opt_opts *o
     ketsim_trial_defs d;
     ketsim_trial_defs_read(params, &d);
     if (!rc)
-        rc = fresh_eval(params, cat, o, &rep->standard, &d, &rep->standard_fresh, dstd, err);
+        rc = fresh_eval(params, cat, o, &rep->standard, -1, &d, &rep->standard_fresh, dstd, err);
     if (!rc)
         paired(dstd, dstd, o->eval_subjects, &rep->standard_fresh);
     for (size_t i = 0; !rc && i < s->n_best; i++) {
         rep->best[i] = s->best[i];
         rep->best_eval[i] = s->best_eval[i];
-        rc = fresh_eval(params, cat, o, &s->best[i], &d, &rep->best_fresh[i], dx, err);
+        rc = fresh_eval(params, cat, o, &s->best[i], (long)i, &d, &rep->best_fresh[i], dx, err);
         if (!rc)
             paired(dx, dstd, o->eval_subjects, &rep->best_fresh[i]);
         rep->n_best = i + 1;

@@ -2,6 +2,7 @@
 #include "beyond_cli.h"
 #include "beyond_unc_cli.h"
 #include "cli.h"
+#include "results_db_cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
 #include "ketsim/plot_results.h"
@@ -19,8 +20,8 @@ void help_design(void)
 {
     puts("usage: ketsim design [--grid KNOB=LO:HI:N[:log]]... | [--lhs N --range KNOB=LO:HI[:log]...]\n"
          "                     [--base DRUGFILE] [--compound NAME] [--dose ROUTE:AMOUNT[:DURATION]]\n"
-         "                     [--subjects N] [--seed N] [--days D] [--threads N] [--out-dir DIR] [--plot DIR]\n"
-         "                     [--uncertainty FIT.json [--uncertainty-draws K]]\n"
+         "                     [--subjects N] [--seed N] [--days D] [--threads N] [--out-dir DIR]\n"
+         "                     [--out FILE.sqlite] [--plot DIR] [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Compare candidate compounds on one virtual cohort (default 100 patients, the\n"
          "same patients for every candidate and for a placebo reference): efficacy\n"
@@ -36,6 +37,10 @@ void help_design(void)
          "infusion_h, and route (--grid route=iv,in,im).  With --out-dir, writes design.csv\n"
          "and design.json there; with --plot, efficacy against burden with the Pareto\n"
          "front as design_tradeoff.png/.svg.  See docs/beyond.md.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores the run in an SQLite database: run\n"
+         "metadata, the drug files, every candidate's row and knobs, and each patient's\n"
+         "outcome under every candidate and placebo (docs/formats.md); it replaces FILE only\n"
+         "once complete.\n"
          "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
          "20) from its covariance step, and reports the spread of each candidate's effects over\n"
          "placebo (with --out-dir: design_uncertainty.csv, design_uncertainty_parameters.csv).\n"
@@ -330,11 +335,13 @@ static int design_unc(beyond_unc *bu, const ketsim_params *p, const ketsim_catal
     }
     ketsim_design_result *rk = malloc(KETSIM_DESIGN_MAX_CANDIDATES * sizeof *rk);
     int rc = rk ? KETSIM_OK : KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    ketsim_design_opts ok = *o;
+    ok.on_subjects = NULL; /* the database keeps the patients at the estimates only */
     for (long k = 0; k < bu->draws && !rc; k++) {
         ketsim_params *pk = NULL;
         rc = beyond_unc_params(bu, p, k, &pk, err);
         if (!rc)
-            rc = ketsim_beyond_design(pk, cat, cand, nc, o, rk, err);
+            rc = ketsim_beyond_design(pk, cat, cand, nc, &ok, rk, err);
         ketsim_params_free(pk);
         for (size_t i = 0; !rc && i < nc; i++) {
             beyond_unc_set(bu, k, qd[i], rk[i].days_excess);
@@ -343,6 +350,86 @@ static int design_unc(beyond_unc *bu, const ketsim_params *p, const ketsim_catal
     }
     free(rk);
     return rc;
+}
+
+/* Where design writes. */
+typedef struct design_outputs {
+    const char *out_dir, *plot_dir, *db_path, *cmdline;
+} design_outputs;
+
+/* The candidates, their cohort runs and the uncertainty draws, with the
+ * database's rows before and after (its patients as each candidate ends). */
+static int design_compute(const design_args *a, ketsim_design_opts *o, beyond_unc *bu, cli_outdirs *out,
+                          ketsim_results_db *db, design_ctx *ctx, char files[2][4096], ketsim_error *err)
+{
+    ketsim_params *p = NULL;
+    ketsim_catalog *cat = NULL;
+    int rc = beyond_cli_params(NULL, 0, &p, err);
+    if (!rc)
+        rc = beyond_unc_apply(bu, p, -1, err);
+    if (!rc)
+        rc = ketsim_catalog_create(&cat, err);
+    if (!rc)
+        rc = build_candidates(a, p, cat, o->seed, ctx->cand, &ctx->n, files, err);
+    const char *read[2] = {files[0], files[1]};
+    if (!rc && db)
+        rc = cli_results_db_design_setup(db, o, read, files[1][0] ? 2 : 1, bu->file, bu->draws, err);
+    o->on_subjects = db ? cli_results_db_design_subjects : NULL;
+    o->subjects_user = db;
+    if (!rc)
+        rc = ketsim_beyond_design(p, cat, ctx->cand, ctx->n, o, ctx->res, err);
+    if (!rc)
+        rc = design_unc(bu, p, cat, ctx->cand, ctx->n, o, ctx->res, err);
+    if (!rc)
+        rc = beyond_unc_write(out, "design", bu, err);
+    if (!rc && db)
+        rc = cli_results_db_design(db, ctx->cand, ctx->res, ctx->n, err);
+    ketsim_catalog_free(cat);
+    ketsim_params_free(p);
+    return rc;
+}
+
+/* The outputs are checked (and the database opened) before any candidate
+ * runs; the database is committed after the output sets. */
+static int run_design(const design_args *a, ketsim_design_opts *o, beyond_unc *bu, const design_outputs *w)
+{
+    static ketsim_design_candidate cand[KETSIM_DESIGN_MAX_CANDIDATES];
+    static ketsim_design_result res[KETSIM_DESIGN_MAX_CANDIDATES];
+    design_ctx ctx = {cand, res, 0, *o};
+    ketsim_error err = {0};
+    cli_outdirs out;
+    ketsim_results_db *db = NULL;
+    char files[2][4096] = {"", ""};
+    int rc = beyond_cli_begin(&out, w->out_dir, w->plot_dir, "design", &err);
+    if (!rc && w->db_path && (rc = cli_results_db_open(w->db_path, "design", w->cmdline, o->threads, &db, &err)))
+        cli_outdirs_end(&out);
+    if (!rc && (rc = design_compute(a, o, bu, &out, db, &ctx, files, &err)))
+        cli_outdirs_end(&out);
+    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
+                         .seeds = {(unsigned long long)o->seed}, .n_inputs = files[1][0] ? 2 : 1,
+                         .inputs = {files[0], files[1]}};
+    if (!rc)
+        rc = beyond_cli_finish(&out, "design", w_csv, w_json, &ctx, plot_design, &ctx, &info, &err);
+    if (!rc && db)
+        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
+    else
+        cli_results_db_abort(db);
+    if (!rc && !ketsim_design_print(stdout, cand, res, ctx.n, o, &err))
+        rc = beyond_unc_print(stdout, bu, &err);
+    else if (!rc)
+        rc = KETSIM_EIO;
+    beyond_unc_free(bu);
+    if (rc)
+        return cli_fail(&err);
+    printf("\ndrug files: %s%s%s\n", files[0], files[1][0] ? ", " : "", files[1]);
+    if (w->out_dir)
+        printf("wrote %s/design.csv, %s/design.json and %s/design_manifest.json\n", w->out_dir, w->out_dir,
+               w->out_dir);
+    if (w->plot_dir)
+        printf("wrote %s/design_tradeoff.png and .svg\n", w->plot_dir);
+    if (w->db_path)
+        printf("wrote %s\n", w->db_path);
+    return 0;
 }
 
 int cmd_design(int argc, char **argv)
@@ -354,14 +441,17 @@ int cmd_design(int argc, char **argv)
         {"subjects", required_argument, 0, 'n'}, {"seed", required_argument, 0, 's'},
         {"days", required_argument, 0, 'D'},    {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"help", no_argument, 0, 'h'},
-        BEYOND_UNC_LONGOPTS,                     {0, 0, 0, 0},
+        {"out", required_argument, 0, 'O'},     BEYOND_UNC_LONGOPTS,
+        {0, 0, 0, 0},
     };
     static design_args a;
     memset(&a, 0, sizeof a);
     long n = 100, seed = 2024, days = 14, threads = trial_cli_default_threads();
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
     ketsim_error err = {0};
     int c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     beyond_unc bu;
@@ -411,6 +501,12 @@ int cmd_design(int argc, char **argv)
                 return cli_usage("design", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'O':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("design", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'P': plot_dir = optarg; break;
         case 'h': help_design(); return 0;
         default:
@@ -425,54 +521,11 @@ int cmd_design(int argc, char **argv)
         return cli_usage("design", "--lhs N and --range KNOB=LO:HI go together");
     if (!a.grid && !a.lhs_range && (a.base || a.compound || a.dose))
         return cli_usage("design", "--base, --compound and --dose need --grid or --lhs");
-    ketsim_params *p = NULL;
-    ketsim_catalog *cat = NULL;
-    static ketsim_design_candidate cand[KETSIM_DESIGN_MAX_CANDIDATES];
-    static ketsim_design_result res[KETSIM_DESIGN_MAX_CANDIDATES];
-    size_t nc = 0;
     ketsim_design_opts o = {.n_subjects = (int)n, .seed = (uint64_t)seed, .threads = (int)threads, .horizon_days = (double)days};
-    cli_outdirs out;
-    char files[2][4096];
     if (beyond_unc_prepare(&bu, (uint64_t)seed, &err)) {
         beyond_unc_free(&bu);
         return cli_fail(&err);
     }
-    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "design", &err);
-    if (!rc)
-        rc = beyond_cli_params(NULL, 0, &p, &err);
-    if (!rc)
-        rc = beyond_unc_apply(&bu, p, -1, &err);
-    if (!rc)
-        rc = ketsim_catalog_create(&cat, &err);
-    if (!rc)
-        rc = build_candidates(&a, p, cat, (uint64_t)seed, cand, &nc, files, &err);
-    if (!rc)
-        rc = ketsim_beyond_design(p, cat, cand, nc, &o, res, &err);
-    if (!rc)
-        rc = design_unc(&bu, p, cat, cand, nc, &o, res, &err);
-    if (!rc)
-        rc = beyond_unc_write(&out, "design", &bu, &err);
-    design_ctx ctx = {cand, res, nc, o};
-    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
-                         .seeds = {(unsigned long long)seed}, .n_inputs = files[1][0] ? 2 : 1,
-                         .inputs = {files[0], files[1]}};
-    if (!rc)
-        rc = beyond_cli_finish(&out, "design", w_csv, w_json, &ctx, plot_design, &ctx, &info, &err);
-    else
-        cli_outdirs_end(&out);
-    ketsim_catalog_free(cat);
-    ketsim_params_free(p);
-    if (!rc && !ketsim_design_print(stdout, cand, res, nc, &o, &err))
-        rc = beyond_unc_print(stdout, &bu, &err);
-    else if (!rc)
-        rc = KETSIM_EIO;
-    beyond_unc_free(&bu);
-    if (rc)
-        return cli_fail(&err);
-    printf("\ndrug files: %s%s%s\n", files[0], files[1][0] ? ", " : "", files[1]);
-    if (out_dir)
-        printf("wrote %s/design.csv, %s/design.json and %s/design_manifest.json\n", out_dir, out_dir, out_dir);
-    if (plot_dir)
-        printf("wrote %s/design_tradeoff.png and .svg\n", plot_dir);
-    return 0;
+    design_outputs w = {out_dir, plot_dir, db_path, cmdline};
+    return run_design(&a, &o, &bu, &w);
 }

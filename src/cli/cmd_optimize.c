@@ -2,6 +2,7 @@
 #include "beyond_cli.h"
 #include "beyond_unc_cli.h"
 #include "cli.h"
+#include "results_db_cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
 #include "ketsim/plot_results.h"
@@ -17,7 +18,7 @@ void help_optimize(void)
          "                       [--cap-cadss X] [--cap-sbp Y] [--max-visits N] [--horizon-days D]\n"
          "                       [--method nm|grid] [--grid-n N] [--iterations N] [--subjects N] [--seed N]\n"
          "                       [--eval-subjects N] [--eval-seed N] [--threads N] [--out-dir DIR]\n"
-         "                       [--plot DIR] [--uncertainty FIT.json [--uncertainty-draws K]]\n"
+         "                       [--out FILE.sqlite] [--plot DIR] [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Choose dose, infusion duration, route, interval and number of doses to maximise\n"
          "the mean time in response (MADRS below half of baseline) over the horizon\n"
@@ -34,6 +35,9 @@ void help_optimize(void)
          "With --out-dir, writes optimize.csv and optimize.json there; with --plot, days in\n"
          "response of the best regimens and the standard course as optimize_days.png/.svg,\n"
          "and their gain over the standard course (paired) and burden as optimize_gain.png/.svg.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores the run in an SQLite database: run\n"
+         "metadata, the regimens' rows and dose days, and each fresh patient's outcome under\n"
+         "every regimen (docs/formats.md); it replaces FILE only once complete.\n"
          "--uncertainty FIT.json searches at a population fit's THETAs, then evaluates the regimens\n"
          "found and the standard course on the fresh cohort once per draw (K, default 20) from its\n"
          "covariance step, and reports the spread of their objective (with --out-dir:\n"
@@ -195,6 +199,77 @@ static int optimize_unc(beyond_unc *bu, const ketsim_params *p, const ketsim_opt
     return rc;
 }
 
+/* Where optimize writes. */
+typedef struct opt_outputs {
+    const char *out_dir, *plot_dir, *db_path, *cmdline;
+} opt_outputs;
+
+/* The search, the fresh cohort and the uncertainty draws, with the
+ * database's rows before and after (the fresh patients as each regimen is
+ * evaluated). */
+static int optimize_compute(ketsim_opt_opts *o, beyond_unc *bu, cli_outdirs *out, ketsim_results_db *db,
+                            ketsim_opt_report *rep, ketsim_error *err)
+{
+    ketsim_params *p = NULL;
+    int rc = beyond_cli_params(NULL, 0, &p, err);
+    if (!rc && db)
+        rc = cli_results_db_optimize_setup(db, o, bu->file, bu->draws, err);
+    if (!rc)
+        rc = beyond_unc_apply(bu, p, -1, err);
+    o->on_subjects = db ? cli_results_db_optimize_subjects : NULL;
+    o->subjects_user = db;
+    if (!rc)
+        rc = ketsim_beyond_optimize(p, o, rep, err);
+    if (!rc)
+        rc = optimize_unc(bu, p, o, rep, err);
+    if (!rc)
+        rc = beyond_unc_write(out, "optimize", bu, err);
+    if (!rc && db)
+        rc = cli_results_db_optimize(db, rep, err);
+    ketsim_params_free(p);
+    return rc;
+}
+
+/* The outputs are checked (and the database opened) before the search; the
+ * database is committed after the output sets. */
+static int run_optimize(ketsim_opt_opts *o, beyond_unc *bu, const opt_outputs *w)
+{
+    static ketsim_opt_report rep;
+    ketsim_error err = {0};
+    cli_outdirs out;
+    ketsim_results_db *db = NULL;
+    int rc = beyond_cli_begin(&out, w->out_dir, w->plot_dir, "optimize", &err);
+    if (!rc && w->db_path && (rc = cli_results_db_open(w->db_path, "optimize", w->cmdline, o->threads, &db, &err)))
+        cli_outdirs_end(&out);
+    if (!rc && (rc = optimize_compute(o, bu, &out, db, &rep, &err)))
+        cli_outdirs_end(&out);
+    opt_ctx ctx = {o, &rep};
+    cli_run_info info = {.n_seeds = 2, .seed_names = {"cohort", "evaluation"},
+                         .seeds = {(unsigned long long)o->seed, (unsigned long long)o->eval_seed}};
+    if (!rc)
+        rc = beyond_cli_finish(&out, "optimize", w_csv, w_json, &ctx, plot_days, &rep, &info, &err);
+    if (!rc && db)
+        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
+    else
+        cli_results_db_abort(db);
+    if (!rc && !ketsim_opt_print(stdout, o, &rep, &err))
+        rc = beyond_unc_print(stdout, bu, &err);
+    else if (!rc)
+        rc = KETSIM_EIO;
+    beyond_unc_free(bu);
+    if (rc)
+        return cli_fail(&err);
+    if (w->out_dir)
+        printf("\nwrote %s/optimize.csv, %s/optimize.json and %s/optimize_manifest.json\n", w->out_dir, w->out_dir,
+               w->out_dir);
+    if (w->plot_dir)
+        printf("wrote %s/optimize_days.png%s and their .svg\n", w->plot_dir,
+               rep.n_best ? ", optimize_gain.png" : "");
+    if (w->db_path)
+        printf("%swrote %s\n", w->out_dir ? "" : "\n", w->db_path);
+    return 0;
+}
+
 int cmd_optimize(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -207,14 +282,17 @@ int cmd_optimize(int argc, char **argv)
         {"seed", required_argument, 0, 's'},    {"eval-subjects", required_argument, 0, 'N'},
         {"eval-seed", required_argument, 0, 'E'}, {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'F'}, {"help", no_argument, 0, 'h'},
-        BEYOND_UNC_LONGOPTS,                     {0, 0, 0, 0},
+        {"out", required_argument, 0, 'D'},     BEYOND_UNC_LONGOPTS,
+        {0, 0, 0, 0},
     };
     ketsim_opt_opts o;
     ketsim_opt_defaults(&o);
     o.threads = trial_cli_default_threads();
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
     long v;
     int c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     beyond_unc bu;
@@ -294,6 +372,12 @@ int cmd_optimize(int argc, char **argv)
             o.threads = (int)v;
             break;
         case 'o': out_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("optimize", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or "
+                                             ".db", optarg);
+            db_path = optarg;
+            break;
         case 'F': plot_dir = optarg; break;
         case 'h': help_optimize(); return 0;
         default:
@@ -306,43 +390,10 @@ int cmd_optimize(int argc, char **argv)
     if (o.eval_seed == o.seed)
         return cli_usage("optimize", "--eval-seed must differ from --seed (the fresh cohort must be new patients)");
     ketsim_error err = {0};
-    ketsim_params *p = NULL;
-    static ketsim_opt_report rep;
-    cli_outdirs out;
     if (beyond_unc_prepare(&bu, o.seed, &err)) {
         beyond_unc_free(&bu);
         return cli_fail(&err);
     }
-    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "optimize", &err);
-    if (!rc)
-        rc = beyond_cli_params(NULL, 0, &p, &err);
-    if (!rc)
-        rc = beyond_unc_apply(&bu, p, -1, &err);
-    if (!rc)
-        rc = ketsim_beyond_optimize(p, &o, &rep, &err);
-    if (!rc)
-        rc = optimize_unc(&bu, p, &o, &rep, &err);
-    if (!rc)
-        rc = beyond_unc_write(&out, "optimize", &bu, &err);
-    ketsim_params_free(p);
-    opt_ctx ctx = {&o, &rep};
-    cli_run_info info = {.n_seeds = 2, .seed_names = {"cohort", "evaluation"},
-                         .seeds = {(unsigned long long)o.seed, (unsigned long long)o.eval_seed}};
-    if (!rc)
-        rc = beyond_cli_finish(&out, "optimize", w_csv, w_json, &ctx, plot_days, &rep, &info, &err);
-    else
-        cli_outdirs_end(&out);
-    if (!rc && !ketsim_opt_print(stdout, &o, &rep, &err))
-        rc = beyond_unc_print(stdout, &bu, &err);
-    else if (!rc)
-        rc = KETSIM_EIO;
-    beyond_unc_free(&bu);
-    if (rc)
-        return cli_fail(&err);
-    if (out_dir)
-        printf("\nwrote %s/optimize.csv, %s/optimize.json and %s/optimize_manifest.json\n", out_dir, out_dir,
-               out_dir);
-    if (plot_dir)
-        printf("wrote %s/optimize_days.png%s and their .svg\n", plot_dir, rep.n_best ? ", optimize_gain.png" : "");
-    return 0;
+    opt_outputs w = {out_dir, plot_dir, db_path, cmdline};
+    return run_optimize(&o, &bu, &w);
 }

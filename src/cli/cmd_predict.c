@@ -2,6 +2,7 @@
 #include "beyond_cli.h"
 #include "beyond_unc_cli.h"
 #include "cli.h"
+#include "results_db_cli.h"
 #include "trial_cli.h"
 #include "ketsim/beyond.h"
 #include "ketsim/plot_results.h"
@@ -17,8 +18,8 @@ void help_predict(void)
 {
     puts("usage: ketsim predict [SCENARIO] [--outcome response_24h|response_end|relapse_by:DAYS]\n"
          "                      [--marker OUTPUT[@TIME]]... [--only-user] [--seed N] [--subjects N]\n"
-         "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--plot DIR] [--set NAME=VALUE]...\n"
-         "                      [--uncertainty FIT.json [--uncertainty-draws K]]\n"
+         "                      [--bootstrap B] [--threads N] [--out-dir DIR] [--out FILE.sqlite] [--plot DIR]\n"
+         "                      [--set NAME=VALUE]... [--uncertainty FIT.json [--uncertainty-draws K]]\n"
          "\n"
          "Which early measurement predicts the outcome?  A virtual cohort (default 500\n"
          "patients) receives the course of the scenario's first active arm (default\n"
@@ -32,6 +33,10 @@ void help_predict(void)
          "relapse_by:DAYS analyses responders at the scenario's primary visit.\n"
          "With --out-dir, writes predict.csv and predict.json there; with --plot, the ROC\n"
          "curves of the six best markers as predict_roc.png/.svg.  See docs/beyond.md.\n"
+         "--out FILE.sqlite (or .sqlite3, .db) stores the run in an SQLite database: run\n"
+         "metadata, changed parameters, every marker's row and ROC curve, the literature\n"
+         "comparison, and each patient's outcome and marker values (docs/formats.md); it\n"
+         "replaces FILE only once complete.\n"
          "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
          "20) from its covariance step, and reports each AUC's spread over the draws (with\n"
          "--out-dir: predict_uncertainty.csv and predict_uncertainty_parameters.csv).\n"
@@ -78,6 +83,10 @@ static int parse_marker(const char *s, ketsim_predict_opts *o, ketsim_error *err
         if (u->time_h < 0 || u->time_h > 24 * 365)
             return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker '%s': time outside 0..365d", s);
     }
+    /* the same marker twice would be two rows of one name */
+    for (size_t k = 0; k < o->n_user; k++)
+        if (strcmp(o->user[k].output, u->output) == 0 && o->user[k].time_h == u->time_h)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--marker '%s': given twice", s);
     o->n_user++;
     return KETSIM_OK;
 }
@@ -136,6 +145,71 @@ static int predict_unc(beyond_unc *bu, const ketsim_params *params, const ketsim
     return rc;
 }
 
+/* The cohort, its analysis and the uncertainty draws, with the database's
+ * rows written before (setup) and after (results) the run. */
+static int predict_compute(ketsim_predict_opts *o, char **sets, size_t n_sets, beyond_unc *bu, cli_outdirs *out,
+                           ketsim_results_db *db, ketsim_predict_report *rep, ketsim_error *err)
+{
+    ketsim_params *params = NULL;
+    int rc = beyond_cli_params(sets, n_sets, &params, err);
+    if (!rc && db)
+        rc = cli_results_db_predict_setup(db, o, params, bu->file, bu->draws, err);
+    if (!rc)
+        rc = beyond_unc_apply(bu, params, -1, err);
+    if (!rc)
+        rc = ketsim_beyond_predict(params, o, rep, err);
+    if (!rc)
+        rc = predict_unc(bu, params, o, rep, err);
+    if (!rc)
+        rc = beyond_unc_write(out, "predict", bu, err);
+    if (!rc && db)
+        rc = cli_results_db_predict(db, rep, err);
+    ketsim_params_free(params);
+    return rc;
+}
+
+/* The outputs are checked (and the database opened) before the cohort is
+ * simulated; the database is committed after the output sets. */
+static int run_predict(ketsim_predict_opts *o, char **sets, size_t n_sets, beyond_unc *bu, const char *out_dir,
+                       const char *plot_dir, const char *db_path, const char *cmdline)
+{
+    static ketsim_predict_report rep;
+    ketsim_error err = {0};
+    cli_outdirs out;
+    ketsim_results_db *db = NULL;
+    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "predict", &err);
+    if (!rc && db_path && (rc = cli_results_db_open(db_path, "predict", cmdline, o->threads, &db, &err)))
+        cli_outdirs_end(&out);
+    if (!rc && (rc = predict_compute(o, sets, n_sets, bu, &out, db, &rep, &err)))
+        cli_outdirs_end(&out);
+    const void *ctx[2] = {o, &rep};
+    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
+                         .seeds = {(unsigned long long)o->seed}, .n_inputs = o->sc.file[0] ? 1 : 0,
+                         .inputs = {o->sc.file}};
+    if (!rc)
+        rc = beyond_cli_finish(&out, "predict", write_csv, write_json, ctx, plot_roc, &rep, &info, &err);
+    if (!rc && db)
+        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
+    else
+        cli_results_db_abort(db);
+    if (!rc && !ketsim_predict_print(stdout, o, &rep, &err))
+        rc = beyond_unc_print(stdout, bu, &err);
+    else if (!rc)
+        rc = KETSIM_EIO;
+    ketsim_predict_report_free(&rep);
+    beyond_unc_free(bu);
+    if (rc)
+        return cli_fail(&err);
+    printf("\nscenario file: %s\n", o->sc.file[0] ? o->sc.file : "(none)");
+    if (out_dir)
+        printf("wrote %s/predict.csv, %s/predict.json and %s/predict_manifest.json\n", out_dir, out_dir, out_dir);
+    if (plot_dir)
+        printf("wrote %s/predict_roc.png and .svg\n", plot_dir);
+    if (db_path)
+        printf("wrote %s\n", db_path);
+    return 0;
+}
+
 int cmd_predict(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -143,18 +217,21 @@ int cmd_predict(int argc, char **argv)
         {"seed", required_argument, 0, 's'},    {"subjects", required_argument, 0, 'n'},
         {"bootstrap", required_argument, 0, 'b'}, {"threads", required_argument, 0, 't'},
         {"out-dir", required_argument, 0, 'o'}, {"plot", required_argument, 0, 'P'}, {"set", required_argument, 0, 'S'},
-        {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'}, BEYOND_UNC_LONGOPTS,
+        {"only-user", no_argument, 0, 'u'},     {"help", no_argument, 0, 'h'}, {"out", required_argument, 0, 'D'},
+        BEYOND_UNC_LONGOPTS,
         {0, 0, 0, 0},
     };
     static ketsim_predict_opts o;
     memset(&o, 0, sizeof o);
     o.default_markers = 1;
     long seed = -1, n = 500, boot = 1000, threads = trial_cli_default_threads();
-    const char *out_dir = NULL, *plot_dir = NULL;
+    const char *out_dir = NULL, *plot_dir = NULL, *db_path = NULL;
     char *sets[MAX_SETS];
     size_t n_sets = 0;
     ketsim_error err = {0};
     int c;
+    char cmdline[8192]; /* for --out's run table, before getopt reorders argv */
+    cli_results_db_command_line(cmdline, sizeof cmdline, argc, argv);
     optind = 1;
     opterr = 0;
     beyond_unc bu;
@@ -193,6 +270,12 @@ int cmd_predict(int argc, char **argv)
                 return cli_usage("predict", "--threads '%s': expected an integer between 1 and 64", optarg);
             break;
         case 'o': out_dir = optarg; break;
+        case 'D':
+            if (!cli_results_db_path(optarg))
+                return cli_usage("predict", "--out '%s': expected a database file ending in .sqlite, .sqlite3 or .db",
+                                 optarg);
+            db_path = optarg;
+            break;
         case 'P': plot_dir = optarg; break;
         case 'S':
             if (n_sets == MAX_SETS)
@@ -216,46 +299,9 @@ int cmd_predict(int argc, char **argv)
     o.n_subjects = (int)n;
     o.n_boot = (int)boot;
     o.threads = (int)threads;
-    ketsim_params *params = NULL;
-    static ketsim_predict_report rep;
-    cli_outdirs out;
     if (beyond_unc_prepare(&bu, o.seed, &err)) {
         beyond_unc_free(&bu);
         return cli_fail(&err);
     }
-    int rc = beyond_cli_begin(&out, out_dir, plot_dir, "predict", &err);
-    if (!rc)
-        rc = beyond_cli_params(sets, n_sets, &params, &err);
-    if (!rc)
-        rc = beyond_unc_apply(&bu, params, -1, &err);
-    if (!rc)
-        rc = ketsim_beyond_predict(params, &o, &rep, &err);
-    if (!rc)
-        rc = predict_unc(&bu, params, &o, &rep, &err);
-    if (!rc)
-        rc = beyond_unc_write(&out, "predict", &bu, &err);
-    ketsim_params_free(params);
-    if (rc) {
-        cli_outdirs_end(&out);
-        beyond_unc_free(&bu);
-        return cli_fail(&err);
-    }
-    const void *ctx[2] = {&o, &rep};
-    cli_run_info info = {.n_seeds = 1, .seed_names = {"cohort"},
-                         .seeds = {(unsigned long long)o.seed}, .n_inputs = o.sc.file[0] ? 1 : 0,
-                         .inputs = {o.sc.file}};
-    if ((rc = beyond_cli_finish(&out, "predict", write_csv, write_json, ctx, plot_roc, &rep, &info, &err)) ||
-        ketsim_predict_print(stdout, &o, &rep, &err) || beyond_unc_print(stdout, &bu, &err)) {
-        ketsim_predict_report_free(&rep);
-        beyond_unc_free(&bu);
-        return cli_fail(&err);
-    }
-    beyond_unc_free(&bu);
-    printf("\nscenario file: %s\n", o.sc.file[0] ? o.sc.file : "(none)");
-    if (out_dir)
-        printf("wrote %s/predict.csv, %s/predict.json and %s/predict_manifest.json\n", out_dir, out_dir, out_dir);
-    if (plot_dir)
-        printf("wrote %s/predict_roc.png and .svg\n", plot_dir);
-    ketsim_predict_report_free(&rep);
-    return 0;
+    return run_predict(&o, sets, n_sets, &bu, out_dir, plot_dir, db_path, cmdline);
 }

@@ -3,6 +3,7 @@
 #include "ketsim/datadir.h"
 #include "ketsim/ketsim.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -188,5 +189,167 @@ int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *re
     if (!rc)
         return cli_results_db_commit(db, err);
     cli_results_db_abort(db);
+    return rc;
+}
+
+/* ---- predict, design, optimize -------------------------------------------- */
+
+/* A run row whose value is formatted here. */
+typedef struct meta_row {
+    const char *key;
+    char value[128];
+} meta_row;
+
+static int put_meta_rows(ketsim_results_db *db, const meta_row *rows, size_t n, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t i = 0; !rc && i < n; i++)
+        if (rows[i].key)
+            rc = ketsim_results_db_meta(db, rows[i].key, rows[i].value, err);
+    return rc;
+}
+
+/* Real numbers in the run table: 10 digits, as the JSON. */
+static void set_real(meta_row *row, const char *key, double v)
+{
+    row->key = key;
+    snprintf(row->value, sizeof row->value, "%.10g", v);
+}
+
+static void set_num(meta_row *row, const char *key, unsigned long long v)
+{
+    row->key = key;
+    snprintf(row->value, sizeof row->value, "%llu", v);
+}
+
+static void set_text(meta_row *row, const char *key, const char *v)
+{
+    row->key = key;
+    snprintf(row->value, sizeof row->value, "%s", v);
+}
+
+/* The fit --uncertainty read: the database holds the run at its estimates
+ * (the draws are only in --out-dir). */
+static int put_fit(ketsim_results_db *db, const char *fit, long draws, ketsim_error *err)
+{
+    if (!fit)
+        return KETSIM_OK;
+    int rc = ketsim_results_db_data_file(db, fit, "uncertainty", err);
+    return rc ? rc : meta_num(db, "uncertainty_draws", (unsigned long long)draws, err);
+}
+
+int cli_results_db_predict_setup(ketsim_results_db *db, const ketsim_predict_opts *o, const ketsim_params *params,
+                                 const char *fit, long draws, ketsim_error *err)
+{
+    meta_row rows[5] = {{0}};
+    set_text(&rows[0], "scenario", o->sc.name);
+    set_num(&rows[1], "seed", (unsigned long long)o->seed);
+    set_num(&rows[2], "subjects", (unsigned long long)o->n_subjects);
+    set_num(&rows[3], "bootstrap", (unsigned long long)o->n_boot);
+    set_text(&rows[4], "builtin_markers", o->default_markers ? "1" : "0");
+    cli_output_lock();
+    int rc = put_meta_rows(db, rows, 5, err);
+    if (!rc && o->sc.file[0])
+        rc = ketsim_results_db_data_file(db, o->sc.file, "scenario", err);
+    if (!rc)
+        rc = put_fit(db, fit, draws, err);
+    if (!rc)
+        rc = ketsim_results_db_params(db, params, NULL, 0, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_predict(ketsim_results_db *db, const ketsim_predict_report *rep, ketsim_error *err)
+{
+    meta_row rows[5] = {{0}};
+    set_text(&rows[0], "outcome", rep->outcome_label);
+    set_text(&rows[1], "change", rep->change_label);
+    set_real(&rows[2], "outcome_time_h", rep->outcome_time_h);
+    set_num(&rows[3], "n_defined", (unsigned long long)rep->n_defined);
+    set_num(&rows[4], "n_positive", (unsigned long long)rep->n_positive);
+    cli_output_lock();
+    int rc = put_meta_rows(db, rows, 5, err);
+    if (!rc)
+        rc = ketsim_results_db_predict(db, rep, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_design_setup(ketsim_results_db *db, const ketsim_design_opts *o, const char *const *drug_files,
+                                size_t n_files, const char *fit, long draws, ketsim_error *err)
+{
+    meta_row rows[3] = {{0}};
+    set_num(&rows[0], "seed", (unsigned long long)o->seed);
+    set_num(&rows[1], "subjects", (unsigned long long)o->n_subjects);
+    set_real(&rows[2], "horizon_days", o->horizon_days);
+    cli_output_lock();
+    int rc = put_meta_rows(db, rows, 3, err);
+    for (size_t i = 0; !rc && i < n_files; i++)
+        rc = ketsim_results_db_data_file(db, drug_files[i], "drug", err);
+    if (!rc)
+        rc = put_fit(db, fit, draws, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_design_subjects(void *db, long candidate, const ketsim_design_subject *s, int n,
+                                   ketsim_error *err)
+{
+    cli_output_lock();
+    int rc = ketsim_results_db_design_subjects(db, candidate, s, n, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_design(ketsim_results_db *db, const ketsim_design_candidate *cand, const ketsim_design_result *res,
+                          size_t n, ketsim_error *err)
+{
+    cli_output_lock();
+    int rc = meta_num(db, "candidates", (unsigned long long)n, err);
+    if (!rc)
+        rc = ketsim_results_db_design(db, cand, res, n, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_optimize_setup(ketsim_results_db *db, const ketsim_opt_opts *o, const char *fit, long draws,
+                                  ketsim_error *err)
+{
+    meta_row rows[9] = {{0}};
+    set_num(&rows[0], "seed", (unsigned long long)o->seed);
+    set_num(&rows[1], "subjects", (unsigned long long)o->n_subjects);
+    set_num(&rows[2], "eval_seed", (unsigned long long)o->eval_seed);
+    set_num(&rows[3], "eval_subjects", (unsigned long long)o->eval_subjects);
+    set_text(&rows[4], "method", o->grid ? "grid" : "nelder-mead");
+    set_real(&rows[5], "horizon_days", o->horizon_d);
+    set_num(&rows[6], "max_visits", (unsigned long long)o->max_visits);
+    /* no row for a cap that is not set (infinite) */
+    if (isfinite(o->cap_cadss))
+        set_real(&rows[7], "cap_cadss", o->cap_cadss);
+    if (isfinite(o->cap_sbp))
+        set_real(&rows[8], "cap_sbp_mmhg", o->cap_sbp);
+    cli_output_lock();
+    int rc = put_meta_rows(db, rows, 9, err);
+    if (!rc)
+        rc = put_fit(db, fit, draws, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_optimize_subjects(void *db, long rank, const ketsim_opt_subject *s, int n, ketsim_error *err)
+{
+    cli_output_lock();
+    int rc = ketsim_results_db_optimize_subjects(db, rank, s, n, err);
+    cli_output_unlock();
+    return rc;
+}
+
+int cli_results_db_optimize(ketsim_results_db *db, const ketsim_opt_report *rep, ketsim_error *err)
+{
+    cli_output_lock();
+    int rc = meta_num(db, "evaluations", (unsigned long long)rep->n_evals, err);
+    if (!rc)
+        rc = ketsim_results_db_optimize(db, rep, err);
+    cli_output_unlock();
     return rc;
 }

@@ -32,5 +32,25 @@ int cli_results_db_trial_setup(ketsim_results_db *db, const ketsim_trial_scenari
  * the results), then the commit; on failure the database is removed. */
 int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *res, const ketsim_params *params,
                               ketsim_error *err);
+/* predict, design and optimize: their run rows (seeds, cohort sizes,
+ * options; the files read, with the fit of --uncertainty, whose draws stay
+ * out of the database) before the run, and their results after it.  Each
+ * holds the output lock while it writes.  predict's parameters are the
+ * table with --set, before any fit's estimates. */
+int cli_results_db_predict_setup(ketsim_results_db *db, const ketsim_predict_opts *o, const ketsim_params *params,
+                                 const char *fit, long draws, ketsim_error *err);
+int cli_results_db_predict(ketsim_results_db *db, const ketsim_predict_report *rep, ketsim_error *err);
+int cli_results_db_design_setup(ketsim_results_db *db, const ketsim_design_opts *o, const char *const *drug_files,
+                                size_t n_files, const char *fit, long draws, ketsim_error *err);
+int cli_results_db_design(ketsim_results_db *db, const ketsim_design_candidate *cand, const ketsim_design_result *res,
+                          size_t n, ketsim_error *err);
+int cli_results_db_optimize_setup(ketsim_results_db *db, const ketsim_opt_opts *o, const char *fit, long draws,
+                                  ketsim_error *err);
+int cli_results_db_optimize(ketsim_results_db *db, const ketsim_opt_report *rep, ketsim_error *err);
+/* The per-patient callbacks (ketsim_design_subjects_fn, ketsim_opt_subjects_fn)
+ * with the database as user pointer. */
+int cli_results_db_design_subjects(void *db, long candidate, const ketsim_design_subject *s, int n,
+                                   ketsim_error *err);
+int cli_results_db_optimize_subjects(void *db, long rank, const ketsim_opt_subject *s, int n, ketsim_error *err);
 
 #endif

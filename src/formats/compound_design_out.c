@@ -1,11 +1,12 @@
 /* Tables, CSV and JSON of ketsim design. */
 #include "ketsim/formats.h"
+#include "beyond_out.h"
 #include "json_out.h"
 #include "stream.h"
 
 #include <math.h>
 
-static void dose_text(char *buf, size_t size, const ketsim_design_candidate *c)
+void formats_design_dose_text(char *buf, size_t size, const ketsim_design_candidate *c)
 {
     if (c->placebo) {
         snprintf(buf, size, "none (sham session)");
@@ -32,7 +33,7 @@ int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ket
     for (size_t i = 0; i < n; i++) {
         const ketsim_design_result *r = &res[i];
         char dose[64], resp[40], days[40];
-        dose_text(dose, sizeof dose, &cand[i]);
+        formats_design_dose_text(dose, sizeof dose, &cand[i]);
         snprintf(resp, sizeof resp, "%.0f [%.0f, %.0f]", 100 * r->response_24h, 100 * r->response_24h_lo,
                  100 * r->response_24h_hi);
         snprintf(days, sizeof days, "%.1f [%.1f, %.1f]", r->days_in_response, r->days_lo, r->days_hi);
@@ -43,8 +44,7 @@ int ketsim_design_print(FILE *fp, const ketsim_design_candidate *cand, const ket
     return formats_stream_status(fp, "the design table", err);
 }
 
-/* The knobs of a candidate as "NAME=VALUE;NAME=VALUE" (one CSV field). */
-static void knob_text(char *buf, size_t size, const ketsim_design_candidate *c)
+void formats_design_knob_text(char *buf, size_t size, const ketsim_design_candidate *c)
 {
     size_t len = 0;
     buf[0] = '\0';
@@ -71,7 +71,7 @@ int ketsim_design_write_csv(FILE *fp, const ketsim_design_candidate *cand, const
         ketsim_csv_field(fp, c->placebo ? "" : c->drug);
         fprintf(fp, ",%s,%g,%s,%g,", c->placebo ? "" : ketsim_route_name(c->route), c->placebo ? 0 : c->amount,
                 c->per_kg ? "mg/kg" : "mg", c->duration_h);
-        knob_text(knobs, sizeof knobs, c);
+        formats_design_knob_text(knobs, sizeof knobs, c);
         ketsim_csv_quoted(fp, knobs); /* this column has always been quoted */
         fprintf(fp, ",%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%d,%d\n", r->response_24h,
                 r->response_24h_lo, r->response_24h_hi, r->days_in_response, r->days_lo, r->days_hi,
@@ -102,7 +102,7 @@ int ketsim_design_write_json(FILE *fp, const ketsim_design_candidate *cand, cons
         const ketsim_design_candidate *c = &cand[i];
         const ketsim_design_result *r = &res[i];
         char dose[64];
-        dose_text(dose, sizeof dose, c);
+        formats_design_dose_text(dose, sizeof dose, c);
         json_t *j = fj_push_object(list, &bad);
         fj_set_str(j, "name", c->name, &bad);
         fj_set_str(j, "drug", c->placebo ? "" : c->drug, &bad);

@@ -1,5 +1,6 @@
 /* Tables, CSV and JSON of ketsim predict, with the literature comparison. */
 #include "ketsim/formats.h"
+#include "beyond_out.h"
 #include "json_out.h"
 #include "stream.h"
 
@@ -7,13 +8,7 @@
 #include <string.h>
 
 /* Published correlations of two markers with improvement (docs/literature.md). */
-typedef struct lit_ref {
-    const char *marker;
-    double lo, hi; /* expected range of r with the % MADRS change */
-    const char *text;
-} lit_ref;
-
-static const lit_ref LIT[2] = {
+static const formats_predict_lit LIT[FORMATS_PREDICT_N_LIT] = {
     {"bdnf_change_230_240min", -0.9, -0.7,
      "Haile 2014: plasma BDNF at 240 min correlates with MADRS, r about -0.7 to -0.9 (240 min to 72 h)"},
     {"cadss_40min", -0.45, -0.1,
@@ -21,7 +16,12 @@ static const lit_ref LIT[2] = {
      "(small negative r with MADRS change)"},
 };
 
-static const char *verdict(double r, const lit_ref *l)
+const formats_predict_lit *formats_predict_lit_ref(int k)
+{
+    return &LIT[k];
+}
+
+const char *formats_predict_verdict(double r, const formats_predict_lit *l)
 {
     if (!isfinite(r))
         return "undefined in the model";
@@ -32,7 +32,7 @@ static const char *verdict(double r, const lit_ref *l)
     return fabs(r) < fabs(l->lo + l->hi) / 2 ? "weaker than published" : "stronger than published";
 }
 
-static const ketsim_predict_row *find_row(const ketsim_predict_report *rep, const char *name)
+const ketsim_predict_row *formats_predict_find_row(const ketsim_predict_report *rep, const char *name)
 {
     for (size_t i = 0; i < rep->n_rows; i++)
         if (strcmp(rep->rows[i].name, name) == 0)
@@ -107,12 +107,12 @@ int ketsim_predict_print(FILE *fp, const ketsim_predict_opts *o, const ketsim_pr
     }
     print_binary(fp, rep);
     fprintf(fp, "\nliterature (r with the %s):\n", rep->change_label);
-    for (int k = 0; k < 2; k++) {
-        const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
+    for (int k = 0; k < FORMATS_PREDICT_N_LIT; k++) {
+        const ketsim_predict_row *r = formats_predict_find_row(rep, LIT[k].marker);
         if (!r)
             continue;
         fprintf(fp, "  %-24s model r = %.2f, published %.2f..%.2f: %s\n    (%s)\n", LIT[k].marker, r->r_change,
-                LIT[k].lo, LIT[k].hi, verdict(r->r_change, &LIT[k]), LIT[k].text);
+                LIT[k].lo, LIT[k].hi, formats_predict_verdict(r->r_change, &LIT[k]), LIT[k].text);
     }
     fprintf(fp, "Model markers are noise-free (no assay error); ratings carry rater noise.  Published\n"
                 "correlations come from 20-60 patients and include assay error, so a model r is an upper bound.\n");
@@ -222,8 +222,8 @@ int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const kets
         }
     }
     json_t *lit = fj_set_array(root, "literature", &bad);
-    for (int k = 0; k < 2; k++) {
-        const ketsim_predict_row *r = find_row(rep, LIT[k].marker);
+    for (int k = 0; k < FORMATS_PREDICT_N_LIT; k++) {
+        const ketsim_predict_row *r = formats_predict_find_row(rep, LIT[k].marker);
         if (!r)
             continue;
         json_t *l = fj_push_object(lit, &bad);
@@ -231,7 +231,7 @@ int ketsim_predict_write_json(FILE *fp, const ketsim_predict_opts *o, const kets
         fj_set_num(l, "model_r_change", r->r_change, &bad);
         fj_set_num(l, "published_lo", LIT[k].lo, &bad);
         fj_set_num(l, "published_hi", LIT[k].hi, &bad);
-        fj_set_str(l, "verdict", verdict(r->r_change, &LIT[k]), &bad);
+        fj_set_str(l, "verdict", formats_predict_verdict(r->r_change, &LIT[k]), &bad);
         fj_set_str(l, "source", LIT[k].text, &bad);
     }
     return fj_dump(root, bad, fp, err);

@@ -9,6 +9,7 @@
  * same calls in the same order give the same rows. */
 #include "ketsim/formats.h"
 #include "ketsim/stats.h"
+#include "beyond_out.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +25,8 @@
 /* Prepared inserts, one per table that takes many rows. */
 enum { ST_RUN, ST_FILE, ST_PARAM, ST_SUBJECT, ST_PERIOD, ST_RATING, ST_ENDPOINT, ST_SUMMARY, ST_POWER, ST_ARM,
        ST_VISIT, ST_LAB_GROUP, ST_LAB_READOUT, ST_LAB_ANIMAL, ST_LAB_CELL, ST_LAB_CONTRAST,
-       ST_DS_RECORD, ST_DS_COV, N_ST };
+       ST_DS_RECORD, ST_DS_COV, ST_PR_MARKER, ST_PR_ROC, ST_PR_LIT, ST_PR_SUBJECT, ST_PR_VALUE, ST_DE_CAND,
+       ST_DE_KNOB, ST_DE_SUBJECT, ST_OP_REGIMEN, ST_OP_DOSE, ST_OP_SUBJECT, N_ST };
 
 static const char *const insert_sql[N_ST] = {
     "INSERT INTO run VALUES (?1, ?2)",
@@ -45,6 +47,20 @@ static const char *const insert_sql[N_ST] = {
     "INSERT INTO lab_contrast VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     "INSERT INTO dataset_record VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     "INSERT INTO dataset_covariate VALUES (?1, ?2, ?3)",
+    "INSERT INTO predict_marker VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,"
+    " ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33, ?34)",
+    "INSERT INTO predict_roc VALUES (?1, ?2, ?3, ?4, ?5)",
+    "INSERT INTO predict_literature VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    "INSERT INTO predict_subject VALUES (?1, ?2, ?3)",
+    "INSERT INTO predict_value VALUES (?1, ?2, ?3)",
+    "INSERT INTO design_candidate VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+    " ?17, ?18, ?19, ?20, ?21, ?22)",
+    "INSERT INTO design_knob VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO design_subject VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO optimize_regimen VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+    " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+    "INSERT INTO optimize_dose VALUES (?1, ?2, ?3)",
+    "INSERT INTO optimize_subject VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 };
 
 /* Tables first (keys only); the secondary indexes are built at the end,
@@ -90,7 +106,43 @@ static const char schema_sql[] =
     "  rate_mg_per_h REAL, ss INTEGER NOT NULL, output TEXT, dv REAL, blq INTEGER NOT NULL, wt_kg REAL,\n"
     "  pred REAL);\n"
     "CREATE TABLE dataset_covariate (record INTEGER NOT NULL, name TEXT NOT NULL, value REAL,\n"
-    "  PRIMARY KEY (record, name));\n";
+    "  PRIMARY KEY (record, name));\n"
+    "CREATE TABLE predict_marker (rank INTEGER PRIMARY KEY, marker TEXT NOT NULL UNIQUE, n INTEGER NOT NULL,\n"
+    "  auc REAL, auc_lo REAL, auc_hi REAL, direction INTEGER, youden_threshold REAL, sensitivity REAL,\n"
+    "  specificity REAL, youden_j REAL, r_outcome REAL, rho_outcome REAL, r_change REAL, p_change REAL,\n"
+    "  rho_change REAL, binary INTEGER NOT NULL, tp INTEGER, fp INTEGER, fn INTEGER, tn INTEGER,\n"
+    "  test_sensitivity REAL, test_sensitivity_lo REAL, test_sensitivity_hi REAL, test_specificity REAL,\n"
+    "  test_specificity_lo REAL, test_specificity_hi REAL, ppv REAL, ppv_lo REAL, ppv_hi REAL, npv REAL,\n"
+    "  npv_lo REAL, npv_hi REAL, description TEXT NOT NULL);\n"
+    "CREATE TABLE predict_roc (marker TEXT NOT NULL, point INTEGER NOT NULL, fpr REAL NOT NULL,\n"
+    "  sensitivity REAL NOT NULL, threshold REAL, PRIMARY KEY (marker, point));\n"
+    "CREATE TABLE predict_literature (marker TEXT PRIMARY KEY, model_r_change REAL, published_lo REAL NOT NULL,\n"
+    "  published_hi REAL NOT NULL, verdict TEXT NOT NULL, source TEXT NOT NULL);\n"
+    "CREATE TABLE predict_subject (subject INTEGER PRIMARY KEY, outcome INTEGER, madrs_change_pct REAL);\n"
+    "CREATE TABLE predict_value (subject INTEGER NOT NULL, marker TEXT NOT NULL, value REAL,\n"
+    "  PRIMARY KEY (subject, marker));\n"
+    "CREATE TABLE design_candidate (candidate_index INTEGER PRIMARY KEY, name TEXT NOT NULL, drug TEXT NOT NULL,\n"
+    "  route TEXT NOT NULL, amount REAL NOT NULL, amount_unit TEXT NOT NULL, infusion_h REAL NOT NULL,\n"
+    "  knobs TEXT NOT NULL, dose TEXT NOT NULL, response_24h REAL, response_24h_lo REAL, response_24h_hi REAL,\n"
+    "  days_in_response REAL, days_lo REAL, days_hi REAL, response_24h_excess REAL, days_excess REAL,\n"
+    "  madrs_effect_24h REAL, cadss_peak REAL, sbp_peak_mmhg REAL, effective INTEGER NOT NULL,\n"
+    "  pareto INTEGER NOT NULL);\n"
+    "CREATE TABLE design_knob (candidate_index INTEGER NOT NULL, knob_index INTEGER NOT NULL, knob TEXT NOT NULL,\n"
+    "  value REAL, PRIMARY KEY (candidate_index, knob_index));\n"
+    "CREATE TABLE design_subject (candidate_index INTEGER NOT NULL, subject INTEGER NOT NULL,\n"
+    "  response_24h INTEGER NOT NULL, days_in_response INTEGER NOT NULL, madrs_true_24h REAL, cadss_peak REAL,\n"
+    "  sbp_peak_mmhg REAL, PRIMARY KEY (candidate_index, subject));\n"
+    "CREATE TABLE optimize_regimen (rank TEXT PRIMARY KEY, regimen TEXT NOT NULL, route TEXT NOT NULL,\n"
+    "  dose REAL NOT NULL, infusion_h REAL, interval_d REAL, n_doses INTEGER NOT NULL, train_objective_d REAL,\n"
+    "  train_cadss_peak REAL, train_sbp_peak_mmhg REAL, feasible INTEGER NOT NULL, fresh_objective_d REAL,\n"
+    "  fresh_days_in_response REAL, fresh_days_lo REAL, fresh_days_hi REAL, fresh_response_end REAL,\n"
+    "  fresh_response_end_lo REAL, fresh_response_end_hi REAL, diff_vs_standard_d REAL, diff_lo REAL,\n"
+    "  diff_hi REAL, diff_p REAL, fresh_cadss_peak REAL, fresh_sbp_peak_mmhg REAL);\n"
+    "CREATE TABLE optimize_dose (rank TEXT NOT NULL, dose_index INTEGER NOT NULL, day REAL NOT NULL,\n"
+    "  PRIMARY KEY (rank, dose_index));\n"
+    "CREATE TABLE optimize_subject (rank TEXT NOT NULL, subject INTEGER NOT NULL, objective_d REAL,\n"
+    "  days_in_response INTEGER NOT NULL, response_end INTEGER NOT NULL, cadss_peak REAL, sbp_peak_mmhg REAL,\n"
+    "  PRIMARY KEY (rank, subject));\n";
 
 static const char index_sql[] =
     "CREATE INDEX rating_by_visit ON rating (visit, period);\n"
@@ -98,7 +150,10 @@ static const char index_sql[] =
     "CREATE INDEX endpoint_by_name ON endpoint (name, replicate);\n"
     "CREATE INDEX endpoint_by_arm ON endpoint (arm, visit);\n"
     "CREATE INDEX lab_animal_by_group ON lab_animal (group_index, readout_index);\n"
-    "CREATE INDEX dataset_record_by_id ON dataset_record (id, time_h);\n";
+    "CREATE INDEX dataset_record_by_id ON dataset_record (id, time_h);\n"
+    "CREATE INDEX predict_value_by_marker ON predict_value (marker, subject);\n"
+    "CREATE INDEX design_candidate_by_name ON design_candidate (name);\n"
+    "CREATE INDEX design_knob_by_knob ON design_knob (knob, value);\n";
 
 struct ketsim_results_db {
     sqlite3 *db;
@@ -712,5 +767,286 @@ int ketsim_results_db_dataset(ketsim_results_db *r, const ketsim_events *ev, con
     int rc = KETSIM_OK;
     for (size_t i = 0; !rc && i < ketsim_events_n_records(ev); i++)
         rc = put_dataset_record(r, ev, i, pred[i], err);
+    return rc;
+}
+
+/* ---- predict ----------------------------------------------------------------- */
+
+/* Columns auc .. youden_j (4-11); left NULL without a ROC, as the CSV
+ * leaves them empty. */
+static void bind_roc(sqlite3_stmt *q, const ketsim_predict_row *m)
+{
+    if (!m->roc_ok)
+        return;
+    bind_real(q, 4, m->roc.auc);
+    bind_real(q, 5, m->roc.auc_lo);
+    bind_real(q, 6, m->roc.auc_hi);
+    sqlite3_bind_int(q, 7, m->roc.direction);
+    bind_real(q, 8, m->roc.threshold);
+    bind_real(q, 9, m->roc.sensitivity);
+    bind_real(q, 10, m->roc.specificity);
+    bind_real(q, 11, m->roc.youden_j);
+}
+
+/* Columns tp .. npv_hi (18-33): a yes/no marker's 2x2 table; NULL for a
+ * continuous marker. */
+static void bind_binary(sqlite3_stmt *q, const ketsim_predict_row *m)
+{
+    if (!m->binary)
+        return;
+    const size_t cell[4] = {m->diag.tp, m->diag.fp, m->diag.fn, m->diag.tn};
+    const ketsim_stats_interval *v[4] = {&m->diag.sensitivity, &m->diag.specificity, &m->diag.ppv, &m->diag.npv};
+    for (int k = 0; k < 4; k++) {
+        sqlite3_bind_int64(q, 18 + k, (sqlite3_int64)cell[k]);
+        bind_real(q, 22 + 3 * k, v[k]->estimate);
+        bind_real(q, 23 + 3 * k, v[k]->lo);
+        bind_real(q, 24 + 3 * k, v[k]->hi);
+    }
+}
+
+/* The curve's first point has an infinite threshold (nobody positive): NULL. */
+static void bind_finite(sqlite3_stmt *s, int i, double v)
+{
+    bind_real(s, i, isfinite(v) ? v : NAN);
+}
+
+static int put_marker(ketsim_results_db *r, const ketsim_predict_row *m, size_t rank, ketsim_error *err)
+{
+    sqlite3_stmt *q = r->st[ST_PR_MARKER];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)rank);
+    bind_text(q, 2, m->name);
+    sqlite3_bind_int64(q, 3, (sqlite3_int64)m->n);
+    bind_roc(q, m);
+    bind_real(q, 12, m->r_outcome);
+    bind_real(q, 13, m->rho_outcome);
+    bind_real(q, 14, m->r_change);
+    bind_real(q, 15, m->p_change);
+    bind_real(q, 16, m->rho_change);
+    sqlite3_bind_int(q, 17, m->binary != 0);
+    bind_binary(q, m);
+    bind_text(q, 34, m->description);
+    int rc = step(r, ST_PR_MARKER, err);
+    for (size_t k = 0; !rc && m->roc_ok && k < m->roc.n_curve; k++) {
+        q = r->st[ST_PR_ROC];
+        bind_text(q, 1, m->name);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)k);
+        sqlite3_bind_double(q, 3, 1 - m->roc.curve[k].specificity);
+        sqlite3_bind_double(q, 4, m->roc.curve[k].sensitivity);
+        bind_finite(q, 5, m->roc.curve[k].threshold);
+        rc = step(r, ST_PR_ROC, err);
+    }
+    return rc;
+}
+
+static int put_literature(ketsim_results_db *r, const ketsim_predict_report *rep, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (int k = 0; !rc && k < FORMATS_PREDICT_N_LIT; k++) {
+        const formats_predict_lit *l = formats_predict_lit_ref(k);
+        const ketsim_predict_row *m = formats_predict_find_row(rep, l->marker);
+        if (!m)
+            continue; /* --only-user: the marker was not evaluated */
+        sqlite3_stmt *q = r->st[ST_PR_LIT];
+        bind_text(q, 1, l->marker);
+        bind_real(q, 2, m->r_change);
+        sqlite3_bind_double(q, 3, l->lo);
+        sqlite3_bind_double(q, 4, l->hi);
+        bind_text(q, 5, formats_predict_verdict(m->r_change, l));
+        bind_text(q, 6, l->text);
+        rc = step(r, ST_PR_LIT, err);
+    }
+    return rc;
+}
+
+/* Each subject's outcome and % change, then every marker's value in them. */
+static int put_predict_subjects(ketsim_results_db *r, const ketsim_predict_report *rep, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (int i = 0; !rc && rep->outcome && i < rep->n_subjects; i++) {
+        sqlite3_stmt *q = r->st[ST_PR_SUBJECT];
+        sqlite3_bind_int(q, 1, i);
+        if (rep->outcome[i] >= 0)
+            sqlite3_bind_int(q, 2, rep->outcome[i]);
+        bind_real(q, 3, rep->change[i]);
+        rc = step(r, ST_PR_SUBJECT, err);
+    }
+    for (size_t k = 0; !rc && k < rep->n_rows; k++)
+        for (int i = 0; !rc && rep->rows[k].values && i < rep->n_subjects; i++) {
+            sqlite3_stmt *q = r->st[ST_PR_VALUE];
+            sqlite3_bind_int(q, 1, i);
+            bind_text(q, 2, rep->rows[k].name);
+            bind_real(q, 3, rep->rows[k].values[i]);
+            rc = step(r, ST_PR_VALUE, err);
+        }
+    return rc;
+}
+
+int ketsim_results_db_predict(ketsim_results_db *r, const ketsim_predict_report *rep, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t k = 0; !rc && k < rep->n_rows; k++)
+        rc = put_marker(r, &rep->rows[k], k + 1, err);
+    if (!rc)
+        rc = put_literature(r, rep, err);
+    if (!rc)
+        rc = put_predict_subjects(r, rep, err);
+    return rc;
+}
+
+/* ---- design ------------------------------------------------------------------ */
+
+static int put_knobs(ketsim_results_db *r, const ketsim_design_candidate *c, size_t i, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t k = 0; !rc && k < c->n_sets; k++) {
+        sqlite3_stmt *q = r->st[ST_DE_KNOB];
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)k);
+        bind_text(q, 3, c->set_name[k]);
+        bind_real(q, 4, c->set_value[k]);
+        rc = step(r, ST_DE_KNOB, err);
+    }
+    return rc;
+}
+
+/* One candidate as its design.csv row (a placebo without drug or route, as
+ * there), with the dose in words as in the JSON, and its knobs. */
+static int put_candidate(ketsim_results_db *r, const ketsim_design_candidate *c, const ketsim_design_result *res,
+                         size_t i, ketsim_error *err)
+{
+    char dose[64], knobs[KETSIM_DESIGN_MAX_SETS * 128];
+    formats_design_dose_text(dose, sizeof dose, c);
+    formats_design_knob_text(knobs, sizeof knobs, c);
+    sqlite3_stmt *q = r->st[ST_DE_CAND];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)i);
+    bind_text(q, 2, c->name);
+    bind_text(q, 3, c->placebo ? "" : c->drug);
+    bind_text(q, 4, c->placebo ? "" : ketsim_route_name(c->route));
+    sqlite3_bind_double(q, 5, c->placebo ? 0 : c->amount);
+    bind_text(q, 6, c->per_kg ? "mg/kg" : "mg");
+    sqlite3_bind_double(q, 7, c->duration_h);
+    bind_text(q, 8, knobs);
+    bind_text(q, 9, dose);
+    const double v[11] = {res->response_24h, res->response_24h_lo, res->response_24h_hi, res->days_in_response,
+                          res->days_lo, res->days_hi, res->response_24h_excess, res->days_excess,
+                          res->madrs_effect_24h, res->cadss_peak, res->sbp_peak};
+    for (int k = 0; k < 11; k++)
+        bind_real(q, 10 + k, v[k]);
+    sqlite3_bind_int(q, 21, res->effective != 0);
+    sqlite3_bind_int(q, 22, res->pareto != 0);
+    int rc = step(r, ST_DE_CAND, err);
+    return rc ? rc : put_knobs(r, c, i, err);
+}
+
+int ketsim_results_db_design(ketsim_results_db *r, const ketsim_design_candidate *cand,
+                             const ketsim_design_result *res, size_t n, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = put_candidate(r, &cand[i], &res[i], i, err);
+    return rc;
+}
+
+int ketsim_results_db_design_subjects(ketsim_results_db *r, long candidate, const ketsim_design_subject *s, int n,
+                                      ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (int i = 0; !rc && i < n; i++) {
+        sqlite3_stmt *q = r->st[ST_DE_SUBJECT];
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)candidate);
+        sqlite3_bind_int(q, 2, i);
+        sqlite3_bind_int(q, 3, s[i].response_24h != 0);
+        sqlite3_bind_int64(q, 4, (sqlite3_int64)s[i].days_in_response);
+        bind_real(q, 5, s[i].madrs_true_24h);
+        bind_real(q, 6, s[i].cadss_peak);
+        bind_real(q, 7, s[i].sbp_peak);
+        rc = step(r, ST_DE_SUBJECT, err);
+    }
+    return rc;
+}
+
+/* ---- optimize ---------------------------------------------------------------- */
+
+/* "1", "2", ... for the best regimens (rank 0, 1, ...), "standard" for -1:
+ * the optimize.csv rank. */
+static void opt_rank(char *buf, size_t size, long rank)
+{
+    if (rank < 0)
+        snprintf(buf, size, "standard");
+    else
+        snprintf(buf, size, "%ld", rank + 1);
+}
+
+/* The regimen's dose days: the listed ones, or every interval from day 0. */
+static int put_doses(ketsim_results_db *r, const char *rank, const ketsim_opt_regimen *reg, ketsim_error *err)
+{
+    size_t n = reg->n_explicit ? reg->n_explicit : (size_t)reg->n_doses;
+    int rc = KETSIM_OK;
+    for (size_t k = 0; !rc && k < n; k++) {
+        sqlite3_stmt *q = r->st[ST_OP_DOSE];
+        bind_text(q, 1, rank);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)k);
+        sqlite3_bind_double(q, 3, reg->n_explicit ? reg->day[k] : (double)k * reg->interval_d);
+        rc = step(r, ST_OP_DOSE, err);
+    }
+    return rc;
+}
+
+/* One optimize.csv row; infusion and interval NULL where they do not apply,
+ * as in the JSON. */
+static int put_regimen(ketsim_results_db *r, long rank, const ketsim_opt_regimen *reg, const ketsim_opt_eval *e,
+                       const ketsim_opt_fresh *f, ketsim_error *err)
+{
+    char rk[24], txt[160];
+    opt_rank(rk, sizeof rk, rank);
+    ketsim_opt_regimen_text(txt, sizeof txt, reg);
+    int iv = reg->family == KETSIM_OPT_IV_KETAMINE;
+    sqlite3_stmt *q = r->st[ST_OP_REGIMEN];
+    bind_text(q, 1, rk);
+    bind_text(q, 2, txt);
+    bind_text(q, 3, iv ? "iv" : "in");
+    sqlite3_bind_double(q, 4, reg->dose);
+    bind_real(q, 5, iv ? reg->infusion_h : NAN);
+    bind_real(q, 6, reg->n_explicit || reg->n_doses < 2 ? NAN : reg->interval_d);
+    sqlite3_bind_int64(q, 7, reg->n_explicit ? (sqlite3_int64)reg->n_explicit : reg->n_doses);
+    bind_real(q, 8, e->objective_d);
+    bind_real(q, 9, e->cadss_peak);
+    bind_real(q, 10, e->sbp_peak);
+    sqlite3_bind_int(q, 11, e->feasible != 0);
+    const double v[13] = {f->objective_d, f->days, f->days_lo, f->days_hi, f->resp_end, f->resp_end_lo,
+                          f->resp_end_hi, f->diff, f->diff_lo, f->diff_hi, f->diff_p, f->cadss_peak, f->sbp_peak};
+    for (int k = 0; k < 13; k++)
+        bind_real(q, 12 + k, v[k]);
+    int rc = step(r, ST_OP_REGIMEN, err);
+    return rc ? rc : put_doses(r, rk, reg, err);
+}
+
+int ketsim_results_db_optimize(ketsim_results_db *r, const ketsim_opt_report *rep, ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (size_t i = 0; !rc && i < rep->n_best; i++)
+        rc = put_regimen(r, (long)i, &rep->best[i], &rep->best_eval[i], &rep->best_fresh[i], err);
+    if (!rc)
+        rc = put_regimen(r, -1, &rep->standard, &rep->standard_eval, &rep->standard_fresh, err);
+    return rc;
+}
+
+int ketsim_results_db_optimize_subjects(ketsim_results_db *r, long rank, const ketsim_opt_subject *s, int n,
+                                        ketsim_error *err)
+{
+    char rk[24];
+    opt_rank(rk, sizeof rk, rank);
+    int rc = KETSIM_OK;
+    for (int i = 0; !rc && i < n; i++) {
+        sqlite3_stmt *q = r->st[ST_OP_SUBJECT];
+        bind_text(q, 1, rk);
+        sqlite3_bind_int(q, 2, i);
+        bind_real(q, 3, s[i].objective_d);
+        sqlite3_bind_int64(q, 4, (sqlite3_int64)s[i].days_in_response);
+        sqlite3_bind_int(q, 5, s[i].response_end != 0);
+        bind_real(q, 6, s[i].cadss_peak);
+        bind_real(q, 7, s[i].sbp_peak);
+        rc = step(r, ST_OP_SUBJECT, err);
+    }
     return rc;
 }
