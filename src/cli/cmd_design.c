@@ -410,10 +410,7 @@ static int run_design(const design_args *a, ketsim_design_opts *o, beyond_unc *b
                          .inputs = {files[0], files[1]}};
     if (!rc)
         rc = beyond_cli_finish(&out, "design", w_csv, w_json, &ctx, plot_design, &ctx, &info, &err);
-    if (!rc && db)
-        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
-    else
-        cli_results_db_abort(db);
+    rc = cli_results_db_end(db, rc, &err);
     if (!rc && !ketsim_design_print(stdout, cand, res, ctx.n, o, &err))
         rc = beyond_unc_print(stdout, bu, &err);
     else if (!rc)

@@ -248,10 +248,7 @@ static int run_optimize(ketsim_opt_opts *o, beyond_unc *bu, const opt_outputs *w
                          .seeds = {(unsigned long long)o->seed, (unsigned long long)o->eval_seed}};
     if (!rc)
         rc = beyond_cli_finish(&out, "optimize", w_csv, w_json, &ctx, plot_days, &rep, &info, &err);
-    if (!rc && db)
-        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
-    else
-        cli_results_db_abort(db);
+    rc = cli_results_db_end(db, rc, &err);
     if (!rc && !ketsim_opt_print(stdout, o, &rep, &err))
         rc = beyond_unc_print(stdout, bu, &err);
     else if (!rc)

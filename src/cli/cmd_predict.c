@@ -188,10 +188,7 @@ static int run_predict(ketsim_predict_opts *o, char **sets, size_t n_sets, beyon
                          .inputs = {o->sc.file}};
     if (!rc)
         rc = beyond_cli_finish(&out, "predict", write_csv, write_json, ctx, plot_roc, &rep, &info, &err);
-    if (!rc && db)
-        rc = cli_results_db_commit(db, &err); /* complete: the database takes its name */
-    else
-        cli_results_db_abort(db);
+    rc = cli_results_db_end(db, rc, &err);
     if (!rc && !ketsim_predict_print(stdout, o, &rep, &err))
         rc = beyond_unc_print(stdout, bu, &err);
     else if (!rc)

@@ -588,10 +588,7 @@ int cmd_trial(int argc, char **argv)
             prc = cli_outdirs_publish(&out, &info, &err);
         else
             cli_outdirs_end(&out);
-        if (!prc && db)
-            prc = cli_results_db_commit(db, &err); /* the database is complete: it takes its name */
-        else
-            cli_results_db_abort(db);
+        prc = cli_results_db_end(db, prc, &err);
         if (!prc)
             prc = cli_report_commit(&rep, &err); /* last: it describes the outputs above */
         cli_report_abort(&rep);

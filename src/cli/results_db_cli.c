@@ -102,6 +102,15 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
     return rc;
 }
 
+int cli_results_db_end(ketsim_results_db *db, int rc, ketsim_error *err)
+{
+    if (rc) {
+        cli_results_db_abort(db);
+        return rc;
+    }
+    return cli_results_db_commit(db, err); /* complete: the database takes its name */
+}
+
 int cli_results_db_commit(ketsim_results_db *db, ketsim_error *err)
 {
     if (!db)

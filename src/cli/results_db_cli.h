@@ -21,6 +21,9 @@ int cli_results_db_open(const char *path, const char *command, const char *comma
  * while it is being written removes the temporary file.  NULL: nothing. */
 int cli_results_db_commit(ketsim_results_db *db, ketsim_error *err);
 void cli_results_db_abort(ketsim_results_db *db);
+/* The end of a run's database: committed when rc is 0 (the commit's status
+ * is returned), else removed and rc returned.  NULL: rc. */
+int cli_results_db_end(ketsim_results_db *db, int rc, ketsim_error *err);
 /* A trial's own rows: scenario, seed, replicates, subjects, the scenario
  * file, the arms and visits, and every parameter that differs from its
  * default (base with --set; the scenario's own `set` entries are applied to

@@ -242,18 +242,9 @@ wait $pid 2>/dev/null
 rm -f "$tmp"/new.sqlite.tmp.*
 # interrupted (Ctrl-C): exit 130, the previous database intact and no
 # temporary file or journal left (the interrupt watcher removes them)
-"$ketsim" trial zarate2006 --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/a.sqlite" \
-    >/dev/null 2>"$tmp/stderr" &
-pid=$!
-seen=0
-for _ in $(seq 300); do
-    compgen -G "$tmp/a.sqlite.tmp.*" >/dev/null && { seen=1; break; }
-    sleep 0.1
-done
-sleep 1
-kill -INT $pid 2>/dev/null
-wait $pid
-rc=$?
+interrupt_writing "$tmp/a.sqlite" \
+    "$ketsim" trial zarate2006 --subjects 2000 --replicates 50 --all-subjects --threads 2 --out "$tmp/a.sqlite"
+rc=$int_rc seen=$int_seen
 [ $seen = 1 ] && [ $rc -eq 130 ] && sqlite3 "$tmp/a.sqlite" .dump | cmp -s - "$tmp/prev.dump" &&
     ! compgen -G "$tmp/a.sqlite.tmp*" >/dev/null && ok ||
     bad "an interrupted run (rc=$rc, temporary file seen: $seen) left $(ls "$tmp" | grep tmp) or changed the database"

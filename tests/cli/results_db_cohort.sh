@@ -340,17 +340,8 @@ fail_keeps o "optimize, caps nothing meets" optimize --cap-cadss 0.001
 # database intact, no temporary file or journal (the program itself in the
 # background, not the timeout wrapper: the signal must reach it)
 sqlite3 "$tmp/p.sqlite" .dump >"$tmp/prev.dump"
-"$ketsim" predict --subjects 10000 --bootstrap 100 --threads 2 --out "$tmp/p.sqlite" >/dev/null 2>&1 &
-pid=$!
-seen=0
-for _ in $(seq 300); do
-    compgen -G "$tmp/p.sqlite.tmp.*" >/dev/null && { seen=1; break; }
-    sleep 0.1
-done
-sleep 1
-kill -INT $pid 2>/dev/null
-wait $pid
-rc=$?
+interrupt_writing "$tmp/p.sqlite" "$ketsim" predict --subjects 10000 --bootstrap 100 --threads 2 --out "$tmp/p.sqlite"
+rc=$int_rc seen=$int_seen
 [ $seen = 1 ] && [ $rc -eq 130 ] && sqlite3 "$tmp/p.sqlite" .dump | cmp -s - "$tmp/prev.dump" &&
     ! compgen -G "$tmp/p.sqlite.tmp*" >/dev/null && ok ||
     bad "an interrupted predict (rc=$rc, temporary file seen: $seen) changed the database or left $(ls "$tmp" | grep tmp)"

@@ -19,6 +19,25 @@ skip_if_quick() {
 }
 # json_ok FILE: the file is well-formed JSON (python's own parser)
 json_ok() { python3 -m json.tool "$1" >/dev/null; }
+# interrupt_writing DB CMD...: run CMD in the background, wait until its
+# temporary database DB.tmp.* appears, let it write for a second, then send
+# it Ctrl-C (the program itself, not a wrapper: the signal must reach it).
+# Sets int_rc (its exit status) and int_seen (1: the temporary file was seen).
+interrupt_writing() {
+    local db=$1
+    shift
+    "$@" >/dev/null 2>&1 &
+    local pid=$!
+    int_seen=0
+    for _ in $(seq 300); do
+        compgen -G "$db.tmp.*" >/dev/null && { int_seen=1; break; }
+        sleep 0.1
+    done
+    sleep 1
+    kill -INT $pid 2>/dev/null
+    wait $pid
+    int_rc=$?
+}
 finish() {
     echo "$pass passed, $failed failed"
     [ "$failed" -eq 0 ]
