@@ -77,6 +77,18 @@ size_t ketsim_events_n_subjects(const ketsim_events *ev);
 void ketsim_events_subject(const ketsim_events *ev, size_t s, size_t *first, size_t *n);
 /* The subject's weight: its first WT, or default_kg without one. */
 double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double default_kg);
+/* Time-varying covariates, carried forward (LOCF): the value of column col
+ * (-1: WT, else a covariate column) in force at record rec of subject s:
+ * the latest non-missing value at or before rec, or the subject's first
+ * value for records before it; NAN if the subject has none. */
+double ketsim_events_value_at(const ketsim_events *ev, size_t s, size_t rec, int col);
+/* The records where any of the columns changes value in subject s, into
+ * recs (room for the subject's number of records): recs[0] is the first
+ * record; each further one starts a piece with new values from its TIME on.
+ * Changes at one TIME are one piece (the last record there gives the
+ * values).  Returns the number of pieces (1: constant). */
+size_t ketsim_events_subject_changes(const ketsim_events *ev, size_t s, const int *cols, size_t n_cols,
+                                     size_t *recs);
 /* Whether record i is predicted (EVID 0 or 2). */
 int ketsim_event_is_prediction(const ketsim_event *r);
 /* Whether record i enters a likelihood: EVID 0 with MDV 0. */
@@ -101,6 +113,28 @@ void ketsim_events_runner_free(ketsim_events_runner *r);
 int ketsim_events_runner_run(ketsim_events_runner *r, size_t s, double weight_kg,
                              const ketsim_param_value *values, size_t n_values, double *pred,
                              ketsim_error *err);
+
+/* A subject whose parameters change over time: piece k holds from its
+ * time_h on (piece 0 from the start), until the next piece's.  At a change
+ * the state goes on (amounts are kept; what the new parameters make of them,
+ * a concentration with a new volume, may jump), an infusion runs on at its
+ * rate, and a dose given before it whose input starts after it (a lag) is
+ * absorbed with the new parameters.  A reset (EVID 3/4, SS=1) returns to the
+ * steady state of the parameters in force at its time. */
+typedef struct ketsim_events_piece {
+    double time_h;                    /* record time the piece starts at; ascending */
+    double weight_kg;
+    const ketsim_param_value *values;
+    size_t n_values;
+} ketsim_events_piece;
+int ketsim_events_runner_run_pieces(ketsim_events_runner *r, size_t s, const ketsim_events_piece *pieces,
+                                    size_t n_pieces, double *pred, ketsim_error *err);
+/* As ketsim_events_runner_run with the weight taken from the subject's WT
+ * records, carried forward (default_kg without any): a subject whose WT
+ * changes is run in pieces. */
+int ketsim_events_runner_run_wt(ketsim_events_runner *r, size_t s, double default_kg,
+                                const ketsim_param_value *values, size_t n_values, double *pred,
+                                ketsim_error *err);
 
 /* Simulate subject s on a worker (built for the drug every dose gives):
  * values are the subject's individual parameters; pred receives one value

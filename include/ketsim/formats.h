@@ -159,7 +159,7 @@ int ketsim_trial_print_table(FILE *fp, const ketsim_trial_scenario *sc, const ke
 
 /* ---- results in SQLite (src/formats/sqlite_out.c; docs/formats.md) ------- */
 
-/* A results database being written (schema ketsim-results/1).  It is built
+/* A results database being written (schema ketsim-results/2).  It is built
  * in PATH.tmp.XXXXXX inside one transaction; _commit builds the indexes,
  * commits, closes, fsyncs and renames it over PATH (and frees it); _abort
  * removes the temporary file (and frees it), so a failed or killed run
@@ -217,6 +217,28 @@ int ketsim_results_db_optimize(ketsim_results_db *db, const ketsim_opt_report *r
  * course), as ketsim_opt_opts.on_subjects hands it over. */
 int ketsim_results_db_optimize_subjects(ketsim_results_db *db, long rank, const ketsim_opt_subject *s, int n,
                                         ketsim_error *err);
+/* predict, design and optimize --uncertainty: the THETAs of draws [0,
+ * draws) as BASE_uncertainty_parameters.csv holds them (draw k: row k of
+ * rp), one uncertainty_draw row per draw and parameter. */
+int ketsim_results_db_uncertainty_draws(ketsim_results_db *db, const ketsim_trial_rep_params *rp, long draws,
+                                        ketsim_error *err);
+/* A number followed over the draws of --uncertainty, as its row of
+ * BASE_uncertainty.csv: the value at the fit's estimates, its value in each
+ * draw and the spread over the draws where it is defined (NaN: undefined,
+ * or fewer than two such draws).  The values are strided so that a caller's
+ * draws x quantities table is handed over without a copy. */
+typedef struct ketsim_uncertainty_quantity {
+    const char *name;
+    double at_estimates, median, p2_5, p97_5, sd;
+    size_t n_defined;      /* draws where it is defined */
+    size_t n_draws;
+    const double *value;   /* draw k: value[k * stride] */
+    size_t stride;
+} ketsim_uncertainty_quantity;
+/* Quantity `index` (its row in BASE_uncertainty.csv, from 0): one
+ * uncertainty_summary row and one uncertainty_value row per draw. */
+int ketsim_results_db_uncertainty_quantity(ketsim_results_db *db, size_t index, const ketsim_uncertainty_quantity *u,
+                                           ketsim_error *err);
 
 /* ---- lab protocols and results (src/formats/protocol.c, lab_out.c) -------- */
 

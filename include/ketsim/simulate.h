@@ -29,6 +29,15 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
                           const unsigned char *before_doses, size_t n_times,
                           ketsim_trajectory **out, ketsim_error *err);
 
+/* As ketsim_sim_run_marked, from the state y_start (NULL: the untreated
+ * steady state) at t_start_h instead of t = 0: the regimen's inputs before
+ * t_start_h are taken to be in y_start (an infusion running at t_start_h
+ * goes on at its rate).  Times ascending, >= t_start_h.  This continues a
+ * run whose parameters change at t_start_h (time-varying covariates). */
+int ketsim_sim_run_from(ketsim_sim *s, double t_start_h, const double *y_start, const ketsim_regimen *reg,
+                        const double *times_h, const unsigned char *before_doses, size_t n_times,
+                        ketsim_trajectory **out, ketsim_error *err);
+
 /* Streaming: one row of read-outs per output time, handed to fn as soon as
  * it is solved (outputs[0] is the time), so that a long grid never has to
  * be held in memory.  fn returns KETSIM_OK to go on, or an error code (with

@@ -89,6 +89,12 @@ int ketsim_subject_prepare(ketsim_subject_worker *w, double weight_kg,
 int ketsim_subject_solve(ketsim_subject_worker *w, const ketsim_regimen *reg, const double *times_h,
                          const unsigned char *before_doses, size_t n_times,
                          const ketsim_trajectory **out, ketsim_error *err);
+/* solve from y_start at t_start_h (ketsim_sim_run_from): with a prepare in
+ * between, the next piece of a subject whose parameters change over time. */
+int ketsim_subject_solve_from(ketsim_subject_worker *w, double t_start_h, const double *y_start,
+                              const ketsim_regimen *reg, const double *times_h,
+                              const unsigned char *before_doses, size_t n_times,
+                              const ketsim_trajectory **out, ketsim_error *err);
 
 /* The model and parameters of the last prepared subject. */
 const ketsim_model *ketsim_subject_worker_model(const ketsim_subject_worker *w);

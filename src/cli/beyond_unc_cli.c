@@ -3,6 +3,7 @@
 #include "beyond_unc_cli.h"
 #include "beyond_cli.h"
 #include "cli.h"
+#include "interrupt.h"
 #include "ketsim/formats.h"
 #include "ketsim/stats.h"
 
@@ -102,23 +103,20 @@ void beyond_unc_set(beyond_unc *bu, long draw, long q, double value)
         bu->q_val[(size_t)draw * BEYOND_UNC_MAX_Q + (size_t)q] = value;
 }
 
-/* Median, 2.5% and 97.5% quantiles and SD of quantity q over the draws
- * where it is defined; n: how many. */
-typedef struct unc_stats {
-    double median, lo, hi, sd;
-    size_t n;
-} unc_stats;
-
-static int stats_of(const beyond_unc *bu, size_t q, unc_stats *s, ketsim_error *err)
+/* Quantity q as its BASE_uncertainty.csv row: the value at the estimates,
+ * every draw's, and the median, 2.5% and 97.5% quantiles and SD over the
+ * draws where it is defined.  The one place the spread is computed, so the
+ * printed table, the CSV and the database cannot disagree. */
+static int quantity_of(const beyond_unc *bu, size_t q, ketsim_uncertainty_quantity *s, ketsim_error *err)
 {
-    double x[1000];
+    double x[1000]; /* --uncertainty-draws is at most 1000 */
     size_t n = 0;
-    for (long k = 0; k < bu->draws; k++) {
-        double v = bu->q_val[(size_t)k * BEYOND_UNC_MAX_Q + q];
-        if (isfinite(v))
-            x[n++] = v;
-    }
-    *s = (unc_stats){NAN, NAN, NAN, NAN, n};
+    *s = (ketsim_uncertainty_quantity){bu->q_name[q], bu->q_est[q], NAN, NAN, NAN, NAN, 0, (size_t)bu->draws,
+                                       bu->q_val + q, BEYOND_UNC_MAX_Q};
+    for (size_t k = 0; k < s->n_draws; k++)
+        if (isfinite(s->value[k * s->stride]))
+            x[n++] = s->value[k * s->stride];
+    s->n_defined = n;
     if (n < 2)
         return KETSIM_OK;
     static const double probs[3] = {0.5, 0.025, 0.975};
@@ -128,7 +126,10 @@ static int stats_of(const beyond_unc *bu, size_t q, unc_stats *s, ketsim_error *
         mean += x[i] / (double)n;
     for (size_t i = 0; i < n; i++)
         ss += (x[i] - mean) * (x[i] - mean);
-    *s = (unc_stats){qs[0], qs[1], qs[2], sqrt(ss / (double)(n - 1)), n};
+    s->median = qs[0];
+    s->p2_5 = qs[1];
+    s->p97_5 = qs[2];
+    s->sd = sqrt(ss / (double)(n - 1));
     return rc;
 }
 
@@ -141,12 +142,12 @@ int beyond_unc_print(FILE *fp, const beyond_unc *bu, ketsim_error *err)
     fprintf(fp, " (the run above is at its estimates)\n%-64s %11s %11s %11s %11s %9s\n", "quantity",
             "estimates", "median", "2.5%", "97.5%", "SD");
     for (size_t q = 0; q < bu->n_q; q++) {
-        unc_stats s;
-        int rc = stats_of(bu, q, &s, err);
+        ketsim_uncertainty_quantity s;
+        int rc = quantity_of(bu, q, &s, err);
         if (rc)
             return rc;
-        fprintf(fp, "%-64s %11.4g %11.4g %11.4g %11.4g %9.3g\n", bu->q_name[q], bu->q_est[q], s.median, s.lo,
-                s.hi, s.sd);
+        fprintf(fp, "%-64s %11.4g %11.4g %11.4g %11.4g %9.3g\n", s.name, s.at_estimates, s.median, s.p2_5,
+                s.p97_5, s.sd);
     }
     if (bu->n_dropped)
         fprintf(fp, "(%zu more not followed: at most %d quantities)\n", bu->n_dropped, BEYOND_UNC_MAX_Q);
@@ -161,17 +162,18 @@ static int write_summary(FILE *fp, const void *ctx, ketsim_error *err)
         fprintf(fp, ",draw_%ld", k);
     fputc('\n', fp);
     for (size_t q = 0; q < bu->n_q; q++) {
-        unc_stats s;
-        int rc = stats_of(bu, q, &s, err);
+        ketsim_uncertainty_quantity s;
+        int rc = quantity_of(bu, q, &s, err);
         if (rc)
             return rc;
         /* names are marker, candidate or regimen texts: quoted for CSV */
         fputc('"', fp);
-        for (const char *c = bu->q_name[q]; *c; c++)
+        for (const char *c = s.name; *c; c++)
             fputs(*c == '"' ? "\"\"" : (char[2]){*c, 0}, fp);
-        fprintf(fp, "\",%.10g,%.10g,%.10g,%.10g,%.10g,%zu", bu->q_est[q], s.median, s.lo, s.hi, s.sd, s.n);
-        for (long k = 0; k < bu->draws; k++)
-            fprintf(fp, ",%.10g", bu->q_val[(size_t)k * BEYOND_UNC_MAX_Q + q]);
+        fprintf(fp, "\",%.10g,%.10g,%.10g,%.10g,%.10g,%zu", s.at_estimates, s.median, s.p2_5, s.p97_5, s.sd,
+                s.n_defined);
+        for (size_t k = 0; k < s.n_draws; k++)
+            fprintf(fp, ",%.10g", s.value[k * s.stride]);
         fputc('\n', fp);
     }
     return ferror(fp) ? KETSIM_FAIL(err, KETSIM_EIO, "write failed") : KETSIM_OK;
@@ -183,16 +185,41 @@ static int write_draws(FILE *fp, const void *ctx, ketsim_error *err)
     return ketsim_trial_write_rep_params_csv(fp, &bu->rp, (int)bu->draws, err);
 }
 
-int beyond_unc_write(cli_outdirs *out, const char *base, const beyond_unc *bu, ketsim_error *err)
+static int write_csvs(cli_outdirs *out, const char *base, const beyond_unc *bu, ketsim_error *err)
 {
-    if (!bu->file || !cli_outdirs_data_stage(out))
-        return KETSIM_OK;
     char name[96];
     snprintf(name, sizeof name, "%s_uncertainty.csv", base);
     int rc = cli_outdirs_write(out, name, write_summary, bu, err);
     snprintf(name, sizeof name, "%s_uncertainty_parameters.csv", base);
     if (!rc)
         rc = cli_outdirs_write(out, name, write_draws, bu, err);
+    return rc;
+}
+
+/* The same rows as the two CSVs, under the output lock as every database
+ * write of the cohort commands (an interrupt's cleanup may not run meanwhile). */
+static int store(ketsim_results_db *db, const beyond_unc *bu, ketsim_error *err)
+{
+    cli_output_lock();
+    int rc = ketsim_results_db_uncertainty_draws(db, &bu->rp, bu->draws, err);
+    for (size_t q = 0; !rc && q < bu->n_q; q++) {
+        ketsim_uncertainty_quantity s;
+        rc = quantity_of(bu, q, &s, err);
+        if (!rc)
+            rc = ketsim_results_db_uncertainty_quantity(db, q, &s, err);
+    }
+    cli_output_unlock();
+    return rc;
+}
+
+int beyond_unc_write(cli_outdirs *out, ketsim_results_db *db, const char *base, const beyond_unc *bu,
+                     ketsim_error *err)
+{
+    if (!bu->file)
+        return KETSIM_OK;
+    int rc = cli_outdirs_data_stage(out) ? write_csvs(out, base, bu, err) : KETSIM_OK;
+    if (!rc && db)
+        rc = store(db, bu, err);
     return rc;
 }
 

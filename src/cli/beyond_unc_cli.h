@@ -3,7 +3,8 @@
  * fit's estimates, then again once per draw of the THETAs from the fit's
  * covariance step (the trial's draws: draw k is replicate k of a trial
  * with the same seed), and the spread of its headline numbers over the
- * draws is printed and written as BASE_uncertainty.csv. */
+ * draws is printed and written as BASE_uncertainty.csv and into the
+ * results database. */
 #ifndef KETSIM_BEYOND_UNC_CLI_H
 #define KETSIM_BEYOND_UNC_CLI_H
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 
 #include "ketsim/error.h"
+#include "ketsim/formats.h"
 #include "ketsim/params.h"
 #include "ketsim/trial.h"
 #include "output.h"
@@ -54,8 +56,11 @@ long beyond_unc_add(beyond_unc *bu, const char *name, double at_estimates);
 void beyond_unc_set(beyond_unc *bu, long draw, long q, double value);
 /* The spread over the draws (median, 2.5% and 97.5% quantiles, SD). */
 int beyond_unc_print(FILE *fp, const beyond_unc *bu, ketsim_error *err);
-/* BASE_uncertainty.csv and BASE_uncertainty_parameters.csv into the set. */
-int beyond_unc_write(cli_outdirs *out, const char *base, const beyond_unc *bu, ketsim_error *err);
+/* The draws and their spread: BASE_uncertainty.csv and
+ * BASE_uncertainty_parameters.csv into the set (with --out-dir) and the
+ * same numbers into the database's uncertainty_* tables (db not NULL). */
+int beyond_unc_write(cli_outdirs *out, ketsim_results_db *db, const char *base, const beyond_unc *bu,
+                     ketsim_error *err);
 void beyond_unc_free(beyond_unc *bu);
 
 #endif

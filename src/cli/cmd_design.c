@@ -43,7 +43,8 @@ void help_design(void)
          "once complete.\n"
          "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
          "20) from its covariance step, and reports the spread of each candidate's effects over\n"
-         "placebo (with --out-dir: design_uncertainty.csv, design_uncertainty_parameters.csv).\n"
+         "placebo (with --out-dir: design_uncertainty.csv, design_uncertainty_parameters.csv;\n"
+         "with --out: the database's uncertainty tables).\n"
          "\n"
          "examples:\n"
          "  ketsim design\n"
@@ -381,7 +382,7 @@ static int design_compute(const design_args *a, ketsim_design_opts *o, beyond_un
     if (!rc)
         rc = design_unc(bu, p, cat, ctx->cand, ctx->n, o, ctx->res, err);
     if (!rc)
-        rc = beyond_unc_write(out, "design", bu, err);
+        rc = beyond_unc_write(out, db, "design", bu, err);
     if (!rc && db)
         rc = cli_results_db_design(db, ctx->cand, ctx->res, ctx->n, err);
     ketsim_catalog_free(cat);

@@ -41,7 +41,8 @@ void help_optimize(void)
          "--uncertainty FIT.json searches at a population fit's THETAs, then evaluates the regimens\n"
          "found and the standard course on the fresh cohort once per draw (K, default 20) from its\n"
          "covariance step, and reports the spread of their objective (with --out-dir:\n"
-         "optimize_uncertainty.csv, optimize_uncertainty_parameters.csv).\n"
+         "optimize_uncertainty.csv, optimize_uncertainty_parameters.csv; with --out: the\n"
+         "database's uncertainty tables).\n"
          "See docs/beyond.md.\n"
          "\n"
          "examples:\n"
@@ -223,7 +224,7 @@ static int optimize_compute(ketsim_opt_opts *o, beyond_unc *bu, cli_outdirs *out
     if (!rc)
         rc = optimize_unc(bu, p, o, rep, err);
     if (!rc)
-        rc = beyond_unc_write(out, "optimize", bu, err);
+        rc = beyond_unc_write(out, db, "optimize", bu, err);
     if (!rc && db)
         rc = cli_results_db_optimize(db, rep, err);
     ketsim_params_free(p);

@@ -39,7 +39,8 @@ void help_predict(void)
          "replaces FILE only once complete.\n"
          "--uncertainty FIT.json runs at a population fit's THETAs, then once per draw (K, default\n"
          "20) from its covariance step, and reports each AUC's spread over the draws (with\n"
-         "--out-dir: predict_uncertainty.csv and predict_uncertainty_parameters.csv).\n"
+         "--out-dir: predict_uncertainty.csv and predict_uncertainty_parameters.csv; with --out:\n"
+         "the database's uncertainty tables).\n"
          "\n"
          "examples:\n"
          "  ketsim predict\n"
@@ -161,7 +162,7 @@ static int predict_compute(ketsim_predict_opts *o, char **sets, size_t n_sets, b
     if (!rc)
         rc = predict_unc(bu, params, o, rep, err);
     if (!rc)
-        rc = beyond_unc_write(out, "predict", bu, err);
+        rc = beyond_unc_write(out, db, "predict", bu, err);
     if (!rc && db)
         rc = cli_results_db_predict(db, rep, err);
     ketsim_params_free(params);

@@ -237,8 +237,8 @@ static void set_text(meta_row *row, const char *key, const char *v)
     snprintf(row->value, sizeof row->value, "%s", v);
 }
 
-/* The fit --uncertainty read: the database holds the run at its estimates
- * (the draws are only in --out-dir). */
+/* The fit --uncertainty read: the command's own tables hold the run at its
+ * estimates, the uncertainty_* tables the draws (beyond_unc_write). */
 static int put_fit(ketsim_results_db *db, const char *fit, long draws, ketsim_error *err)
 {
     if (!fit)

@@ -36,8 +36,8 @@ int cli_results_db_trial_setup(ketsim_results_db *db, const ketsim_trial_scenari
 int cli_results_db_lab_finish(ketsim_results_db *db, const ketsim_lab_result *res, const ketsim_params *params,
                               ketsim_error *err);
 /* predict, design and optimize: their run rows (seeds, cohort sizes,
- * options; the files read, with the fit of --uncertainty, whose draws stay
- * out of the database) before the run, and their results after it.  Each
+ * options; the files read, with the fit of --uncertainty, whose draws
+ * beyond_unc_write stores) before the run, and their results after it.  Each
  * holds the output lock while it writes.  predict's parameters are the
  * table with --set, before any fit's estimates. */
 int cli_results_db_predict_setup(ketsim_results_db *db, const ketsim_predict_opts *o, const ketsim_params *params,

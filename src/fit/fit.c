@@ -60,8 +60,7 @@ static int predict(fit_ctx *c, const double *x, ketsim_error *err)
     for (size_t s = 0; !rc && s < ketsim_events_n_subjects(c->ev); s++) {
         size_t first, n;
         ketsim_events_subject(c->ev, s, &first, &n);
-        rc = ketsim_events_runner_run(c->runner, s, ketsim_events_subject_weight(c->ev, s, c->weight_kg),
-                                      c->values, c->n_par, c->rec_pred + first, err);
+        rc = ketsim_events_runner_run_wt(c->runner, s, c->weight_kg, c->values, c->n_par, c->rec_pred + first, err);
     }
     for (size_t i = 0; !rc && i < c->n_obs; i++)
         c->pred[i] = c->rec_pred[c->obs[i]];

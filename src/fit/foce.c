@@ -68,6 +68,8 @@ static double lin_subject(ketsim_popest *pe, size_t s, const pe_par *par)
                 f += Jj[r] * d[r];
             for (size_t k = 0; k < q; k++)
                 f += Jj[pe->eta_row[k]] * eta[k];
+            for (size_t c = 0; c < pe->n_cov; c++) /* effects through later pieces */
+                f += m->Jb[j * PE_MAX_COV + c] * (par->beta[c] - m->beta[c]);
             double sa = par->sa[o->err], sb = par->sb[o->err], af = fabs(m->f[j]);
             double h = af > e->h_floor ? af : e->h_floor, V = sa * sa + sb * sb * h * h;
             double d1, w;
@@ -193,7 +195,7 @@ static int sweep_subject(ketsim_popest *pe, pe_thread *t, size_t s, void *user, 
 {
     sweep_task *st = user;
     int rc = pe_mode_find(pe, t, s, &st->par, &pe->modes[s], err);
-    return rc ? rc : pe_jacobian_rows(pe, t, s, &pe->modes[s], err);
+    return rc ? rc : pe_jacobian_rows(pe, t, s, &st->par, &pe->modes[s], err);
 }
 
 static double sweep(ketsim_popest *pe, const double *x, ketsim_error *err)

@@ -197,6 +197,8 @@ static void threads_free(ketsim_popest *pe)
         ketsim_subject_worker_free(pe->th[k].w);
         free(pe->th[k].rec);
         free(pe->th[k].work);
+        free(pe->th[k].piece_values);
+        free(pe->th[k].pieces);
     }
     free(pe->th);
     pe->th = NULL;
@@ -210,9 +212,11 @@ void ketsim_popest_free(ketsim_popest *pe)
     threads_free(pe);
     free(pe->subj);
     free(pe->obs);
+    free(pe->pieces);
     free(pe->modes);
     free(pe->mode_f);
     free(pe->mode_J);
+    free(pe->mode_Jb);
     ketsim_params_free(pe->base);
     free(pe);
 }
@@ -575,36 +579,98 @@ static int setup_obs(ketsim_popest *pe, ketsim_error *err)
     return KETSIM_OK;
 }
 
-/* A covariate column must hold one value per subject: the subject runner
- * keeps one parameter set from the first record to the last, so a value
- * that changes within a subject cannot change the parameters from its
- * time on.  Refused, naming the record, rather than silently fitted with
- * the first value. */
-static int covariate_constant(const ketsim_popest *pe, const pe_cov *cv, const pe_subj *sj, ketsim_error *err)
+/* The columns that cut a subject into pieces: WT (the model's weight) and
+ * each covariate column in the model. */
+static size_t piece_columns(const ketsim_popest *pe, int *cols)
+{
+    size_t n = 0;
+    cols[n++] = -1;
+    for (size_t c = 0; c < pe->n_cov; c++) {
+        int dup = 0;
+        for (size_t k = 0; k < n; k++)
+            dup |= cols[k] == pe->covs[c].col;
+        if (!dup)
+            cols[n++] = pe->covs[c].col;
+    }
+    return n;
+}
+
+/* Time-varying covariates, carried forward (docs/dataset.md): a subject is
+ * cut where WT or a covariate in the model changes; each piece keeps the
+ * values in force from its first record on. */
+static int setup_pieces(ketsim_popest *pe, ketsim_error *err)
 {
     const ketsim_events *ev = pe->ev;
-    const ketsim_event *first = NULL;
-    for (size_t j = 0; j < sj->n_rec; j++) {
-        const ketsim_event *r = ketsim_events_record(ev, sj->first + j);
-        double v = r->cov[cv->col];
-        if (isnan(v))
-            continue;
-        if (!first)
-            first = r;
-        else if (v != first->cov[cv->col])
+    size_t nr = ketsim_events_n_records(ev);
+    pe->pieces = calloc(nr ? nr : 1, sizeof *pe->pieces);
+    size_t *recs = malloc((pe->max_rec ? pe->max_rec : 1) * sizeof *recs);
+    if (!pe->pieces || !recs) {
+        free(recs);
+        return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
+    }
+    int cols[PE_MAX_COV + 1];
+    size_t n_cols = piece_columns(pe, cols), used = 0;
+    pe->max_piece = 1;
+    for (size_t s = 0; s < pe->n_subj; s++) {
+        pe_subj *sj = &pe->subj[s];
+        size_t n = ketsim_events_subject_changes(ev, s, cols, n_cols, recs);
+        sj->pieces = pe->pieces + used, sj->n_piece = n;
+        used += n;
+        pe->max_piece = n > pe->max_piece ? n : pe->max_piece;
+        for (size_t k = 0; k < n; k++) {
+            const ketsim_event *r = ketsim_events_record(ev, recs[k]);
+            pe_piece *pc = &sj->pieces[k];
+            double wt = ketsim_events_value_at(ev, s, recs[k], -1);
+            pc->time_h = r->time_h, pc->line = r->line, pc->weight = isnan(wt) ? pe->wdef : wt;
+            for (size_t c = 0; c < pe->n_cov; c++)
+                pc->cv[c] = pe->covs[c].col < 0 ? pc->weight : ketsim_events_value_at(ev, s, recs[k], pe->covs[c].col);
+        }
+        sj->weight = sj->pieces[0].weight;
+    }
+    free(recs);
+    return KETSIM_OK;
+}
+
+/* SAEM's M-step takes each covariate effect from the subjects' parameters
+ * (a regression of phi on the covariates); with covariates that change
+ * within a subject the effect would also act through the data, which that
+ * step does not see.  Refused, naming the record, rather than fitted
+ * wrongly. */
+static int saem_constant(const ketsim_popest *pe, const pe_cov *cv, size_t c, const pe_subj *sj,
+                         ketsim_error *err)
+{
+    for (size_t k = 1; k < sj->n_piece; k++)
+        if (sj->pieces[k].cv[c] != sj->pieces[0].cv[c])
             return KETSIM_FAIL(err, KETSIM_EINPUT,
                                "%s:%ld: ID %g: column %s changes within the subject (%g at TIME %g, line %ld; %g at "
-                               "TIME %g): --covariate %s needs one value per subject (time-varying covariates are "
-                               "not supported by the population fit)",
-                               ketsim_events_name(ev), r->line, sj->id, ketsim_events_covariate_name(ev, (size_t)cv->col),
-                               first->cov[cv->col], first->time_h, first->line, v, r->time_h, cv->name);
+                               "TIME %g): SAEM does not fit time-varying covariates (--covariate %s); use --method "
+                               "foce-i",
+                               ketsim_events_name(pe->ev), sj->pieces[k].line, sj->id,
+                               cv->col < 0 ? "WT" : ketsim_events_covariate_name(pe->ev, (size_t)cv->col),
+                               sj->pieces[0].cv[c], sj->pieces[0].time_h, sj->pieces[0].line, sj->pieces[k].cv[c],
+                               sj->pieces[k].time_h, cv->name);
+    return KETSIM_OK;
+}
+
+/* Every piece's value of covariate c is one the effect's model accepts. */
+static int covariate_check(const pe_cov *cv, const pe_subj *sj, size_t c, ketsim_error *err)
+{
+    for (size_t k = 0; k < sj->n_piece; k++) {
+        double v = sj->pieces[k].cv[c];
+        if (!isfinite(v))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g has no value", cv->name, sj->id);
+        if (cv->kind == KETSIM_COV_POWER && !(v > 0))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g: %g is not positive (power model)",
+                               cv->name, sj->id, v);
+        if (cv->kind == KETSIM_COV_CATEGORICAL && v != 0 && v != 1)
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g: %g is not 0 or 1 (categorical)",
+                               cv->name, sj->id, v);
     }
     return KETSIM_OK;
 }
 
 static int setup_covariates(ketsim_popest *pe, ketsim_error *err)
 {
-    const ketsim_events *ev = pe->ev;
     double *vals = malloc((pe->n_subj ? pe->n_subj : 1) * sizeof *vals);
     if (!vals)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
@@ -613,25 +679,11 @@ static int setup_covariates(ketsim_popest *pe, ketsim_error *err)
         pe_cov *cv = &pe->covs[c];
         for (size_t s = 0; !rc && s < pe->n_subj; s++) {
             pe_subj *sj = &pe->subj[s];
-            double v = NAN;
-            if (cv->col < 0)
-                v = sj->weight;
-            for (size_t j = 0; cv->col >= 0 && j < sj->n_rec && isnan(v); j++)
-                v = ketsim_events_record(ev, sj->first + j)->cov[cv->col];
-            if (cv->col >= 0)
-                rc = covariate_constant(pe, cv, sj, err);
-            if (rc)
-                break;
-            if (!isfinite(v))
-                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g has no value", cv->name, sj->id);
-            else if (cv->kind == KETSIM_COV_POWER && !(v > 0))
-                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g: %g is not positive (power model)",
-                                 cv->name, sj->id, v);
-            else if (cv->kind == KETSIM_COV_CATEGORICAL && v != 0 && v != 1)
-                rc = KETSIM_FAIL(err, KETSIM_EINPUT, "--covariate %s: ID %g: %g is not 0 or 1 (categorical)",
-                                 cv->name, sj->id, v);
-            sj->cv[c] = v;
-            vals[s] = v;
+            rc = covariate_check(cv, sj, c, err);
+            if (!rc && pe->method == KETSIM_POPEST_SAEM)
+                rc = saem_constant(pe, cv, c, sj, err);
+            /* the first piece's value is the subject's (centring, EBE table) */
+            sj->cv[c] = vals[s] = sj->pieces[0].cv[c];
         }
         if (rc)
             break;
@@ -731,7 +783,9 @@ static int setup_threads(ketsim_popest *pe, ketsim_error *err)
         ketsim_subject_worker_set_tolerances(t->w, rtol, 1e-2);
         t->rec = malloc(pe->max_rec * sizeof *t->rec);
         t->work = malloc(pe->max_obs * (PE_MAX_ROWS + 12) * sizeof *t->work);
-        if (!t->rec || !t->work)
+        t->piece_values = malloc(pe->max_piece * PE_MAX_ROWS * sizeof *t->piece_values);
+        t->pieces = malloc(pe->max_piece * sizeof *t->pieces);
+        if (!t->rec || !t->work || !t->piece_values || !t->pieces)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     }
     return KETSIM_OK;
@@ -748,6 +802,8 @@ static int setup(ketsim_popest *pe, ketsim_error *err)
             return KETSIM_FAIL(err, KETSIM_EINPUT, "internal: row %s neither estimated nor random", pe->rows[i].name);
     int rc = setup_obs(pe, err);
     if (!rc)
+        rc = setup_pieces(pe, err);
+    if (!rc)
         rc = setup_covariates(pe, err);
     if (!rc)
         rc = setup_x(pe, err);
@@ -757,12 +813,14 @@ static int setup(ketsim_popest *pe, ketsim_error *err)
         pe->modes = calloc(pe->n_subj, sizeof *pe->modes);
         pe->mode_f = calloc(pe->n_obs, sizeof *pe->mode_f);
         pe->mode_J = calloc(pe->n_obs * pe->n_rows, sizeof *pe->mode_J);
-        if (!pe->modes || !pe->mode_f || !pe->mode_J)
+        pe->mode_Jb = calloc(pe->n_obs * PE_MAX_COV, sizeof *pe->mode_Jb);
+        if (!pe->modes || !pe->mode_f || !pe->mode_J || !pe->mode_Jb)
             return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
         size_t off = 0;
         for (size_t s = 0; s < pe->n_subj; s++) {
             pe->modes[s].f = pe->mode_f + off;
             pe->modes[s].J = pe->mode_J + off * pe->n_rows;
+            pe->modes[s].Jb = pe->mode_Jb + off * PE_MAX_COV;
             off += pe->subj[s].n_obs;
         }
     }
@@ -850,42 +908,82 @@ void pe_natural(const ketsim_popest *pe, const double *x, double *nat)
     }
 }
 
+/* A covariate effect's term on the log parameter at value v; -1 where a
+ * linear term is not positive. */
+static int cov_term(const pe_cov *cv, double v, double b, double *t)
+{
+    switch (cv->kind) {
+    case KETSIM_COV_POWER: *t = b * log(v / cv->ref); return 0;
+    case KETSIM_COV_EXPONENTIAL: *t = b * (v - cv->ref); return 0;
+    case KETSIM_COV_CATEGORICAL: *t = b * v; return 0;
+    default: {
+        double u = 1 + b * (v - cv->ref);
+        if (!(u > 0))
+            return -1;
+        *t = log(u);
+        return 0;
+    }
+    }
+}
+
 int pe_mu(const ketsim_popest *pe, const pe_par *par, size_t s, double *mu)
 {
     for (size_t r = 0; r < pe->n_rows; r++)
         mu[r] = par->logtheta[r];
     for (size_t c = 0; c < pe->n_cov; c++) {
-        const pe_cov *cv = &pe->covs[c];
-        double v = pe->subj[s].cv[c], b = par->beta[c], t;
-        switch (cv->kind) {
-        case KETSIM_COV_POWER: t = b * log(v / cv->ref); break;
-        case KETSIM_COV_EXPONENTIAL: t = b * (v - cv->ref); break;
-        case KETSIM_COV_CATEGORICAL: t = b * v; break;
-        default: {
-            double u = 1 + b * (v - cv->ref);
-            if (!(u > 0))
-                return -1;
-            t = log(u);
-        }
-        }
-        mu[cv->prow] += t;
+        double t;
+        if (cov_term(&pe->covs[c], pe->subj[s].cv[c], par->beta[c], &t))
+            return -1;
+        mu[pe->covs[c].prow] += t;
+    }
+    return 0;
+}
+
+/* How piece k moves the log parameters from the first piece's. */
+static int piece_shift(const ketsim_popest *pe, const pe_par *par, const pe_subj *sj, size_t k, double *shift)
+{
+    for (size_t r = 0; r < pe->n_rows; r++)
+        shift[r] = 0;
+    for (size_t c = 0; k > 0 && c < pe->n_cov; c++) {
+        double t0, tk;
+        if (cov_term(&pe->covs[c], sj->pieces[0].cv[c], par->beta[c], &t0) ||
+            cov_term(&pe->covs[c], sj->pieces[k].cv[c], par->beta[c], &tk))
+            return -1;
+        shift[pe->covs[c].prow] += tk - t0;
     }
     return 0;
 }
 
 /* ------------------------------------------------- subject likelihood */
 
-int pe_sim(ketsim_popest *pe, pe_thread *t, size_t s, const double *phi, double *f, ketsim_error *err)
+int pe_run(ketsim_popest *pe, pe_thread *t, ketsim_events_runner *run, size_t s, const pe_par *par,
+           const double *phi, double *pred, ketsim_error *err)
 {
     const pe_subj *sj = &pe->subj[s];
-    for (size_t r = 0; r < pe->n_rows; r++) {
-        double v = exp(phi[r]);
-        if (!isfinite(v) || !(v > 0) || v < pe->rows[r].lo * (1 - 1e-12) || v > pe->rows[r].hi)
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "ID %g: %s = %g outside its range", sj->id, pe->rows[r].name, v);
-        t->values[r] = (ketsim_param_value){pe->rows[r].row, v};
+    for (size_t k = 0; k < sj->n_piece; k++) {
+        double shift[PE_MAX_ROWS];
+        if (piece_shift(pe, par, sj, k, shift))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "ID %g: a linear covariate term is not positive from TIME %g",
+                               sj->id, sj->pieces[k].time_h);
+        ketsim_param_value *pv = t->piece_values + k * PE_MAX_ROWS;
+        for (size_t r = 0; r < pe->n_rows; r++) {
+            double v = exp(phi[r] + shift[r]);
+            if (!isfinite(v) || !(v > 0) || v < pe->rows[r].lo * (1 - 1e-12) || v > pe->rows[r].hi)
+                return KETSIM_FAIL(err, KETSIM_EINPUT, "ID %g: %s = %g outside its range (from TIME %g)", sj->id,
+                                   pe->rows[r].name, v, sj->pieces[k].time_h);
+            pv[r] = (ketsim_param_value){pe->rows[r].row, v};
+        }
+        t->pieces[k] = (ketsim_events_piece){sj->pieces[k].time_h, sj->pieces[k].weight, pv, pe->n_rows};
     }
+    return ketsim_events_runner_run_pieces(run, s, t->pieces, sj->n_piece, pred, err);
+}
+
+int pe_sim(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, const double *phi, double *f,
+           ketsim_error *err)
+{
+    const pe_subj *sj = &pe->subj[s];
     t->n_sims++;
-    int rc = ketsim_events_runner_run(t->run, s, sj->weight, t->values, pe->n_rows, t->rec, err);
+    int rc = pe_run(pe, t, t->run, s, par, phi, t->rec, err);
     for (size_t j = 0; !rc && j < sj->n_obs; j++) {
         f[j] = t->rec[sj->obs[j].local];
         if (!isfinite(f[j]))
@@ -941,7 +1039,7 @@ double pe_data_m2ll(const ketsim_popest *pe, size_t s, const pe_par *par, const 
 }
 
 /* G = d f / d phi for the listed rows, by central differences. */
-static int jac_cols(ketsim_popest *pe, pe_thread *t, size_t s, const double *phi, const int *rows, size_t nc,
+static int jac_cols(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, const double *phi, const int *rows, size_t nc,
                     double *J, size_t ldj, double *fp, double *fm, ketsim_error *err)
 {
     size_t n = pe->subj[s].n_obs;
@@ -950,10 +1048,10 @@ static int jac_cols(ketsim_popest *pe, pe_thread *t, size_t s, const double *phi
     for (size_t c = 0; c < nc; c++) {
         int r = rows[c];
         ph[r] = phi[r] + FD_ETA;
-        int rc = pe_sim(pe, t, s, ph, fp, err);
+        int rc = pe_sim(pe, t, s, par, ph, fp, err);
         ph[r] = phi[r] - FD_ETA;
         if (!rc)
-            rc = pe_sim(pe, t, s, ph, fm, err);
+            rc = pe_sim(pe, t, s, par, ph, fm, err);
         ph[r] = phi[r];
         if (rc)
             return rc;
@@ -1004,7 +1102,7 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
         memcpy(phi, mu, nr * sizeof *phi);
         for (size_t k = 0; k < q; k++)
             phi[cols[k]] += eta[k];
-        rc = pe_sim(pe, t, s, phi, m->f, err);
+        rc = pe_sim(pe, t, s, par, phi, m->f, err);
         if (!rc)
             break;
         memset(eta, 0, sizeof eta); /* the warm start failed: from the typical subject */
@@ -1020,7 +1118,7 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
     double A[PE_MAX_ETA * PE_MAX_ETA] = {0}, g_prev[PE_MAX_ETA], s_prev[PE_MAX_ETA];
     int have_prev = 0;
     for (int it = 0; it < 60; it++) {
-        rc = jac_cols(pe, t, s, phi, cols, q, m->J, nr, fp, fm, err);
+        rc = jac_cols(pe, t, s, par, phi, cols, q, m->J, nr, fp, fm, err);
         if (rc)
             return rc;
         pe_data_m2ll(pe, s, par, m->f, d1, w_in, w_ofv);
@@ -1088,7 +1186,7 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
                 ph[cols[k]] += et[k];
             }
             ketsim_error e2;
-            if (pe_sim(pe, t, s, ph, ft, &e2))
+            if (pe_sim(pe, t, s, par, ph, ft, &e2))
                 continue;
             double lt = pe_data_m2ll(pe, s, par, ft, NULL, NULL, NULL) + quad_inv(q, par->omega_inv, et);
             if (lt <= l) {
@@ -1117,7 +1215,40 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
     return KETSIM_OK;
 }
 
-int pe_jacobian_rows(ketsim_popest *pe, pe_thread *t, size_t s, pe_mode *m, ketsim_error *err)
+/* Whether covariate c changes within subject s. */
+static int varies(const pe_subj *sj, size_t c)
+{
+    for (size_t k = 1; k < sj->n_piece; k++)
+        if (sj->pieces[k].cv[c] != sj->pieces[0].cv[c])
+            return 1;
+    return 0;
+}
+
+/* m->Jb by central differences on each effect that varies in the subject. */
+static int jac_beta(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, pe_mode *m, double *fp,
+                    double *fm, ketsim_error *err)
+{
+    const pe_subj *sj = &pe->subj[s];
+    memcpy(m->beta, par->beta, sizeof m->beta);
+    memset(m->Jb, 0, sj->n_obs * PE_MAX_COV * sizeof *m->Jb);
+    for (size_t c = 0; c < pe->n_cov; c++) {
+        if (!varies(sj, c))
+            continue;
+        pe_par p2 = *par;
+        p2.beta[c] = par->beta[c] + FD_ETA;
+        int rc = pe_sim(pe, t, s, &p2, m->phi, fp, err);
+        p2.beta[c] = par->beta[c] - FD_ETA;
+        if (!rc)
+            rc = pe_sim(pe, t, s, &p2, m->phi, fm, err);
+        if (rc)
+            return rc;
+        for (size_t j = 0; j < sj->n_obs; j++)
+            m->Jb[j * PE_MAX_COV + c] = (fp[j] - fm[j]) / (2 * FD_ETA);
+    }
+    return KETSIM_OK;
+}
+
+int pe_jacobian_rows(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, pe_mode *m, ketsim_error *err)
 {
     int cols[PE_MAX_ROWS];
     size_t nc = 0;
@@ -1125,7 +1256,8 @@ int pe_jacobian_rows(ketsim_popest *pe, pe_thread *t, size_t s, pe_mode *m, kets
         if (pe->rows[r].eta < 0)
             cols[nc++] = (int)r;
     double *fp = t->work + pe->max_obs, *fm = fp + pe->max_obs;
-    return nc ? jac_cols(pe, t, s, m->phi, cols, nc, m->J, pe->n_rows, fp, fm, err) : KETSIM_OK;
+    int rc = nc ? jac_cols(pe, t, s, par, m->phi, cols, nc, m->J, pe->n_rows, fp, fm, err) : KETSIM_OK;
+    return rc ? rc : jac_beta(pe, t, s, par, m, fp, fm, err);
 }
 
 typedef struct ofv_task {
@@ -1266,12 +1398,12 @@ static int diag_subject(ketsim_popest *pe, pe_thread *t, size_t s, void *user, k
         return KETSIM_FAIL(err, KETSIM_EINPUT, "ID %g: a linear covariate term is not positive", sj->id);
     /* every prediction record gets PRED and IPRED, fitted or not */
     double *f = t->work;
-    int rc = pe_sim(pe, t, s, mu, f, err);
+    int rc = pe_sim(pe, t, s, &dt->par, mu, f, err);
     for (size_t j = 0; !rc && j < sj->n_rec; j++)
         if (ketsim_event_is_prediction(ketsim_events_record(pe->ev, sj->first + j)))
             r->pred[sj->first + j] = t->rec[j];
     if (!rc)
-        rc = pe_sim(pe, t, s, m->phi, f, err);
+        rc = pe_sim(pe, t, s, &dt->par, m->phi, f, err);
     for (size_t j = 0; !rc && j < sj->n_rec; j++)
         if (ketsim_event_is_prediction(ketsim_events_record(pe->ev, sj->first + j)))
             r->ipred[sj->first + j] = t->rec[j];

@@ -69,7 +69,7 @@ static int sim_subject(ketsim_popest *pe, pe_thread *t, size_t s, void *user, ke
             double lo = log(pe->rows[r].lo > 0 ? pe->rows[r].lo : 1e-300), hi = log(pe->rows[r].hi);
             phi[r] = phi[r] < lo ? lo : phi[r] > hi ? hi : phi[r];
         }
-        rc = pe_sim(pe, t, s, phi, f, err);
+        rc = pe_sim(pe, t, s, &st->par, phi, f, err);
         if (rc)
             return rc;
         double *y = st->s->y + k * st->s->n_obs + off;
@@ -417,9 +417,7 @@ static int curve_subject(ketsim_popest *pe, pe_thread *t, size_t s, void *user, 
     for (int which = 0; !rc && which < 2; which++) {
         const double *phi = which ? pe->modes[s].phi : mu;
         double *dst = (which ? c->ipred : c->pred) + s * c->n_outputs * c->n_grid;
-        for (size_t r = 0; r < pe->n_rows; r++)
-            t->values[r] = (ketsim_param_value){pe->rows[r].row, exp(phi[r])};
-        rc = ketsim_events_runner_run(ct->runners[k], s, pe->subj[s].weight, t->values, pe->n_rows, pred, err);
+        rc = pe_run(pe, t, ct->runners[k], s, &ct->par, phi, pred, err);
         size_t g = 0;
         for (size_t j = 0; !rc && j < nrec; j++) {
             const ketsim_event *e = ketsim_events_record(ct->g2, first + j);

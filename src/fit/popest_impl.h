@@ -60,18 +60,31 @@ typedef struct pe_obs {
     int blq;
 } pe_obs;
 
+/* A stretch of a subject's records over which WT and the covariates in
+ * the model are constant (time-varying covariates, carried forward): from
+ * time_h on, until the next piece. */
+typedef struct pe_piece {
+    double time_h, weight;
+    long line;             /* the record that starts it */
+    double cv[PE_MAX_COV];
+} pe_piece;
+
 typedef struct pe_subj {
     size_t first, n_rec;
-    double weight, id;
+    double weight, id;     /* weight and cv: those of the first piece */
     pe_obs *obs;
     size_t n_obs;
     double cv[PE_MAX_COV]; /* the covariate value of each effect */
+    pe_piece *pieces;      /* at least one */
+    size_t n_piece;
 } pe_subj;
 
 typedef struct pe_thread {
     ketsim_subject_worker *w;
     ketsim_events_runner *run;
     ketsim_param_value values[PE_MAX_ROWS];
+    ketsim_param_value *piece_values; /* max_piece x PE_MAX_ROWS */
+    ketsim_events_piece *pieces;      /* max_piece */
     double *rec;       /* per record of the largest subject */
     double *work;      /* scratch: 4 * max_obs * (PE_MAX_ROWS + 2) */
     size_t n_sims;
@@ -93,6 +106,11 @@ typedef struct pe_mode {
     double ofv;        /* the subject's FOCE-I -2LL */
     double *f;         /* predictions at the mode, per observation */
     double *J;         /* d f / d phi: n_obs x n_rows (filled by pe_jacobian_rows) */
+    /* d f / d beta at fixed phi, n_obs x PE_MAX_COV: how a covariate effect
+     * acts through the pieces after the first (zero for a covariate that
+     * is constant in the subject), at the effects in beta */
+    double *Jb;
+    double beta[PE_MAX_COV];
     int ok;
 } pe_mode;
 
@@ -123,6 +141,9 @@ struct ketsim_popest {
     size_t n_subj;
     pe_obs *obs;
     size_t n_obs, n_blq, max_obs, max_rec;
+    pe_piece *pieces;              /* storage behind subj[].pieces */
+    double *mode_Jb;               /* storage behind modes[].Jb */
+    size_t max_piece;
     pe_thread *th;
     size_t n_th;
     size_t n_x;
@@ -150,8 +171,14 @@ void pe_start_x(const ketsim_popest *pe, double *x);
 void pe_natural(const ketsim_popest *pe, const double *x, double *nat);
 /* subject's mu (per row); -1 where a linear covariate term is not positive */
 int pe_mu(const ketsim_popest *pe, const pe_par *par, size_t s, double *mu);
-/* predictions at phi for the subject's observations */
-int pe_sim(ketsim_popest *pe, pe_thread *t, size_t s, const double *phi, double *f, ketsim_error *err);
+/* predictions at phi for the subject's observations; par's covariate
+ * effects move phi in the pieces after the first */
+int pe_sim(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, const double *phi, double *f,
+           ketsim_error *err);
+/* the same into pred (one per record of the subject in the runner's
+ * table, which may be another table than the data's, e.g. a finer grid) */
+int pe_run(ketsim_popest *pe, pe_thread *t, ketsim_events_runner *run, size_t s, const pe_par *par,
+           const double *phi, double *pred, ketsim_error *err);
 /* -2 log p(y | f), and per observation d/df and the two Hessian weights
  * (NULL to skip) */
 double pe_data_m2ll(const ketsim_popest *pe, size_t s, const pe_par *par, const double *f, double *d1,
@@ -163,7 +190,7 @@ double pe_logdet_ilml(size_t q, const double *chol, const double *M);
  * at all. */
 int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, pe_mode *m, ketsim_error *err);
 /* Fill every column of m->J (the rows without ETA too) at m->phi. */
-int pe_jacobian_rows(ketsim_popest *pe, pe_thread *t, size_t s, pe_mode *m, ketsim_error *err);
+int pe_jacobian_rows(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, pe_mode *m, ketsim_error *err);
 /* FOCE-I objective at x: every subject's mode from its stored eta; per
  * subject values into ofv_i (may be NULL); returns the sum (INFINITY where
  * x is infeasible). */

@@ -108,7 +108,7 @@ static double chain_eval(saem *sa, pe_thread *t, size_t s, const double *ph, dou
     for (size_t d = 0; d < sa->D; d++)
         phi[sa->rdim[d]] = ph[d];
     ketsim_error e;
-    if (pe_sim(pe, t, s, phi, f, &e))
+    if (pe_sim(pe, t, s, &sa->par, phi, f, &e))
         return INFINITY;
     double l = pe_data_m2ll(pe, s, &sa->par, f, NULL, NULL, NULL);
     return isfinite(l) ? l : INFINITY;
@@ -629,7 +629,7 @@ static int is_subject(ketsim_popest *pe, pe_thread *t, size_t s, void *user, ket
         double lq = cst - 0.5 * (nu + dq) * log1p(delta / nu);
         ketsim_error e2;
         double ld = INFINITY;
-        if (pe_sim(pe, t, s, phi, f, &e2) == 0)
+        if (pe_sim(pe, t, s, &it->par, phi, f, &e2) == 0)
             ld = pe_data_m2ll(pe, s, &it->par, f, NULL, NULL, NULL);
         double qo = 0;
         for (size_t a = 0; a < q; a++)

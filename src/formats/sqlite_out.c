@@ -20,13 +20,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define RESULTS_SCHEMA "ketsim-results/1"
+/* 2: the uncertainty_* tables */
+#define RESULTS_SCHEMA "ketsim-results/2"
 
 /* Prepared inserts, one per table that takes many rows. */
 enum { ST_RUN, ST_FILE, ST_PARAM, ST_SUBJECT, ST_PERIOD, ST_RATING, ST_ENDPOINT, ST_SUMMARY, ST_POWER, ST_ARM,
        ST_VISIT, ST_LAB_GROUP, ST_LAB_READOUT, ST_LAB_ANIMAL, ST_LAB_CELL, ST_LAB_CONTRAST,
        ST_DS_RECORD, ST_DS_COV, ST_PR_MARKER, ST_PR_ROC, ST_PR_LIT, ST_PR_SUBJECT, ST_PR_VALUE, ST_DE_CAND,
-       ST_DE_KNOB, ST_DE_SUBJECT, ST_OP_REGIMEN, ST_OP_DOSE, ST_OP_SUBJECT, N_ST };
+       ST_DE_KNOB, ST_DE_SUBJECT, ST_OP_REGIMEN, ST_OP_DOSE, ST_OP_SUBJECT, ST_UN_DRAW, ST_UN_VALUE, ST_UN_SUMMARY,
+       N_ST };
 
 static const char *const insert_sql[N_ST] = {
     "INSERT INTO run VALUES (?1, ?2)",
@@ -61,6 +63,9 @@ static const char *const insert_sql[N_ST] = {
     " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
     "INSERT INTO optimize_dose VALUES (?1, ?2, ?3)",
     "INSERT INTO optimize_subject VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    "INSERT INTO uncertainty_draw VALUES (?1, ?2, ?3)",
+    "INSERT INTO uncertainty_value VALUES (?1, ?2, ?3, ?4)",
+    "INSERT INTO uncertainty_summary VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 };
 
 /* Tables first (keys only); the secondary indexes are built at the end,
@@ -142,7 +147,15 @@ static const char schema_sql[] =
     "  PRIMARY KEY (rank, dose_index));\n"
     "CREATE TABLE optimize_subject (rank TEXT NOT NULL, subject INTEGER NOT NULL, objective_d REAL,\n"
     "  days_in_response INTEGER NOT NULL, response_end INTEGER NOT NULL, cadss_peak REAL, sbp_peak_mmhg REAL,\n"
-    "  PRIMARY KEY (rank, subject));\n";
+    "  PRIMARY KEY (rank, subject));\n"
+    /* quantity names need not be unique (design's --lhs candidates may share
+     * one): rows are keyed by their index in the CSV */
+    "CREATE TABLE uncertainty_draw (draw INTEGER NOT NULL, parameter TEXT NOT NULL, value REAL,\n"
+    "  PRIMARY KEY (draw, parameter));\n"
+    "CREATE TABLE uncertainty_value (draw INTEGER NOT NULL, quantity_index INTEGER NOT NULL, quantity TEXT NOT NULL,\n"
+    "  value REAL, PRIMARY KEY (draw, quantity_index));\n"
+    "CREATE TABLE uncertainty_summary (quantity_index INTEGER PRIMARY KEY, quantity TEXT NOT NULL,\n"
+    "  at_estimates REAL, median REAL, p2_5 REAL, p97_5 REAL, sd REAL, draws INTEGER NOT NULL);\n";
 
 static const char index_sql[] =
     "CREATE INDEX rating_by_visit ON rating (visit, period);\n"
@@ -153,7 +166,10 @@ static const char index_sql[] =
     "CREATE INDEX dataset_record_by_id ON dataset_record (id, time_h);\n"
     "CREATE INDEX predict_value_by_marker ON predict_value (marker, subject);\n"
     "CREATE INDEX design_candidate_by_name ON design_candidate (name);\n"
-    "CREATE INDEX design_knob_by_knob ON design_knob (knob, value);\n";
+    "CREATE INDEX design_knob_by_knob ON design_knob (knob, value);\n"
+    "CREATE INDEX uncertainty_draw_by_parameter ON uncertainty_draw (parameter, draw);\n"
+    "CREATE INDEX uncertainty_value_by_quantity ON uncertainty_value (quantity, draw);\n"
+    "CREATE INDEX uncertainty_summary_by_quantity ON uncertainty_summary (quantity);\n";
 
 struct ketsim_results_db {
     sqlite3 *db;
@@ -1047,6 +1063,45 @@ int ketsim_results_db_optimize_subjects(ketsim_results_db *r, long rank, const k
         bind_real(q, 6, s[i].cadss_peak);
         bind_real(q, 7, s[i].sbp_peak);
         rc = step(r, ST_OP_SUBJECT, err);
+    }
+    return rc;
+}
+
+/* ---- --uncertainty of predict, design, optimize ------------------------------ */
+
+int ketsim_results_db_uncertainty_draws(ketsim_results_db *r, const ketsim_trial_rep_params *rp, long draws,
+                                        ketsim_error *err)
+{
+    int rc = KETSIM_OK;
+    for (long k = 0; !rc && k < draws && (size_t)k < rp->n_rows; k++)
+        for (size_t j = 0; !rc && j < rp->n_params; j++) {
+            sqlite3_stmt *q = r->st[ST_UN_DRAW];
+            sqlite3_bind_int64(q, 1, (sqlite3_int64)k);
+            bind_text(q, 2, rp->name[j]);
+            bind_real(q, 3, rp->value[(size_t)k * rp->n_params + j]);
+            rc = step(r, ST_UN_DRAW, err);
+        }
+    return rc;
+}
+
+int ketsim_results_db_uncertainty_quantity(ketsim_results_db *r, size_t index, const ketsim_uncertainty_quantity *u,
+                                           ketsim_error *err)
+{
+    sqlite3_stmt *q = r->st[ST_UN_SUMMARY];
+    sqlite3_bind_int64(q, 1, (sqlite3_int64)index);
+    bind_text(q, 2, u->name);
+    const double v[5] = {u->at_estimates, u->median, u->p2_5, u->p97_5, u->sd};
+    for (int k = 0; k < 5; k++)
+        bind_real(q, 3 + k, v[k]);
+    sqlite3_bind_int64(q, 8, (sqlite3_int64)u->n_defined);
+    int rc = step(r, ST_UN_SUMMARY, err);
+    for (size_t k = 0; !rc && k < u->n_draws; k++) {
+        q = r->st[ST_UN_VALUE];
+        sqlite3_bind_int64(q, 1, (sqlite3_int64)k);
+        sqlite3_bind_int64(q, 2, (sqlite3_int64)index);
+        bind_text(q, 3, u->name);
+        bind_real(q, 4, u->value[k * u->stride]);
+        rc = step(r, ST_UN_VALUE, err);
     }
     return rc;
 }

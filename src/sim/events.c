@@ -104,6 +104,50 @@ double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double de
     return default_kg;
 }
 
+static double column_value(const ketsim_event *r, int col)
+{
+    return col < 0 ? r->wt_kg : r->cov[col];
+}
+
+double ketsim_events_value_at(const ketsim_events *ev, size_t s, size_t rec, int col)
+{
+    size_t first = ev->subj[s].first, end = first + ev->subj[s].n;
+    double v = NAN;
+    for (size_t i = first; i < end && (i <= rec || isnan(v)); i++) {
+        double x = column_value(&ev->rec[i], col);
+        if (!isnan(x))
+            v = x; /* carried forward; the first value also back to the first record */
+    }
+    return v;
+}
+
+size_t ketsim_events_subject_changes(const ketsim_events *ev, size_t s, const int *cols, size_t n_cols,
+                                     size_t *recs)
+{
+    size_t first = ev->subj[s].first, end = first + ev->subj[s].n, n = 0;
+    double last[KETSIM_EVENTS_MAX_COV + 1];
+    for (size_t c = 0; c < n_cols; c++)
+        last[c] = ketsim_events_value_at(ev, s, first, cols[c]);
+    recs[n++] = first;
+    for (size_t i = first + 1; i < end; i++) {
+        int changed = 0;
+        for (size_t c = 0; c < n_cols; c++) {
+            double x = column_value(&ev->rec[i], cols[c]);
+            if (!isnan(x) && x != last[c])
+                last[c] = x, changed = 1;
+        }
+        if (!changed)
+            continue;
+        /* several changes at one time make one piece, with the values of the
+         * last record there: a piece never has zero length */
+        if (ev->rec[i].time_h == ev->rec[recs[n - 1]].time_h)
+            recs[n - 1] = i;
+        else
+            recs[n++] = i;
+    }
+    return n;
+}
+
 int ketsim_event_is_prediction(const ketsim_event *r)
 {
     return r->evid == KETSIM_EVID_OBS || r->evid == KETSIM_EVID_OTHER;

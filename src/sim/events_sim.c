@@ -4,6 +4,10 @@
  * times shifted so that the segment (and any steady-state dosing history
  * before it) starts at simulation time 0.
  *
+ * A subject whose covariates change (ketsim_events_piece) is solved in
+ * pieces within a segment: each piece from the state where the one before
+ * ended, with its own parameters.
+ *
  * Ties are resolved as NONMEM does: an observation listed before a dose at
  * the same TIME is the value just before that dose (a trough), one listed
  * after it sees it; doses implied by ADDL come after every record at their
@@ -48,8 +52,20 @@ struct ketsim_events_runner {
     long ss_guess;           /* history length the last steady-state search found */
     size_t *out_index;       /* model output index of each output code */
     segment seg;
+    /* the current subject's pieces of constant parameters */
+    const ketsim_events_piece *pieces;
+    size_t n_pieces;
+    size_t prepared;         /* the piece the worker holds (PIECE_NONE: none) */
+    double *chunk_times;     /* one piece's output times, plus its end */
+    unsigned char *chunk_before;
+    double *y_end;           /* state where a piece ends */
+    size_t n_states;
+    ketsim_events_piece *own_pieces; /* built by ketsim_events_runner_run_wt */
+    size_t *change_recs;
     ketsim_error *err;
 };
+
+#define PIECE_NONE ((size_t)-1)
 
 typedef ketsim_events_runner ctx;
 
@@ -67,9 +83,30 @@ static int push_dose(ctx *c, double t, double mg, double dur, ketsim_route route
     return KETSIM_OK;
 }
 
-/* Solve the doses in `d`, shifted by `shift_h`, at `times`. */
-static int run_doses(ctx *c, const seg_dose *d, size_t n, double shift_h, const double *times,
-                     const unsigned char *before, size_t nt, const ketsim_trajectory **tr)
+/* The piece in force at record time t. */
+static size_t piece_at(const ctx *c, double t)
+{
+    size_t k = 0;
+    while (k + 1 < c->n_pieces && c->pieces[k + 1].time_h <= t)
+        k++;
+    return k;
+}
+
+/* Give the worker piece k's parameters (once: preparing is not free). */
+static int use_piece(ctx *c, size_t k)
+{
+    if (c->prepared == k)
+        return KETSIM_OK;
+    const ketsim_events_piece *p = &c->pieces[k];
+    c->prepared = PIECE_NONE;
+    int rc = ketsim_subject_prepare(c->w, p->weight_kg, p->values, p->n_values, c->err);
+    if (!rc)
+        c->prepared = k;
+    return rc;
+}
+
+/* The doses in `d`, shifted by `shift_h`, as the runner's regimen. */
+static int build_regimen(ctx *c, const seg_dose *d, size_t n, double shift_h)
 {
     ketsim_regimen_clear(c->reg);
     for (size_t i = 0; i < n; i++) {
@@ -79,7 +116,15 @@ static int run_doses(ctx *c, const seg_dose *d, size_t n, double shift_h, const 
         if (rc)
             return rc;
     }
-    return ketsim_subject_solve(c->w, c->reg, times, before, nt, tr, c->err);
+    return KETSIM_OK;
+}
+
+/* Solve the doses in `d`, shifted by `shift_h`, at `times`. */
+static int run_doses(ctx *c, const seg_dose *d, size_t n, double shift_h, const double *times,
+                     const unsigned char *before, size_t nt, const ketsim_trajectory **tr)
+{
+    int rc = build_regimen(c, d, n, shift_h);
+    return rc ? rc : ketsim_subject_solve(c->w, c->reg, times, before, nt, tr, c->err);
 }
 
 /* Steady state is a property of the drug, as in NONMEM: drug concentrations
@@ -161,7 +206,10 @@ static int add_dose_record(ctx *c, const ketsim_event *r)
     ketsim_route route = KETSIM_ROUTE_IV;
     ketsim_route_from_cmt(r->cmt, &route);
     double dur = ketsim_event_duration_h(r);
-    int rc = KETSIM_OK;
+    /* the steady-state history is that of the parameters at the record */
+    int rc = r->ss > 0 ? use_piece(c, piece_at(c, r->time_h)) : KETSIM_OK;
+    if (rc)
+        return rc;
     if (r->ss > 0 && r->ii_h == 0) {
         /* Constant infusion at steady state: it runs from its history to the
          * end of the subject's records (a later reset ends the segment). */
@@ -181,26 +229,68 @@ static int add_dose_record(ctx *c, const ketsim_event *r)
     return rc;
 }
 
+/* One piece of the segment: predictions [i0, i1) from y (NULL: the steady
+ * state) at t_start, on to end_h when another piece follows (end_h finite),
+ * whose starting state goes to c->y_end. */
+static int solve_piece(ctx *c, double t_start, const double *y, size_t i0, size_t i1, double end_h)
+{
+    segment *s = &c->seg;
+    size_t n = i1 - i0;
+    memcpy(c->chunk_times, c->times + i0, n * sizeof *c->chunk_times);
+    memcpy(c->chunk_before, c->before + i0, n);
+    if (isfinite(end_h)) {
+        /* the state just before the events at end_h: its doses belong to the next piece */
+        c->chunk_times[n] = end_h;
+        c->chunk_before[n] = 1;
+    }
+    size_t nt = n + (isfinite(end_h) ? 1 : 0);
+    const ketsim_trajectory *tr = NULL;
+    int rc = ketsim_subject_solve_from(c->w, t_start, y, c->reg, c->chunk_times, c->chunk_before, nt, &tr, c->err);
+    for (size_t i = 0; !rc && i < n; i++)
+        c->pred[s->obs[i0 + i] - c->pred_off] =
+            ketsim_traj_output(tr, i, c->out_index[c->ev->rec[s->obs[i0 + i]].output]);
+    if (!rc && isfinite(end_h))
+        memcpy(c->y_end, ketsim_traj_state(tr, n), c->n_states * sizeof *c->y_end);
+    return rc;
+}
+
+/* The segment's predictions, piece by piece.  Simulation time 0 is the
+ * earliest dose (history included) or the segment start, whichever is
+ * first. */
+static int solve_segment(ctx *c)
+{
+    segment *s = &c->seg;
+    double first = s->t0_h;
+    for (size_t i = 0; i < s->n_doses; i++)
+        first = fmin(first, s->doses[i].time_h);
+    for (size_t i = 0; i < s->n_obs; i++) {
+        c->times[i] = c->ev->rec[s->obs[i]].time_h - first;
+        c->before[i] = s->before[i];
+    }
+    int rc = build_regimen(c, s->doses, s->n_doses, -first);
+    size_t k = piece_at(c, s->t0_h), i0 = 0;
+    double t_start = 0;
+    const double *y = NULL;
+    while (!rc && i0 < s->n_obs) {
+        double end_h = k + 1 < c->n_pieces ? c->pieces[k + 1].time_h - first : INFINITY;
+        size_t i1 = i0;
+        while (i1 < s->n_obs && c->times[i1] < end_h)
+            i1++;
+        if (i1 == s->n_obs)
+            end_h = INFINITY; /* the predictions end before the next piece */
+        rc = use_piece(c, k);
+        if (!rc)
+            rc = solve_piece(c, t_start, y, i0, i1, end_h);
+        t_start = end_h, y = c->y_end, i0 = i1, k++;
+    }
+    return rc;
+}
+
 /* Simulate the current segment's predictions and start a new segment at t0. */
 static int flush_segment(ctx *c, double t0)
 {
     segment *s = &c->seg;
-    int rc = KETSIM_OK;
-    if (s->n_obs) {
-        /* Shift so that the earliest dose (history included) or the segment
-         * start, whichever is first, is simulation time 0. */
-        double first = s->t0_h;
-        for (size_t i = 0; i < s->n_doses; i++)
-            first = fmin(first, s->doses[i].time_h);
-        for (size_t i = 0; i < s->n_obs; i++) {
-            c->times[i] = c->ev->rec[s->obs[i]].time_h - first;
-            c->before[i] = s->before[i];
-        }
-        const ketsim_trajectory *tr = NULL;
-        rc = run_doses(c, s->doses, s->n_doses, -first, c->times, c->before, s->n_obs, &tr);
-        for (size_t i = 0; !rc && i < s->n_obs; i++)
-            c->pred[s->obs[i] - c->pred_off] = ketsim_traj_output(tr, i, c->out_index[c->ev->rec[s->obs[i]].output]);
-    }
+    int rc = s->n_obs ? solve_segment(c) : KETSIM_OK;
     s->t0_h = t0;
     s->n_doses = 0;
     s->n_obs = 0;
@@ -268,12 +358,20 @@ static int ctx_init(ctx *c, const ketsim_events *ev, ketsim_subject_worker *w, d
     memset(c, 0, sizeof *c);
     c->ev = ev, c->w = w, c->err = err;
     c->ss_tol = ss_tol > 0 ? ss_tol : 1e-6;
-    size_t nt = ev->n_rec > SS_MAX_INTERVALS ? ev->n_rec : SS_MAX_INTERVALS;
+    c->prepared = PIECE_NONE;
+    size_t nt = ev->n_rec > SS_MAX_INTERVALS ? ev->n_rec : SS_MAX_INTERVALS, nr = ev->n_rec ? ev->n_rec : 1;
     c->times = malloc(nt * sizeof *c->times);
     c->before = malloc(nt * sizeof *c->before);
-    c->seg.obs = malloc((ev->n_rec ? ev->n_rec : 1) * sizeof *c->seg.obs);
-    c->seg.before = malloc((ev->n_rec ? ev->n_rec : 1) * sizeof *c->seg.before);
-    if (!c->times || !c->before || !c->seg.obs || !c->seg.before)
+    c->chunk_times = malloc((nt + 1) * sizeof *c->chunk_times);
+    c->chunk_before = malloc(nt + 1);
+    c->seg.obs = malloc(nr * sizeof *c->seg.obs);
+    c->seg.before = malloc(nr * sizeof *c->seg.before);
+    c->own_pieces = malloc(nr * sizeof *c->own_pieces);
+    c->change_recs = malloc(nr * sizeof *c->change_recs);
+    c->n_states = w ? ketsim_model_n_states(ketsim_subject_worker_model(w)) : 0;
+    c->y_end = malloc((c->n_states ? c->n_states : 1) * sizeof *c->y_end);
+    if (!c->times || !c->before || !c->chunk_times || !c->chunk_before || !c->seg.obs || !c->seg.before ||
+        !c->own_pieces || !c->change_recs || !c->y_end)
         return KETSIM_FAIL(err, KETSIM_ENOMEM, "out of memory");
     int rc = w ? map_outputs(c, err) : KETSIM_OK;
     return rc ? rc : ketsim_regimen_create(&c->reg, err);
@@ -309,16 +407,22 @@ static void ctx_free(ctx *c)
     free(c->seg.obs);
     free(c->seg.before);
     free(c->seg.doses);
+    free(c->chunk_times);
+    free(c->chunk_before);
+    free(c->own_pieces);
+    free(c->change_recs);
+    free(c->y_end);
 }
 
-/* Subject s with the context's worker; predictions into c->pred[record]. */
-static int simulate_subject(ctx *c, size_t s, double weight_kg, const ketsim_param_value *values,
-                            size_t n_values)
+/* Subject s with the context's worker and pieces; predictions into
+ * c->pred[record]. */
+static int simulate_subject(ctx *c, size_t s)
 {
     size_t first = c->ev->subj[s].first, n = c->ev->subj[s].n;
     for (size_t i = first; i < first + n; i++)
         c->pred[i - c->pred_off] = NAN;
-    int rc = ketsim_subject_prepare(c->w, weight_kg, values, n_values, c->err);
+    c->prepared = PIECE_NONE;
+    int rc = use_piece(c, 0);
     if (!rc)
         rc = simulate_records(c, first, n);
     if (rc) {
@@ -354,16 +458,48 @@ void ketsim_events_runner_free(ketsim_events_runner *r)
     free(r);
 }
 
-int ketsim_events_runner_run(ketsim_events_runner *c, size_t s, double weight_kg, const ketsim_param_value *values,
-                             size_t n_values, double *pred, ketsim_error *err)
+int ketsim_events_runner_run_pieces(ketsim_events_runner *c, size_t s, const ketsim_events_piece *pieces,
+                                    size_t n_pieces, double *pred, ketsim_error *err)
 {
     if (s >= c->ev->n_subj)
         return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no subject %zu", c->ev->name, s);
+    if (n_pieces == 0)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: subject %zu: no parameter piece", c->ev->name, s);
+    for (size_t k = 2; k < n_pieces; k++)
+        if (!(pieces[k].time_h > pieces[k - 1].time_h))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: subject %zu: parameter pieces not in time order",
+                               c->ev->name, s);
     /* pred is the subject's slice: record i goes to pred[i - first] */
     c->err = err;
     c->pred = pred;
     c->pred_off = c->ev->subj[s].first;
-    return simulate_subject(c, s, weight_kg, values, n_values);
+    c->pieces = pieces, c->n_pieces = n_pieces;
+    int rc = simulate_subject(c, s);
+    c->pieces = NULL, c->n_pieces = 0;
+    return rc;
+}
+
+int ketsim_events_runner_run(ketsim_events_runner *c, size_t s, double weight_kg, const ketsim_param_value *values,
+                             size_t n_values, double *pred, ketsim_error *err)
+{
+    ketsim_events_piece one = {0.0, weight_kg, values, n_values};
+    return ketsim_events_runner_run_pieces(c, s, &one, 1, pred, err);
+}
+
+int ketsim_events_runner_run_wt(ketsim_events_runner *c, size_t s, double default_kg,
+                                const ketsim_param_value *values, size_t n_values, double *pred,
+                                ketsim_error *err)
+{
+    if (s >= c->ev->n_subj)
+        return KETSIM_FAIL(err, KETSIM_EINPUT, "%s: no subject %zu", c->ev->name, s);
+    static const int wt_col[1] = {-1};
+    size_t n = ketsim_events_subject_changes(c->ev, s, wt_col, 1, c->change_recs);
+    for (size_t k = 0; k < n; k++) {
+        double wt = ketsim_events_value_at(c->ev, s, c->change_recs[k], -1);
+        c->own_pieces[k] = (ketsim_events_piece){c->ev->rec[c->change_recs[k]].time_h, isnan(wt) ? default_kg : wt,
+                                                 values, n_values};
+    }
+    return ketsim_events_runner_run_pieces(c, s, c->own_pieces, n, pred, err);
 }
 
 int ketsim_events_simulate_subject(ketsim_subject_worker *w, const ketsim_events *ev, size_t s,
@@ -390,8 +526,7 @@ int ketsim_events_simulate(const ketsim_events *ev, const ketsim_events_sim_opts
     if (!rc)
         rc = ketsim_events_runner_create(ev, w, o->ss_tol, &r, err);
     for (size_t s = 0; !rc && s < ev->n_subj; s++) {
-        double wt = ketsim_events_subject_weight(ev, s, o->default_weight_kg);
-        rc = ketsim_events_runner_run(r, s, wt, NULL, 0, pred + ev->subj[s].first, err);
+        rc = ketsim_events_runner_run_wt(r, s, o->default_weight_kg, NULL, 0, pred + ev->subj[s].first, err);
         if (!rc && o->progress)
             o->progress(s + 1, o->progress_user);
     }

@@ -132,8 +132,19 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
                           const unsigned char *before_doses, size_t n_times,
                           ketsim_trajectory **out, ketsim_error *err)
 {
+    return ketsim_sim_run_from(s, 0.0, NULL, reg, times_h, before_doses, n_times, out, err);
+}
+
+int ketsim_sim_run_from(ketsim_sim *s, double t_start_h, const double *y_start, const ketsim_regimen *reg,
+                        const double *times_h, const unsigned char *before_doses, size_t n_times,
+                        ketsim_trajectory **out, ketsim_error *err)
+{
     size_t ns = ketsim_model_n_states(s->m);
-    int rc = ketsim_model_steady_state(s->m, s->y0, err);
+    int rc = KETSIM_OK;
+    if (y_start)
+        memcpy(s->y0, y_start, ns * sizeof *s->y0);
+    else
+        rc = ketsim_model_steady_state(s->m, s->y0, err);
     if (!rc)
         rc = dose_inputs_build(s->m, reg, &s->inputs, err);
     if (!rc)
@@ -144,7 +155,8 @@ int ketsim_sim_run_marked(ketsim_sim *s, const ketsim_regimen *reg, const double
         return rc;
     ketsim_trajectory *t = *out;
     memcpy(t->times, times_h, n_times * sizeof *times_h);
-    rc = solver_run(s->sol, s->y0, s->inputs.v, s->inputs.n, times_h, before_doses, n_times, t->states, err);
+    rc = solver_run_from(s->sol, t_start_h, s->y0, s->inputs.v, s->inputs.n, times_h, before_doses, n_times,
+                         t->states, err);
     if (rc)
         return rc;
     for (size_t i = 0; i < n_times; i++) {

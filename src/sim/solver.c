@@ -592,8 +592,9 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorted, unique breakpoints in [0, t_end]: every input start and end, and t_end. */
-static int make_breaks(solver *s, const solver_input *in, size_t n_in, double t_end,
+/* Sorted, unique breakpoints in [t_start, t_end]: t_start, every input
+ * start and end between, and t_end. */
+static int make_breaks(solver *s, const solver_input *in, size_t n_in, double t_start, double t_end,
                        size_t *nb, ketsim_error *err)
 {
     size_t need = 2 * n_in + 2;
@@ -605,12 +606,12 @@ static int make_breaks(solver *s, const solver_input *in, size_t n_in, double t_
         s->breaks_cap = need;
     }
     size_t k = 0;
-    s->breaks[k++] = 0.0;
+    s->breaks[k++] = t_start;
     s->breaks[k++] = t_end;
     for (size_t i = 0; i < n_in; i++) {
-        if (in[i].t0 < t_end)
+        if (in[i].t0 > t_start && in[i].t0 < t_end)
             s->breaks[k++] = in[i].t0;
-        if (in[i].t1 < t_end)
+        if (in[i].t1 > t_start && in[i].t1 < t_end)
             s->breaks[k++] = in[i].t1;
     }
     qsort(s->breaks, k, sizeof *s->breaks, cmp_double);
@@ -718,16 +719,23 @@ int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
                const double *tout, const unsigned char *before, size_t n_out, double *yout,
                ketsim_error *err)
 {
+    return solver_run_from(s, 0.0, y0, in, n_in, tout, before, n_out, yout, err);
+}
+
+int solver_run_from(solver *s, double t_start, const double *y0, const solver_input *in, size_t n_in,
+                    const double *tout, const unsigned char *before, size_t n_out, double *yout,
+                    ketsim_error *err)
+{
     memset(&s->stats, 0, sizeof s->stats);
     s->wall_start_s = s->wall_limit_s > 0 ? monotonic_s() : 0;
     if (n_out == 0)
         return KETSIM_OK;
     for (size_t i = 0; i < n_out; i++)
-        if (!(tout[i] >= 0) || (i && tout[i] < tout[i - 1]))
-            return KETSIM_FAIL(err, KETSIM_EINPUT, "output times must be ascending and >= 0");
+        if (!(tout[i] >= t_start) || (i && tout[i] < tout[i - 1]))
+            return KETSIM_FAIL(err, KETSIM_EINPUT, "output times must be ascending and >= %g", t_start);
     double t_end = tout[n_out - 1];
     size_t nb = 0, next = 0;
-    int rc = make_breaks(s, in, n_in, t_end, &nb, err);
+    int rc = make_breaks(s, in, n_in, t_start, t_end, &nb, err);
     if (rc)
         return rc;
     double *y = N_VGetArrayPointer(s->y);

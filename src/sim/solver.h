@@ -117,6 +117,14 @@ void solver_set_wall_limit(solver *s, double seconds);
 int solver_run(solver *s, const double *y0, const solver_input *in, size_t n_in,
                const double *tout, const unsigned char *before, size_t n_out, double *yout,
                ketsim_error *err);
+/* The same from y0 at t = t_start (outputs >= t_start): inputs are those of
+ * the whole run, so an infusion that began before t_start goes on at its
+ * rate and a bolus before t_start is taken to be in y0 already; boluses at
+ * t_start are added after the outputs there marked before.  For runs whose
+ * parameters change at t_start (time-varying covariates). */
+int solver_run_from(solver *s, double t_start, const double *y0, const solver_input *in, size_t n_in,
+                    const double *tout, const unsigned char *before, size_t n_out, double *yout,
+                    ketsim_error *err);
 void solver_get_stats(const solver *s, solver_stats *st);
 
 #endif

@@ -110,7 +110,15 @@ int ketsim_subject_solve(ketsim_subject_worker *w, const ketsim_regimen *reg, co
                          const unsigned char *before_doses, size_t n_times,
                          const ketsim_trajectory **out, ketsim_error *err)
 {
-    int rc = ketsim_sim_run_marked(w->sim, reg, times_h, before_doses, n_times, &w->traj, err);
+    return ketsim_subject_solve_from(w, 0.0, NULL, reg, times_h, before_doses, n_times, out, err);
+}
+
+int ketsim_subject_solve_from(ketsim_subject_worker *w, double t_start_h, const double *y_start,
+                              const ketsim_regimen *reg, const double *times_h,
+                              const unsigned char *before_doses, size_t n_times,
+                              const ketsim_trajectory **out, ketsim_error *err)
+{
+    int rc = ketsim_sim_run_from(w->sim, t_start_h, y_start, reg, times_h, before_doses, n_times, &w->traj, err);
     *out = rc ? NULL : w->traj;
     return rc;
 }

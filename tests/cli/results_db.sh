@@ -65,6 +65,7 @@ want = {
     "predict_marker": None, "predict_roc": None, "predict_literature": None, "predict_subject": None,
     "predict_value": None, "design_candidate": None, "design_knob": None, "design_subject": None,
     "optimize_regimen": None, "optimize_dose": None, "optimize_subject": None,
+    "uncertainty_draw": None, "uncertainty_value": None, "uncertainty_summary": None,
 }
 keys = {"run": ["key"], "subject": ["replicate", "subject"], "subject_period": ["replicate", "subject", "period"],
         "rating": ["replicate", "subject", "seq"], "endpoint": ["replicate", "name"], "summary": ["name"],
@@ -85,16 +86,17 @@ for t, cols in want.items():
 idx = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL")}
 assert idx == {"rating_by_visit", "subject_period_by_arm", "endpoint_by_name", "endpoint_by_arm",
                "lab_animal_by_group", "dataset_record_by_id", "predict_value_by_marker",
-               "design_candidate_by_name", "design_knob_by_knob"}, idx
+               "design_candidate_by_name", "design_knob_by_knob", "uncertainty_draw_by_parameter",
+               "uncertainty_value_by_quantity", "uncertainty_summary_by_quantity"}, idx
 # a trial leaves the lab, dataset and cohort tables empty
 assert sum(db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in want
-           if t.split("_")[0] in ("lab", "dataset", "predict", "design", "optimize")) == 0
+           if t.split("_")[0] in ("lab", "dataset", "predict", "design", "optimize", "uncertainty")) == 0
 # the query planner uses them
 plan = " ".join(str(r) for r in db.execute(
     "EXPLAIN QUERY PLAN SELECT * FROM rating WHERE visit = '1d' AND period = 1"))
 assert "rating_by_visit" in plan, plan
 assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-assert db.execute("SELECT value FROM run WHERE key = 'schema'").fetchone()[0] == "ketsim-results/1"
+assert db.execute("SELECT value FROM run WHERE key = 'schema'").fetchone()[0] == "ketsim-results/2"
 EOF
 
 # 2-3. row counts and values against the CSV and JSON of the same run

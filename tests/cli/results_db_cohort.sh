@@ -17,7 +17,9 @@
 #     no file and no --out-dir; a --marker given twice;
 #  8. a failing and an interrupted run leave the previous database as it
 #     was and no temporary file;
-#  9. the cohort examples of docs/formats.md run.
+#  9. the cohort examples of docs/formats.md run;
+# 10. --uncertainty: the uncertainty_* tables hold the draws and their
+#     spread as the set's CSVs of the same run (without it they are empty).
 source "$(dirname "$0")/lib/common.bash"
 command -v sqlite3 >/dev/null || { bad "the sqlite3 shell is missing (scripts/packages.d/sqlite.txt)"; finish; exit; }
 
@@ -75,12 +77,17 @@ want = {
     "optimize_dose": ["rank", "dose_index", "day"],
     "optimize_subject": ["rank", "subject", "objective_d", "days_in_response", "response_end", "cadss_peak",
                          "sbp_peak_mmhg"],
+    "uncertainty_draw": ["draw", "parameter", "value"],
+    "uncertainty_value": ["draw", "quantity_index", "quantity", "value"],
+    "uncertainty_summary": ["quantity_index", "quantity", "at_estimates", "median", "p2_5", "p97_5", "sd", "draws"],
 }
 keys = {"predict_marker": ["rank"], "predict_roc": ["marker", "point"], "predict_literature": ["marker"],
         "predict_subject": ["subject"], "predict_value": ["subject", "marker"],
         "design_candidate": ["candidate_index"], "design_knob": ["candidate_index", "knob_index"],
         "design_subject": ["candidate_index", "subject"], "optimize_regimen": ["rank"],
-        "optimize_dose": ["rank", "dose_index"], "optimize_subject": ["rank", "subject"]}
+        "optimize_dose": ["rank", "dose_index"], "optimize_subject": ["rank", "subject"],
+        "uncertainty_draw": ["draw", "parameter"], "uncertainty_value": ["draw", "quantity_index"],
+        "uncertainty_summary": ["quantity_index"]}
 fills = {sys.argv[1]: "predict", sys.argv[2]: "design", sys.argv[3]: "optimize"}
 tables0 = None
 for path, cmd in fills.items():
@@ -94,12 +101,15 @@ for path, cmd in fills.items():
         assert [c[1] for c in info] == cols, (t, [c[1] for c in info])
         pk = [c[1] for c in sorted(info, key=lambda c: c[5]) if c[5] > 0]
         assert pk == keys[t], (t, pk)
+    # without --uncertainty its tables are there and empty
+    for t in ("uncertainty_draw", "uncertainty_value", "uncertainty_summary"):
+        assert db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] == 0, (path, t)
     # each command fills its own tables and leaves the others' empty
     for t in tables - {"run", "data_file", "param"}:
         n = db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
         assert (n > 0) == t.startswith(cmd + "_"), (path, t, n)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert db.execute("SELECT value FROM run WHERE key = 'schema'").fetchone()[0] == "ketsim-results/1"
+    assert db.execute("SELECT value FROM run WHERE key = 'schema'").fetchone()[0] == "ketsim-results/2"
     assert db.execute("SELECT value FROM run WHERE key = 'command'").fetchone()[0] == cmd
 db = sqlite3.connect(sys.argv[1])
 plan = lambda sql: " ".join(str(r) for r in db.execute("EXPLAIN QUERY PLAN " + sql))
@@ -109,6 +119,9 @@ db = sqlite3.connect(sys.argv[2])
 plan = lambda sql: " ".join(str(r) for r in db.execute("EXPLAIN QUERY PLAN " + sql))
 assert "design_candidate_by_name" in plan("SELECT * FROM design_candidate WHERE name = 'hnk_like'")
 assert "design_knob_by_knob" in plan("SELECT * FROM design_knob WHERE knob = 'x' AND value > 0.1")
+assert "uncertainty_value_by_quantity" in plan("SELECT * FROM uncertainty_value WHERE quantity = 'x'")
+assert "uncertainty_summary_by_quantity" in plan("SELECT * FROM uncertainty_summary WHERE quantity = 'x'")
+assert "uncertainty_draw_by_parameter" in plan("SELECT * FROM uncertainty_draw WHERE parameter = 'x'")
 EOF
 
 # CSV text against a database value: the CSV writers print %.6g (and
@@ -360,5 +373,75 @@ shell_sql=$(awk '/^    sqlite3 -header -column design.sqlite/ {on = 1; next} on 
     "$root/docs/formats.md" | sed -e 's/^ *//' -e 's/^"//' -e 's/"$//')
 if [ -n "$shell_sql" ] && (cd "$tmp/doc" && sqlite3 design.sqlite "$shell_sql") >"$tmp/doc/sh.out" 2>&1 &&
     [ "$(wc -l <"$tmp/doc/sh.out")" = 4 ]; then ok; else bad "the design example: $shell_sql: $(cat "$tmp/doc/sh.out")"; fi
+
+# 10. --uncertainty FIT.json: the draws and their spread in the database, as
+# the set's CSVs of the same run say.  Illustrative fixture (that of
+# beyond_uncertainty.sh), not estimates from data.
+cat >"$tmp/fit.json" <<'JSON'
+{
+  "method": "foce-i",
+  "theta": {
+    "s_ket.cl_l_per_h": {"estimate": 80, "se": 16, "rse_pct": 20},
+    "mood.sensitivity": {"estimate": 1.2, "se": 0.48, "rse_pct": 40}
+  },
+  "converged": true,
+  "covariance_step": {"method": "sandwich", "ok": true,
+    "names": ["s_ket.cl_l_per_h", "mood.sensitivity"], "correlation": [[1, -0.5], [-0.5, 1]]}
+}
+JSON
+K=3
+UNC=(--threads 2 --uncertainty "$tmp/fit.json" --uncertainty-draws $K)
+run pu predict "${UNC[@]}" --out-dir "$tmp/puo" --out "$tmp/pu.sqlite"
+run du design "${UNC[@]}" --out-dir "$tmp/duo" --out "$tmp/du.sqlite"
+run ou optimize "${UNC[@]}" --out-dir "$tmp/ouo" --out "$tmp/ou.sqlite"
+unc_same() { # NAME CMD: NAME.sqlite against CMD_uncertainty*.csv in NAMEo
+    PYTHONPATH="$tmp" python3 - "$tmp/$1.sqlite" "$tmp/${1}o/$2_uncertainty.csv" \
+        "$tmp/${1}o/$2_uncertainty_parameters.csv" "$tmp/fit.json" $K <<'EOF' && ok || bad "$2 --uncertainty tables"
+import csv, json, sqlite3, sys
+from same import csv_same
+db = sqlite3.connect(sys.argv[1])
+summ = list(csv.DictReader(open(sys.argv[2], newline="")))
+pars = list(csv.DictReader(open(sys.argv[3], newline="")))
+theta = json.load(open(sys.argv[4]))["theta"]
+k = int(sys.argv[5])
+n = lambda sql, *a: db.execute(sql, a).fetchone()[0]
+# the draws: K x the fit's parameters, each the CSV's value (17 digits: exact)
+assert n("SELECT count(*) FROM uncertainty_draw") == k * len(theta) == len(pars) * (len(pars[0]) - 1), len(pars)
+for r in pars:
+    for name, text in r.items():
+        if name == "replicate":
+            continue
+        v = db.execute("SELECT value FROM uncertainty_draw WHERE draw = ? AND parameter = ?",
+                       (int(r["replicate"]), name)).fetchone()
+        assert name in theta and v is not None and v[0] == float(text), (r["replicate"], name, text, v)
+# the spread: the CSV's rows in its order, at its 10 digits
+cur = db.execute("SELECT * FROM uncertainty_summary ORDER BY quantity_index")
+cols = [d[0] for d in cur.description]
+got = [dict(zip(cols, g)) for g in cur.fetchall()]
+assert len(got) == len(summ) > 0, (len(got), len(summ))
+ten = lambda text, v: text in ("nan", "-nan") if v is None else text == "%.10g" % v
+for i, (g, r) in enumerate(zip(got, summ)):
+    assert g["quantity_index"] == i and g["quantity"] == r["quantity"] and csv_same(r["draws"], g["draws"]), (g, r)
+    for c in ("at_estimates", "median", "p2_5", "p97_5", "sd"):
+        assert ten(r[c], g[c]), (r["quantity"], c, r[c], g[c])
+    vals = db.execute("SELECT draw, quantity, value FROM uncertainty_value WHERE quantity_index = ? ORDER BY draw",
+                      (i,)).fetchall()
+    assert [d for d, _, _ in vals] == list(range(k)) and all(q == r["quantity"] for _, q, _ in vals), vals
+    assert all(ten(r[f"draw_{d}"], v) for d, _, v in vals), (r, vals)
+# the draws move the numbers somewhere: the run's values, not a constant
+assert any(g["sd"] for g in got), got
+assert n("SELECT count(*) FROM uncertainty_value") == k * len(summ)
+assert n("SELECT value FROM run WHERE key = 'uncertainty_draws'") == str(k)
+assert n("SELECT role FROM data_file WHERE path = ?", sys.argv[4]) == "uncertainty"
+EOF
+}
+unc_same pu predict
+unc_same du design
+unc_same ou optimize
+# from the shell: the first quantity's median, as the CSV prints it
+med=$(q "$tmp/pu.sqlite" "SELECT printf('%.10g', median) FROM uncertainty_summary WHERE quantity_index = 0")
+csv_med=$(python3 -c 'import csv, sys; print(next(csv.DictReader(open(sys.argv[1])))["median"])' \
+    "$tmp/puo/predict_uncertainty.csv")
+[ -n "$med" ] && [ "$med" = "$csv_med" ] && ok || bad "predict: uncertainty_summary median '$med', the CSV's '$csv_med'"
 
 finish
