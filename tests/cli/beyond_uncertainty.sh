@@ -7,21 +7,10 @@
 # set, and bad fits or counts are refused with exit 2 and no output.
 source "$(dirname "$0")/lib/common.bash"
 
-# Illustrative fixture, not estimates from data: estimates away from the
+# Illustrative fixture (lib/unc_fit.json), not estimates from data: estimates away from the
 # table's values (so that "at the estimates" is visible), log-scale SDs 0.2
 # (S-ketamine CL) and 0.4 (mood sensitivity), correlation -0.5.
-cat >"$tmp/fit.json" <<'JSON'
-{
-  "method": "foce-i",
-  "theta": {
-    "s_ket.cl_l_per_h": {"estimate": 80, "se": 16, "rse_pct": 20},
-    "mood.sensitivity": {"estimate": 1.2, "se": 0.48, "rse_pct": 40}
-  },
-  "converged": true,
-  "covariance_step": {"method": "sandwich", "ok": true,
-    "names": ["s_ket.cl_l_per_h", "mood.sensitivity"], "correlation": [[1, -0.5], [-0.5, 1]]}
-}
-JSON
+cp "$root/tests/cli/lib/unc_fit.json" "$tmp/fit.json"
 sed 's/"ok": true/"ok": false/' "$tmp/fit.json" >"$tmp/nocov.json"
 sed 's/mood.sensitivity/mood.no_such_row/g' "$tmp/fit.json" >"$tmp/unknown.json"
 EST=(--set s_ket.cl_l_per_h=80 --set mood.sensitivity=1.2)

@@ -375,20 +375,9 @@ if [ -n "$shell_sql" ] && (cd "$tmp/doc" && sqlite3 design.sqlite "$shell_sql") 
     [ "$(wc -l <"$tmp/doc/sh.out")" = 4 ]; then ok; else bad "the design example: $shell_sql: $(cat "$tmp/doc/sh.out")"; fi
 
 # 10. --uncertainty FIT.json: the draws and their spread in the database, as
-# the set's CSVs of the same run say.  Illustrative fixture (that of
-# beyond_uncertainty.sh), not estimates from data.
-cat >"$tmp/fit.json" <<'JSON'
-{
-  "method": "foce-i",
-  "theta": {
-    "s_ket.cl_l_per_h": {"estimate": 80, "se": 16, "rse_pct": 20},
-    "mood.sensitivity": {"estimate": 1.2, "se": 0.48, "rse_pct": 40}
-  },
-  "converged": true,
-  "covariance_step": {"method": "sandwich", "ok": true,
-    "names": ["s_ket.cl_l_per_h", "mood.sensitivity"], "correlation": [[1, -0.5], [-0.5, 1]]}
-}
-JSON
+# the set's CSVs of the same run say.  Illustrative fixture
+# (lib/unc_fit.json, as beyond_uncertainty.sh), not estimates from data.
+cp "$root/tests/cli/lib/unc_fit.json" "$tmp/fit.json"
 K=3
 UNC=(--threads 2 --uncertainty "$tmp/fit.json" --uncertainty-draws $K)
 run pu predict "${UNC[@]}" --out-dir "$tmp/puo" --out "$tmp/pu.sqlite"
