@@ -75,8 +75,6 @@ const ketsim_event *ketsim_events_record(const ketsim_events *ev, size_t i);
 size_t ketsim_events_n_subjects(const ketsim_events *ev);
 /* Records [*first, *first + *n) of subject s. */
 void ketsim_events_subject(const ketsim_events *ev, size_t s, size_t *first, size_t *n);
-/* The subject's weight: its first WT, or default_kg without one. */
-double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double default_kg);
 /* Time-varying covariates, carried forward (LOCF): the value of column col
  * (-1: WT, else a covariate column) in force at record rec of subject s:
  * the latest non-missing value at or before rec, or the subject's first

@@ -525,7 +525,6 @@ static int setup_obs(ketsim_popest *pe, ketsim_error *err)
     for (size_t s = 0; s < ns; s++) {
         pe_subj *sj = &pe->subj[s];
         ketsim_events_subject(ev, s, &sj->first, &sj->n_rec);
-        sj->weight = ketsim_events_subject_weight(ev, s, pe->wdef);
         sj->id = ketsim_events_record(ev, sj->first)->id;
         sj->obs = pe->obs + pe->n_obs;
         for (size_t j = 0; j < sj->n_rec; j++) {
@@ -631,6 +630,16 @@ static int setup_pieces(ketsim_popest *pe, ketsim_error *err)
     return KETSIM_OK;
 }
 
+/* The first piece where covariate c has another value than in the
+ * subject's first (0: constant in the subject). */
+static size_t first_change(const pe_subj *sj, size_t c)
+{
+    for (size_t k = 1; k < sj->n_piece; k++)
+        if (sj->pieces[k].cv[c] != sj->pieces[0].cv[c])
+            return k;
+    return 0;
+}
+
 /* SAEM's M-step takes each covariate effect from the subjects' parameters
  * (a regression of phi on the covariates); with covariates that change
  * within a subject the effect would also act through the data, which that
@@ -639,16 +648,16 @@ static int setup_pieces(ketsim_popest *pe, ketsim_error *err)
 static int saem_constant(const ketsim_popest *pe, const pe_cov *cv, size_t c, const pe_subj *sj,
                          ketsim_error *err)
 {
-    for (size_t k = 1; k < sj->n_piece; k++)
-        if (sj->pieces[k].cv[c] != sj->pieces[0].cv[c])
-            return KETSIM_FAIL(err, KETSIM_EINPUT,
-                               "%s:%ld: ID %g: column %s changes within the subject (%g at TIME %g, line %ld; %g at "
-                               "TIME %g): SAEM does not fit time-varying covariates (--covariate %s); use --method "
-                               "foce-i",
-                               ketsim_events_name(pe->ev), sj->pieces[k].line, sj->id,
-                               cv->col < 0 ? "WT" : ketsim_events_covariate_name(pe->ev, (size_t)cv->col),
-                               sj->pieces[0].cv[c], sj->pieces[0].time_h, sj->pieces[0].line, sj->pieces[k].cv[c],
-                               sj->pieces[k].time_h, cv->name);
+    size_t k = first_change(sj, c);
+    if (k)
+        return KETSIM_FAIL(err, KETSIM_EINPUT,
+                           "%s:%ld: ID %g: column %s changes within the subject (%g at TIME %g, line %ld; %g at "
+                           "TIME %g): SAEM does not fit time-varying covariates (--covariate %s); use --method "
+                           "foce-i",
+                           ketsim_events_name(pe->ev), sj->pieces[k].line, sj->id,
+                           cv->col < 0 ? "WT" : ketsim_events_covariate_name(pe->ev, (size_t)cv->col),
+                           sj->pieces[0].cv[c], sj->pieces[0].time_h, sj->pieces[0].line, sj->pieces[k].cv[c],
+                           sj->pieces[k].time_h, cv->name);
     return KETSIM_OK;
 }
 
@@ -1039,8 +1048,8 @@ double pe_data_m2ll(const ketsim_popest *pe, size_t s, const pe_par *par, const 
 }
 
 /* G = d f / d phi for the listed rows, by central differences. */
-static int jac_cols(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, const double *phi, const int *rows, size_t nc,
-                    double *J, size_t ldj, double *fp, double *fm, ketsim_error *err)
+static int jac_cols(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, const double *phi,
+                    const int *rows, size_t nc, double *J, size_t ldj, double *fp, double *fm, ketsim_error *err)
 {
     size_t n = pe->subj[s].n_obs;
     double ph[PE_MAX_ROWS];
@@ -1215,15 +1224,6 @@ int pe_mode_find(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, p
     return KETSIM_OK;
 }
 
-/* Whether covariate c changes within subject s. */
-static int varies(const pe_subj *sj, size_t c)
-{
-    for (size_t k = 1; k < sj->n_piece; k++)
-        if (sj->pieces[k].cv[c] != sj->pieces[0].cv[c])
-            return 1;
-    return 0;
-}
-
 /* m->Jb by central differences on each effect that varies in the subject. */
 static int jac_beta(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par, pe_mode *m, double *fp,
                     double *fm, ketsim_error *err)
@@ -1232,7 +1232,7 @@ static int jac_beta(ketsim_popest *pe, pe_thread *t, size_t s, const pe_par *par
     memcpy(m->beta, par->beta, sizeof m->beta);
     memset(m->Jb, 0, sj->n_obs * PE_MAX_COV * sizeof *m->Jb);
     for (size_t c = 0; c < pe->n_cov; c++) {
-        if (!varies(sj, c))
+        if (!first_change(sj, c))
             continue;
         pe_par p2 = *par;
         p2.beta[c] = par->beta[c] + FD_ETA;

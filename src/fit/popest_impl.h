@@ -82,7 +82,6 @@ typedef struct pe_subj {
 typedef struct pe_thread {
     ketsim_subject_worker *w;
     ketsim_events_runner *run;
-    ketsim_param_value values[PE_MAX_ROWS];
     ketsim_param_value *piece_values; /* max_piece x PE_MAX_ROWS */
     ketsim_events_piece *pieces;      /* max_piece */
     double *rec;       /* per record of the largest subject */

@@ -96,14 +96,6 @@ void ketsim_events_subject(const ketsim_events *ev, size_t s, size_t *first, siz
     *n = ev->subj[s].n;
 }
 
-double ketsim_events_subject_weight(const ketsim_events *ev, size_t s, double default_kg)
-{
-    for (size_t i = ev->subj[s].first; i < ev->subj[s].first + ev->subj[s].n; i++)
-        if (!isnan(ev->rec[i].wt_kg))
-            return ev->rec[i].wt_kg; /* constant per subject: the first value */
-    return default_kg;
-}
-
 static double column_value(const ketsim_event *r, int col)
 {
     return col < 0 ? r->wt_kg : r->cov[col];

@@ -235,17 +235,20 @@ static int add_dose_record(ctx *c, const ketsim_event *r)
 static int solve_piece(ctx *c, double t_start, const double *y, size_t i0, size_t i1, double end_h)
 {
     segment *s = &c->seg;
-    size_t n = i1 - i0;
-    memcpy(c->chunk_times, c->times + i0, n * sizeof *c->chunk_times);
-    memcpy(c->chunk_before, c->before + i0, n);
+    size_t n = i1 - i0, nt = n;
+    const double *times = c->times + i0;
+    const unsigned char *before = c->before + i0;
     if (isfinite(end_h)) {
-        /* the state just before the events at end_h: its doses belong to the next piece */
+        /* one more output, the state just before the events at end_h: its
+         * doses belong to the next piece */
+        memcpy(c->chunk_times, times, n * sizeof *c->chunk_times);
+        memcpy(c->chunk_before, before, n);
         c->chunk_times[n] = end_h;
         c->chunk_before[n] = 1;
+        times = c->chunk_times, before = c->chunk_before, nt = n + 1;
     }
-    size_t nt = n + (isfinite(end_h) ? 1 : 0);
     const ketsim_trajectory *tr = NULL;
-    int rc = ketsim_subject_solve_from(c->w, t_start, y, c->reg, c->chunk_times, c->chunk_before, nt, &tr, c->err);
+    int rc = ketsim_subject_solve_from(c->w, t_start, y, c->reg, times, before, nt, &tr, c->err);
     for (size_t i = 0; !rc && i < n; i++)
         c->pred[s->obs[i0 + i] - c->pred_off] =
             ketsim_traj_output(tr, i, c->out_index[c->ev->rec[s->obs[i0 + i]].output]);
